@@ -1,0 +1,89 @@
+# Redline — the two commands are `make run` and `make test`; everything else is a helper they call.
+SHELL := /bin/bash
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VENV := .venv
+# Django 6 needs Python 3.12+; the machine's default python3 may be older, so look for one.
+PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3) $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3) /usr/bin/python3.13 /usr/bin/python3.12 python3; do \
+	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+export DJANGO_SETTINGS_MODULE ?= redline.settings
+
+.PHONY: setup run test lint format demo-reset worker jobs messages bench bench-quick security-report backup restore clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (python3.12 / python3.13 not found)"; exit 1; }
+	test -x $(PY) || "$(PYTHON)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/vendor/.copied: node_modules/.installed scripts/copy_assets.py
+	$(PY) scripts/copy_assets.py
+	touch $@
+
+var/secret_key: | $(VENV)/.installed
+	mkdir -p var/media var/backups
+	$(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	chmod 600 $@
+
+setup: $(VENV)/.installed static/vendor/.copied var/secret_key messages
+
+messages: $(VENV)/.installed
+	@$(PY) scripts/compile_messages.py
+
+run: setup
+	@export SECRET_KEY_FILE=var/secret_key DEBUG=$${DEBUG:-true}; \
+	$(MANAGE) migrate --noinput && \
+	$(MANAGE) load_demo --if-empty && \
+	$(MANAGE) demo_logins --host $(HOST) --port $(PORT) && \
+	{ $(MANAGE) run_jobs --loop & JOBS=$$!; trap 'kill $$JOBS 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) runserver --noreload $(HOST):$(PORT); }
+
+demo-reset: setup
+	@export SECRET_KEY_FILE=var/secret_key; \
+	$(MANAGE) migrate --noinput && $(MANAGE) load_demo --reset
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: setup lint
+	@export SECRET_KEY_FILE=var/secret_key; \
+	$(MANAGE) makemigrations --check --dry-run >/dev/null || { echo "Missing migrations: run manage.py makemigrations"; exit 1; }; \
+	$(MANAGE) check --fail-level WARNING && \
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+worker: setup
+	$(VENV)/bin/celery -A redline worker --beat --loglevel=info
+
+jobs: setup
+	SECRET_KEY_FILE=var/secret_key $(MANAGE) run_jobs --loop
+
+bench: setup
+	$(PY) -m bench.run --sizes S,M,L
+
+bench-quick: setup
+	$(PY) -m bench.run --sizes S --quick
+
+security-report: setup
+	SECRET_KEY_FILE=var/secret_key $(PY) -m reports.security
+
+backup: setup
+	SECRET_KEY_FILE=var/secret_key $(MANAGE) backup
+
+restore: setup
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=var/backups/<name>"; exit 1; }
+	SECRET_KEY_FILE=var/secret_key $(MANAGE) restore $(FROM)
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

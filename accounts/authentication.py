@@ -1,0 +1,31 @@
+"""API authentication: `Authorization: Token <key>` (API.md) and the browser session.
+
+The token lookup is one indexed query joined to the user; roles are fetched once per request.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+
+from accounts.models import ApiToken, hash_token
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    keyword = "Token"
+
+    def authenticate_credentials(self, key):
+        try:
+            token = ApiToken.objects.select_related("user").get(key_hash=hash_token(key))
+        except ApiToken.DoesNotExist:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        now = timezone.now()
+        # Touch last_used at most once a minute: a write per request would cost throughput.
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """Session auth for the browser's own HTMX/JS calls (CSRF enforced by DRF)."""

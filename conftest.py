@@ -1,0 +1,92 @@
+"""Shared test fixtures: a small demo district built once per session, and the named personas of API.md.
+
+Tests read like a story: `as_user("duruan")` is the Duruan town officer, `as_user("baisha")` the Baisha
+one. Regular tests share the session's district inside their rolled-back transaction; tests that need
+real commits (`transactional_db`, browser tests) run last and rebuild it with `ensure_district()`.
+"""
+
+import random
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+DISTRICT_SEED = 7
+SMALL_DISTRICT_ENTERPRISES = 80
+
+
+def ensure_district():
+    from core.extensions import demo_builders
+    from registry.models import Enterprise
+
+    if Enterprise.objects.exists():
+        return
+    for builder in demo_builders.all():
+        builder.build(
+            rng=random.Random(f"{DISTRICT_SEED}:{builder.key}"),
+            stdout=None,
+            enterprises=SMALL_DISTRICT_ENTERPRISES,
+            small=True,
+        )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        ensure_district()
+
+
+@pytest.fixture
+def district(db):
+    ensure_district()
+    from registry.models import Jurisdiction
+
+    return {t.name_en.split()[0].lower(): t for t in Jurisdiction.objects.towns()}
+
+
+@pytest.fixture
+def persona(district):
+    from accounts.models import User
+
+    def get(username: str) -> User:
+        return User.objects.get(username=username)
+
+    return get
+
+
+@pytest.fixture
+def as_user(persona):
+    """A Django test client logged in as a persona (the web UI)."""
+
+    def make(username: str) -> Client:
+        client = Client()
+        client.force_login(persona(username))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_as(persona):
+    """A DRF client authenticated as a persona (the REST API)."""
+
+    def make(username: str) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(persona(username))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def enterprise_in(district):
+    """The first operating enterprise of a town (by English short name), optionally of a sector."""
+    from registry.models import Enterprise
+
+    def get(town: str, sector: str | None = None):
+        qs = Enterprise.objects.filter(town=district[town]).order_by("id")
+        if sector:
+            qs = qs.filter(sectors__code=sector)
+        return qs.first()
+
+    return get

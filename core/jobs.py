@@ -1,0 +1,90 @@
+"""Periodic jobs: plain functions registered with an interval.
+
+The embedded default (`manage.py run_jobs --loop`, started by `make run`) runs due jobs without any
+broker; with REDIS_URL set, Celery beat calls the same functions (redline/celery.py). Every job must
+be idempotent: running it twice sends nothing twice (each job keeps its own dedup keys).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every: dt.timedelta
+    func: Callable[..., object]  # func(now=datetime) -> summary
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+class JobRegistry:
+    def __init__(self) -> None:
+        self._jobs: dict[str, Job] = {}
+
+    def register(self, name: str, every: dt.timedelta):
+        def decorator(func):
+            self._jobs[name] = Job(name, every, func)
+            return func
+
+        return decorator
+
+    def all(self) -> list[Job]:
+        return sorted(self._jobs.values(), key=lambda j: j.name)
+
+    def get(self, name: str) -> Job:
+        return self._jobs[name]
+
+
+registry = JobRegistry()
+periodic_job = registry.register
+
+
+def run_job(name: str, *, now: dt.datetime | None = None) -> object:
+    from core.models import JobRun
+
+    job = registry.get(name)
+    now = now or timezone.now()
+    JobRun.objects.update_or_create(name=name, defaults={"last_started_at": now, "last_status": "running"})
+    try:
+        result = job.func(now=now)
+    except Exception as exc:
+        log.exception("Job %s failed", name)
+        JobRun.objects.filter(name=name).update(
+            last_finished_at=timezone.now(), last_status="failed", last_message=str(exc)[:2000]
+        )
+        raise
+    JobRun.objects.filter(name=name).update(
+        last_finished_at=timezone.now(), last_status="ok", last_message=str(result)[:2000]
+    )
+    return result
+
+
+def due_jobs(now: dt.datetime) -> list[Job]:
+    from core.models import JobRun
+
+    last = dict(JobRun.objects.values_list("name", "last_started_at"))
+    return [job for job in registry.all() if last.get(job.name) is None or last[job.name] + job.every <= now]
+
+
+def run_due_jobs(*, now: dt.datetime | None = None) -> dict[str, object]:
+    now = now or timezone.now()
+    results: dict[str, object] = {}
+    for job in due_jobs(now):
+        try:
+            with transaction.atomic():
+                results[job.name] = run_job(job.name, now=now)
+        except Exception as exc:  # one failing job must not stop the others
+            results[job.name] = f"failed: {exc}"
+    return results

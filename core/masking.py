@@ -1,0 +1,35 @@
+"""Personal data shown to those who need it and masked for everyone else (R-REG-2, PIPL)."""
+
+from core.choices import PERSONAL_DATA_ROLES, Role
+
+
+def mask_phone(value: str | None) -> str:
+    """138****5678 for a mobile; a landline keeps its area code and last four digits."""
+    if not value:
+        return value or ""
+    digits = value.strip()
+    if len(digits) <= 4:
+        return "*" * len(digits)
+    if len(digits) == 11 and digits.isdigit():
+        return f"{digits[:3]}****{digits[-4:]}"
+    head = digits.split("-")[0] + "-" if "-" in digits else digits[:2]
+    return f"{head}****{digits[-4:]}"
+
+
+def mask_id_number(value: str | None) -> str:
+    if not value:
+        return value or ""
+    return f"{value[:4]}{'*' * (len(value) - 8)}{value[-4:]}" if len(value) > 8 else "*" * len(value)
+
+
+def can_see_personal_data(user, enterprise_id: int | None = None) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    roles = user.role_codes
+    if roles & PERSONAL_DATA_ROLES:
+        return True
+    return bool(Role.ENTERPRISE_USER in roles and enterprise_id and user.enterprise_id == enterprise_id)
+
+
+def phone_for(user, value: str | None, enterprise_id: int | None = None) -> str:
+    return (value or "") if can_see_personal_data(user, enterprise_id) else mask_phone(value)

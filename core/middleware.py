@@ -1,0 +1,44 @@
+"""Request context (IP, request id) for audit records and log lines."""
+
+import contextvars
+import logging
+import uuid
+
+_request_meta: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "redline_request_meta", default=None
+)
+
+
+def current_request_meta() -> dict:
+    return _request_meta.get() or {}
+
+
+def client_ip(request) -> str:
+    # Behind the reverse proxy the first X-Forwarded-For hop is the client; REMOTE_ADDR otherwise.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded:
+        return forwarded.split(",")[0].strip()[:45]
+    return request.META.get("REMOTE_ADDR", "")[:45]
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = incoming if incoming and len(incoming) <= 64 and incoming.isalnum() else uuid.uuid4().hex
+        request.request_id = request_id
+        token = _request_meta.set({"ip": client_ip(request), "request_id": request_id})
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_meta.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class RequestIdLogFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current_request_meta().get("request_id", "-")
+        return True

@@ -1,0 +1,109 @@
+"""Shared views: the home page (panels per role), list-view machinery, error pages."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from core.exports import xlsx_response
+from core.extensions import home_panels
+from core.middleware import current_request_meta
+
+
+@login_required
+def home(request):
+    panels = []
+    for panel in home_panels.for_user(request.user):
+        panels.append({"template": panel.template, "context": panel.context(request)})
+    return render(request, "core/home.html", {"panels": panels})
+
+
+@require_GET
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+class ListPage:
+    """List pages: filters (a django-filter FilterSet), `q` search, sorting, pagination, .xlsx export.
+
+    Subclasses give the scoped queryset; the filters, the export and the counts all start from it, so
+    what a user can export is exactly what the user can list.
+    """
+
+    template_name = ""
+    rows_template = ""
+    filterset_class = None
+    sort_fields: dict[str, str] = {}
+    default_sort = "-id"
+    page_size = 25
+    export_name = "export"
+
+    def __init__(self, request):
+        self.request = request
+
+    def queryset(self):
+        raise NotImplementedError
+
+    def export_columns(self):
+        return []
+
+    def search(self, qs, q: str):
+        return qs
+
+    def filtered(self):
+        qs = self.queryset()
+        filterset = self.filterset_class(self.request.GET, queryset=qs, request=self.request)
+        qs = filterset.qs if filterset.is_valid() else qs.none()
+        q = self.request.GET.get("q", "").strip()
+        if q:
+            qs = self.search(qs, q)
+        sort = self.request.GET.get("sort", "")
+        order = self.sort_fields.get(sort.lstrip("-"))
+        if order:
+            qs = qs.order_by(f"-{order}" if sort.startswith("-") else order, "-id")
+        else:
+            qs = qs.order_by(self.default_sort)
+        return filterset, qs
+
+    def response(self, extra: dict | None = None):
+        filterset, qs = self.filtered()
+        if self.request.GET.get("export") == "xlsx":
+            return xlsx_response(self.export_name, self.export_columns(), qs.iterator(chunk_size=2000))
+        paginator = Paginator(qs, self.page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        context = {"filter": filterset, "page_obj": page, "object_list": page.object_list, **(extra or {})}
+        template = self.rows_template if self.request.headers.get("HX-Request") else self.template_name
+        return render(self.request, template, context)
+
+
+def _error(request, status: int, message: str):
+    request_id = current_request_meta().get("request_id", "")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "request_id": request_id}, status=status)
+    return render(
+        request,
+        "core/error.html",
+        {"status": status, "message": message, "request_id": request_id},
+        status=status,
+    )
+
+
+def error_400(request, exception=None):
+    return _error(request, 400, _("The request was not valid."))
+
+
+def error_403(request, exception=None):
+    return _error(request, 403, _("You may not do this."))
+
+
+def error_404(request, exception=None):
+    return _error(request, 404, _("Not found."))
+
+
+def error_500(request):
+    return _error(request, 500, _("An internal error occurred. Quote the request id when you report it."))

@@ -1,0 +1,21 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from registry import api, imports_api
+
+router = SimpleRouter()
+router.register("towns", api.TownViewSet, basename="town")
+router.register("sectors", api.SectorViewSet, basename="sector")
+router.register("departments", api.DepartmentViewSet, basename="department")
+router.register("enterprises", api.EnterpriseViewSet, basename="enterprise")
+
+urlpatterns = [
+    path(
+        "enterprises/import/template/",
+        imports_api.ImportTemplateView.as_view(),
+        name="api-enterprise-import-template",
+    ),
+    path("enterprises/import/", imports_api.ImportView.as_view(), name="api-enterprise-import"),
+    path("enterprises/export/", imports_api.ExportView.as_view(), name="api-enterprise-export"),
+    *router.urls,
+]

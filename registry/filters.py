@@ -1,0 +1,29 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import RiskColour
+from registry.choices import EnterpriseStatus
+from registry.models import Enterprise, Jurisdiction, Sector
+
+
+class EnterpriseFilter(django_filters.FilterSet):
+    town = django_filters.ModelChoiceFilter(label=_("Town/street"), queryset=Jurisdiction.objects.towns())
+    sector = django_filters.ModelChoiceFilter(
+        label=_("Sector"), queryset=Sector.objects.all(), field_name="sectors", to_field_name="code"
+    )
+    status = django_filters.ChoiceFilter(label=_("Operating status"), choices=EnterpriseStatus.choices)
+    risk_level = django_filters.ChoiceFilter(label=_("Risk level"), choices=RiskColour.choices)
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+
+    class Meta:
+        model = Enterprise
+        fields = ["town", "sector", "status", "risk_level", "q"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(credit_code__icontains=value.upper()) | Q(address__icontains=value)
+        )

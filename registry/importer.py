@@ -1,0 +1,464 @@
+"""Enterprise import from .xlsx/.csv (API.md "Registry"; issue: import and export).
+
+Two passes over the stored file, both streaming:
+1. validate every row (dry run): what would be created, updated, refused — nothing written;
+2. apply, in one transaction: all-or-nothing by default, or only the valid rows on request.
+Re-importing updates by credit code and never duplicates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import record, record_many
+from core.errors import InvalidInput, NotAllowed
+from core.exports import Column
+from core.scoping import scope_of
+from core.tabular import TableRow, read_table
+from registry.choices import SECTOR_ALIASES, EnterpriseScale, SubSector
+from registry.models import Enterprise, EnterpriseStatusChange, Jurisdiction, Sector
+from registry.services import REGISTRY_EDITORS
+from registry.validators import credit_check_char, credit_code_error, normalise_credit_code, phone_error
+
+# Canonical field → accepted headers (Chinese first, as the district's spreadsheets have them).
+HEADERS: dict[str, tuple[str, ...]] = {
+    "name": ("企业名称", "单位名称", "name", "enterprise name"),
+    "credit_code": ("统一社会信用代码", "信用代码", "credit_code", "credit code"),
+    "town": ("所属镇街", "镇街", "所属镇（街）", "town", "town/street"),
+    "sectors": ("行业领域", "行业", "sectors", "sector"),
+    "address": ("地址", "企业地址", "address"),
+    "principal_name": ("主要负责人", "principal_name", "principal"),
+    "principal_phone": ("主要负责人电话", "负责人电话", "principal_phone"),
+    "legal_representative": ("法定代表人", "legal_representative"),
+    "safety_manager_name": ("安全管理人员", "安全负责人", "safety_manager_name"),
+    "safety_manager_phone": ("安全管理人员电话", "安全负责人电话", "safety_manager_phone"),
+    "employees": ("从业人数", "职工人数", "employees"),
+    "scale": ("企业规模", "规模", "scale"),
+    "sub_sector": ("工贸行业分类", "行业分类", "sub_sector"),
+    "business_scope": ("经营范围", "business_scope"),
+    "lng": ("经度", "lng", "longitude"),
+    "lat": ("纬度", "lat", "latitude"),
+}
+REQUIRED = ("name", "credit_code", "town", "sectors")
+TEMPLATE_HEADERS = [
+    "企业名称",
+    "统一社会信用代码",
+    "所属镇街",
+    "行业领域",
+    "地址",
+    "主要负责人",
+    "主要负责人电话",
+    "法定代表人",
+    "安全管理人员",
+    "安全管理人员电话",
+    "从业人数",
+    "企业规模",
+    "工贸行业分类",
+    "经营范围",
+    "经度",
+    "纬度",
+]
+SCALE_NAMES = {"大型": "large", "中型": "medium", "小型": "small", "微型": "micro"}
+SUB_SECTOR_NAMES = {
+    "冶金": "metallurgy",
+    "有色": "nonferrous",
+    "建材": "building_materials",
+    "机械": "machinery",
+    "轻工": "light_industry",
+    "纺织": "textile",
+    "烟草": "tobacco",
+    "商贸": "commerce",
+}
+SPLIT_RE = re.compile(r"[、,，;；/\s]+")
+BATCH = 1000
+EXAMPLE_CODE = "91440703MA4UL8K21" + credit_check_char("91440703MA4UL8K21")
+
+
+@dataclass
+class RowError:
+    row: int
+    field: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "field": self.field, "message": self.message}
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+    rows: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "errors": [e.as_dict() for e in self.errors],
+            "dry_run": self.dry_run,
+            "rows": self.rows,
+        }
+
+
+class Lookups:
+    """Reference data loaded once per import."""
+
+    def __init__(self, actor) -> None:
+        self.towns: dict[str, Jurisdiction] = {}
+        for town in Jurisdiction.objects.towns():
+            for key in {town.name, town.name_en.lower(), town.code, re.sub(r"(镇|街道|街)$", "", town.name)}:
+                if key:
+                    self.towns[key] = town
+        self.sectors = {s.code: s for s in Sector.objects.all()}
+        self.sector_names = {s.name: s.code for s in self.sectors.values()}
+        self.sector_names.update({s.name_en.lower(): s.code for s in self.sectors.values()})
+        self.sector_names.update(SECTOR_ALIASES)
+        self.scope = scope_of(actor)
+
+
+def _header_map(header: list[str]) -> tuple[dict[str, str], list[str]]:
+    found: dict[str, str] = {}
+    normalised = {h.strip().lower(): h for h in header if h}
+    for canonical, names in HEADERS.items():
+        for name in names:
+            if name.lower() in normalised:
+                found[canonical] = normalised[name.lower()]
+                break
+    missing = [HEADERS[f][0] for f in REQUIRED if f not in found]
+    return found, missing
+
+
+def _parse_row(row: TableRow, columns: dict[str, str], lookups: Lookups) -> tuple[dict, list[RowError]]:
+    errors: list[RowError] = []
+    values = {key: row.values.get(header, "").strip() for key, header in columns.items()}
+    data: dict = {}
+
+    def err(field_name: str, message) -> None:
+        errors.append(RowError(row.number, HEADERS[field_name][0], str(message)))
+
+    for required in REQUIRED:
+        if not values.get(required):
+            err(required, _("This field is required."))
+    if values.get("name"):
+        data["name"] = values["name"][:120]
+    if values.get("credit_code"):
+        code = normalise_credit_code(values["credit_code"])
+        problem = credit_code_error(code)
+        if problem:
+            err("credit_code", problem)
+        data["credit_code"] = code
+    if values.get("town"):
+        town = lookups.towns.get(values["town"]) or lookups.towns.get(values["town"].lower())
+        if town is None:
+            err("town", _("Unknown town or street: %(v)s") % {"v": values["town"]})
+        data["town"] = town
+    if values.get("sectors"):
+        codes = []
+        for part in filter(None, SPLIT_RE.split(values["sectors"])):
+            code = (
+                lookups.sector_names.get(part)
+                or lookups.sector_names.get(part.lower())
+                or (part if part in lookups.sectors else None)
+            )
+            if code is None:
+                err("sectors", _("Unknown sector: %(v)s") % {"v": part})
+            else:
+                codes.append(code)
+        data["sectors"] = sorted(set(codes))
+    for key in ("address", "principal_name", "legal_representative", "safety_manager_name", "business_scope"):
+        if values.get(key):
+            data[key] = values[key]
+    for key in ("principal_phone", "safety_manager_phone"):
+        if values.get(key):
+            problem = phone_error(values[key])
+            if problem:
+                err(key, problem)
+            data[key] = values[key]
+    if values.get("employees"):
+        try:
+            data["employees"] = int(Decimal(values["employees"]))
+            if data["employees"] < 0:
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            err("employees", _("Enter a whole number of employees."))
+    if values.get("scale"):
+        scale = SCALE_NAMES.get(values["scale"], values["scale"].lower())
+        if scale not in EnterpriseScale.values:
+            err("scale", _("Unknown scale: %(v)s") % {"v": values["scale"]})
+        data["scale"] = scale
+    if values.get("sub_sector"):
+        sub = SUB_SECTOR_NAMES.get(values["sub_sector"], values["sub_sector"].lower())
+        if sub not in SubSector.values:
+            err("sub_sector", _("Unknown sub-sector: %(v)s") % {"v": values["sub_sector"]})
+        data["sub_sector"] = sub
+    for key, low, high in (("lat", -90, 90), ("lng", -180, 180)):
+        if values.get(key):
+            try:
+                number = Decimal(values[key])
+                if not low <= number <= high:
+                    raise InvalidOperation
+                data[key] = number.quantize(Decimal("0.000001"))
+            except InvalidOperation:
+                err(key, _("Enter a valid coordinate."))
+    town = data.get("town")
+    if town is not None and not errors and not lookups.scope.district:
+        in_scope = town.pk in lookups.scope.town_ids or bool(
+            set(data.get("sectors", [])) & lookups.scope.sector_codes
+        )
+        if not in_scope:
+            err("town", _("The enterprise would be outside your jurisdiction."))
+    return data, errors
+
+
+def _rows(uploaded) -> tuple[dict[str, str], Iterator[TableRow]]:
+    header, rows = read_table(uploaded)
+    columns, missing = _header_map(header)
+    if missing:
+        raise InvalidInput.field("file", _("Missing column(s): %(cols)s") % {"cols": "、".join(missing)})
+    return columns, rows
+
+
+def check_can_import(actor) -> None:
+    if not actor.has_role(*REGISTRY_EDITORS):
+        raise NotAllowed()
+
+
+def _validated_batches(uploaded, actor, result: ImportResult):
+    """Yield batches of (row number, data) for valid rows; errors accumulate on the result."""
+    from django.conf import settings
+
+    lookups = Lookups(actor)
+    columns, rows = _rows(uploaded)
+    seen: dict[str, int] = {}
+    batch: list[tuple[int, dict]] = []
+    for row in rows:
+        result.rows += 1
+        if result.rows > settings.IMPORT_MAX_ROWS:
+            raise InvalidInput.field(
+                "file", _("The file has more than %(n)d rows.") % {"n": settings.IMPORT_MAX_ROWS}
+            )
+        data, errors = _parse_row(row, columns, lookups)
+        code = data.get("credit_code")
+        if code and not errors:
+            if code in seen:
+                errors.append(
+                    RowError(
+                        row.number,
+                        HEADERS["credit_code"][0],
+                        _("Duplicate of row %(n)d in this file.") % {"n": seen[code]},
+                    )
+                )
+            else:
+                seen[code] = row.number
+        if errors:
+            result.errors.extend(errors)
+            continue
+        batch.append((row.number, data))
+        if len(batch) >= BATCH:
+            yield batch, lookups
+            batch = []
+    if batch:
+        yield batch, lookups
+
+
+def _classify(batch, lookups, actor, result) -> tuple[list, list]:
+    """Split a batch into creates and updates; updates must be of enterprises the actor can see."""
+    codes = [data["credit_code"] for _, data in batch]
+    existing = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=codes)}
+    visible = set(
+        Enterprise.objects.visible_to(actor)
+        .filter(credit_code__in=list(existing))
+        .values_list("credit_code", flat=True)
+    )
+    creates, updates = [], []
+    for number, data in batch:
+        enterprise = existing.get(data["credit_code"])
+        if enterprise is None:
+            creates.append((number, data))
+        elif data["credit_code"] not in visible:
+            result.errors.append(
+                RowError(
+                    number,
+                    HEADERS["credit_code"][0],
+                    _("An enterprise with this credit code is already registered."),
+                )
+            )
+        else:
+            updates.append((number, data, enterprise))
+    return creates, updates
+
+
+def run_import(
+    *, actor, uploaded, mode: str = "all_or_nothing", dry_run: bool = False, source_name: str = ""
+) -> ImportResult:
+    check_can_import(actor)
+    if mode not in ("all_or_nothing", "valid_rows"):
+        raise InvalidInput.field("mode", _("Choose all_or_nothing or valid_rows."))
+    # Pass 1: validate everything, write nothing.
+    result = ImportResult(dry_run=True)
+    for batch, lookups in _validated_batches(uploaded, actor, result):
+        creates, updates = _classify(batch, lookups, actor, result)
+        result.created += len(creates)
+        result.updated += len(updates)
+    result.errors.sort(key=lambda e: e.row)
+    if dry_run or (result.errors and mode == "all_or_nothing") or not (result.created or result.updated):
+        return result
+    # Pass 2: apply in one transaction.
+    applied = ImportResult(dry_run=False)
+    with transaction.atomic():
+        for batch, lookups in _validated_batches(uploaded, actor, applied):
+            creates, updates = _classify(batch, lookups, actor, applied)
+            _apply_creates(creates, lookups, actor)
+            _apply_updates(updates, lookups, actor)
+            applied.created += len(creates)
+            applied.updated += len(updates)
+        applied.errors.sort(key=lambda e: e.row)
+        record(
+            None,
+            "registry.enterprise.imported",
+            actor=actor,
+            target_type="registry.enterprise",
+            target_repr=source_name[:200],
+            data={
+                "created": applied.created,
+                "updated": applied.updated,
+                "refused": len(applied.errors),
+                "mode": mode,
+                "file": source_name,
+            },
+        )
+    return applied
+
+
+_PLAIN_FIELDS = (
+    "name",
+    "address",
+    "principal_name",
+    "principal_phone",
+    "legal_representative",
+    "safety_manager_name",
+    "safety_manager_phone",
+    "employees",
+    "scale",
+    "sub_sector",
+    "business_scope",
+    "lat",
+    "lng",
+)
+
+
+def _apply_creates(creates, lookups: Lookups, actor) -> None:
+    if not creates:
+        return
+    now = timezone.now()
+    objects = []
+    for _number, data in creates:
+        fields = {k: data[k] for k in _PLAIN_FIELDS if k in data}
+        objects.append(
+            Enterprise(credit_code=data["credit_code"], town=data["town"], created_at=now, **fields)
+        )
+    Enterprise.objects.bulk_create(objects, batch_size=BATCH)
+    if any(o.pk is None for o in objects):  # backends that do not return ids
+        by_code = dict(
+            Enterprise.objects.filter(credit_code__in=[o.credit_code for o in objects]).values_list(
+                "credit_code", "pk"
+            )
+        )
+        for o in objects:
+            o.pk = o.id = by_code[o.credit_code]
+    through = Enterprise.sectors.through
+    through.objects.bulk_create(
+        [
+            through(enterprise_id=o.pk, sector_id=code)
+            for o, (_n, data) in zip(objects, creates, strict=True)
+            for code in data["sectors"]
+        ],
+        batch_size=5000,
+    )
+    EnterpriseStatusChange.objects.bulk_create(
+        [
+            EnterpriseStatusChange(
+                enterprise_id=o.pk, to_status=o.status, changed_by=actor, changed_at=now, reason=_("Imported")
+            )
+            for o in objects
+        ],
+        batch_size=BATCH,
+    )
+    record_many(objects, "registry.enterprise.created", actor=actor, data_for=lambda o: {"via": "import"})
+
+
+def _apply_updates(updates, lookups: Lookups, actor) -> None:
+    if not updates:
+        return
+    changed = []
+    sector_sets = {}
+    for _number, data, enterprise in updates:
+        changes = {}
+        for key in (*_PLAIN_FIELDS, "town"):
+            if key in data and getattr(enterprise, key) != data[key]:
+                changes[key] = [getattr(enterprise, key), data[key]]
+                setattr(enterprise, key, data[key])
+        sector_sets[enterprise.pk] = data["sectors"]
+        if changes:
+            enterprise.version += 1
+            enterprise._import_changes = changes
+            changed.append(enterprise)
+    if changed:
+        Enterprise.objects.bulk_update(changed, [*_PLAIN_FIELDS, "town", "version"], batch_size=BATCH)
+    through = Enterprise.sectors.through
+    current: dict[int, set[str]] = {}
+    for ent_id, code in through.objects.filter(enterprise_id__in=list(sector_sets)).values_list(
+        "enterprise_id", "sector_id"
+    ):
+        current.setdefault(ent_id, set()).add(code)
+    for ent_id, codes in sector_sets.items():
+        if current.get(ent_id, set()) != set(codes):
+            through.objects.filter(enterprise_id=ent_id).delete()
+            through.objects.bulk_create([through(enterprise_id=ent_id, sector_id=c) for c in codes])
+    record_many(
+        changed,
+        "registry.enterprise.updated",
+        actor=actor,
+        data_for=lambda o: {
+            "via": "import",
+            "changes": {k: [str(a), str(b)] for k, (a, b) in o._import_changes.items()},
+        },
+    )
+
+
+def template_columns() -> list[Column]:
+    return [Column(h, lambda row, h=h: row.get(h, ""), width=18) for h in TEMPLATE_HEADERS]
+
+
+def template_example_rows() -> list[dict]:
+    return [
+        {
+            "企业名称": "江门市示例五金制品有限公司",
+            "统一社会信用代码": EXAMPLE_CODE,
+            "所属镇街": "杜阮镇",
+            "行业领域": "工贸、有限空间",
+            "地址": "江门市蓬江区杜阮镇示例路1号",
+            "主要负责人": "张三",
+            "主要负责人电话": "13800138000",
+            "从业人数": "56",
+            "企业规模": "小型",
+            "工贸行业分类": "机械",
+        }
+    ]
+
+
+def error_columns() -> list[Column]:
+    return [
+        Column(_("Row"), lambda e: e["row"], 8),
+        Column(_("Column"), lambda e: e["field"], 20),
+        Column(_("Reason"), lambda e: e["message"], 60),
+    ]

@@ -1,0 +1,147 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.services import timeline
+from core.errors import DomainError
+from core.extensions import enterprise_sections
+from core.masking import phone_for
+from core.scoping import get_visible_or_404
+from core.views import ListPage
+from registry import services
+from registry.exports import enterprise_columns
+from registry.filters import EnterpriseFilter
+from registry.forms import EnterpriseForm, StatusForm
+from registry.models import Enterprise
+
+
+def apply_domain_errors(form, exc: DomainError) -> None:
+    """Show a service's field errors inline on the form; others on top."""
+    if not exc.errors:
+        form.add_error(None, str(exc.message))
+    for field, errors in exc.errors.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+class EnterpriseListPage(ListPage):
+    template_name = "registry/enterprise_list.html"
+    rows_template = "registry/_enterprise_rows.html"
+    filterset_class = EnterpriseFilter
+    sort_fields = {"name": "name", "town": "town__code", "employees": "employees", "risk": "risk_level"}
+    default_sort = "name"
+    export_name = "enterprises"
+
+    def queryset(self):
+        return (
+            Enterprise.objects.visible_to(self.request.user)
+            .select_related("town")
+            .prefetch_related("sectors")
+        )
+
+    def search(self, qs, q):
+        return qs.filter(Q(name__icontains=q) | Q(credit_code__icontains=q.upper()) | Q(address__icontains=q))
+
+    def export_columns(self):
+        return enterprise_columns(self.request.user)
+
+
+@login_required
+def enterprise_list(request):
+    return EnterpriseListPage(request).response(
+        {"can_create": request.user.has_role(*services.REGISTRY_EDITORS)}
+    )
+
+
+@login_required
+def enterprise_detail(request, pk: int):
+    enterprise = get_visible_or_404(
+        Enterprise.objects.select_related("town", "village").prefetch_related("sectors"), request.user, pk=pk
+    )
+    sections = [
+        {"key": s.key, "title": s.title, "template": s.template, "context": s.context(request, enterprise)}
+        for s in enterprise_sections.for_user(request.user)
+    ]
+    return render(
+        request,
+        "registry/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "principal_phone": phone_for(request.user, enterprise.principal_phone, enterprise.pk),
+            "safety_manager_phone": phone_for(request.user, enterprise.safety_manager_phone, enterprise.pk),
+            "departments": enterprise.supervising_departments(),
+            "status_changes": enterprise.status_changes.select_related("changed_by")[:20],
+            "sections": sections,
+            "events": timeline(enterprise),
+            "can_edit": request.user.has_role(*services.REGISTRY_EDITORS)
+            or (request.user.enterprise_id == enterprise.pk),
+            "status_form": StatusForm(initial={"status": enterprise.status}),
+        },
+    )
+
+
+@login_required
+def enterprise_create(request):
+    form = EnterpriseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = services.register_enterprise(actor=request.user, data=_form_data(form))
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("The enterprise was registered."))
+            return redirect("registry:enterprise_detail", pk=enterprise.pk)
+    elif request.method == "POST":
+        messages.error(request, _("Please correct the errors below."))
+    return render(request, "registry/enterprise_form.html", {"form": form, "creating": True})
+
+
+def _form_data(form) -> dict:
+    data = dict(form.cleaned_data)
+    data["sectors"] = list(data.get("sectors") or [])
+    return data
+
+
+@login_required
+def enterprise_edit(request, pk: int):
+    enterprise = get_visible_or_404(Enterprise.objects.all(), request.user, pk=pk)
+    form = EnterpriseForm(request.POST or None, instance=Enterprise.objects.get(pk=enterprise.pk))
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in _form_data(form).items() if k in form.changed_data}
+        try:
+            services.update_enterprise(
+                actor=request.user,
+                enterprise=enterprise,
+                data=data,
+                version=int(request.POST.get("version", enterprise.version)),
+            )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("The enterprise was updated."))
+            return redirect("registry:enterprise_detail", pk=enterprise.pk)
+    return render(request, "registry/enterprise_form.html", {"form": form, "enterprise": enterprise})
+
+
+@login_required
+@require_POST
+def enterprise_status(request, pk: int):
+    enterprise = get_visible_or_404(Enterprise.objects.all(), request.user, pk=pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_enterprise_status(actor=request.user, enterprise=enterprise, **form.cleaned_data)
+            messages.success(request, _("The operating status was changed."))
+        except DomainError as exc:
+            messages.error(
+                request,
+                str(exc.message)
+                if not exc.errors
+                else "; ".join(str(m) for msgs in exc.errors.values() for m in msgs),
+            )
+    else:
+        messages.error(request, _("Give a status and a reason."))
+    return redirect("registry:enterprise_detail", pk=enterprise.pk)

@@ -1,0 +1,50 @@
+"""Copy the front-end packages installed by npm (package-lock.json) into static/vendor/.
+
+Nothing is loaded from a CDN at run time and no third-party file is committed: this runs at setup.
+"""
+
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE = ROOT / "node_modules"
+DEST = ROOT / "static" / "vendor"
+
+# (source inside node_modules, destination inside static/vendor)
+FILES = [
+    ("bootstrap/dist/css/bootstrap.min.css", "bootstrap/bootstrap.min.css"),
+    ("bootstrap/dist/css/bootstrap.min.css.map", "bootstrap/bootstrap.min.css.map"),
+    ("bootstrap/dist/js/bootstrap.bundle.min.js", "bootstrap/bootstrap.bundle.min.js"),
+    ("bootstrap/dist/js/bootstrap.bundle.min.js.map", "bootstrap/bootstrap.bundle.min.js.map"),
+    ("bootstrap-icons/font/bootstrap-icons.min.css", "bootstrap-icons/bootstrap-icons.min.css"),
+    ("bootstrap-icons/font/fonts", "bootstrap-icons/fonts"),
+    ("htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"),
+    ("echarts/dist/echarts.min.js", "echarts/echarts.min.js"),
+    ("leaflet/dist/leaflet.js", "leaflet/leaflet.js"),
+    ("leaflet/dist/leaflet.css", "leaflet/leaflet.css"),
+    ("leaflet/dist/images", "leaflet/images"),
+    ("leaflet.markercluster/dist/leaflet.markercluster.js", "leaflet/leaflet.markercluster.js"),
+    ("leaflet.markercluster/dist/MarkerCluster.css", "leaflet/MarkerCluster.css"),
+    ("leaflet.markercluster/dist/MarkerCluster.Default.css", "leaflet/MarkerCluster.Default.css"),
+]
+
+
+def main() -> int:
+    missing = [src for src, _ in FILES if not (NODE / src).exists()]
+    if missing:
+        print("Missing front-end files (run `npm ci`):", *missing, sep="\n  ", file=sys.stderr)
+        return 1
+    for src, dst in FILES:
+        source, target = NODE / src, DEST / dst
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, dirs_exist_ok=True)
+        else:
+            shutil.copy2(source, target)
+    print(f"Copied {len(FILES)} front-end assets into {DEST.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
