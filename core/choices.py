@@ -38,3 +38,34 @@ class RiskColour(models.TextChoices):
 
 
 RISK_COLOUR_RANK = {RiskColour.BLUE: 1, RiskColour.YELLOW: 2, RiskColour.ORANGE: 3, RiskColour.RED: 4}
+
+
+class AccidentType(models.TextChoices):
+    """R-ACC-6: the 20 accident categories of GB 6441-1986 (stored with the standard, `gb6441_1986`).
+
+    Shared by the accident records and the possible accident types of risk points.
+    """
+
+    STRUCK_BY_OBJECT = "01", _("Struck by object")
+    VEHICLE = "02", _("Vehicle injury")
+    MACHINERY = "03", _("Machinery injury")
+    LIFTING = "04", _("Lifting injury")
+    ELECTRIC_SHOCK = "05", _("Electric shock")
+    DROWNING = "06", _("Drowning")
+    BURNS = "07", _("Burns and scalds")
+    FIRE = "08", _("Fire")
+    FALL_FROM_HEIGHT = "09", _("Fall from height")
+    COLLAPSE = "10", _("Collapse")
+    ROOF_FALL = "11", _("Roof fall")
+    WATER_INRUSH = "12", _("Water inrush")
+    BLASTING = "13", _("Blasting")
+    GUNPOWDER_EXPLOSION = "14", _("Gunpowder explosion")
+    FIREDAMP_EXPLOSION = "15", _("Firedamp explosion")
+    BOILER_EXPLOSION = "16", _("Boiler explosion")
+    PRESSURE_VESSEL_EXPLOSION = "17", _("Pressure-vessel explosion")
+    OTHER_EXPLOSION = "18", _("Other explosion")
+    POISONING_ASPHYXIATION = "19", _("Poisoning and asphyxiation")
+    OTHER_INJURY = "20", _("Other injury")
+
+
+ACCIDENT_TYPE_STANDARD = "gb6441_1986"
