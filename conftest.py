@@ -17,10 +17,13 @@ SMALL_DISTRICT_ENTERPRISES = 80
 
 def ensure_district():
     from core.extensions import demo_builders
-    from registry.models import Enterprise
+    from registry.models import Enterprise, Sector
+    from registry.reference import seed_reference_data
 
     if Enterprise.objects.exists():
         return
+    if not Sector.objects.exists():  # a transactional test flushed the data migrations' rows
+        seed_reference_data()
     for builder in demo_builders.all():
         builder.build(
             rng=random.Random(f"{DISTRICT_SEED}:{builder.key}"),

@@ -20,8 +20,10 @@ class Command(BaseCommand):
         from registry.models import Enterprise
 
         if options["reset"]:
+            from registry.reference import seed_reference_data
+
             call_command("flush", interactive=False, verbosity=0)
-            call_command("migrate", verbosity=0)  # re-seed the reference data of the data migrations
+            seed_reference_data()  # flush also removed the reference rows of the data migrations
         elif options["if_empty"] and Enterprise.objects.exists():
             self.stdout.write("The database already has data; the demo district was not loaded.")
             return
