@@ -76,7 +76,7 @@ bench-quick: setup
 	$(PY) -m bench.run --sizes S --quick
 
 security-report: setup
-	SECRET_KEY_FILE=var/secret_key $(PY) -m reports.security
+	$(PY) -m reports.security
 
 backup: setup
 	SECRET_KEY_FILE=var/secret_key $(MANAGE) backup

@@ -93,3 +93,29 @@ def enterprise_in(district):
         return qs.first()
 
     return get
+
+
+# --- Security figures: tests record measured figures; `make security-report` writes them out.
+SECURITY_FIGURES: dict = {}
+
+
+@pytest.fixture(scope="session")
+def security_figures() -> dict:
+    """Record a figure: `security_figures["matrix"] = {"correct": n, "total": m, "wrongly_allowed": 0}`."""
+    return SECURITY_FIGURES
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import json
+    import os
+    from pathlib import Path
+
+    if not SECURITY_FIGURES:
+        return
+    path = Path(
+        os.environ.get("REDLINE_SECURITY_REPORT", Path(__file__).parent / "reports" / "security.json")
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    existing = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    existing.update(SECURITY_FIGURES)
+    path.write_text(json.dumps(existing, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8")
