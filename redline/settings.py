@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "registry",
     "audit",
     "notifications",
+    "attachments",
     "hazards",
     "risk",
     "inspections",

@@ -5,7 +5,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.api import SchemaAccessPermission
 
-API_APPS = ["accounts", "registry", "audit", "notifications", "hazards", "risk", "inspections", "accidents"]
+API_APPS = [
+    "accounts",
+    "registry",
+    "audit",
+    "notifications",
+    "attachments",
+    "hazards",
+    "risk",
+    "inspections",
+    "accidents",
+]
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
@@ -24,6 +34,7 @@ urlpatterns = [
     path("registry/", include("registry.urls")),
     path("audit/", include("audit.urls")),
     path("notifications/", include("notifications.urls")),
+    path("attachments/", include("attachments.urls")),
     path("hazards/", include("hazards.urls")),
     path("risk/", include("risk.urls")),
     path("inspections/", include("inspections.urls")),

@@ -1,0 +1,419 @@
+"""Hazards (隐患) and what hangs on them: extensions, listed-supervision notes, criteria, deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.scoping import ScopedQuerySet
+from hazards.choices import OPEN_STATES, Category, ExtensionState, Level, Source, State
+
+
+def local_today(now: dt.datetime | None = None) -> dt.date:
+    return timezone.localdate(now or timezone.now())
+
+
+class MajorHazardCriterion(models.Model):
+    """R-HAZ-9: one item of a sector's published major-hazard criteria (重大事故隐患判定标准)."""
+
+    sector = models.ForeignKey(
+        "registry.Sector", verbose_name=_("sector"), on_delete=models.PROTECT, related_name="major_criteria"
+    )
+    item = models.CharField(_("item"), max_length=20)
+    text = models.TextField(_("criterion"))
+    source = models.CharField(_("source"), max_length=200)
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("major-hazard criterion")
+        verbose_name_plural = _("major-hazard criteria")
+        ordering = ["sector__order", "sector_id", "item", "id"]
+        constraints = [models.UniqueConstraint(fields=["sector", "item"], name="hazard_criterion_item")]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.text[:60]}"
+
+
+class DeadlinePolicy(models.Model):
+    """R-HAZ-6 (setting): default rectification time per level, with its source and effective date."""
+
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices, unique=True)
+    days = models.PositiveSmallIntegerField(_("days"))
+    source = models.CharField(_("source"), max_length=200)
+    effective_from = models.DateField(_("effective from"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("deadline setting")
+        verbose_name_plural = _("deadline settings")
+        ordering = ["level"]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: {self.days}"
+
+
+class HazardQuerySet(ScopedQuerySet):
+    scope_town = "town"
+    scope_sector = "sector"
+    scope_enterprise = "enterprise"
+
+    def open(self):
+        return self.filter(state__in=OPEN_STATES)
+
+    def overdue_q(self, now: dt.datetime | None = None) -> Q:
+        """Overdue: still being rectified after the deadline, or submitted only after it (R-HAZ-6)."""
+        today = local_today(now)
+        return Q(state=State.RECTIFYING, deadline__lt=today) | Q(
+            state=State.SUBMITTED, deadline__lt=today, submitted_on__gt=F("deadline")
+        )
+
+    def overdue(self, now: dt.datetime | None = None):
+        return self.filter(self.overdue_q(now))
+
+    def not_overdue(self, now: dt.datetime | None = None):
+        return self.exclude(self.overdue_q(now))
+
+    def due_within(self, days: int, now: dt.datetime | None = None):
+        today = local_today(now)
+        return self.filter(
+            state=State.RECTIFYING, deadline__gte=today, deadline__lte=today + dt.timedelta(days=days)
+        )
+
+    def major(self):
+        return self.filter(level=Level.MAJOR)
+
+    def listed(self):
+        return self.filter(listed=True)
+
+    def for_list(self):
+        return self.select_related("enterprise", "town", "sector", "criterion", "listing_department")
+
+
+class Hazard(models.Model):
+    # What and where.
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="hazards"
+    )
+    # Denormalised from the enterprise for the scoping layer and the statistics.
+    town = models.ForeignKey(
+        "registry.Jurisdiction",
+        verbose_name=_("town/street"),
+        on_delete=models.PROTECT,
+        related_name="hazards",
+    )
+    sector = models.ForeignKey(
+        "registry.Sector", verbose_name=_("sector"), on_delete=models.PROTECT, related_name="hazards"
+    )
+    risk_point = models.ForeignKey(
+        "risk.RiskPoint",
+        verbose_name=_("risk point"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hazards",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices, default=Level.GENERAL)
+    source = models.CharField(_("source"), max_length=24, choices=Source.choices)
+    description = models.TextField(_("description"), blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    area = models.CharField(_("area"), max_length=100, blank=True)
+    equipment = models.CharField(_("equipment"), max_length=100, blank=True)
+    process = models.CharField(_("process"), max_length=100, blank=True)
+    discovered_at = models.DateTimeField(_("discovered at"), default=timezone.now)
+    discoverer = models.CharField(_("discovered by"), max_length=50, blank=True)
+    criterion = models.ForeignKey(
+        MajorHazardCriterion,
+        verbose_name=_("major-hazard criterion"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hazards",
+    )
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    # Where it came from (inspections.itemresult, accidents.accident …).
+    origin_type = models.CharField(_("origin"), max_length=60, blank=True)
+    origin_id = models.PositiveBigIntegerField(_("origin id"), null=True, blank=True)
+
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.REPORTED)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    reported_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # R-HAZ-10: a major hazard is reported upward (department and district) as soon as it is found.
+    escalated_at = models.DateTimeField(
+        _("reported to the department and district at"), null=True, blank=True
+    )
+
+    # R-HAZ-3: the five determinations.
+    measures = models.TextField(_("measures"), blank=True)
+    responsible_person = models.CharField(_("responsible person"), max_length=50, blank=True)
+    responsible_phone = models.CharField(_("responsible person's phone"), max_length=20, blank=True)
+    funds = models.DecimalField(_("funds (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    contingency_plan = models.TextField(_("contingency plan"), blank=True)
+    original_deadline = models.DateField(_("original deadline"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # R-HAZ-4: the six parts of a major hazard's treatment plan (the document is an attachment "plan").
+    plan_goal = models.TextField(_("goal and tasks"), blank=True)
+    plan_methods = models.TextField(_("methods and measures"), blank=True)
+    plan_resources = models.TextField(_("funds and materials"), blank=True)
+    plan_organisation = models.TextField(_("responsible organisation and people"), blank=True)
+    plan_schedule = models.TextField(_("time limit and requirements"), blank=True)
+    plan_safety = models.TextField(_("safety measures and emergency plan"), blank=True)
+
+    # Submission ("after" evidence are attachments with purpose "after").
+    rectification_note = models.TextField(_("rectification note"), blank=True)
+    cost = models.DecimalField(
+        _("actual cost (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reject_reason = models.TextField(_("reason for rejection"), blank=True)
+    rejections = models.PositiveSmallIntegerField(_("rejections"), default=0)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    acceptance_note = models.TextField(_("acceptance note"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    close_note = models.TextField(_("closing note"), blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cancelled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+
+    # R-HAZ-8: listed supervision (挂牌督办). A null listing department means the district listed it.
+    listed = models.BooleanField(_("listed supervision"), default=False)
+    listing_department = models.ForeignKey(
+        "registry.Department",
+        verbose_name=_("listing department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="listed_hazards",
+    )
+    listing_authority = models.CharField(_("listing authority"), max_length=100, blank=True)
+    supervising_department = models.ForeignKey(
+        "registry.Department",
+        verbose_name=_("supervising department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervised_hazards",
+    )
+    listing_document = models.CharField(_("document number"), max_length=60, blank=True)
+    listing_due_date = models.DateField(_("supervision due date"), null=True, blank=True)
+    listed_at = models.DateTimeField(_("listed at"), null=True, blank=True)
+    listed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("listed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    overdue_explanation = models.TextField(_("explanation of the delay"), blank=True)
+
+    notice_serial = models.CharField(_("notice number"), max_length=30, blank=True)
+    acceptance_serial = models.CharField(_("acceptance record number"), max_length=30, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = HazardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hazard")
+        verbose_name_plural = _("hazards")
+        ordering = ["-reported_at", "-id"]
+        indexes = [
+            models.Index(fields=["-reported_at", "-id"], name="hazard_list_order"),
+            models.Index(fields=["town", "state"], name="hazard_town_state"),
+            models.Index(fields=["sector", "state"], name="hazard_sector_state"),
+            models.Index(fields=["enterprise", "state"], name="hazard_enterprise_state"),
+            # The escalation job and the overdue filter read only running hazards, by deadline.
+            models.Index(
+                fields=["deadline"],
+                name="hazard_running_deadline",
+                condition=Q(state__in=["rectifying", "submitted"]),
+            ),
+            models.Index(
+                fields=["-reported_at", "-id"],
+                name="hazard_open_list",
+                condition=Q(state__in=["reported", "rectifying", "submitted", "accepted"]),
+            ),
+            models.Index(fields=["origin_type", "origin_id"], name="hazard_origin"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(funds__isnull=True) | Q(funds__gte=0), name="hazard_funds_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(cost__isnull=True) | Q(cost__gte=0), name="hazard_cost_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("hazards:detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def is_major(self) -> bool:
+        return self.level == Level.MAJOR
+
+    def is_overdue(self, now: dt.datetime | None = None) -> bool:
+        if self.deadline is None:
+            return False
+        today = local_today(now)
+        if self.state == State.RECTIFYING:
+            return self.deadline < today
+        if self.state == State.SUBMITTED:
+            return (
+                self.deadline < today and self.submitted_on is not None and self.submitted_on > self.deadline
+            )
+        return False
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_overdue()
+
+    def days_left(self, now: dt.datetime | None = None) -> int | None:
+        """Countdown: days until the deadline (negative once overdue); None when it does not run."""
+        if self.deadline is None or self.state not in (State.RECTIFYING, State.SUBMITTED):
+            return None
+        return (self.deadline - local_today(now)).days
+
+
+class Extension(models.Model):
+    """R-HAZ-7: a request for a new deadline, its decision, and both dates."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="extensions")
+    old_deadline = models.DateField(_("current deadline"))
+    new_deadline = models.DateField(_("requested deadline"))
+    reason = models.TextField(_("reason"))
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("decision"), max_length=10, choices=ExtensionState.choices, default=ExtensionState.PENDING
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hazard"], condition=Q(state="pending"), name="hazard_one_pending_extension"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_deadline} → {self.new_deadline}"
+
+
+class ProgressNote(models.Model):
+    """R-HAZ-8: the monthly progress notes of a listed hazard."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="progress_notes")
+    month = models.DateField(_("month"))
+    text = models.TextField(_("progress"))
+    written_at = models.DateTimeField(_("written at"), default=timezone.now)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("progress note")
+        verbose_name_plural = _("progress notes")
+        ordering = ["month", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+class DocumentSerial(models.Model):
+    """Serial numbers of rectification notices and acceptance records, per kind and year."""
+
+    kind = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "year"], name="hazard_serial_kind_year")]
