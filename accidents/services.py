@@ -1,0 +1,803 @@
+"""Accident writes: one function per change (role · state · validation · write · audit · notify).
+
+The role table below is the one place that says who may do what with accidents, cases and sessions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accidents import rules
+from accidents.choices import LEVEL_RANK, ReportKind, State, Step
+from accidents.models import (
+    Accident,
+    AccidentReport,
+    Finding,
+    Investigation,
+    LevelChange,
+    Measure,
+    ReportDeadline,
+)
+from audit.services import diff, record
+from core.choices import AccidentType, Role
+from core.errors import Conflict, InvalidInput, NotAllowed
+from core.scoping import scope_of
+from notifications.recipients import Audience, resolve
+from notifications.services import notify
+from registry.choices import TOWN_KINDS
+from registry.models import Enterprise, Jurisdiction, Sector
+
+R = Role
+# Who may do what (leaders read only; the administrator roles touch no business data).
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "record_accident": frozenset(
+        {R.DISTRICT_ADMIN, R.TOWN_OFFICER, R.DEPARTMENT_OFFICER, R.DUTY_OFFICER, R.ENTERPRISE_USER}
+    ),
+    "update_accident": frozenset(
+        {R.DISTRICT_ADMIN, R.TOWN_OFFICER, R.DEPARTMENT_OFFICER, R.DUTY_OFFICER, R.ENTERPRISE_USER}
+    ),
+    "supplement_accident": frozenset(
+        {R.DISTRICT_ADMIN, R.TOWN_OFFICER, R.DEPARTMENT_OFFICER, R.DUTY_OFFICER, R.ENTERPRISE_USER}
+    ),
+    "submit_report": frozenset(
+        {R.DISTRICT_ADMIN, R.TOWN_OFFICER, R.DEPARTMENT_OFFICER, R.DUTY_OFFICER, R.ENTERPRISE_USER}
+    ),
+    "mark_unit_step": frozenset({R.DISTRICT_ADMIN, R.TOWN_OFFICER, R.DEPARTMENT_OFFICER, R.DUTY_OFFICER}),
+    # Passing the report up is the district bureau's duty room's job (R-ACC-2).
+    "mark_escalation_step": frozenset({R.DISTRICT_ADMIN, R.DUTY_OFFICER}),
+    # R-ACC-5: the district government's investigation team (the bureau and the sector departments).
+    "investigate": frozenset({R.DISTRICT_ADMIN, R.DEPARTMENT_OFFICER}),
+    "edit_case": frozenset({R.DISTRICT_ADMIN, R.DEPARTMENT_OFFICER}),
+    "record_session": frozenset({R.DISTRICT_ADMIN, R.DEPARTMENT_OFFICER, R.TOWN_OFFICER, R.ENTERPRISE_USER}),
+}
+NUMBER_FIELDS = ("deaths", "missing", "serious_injuries", "minor_injuries", "direct_loss")
+EDITABLE_FIELDS = (
+    "occurred_at",
+    "town",
+    "address",
+    "lat",
+    "lng",
+    "enterprise",
+    "sector",
+    "accident_type",
+    "narrative",
+    "measures_taken",
+    "reporter_name",
+    "reporter_phone",
+)
+MAX_LOSS = Decimal("99999999999999")
+
+
+def can(user, action: str) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.role_codes & PERMISSIONS[action])
+
+
+def require(user, action: str) -> None:
+    if not can(user, action):
+        raise NotAllowed(_("Your role may not do this."))
+
+
+def in_scope(user, *, town_id, sector_code, enterprise_id) -> bool:
+    scope = scope_of(user)
+    return bool(
+        scope.district
+        or town_id in scope.town_ids
+        or sector_code in scope.sector_codes
+        or (enterprise_id and enterprise_id in scope.enterprise_ids)
+    )
+
+
+# ---------------------------------------------------------------- validation
+def clean_numbers(data: dict, *, base: dict | None = None) -> dict:
+    errors: dict[str, list[str]] = {}
+    out = dict(base or {})
+    for field in NUMBER_FIELDS:
+        if field not in data:
+            if base is None:
+                out[field] = Decimal("0") if field == "direct_loss" else 0
+            continue
+        raw = data[field]
+        if raw in (None, ""):
+            raw = 0
+        if field == "direct_loss":
+            try:
+                value = Decimal(str(raw))
+            except (InvalidOperation, ValueError):
+                errors[field] = [_("Enter an amount in yuan.")]
+                continue
+            if not value.is_finite() or value < 0 or value > MAX_LOSS:
+                errors[field] = [_("Enter an amount of 0 yuan or more.")]
+                continue
+            out[field] = value.quantize(Decimal("0.01"))
+        else:
+            try:
+                value = int(str(raw))
+            except (TypeError, ValueError):
+                errors[field] = [_("Enter a whole number.")]
+                continue
+            if value < 0 or value > 100000:
+                errors[field] = [_("Enter a whole number of 0 or more.")]
+                continue
+            out[field] = value
+    if errors:
+        raise InvalidInput(errors=errors)
+    return out
+
+
+def _clean_fields(actor, data: dict, *, instance: Accident | None = None) -> dict:
+    errors: dict[str, list[str]] = {}
+    cleaned: dict = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(str(message))
+
+    def given(field):
+        return field in data or instance is None
+
+    now = timezone.now()
+    if given("occurred_at"):
+        value = data.get("occurred_at")
+        if not isinstance(value, dt.datetime):
+            add("occurred_at", _("Enter the date and time of the accident."))
+        else:
+            if timezone.is_naive(value):
+                value = timezone.make_aware(value)
+            if value > now + dt.timedelta(minutes=5):
+                add("occurred_at", _("The accident cannot be in the future."))
+            elif value < now - dt.timedelta(days=3650):
+                add("occurred_at", _("The accident time is too far in the past."))
+            cleaned["occurred_at"] = value
+    if given("town"):
+        town = data.get("town")
+        if isinstance(town, int | str) and str(town).isdigit():
+            town = Jurisdiction.objects.filter(pk=int(town)).first()
+        if not isinstance(town, Jurisdiction) or town.kind not in TOWN_KINDS:
+            add("town", _("Choose a town or street of the district."))
+        cleaned["town"] = town
+    if given("sector"):
+        sector = data.get("sector")
+        if isinstance(sector, str):
+            sector = Sector.objects.filter(pk=sector).first()
+        if not isinstance(sector, Sector):
+            add("sector", _("Choose a sector."))
+        cleaned["sector"] = sector
+    if given("accident_type"):
+        value = data.get("accident_type") or ""
+        if value not in AccidentType.values:
+            add("accident_type", _("Choose an accident type of GB 6441-1986."))
+        cleaned["accident_type"] = value
+    if "enterprise" in data:
+        enterprise = data.get("enterprise")
+        if isinstance(enterprise, int | str) and str(enterprise).isdigit():
+            enterprise = Enterprise.objects.filter(pk=int(enterprise)).first()
+        if enterprise in ("", None):
+            enterprise = None
+        elif (
+            not isinstance(enterprise, Enterprise)
+            or not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists()
+        ):
+            add("enterprise", _("Choose an enterprise in your area."))
+            enterprise = None
+        cleaned["enterprise"] = enterprise
+    for field, limit in (("address", 200), ("reporter_name", 50), ("reporter_phone", 20)):
+        if field in data:
+            value = (data.get(field) or "").strip()
+            if len(value) > limit:
+                add(field, _("At most %(n)d characters.") % {"n": limit})
+            cleaned[field] = value
+    for field in ("narrative", "measures_taken"):
+        if field in data:
+            cleaned[field] = (data.get(field) or "").strip()
+    for field, limit in (("lat", 90), ("lng", 180)):
+        if field in data:
+            raw = data.get(field)
+            if raw in (None, ""):
+                cleaned[field] = None
+                continue
+            try:
+                value = Decimal(str(raw)).quantize(Decimal("0.000001"))
+            except (InvalidOperation, ValueError):
+                add(field, _("Enter a coordinate in degrees."))
+                continue
+            if not value.is_finite() or abs(value) > limit:
+                add(field, _("Enter a coordinate in degrees."))
+                continue
+            cleaned[field] = value
+    if errors:
+        raise InvalidInput(errors=errors)
+    return cleaned
+
+
+def _title(accident: Accident) -> str:
+    when = timezone.localtime(accident.occurred_at).strftime("%Y-%m-%d")
+    where = accident.enterprise.name if accident.enterprise_id else (accident.address or accident.town.name)
+    return f"{when} {where} {accident.get_accident_type_display()}"[:200]
+
+
+def _check_scope_and_enterprise(actor, accident: Accident) -> None:
+    if actor.role_codes & PERMISSIONS["record_accident"] - {R.ENTERPRISE_USER}:
+        if not in_scope(
+            actor,
+            town_id=accident.town_id,
+            sector_code=accident.sector_id,
+            enterprise_id=accident.enterprise_id,
+        ):
+            raise InvalidInput.field("town", _("You may record accidents in your own area only."))
+        return
+    # An enterprise user reports its own enterprise's accidents only.
+    if not accident.enterprise_id or accident.enterprise_id != actor.enterprise_id:
+        raise InvalidInput.field(
+            "enterprise", _("An enterprise reports accidents of its own enterprise only.")
+        )
+
+
+def _audiences(accident: Accident) -> list:
+    return resolve(
+        [Audience.DISTRICT, Audience.DUTY, Audience.TOWN, Audience.DEPARTMENT],
+        town_id=accident.town_id,
+        sector_codes=[accident.sector_id],
+    )
+
+
+def _refresh_risk(*enterprise_ids) -> None:
+    from risk.services import refresh_enterprise_risk
+
+    for enterprise_id in {e for e in enterprise_ids if e}:
+        refresh_enterprise_risk(enterprise_id=enterprise_id)
+
+
+def sync_deadlines(accident: Accident, *, now: dt.datetime | None = None) -> None:
+    """Create the reports the level requires, drop undone ones it no longer requires, keep done ones."""
+    existing = {d.step: d for d in accident.deadlines.all()}
+    unit = existing.get(Step.UNIT_TO_DISTRICT)
+    due = rules.due_times(
+        occurred_at=accident.occurred_at,
+        level=accident.level,
+        unit_reported_at=unit.done_at if unit else None,
+    )
+    for step, deadline in existing.items():
+        if step not in due and deadline.done_at is None:
+            deadline.delete()
+    for step, due_at in due.items():
+        deadline = existing.get(step)
+        if deadline is None:
+            ReportDeadline.objects.create(accident=accident, step=step, due_at=due_at)
+        elif deadline.done_at is None and deadline.due_at != due_at:
+            deadline.due_at = due_at
+            deadline.save(update_fields=["due_at"])
+
+
+# ---------------------------------------------------------------- accidents
+@transaction.atomic
+def record_accident(*, actor, data: dict) -> Accident:
+    """R-ACC-2: the report reaches the district the moment it is recorded; the clocks start at the accident."""
+    require(actor, "record_accident")
+    cleaned = _clean_fields(actor, data)
+    numbers = clean_numbers(data)
+    now = timezone.now()
+    accident = Accident(**cleaned, **numbers, reported_by=actor, reported_at=now)
+    if not accident.reporter_name:
+        accident.reporter_name = actor.display_name
+    if not accident.reporter_phone:
+        accident.reporter_phone = actor.phone
+    _check_scope_and_enterprise(actor, accident)
+    accident.level = rules.compute_level(**_level_inputs(numbers))
+    accident.title = _title(accident)
+    accident.save()
+    LevelChange.objects.create(
+        accident=accident,
+        to_level=accident.level,
+        numbers=_jsonable(numbers),
+        changed_by=actor,
+        changed_at=now,
+        reason=_("Initial report"),
+    )
+    AccidentReport.objects.create(
+        accident=accident,
+        kind=ReportKind.INITIAL,
+        submitted_at=now,
+        submitted_by=actor,
+        text=accident.narrative,
+        numbers=_jsonable(numbers),
+    )
+    sync_deadlines(accident)
+    unit = accident.deadlines.get(step=Step.UNIT_TO_DISTRICT)
+    unit.done_at = now
+    unit.done_by = actor
+    unit.note = _("Recorded in Redline")
+    if now > unit.due_at:
+        unit.late_flagged_at = now  # R-ACC-7: reported late (迟报)
+    unit.save()
+    sync_deadlines(accident)
+    record(
+        accident,
+        "accidents.accident.recorded",
+        actor=actor,
+        data={
+            "level": accident.level,
+            "numbers": numbers,
+            "late": unit.late_flagged_at is not None,
+        },
+    )
+    notify(
+        recipients=_audiences(accident),
+        kind="accident.recorded",
+        title=_("Accident reported: %(title)s (%(level)s)")
+        % {"title": accident.title, "level": accident.get_level_display()},
+        body=accident.narrative[:500],
+        url=f"/accidents/{accident.pk}/",
+        target=accident,
+        dedup_key=f"accident:{accident.pk}:recorded",
+    )
+    _refresh_risk(accident.enterprise_id)
+    return accident
+
+
+def _level_inputs(numbers: dict) -> dict:
+    return {
+        "deaths": numbers["deaths"],
+        "missing": numbers["missing"],
+        "serious_injuries": numbers["serious_injuries"],
+        "direct_loss": numbers["direct_loss"],
+    }
+
+
+def _jsonable(numbers: dict) -> dict:
+    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in numbers.items()}
+
+
+def _lock(accident: Accident, version: int | None) -> Accident:
+    fresh = Accident.objects.select_for_update().get(pk=accident.pk)
+    if version is not None and fresh.version != version:
+        raise Conflict()
+    return fresh
+
+
+@transaction.atomic
+def update_accident(*, actor, accident: Accident, data: dict, version: int | None = None) -> Accident:
+    """Correct the facts of an open accident; casualty numbers go through `supplement_accident`."""
+    require(actor, "update_accident")
+    accident = _lock(accident, version)
+    if accident.state == State.CLOSED:
+        raise Conflict(_("A closed accident can no longer be changed."))
+    numbers = {k: v for k, v in data.items() if k in NUMBER_FIELDS}
+    fields = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+    cleaned = _clean_fields(actor, fields, instance=accident)
+    before = {k: getattr(accident, k) for k in cleaned}
+    old_enterprise = accident.enterprise_id
+    for key, value in cleaned.items():
+        setattr(accident, key, value)
+    _check_scope_and_enterprise(actor, accident)
+    changes = diff(before, {k: getattr(accident, k) for k in cleaned})
+    if changes:
+        accident.title = _title(accident)
+        accident.version += 1
+        accident.save()
+        sync_deadlines(accident)
+        record(accident, "accidents.accident.updated", actor=actor, data={"changes": changes})
+    if numbers:
+        accident = supplement_accident(
+            actor=actor, accident=accident, numbers=numbers, note=data.get("note", "")
+        )
+    if changes and ("enterprise" in changes or "occurred_at" in changes):
+        _refresh_risk(old_enterprise, accident.enterprise_id)
+    return accident
+
+
+@transaction.atomic
+def supplement_accident(
+    *, actor, accident: Accident, numbers: dict, note: str = "", version: int | None = None
+) -> Accident:
+    """R-ACC-3: late casualty changes within the window update the numbers and the level, with history."""
+    require(actor, "supplement_accident")
+    accident = _lock(accident, version)
+    if accident.state == State.CLOSED:
+        raise Conflict(_("A closed accident can no longer be changed."))
+    closes = rules.supplement_window_closes(accident)
+    now = timezone.now()
+    if now > closes:
+        days = rules.supplement_window_days(
+            sector_code=accident.sector_id, accident_type=accident.accident_type
+        )
+        raise Conflict(
+            _(
+                "The supplementary-reporting window of %(days)d days closed on %(date)s; "
+                "the casualty numbers can no longer be changed (order 493, art. 13)."
+            )
+            % {"days": days, "date": timezone.localtime(closes).strftime("%Y-%m-%d %H:%M")}
+        )
+    old = {k: getattr(accident, k) for k in NUMBER_FIELDS}
+    new = clean_numbers(numbers, base=old)
+    changes = diff(old, new)
+    if not changes:
+        return accident
+    for key, value in new.items():
+        setattr(accident, key, value)
+    old_level = accident.level
+    accident.level = rules.compute_level(**_level_inputs(new))
+    accident.version += 1
+    accident.save()
+    note = (note or "").strip()[:200]
+    if accident.level != old_level:
+        LevelChange.objects.create(
+            accident=accident,
+            from_level=old_level,
+            to_level=accident.level,
+            numbers=_jsonable(new),
+            changed_by=actor,
+            changed_at=now,
+            reason=note or _("Supplementary report"),
+        )
+        sync_deadlines(accident)
+    AccidentReport.objects.create(
+        accident=accident,
+        kind=ReportKind.SUPPLEMENTARY,
+        submitted_at=now,
+        submitted_by=actor,
+        text=note,
+        numbers=_jsonable(new),
+    )
+    record(
+        accident,
+        "accidents.accident.supplemented",
+        actor=actor,
+        data={
+            "changes": changes,
+            "from_level": old_level,
+            "to_level": accident.level,
+            "reason": note,
+        },
+    )
+    if LEVEL_RANK[accident.level] > LEVEL_RANK[old_level]:
+        notify(
+            recipients=_audiences(accident) + resolve([Audience.LEADERS]),
+            kind="accident.level_raised",
+            title=_("Accident level raised to %(level)s: %(title)s")
+            % {"level": accident.get_level_display(), "title": accident.title},
+            url=f"/accidents/{accident.pk}/",
+            target=accident,
+            dedup_key=f"accident:{accident.pk}:level:{accident.level}",
+        )
+    _refresh_risk(accident.enterprise_id)
+    return accident
+
+
+@transaction.atomic
+def mark_step_done(
+    *, actor, accident: Accident, step: str, at: dt.datetime | None = None, note: str = ""
+) -> ReportDeadline:
+    """R-ACC-2: a due report was made; a report after its deadline is flagged late (R-ACC-7)."""
+    if step not in Step.values:
+        raise InvalidInput.field("step", _("Unknown reporting step."))
+    require(actor, "mark_unit_step" if step == Step.UNIT_TO_DISTRICT else "mark_escalation_step")
+    accident = _lock(accident, None)
+    deadline = accident.deadlines.select_for_update().filter(step=step).first()
+    if deadline is None:
+        raise Conflict(_("This accident's level does not require that report."))
+    if deadline.done_at is not None:
+        raise Conflict(_("This report is already marked as made."))
+    now = timezone.now()
+    at = at or now
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    if at > now + dt.timedelta(minutes=5) or at < accident.occurred_at:
+        raise InvalidInput.field("at", _("The time must lie between the accident and now."))
+    deadline.done_at = at
+    deadline.done_by = actor
+    deadline.note = (note or "").strip()[:200]
+    late = at > deadline.due_at
+    if late and deadline.late_flagged_at is None:
+        deadline.late_flagged_at = now
+    deadline.save()
+    if step == Step.UNIT_TO_DISTRICT:
+        sync_deadlines(accident)
+    record(accident, "accidents.deadline.done", actor=actor, data={"step": step, "at": at, "late": late})
+    return deadline
+
+
+@transaction.atomic
+def submit_report(*, actor, accident: Accident, kind: str, text: str) -> AccidentReport:
+    """R-ACC-4: follow-up reports until the final one."""
+    require(actor, "submit_report")
+    accident = _lock(accident, None)
+    if kind not in (ReportKind.FOLLOW_UP, ReportKind.FINAL):
+        raise InvalidInput.field("kind", _("Choose a follow-up or a final report."))
+    if accident.reports.filter(kind=ReportKind.FINAL).exists():
+        raise Conflict(_("The final report has been made; no further reports are due."))
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput.field("text", _("Write what the report says."))
+    report = AccidentReport.objects.create(
+        accident=accident, kind=kind, submitted_by=actor, text=text, numbers=_jsonable(accident.numbers)
+    )
+    record(accident, f"accidents.report.{kind}", actor=actor, data={"report": report.pk})
+    return report
+
+
+# ---------------------------------------------------------------- investigation (R-ACC-5)
+INVESTIGATION_TEXT_FIELDS = ("lead_unit", "team", "direct_causes", "indirect_causes", "lessons")
+
+
+@transaction.atomic
+def open_investigation(*, actor, accident: Accident, lead_unit: str, team: str = "") -> Investigation:
+    require(actor, "investigate")
+    accident = _lock(accident, None)
+    if accident.state != State.REPORTED or Investigation.objects.filter(accident=accident).exists():
+        raise Conflict(_("This accident is already under investigation or closed."))
+    lead_unit = (lead_unit or "").strip()
+    if not lead_unit:
+        raise InvalidInput.field("lead_unit", _("Name the unit that leads the investigation."))
+    investigation = Investigation.objects.create(
+        accident=accident,
+        lead_unit=lead_unit[:120],
+        team=(team or "").strip(),
+        deadline=rules.investigation_deadline(accident.occurred_at),
+    )
+    accident.state = State.INVESTIGATING
+    accident.version += 1
+    accident.save(update_fields=["state", "version", "updated_at"])
+    record(
+        accident,
+        "accidents.investigation.opened",
+        actor=actor,
+        data={
+            "lead_unit": investigation.lead_unit,
+            "deadline": investigation.deadline,
+        },
+    )
+    return investigation
+
+
+def _open_investigation_of(investigation: Investigation) -> Investigation:
+    fresh = Investigation.objects.select_for_update().select_related("accident").get(pk=investigation.pk)
+    if fresh.closed_at is not None:
+        raise Conflict(_("The investigation is closed."))
+    return fresh
+
+
+@transaction.atomic
+def update_investigation(*, actor, investigation: Investigation, data: dict) -> Investigation:
+    require(actor, "investigate")
+    investigation = _open_investigation_of(investigation)
+    before = {k: getattr(investigation, k) for k in INVESTIGATION_TEXT_FIELDS}
+    for key in INVESTIGATION_TEXT_FIELDS:
+        if key in data:
+            setattr(investigation, key, (data.get(key) or "").strip())
+    if not investigation.lead_unit:
+        raise InvalidInput.field("lead_unit", _("Name the unit that leads the investigation."))
+    investigation.lead_unit = investigation.lead_unit[:120]
+    changes = diff(before, {k: getattr(investigation, k) for k in INVESTIGATION_TEXT_FIELDS})
+    if changes:
+        investigation.save()
+        record(
+            investigation.accident, "accidents.investigation.updated", actor=actor, data={"changes": changes}
+        )
+    return investigation
+
+
+@transaction.atomic
+def extend_investigation(*, actor, investigation: Investigation, days: int, reason: str) -> Investigation:
+    """R-ACC-5: one extension of at most 60 days."""
+    require(actor, "investigate")
+    investigation = _open_investigation_of(investigation)
+    if investigation.extended:
+        raise Conflict(_("The investigation deadline can be extended only once."))
+    errors = {}
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= rules.MAX_EXTENSION_DAYS:
+        errors["days"] = [_("Extend by 1 to %(n)d days.") % {"n": rules.MAX_EXTENSION_DAYS}]
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = [_("Give the reason for the extension.")]
+    if errors:
+        raise InvalidInput(errors=errors)
+    old = investigation.deadline
+    investigation.deadline = old + dt.timedelta(days=days)
+    investigation.extended = True
+    investigation.extension_reason = reason[:200]
+    investigation.save()
+    record(
+        investigation.accident,
+        "accidents.investigation.extended",
+        actor=actor,
+        data={
+            "changes": {"deadline": [old.isoformat(), investigation.deadline.isoformat()]},
+            "reason": reason,
+        },
+    )
+    return investigation
+
+
+@transaction.atomic
+def add_finding(
+    *,
+    actor,
+    investigation: Investigation,
+    party: str,
+    responsibility: str,
+    measure: str,
+    position: str = "",
+    note: str = "",
+) -> Finding:
+    from accidents.choices import AccountabilityMeasure, Responsibility
+
+    require(actor, "investigate")
+    investigation = _open_investigation_of(investigation)
+    errors = {}
+    party = (party or "").strip()
+    if not party:
+        errors["party"] = [_("Name the person or unit.")]
+    if responsibility not in Responsibility.values:
+        errors["responsibility"] = [_("Choose the responsibility.")]
+    if measure not in AccountabilityMeasure.values:
+        errors["measure"] = [_("Choose the proposed measure.")]
+    if errors:
+        raise InvalidInput(errors=errors)
+    finding = Finding.objects.create(
+        investigation=investigation,
+        party=party[:120],
+        position=(position or "").strip()[:120],
+        responsibility=responsibility,
+        measure=measure,
+        note=(note or "").strip()[:300],
+    )
+    record(
+        investigation.accident,
+        "accidents.finding.added",
+        actor=actor,
+        data={
+            "party": finding.party,
+            "responsibility": responsibility,
+            "measure": measure,
+        },
+    )
+    return finding
+
+
+@transaction.atomic
+def add_measure(*, actor, investigation: Investigation, text: str, enterprise=None) -> Measure:
+    require(actor, "investigate")
+    investigation = _open_investigation_of(investigation)
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput.field("text", _("Describe the measure."))
+    if enterprise is not None and not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+        raise InvalidInput.field("enterprise", _("Choose an enterprise in your area."))
+    measure = Measure.objects.create(investigation=investigation, text=text[:300], enterprise=enterprise)
+    record(investigation.accident, "accidents.measure.added", actor=actor, data={"measure": measure.text})
+    return measure
+
+
+@transaction.atomic
+def measure_to_hazard(*, actor, measure: Measure, category: str, level: str = "general"):
+    """A rectification measure enters the hazard loop (source `accident_followup`)."""
+    from hazards.services import report_hazard
+
+    require(actor, "investigate")
+    measure = Measure.objects.select_for_update().select_related("investigation__accident").get(pk=measure.pk)
+    if measure.hazard_id:
+        raise Conflict(_("This measure is already in the hazard loop."))
+    accident = measure.investigation.accident
+    enterprise = measure.enterprise or accident.enterprise
+    if enterprise is None:
+        raise InvalidInput.field("enterprise", _("Choose the enterprise that must carry out the measure."))
+    hazard = report_hazard(
+        actor=actor,
+        enterprise=enterprise,
+        title=measure.text[:120],
+        category=category,
+        source="accident_followup",
+        level=level,
+        sector=accident.sector,
+        description=_("Rectification measure of the investigation of accident “%(title)s”.")
+        % {"title": accident.title},
+        origin_type="accidents.accident",
+        origin_id=accident.pk,
+    )
+    measure.hazard_id = hazard.pk
+    measure.enterprise = enterprise
+    measure.save(update_fields=["hazard_id", "enterprise"])
+    record(
+        accident,
+        "accidents.measure.to_hazard",
+        actor=actor,
+        data={"measure": measure.pk, "hazard": hazard.pk},
+    )
+    return hazard
+
+
+REPORT_PURPOSE = "investigation_report"
+
+
+def report_documents(investigation: Investigation):
+    from attachments.models import Attachment
+
+    return Attachment.objects.for_owner(investigation, REPORT_PURPOSE)
+
+
+@transaction.atomic
+def attach_investigation_report(*, actor, investigation: Investigation, upload=None, attachments=()) -> list:
+    from attachments.services import link_attachments, store_attachment
+
+    require(actor, "investigate")
+    investigation = _open_investigation_of(investigation)
+    items = list(attachments)
+    if upload is not None:
+        items.append(store_attachment(actor=actor, upload=upload))
+    if not items:
+        raise InvalidInput.field("file", _("Choose the investigation report file."))
+    linked = link_attachments(actor=actor, attachments=items, owner=investigation, purpose=REPORT_PURPOSE)
+    record(
+        investigation.accident,
+        "accidents.investigation.report_attached",
+        actor=actor,
+        data={
+            "attachments": [a.pk for a in linked],
+        },
+    )
+    return linked
+
+
+@transaction.atomic
+def close_accident(*, actor, accident: Accident):
+    """R-ACC-5: closing requires the investigation report; the closed accident becomes a case."""
+    from accidents.library import case_from_accident
+
+    require(actor, "investigate")
+    accident = _lock(accident, None)
+    if accident.state != State.INVESTIGATING:
+        raise Conflict(_("Only an accident under investigation can be closed."))
+    investigation = Investigation.objects.select_for_update().get(accident=accident)
+    errors = {}
+    if not report_documents(investigation).exists():
+        errors["report"] = [_("Attach the investigation report before closing.")]
+    if not investigation.direct_causes.strip():
+        errors["direct_causes"] = [_("Record the direct causes before closing.")]
+    if errors:
+        raise InvalidInput(errors=errors)
+    now = timezone.now()
+    investigation.closed_at = now
+    investigation.save(update_fields=["closed_at"])
+    accident.state = State.CLOSED
+    accident.closed_at = now
+    accident.version += 1
+    accident.save(update_fields=["state", "closed_at", "version", "updated_at"])
+    record(accident, "accidents.accident.closed", actor=actor)
+    return case_from_accident(actor=actor, accident=accident)
+
+
+# ---------------------------------------------------------------- clocks job (R-ACC-7)
+def flag_late_reports(*, now: dt.datetime | None = None) -> int:
+    """Flag every due report that passed its deadline unreported, once; tell who must act."""
+    now = now or timezone.now()
+    flagged = 0
+    due = ReportDeadline.objects.filter(done_at__isnull=True, late_flagged_at__isnull=True, due_at__lt=now)
+    for deadline in due.select_related("accident"):
+        with transaction.atomic():
+            if not ReportDeadline.objects.filter(pk=deadline.pk, late_flagged_at__isnull=True).update(
+                late_flagged_at=now
+            ):
+                continue
+            accident = deadline.accident
+            record(
+                accident, "accidents.deadline.late", data={"step": deadline.step, "due_at": deadline.due_at}
+            )
+            notify(
+                recipients=_audiences(accident),
+                kind="accident.report_late",
+                title=_("Overdue accident report: %(step)s — %(title)s")
+                % {"step": deadline.get_step_display(), "title": accident.title},
+                url=f"/accidents/{accident.pk}/",
+                target=accident,
+                dedup_key=f"accident:{accident.pk}:late:{deadline.step}",
+            )
+            flagged += 1
+    return flagged
