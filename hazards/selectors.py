@@ -1,9 +1,19 @@
-"""Scoped reads of hazards: the gate, the list's queryset, home-panel lists, statistics."""
+"""Scoped reads of hazards: the gate, home-panel lists, statistics (everything starts at visible_to)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.db.models import Count, F, Q
+
+from core.choices import Role
 from core.scoping import get_visible_or_404
-from hazards.models import Hazard
+from hazards.choices import OPEN_STATES, Level, State
+from hazards.models import Hazard, local_today
+from hazards.rules import TRANSITIONS, may
+from registry.models import Department, Jurisdiction, Sector
+
+DUE_SOON_DAYS = 7
 
 
 def get_hazard_for_user(user, pk, *, for_write: bool = False) -> Hazard:
@@ -12,3 +22,134 @@ def get_hazard_for_user(user, pk, *, for_write: bool = False) -> Hazard:
     if for_write:
         qs = qs.select_for_update(of=("self",))
     return get_visible_or_404(qs, user, pk=pk)
+
+
+def needing_action(user, *, limit: int = 8) -> list[Hazard]:
+    """Open hazards in scope whose next step this user may take (the home page's "my hazards")."""
+    roles = user.role_codes
+    states = {
+        state
+        for action in ("assign", "submit", "accept", "close")
+        if roles & TRANSITIONS[action].roles
+        for state in TRANSITIONS[action].sources
+    }
+    if not states:
+        return []
+    qs = (
+        Hazard.objects.visible_to(user)
+        .for_list()
+        .filter(state__in=states)
+        .order_by("deadline", "reported_at", "id")
+    )
+    if Role.ENTERPRISE_USER in roles and len(roles) == 1:
+        qs = qs.filter(state__in=[State.REPORTED, State.RECTIFYING])
+    result = []
+    for hazard in qs[: limit * 4]:
+        action = {
+            State.REPORTED: "assign",
+            State.RECTIFYING: "submit",
+            State.SUBMITTED: "accept",
+            State.ACCEPTED: "close",
+        }[hazard.state]
+        if may(user, action, hazard):
+            result.append(hazard)
+        if len(result) >= limit:
+            break
+    return result
+
+
+def due_soon(user, *, now: dt.datetime | None = None, limit: int = 8):
+    return (
+        Hazard.objects.visible_to(user)
+        .due_within(DUE_SOON_DAYS, now)
+        .for_list()
+        .order_by("deadline", "id")[:limit]
+    )
+
+
+def overdue(user, *, now: dt.datetime | None = None, limit: int = 8):
+    return Hazard.objects.visible_to(user).overdue(now).for_list().order_by("deadline", "id")[:limit]
+
+
+def counts(user, *, now: dt.datetime | None = None) -> dict:
+    qs = Hazard.objects.visible_to(user)
+    today = local_today(now)
+    return qs.aggregate(
+        open=Count("id", filter=Q(state__in=OPEN_STATES)),
+        overdue=Count("id", filter=Hazard.objects.overdue_q(now)),
+        due_soon=Count(
+            "id",
+            filter=Q(
+                state=State.RECTIFYING,
+                deadline__gte=today,
+                deadline__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
+            ),
+        ),
+        major_open=Count("id", filter=Q(state__in=OPEN_STATES, level=Level.MAJOR)),
+        listed=Count("id", filter=Q(state__in=OPEN_STATES, listed=True)),
+    )
+
+
+def _aggregates(now) -> dict:
+    rectified = Q(state__in=[State.ACCEPTED, State.CLOSED])
+    return {
+        "found": Count("id", filter=~Q(state=State.CANCELLED)),
+        "open": Count("id", filter=Q(state__in=OPEN_STATES)),
+        "rectified": Count("id", filter=rectified),
+        "overdue": Count("id", filter=Hazard.objects.overdue_q(now)),
+        "major_open": Count("id", filter=Q(state__in=OPEN_STATES, level=Level.MAJOR)),
+        "on_time": Count("id", filter=rectified & Q(submitted_on__lte=F("deadline"))),
+    }
+
+
+def _row(key, name, values: dict) -> dict:
+    found, rectified = values["found"], values["rectified"]
+    return {
+        "key": key,
+        "name": name,
+        "found": found,
+        "open": values["open"],
+        "rectified": rectified,
+        "overdue": values["overdue"],
+        "major_open": values["major_open"],
+        "rectification_rate": round(rectified / found, 4) if found else 0.0,
+        "on_time_rate": round(values["on_time"] / rectified, 4) if rectified else 0.0,
+    }
+
+
+def hazard_stats(
+    user,
+    group_by: str,
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> list[dict]:
+    """Found, open, rectified, overdue, major open and the two rates per town, sector or department
+    (API.md), over the hazards the user can see, registered in the period when one is given."""
+    qs = Hazard.objects.visible_to(user)
+    if date_from:
+        qs = qs.filter(reported_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(reported_at__date__lte=date_to)
+    field = "town_id" if group_by == "town" else "sector_id"
+    grouped = {row[field]: row for row in qs.values(field).annotate(**_aggregates(now)).order_by(field)}
+    if group_by == "town":
+        towns = Jurisdiction.objects.filter(pk__in=grouped).order_by("code")
+        return [_row(t.pk, t.display_name, grouped[t.pk]) for t in towns]
+    if group_by == "sector":
+        sectors = Sector.objects.filter(pk__in=grouped)
+        return [_row(s.pk, s.display_name, grouped[s.pk]) for s in sectors]
+    rows = []
+    keys = ("found", "open", "rectified", "overdue", "major_open", "on_time")
+    for department in (
+        Department.objects.filter(is_active=True, sectors__in=list(grouped))
+        .distinct()
+        .prefetch_related("sectors")
+    ):
+        totals = dict.fromkeys(keys, 0)
+        for sector in department.sectors.all():
+            for key in keys:
+                totals[key] += grouped.get(sector.pk, {}).get(key, 0)
+        rows.append(_row(department.pk, department.display_name, totals))
+    return rows

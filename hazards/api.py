@@ -1,0 +1,468 @@
+"""REST API of the loop (API.md "Hazards"): list/create/detail, actions with `version`, the timeline,
+the statistics. Viewsets parse input, pass the gate and call one service; rules live in the services."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from attachments.models import Attachment
+from audit.services import timeline
+from core.api import ScopedViewSetMixin, display_field
+from core.errors import Conflict, InvalidInput, NotAllowed
+from hazards import services
+from hazards.filters import HazardFilter
+from hazards.models import Hazard
+from hazards.rules import may, state_allows
+from hazards.selectors import hazard_stats
+
+
+class SupervisionSerializer(serializers.ModelSerializer):
+    authority = serializers.CharField(source="listing_authority")
+    document_number = serializers.CharField(source="listing_document")
+    due_date = serializers.DateField(source="listing_due_date")
+    supervising_department = serializers.CharField(source="supervising_department.display_name", default=None)
+
+    class Meta:
+        model = Hazard
+        fields = ["authority", "document_number", "due_date", "listed_at", "supervising_department"]
+
+
+class HazardSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    town_name = serializers.CharField(source="town.display_name", read_only=True)
+    sector_name = serializers.CharField(source="sector.display_name", read_only=True)
+    category_display = display_field("category")
+    level_display = display_field("level")
+    source_display = display_field("source")
+    state_display = display_field("state")
+    overdue = serializers.SerializerMethodField()
+    days_left = serializers.SerializerMethodField()
+    listed_supervision = serializers.BooleanField(source="listed", read_only=True)
+    supervision = serializers.SerializerMethodField()
+    criterion_text = serializers.CharField(source="criterion.text", default=None, read_only=True)
+
+    class Meta:
+        model = Hazard
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "town",
+            "town_name",
+            "sector",
+            "sector_name",
+            "category",
+            "category_display",
+            "level",
+            "level_display",
+            "source",
+            "source_display",
+            "title",
+            "description",
+            "location",
+            "area",
+            "equipment",
+            "process",
+            "state",
+            "state_display",
+            "deadline",
+            "days_left",
+            "discovered_at",
+            "discoverer",
+            "criterion",
+            "criterion_text",
+            "legal_basis",
+            "risk_point",
+            "origin_type",
+            "origin_id",
+            "reported_at",
+            "measures",
+            "responsible_person",
+            "funds",
+            "contingency_plan",
+            "overdue",
+            "listed_supervision",
+            "supervision",
+            "version",
+        ]
+
+    def get_overdue(self, obj) -> bool:
+        return obj.is_overdue()
+
+    def get_days_left(self, obj) -> int | None:
+        return obj.days_left()
+
+    def get_supervision(self, obj) -> dict | None:
+        return SupervisionSerializer(obj).data if obj.listed else None
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    uploaded_by = serializers.CharField(source="uploaded_by.display_name", default=None)
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "name",
+            "size",
+            "content_type",
+            "purpose",
+            "uploaded_at",
+            "uploaded_by",
+            "lat",
+            "lng",
+            "url",
+        ]
+
+    def get_url(self, obj) -> str:
+        return reverse("attachments:download", args=[obj.pk])
+
+
+class HazardDetailSerializer(HazardSerializer):
+    attachments = serializers.SerializerMethodField()
+    extensions = serializers.SerializerMethodField()
+    progress_notes = serializers.SerializerMethodField()
+
+    class Meta(HazardSerializer.Meta):
+        fields = [
+            *HazardSerializer.Meta.fields,
+            "responsible_phone",
+            "original_deadline",
+            "plan_goal",
+            "plan_methods",
+            "plan_resources",
+            "plan_organisation",
+            "plan_schedule",
+            "plan_safety",
+            "rectification_note",
+            "cost",
+            "submitted_at",
+            "reject_reason",
+            "accepted_at",
+            "acceptance_note",
+            "closed_at",
+            "close_note",
+            "cancel_reason",
+            "overdue_explanation",
+            "notice_serial",
+            "acceptance_serial",
+            "attachments",
+            "extensions",
+            "progress_notes",
+        ]
+
+    def get_attachments(self, obj) -> list:
+        qs = Attachment.objects.for_owner(obj).select_related("uploaded_by")
+        return EvidenceSerializer(qs, many=True).data
+
+    def get_extensions(self, obj) -> list:
+        return [
+            {
+                "old_deadline": e.old_deadline,
+                "new_deadline": e.new_deadline,
+                "reason": e.reason,
+                "state": e.state,
+                "state_display": e.get_state_display(),
+                "requested_at": e.requested_at,
+                "decided_at": e.decided_at,
+                "decision_note": e.decision_note,
+            }
+            for e in obj.extensions.all()
+        ]
+
+    def get_progress_notes(self, obj) -> list:
+        return [
+            {"month": n.month.strftime("%Y-%m"), "text": n.text, "written_at": n.written_at}
+            for n in obj.progress_notes.all()
+        ]
+
+
+class HazardCreateSerializer(serializers.Serializer):
+    """Parsing only; the service validates (scope, roles, codes)."""
+
+    enterprise = serializers.IntegerField()
+    sector = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    title = serializers.CharField(allow_blank=True, max_length=200)
+    category = serializers.CharField()
+    level = serializers.CharField(required=False, default="general")
+    source = serializers.CharField()
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    location = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    area = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    equipment = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    process = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    discovered_at = serializers.DateTimeField(required=False, allow_null=True)
+    discoverer = serializers.CharField(required=False, allow_blank=True, default="", max_length=50)
+    criterion = serializers.IntegerField(required=False, allow_null=True)
+    legal_basis = serializers.CharField(required=False, allow_blank=True, default="")
+    risk_point = serializers.IntegerField(required=False, allow_null=True)
+    attachments = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+
+def _action_schema(*fields):
+    return inline_serializer(
+        name="HazardAction_" + "_".join(fields or ("version",)),
+        fields={
+            "version": serializers.IntegerField(),
+            **{f: serializers.CharField(required=False) for f in fields},
+        },
+    )
+
+
+class HazardViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Hazards in the caller's scope; out of scope is 404 (API.md)."""
+
+    scoped_model = Hazard
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = HazardFilter
+
+    def base_queryset(self):
+        return Hazard.objects.for_list().order_by("-reported_at", "-id")
+
+    def get_serializer_class(self):
+        if self.action == "retrieve" or self.action in ACTIONS:
+            return HazardDetailSerializer
+        if self.action == "create":
+            return HazardCreateSerializer
+        return HazardSerializer
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("extensions", "progress_notes")
+        return qs
+
+    @extend_schema(request=HazardCreateSerializer, responses={201: HazardDetailSerializer})
+    def create(self, request):
+        form = HazardCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        hazard = services.report_hazard(actor=request.user, **form.validated_data)
+        return Response(self._detail(hazard), status=status.HTTP_201_CREATED)
+
+    def _detail(self, hazard: Hazard) -> dict:
+        hazard = Hazard.objects.for_list().prefetch_related("extensions", "progress_notes").get(pk=hazard.pk)
+        return HazardDetailSerializer(hazard, context=self.get_serializer_context()).data
+
+    def _act(self, request, name: str, call):
+        """API.md's order: visibility (404) → role (403) → state (409) → version and input (400/409)."""
+        hazard = self.get_object()
+        if not may(request.user, name, hazard):
+            raise NotAllowed(_("Your role may not do this on this hazard."))
+        if not state_allows(name, hazard.state):
+            raise Conflict(
+                _("This is not possible while the hazard is “%(state)s”; reload the page.")
+                % {"state": hazard.get_state_display()}
+            )
+        raw = request.data.get("version")
+        try:
+            version = int(raw)
+        except (TypeError, ValueError):
+            raise InvalidInput.field("version", _("Send the version you read."))
+        call(hazard, version, request.data)
+        return Response(self._detail(hazard))
+
+    @extend_schema(
+        request=_action_schema("measures", "responsible_person", "funds", "deadline", "contingency_plan")
+    )
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        def call(hazard, version, data):
+            services.assign_rectification(
+                actor=request.user,
+                hazard=hazard,
+                version=version,
+                measures=_text(data, "measures"),
+                responsible_person=_text(data, "responsible_person"),
+                responsible_phone=_text(data, "responsible_phone"),
+                funds=data.get("funds"),
+                deadline=data.get("deadline"),
+                contingency_plan=_text(data, "contingency_plan"),
+                plan={k: _text(data, k) for k in PLAN_KEYS if k in data} or data.get("plan") or None,
+                plan_attachments=_ids(data, "plan_attachments"),
+            )
+
+        return self._act(request, "assign", call)
+
+    @extend_schema(request=_action_schema("rectification_note", "cost", "attachments"))
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        def call(hazard, version, data):
+            services.submit_rectification(
+                actor=request.user,
+                hazard=hazard,
+                version=version,
+                rectification_note=_text(data, "rectification_note"),
+                cost=data.get("cost"),
+                attachments=_ids(data, "attachments"),
+            )
+
+        return self._act(request, "submit", call)
+
+    @extend_schema(request=_action_schema("note"))
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._act(
+            request,
+            "accept",
+            lambda h, v, d: services.accept_rectification(
+                actor=request.user, hazard=h, version=v, note=_text(d, "note")
+            ),
+        )
+
+    @extend_schema(request=_action_schema("reason"))
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._act(
+            request,
+            "reject",
+            lambda h, v, d: services.reject_rectification(
+                actor=request.user, hazard=h, version=v, reason=_text(d, "reason")
+            ),
+        )
+
+    @extend_schema(request=_action_schema("note"))
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._act(
+            request,
+            "close",
+            lambda h, v, d: services.close_hazard(
+                actor=request.user, hazard=h, version=v, note=_text(d, "note")
+            ),
+        )
+
+    @extend_schema(request=_action_schema("reason"))
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._act(
+            request,
+            "cancel",
+            lambda h, v, d: services.cancel_hazard(
+                actor=request.user, hazard=h, version=v, reason=_text(d, "reason")
+            ),
+        )
+
+    @extend_schema(
+        request=_action_schema("authority", "due_date", "document_number", "supervising_department")
+    )
+    @action(detail=True, methods=["post"])
+    def supervise(self, request, pk=None):
+        return self._act(
+            request,
+            "supervise",
+            lambda h, v, d: services.supervise_hazard(
+                actor=request.user,
+                hazard=h,
+                version=v,
+                authority=_text(d, "authority"),
+                due_date=d.get("due_date"),
+                document_number=_text(d, "document_number"),
+                supervising_department=d.get("supervising_department"),
+            ),
+        )
+
+    @extend_schema(
+        responses=inline_serializer(
+            name="HazardEvent",
+            fields={
+                "at": serializers.DateTimeField(),
+                "actor": serializers.CharField(),
+                "action": serializers.CharField(),
+                "from_state": serializers.CharField(),
+                "to_state": serializers.CharField(),
+                "data": serializers.DictField(),
+            },
+            many=True,
+        )
+    )
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        hazard = self.get_object()
+        return Response(event_rows(hazard))
+
+
+ACTIONS = {"assign", "submit", "accept", "reject", "close", "cancel", "supervise"}
+PLAN_KEYS = (
+    "plan_goal",
+    "plan_methods",
+    "plan_resources",
+    "plan_organisation",
+    "plan_schedule",
+    "plan_safety",
+)
+
+
+def event_rows(hazard: Hazard) -> list[dict]:
+    rows = []
+    for event in timeline(hazard):
+        data = dict(event.data or {})
+        rows.append(
+            {
+                "at": serializers.DateTimeField().to_representation(event.at),
+                "actor": event.actor.display_name if event.actor else event.actor_name,
+                "action": event.action,
+                "from_state": data.pop("from_state", ""),
+                "to_state": data.pop("to_state", ""),
+                "data": data,
+            }
+        )
+    return rows
+
+
+def _text(data, key: str) -> str:
+    value = data.get(key)
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def _ids(data, key: str) -> list:
+    if hasattr(data, "getlist"):
+        values = data.getlist(key)
+        if len(values) == 1 and isinstance(values[0], list):
+            values = values[0]
+    else:
+        values = data.get(key) or []
+    if not isinstance(values, list | tuple):
+        raise InvalidInput.field(key, _("Send a list of attachment ids."))
+    return list(values)
+
+
+class HazardStatsView(APIView):
+    """API.md: `/api/v1/stats/hazards/?group_by=town|sector|department`, scoped to the caller."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("group_by", str, enum=["town", "sector", "department"])],
+        responses=inline_serializer(
+            name="HazardStatsRow",
+            fields={
+                "key": serializers.CharField(),
+                "name": serializers.CharField(),
+                "found": serializers.IntegerField(),
+                "open": serializers.IntegerField(),
+                "rectified": serializers.IntegerField(),
+                "overdue": serializers.IntegerField(),
+                "major_open": serializers.IntegerField(),
+                "rectification_rate": serializers.FloatField(),
+                "on_time_rate": serializers.FloatField(),
+            },
+            many=True,
+        ),
+    )
+    def get(self, request):
+        group_by = request.query_params.get("group_by", "town")
+        if group_by not in ("town", "sector", "department"):
+            raise InvalidInput.field("group_by", _("Choose town, sector or department."))
+        return Response(hazard_stats(request.user, group_by))

@@ -1,0 +1,98 @@
+"""The hazard list's filters, shared by the list page, the export and the API (API.md)."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from hazards.choices import Level, Source, State
+from hazards.models import Hazard
+from registry.models import Department, Enterprise, Jurisdiction, Sector
+
+YES_NO = (("true", _("Yes")), ("false", _("No")))
+
+
+class HazardFilter(django_filters.FilterSet):
+    state = django_filters.MultipleChoiceFilter(
+        label=_("State"), choices=State.choices, widget=forms.SelectMultiple(attrs={"size": 1})
+    )
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
+    sector = django_filters.ModelChoiceFilter(
+        label=_("Sector"), queryset=Sector.objects.all(), to_field_name="code"
+    )
+    town = django_filters.ModelChoiceFilter(label=_("Town/street"), queryset=Jurisdiction.objects.towns())
+    department = django_filters.ModelChoiceFilter(
+        label=_("Department"), queryset=Department.objects.filter(is_active=True), method="in_department"
+    )
+    enterprise = django_filters.NumberFilter(label=_("Enterprise"), field_name="enterprise_id")
+    source = django_filters.ChoiceFilter(label=_("Source"), choices=Source.choices)
+    overdue = django_filters.ChoiceFilter(label=_("Overdue"), choices=YES_NO, method="is_overdue")
+    listed = django_filters.ChoiceFilter(label=_("Listed supervision"), choices=YES_NO, method="is_listed")
+    open = django_filters.ChoiceFilter(label=_("Open"), choices=YES_NO, method="is_open")
+    reported_from = django_filters.DateFilter(
+        label=_("Registered from"),
+        field_name="reported_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reported_to = django_filters.DateFilter(
+        label=_("Registered until"),
+        field_name="reported_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+
+    class Meta:
+        model = Hazard
+        fields = [
+            "state",
+            "level",
+            "sector",
+            "town",
+            "department",
+            "enterprise",
+            "source",
+            "overdue",
+            "listed",
+            "q",
+        ]
+
+    def in_department(self, queryset, name, value):
+        through = Department.sectors.through
+        return queryset.filter(
+            Exists(through.objects.filter(department_id=value.pk, sector_id=OuterRef("sector_id")))
+        )
+
+    def is_overdue(self, queryset, name, value):
+        if value == "true":
+            return queryset.overdue()
+        if value == "false":
+            return queryset.not_overdue()
+        return queryset
+
+    def is_listed(self, queryset, name, value):
+        return queryset.filter(listed=(value == "true")) if value in ("true", "false") else queryset
+
+    def is_open(self, queryset, name, value):
+        if value == "true":
+            return queryset.open()
+        if value == "false":
+            return queryset.exclude(pk__in=queryset.open().values("pk"))
+        return queryset
+
+    def search(self, queryset, name, value):
+        return search_hazards(queryset, value)
+
+
+def search_hazards(queryset, value: str):
+    value = (value or "").strip()
+    if not value:
+        return queryset
+    matching = Enterprise.objects.filter(name__icontains=value).values("pk")
+    return queryset.filter(
+        Q(title__icontains=value)
+        | Q(description__icontains=value)
+        | Q(location__icontains=value)
+        | Q(enterprise__in=matching)
+    )

@@ -1,0 +1,97 @@
+"""Small builders for the hazard tests: valid images and PDFs, hazards at a given step of the loop."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from attachments.services import store_attachment
+from hazards import services
+from hazards.choices import Source
+
+PLAN = {
+    "plan_goal": "消除粉尘爆炸风险",
+    "plan_methods": "改造除尘系统",
+    "plan_resources": "资金20万元，设备若干",
+    "plan_organisation": "企业主要负责人牵头",
+    "plan_schedule": "三个月内完成",
+    "plan_safety": "停产整改，制定应急预案",
+}
+
+
+def png_bytes(colour=(200, 30, 30)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def jpeg_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (10, 120, 10)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def pdf_bytes() -> bytes:
+    return b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def photo(actor, name="after.png"):
+    return store_attachment(
+        actor=actor, upload=SimpleUploadedFile(name, png_bytes(), content_type="image/png")
+    )
+
+
+def plan_document(actor):
+    return store_attachment(actor=actor, upload=SimpleUploadedFile("plan.pdf", pdf_bytes()))
+
+
+def reported(actor, enterprise, *, major=False, **extra):
+    from hazards.models import MajorHazardCriterion
+
+    criterion = MajorHazardCriterion.objects.get(item="IT-2") if major else None
+    return services.report_hazard(
+        actor=actor,
+        enterprise=enterprise,
+        sector=extra.pop("sector", "industry_trade"),
+        title=extra.pop("title", "车间消防通道堵塞"),
+        category="management",
+        source=extra.pop("source", Source.GOVERNMENT_INSPECTION),
+        criterion=criterion,
+        **extra,
+    )
+
+
+def rectifying(actor, enterprise, *, major=False, deadline=None, **extra):
+    hazard = reported(actor, enterprise, major=major, **extra)
+    kwargs = {}
+    if major:
+        kwargs = {"contingency_plan": "设置警戒区", "plan": PLAN, "plan_attachments": [plan_document(actor)]}
+    return services.assign_rectification(
+        actor=actor,
+        hazard=hazard,
+        version=hazard.version,
+        measures="清理通道，设置标识",
+        responsible_person="张三",
+        funds="500",
+        deadline=deadline,
+        **kwargs,
+    )
+
+
+def submitted(actor, enterprise, *, submitter=None, major=False, **extra):
+    hazard = rectifying(actor, enterprise, major=major, **extra)
+    submitter = submitter or actor
+    return services.submit_rectification(
+        actor=submitter,
+        hazard=hazard,
+        version=hazard.version,
+        rectification_note="已清理完毕",
+        attachments=[photo(submitter)],
+    )
+
+
+def days(n: int) -> dt.timedelta:
+    return dt.timedelta(days=n)
