@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from accounts import (  # noqa: F401  (registers the job, schema extension, receivers)
+            jobs,
+            schema,
+            signals,
+        )

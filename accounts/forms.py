@@ -2,12 +2,14 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts.security import GENERIC_FAILURE
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        # One generic message whether or not the user exists.
-        "invalid_login": _("The username or password is not correct."),
-        "inactive": _("The username or password is not correct."),
+        # One generic message whether or not the user exists, and whether or not it is locked.
+        "invalid_login": GENERIC_FAILURE,
+        "inactive": GENERIC_FAILURE,
     }
 
     def __init__(self, *args, **kwargs):
@@ -37,3 +39,74 @@ class PasswordChangeForm(forms.Form):
         if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
             self.add_error("new_password2", _("The two passwords differ."))
         return data
+
+
+class OtpForm(forms.Form):
+    code = forms.CharField(
+        label=_("Six-digit code from your authenticator app"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control",
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9 ]*",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
+class PasswordResetRequestForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "username"}),
+    )
+
+
+class SetPasswordForm(forms.Form):
+    new_password1 = forms.CharField(
+        label=_("New password"),
+        widget=forms.PasswordInput(attrs={"class": "form-control", "autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("Repeat the new password"),
+        widget=forms.PasswordInput(attrs={"class": "form-control", "autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
+            self.add_error("new_password2", _("The two passwords differ."))
+        return data
+
+
+class IdNumberField(forms.CharField):
+    """A resident ID number (R-REG-3): 18 characters with a valid check digit, stored encrypted."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Resident ID number"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 18)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        from registry.validators import id_number_error
+
+        value = (super().clean(value) or "").strip().upper()
+        if value:
+            error = id_number_error(value)
+            if error:
+                raise forms.ValidationError(error)
+        return value
+
+
+class RevealReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need the full number?"),
+        min_length=4,
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )

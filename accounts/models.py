@@ -8,6 +8,18 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Role
+from core.crypto import EncryptedTextField, blind_index
+from core.masking import mask_id_number
+
+
+def normalise_id_number(value: str) -> str:
+    return (value or "").strip().upper()
+
+
+class RedlineUserManager(UserManager):
+    def with_id_number(self, value: str):
+        """Users whose resident ID number equals `value`, found through its keyed hash (R-REG-3)."""
+        return self.filter(id_number_digest=blind_index(normalise_id_number(value), purpose="id_number"))
 
 
 class User(AbstractUser):
@@ -45,8 +57,12 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(_("must change password"), default=False)
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # R-REG-3: officials and inspectors must be identifiable; the number is stored encrypted, searched
+    # through its keyed hash and shown masked unless someone with the need asks for it with a reason.
+    id_number = EncryptedTextField(_("resident ID number"), blank=True, default="", context="accounts.user")
+    id_number_digest = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
 
-    objects = UserManager()
+    objects = RedlineUserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -55,6 +71,18 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.name or self.username
+
+    def save(self, *args, **kwargs):
+        self.id_number = normalise_id_number(self.id_number)
+        self.id_number_digest = blind_index(self.id_number, purpose="id_number") if self.id_number else ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "id_number" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "id_number_digest"}
+        super().save(*args, **kwargs)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
 
     @property
     def display_name(self) -> str:
@@ -118,3 +146,67 @@ class ApiToken(models.Model):
         key = secrets.token_hex(20)
         cls.objects.create(user=user, key_hash=hash_token(key))
         return key
+
+
+class LoginAttempt(models.Model):
+    """One password or second-factor attempt; the lock and the address throttle count these rows, so
+    they hold across any number of app servers."""
+
+    class Kind(models.TextChoices):
+        PASSWORD = "password", _("Password")
+        TOKEN = "token", _("API token request")
+        OTP = "otp", _("Second factor")
+
+    username = models.CharField(max_length=150)  # lower-cased, whether or not such a user exists
+    ip = models.CharField(max_length=45, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    success = models.BooleanField(default=False)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "at"], name="login_attempt_user"),
+            models.Index(fields=["ip", "at"], name="login_attempt_ip"),
+        ]
+
+
+class AccountLock(models.Model):
+    """A username locked after repeated failures. Kept by username so that an unknown name behaves
+    exactly like a known one."""
+
+    username = models.CharField(max_length=150, unique=True)
+    locked_until = models.DateTimeField()
+    locked_at = models.DateTimeField(default=timezone.now)
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's previous passwords (no reuse of the last N)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class TotpDevice(models.Model):
+    """The user's authenticator app (RFC 6238). The shared secret is stored encrypted."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = EncryptedTextField(context="accounts.totp")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_used_step = models.BigIntegerField(default=0)  # a code works once: steps ≤ this are refused
+    created_at = models.DateTimeField(default=timezone.now)
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class UserSession(models.Model):
+    """Index of a user's sessions, so that "log out everywhere" touches only that user's rows."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="session_index")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)

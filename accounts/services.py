@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import ApiToken, User, UserRole
+from accounts import security
+from accounts.models import ApiToken, PasswordHistory, User, UserRole, normalise_id_number
 from audit.services import record
 from core.choices import ADMINISTRATOR_ROLES, Role
 from core.errors import InvalidInput, NotAllowed
@@ -47,6 +48,34 @@ def _validate_password(password: str, user: User) -> None:
         raise InvalidInput(errors={"password": exc.messages})
 
 
+def _store_password(user: User, password: str, *, must_change: bool, update: bool = True) -> None:
+    """Hash (Argon2 in production), remember it in the history, and keep only the last N there."""
+    from django.conf import settings
+
+    user.set_password(password)
+    user.must_change_password = must_change
+    user.password_changed_at = timezone.now()
+    if update:
+        user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    if user.pk:
+        PasswordHistory.objects.create(user=user, password=user.password)
+        keep = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[
+            : settings.PASSWORD_HISTORY_COUNT
+        ]
+        PasswordHistory.objects.filter(user=user).exclude(pk__in=list(keep)).delete()
+
+
+def _validate_id_number(value: str) -> str:
+    from registry.validators import id_number_error
+
+    number = normalise_id_number(value)
+    if number:
+        error = id_number_error(number)
+        if error:
+            raise InvalidInput.field("id_number", error)
+    return number
+
+
 @transaction.atomic
 def create_user(
     *,
@@ -61,6 +90,7 @@ def create_user(
     department=None,
     enterprise=None,
     must_change_password: bool = True,
+    id_number: str = "",
 ) -> User:
     _check_manager(actor)
     username = username.strip()
@@ -83,11 +113,12 @@ def create_user(
         department=department,
         enterprise=enterprise,
         must_change_password=must_change_password,
+        id_number=_validate_id_number(id_number),
     )
     _validate_password(password, user)
-    user.set_password(password)
-    user.password_changed_at = timezone.now()
+    _store_password(user, password, must_change=must_change_password, update=False)
     user.save()
+    PasswordHistory.objects.create(user=user, password=user.password)
     UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in sorted(roles)])
     record(user, "accounts.user.created", actor=actor, data={"roles": sorted(roles)})
     return user
@@ -96,12 +127,12 @@ def create_user(
 @transaction.atomic
 def update_user(*, actor, user: User, roles: set[str] | None = None, **fields) -> User:
     _check_manager(actor)
-    allowed = {"name", "phone", "email", "town", "department", "enterprise", "is_active"}
+    allowed = {"name", "phone", "email", "town", "department", "enterprise", "is_active", "id_number"}
     before = {k: getattr(user, k) for k in allowed}
     for key, value in fields.items():
         if key not in allowed:
             raise InvalidInput.field(key, _("This field cannot be changed here."))
-        setattr(user, key, value)
+        setattr(user, key, _validate_id_number(value) if key == "id_number" else value)
     new_roles = set(roles) if roles is not None else set(user.role_codes)
     validate_roles(
         new_roles, town_id=user.town_id, department_id=user.department_id, enterprise_id=user.enterprise_id
@@ -132,37 +163,115 @@ def reset_password(*, actor, user: User, new_password: str) -> None:
     """An administrator's reset: the user must choose a new password at the next login."""
     _check_manager(actor)
     _validate_password(new_password, user)
-    user.set_password(new_password)
-    user.must_change_password = True
-    user.password_changed_at = timezone.now()
-    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    _store_password(user, new_password, must_change=True)
     end_sessions(user)
     record(user, "accounts.user.password_reset", actor=actor)
 
 
 @transaction.atomic
-def change_own_password(*, actor: User, old_password: str, new_password: str) -> None:
+def change_own_password(
+    *, actor: User, old_password: str, new_password: str, keep_session_key: str | None = None
+) -> None:
+    """The user's own change; every other session and every API token of the user ends."""
     if not actor.check_password(old_password):
         raise InvalidInput.field("old_password", _("Your old password was entered incorrectly."))
     if old_password == new_password:
         raise InvalidInput.field("new_password1", _("Choose a password different from the current one."))
     _validate_password(new_password, actor)
-    actor.set_password(new_password)
-    actor.must_change_password = False
-    actor.password_changed_at = timezone.now()
-    actor.save(update_fields=["password", "must_change_password", "password_changed_at"])
-    ApiToken.objects.filter(user=actor).delete()
+    _store_password(actor, new_password, must_change=False)
+    end_sessions(actor, keep_session_key=keep_session_key)
     record(actor, "accounts.user.password_changed", actor=actor)
 
 
-def end_sessions(user: User) -> None:
-    """Log the user out everywhere: sessions and API tokens."""
-    from django.contrib.sessions.models import Session
+@transaction.atomic
+def complete_password_reset(*, user: User, new_password: str) -> None:
+    """The end of an emailed reset link (the link's token is checked by the caller): the new password
+    holds at once, every session ends and a lock left by failed guesses is lifted."""
+    _validate_password(new_password, user)
+    _store_password(user, new_password, must_change=False)
+    end_sessions(user)
+    from accounts.models import AccountLock
 
-    ApiToken.objects.filter(user=user).delete()
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            session.delete()
+    AccountLock.objects.filter(username=user.username.lower()).delete()
+    record(user, "accounts.user.password_reset_by_link", actor=None)
+
+
+def end_sessions(user: User, *, keep_session_key: str | None = None) -> None:
+    """Log the user out everywhere: sessions and API tokens (through the per-user session index)."""
+    security.end_sessions(user, keep_session_key=keep_session_key)
+
+
+UNLOCKERS = frozenset({Role.DISTRICT_ADMIN, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN})
+
+
+@transaction.atomic
+def unlock_account(*, actor: User, user: User) -> None:
+    from accounts.models import AccountLock
+
+    if not actor.has_role(*UNLOCKERS):
+        raise NotAllowed()
+    deleted, _by_model = AccountLock.objects.filter(
+        username=user.username.lower(), locked_until__gt=timezone.now()
+    ).delete()
+    if not deleted:
+        raise InvalidInput(_("This account is not locked."))
+    record(user, "accounts.user.unlocked", actor=actor)
+
+
+# Roles that must identify officials (R-REG-3): those who manage accounts.
+ID_NUMBER_READERS = frozenset({Role.DISTRICT_ADMIN, Role.SYSTEM_ADMIN})
+
+
+def may_reveal_id_number(actor: User, user: User) -> bool:
+    return actor.pk == user.pk or actor.has_role(*ID_NUMBER_READERS)
+
+
+@transaction.atomic
+def reveal_id_number(*, actor: User, user: User, reason: str) -> str:
+    """The explicit "show full number" action: a reason is required and the reading is audited."""
+    if not may_reveal_id_number(actor, user):
+        raise NotAllowed()
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise InvalidInput.field("reason", _("Say why you need the full number."))
+    if not user.id_number:
+        raise InvalidInput.field("reason", _("No ID number is recorded for this account."))
+    record(user, "accounts.user.id_number_revealed", actor=actor, data={"reason": reason[:500]})
+    return user.id_number
+
+
+@transaction.atomic
+def disable_dormant_accounts(*, now) -> int:
+    """MLPS 8.1.4.2 c: accounts unused for ACCOUNT_DORMANT_DAYS are disabled (job, idempotent)."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.db.models import Max, Q
+    from django.db.models.functions import Coalesce, Greatest
+
+    cutoff = now - dt.timedelta(days=settings.ACCOUNT_DORMANT_DAYS)
+    dormant = (
+        User.objects.filter(is_active=True, date_joined__lt=cutoff)
+        .annotate(token_used=Max("api_tokens__last_used_at"))
+        .annotate(
+            last_seen=Greatest(
+                Coalesce("last_login", "date_joined"),
+                Coalesce("token_used", "last_login", "date_joined"),
+            )
+        )
+        .filter(Q(last_seen__lt=cutoff))
+    )
+    count = 0
+    for user in dormant:
+        if User.objects.filter(pk=user.pk, is_active=True).update(is_active=False, version=user.version + 1):
+            end_sessions(user)
+            record(
+                user,
+                "accounts.user.disabled_dormant",
+                data={"last_seen": user.last_seen, "days": settings.ACCOUNT_DORMANT_DAYS},
+            )
+            count += 1
+    return count
 
 
 @transaction.atomic

@@ -28,3 +28,64 @@ class CharacterClassValidator:
 
     def get_help_text(self) -> str:
         return _("Use at least three of: lower-case, upper-case, digits, symbols.")
+
+
+class MaximumLengthValidator:
+    """Long passphrases are welcome (a 64-character one must pass), but not unbounded input."""
+
+    def __init__(self, max_length: int = 128):
+        self.max_length = max_length
+
+    def validate(self, password: str, user=None) -> None:
+        if len(password) > self.max_length:
+            raise ValidationError(
+                _("The password may have at most %(n)d characters.") % {"n": self.max_length},
+                code="password_too_long",
+            )
+
+    def get_help_text(self) -> str:
+        return _("At most %(n)d characters.") % {"n": self.max_length}
+
+
+class PersonalDataValidator:
+    """The password must not contain the username or the phone number (MLPS practice)."""
+
+    def validate(self, password: str, user=None) -> None:
+        if user is None:
+            return
+        lowered = password.lower()
+        username = (getattr(user, "username", "") or "").lower()
+        if len(username) >= 3 and username in lowered:
+            raise ValidationError(_("The password must not contain your username."), code="password_username")
+        phone = "".join(ch for ch in (getattr(user, "phone", "") or "") if ch.isdigit())
+        # The whole number, or its last eight digits (a landline without area code).
+        if len(phone) >= 7 and (phone in password or phone[-8:] in password):
+            raise ValidationError(
+                _("The password must not contain your phone number."), code="password_phone"
+            )
+
+    def get_help_text(self) -> str:
+        return _("Do not use your username or phone number in the password.")
+
+
+class PasswordHistoryValidator:
+    """No reuse of the last PASSWORD_HISTORY_COUNT passwords (the current one included)."""
+
+    def validate(self, password: str, user=None) -> None:
+        from django.conf import settings
+        from django.contrib.auth.hashers import check_password
+
+        if user is None or not getattr(user, "pk", None):
+            return
+        count = settings.PASSWORD_HISTORY_COUNT
+        previous = list(user.password_history.values_list("password", flat=True)[:count])
+        if not previous and user.password:
+            previous = [user.password]
+        if any(check_password(password, encoded) for encoded in previous):
+            raise ValidationError(
+                _("Choose a password you have not used for your last %(n)d passwords.") % {"n": count},
+                code="password_reused",
+            )
+
+    def get_help_text(self) -> str:
+        return _("Do not reuse a recent password.")

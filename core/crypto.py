@@ -1,0 +1,194 @@
+"""Field encryption behind one cipher interface, and keyed hashes to search encrypted values (R-REG-3, PIPL).
+
+A stored value reads ``<cipher>$<base64 of nonce + ciphertext + tag>``: the cipher name travels with the
+value, so a district that must use SM4 (GB/T 32907) switches ``FIELD_ENCRYPTION_CIPHER`` and old values
+still decrypt. Keys: ``FIELD_ENCRYPTION_KEY`` (32 random bytes, base64) or, when unset, derived from
+``SECRET_KEY`` with HKDF-SHA256; the search index uses its own derived key, never the encryption key.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from functools import lru_cache
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers import Cipher as _Cipher
+from cryptography.hazmat.primitives.ciphers import algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+NONCE_BYTES = 12
+TAG_BYTES = 16
+
+
+class DecryptionError(Exception):
+    """The value was altered, or was written under another key."""
+
+
+class FieldCipher:
+    """One authenticated cipher: `encrypt(bytes) -> bytes` (nonce ‖ ciphertext ‖ tag) and back."""
+
+    name = ""
+
+    def __init__(self, key: bytes) -> None:
+        self.key = key
+
+    def encrypt(self, plaintext: bytes, associated_data: bytes | None = None) -> bytes:
+        raise NotImplementedError
+
+    def decrypt(self, payload: bytes, associated_data: bytes | None = None) -> bytes:
+        raise NotImplementedError
+
+
+class AesGcmCipher(FieldCipher):
+    name = "aes-gcm"
+
+    def encrypt(self, plaintext, associated_data=None):
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce + AESGCM(self.key).encrypt(nonce, plaintext, associated_data)
+
+    def decrypt(self, payload, associated_data=None):
+        try:
+            return AESGCM(self.key).decrypt(payload[:NONCE_BYTES], payload[NONCE_BYTES:], associated_data)
+        except InvalidTag as exc:
+            raise DecryptionError("AES-GCM authentication failed") from exc
+
+
+class Sm4GcmCipher(FieldCipher):
+    """SM4 (GB/T 32907-2016) in GCM mode, for deployments that must use the national algorithms."""
+
+    name = "sm4-gcm"
+
+    def encrypt(self, plaintext, associated_data=None):
+        nonce = os.urandom(NONCE_BYTES)
+        encryptor = _Cipher(algorithms.SM4(self.key[:16]), modes.GCM(nonce)).encryptor()
+        if associated_data:
+            encryptor.authenticate_additional_data(associated_data)
+        body = encryptor.update(plaintext) + encryptor.finalize()
+        return nonce + body + encryptor.tag
+
+    def decrypt(self, payload, associated_data=None):
+        nonce, body, tag = payload[:NONCE_BYTES], payload[NONCE_BYTES:-TAG_BYTES], payload[-TAG_BYTES:]
+        decryptor = _Cipher(algorithms.SM4(self.key[:16]), modes.GCM(nonce, tag)).decryptor()
+        if associated_data:
+            decryptor.authenticate_additional_data(associated_data)
+        try:
+            return decryptor.update(body) + decryptor.finalize()
+        except InvalidTag as exc:
+            raise DecryptionError("SM4-GCM authentication failed") from exc
+
+
+CIPHERS: dict[str, type[FieldCipher]] = {}
+
+
+def register_cipher(cls: type[FieldCipher]) -> type[FieldCipher]:
+    """Plug a cipher in (e.g. one backed by a hardware security module); usable as a class decorator."""
+    CIPHERS[cls.name] = cls
+    return cls
+
+
+register_cipher(AesGcmCipher)
+register_cipher(Sm4GcmCipher)
+
+
+def _derive(label: bytes) -> bytes:
+    configured = getattr(settings, "FIELD_ENCRYPTION_KEY", "")
+    if configured:
+        try:
+            master = base64.b64decode(configured, validate=True)
+        except ValueError as exc:
+            raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be base64 (32 random bytes).") from exc
+        if len(master) < 32:
+            raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must hold at least 32 bytes.")
+    else:
+        master = settings.SECRET_KEY.encode()
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"redline", info=label).derive(master)
+
+
+@lru_cache(maxsize=8)
+def _cipher(name: str, key_fingerprint: str) -> FieldCipher:
+    try:
+        cls = CIPHERS[name]
+    except KeyError as exc:
+        raise ImproperlyConfigured(f"Unknown field cipher {name!r}; known: {sorted(CIPHERS)}") from exc
+    return cls(_derive(b"redline field encryption"))
+
+
+def _key_fingerprint() -> str:
+    # Part of the cache key, so a test that overrides the key gets a fresh cipher.
+    material = (getattr(settings, "FIELD_ENCRYPTION_KEY", "") or settings.SECRET_KEY).encode()
+    return hashlib.sha256(material).hexdigest()[:16]
+
+
+def cipher(name: str | None = None) -> FieldCipher:
+    return _cipher(
+        name or getattr(settings, "FIELD_ENCRYPTION_CIPHER", AesGcmCipher.name), _key_fingerprint()
+    )
+
+
+def encrypt_text(value: str, *, context: str = "") -> str:
+    if value == "":
+        return ""
+    current = cipher()
+    payload = current.encrypt(value.encode("utf-8"), context.encode() or None)
+    return f"{current.name}${base64.b64encode(payload).decode('ascii')}"
+
+
+def decrypt_text(stored: str, *, context: str = "") -> str:
+    if not stored:
+        return ""
+    name, _sep, body = stored.partition("$")
+    if not body:
+        raise DecryptionError("Not an encrypted value")
+    try:
+        payload = base64.b64decode(body, validate=True)
+    except ValueError as exc:
+        raise DecryptionError("Corrupt encrypted value") from exc
+    return cipher(name).decrypt(payload, context.encode() or None).decode("utf-8")
+
+
+def blind_index(value: str, *, purpose: str) -> str:
+    """HMAC-SHA256 of a normalised value: equal inputs give equal digests, nothing else can be learned."""
+    if not value:
+        return ""
+    key = _derive(b"redline blind index:" + purpose.encode())
+    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+class EncryptedTextField(models.TextField):
+    """A text column stored encrypted; Python code sees plaintext. Not searchable: pair it with a
+    `blind_index` column for equality lookups."""
+
+    def __init__(self, *args, context: str = "", **kwargs):
+        self.context = context
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if self.context:
+            kwargs["context"] = self.context
+        return name, path, args, kwargs
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return value
+        return decrypt_text(value, context=self.context)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value is None:
+            return value
+        return encrypt_text(str(value), context=self.context)
+
+    def get_lookup(self, lookup_name):
+        # Ciphertexts are randomised: any lookup other than "is null" would silently match nothing.
+        if lookup_name != "isnull":
+            return None
+        return super().get_lookup(lookup_name)
