@@ -44,6 +44,7 @@ def anonymise(text: str, *, names: tuple[str, ...] = ()) -> str:
 
 def _index(case: Case) -> None:
     case.search_text = segment(case.title, case.summary, case.causes, case.lessons, " ".join(case.tags))
+    case.tag_index = ("|" + "|".join(case.tags) + "|")[:400] if case.tags else ""
 
 
 def clean_tags(raw) -> list[str]:

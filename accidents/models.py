@@ -324,6 +324,8 @@ class Case(models.Model):
     source = models.CharField(_("source"), max_length=200, blank=True)
     # jieba-segmented title, summary, causes, lessons and tags, words separated by spaces (accidents.search).
     search_text = models.TextField(editable=False, blank=True)
+    # "|tag|tag|" so one tag filters exactly on SQLite and PostgreSQL alike.
+    tag_index = models.CharField(editable=False, blank=True, max_length=400)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

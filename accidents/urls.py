@@ -1,4 +1,36 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from accidents import views, views_library
 
 app_name = "accidents"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.accident_list, name="list"),
+    path("new/", views.accident_create, name="create"),
+    path("<int:pk>/", views.accident_detail, name="detail"),
+    path("<int:pk>/edit/", views.accident_edit, name="edit"),
+    path("<int:pk>/express-report.pdf", views.accident_pdf, name="pdf"),
+    path("<int:pk>/steps/", views.mark_step, name="mark_step"),
+    path("<int:pk>/supplement/", views.supplement, name="supplement"),
+    path("<int:pk>/reports/", views.add_report, name="add_report"),
+    path("<int:pk>/investigation/open/", views.open_investigation, name="open_investigation"),
+    path("<int:pk>/investigation/", views.update_investigation, name="update_investigation"),
+    path("<int:pk>/investigation/extend/", views.extend_investigation, name="extend_investigation"),
+    path("<int:pk>/investigation/findings/", views.add_finding, name="add_finding"),
+    path("<int:pk>/investigation/measures/", views.add_measure, name="add_measure"),
+    path(
+        "<int:pk>/investigation/measures/<int:measure_pk>/hazard/",
+        views.measure_hazard,
+        name="measure_hazard",
+    ),
+    path("<int:pk>/investigation/report/", views.upload_report, name="upload_report"),
+    path("<int:pk>/close/", views.close, name="close"),
+    path("stats/", views_library.accident_stats, name="stats"),
+    path("cases/", views_library.case_list, name="case_list"),
+    path("cases/new/", views_library.case_create, name="case_create"),
+    path("cases/<int:pk>/", views_library.case_detail, name="case_detail"),
+    path("cases/<int:pk>/edit/", views_library.case_edit, name="case_edit"),
+    path("education/", views_library.session_list, name="session_list"),
+    path("education/new/", views_library.session_create, name="session_create"),
+    path("education/stats/", views_library.education_stats, name="education_stats"),
+    path("education/<int:pk>/", views_library.session_detail, name="session_detail"),
+]

@@ -1,0 +1,62 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accidents.choices import CaseOrigin, Level, State
+from accidents.models import Accident, Case, EducationSession
+from core.choices import AccidentType
+from registry.models import Jurisdiction, Sector
+
+
+class AccidentFilter(django_filters.FilterSet):
+    town = django_filters.ModelChoiceFilter(label=_("Town/street"), queryset=Jurisdiction.objects.towns())
+    sector = django_filters.ModelChoiceFilter(label=_("Sector"), queryset=Sector.objects.all())
+    accident_type = django_filters.ChoiceFilter(label=_("Accident type"), choices=AccidentType.choices)
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
+    state = django_filters.ChoiceFilter(label=_("State"), choices=State.choices)
+    year = django_filters.NumberFilter(label=_("Year"), field_name="occurred_at", lookup_expr="year")
+    enterprise = django_filters.NumberFilter(label=_("Enterprise"), field_name="enterprise_id")
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+
+    class Meta:
+        model = Accident
+        fields = ["town", "sector", "accident_type", "level", "state", "year", "enterprise", "q"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value) | Q(address__icontains=value) | Q(narrative__icontains=value)
+        )
+
+
+class CaseFilter(django_filters.FilterSet):
+    sector = django_filters.ModelChoiceFilter(label=_("Sector"), queryset=Sector.objects.all())
+    accident_type = django_filters.ChoiceFilter(label=_("Accident type"), choices=AccidentType.choices)
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
+    origin = django_filters.ChoiceFilter(label=_("Origin"), choices=CaseOrigin.choices)
+    tag = django_filters.CharFilter(label=_("Tag"), method="by_tag")
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+
+    class Meta:
+        model = Case
+        fields = ["sector", "accident_type", "level", "origin", "tag", "q"]
+
+    def by_tag(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(tag_index__icontains=f"|{value}|") if value else queryset
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class SessionFilter(django_filters.FilterSet):
+    town = django_filters.ModelChoiceFilter(label=_("Town/street"), queryset=Jurisdiction.objects.towns())
+    sector = django_filters.ModelChoiceFilter(label=_("Sector"), queryset=Sector.objects.all())
+    year = django_filters.NumberFilter(label=_("Year"), field_name="held_on", lookup_expr="year")
+    q = django_filters.CharFilter(label=_("Search"), field_name="title", lookup_expr="icontains")
+
+    class Meta:
+        model = EducationSession
+        fields = ["town", "sector", "year", "q"]

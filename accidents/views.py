@@ -1,0 +1,387 @@
+"""Accident pages: list, phone-first report form, detail with clocks and timeline, actions, express PDF."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accidents import rules, selectors, services
+from accidents.choices import State
+from accidents.documents import express_report_pdf
+from accidents.filters import AccidentFilter
+from accidents.forms import (
+    AccidentForm,
+    ExtensionForm,
+    FindingForm,
+    InvestigationForm,
+    MeasureForm,
+    MeasureHazardForm,
+    OpenInvestigationForm,
+    ReportForm,
+    ReportUploadForm,
+    StepForm,
+    SupplementForm,
+)
+from accidents.models import Accident, Investigation, Measure, ReportDeadline
+from audit.services import timeline
+from core.errors import DomainError, InvalidInput, NotAllowed
+from core.exports import Column
+from core.masking import phone_for
+from core.pdf import pdf_response
+from core.scoping import get_visible_or_404
+from core.views import ListPage
+from registry.views import apply_domain_errors
+
+
+def _error_message(exc: DomainError) -> str:
+    if not exc.errors:
+        return str(exc.message)
+    return "; ".join(str(m) for msgs in exc.errors.values() for m in msgs)
+
+
+def accident_columns(user) -> list[Column]:
+    return [
+        Column(_("No."), lambda a: a.pk, 8),
+        Column(_("Title"), lambda a: a.title, 40),
+        Column(_("Time of the accident"), lambda a: a.occurred_at, 18),
+        Column(_("Town/street"), lambda a: a.town.display_name),
+        Column(_("Place"), lambda a: a.address, 30),
+        Column(_("Enterprise"), lambda a: a.enterprise.name if a.enterprise_id else "", 30),
+        Column(_("Sector"), lambda a: a.sector.display_name),
+        Column(_("Accident type"), lambda a: a.get_accident_type_display()),
+        Column(_("Level"), lambda a: a.get_level_display()),
+        Column(_("Deaths"), lambda a: a.deaths, 8),
+        Column(_("Missing"), lambda a: a.missing, 8),
+        Column(_("Serious injuries"), lambda a: a.serious_injuries, 8),
+        Column(_("Minor injuries"), lambda a: a.minor_injuries, 8),
+        Column(_("Direct economic loss (yuan)"), lambda a: a.direct_loss, 14),
+        Column(_("State"), lambda a: a.get_state_display()),
+        Column(_("Reporter"), lambda a: a.reporter_name),
+        Column(_("Reporter's phone"), lambda a: phone_for(user, a.reporter_phone, a.enterprise_id)),
+    ]
+
+
+class AccidentListPage(ListPage):
+    template_name = "accidents/accident_list.html"
+    rows_template = "accidents/_accident_rows.html"
+    filterset_class = AccidentFilter
+    sort_fields = {"time": "occurred_at", "town": "town__code", "level": "level", "deaths": "deaths"}
+    default_sort = "-occurred_at"
+    export_name = "accidents"
+
+    def queryset(self):
+        return Accident.objects.visible_to(self.request.user).for_list()
+
+    def search(self, qs, q):
+        return AccidentFilter(data={"q": q}, queryset=qs).qs
+
+    def export_columns(self):
+        return accident_columns(self.request.user)
+
+
+@login_required
+def accident_list(request):
+    return AccidentListPage(request).response({"can_record": services.can(request.user, "record_accident")})
+
+
+def _accident_or_404(request, pk):
+    return get_visible_or_404(
+        Accident.objects.for_list().prefetch_related(
+            Prefetch("deadlines", queryset=ReportDeadline.objects.order_by("due_at", "id")), "reports"
+        ),
+        request.user,
+        pk=pk,
+    )
+
+
+@login_required
+def accident_create(request):
+    if not services.can(request.user, "record_accident"):
+        raise PermissionDenied
+    initial = {
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "reporter_name": request.user.display_name,
+        "reporter_phone": request.user.phone,
+    }
+    if request.user.town_id:
+        initial["town"] = request.user.town_id
+    if request.user.enterprise_id:
+        initial["enterprise"] = request.user.enterprise_id
+        initial["town"] = request.user.enterprise.town_id
+    form = AccidentForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accident = services.record_accident(actor=request.user, data=dict(form.cleaned_data))
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The accident was reported as a %(level)s; the reporting clocks are running.")
+                % {"level": accident.get_level_display()},
+            )
+            return redirect("accidents:detail", pk=accident.pk)
+    return render(request, "accidents/accident_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def accident_edit(request, pk: int):
+    accident = _accident_or_404(request, pk)
+    if not services.can(request.user, "update_accident") or accident.state == State.CLOSED:
+        raise PermissionDenied
+    initial = {
+        f: getattr(accident, f)
+        for f in (
+            "town",
+            "address",
+            "enterprise",
+            "sector",
+            "accident_type",
+            "narrative",
+            "measures_taken",
+            "reporter_name",
+            "reporter_phone",
+            "lat",
+            "lng",
+        )
+    }
+    initial["occurred_at"] = timezone.localtime(accident.occurred_at).strftime("%Y-%m-%dT%H:%M")
+    form = AccidentForm(request.POST or None, user=request.user, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in form.changed_data}
+        try:
+            services.update_accident(
+                actor=request.user,
+                accident=accident,
+                data=data,
+                version=int(request.POST.get("version") or accident.version),
+            )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("The accident was updated."))
+            return redirect("accidents:detail", pk=accident.pk)
+    return render(request, "accidents/accident_form.html", {"form": form, "accident": accident})
+
+
+@login_required
+def accident_detail(request, pk: int):
+    accident = _accident_or_404(request, pk)
+    user = request.user
+    investigation = (
+        Investigation.objects.filter(accident=accident)
+        .prefetch_related("findings", "measures__enterprise")
+        .first()
+    )
+    now = timezone.now()
+    can_investigate = services.can(user, "investigate") and accident.state != State.CLOSED
+    context = {
+        "accident": accident,
+        "clocks": selectors.clock_rows(accident, now=now),
+        "reports": selectors.recent_reports(accident),
+        "next_follow_up": selectors.next_follow_up_due(accident),
+        "level_changes": accident.level_changes.select_related("changed_by"),
+        "supplement_closes": rules.supplement_window_closes(accident),
+        "supplement_open": now <= rules.supplement_window_closes(accident) and accident.state != State.CLOSED,
+        "investigation": investigation,
+        "report_documents": list(services.report_documents(investigation)) if investigation else [],
+        "reporter_phone": phone_for(user, accident.reporter_phone, accident.enterprise_id),
+        "events": timeline(accident),
+        "case": getattr(accident, "case", None) if accident.state == State.CLOSED else None,
+        "can_edit": services.can(user, "update_accident") and accident.state != State.CLOSED,
+        "can_mark_unit": services.can(user, "mark_unit_step"),
+        "can_mark_escalation": services.can(user, "mark_escalation_step"),
+        "can_investigate": can_investigate,
+        "step_form": StepForm(),
+        "supplement_form": SupplementForm(initial=accident.numbers),
+        "report_form": ReportForm(),
+        "open_form": OpenInvestigationForm(),
+        "now": now,
+    }
+    if investigation and can_investigate:
+        context.update(
+            {
+                "investigation_form": InvestigationForm(
+                    initial={f: getattr(investigation, f) for f in services.INVESTIGATION_TEXT_FIELDS}
+                ),
+                "extension_form": ExtensionForm(),
+                "finding_form": FindingForm(),
+                "measure_form": MeasureForm(user=user),
+                "hazard_form": MeasureHazardForm(),
+                "upload_form": ReportUploadForm(),
+            }
+        )
+    return render(request, "accidents/accident_detail.html", context)
+
+
+@login_required
+def accident_pdf(request, pk: int):
+    accident = _accident_or_404(request, pk)
+    return pdf_response(express_report_pdf(accident, user=request.user), f"accident-{accident.pk}")
+
+
+def _post_action(request, pk, handler, success: str):
+    accident = _accident_or_404(request, pk)
+    try:
+        handler(accident)
+    except NotAllowed:
+        raise PermissionDenied
+    except DomainError as exc:
+        messages.error(request, _error_message(exc))
+    else:
+        messages.success(request, success)
+    return redirect("accidents:detail", pk=accident.pk)
+
+
+def _investigation(accident) -> Investigation:
+    investigation = Investigation.objects.filter(accident=accident).first()
+    if investigation is None:
+        raise Http404
+    return investigation
+
+
+@login_required
+@require_POST
+def mark_step(request, pk: int):
+    def handle(accident):
+        form = StepForm(request.POST)
+        if not form.is_valid():
+            raise InvalidInput(_("Check the reporting time."))
+        services.mark_step_done(actor=request.user, accident=accident, **form.cleaned_data)
+
+    return _post_action(request, pk, handle, _("The report was marked as made."))
+
+
+@login_required
+@require_POST
+def supplement(request, pk: int):
+    def handle(accident):
+        form = SupplementForm(request.POST)
+        if not form.is_valid():
+            raise InvalidInput(_("Check the numbers and say what changed."))
+        data = dict(form.cleaned_data)
+        note = data.pop("note")
+        services.supplement_accident(actor=request.user, accident=accident, numbers=data, note=note)
+
+    return _post_action(request, pk, handle, _("The supplementary report was recorded."))
+
+
+@login_required
+@require_POST
+def add_report(request, pk: int):
+    def handle(accident):
+        form = ReportForm(request.POST)
+        if not form.is_valid():
+            raise InvalidInput(_("Write what the report says."))
+        services.submit_report(actor=request.user, accident=accident, **form.cleaned_data)
+
+    return _post_action(request, pk, handle, _("The report was recorded."))
+
+
+@login_required
+@require_POST
+def open_investigation(request, pk: int):
+    def handle(accident):
+        form = OpenInvestigationForm(request.POST)
+        if not form.is_valid():
+            raise InvalidInput(_("Name the unit that leads the investigation."))
+        services.open_investigation(actor=request.user, accident=accident, **form.cleaned_data)
+
+    return _post_action(request, pk, handle, _("The investigation was opened."))
+
+
+@login_required
+@require_POST
+def update_investigation(request, pk: int):
+    def handle(accident):
+        form = InvestigationForm(request.POST)
+        if not form.is_valid():
+            raise InvalidInput(_("Name the unit that leads the investigation."))
+        services.update_investigation(
+            actor=request.user, investigation=_investigation(accident), data=form.cleaned_data
+        )
+
+    return _post_action(request, pk, handle, _("The investigation was saved."))
+
+
+@login_required
+@require_POST
+def extend_investigation(request, pk: int):
+    def handle(accident):
+        form = ExtensionForm(request.POST)
+        if not form.is_valid():
+            raise InvalidInput(_("Extend by 1 to 60 days and give the reason."))
+        services.extend_investigation(
+            actor=request.user, investigation=_investigation(accident), **form.cleaned_data
+        )
+
+    return _post_action(request, pk, handle, _("The investigation deadline was extended."))
+
+
+@login_required
+@require_POST
+def add_finding(request, pk: int):
+    def handle(accident):
+        form = FindingForm(request.POST)
+        if not form.is_valid():
+            raise InvalidInput(_("Name the person or unit, the responsibility and the measure."))
+        services.add_finding(actor=request.user, investigation=_investigation(accident), **form.cleaned_data)
+
+    return _post_action(request, pk, handle, _("The finding was added."))
+
+
+@login_required
+@require_POST
+def add_measure(request, pk: int):
+    def handle(accident):
+        form = MeasureForm(request.POST, user=request.user)
+        if not form.is_valid():
+            raise InvalidInput(_("Describe the measure."))
+        services.add_measure(actor=request.user, investigation=_investigation(accident), **form.cleaned_data)
+
+    return _post_action(request, pk, handle, _("The measure was added."))
+
+
+@login_required
+@require_POST
+def measure_hazard(request, pk: int, measure_pk: int):
+    def handle(accident):
+        measure = Measure.objects.filter(pk=measure_pk, investigation__accident=accident).first()
+        if measure is None:
+            raise Http404
+        form = MeasureHazardForm(request.POST)
+        if not form.is_valid():
+            raise InvalidInput(_("Choose the hazard's category and level."))
+        services.measure_to_hazard(actor=request.user, measure=measure, **form.cleaned_data)
+
+    return _post_action(request, pk, handle, _("The measure was registered as a hazard."))
+
+
+@login_required
+@require_POST
+def upload_report(request, pk: int):
+    def handle(accident):
+        form = ReportUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            raise InvalidInput(_("Choose the investigation report file."))
+        services.attach_investigation_report(
+            actor=request.user, investigation=_investigation(accident), upload=form.cleaned_data["file"]
+        )
+
+    return _post_action(request, pk, handle, _("The investigation report was attached."))
+
+
+@login_required
+@require_POST
+def close(request, pk: int):
+    def handle(accident):
+        services.close_accident(actor=request.user, accident=accident)
+
+    return _post_action(request, pk, handle, _("The accident was closed and added to the case library."))
