@@ -38,7 +38,7 @@ messages: $(VENV)/.installed
 	@$(PY) scripts/compile_messages.py
 
 run: setup
-	@export SECRET_KEY_FILE=var/secret_key DEBUG=$${DEBUG:-true}; \
+	@export SECRET_KEY_FILE=var/secret_key DEBUG=$${DEBUG:-true} REDLINE_DEMO_MFA_EXEMPT=$${REDLINE_DEMO_MFA_EXEMPT:-true}; \
 	$(MANAGE) migrate --noinput && \
 	$(MANAGE) load_demo --if-empty && \
 	$(MANAGE) demo_logins --host $(HOST) --port $(PORT) && \

@@ -62,8 +62,11 @@ def as_user(persona):
     """A Django test client logged in as a persona (the web UI)."""
 
     def make(username: str) -> Client:
+        from accounts.testing import mark_second_factor_verified
+
         client = Client()
         client.force_login(persona(username))
+        mark_second_factor_verified(client)  # force_login skips the login form and its second factor
         return client
 
     return make

@@ -75,3 +75,27 @@ class AuditChainHead(models.Model):
 
     last_hash = models.CharField(max_length=64, blank=True)
     last_event_id = models.BigIntegerField(null=True, blank=True)
+
+
+class AuditArchive(models.Model):
+    """One archive file of events older than the retention period (JSON lines + SHA-256 manifest).
+
+    `first_prev_hash` links the file to the one before it and `last_hash` to the first event still in
+    the table, so the chain stays verifiable across the removal."""
+
+    file_name = models.CharField(_("file"), max_length=200, unique=True)
+    first_event_id = models.BigIntegerField(_("first event"))
+    last_event_id = models.BigIntegerField(_("last event"))
+    count = models.PositiveIntegerField(_("events"))
+    first_prev_hash = models.CharField(max_length=64, blank=True)
+    last_hash = models.CharField(max_length=64)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("archived at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("audit archive")
+        verbose_name_plural = _("audit archives")
+        ordering = ["first_event_id"]
+
+    def __str__(self) -> str:
+        return self.file_name

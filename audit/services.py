@@ -14,13 +14,42 @@ from django.utils import timezone
 from audit.models import AuditChainHead, AuditEvent
 from core.middleware import current_request_meta
 
-SECRET_KEYS = {"password", "password1", "password2", "new_password", "token", "secret", "totp", "otp_secret"}
+SECRET_KEYS = {
+    "password",
+    "password1",
+    "password2",
+    "new_password",
+    "new_password1",
+    "new_password2",
+    "old_password",
+    "token",
+    "secret",
+    "totp",
+    "otp",
+    "otp_secret",
+}
+
+
+def _masked(key: str, value: Any) -> Any:
+    """No unmasked personal number in the trail (R-REG-2, R-REG-3): phones and ID numbers are masked by
+    the name of the field that holds them, in plain values and in [old, new] pairs alike."""
+    from core.masking import mask_id_number, mask_phone
+
+    lowered = key.lower()
+    masker = mask_phone if "phone" in lowered else mask_id_number if "id_number" in lowered else None
+    if masker is None:
+        return value
+    if isinstance(value, str):
+        return masker(value)
+    if isinstance(value, list):
+        return [masker(v) if isinstance(v, str) else v for v in value]
+    return value
 
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {
-            str(k): ("[redacted]" if str(k).lower() in SECRET_KEYS else _jsonable(v))
+            str(k): ("[redacted]" if str(k).lower() in SECRET_KEYS else _masked(str(k), _jsonable(v)))
             for k, v in value.items()
         }
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -39,23 +68,41 @@ def _jsonable(value: Any) -> Any:
 def diff(before: dict, after: dict) -> dict:
     """{"field": [old, new]} for the fields that changed."""
     return {
-        key: [_jsonable(before.get(key)), _jsonable(after.get(key))]
+        key: _masked(key, [_jsonable(before.get(key)), _jsonable(after.get(key))])
         for key in sorted(set(before) | set(after))
         if before.get(key) != after.get(key)
     }
 
 
 def event_digest(event: AuditEvent, prev_hash: str) -> str:
+    return payload_digest(
+        prev_hash,
+        at=event.at.isoformat(),
+        actor_id=event.actor_id,
+        action=event.action,
+        outcome=event.outcome,
+        target_type=event.target_type,
+        target_id=event.target_id,
+        data=event.data,
+        ip=event.ip,
+        request_id=event.request_id,
+    )
+
+
+def payload_digest(
+    prev_hash: str, *, at: str, actor_id, action, outcome, target_type, target_id, data, ip, request_id
+) -> str:
+    """SHA-256 of one event's canonical JSON and the previous hash (the chain; audit_verify re-runs it)."""
     payload = {
         "prev": prev_hash,
-        "at": event.at.isoformat(),
-        "actor": event.actor_id,
-        "action": event.action,
-        "outcome": event.outcome,
-        "target": [event.target_type, event.target_id],
-        "data": event.data,
-        "ip": event.ip,
-        "request_id": event.request_id,
+        "at": at,
+        "actor": actor_id,
+        "action": action,
+        "outcome": outcome,
+        "target": [target_type, target_id],
+        "data": data,
+        "ip": ip,
+        "request_id": request_id,
     }
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -133,5 +180,5 @@ def record_many(objects, action: str, *, actor=None, data_for=None) -> int:
             events.append(event)
         AuditEvent.objects.bulk_create(events, batch_size=2000)
         if events:
-            AuditChainHead.objects.filter(pk=1).update(last_hash=prev)
+            AuditChainHead.objects.filter(pk=1).update(last_hash=prev, last_event_id=events[-1].pk)
     return len(events)

@@ -52,6 +52,8 @@ class StandardPagination(PageNumberPagination):
 def exception_handler(exc, context):
     """400/403/404/409/413 as API.md fixes them; anything unexpected is a generic 500 with a request id."""
     if isinstance(exc, DomainError):
+        if exc.status_code == status.HTTP_403_FORBIDDEN:
+            record_denial(context.get("request"), reason=str(exc.message))
         return Response(exc.as_dict(), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "message_dict"):
@@ -62,6 +64,8 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
+    if response is not None and response.status_code == status.HTTP_403_FORBIDDEN:
+        record_denial(context.get("request"), reason=str(getattr(exc, "detail", "")))
     if response is None:
         request_id = current_request_meta().get("request_id", "")
         log.exception("Unhandled API error", exc_info=exc)
@@ -70,6 +74,30 @@ def exception_handler(exc, context):
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
     return response
+
+
+def record_denial(request, *, reason: str = "") -> None:
+    """MLPS 8.1.4.3: every permission denial is an audit event (API and pages alike)."""
+    from audit.models import AuditEvent
+    from audit.services import record
+
+    if request is None:
+        return
+    user = getattr(request, "user", None)
+    match = getattr(request, "resolver_match", None)
+    record(
+        None,
+        "security.permission_denied",
+        actor=user,
+        outcome=AuditEvent.Outcome.DENIED,
+        data={
+            "method": request.method,
+            "path": request.path[:300],
+            "view": getattr(match, "view_name", "") or "",
+            "reason": reason[:200],
+        },
+        target_repr=request.path[:200],
+    )
 
 
 class SchemaAccessPermission(permissions.BasePermission):

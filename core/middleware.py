@@ -37,6 +37,16 @@ class RequestContextMiddleware:
         response["X-Request-ID"] = request_id
         return response
 
+    def process_exception(self, request, exception):
+        # A service's NotAllowed that a view did not handle is a 403 page (recorded there), not a 500.
+        from core.errors import NotAllowed
+
+        if isinstance(exception, NotAllowed):
+            from core.views import error_403
+
+            return error_403(request, exception)
+        return None
+
 
 class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:

@@ -98,6 +98,9 @@ def error_400(request, exception=None):
 
 
 def error_403(request, exception=None):
+    from core.api import record_denial
+
+    record_denial(request, reason=str(exception or ""))
     return _error(request, 403, _("You may not do this."))
 
 

@@ -1,0 +1,309 @@
+"""Checking the hash chain (`manage.py audit_verify`) and archiving events past the retention period.
+
+The chain: each event stores the hash of the one before it (`prev_hash`) and its own hash over its
+content and that link. Re-computing the hash finds an **altered** record; a `prev_hash` that names a
+record elsewhere in the chain finds a **reordered** one; a `prev_hash` that names no record at all finds
+records **removed** in between (or the one before rewritten together with its hash). The chain head row
+and the archive manifests anchor both ends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from audit.models import AuditArchive, AuditChainHead, AuditEvent
+from audit.services import payload_digest, record
+
+ROW_FIELDS = (
+    "id",
+    "at",
+    "actor_id",
+    "actor_name",
+    "actor_roles",
+    "action",
+    "outcome",
+    "target_type",
+    "target_id",
+    "target_repr",
+    "data",
+    "ip",
+    "request_id",
+    "prev_hash",
+    "hash",
+)
+
+
+class AuditIntegrityError(Exception):
+    pass
+
+
+@dataclass
+class Finding:
+    kind: str  # altered | removed | reordered | head | archive
+    event_id: int | None
+    detail: str
+
+    def __str__(self) -> str:
+        where = f"event {self.event_id}" if self.event_id is not None else "chain"
+        return f"{self.kind}: {where}: {self.detail}"
+
+
+@dataclass
+class VerifyReport:
+    checked: int = 0
+    archives_checked: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    def ids(self, kind: str) -> list[int]:
+        return [f.event_id for f in self.findings if f.kind == kind and f.event_id is not None]
+
+
+def _row_digest(row: dict) -> str:
+    at = row["at"]
+    return payload_digest(
+        row["prev_hash"],
+        at=at if isinstance(at, str) else at.isoformat(),
+        actor_id=row["actor_id"],
+        action=row["action"],
+        outcome=row["outcome"],
+        target_type=row["target_type"],
+        target_id=row["target_id"],
+        data=row["data"],
+        ip=row["ip"],
+        request_id=row["request_id"],
+    )
+
+
+def _short(h: str) -> int:
+    return int(h[:16], 16) if h else -1
+
+
+def check_chain(
+    rows: Iterable[dict], *, start_prev: str, known: dict[int, int]
+) -> tuple[int, list[Finding], str]:
+    """Walk rows in id order. `known` maps a hash prefix to its event id (for telling a reorder from a
+    removal). Returns (rows checked, findings, last hash)."""
+    findings: list[Finding] = []
+    expected_prev = start_prev
+    previous_id = None
+    count = 0
+    for row in rows:
+        count += 1
+        if _row_digest(row) != row["hash"]:
+            findings.append(Finding("altered", row["id"], "its content no longer matches its hash"))
+        if row["prev_hash"] != expected_prev:
+            elsewhere = known.get(_short(row["prev_hash"]))
+            if elsewhere is not None and elsewhere != previous_id:
+                findings.append(
+                    Finding(
+                        "reordered",
+                        row["id"],
+                        f"it follows event {elsewhere} in the chain, not {previous_id}",
+                    )
+                )
+            else:
+                after = f"after event {previous_id}" if previous_id is not None else "at the start"
+                findings.append(
+                    Finding(
+                        "removed", row["id"], f"records are missing (or the one before was rewritten) {after}"
+                    )
+                )
+        expected_prev = row["hash"]
+        previous_id = row["id"]
+    return count, findings, expected_prev
+
+
+def _table_rows() -> Iterator[dict]:
+    return AuditEvent.objects.order_by("id").values(*ROW_FIELDS).iterator(chunk_size=5000)
+
+
+def verify(*, archives: bool = False) -> VerifyReport:
+    report = VerifyReport()
+    last_archive = AuditArchive.objects.order_by("-last_event_id").first()
+    start_prev = last_archive.last_hash if last_archive else ""
+    known = {
+        _short(h): pk for pk, h in AuditEvent.objects.values_list("id", "hash").iterator(chunk_size=5000)
+    }
+    count, findings, last_hash = check_chain(_table_rows(), start_prev=start_prev, known=known)
+    report.checked = count
+    report.findings.extend(findings)
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and head.last_hash and head.last_hash != last_hash:
+        report.findings.append(
+            Finding(
+                "removed",
+                head.last_event_id,
+                "the newest records are missing: the chain head names another hash",
+            )
+        )
+    if archives:
+        report.archives_checked, archive_findings = verify_archives()
+        report.findings.extend(archive_findings)
+    return report
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _read_rows(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def verify_archives() -> tuple[int, list[Finding]]:
+    findings: list[Finding] = []
+    directory = Path(settings.AUDIT_ARCHIVE_DIR)
+    expected_prev = ""
+    checked = 0
+    for archive in AuditArchive.objects.order_by("first_event_id"):
+        checked += 1
+        path = directory / archive.file_name
+        if archive.first_prev_hash != expected_prev:
+            findings.append(
+                Finding(
+                    "archive",
+                    archive.first_event_id,
+                    f"{archive.file_name} does not follow the archive before it",
+                )
+            )
+        expected_prev = archive.last_hash
+        if not path.exists():
+            findings.append(Finding("archive", archive.first_event_id, f"{archive.file_name} is missing"))
+            continue
+        if _file_sha256(path) != archive.sha256:
+            findings.append(
+                Finding("archive", archive.first_event_id, f"{archive.file_name} does not match its checksum")
+            )
+        count, chain_findings, last_hash = check_chain(
+            _read_rows(path), start_prev=archive.first_prev_hash, known={}
+        )
+        findings.extend(chain_findings)
+        if count != archive.count or last_hash != archive.last_hash:
+            findings.append(
+                Finding(
+                    "archive",
+                    archive.last_event_id,
+                    f"{archive.file_name} does not end where its manifest says",
+                )
+            )
+    return checked, findings
+
+
+# --- Archive -----------------------------------------------------------------------------------------
+
+
+def _jsonable_row(row: dict) -> dict:
+    out = dict(row)
+    out["at"] = row["at"].isoformat()
+    return out
+
+
+def _write_archive(directory: Path, rows: list[dict], first_prev: str) -> tuple[str, str]:
+    """Write `<name>.jsonl` and `<name>.manifest.json` durably (temporary file, fsync, rename)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"audit-{rows[0]['id']:012d}-{rows[-1]['id']:012d}"
+    data_path = directory / f"{name}.jsonl"
+    tmp = data_path.with_suffix(".jsonl.tmp")
+    digest = hashlib.sha256()
+    with tmp.open("wb") as handle:
+        for row in rows:
+            line = (json.dumps(_jsonable_row(row), ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+            digest.update(line)
+            handle.write(line)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, data_path)
+    manifest = {
+        "file": data_path.name,
+        "sha256": digest.hexdigest(),
+        "count": len(rows),
+        "first_event_id": rows[0]["id"],
+        "last_event_id": rows[-1]["id"],
+        "first_prev_hash": first_prev,
+        "last_hash": rows[-1]["hash"],
+        "from": rows[0]["at"].isoformat(),
+        "to": rows[-1]["at"].isoformat(),
+        "created_at": timezone.now().isoformat(),
+    }
+    manifest_path = directory / f"{name}.manifest.json"
+    tmp = manifest_path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, manifest_path)
+    return data_path.name, digest.hexdigest()
+
+
+def archive_expired(*, now: dt.datetime, batch: int = 50_000) -> dict:
+    """Move events older than AUDIT_RETENTION_DAYS into checksummed files, oldest first, then remove them
+    from the table. A broken chain stops the archive: evidence is never removed unverified."""
+    cutoff = now - dt.timedelta(days=settings.AUDIT_RETENTION_DAYS)
+    directory = Path(settings.AUDIT_ARCHIVE_DIR)
+    archived = 0
+    files = []
+    while True:
+        with transaction.atomic():
+            last_archive = AuditArchive.objects.order_by("-last_event_id").first()
+            start_prev = last_archive.last_hash if last_archive else ""
+            rows = []
+            for row in AuditEvent.objects.order_by("id").values(*ROW_FIELDS)[:batch]:
+                if row["at"] >= cutoff:
+                    break  # only a prefix of the chain leaves the table
+                rows.append(row)
+            if not rows:
+                break
+            _count, findings, _last = check_chain(rows, start_prev=start_prev, known={})
+            if findings:
+                raise AuditIntegrityError(
+                    "Refusing to archive a broken chain: " + "; ".join(str(f) for f in findings[:5])
+                )
+            file_name, sha256 = _write_archive(directory, rows, start_prev)
+            first_id, last_id = rows[0]["id"], rows[-1]["id"]
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    # The append-only trigger lets this one transaction delete (audit/migrations/0002).
+                    cursor.execute("SET LOCAL redline.audit_maintenance = 'on'")
+            AuditEvent.objects.filter(id__gte=first_id, id__lte=last_id)._raw_delete(connection.alias)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL redline.audit_maintenance = 'off'")
+            archive = AuditArchive.objects.update_or_create(
+                file_name=file_name,
+                defaults={
+                    "first_event_id": first_id,
+                    "last_event_id": last_id,
+                    "count": len(rows),
+                    "first_prev_hash": start_prev,
+                    "last_hash": rows[-1]["hash"],
+                    "sha256": sha256,
+                },
+            )[0]
+            record(
+                archive,
+                "audit.archive.created",
+                data={"events": len(rows), "first": first_id, "last": last_id, "sha256": sha256},
+            )
+        archived += len(rows)
+        files.append(file_name)
+        if len(rows) < batch:
+            break
+    return {"archived": archived, "files": files}
