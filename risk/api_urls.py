@@ -1,4 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
+from risk import api
+
 router = SimpleRouter()
+router.register("risk-points", api.RiskPointViewSet, basename="risk-point")
 urlpatterns = router.urls

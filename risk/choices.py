@@ -24,3 +24,22 @@ class PointKind(models.TextChoices):
     FACILITY = "facility", _("Facility")
     OPERATION = "operation", _("Operation / activity")
     EQUIPMENT = "equipment", _("Equipment")
+
+
+class FactorCategory(models.TextChoices):
+    """GB/T 13861-2022 families of hazard factors (CODES.md "Hazards: category")."""
+
+    HUMAN = "human", _("Human factors")
+    OBJECT = "object", _("Object factors")
+    ENVIRONMENT = "environment", _("Environmental factors")
+    MANAGEMENT = "management", _("Management factors")
+
+
+class MeasureKind(models.TextChoices):
+    """The kinds of control measure of a risk point (issue 4)."""
+
+    ENGINEERING = "engineering", _("Engineering and technical")
+    MANAGEMENT = "management", _("Management")
+    TRAINING = "training", _("Training and education")
+    PPE = "ppe", _("Personal protective equipment")
+    EMERGENCY = "emergency", _("Emergency response")

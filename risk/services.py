@@ -1,21 +1,455 @@
-"""Risk writes and derived levels (R-RISK-*)."""
+"""Risk writes and derived levels (R-RISK-*).
+
+Each write is one transaction: role check (403), state and version (409), validation (400), write,
+audit event, and the enterprise level recomputed (R-RISK-5) because a point changed.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
+import datetime as dt
 
-from core.choices import RISK_COLOUR_RANK
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import diff, record
+from core.choices import AccidentType, Role
+from core.errors import Conflict, InvalidInput, NotAllowed
 from registry.models import Enterprise
-from risk.models import RiskPoint
+from registry.validators import phone_error
+from risk.choices import ControlLevel, FactorCategory, MeasureKind, Method, PointKind
+from risk.dynamic import (
+    effective_point_level,
+    enterprise_level,
+    months_after,
+    open_major_hazards_by_point,
+    recent_accident,
+)
+from risk.models import ControlMeasure, RiskAssessment, RiskPoint
+from risk.tables import FactorError, assess, grading
+
+# Officials who keep risk registers for the enterprises in their scope; an enterprise keeps its own.
+RISK_EDITORS = frozenset({Role.DISTRICT_ADMIN, Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER})
+POINT_FIELDS = (
+    "name",
+    "kind",
+    "location",
+    "factor_categories",
+    "hazard_factors",
+    "accident_types",
+    "consequences",
+    "emergency_measures",
+    "responsible_person",
+    "responsible_phone",
+)
+
+
+def review_months() -> int:
+    """R-RISK-7 (setting): reassessment at least this often."""
+    return int(getattr(settings, "RISK_REVIEW_MONTHS", 12))
+
+
+def can_manage(user, enterprise_id: int) -> bool:
+    """Enterprise users for their own enterprise; town, department and district officials in scope."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    roles = user.role_codes
+    if Role.ENTERPRISE_USER in roles and user.enterprise_id == enterprise_id:
+        return True
+    if roles & RISK_EDITORS:
+        return Enterprise.objects.visible_to(user).filter(pk=enterprise_id).exists()
+    return False
+
+
+def _check_can_manage(actor, enterprise_id: int) -> None:
+    if not can_manage(actor, enterprise_id):
+        raise NotAllowed(_("Your role may not change this enterprise's risk register."))
+
+
+def check_version(point: RiskPoint, version: int | None) -> None:
+    if not point.is_active:
+        raise Conflict(_("This risk point has been retired."))
+    if version is not None and int(version) != point.version:
+        raise Conflict()
+
+
+def _bump(point: RiskPoint, **fields) -> None:
+    """Conditional update: the write only happens if nobody changed the point since it was read."""
+    updated = RiskPoint.objects.filter(pk=point.pk, version=point.version, is_active=True).update(
+        version=point.version + 1, **fields
+    )
+    if updated != 1:
+        raise Conflict()
+    point.version += 1
+    for name, value in fields.items():
+        setattr(point, name, value)
+
+
+def clean_point_data(data: dict, *, partial: bool = False) -> dict:
+    errors: dict[str, list[str]] = {}
+    cleaned: dict = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(str(message))
+
+    if "name" in data or not partial:
+        name = (data.get("name") or "").strip()
+        if not name:
+            add("name", _("This field is required."))
+        elif len(name) > 120:
+            add("name", _("At most 120 characters."))
+        cleaned["name"] = name
+    if "kind" in data or not partial:
+        kind = data.get("kind") or PointKind.SITE
+        if kind not in PointKind.values:
+            add("kind", _("Unknown kind of risk point."))
+        cleaned["kind"] = kind
+    for field, allowed, label in (
+        ("factor_categories", FactorCategory.values, _("Choose at least one family of hazard factors.")),
+        ("accident_types", AccidentType.values, _("Choose at least one possible accident type.")),
+    ):
+        if field in data or not partial:
+            values = data.get(field) or []
+            if isinstance(values, str):
+                values = [values]
+            values = [str(v) for v in values]
+            if not values:
+                add(field, label)
+            elif any(v not in allowed for v in values):
+                add(
+                    field,
+                    _("Unknown code: %(codes)s.")
+                    % {"codes": ", ".join(v for v in values if v not in allowed)},
+                )
+            cleaned[field] = [v for v in allowed if v in values]  # table order, no duplicates
+    for field, limit in (("location", 200), ("responsible_person", 50)):
+        if field in data:
+            value = (data.get(field) or "").strip()
+            if len(value) > limit:
+                add(field, _("At most %(n)d characters.") % {"n": limit})
+            cleaned[field] = value
+    for field in ("hazard_factors", "consequences", "emergency_measures"):
+        if field in data:
+            cleaned[field] = (data.get(field) or "").strip()
+    if "responsible_phone" in data:
+        phone = (data.get("responsible_phone") or "").strip()
+        error = phone_error(phone)
+        if error:
+            add("responsible_phone", error)
+        cleaned["responsible_phone"] = phone
+    if errors:
+        raise InvalidInput(errors=errors)
+    return cleaned
+
+
+def clean_assessment(
+    *, method: str, factors: dict, next_review_on: dt.date | None, today: dt.date
+) -> tuple[dict, object, dt.date]:
+    """Factors from the tables only (R-RISK-2/3) and a review date within the yearly limit (R-RISK-7)."""
+    errors: dict[str, list[str]] = {}
+    result = None
+    chosen: dict = {}
+    if method not in Method.values:
+        errors["method"] = [str(_("Choose LEC or the risk matrix."))]
+    else:
+        try:
+            result = assess(method, **{k: factors.get(k) for k in ("l", "e", "c", "s") if k in factors})
+            chosen = {k: factors[k] for k in (("l", "e", "c") if method == Method.LEC else ("l", "s"))}
+        except FactorError as exc:
+            errors.update({k: [str(m) for m in v] for k, v in exc.errors.items()})
+    latest = months_after(today, review_months())
+    if next_review_on is None:
+        next_review_on = latest
+    elif next_review_on <= today:
+        errors["next_review_on"] = [str(_("The next review must be after today."))]
+    elif next_review_on > latest:
+        errors["next_review_on"] = [
+            str(
+                _("Reassess at least every %(n)d months: choose %(date)s or earlier.")
+                % {"n": review_months(), "date": latest.isoformat()}
+            )
+        ]
+    if errors:
+        raise InvalidInput(errors=errors)
+    return chosen, result, next_review_on
+
+
+def _write_assessment(*, point, actor, method, result, next_review_on, note, now, factors) -> RiskAssessment:
+    from risk.tables import parse_factors
+
+    values = parse_factors(method, factors)
+    assessment = RiskAssessment.objects.create(
+        point=point,
+        method=method,
+        l_value=values["l"],
+        e_value=values.get("e"),
+        c_value=values.get("c"),
+        s_value=int(values["s"]) if "s" in values else None,
+        score=result.score,
+        grade=result.grade,
+        colour=result.colour,
+        grading_source=grading(method)["source"][:200],
+        note=(note or "").strip(),
+        assessed_at=now,
+        assessed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        next_review_on=next_review_on,
+    )
+    return assessment
+
+
+def _current_fields(assessment: RiskAssessment) -> dict:
+    return {
+        "method": assessment.method,
+        "l_value": assessment.l_value,
+        "e_value": assessment.e_value,
+        "c_value": assessment.c_value,
+        "s_value": assessment.s_value,
+        "score": assessment.score,
+        "grade": assessment.grade,
+        "colour": assessment.colour,
+        "assessed_at": assessment.assessed_at,
+        "assessed_by": assessment.assessed_by,
+        "next_review_on": assessment.next_review_on,
+    }
+
+
+def _assessment_audit(assessment: RiskAssessment) -> dict:
+    return {
+        "method": assessment.method,
+        "l": assessment.l_value,
+        "e": assessment.e_value,
+        "c": assessment.c_value,
+        "s": assessment.s_value,
+        "score": assessment.score,
+        "grade": assessment.grade,
+        "colour": assessment.colour,
+        "next_review_on": assessment.next_review_on,
+    }
 
 
 @transaction.atomic
-def refresh_enterprise_risk(*, enterprise_id: int) -> str:
-    """R-RISK-5: the enterprise's level is the highest (effective) colour among its active points.
+def create_risk_point(
+    *, actor, enterprise: Enterprise, data: dict, assessment: dict | None = None
+) -> RiskPoint:
+    """A new risk point, optionally with its first assessment (`method`, factors, `next_review_on`, `note`)."""
+    _check_can_manage(actor, enterprise.pk)
+    now = timezone.now()
+    errors: dict = {}
+    cleaned: dict = {}
+    try:
+        cleaned = clean_point_data(data)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    checked = None
+    if assessment is not None:
+        try:
+            checked = clean_assessment(
+                method=assessment.get("method") or "",
+                factors=assessment,
+                next_review_on=assessment.get("next_review_on"),
+                today=timezone.localdate(now),
+            )
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise InvalidInput(errors=errors)
+    point = RiskPoint.objects.create(
+        enterprise=enterprise, method=(assessment or {}).get("method") or "", **cleaned
+    )
+    if checked is not None:
+        factors, result, next_review = checked
+        row = _write_assessment(
+            point=point,
+            actor=actor,
+            method=assessment["method"],
+            result=result,
+            next_review_on=next_review,
+            note=assessment.get("note", ""),
+            now=now,
+            factors=factors,
+        )
+        fields = _current_fields(row)
+        RiskPoint.objects.filter(pk=point.pk).update(**fields, effective_colour=row.colour)
+        for name, value in fields.items():
+            setattr(point, name, value)
+    record(point, "risk.riskpoint.created", actor=actor, data={"enterprise": enterprise.pk, **cleaned})
+    if checked is not None:
+        record(point, "risk.riskpoint.assessed", actor=actor, data=_assessment_audit(row))
+    refresh_enterprise_risk(enterprise_id=enterprise.pk)
+    point.refresh_from_db()
+    return point
 
-    Called whenever a point, a hazard on a point or an accident at the enterprise changes.
+
+@transaction.atomic
+def update_risk_point(*, actor, point: RiskPoint, data: dict, version: int | None) -> RiskPoint:
+    _check_can_manage(actor, point.enterprise_id)
+    point = RiskPoint.objects.select_for_update().get(pk=point.pk)
+    check_version(point, version)
+    cleaned = clean_point_data({k: v for k, v in data.items() if k in POINT_FIELDS}, partial=True)
+    before = {k: getattr(point, k) for k in cleaned}
+    _bump(point, **cleaned)
+    changes = diff(before, cleaned)
+    record(point, "risk.riskpoint.updated", actor=actor, data=changes)
+    if "name" in changes:
+        refresh_enterprise_risk(enterprise_id=point.enterprise_id)
+    return point
+
+
+@transaction.atomic
+def assess_risk_point(
+    *,
+    actor,
+    point: RiskPoint,
+    method: str,
+    factors: dict,
+    version: int | None,
+    next_review_on: dt.date | None = None,
+    note: str = "",
+) -> RiskAssessment:
+    """Assess or reassess a point; earlier assessments stay in its history (R-RISK-7)."""
+    _check_can_manage(actor, point.enterprise_id)
+    point = RiskPoint.objects.select_for_update().get(pk=point.pk)
+    check_version(point, version)
+    now = timezone.now()
+    chosen, result, next_review = clean_assessment(
+        method=method, factors=factors, next_review_on=next_review_on, today=timezone.localdate(now)
+    )
+    previous = point.colour
+    row = _write_assessment(
+        point=point,
+        actor=actor,
+        method=method,
+        result=result,
+        next_review_on=next_review,
+        note=note,
+        now=now,
+        factors=chosen,
+    )
+    _bump(point, **_current_fields(row))
+    record(
+        point,
+        "risk.riskpoint.assessed",
+        actor=actor,
+        data={**_assessment_audit(row), "previous_colour": previous},
+    )
+    refresh_enterprise_risk(enterprise_id=point.enterprise_id)
+    point.refresh_from_db()
+    return row
+
+
+@transaction.atomic
+def retire_risk_point(*, actor, point: RiskPoint, version: int | None, reason: str) -> RiskPoint:
+    """A point that no longer exists (equipment removed, process stopped) leaves the register, not the history."""
+    _check_can_manage(actor, point.enterprise_id)
+    point = RiskPoint.objects.select_for_update().get(pk=point.pk)
+    check_version(point, version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput.field("reason", _("Give a reason."))
+    _bump(point, is_active=False)
+    record(point, "risk.riskpoint.retired", actor=actor, data={"reason": reason})
+    refresh_enterprise_risk(enterprise_id=point.enterprise_id)
+    return point
+
+
+def clean_measure_data(data: dict) -> dict:
+    errors: dict[str, list[str]] = {}
+    kind = data.get("kind") or ""
+    if kind not in MeasureKind.values:
+        errors["kind"] = [str(_("Choose the kind of measure."))]
+    level = data.get("level") or ""
+    if level not in ControlLevel.values:
+        errors["level"] = [str(_("Choose the responsible level."))]
+    description = (data.get("description") or "").strip()
+    if not description:
+        errors["description"] = [str(_("This field is required."))]
+    person = (data.get("responsible_person") or "").strip()
+    if len(person) > 50:
+        errors["responsible_person"] = [str(_("At most %(n)d characters.") % {"n": 50})]
+    if errors:
+        raise InvalidInput(errors=errors)
+    return {"kind": kind, "level": level, "description": description, "responsible_person": person}
+
+
+@transaction.atomic
+def add_control_measure(*, actor, point: RiskPoint, data: dict) -> ControlMeasure:
+    _check_can_manage(actor, point.enterprise_id)
+    if not point.is_active:
+        raise Conflict(_("This risk point has been retired."))
+    cleaned = clean_measure_data(data)
+    measure = ControlMeasure.objects.create(
+        point=point, created_by=actor if getattr(actor, "is_authenticated", False) else None, **cleaned
+    )
+    record(point, "risk.controlmeasure.added", actor=actor, data={"measure": measure.pk, **cleaned})
+    return measure
+
+
+@transaction.atomic
+def remove_control_measure(*, actor, measure: ControlMeasure) -> ControlMeasure:
+    _check_can_manage(actor, measure.point.enterprise_id)
+    updated = ControlMeasure.objects.filter(pk=measure.pk, is_active=True).update(is_active=False)
+    if updated != 1:
+        raise Conflict(_("This measure was already removed."))
+    measure.is_active = False
+    record(
+        measure.point,
+        "risk.controlmeasure.removed",
+        actor=actor,
+        data={"measure": measure.pk, "description": measure.description},
+    )
+    return measure
+
+
+@transaction.atomic
+def refresh_enterprise_risk(*, enterprise_id: int, now: dt.datetime | None = None) -> str:
+    """R-RISK-5/6: re-derive the effective colours of the enterprise's points and its level.
+
+    Called whenever a point, a hazard on a point or an accident at the enterprise changes, and daily by
+    the `risk.rederive_levels` job so raised levels fall back when the hazard closes or the accident
+    leaves the window. Idempotent: only changed values are written, and only a change is audited.
     """
-    colours = RiskPoint.objects.active().filter(enterprise_id=enterprise_id).exclude(effective_colour="")
-    best = max(colours.values_list("effective_colour", flat=True), key=lambda c: RISK_COLOUR_RANK[c], default="")
-    Enterprise.objects.filter(pk=enterprise_id).exclude(risk_level=best).update(risk_level=best)
-    return best
+    now = now or timezone.now()
+    hazards = open_major_hazards_by_point(enterprise_id)
+    rows: list[tuple[str, str, str]] = []
+    points = (
+        RiskPoint.objects.active()
+        .assessed()
+        .filter(enterprise_id=enterprise_id)
+        .only("pk", "name", "colour", "effective_colour", "effective_reason")
+    )
+    for point in points:
+        level = effective_point_level(colour=point.colour, hazard_title=hazards.get(point.pk))
+        if (point.effective_colour, point.effective_reason) != (level.colour, level.reason):
+            RiskPoint.objects.filter(pk=point.pk).update(
+                effective_colour=level.colour, effective_reason=level.reason
+            )
+        rows.append((point.name, level.colour, level.reason))
+    level, reason = enterprise_level(rows, recent_accident(enterprise_id, now))
+    enterprise = (
+        Enterprise.objects.filter(pk=enterprise_id)
+        .only("pk", "name", "risk_level", "risk_level_reason")
+        .first()
+    )
+    if enterprise is None:
+        return level
+    if (enterprise.risk_level, enterprise.risk_level_reason) != (level, reason):
+        before = {"risk_level": enterprise.risk_level, "risk_level_reason": enterprise.risk_level_reason}
+        Enterprise.objects.filter(pk=enterprise_id).update(risk_level=level, risk_level_reason=reason)
+        record(
+            enterprise,
+            "risk.enterprise.level_derived",
+            actor=None,
+            data=diff(before, {"risk_level": level, "risk_level_reason": reason}),
+        )
+    return level
+
+
+def enterprises_to_rederive(now: dt.datetime) -> list[int]:
+    """Enterprises whose level may change with time: assessed points, a level, or a recent accident."""
+    from risk.dynamic import enterprises_with_recent_accidents
+
+    ids = set(RiskPoint.objects.values_list("enterprise_id", flat=True).distinct())
+    ids |= set(Enterprise.objects.exclude(risk_level="").values_list("pk", flat=True))
+    ids |= enterprises_with_recent_accidents(now)
+    return sorted(ids)

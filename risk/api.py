@@ -1,0 +1,366 @@
+"""`/api/v1/risk-points/` (API.md "Risk"): points with method, factors and the computed score, grade, colour.
+
+Factors arrive as given (number or text) and are checked against the domain tables by the service, so a
+value outside a table answers 400 with the field's message, never a rounded or clamped number.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api import ScopedViewSetMixin, display_field
+from core.choices import AccidentType, Role
+from core.errors import NotAllowed
+from core.masking import phone_for
+from registry.models import Enterprise
+from risk import services
+from risk.choices import ControlLevel, FactorCategory, MeasureKind, Method, PointKind
+from risk.filters import RiskPointFilter
+from risk.models import ControlMeasure, RiskAssessment, RiskPoint
+from risk.tables import control_level_is_too_low, plain_number
+
+WRITER_ROLES = services.RISK_EDITORS | {Role.ENTERPRISE_USER}
+
+
+class NumberField(serializers.Field):
+    """A table value or score as a JSON number (6, 0.5, 540, 0.05); null when not assessed."""
+
+    def to_representation(self, value):
+        return plain_number(value)
+
+    def to_internal_value(self, data):
+        return data
+
+
+class ControlMeasureSerializer(serializers.ModelSerializer):
+    kind_display = display_field("kind")
+    level_display = display_field("level")
+    level_too_low = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ControlMeasure
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "description",
+            "level",
+            "level_display",
+            "level_too_low",
+            "responsible_person",
+            "created_at",
+        ]
+
+    def get_level_too_low(self, obj) -> bool:
+        """R-RISK-4: the measure's level is below what the point's (effective) colour requires."""
+        colour = self.context.get("colour") or getattr(getattr(obj, "point", None), "effective_colour", "")
+        return control_level_is_too_low(colour, obj.level)
+
+
+class RiskAssessmentSerializer(serializers.ModelSerializer):
+    method_display = display_field("method")
+    colour_display = display_field("colour")
+    l = NumberField(source="l_value", read_only=True)  # noqa: E741 - the factor's name in the domain
+    e = NumberField(source="e_value", read_only=True)
+    c = NumberField(source="c_value", read_only=True)
+    s = serializers.IntegerField(source="s_value", read_only=True)
+    score = NumberField(read_only=True)
+    assessed_by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RiskAssessment
+        fields = [
+            "id",
+            "method",
+            "method_display",
+            "l",
+            "e",
+            "c",
+            "s",
+            "score",
+            "grade",
+            "colour",
+            "colour_display",
+            "grading_source",
+            "note",
+            "assessed_at",
+            "assessed_by",
+            "assessed_by_name",
+            "next_review_on",
+        ]
+
+    def get_assessed_by_name(self, obj) -> str:
+        return obj.assessed_by.display_name if obj.assessed_by else ""
+
+
+class RiskPointSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    town = serializers.IntegerField(source="enterprise.town_id", read_only=True)
+    kind_display = display_field("kind")
+    method_display = display_field("method")
+    colour_display = display_field("colour")
+    effective_colour_display = display_field("effective_colour")
+    factor_categories_display = serializers.SerializerMethodField()
+    accident_types_display = serializers.SerializerMethodField()
+    l = NumberField(source="l_value", read_only=True)  # noqa: E741 - the factor's name in the domain
+    e = NumberField(source="e_value", read_only=True)
+    c = NumberField(source="c_value", read_only=True)
+    s = serializers.IntegerField(source="s_value", read_only=True)
+    score = NumberField(read_only=True)
+    measures = serializers.SerializerMethodField()
+    responsible_phone = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RiskPoint
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "town",
+            "name",
+            "kind",
+            "kind_display",
+            "location",
+            "factor_categories",
+            "factor_categories_display",
+            "hazard_factors",
+            "accident_types",
+            "accident_types_display",
+            "consequences",
+            "emergency_measures",
+            "responsible_person",
+            "responsible_phone",
+            "method",
+            "method_display",
+            "l",
+            "e",
+            "c",
+            "s",
+            "score",
+            "grade",
+            "colour",
+            "colour_display",
+            "effective_colour",
+            "effective_colour_display",
+            "effective_reason",
+            "assessed_at",
+            "assessed_by",
+            "next_review_on",
+            "measures",
+            "is_active",
+            "version",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_factor_categories_display(self, obj) -> list[str]:
+        return obj.factor_category_labels()
+
+    def get_accident_types_display(self, obj) -> list[str]:
+        return obj.accident_type_labels()
+
+    def get_responsible_phone(self, obj) -> str:
+        return phone_for(self.context["request"].user, obj.responsible_phone, obj.enterprise_id)
+
+    def get_measures(self, obj) -> list[dict]:
+        context = {**self.context, "colour": obj.effective_colour}
+        return ControlMeasureSerializer(obj.active_measures, many=True, context=context).data
+
+
+class PointFieldsSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    kind = serializers.ChoiceField(choices=PointKind.choices, required=False)
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    factor_categories = serializers.ListField(child=serializers.ChoiceField(choices=FactorCategory.choices))
+    accident_types = serializers.ListField(child=serializers.ChoiceField(choices=AccidentType.choices))
+    hazard_factors = serializers.CharField(required=False, allow_blank=True)
+    consequences = serializers.CharField(required=False, allow_blank=True)
+    emergency_measures = serializers.CharField(required=False, allow_blank=True)
+    responsible_person = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    responsible_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+
+
+class AssessmentInputSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=Method.choices)
+    l = NumberField(required=False)  # noqa: E741 - the factor's name in the domain
+    e = NumberField(required=False)
+    c = NumberField(required=False)
+    s = NumberField(required=False)
+    next_review_on = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class RiskPointCreateSerializer(PointFieldsSerializer, AssessmentInputSerializer):
+    enterprise = serializers.IntegerField()
+
+    def validate_enterprise(self, value):
+        if not Enterprise.objects.visible_to(self.context["request"].user).filter(pk=value).exists():
+            raise serializers.ValidationError(_("No such enterprise."))
+        return value
+
+
+class PointUpdateSerializer(PointFieldsSerializer):
+    version = serializers.IntegerField(min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name != "version":
+                field.required = False
+
+
+class AssessSerializer(AssessmentInputSerializer):
+    version = serializers.IntegerField(min_value=0)
+
+
+class RetireSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0)
+    reason = serializers.CharField(max_length=200)
+
+
+class MeasureInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=MeasureKind.choices)
+    description = serializers.CharField()
+    level = serializers.ChoiceField(choices=ControlLevel.choices)
+    responsible_person = serializers.CharField(max_length=50, required=False, allow_blank=True)
+
+
+ASSESSMENT_KEYS = ("method", "l", "e", "c", "s", "next_review_on", "note")
+
+
+def _check_writer(user) -> None:
+    """403 before any input is read (API.md order: 404, 403, 409, 400)."""
+    if not user.role_codes & WRITER_ROLES:
+        raise NotAllowed()
+
+
+class RiskPointViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Risk points in the caller's scope. Filters `enterprise`, `town`, `sector`, `colour` (API.md)."""
+
+    scoped_model = RiskPoint
+    serializer_class = RiskPointSerializer
+    filterset_class = RiskPointFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def base_queryset(self):
+        return (
+            RiskPoint.objects.select_related("enterprise")
+            .prefetch_related(
+                Prefetch(
+                    "measures",
+                    queryset=ControlMeasure.objects.active().order_by("kind", "id"),
+                    to_attr="active_measures",
+                )
+            )
+            .order_by("enterprise_id", "name", "id")
+        )
+
+    def _point_response(self, point, *, code=status.HTTP_200_OK):
+        point = self.base_queryset().get(pk=point.pk)
+        return Response(self.get_serializer(point).data, status=code)
+
+    @extend_schema(request=RiskPointCreateSerializer, responses={201: RiskPointSerializer})
+    def create(self, request):
+        _check_writer(request.user)
+        serializer = RiskPointCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        enterprise = Enterprise.objects.get(pk=data.pop("enterprise"))
+        assessment = {k: data.pop(k) for k in ASSESSMENT_KEYS if k in data}
+        point = services.create_risk_point(
+            actor=request.user, enterprise=enterprise, data=data, assessment=assessment
+        )
+        return self._point_response(point, code=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PointUpdateSerializer, responses=RiskPointSerializer)
+    def partial_update(self, request, pk=None):
+        point = self.get_object()
+        _check_writer(request.user)
+        _check_fresh(point, request.data)
+        serializer = PointUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        point = services.update_risk_point(actor=request.user, point=point, data=data, version=version)
+        return self._point_response(point)
+
+    @extend_schema(request=AssessSerializer, responses=RiskPointSerializer)
+    @action(detail=True, methods=["post"])
+    def assess(self, request, pk=None):
+        """Assess or reassess the point; the earlier assessment stays in the history."""
+        point = self.get_object()
+        _check_writer(request.user)
+        _check_fresh(point, request.data)
+        serializer = AssessSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        services.assess_risk_point(
+            actor=request.user,
+            point=point,
+            method=data["method"],
+            factors={k: data[k] for k in ("l", "e", "c", "s") if k in data},
+            version=data["version"],
+            next_review_on=data.get("next_review_on"),
+            note=data.get("note", ""),
+        )
+        return self._point_response(point)
+
+    @extend_schema(request=RetireSerializer, responses=RiskPointSerializer)
+    @action(detail=True, methods=["post"])
+    def retire(self, request, pk=None):
+        point = self.get_object()
+        _check_writer(request.user)
+        _check_fresh(point, request.data)
+        serializer = RetireSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.retire_risk_point(actor=request.user, point=point, **serializer.validated_data)
+        return self._point_response(point)
+
+    @extend_schema(responses=RiskAssessmentSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def assessments(self, request, pk=None):
+        """The point's assessment history, newest first (R-RISK-7)."""
+        point = self.get_object()
+        rows = (
+            RiskAssessment.objects.filter(point=point)
+            .select_related("assessed_by")
+            .order_by("-assessed_at", "-id")
+        )
+        return Response(RiskAssessmentSerializer(rows, many=True, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=MeasureInputSerializer, responses=ControlMeasureSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def measures(self, request, pk=None):
+        """The point's control measures; POST adds one (R-RISK-4 warns when its level is too low)."""
+        point = self.get_object()
+        if request.method == "POST":
+            _check_writer(request.user)
+            serializer = MeasureInputSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            services.add_control_measure(
+                actor=request.user, point=point, data=dict(serializer.validated_data)
+            )
+        rows = ControlMeasure.objects.active().filter(point=point).order_by("kind", "id")
+        context = {**self.get_serializer_context(), "colour": point.effective_colour}
+        code = status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK
+        return Response(ControlMeasureSerializer(rows, many=True, context=context).data, status=code)
+
+
+def _check_fresh(point: RiskPoint, data) -> None:
+    """409 for a retired point or a stale `version` comes before any 400 (API.md order)."""
+    try:
+        version = int(data.get("version"))
+    except (TypeError, ValueError):
+        version = None
+    if not point.is_active or (version is not None and version != point.version):
+        services.check_version(point, version)

@@ -1,0 +1,39 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.extensions import DemoBuilder, NavItem, Section, demo_builders, enterprise_sections, nav_items
+from core.scoping import scope_of
+from risk import tasks  # noqa: F401 - registers the periodic jobs
+
+
+def _sees_business_data(user) -> bool:
+    return not scope_of(user).is_empty
+
+
+def _section_context(request, enterprise) -> dict:
+    from risk.selectors import enterprise_section
+    from risk.services import can_manage
+
+    return {
+        **enterprise_section(request.user, enterprise),
+        "enterprise": enterprise,
+        "can_manage": can_manage(request.user, enterprise.pk),
+    }
+
+
+enterprise_sections.register(
+    Section(
+        "risk", _("Risk points"), 20, "risk/_enterprise_section.html", _section_context, _sees_business_data
+    )
+)
+nav_items.register(
+    NavItem("risk", _("Risk"), "risk:point_list", 30, "exclamation-diamond", _sees_business_data)
+)
+
+
+def _build(*, rng, stdout=None, small=False, **_options):
+    from risk.demo import build_risk
+
+    build_risk(rng=rng, small=small, stdout=stdout)
+
+
+demo_builders.register(DemoBuilder("risk", 15, _build))

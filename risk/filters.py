@@ -1,0 +1,45 @@
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import RiskColour
+from registry.models import Enterprise, Jurisdiction, Sector
+from risk.choices import Method
+from risk.models import RiskPoint
+
+
+class RiskPointFilter(django_filters.FilterSet):
+    """Filters of API.md (`enterprise`, `town`, `sector`, `colour`) and of the risk-point list page."""
+
+    enterprise = django_filters.NumberFilter(label=_("Enterprise"), field_name="enterprise_id")
+    town = django_filters.ModelChoiceFilter(
+        label=_("Town/street"), queryset=Jurisdiction.objects.towns(), field_name="enterprise__town"
+    )
+    sector = django_filters.ModelChoiceFilter(
+        label=_("Sector"), queryset=Sector.objects.all(), to_field_name="code", method="in_sector"
+    )
+    colour = django_filters.ChoiceFilter(label=_("Assessed colour"), choices=RiskColour.choices)
+    effective_colour = django_filters.ChoiceFilter(label=_("Effective colour"), choices=RiskColour.choices)
+    method = django_filters.ChoiceFilter(label=_("Method"), choices=Method.choices)
+    active = django_filters.BooleanFilter(label=_("Active"), field_name="is_active")
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+
+    class Meta:
+        model = RiskPoint
+        fields = ["enterprise", "town", "sector", "colour", "effective_colour", "method", "active", "q"]
+
+    def in_sector(self, queryset, name, value):
+        if not value:
+            return queryset
+        through = Enterprise.sectors.through
+        return queryset.filter(
+            Exists(through.objects.filter(enterprise_id=OuterRef("enterprise_id"), sector_id=value.code))
+        )
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(location__icontains=value) | Q(enterprise__name__icontains=value)
+        )

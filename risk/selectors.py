@@ -1,0 +1,209 @@
+"""Scoped reads that shape the risk pages: the one-file section, the map, the four-colour statistics."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from core.choices import RiskColour
+from registry.models import Enterprise, Jurisdiction, Sector
+from risk.choices import ControlLevel
+from risk.models import ControlMeasure, RiskAssessment, RiskPoint
+from risk.tables import control_level_is_too_low, required_control_level
+
+COLOURS = [RiskColour.RED, RiskColour.ORANGE, RiskColour.YELLOW, RiskColour.BLUE]
+COLOUR_HEX = {"red": "#d32f2f", "orange": "#ef6c00", "yellow": "#f9a825", "blue": "#1565c0", "": "#9e9e9e"}
+
+
+def active_measures_prefetch() -> Prefetch:
+    return Prefetch(
+        "measures", queryset=ControlMeasure.objects.active().order_by("kind", "id"), to_attr="active_measures"
+    )
+
+
+def distribution(colours) -> list[dict]:
+    """[{colour, label, count}] for the four colours, highest first."""
+    counts = defaultdict(int)
+    for colour in colours:
+        counts[colour] += 1
+    return [{"colour": c.value, "label": c.label, "count": counts[c.value]} for c in COLOURS]
+
+
+def annotate_warnings(points) -> None:
+    """R-RISK-4: mark each active measure whose level is below what the point's colour requires."""
+    for point in points:
+        colour = point.effective_colour or point.colour
+        point.required_level = required_control_level(colour) if colour else None
+        point.required_level_label = ControlLevel(point.required_level).label if point.required_level else ""
+        for measure in getattr(point, "active_measures", []):
+            measure.too_low = control_level_is_too_low(colour, measure.level)
+        point.has_low_measure = any(m.too_low for m in getattr(point, "active_measures", []))
+
+
+def enterprise_section(user, enterprise) -> dict:
+    """The risk section of the enterprise's one-file page (the enterprise is already gated)."""
+    points = list(
+        RiskPoint.objects.visible_to(user)
+        .filter(enterprise=enterprise)
+        .active()
+        .select_related("assessed_by")
+        .prefetch_related(active_measures_prefetch())
+        .order_by("name", "id")
+    )
+    annotate_warnings(points)
+    today = timezone.localdate()
+    for point in points:
+        point.review_due = bool(point.next_review_on and point.next_review_on <= today)
+    return {
+        "points": points,
+        "distribution": distribution(p.effective_colour for p in points if p.effective_colour),
+        "unassessed": sum(1 for p in points if not p.colour),
+    }
+
+
+def point_detail(point: RiskPoint) -> dict:
+    points = [point]
+    point.active_measures = list(ControlMeasure.objects.active().filter(point=point).order_by("kind", "id"))
+    annotate_warnings(points)
+    history = (
+        RiskAssessment.objects.filter(point=point)
+        .select_related("assessed_by")
+        .order_by("-assessed_at", "-id")
+    )
+    return {"point": point, "history": history}
+
+
+def map_enterprises(user, *, town_id=None, sector_code=None, level=None):
+    qs = (
+        Enterprise.objects.visible_to(user)
+        .filter(lat__isnull=False, lng__isnull=False)
+        .select_related("town")
+        .order_by("id")
+    )
+    if town_id:
+        qs = qs.filter(town_id=town_id)
+    if sector_code:
+        qs = qs.filter(sectors__code=sector_code)
+    if level == "none":
+        qs = qs.filter(risk_level="")
+    elif level:
+        qs = qs.filter(risk_level=level)
+    return qs
+
+
+def map_data(user, *, town_id=None, sector_code=None, level=None) -> dict:
+    """The four-colour map: enterprises as points coloured by level, and the towns' shapes (no network)."""
+    rows = map_enterprises(user, town_id=town_id, sector_code=sector_code, level=level).values_list(
+        "pk", "name", "lat", "lng", "risk_level", "risk_level_reason", "town__name", "town__name_en"
+    )
+    labels = dict(RiskColour.choices)
+    enterprises = []
+    for pk, name, lat, lng, level_code, reason, town_name, _town_en in rows:
+        enterprises.append(
+            {
+                "id": pk,
+                "name": name,
+                "lat": float(lat),
+                "lng": float(lng),
+                "level": level_code,
+                "level_display": str(labels.get(level_code, "")),
+                "reason": reason,
+                "town": town_name,
+                "colour": COLOUR_HEX.get(level_code, COLOUR_HEX[""]),
+                "url": reverse("registry:enterprise_detail", args=[pk]),
+            }
+        )
+    towns = [
+        {
+            "id": t.pk,
+            "name": t.display_name,
+            "lat": float(t.lat) if t.lat is not None else None,
+            "lng": float(t.lng) if t.lng is not None else None,
+            "boundary": t.boundary or [],
+        }
+        for t in Jurisdiction.objects.towns().filter(is_active=True).order_by("code")
+    ]
+    counts = distribution(e["level"] for e in enterprises if e["level"])
+    return {
+        "enterprises": enterprises,
+        "towns": towns,
+        "counts": [{**c, "label": str(c["label"])} for c in counts],
+        "unassessed": sum(1 for e in enterprises if not e["level"]),
+    }
+
+
+def _level_counts(qs, key: str) -> dict:
+    table: dict = defaultdict(lambda: {c.value: 0 for c in COLOURS} | {"": 0})
+    for row in qs.values(key, "risk_level").annotate(n=Count("pk", distinct=True)):
+        table[row[key]][row["risk_level"] or ""] += row["n"]
+    return table
+
+
+def colour_stats(user) -> dict:
+    """Enterprises by level and risk points by effective colour, per town and per sector (scoped)."""
+    enterprises = Enterprise.objects.visible_to(user)
+    points = RiskPoint.objects.visible_to(user).active().assessed()
+    towns = list(Jurisdiction.objects.towns().filter(is_active=True).order_by("code"))
+    sectors = list(Sector.objects.all())
+    by_town = _level_counts(enterprises, "town_id")
+    by_sector = _level_counts(enterprises.filter(sectors__isnull=False), "sectors__code")
+    point_filters = {c.value: Count("pk", filter=Q(effective_colour=c.value)) for c in COLOURS}
+    points_by_town = {
+        row["enterprise__town_id"]: row
+        for row in points.values("enterprise__town_id").annotate(**point_filters)
+    }
+
+    def rows(groups, table, key, extra=None):
+        result = []
+        for group in groups:
+            counts = table.get(getattr(group, key))
+            if counts is None or not sum(counts.values()):
+                continue
+            row = {
+                "name": group.display_name,
+                "key": getattr(group, key),
+                "levels": [counts[c.value] for c in COLOURS],
+                "none": counts[""],
+                "total": sum(counts.values()),
+            }
+            if extra is not None:
+                found = extra.get(getattr(group, key)) or {}
+                row["points"] = [found.get(c.value, 0) for c in COLOURS]
+            result.append(row)
+        return result
+
+    town_rows = rows(towns, by_town, "pk", points_by_town)
+    sector_rows = rows(sectors, by_sector, "code")
+    return {
+        "colours": [{"colour": c.value, "label": c.label, "hex": COLOUR_HEX[c.value]} for c in COLOURS],
+        "towns": town_rows,
+        "sectors": sector_rows,
+        "town_chart": _stacked_chart([r["name"] for r in town_rows], [r["levels"] for r in town_rows]),
+        "sector_chart": _stacked_chart([r["name"] for r in sector_rows], [r["levels"] for r in sector_rows]),
+    }
+
+
+def _stacked_chart(names: list[str], levels: list[list[int]]) -> dict:
+    """An ECharts option: one stacked bar per group, one series per colour (red on top)."""
+    series = []
+    for index, colour in reversed(list(enumerate(COLOURS))):
+        series.append(
+            {
+                "name": str(colour.label),
+                "type": "bar",
+                "stack": "level",
+                "itemStyle": {"color": COLOUR_HEX[colour.value]},
+                "data": [row[index] for row in levels],
+            }
+        )
+    return {
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "legend": {"top": 0},
+        "grid": {"left": 8, "right": 8, "bottom": 8, "top": 36, "containLabel": True},
+        "xAxis": {"type": "category", "data": names, "axisLabel": {"interval": 0, "rotate": 30}},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": series,
+    }

@@ -1,0 +1,348 @@
+"""Risk pages: the point list (register), point detail and forms, the four-colour map and statistics."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from core.errors import DomainError
+from core.pdf import pdf_response
+from core.scoping import get_visible_or_404
+from core.views import ListPage
+from registry.models import Enterprise, Jurisdiction, Sector
+from registry.views import apply_domain_errors
+from risk import selectors, services
+from risk.board import board_pdf
+from risk.exports import register_columns
+from risk.filters import RiskPointFilter
+from risk.forms import AssessmentForm, MeasureForm, RetireForm, RiskPointForm
+from risk.models import ControlMeasure, RiskPoint
+from risk.tables import DEFAULT_GRADING, grading
+
+
+class RiskPointListPage(ListPage):
+    template_name = "risk/point_list.html"
+    rows_template = "risk/_point_rows.html"
+    filterset_class = RiskPointFilter
+    sort_fields = {
+        "name": "name",
+        "enterprise": "enterprise__name",
+        "score": "score",
+        "colour": "effective_colour",
+        "review": "next_review_on",
+    }
+    default_sort = "enterprise__name"
+    export_name = "risk-register"
+
+    def queryset(self):
+        qs = RiskPoint.objects.visible_to(self.request.user).for_list()
+        if "active" not in self.request.GET:
+            qs = qs.active()
+        if self.request.GET.get("export") == "xlsx":
+            qs = qs.prefetch_related(selectors.active_measures_prefetch())
+        return qs
+
+    def search(self, qs, q):
+        return qs.filter(Q(name__icontains=q) | Q(location__icontains=q) | Q(enterprise__name__icontains=q))
+
+    def export_columns(self):
+        return register_columns(self.request.user)
+
+
+@login_required
+def point_list(request):
+    return RiskPointListPage(request).response({"grading": _grading_tables()})
+
+
+def _grading_tables() -> list[dict]:
+    return [{"method": m, **grading(m)} for m in DEFAULT_GRADING]
+
+
+def _enterprise_for_user(request, pk):
+    return get_visible_or_404(Enterprise.objects.select_related("town"), request.user, pk=pk)
+
+
+def _point_for_user(request, pk):
+    return get_visible_or_404(
+        RiskPoint.objects.select_related("enterprise", "enterprise__town", "assessed_by"), request.user, pk=pk
+    )
+
+
+def _apply_assessment_errors(form: AssessmentForm, method: str, exc: DomainError) -> None:
+    if not exc.errors:
+        form.add_error(None, str(exc.message))
+    for name, errors in exc.errors.items():
+        field = form.error_field(method, name)
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+@login_required
+def point_create(request, enterprise_pk: int):
+    enterprise = _enterprise_for_user(request, enterprise_pk)
+    if not services.can_manage(request.user, enterprise.pk):
+        raise PermissionDenied
+    form = RiskPointForm(request.POST or None)
+    assess_form = AssessmentForm(request.POST or None, optional=True, prefix="a")
+    if request.method == "POST" and form.is_valid() and assess_form.is_valid():
+        method = assess_form.cleaned_data.get("method") or ""
+        assessment = None
+        if method:
+            assessment = {
+                "method": method,
+                **assess_form.factors(),
+                "next_review_on": assess_form.cleaned_data.get("next_review_on"),
+                "note": assess_form.cleaned_data.get("note", ""),
+            }
+        try:
+            point = services.create_risk_point(
+                actor=request.user, enterprise=enterprise, data=form.cleaned_data, assessment=assessment
+            )
+        except DomainError as exc:
+            if not exc.errors:
+                form.add_error(None, str(exc.message))
+            for name, errors in exc.errors.items():
+                if name in form.fields:
+                    for error in errors:
+                        form.add_error(name, error)
+                else:
+                    _apply_assessment_errors(assess_form, method, DomainError(errors={name: errors}))
+        else:
+            messages.success(request, _("The risk point was added."))
+            return redirect("risk:point_detail", pk=point.pk)
+    elif request.method == "POST":
+        messages.error(request, _("Please correct the errors below."))
+    return render(
+        request,
+        "risk/point_form.html",
+        {
+            "form": form,
+            "assess_form": assess_form,
+            "enterprise": enterprise,
+            "creating": True,
+            "grading": _grading_tables(),
+        },
+    )
+
+
+@login_required
+def point_edit(request, pk: int):
+    point = _point_for_user(request, pk)
+    if not services.can_manage(request.user, point.enterprise_id):
+        raise PermissionDenied
+    initial = {name: getattr(point, name) for name in services.POINT_FIELDS}
+    form = RiskPointForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in form.changed_data}
+        try:
+            services.update_risk_point(
+                actor=request.user, point=point, data=data, version=_int(request.POST.get("version"))
+            )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("The risk point was updated."))
+            return redirect("risk:point_detail", pk=point.pk)
+    return render(
+        request, "risk/point_form.html", {"form": form, "point": point, "enterprise": point.enterprise}
+    )
+
+
+@login_required
+def point_detail(request, pk: int):
+    point = _point_for_user(request, pk)
+    from audit.services import timeline
+
+    return render(
+        request,
+        "risk/point_detail.html",
+        {
+            **selectors.point_detail(point),
+            "can_manage": point.is_active and services.can_manage(request.user, point.enterprise_id),
+            "measure_form": MeasureForm(),
+            "retire_form": RetireForm(initial={"version": point.version}),
+            "events": timeline(point),
+            "responsible_phone": _phone(request.user, point),
+        },
+    )
+
+
+def _phone(user, point) -> str:
+    from core.masking import phone_for
+
+    return phone_for(user, point.responsible_phone, point.enterprise_id)
+
+
+@login_required
+def point_assess(request, pk: int):
+    point = _point_for_user(request, pk)
+    if not point.is_active or not services.can_manage(request.user, point.enterprise_id):
+        raise PermissionDenied
+    initial = {"method": point.method or "lec", "version": point.version}
+    if point.method == "lec":
+        initial.update(lec_l=_plain(point.l_value), lec_e=_plain(point.e_value), lec_c=_plain(point.c_value))
+    elif point.method == "ls":
+        initial.update(ls_l=_plain(point.l_value), ls_s=str(point.s_value or ""))
+    form = AssessmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        method = form.cleaned_data["method"]
+        try:
+            services.assess_risk_point(
+                actor=request.user,
+                point=point,
+                method=method,
+                factors=form.factors(),
+                version=form.cleaned_data.get("version"),
+                next_review_on=form.cleaned_data.get("next_review_on"),
+                note=form.cleaned_data.get("note", ""),
+            )
+        except DomainError as exc:
+            _apply_assessment_errors(form, method, exc)
+        else:
+            messages.success(request, _("The assessment was recorded."))
+            return redirect("risk:point_detail", pk=point.pk)
+    return render(
+        request, "risk/assess_form.html", {"form": form, "point": point, "grading": _grading_tables()}
+    )
+
+
+def _plain(value) -> str:
+    from risk.tables import plain_number
+
+    number = plain_number(value)
+    return "" if number is None else str(number)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _errors_text(exc: DomainError) -> str:
+    if not exc.errors:
+        return str(exc.message)
+    return "; ".join(str(m) for msgs in exc.errors.values() for m in msgs)
+
+
+@login_required
+@require_POST
+def point_retire(request, pk: int):
+    point = _point_for_user(request, pk)
+    try:
+        services.retire_risk_point(
+            actor=request.user,
+            point=point,
+            version=_int(request.POST.get("version")),
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, _errors_text(exc))
+    else:
+        messages.success(request, _("The risk point was retired from the register."))
+    return redirect("risk:point_detail", pk=point.pk)
+
+
+@login_required
+@require_POST
+def measure_add(request, pk: int):
+    point = _point_for_user(request, pk)
+    form = MeasureForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the kind, the measure and the responsible level."))
+        return redirect("risk:point_detail", pk=point.pk)
+    try:
+        measure = services.add_control_measure(actor=request.user, point=point, data=form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, _errors_text(exc))
+    else:
+        from risk.tables import control_level_is_too_low
+
+        if control_level_is_too_low(point.effective_colour or point.colour, measure.level):
+            messages.warning(
+                request,
+                _(
+                    "The measure was added, but its level is below what the point's colour requires (R-RISK-4)."
+                ),
+            )
+        else:
+            messages.success(request, _("The measure was added."))
+    return redirect("risk:point_detail", pk=point.pk)
+
+
+@login_required
+@require_POST
+def measure_remove(request, pk: int, measure_pk: int):
+    point = _point_for_user(request, pk)
+    measure = get_visible_or_404(
+        ControlMeasure.objects.filter(point=point).select_related("point"), request.user, pk=measure_pk
+    )
+    try:
+        services.remove_control_measure(actor=request.user, measure=measure)
+    except DomainError as exc:
+        messages.error(request, _errors_text(exc))
+    else:
+        messages.success(request, _("The measure was removed."))
+    return redirect("risk:point_detail", pk=point.pk)
+
+
+@login_required
+def point_board(request, pk: int):
+    point = _point_for_user(request, pk)
+    measures = ControlMeasure.objects.active().filter(point=point).order_by("kind", "id")
+    return pdf_response(board_pdf(request.user, point, measures), f"risk-board-{point.pk}")
+
+
+def _map_filters(request) -> dict:
+    def as_int(value):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return None
+
+    level = request.GET.get("level") or None
+    if level not in (None, "none", "red", "orange", "yellow", "blue"):
+        level = None
+    sector = request.GET.get("sector") or None
+    if sector and not Sector.objects.filter(code=sector).exists():
+        sector = "-"
+    return {"town_id": as_int(request.GET.get("town")), "sector_code": sector, "level": level}
+
+
+@login_required
+def risk_map(request):
+    filters = _map_filters(request)
+    return render(
+        request,
+        "risk/map.html",
+        {
+            "towns": Jurisdiction.objects.towns().filter(is_active=True).order_by("code"),
+            "sectors": Sector.objects.all(),
+            "filters": filters,
+            "map_config": {
+                "tileUrl": settings.MAP_TILE_URL,
+                "attribution": settings.MAP_TILE_ATTRIBUTION,
+                "center": [22.615, 113.070],
+            },
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def risk_map_data(request):
+    return JsonResponse(selectors.map_data(request.user, **_map_filters(request)))
+
+
+@login_required
+def risk_stats(request):
+    return render(request, "risk/stats.html", selectors.colour_stats(request.user))
