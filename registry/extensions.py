@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from core.extensions import DemoBuilder, NavItem, demo_builders, nav_items
+from core.extensions import DemoBuilder, HomePanel, NavItem, demo_builders, home_panels, nav_items
 from core.scoping import scope_of
 
 
@@ -20,3 +20,41 @@ def _build(*, rng, stdout=None, enterprises=2000, **_options):
 
 
 demo_builders.register(DemoBuilder("registry", 10, _build))
+
+
+def _summary_panel(request) -> dict:
+    from registry.home_panels import registry_summary
+
+    return registry_summary(request.user)
+
+
+def _own_enterprise_panel(request) -> dict:
+    from registry.home_panels import own_enterprise_card
+
+    return own_enterprise_card(request.user)
+
+
+def _shows_summary(user) -> bool:
+    from registry.home_panels import shows_summary
+
+    return shows_summary(user)
+
+
+def _shows_own_enterprise(user) -> bool:
+    from registry.home_panels import shows_own_enterprise
+
+    return shows_own_enterprise(user)
+
+
+home_panels.register(
+    HomePanel(
+        "registry_own_enterprise",
+        5,
+        "registry/panels/own_enterprise.html",
+        _own_enterprise_panel,
+        _shows_own_enterprise,
+    )
+)
+home_panels.register(
+    HomePanel("registry_summary", 60, "registry/panels/summary.html", _summary_panel, _shows_summary)
+)

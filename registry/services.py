@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,7 @@ from core.choices import Role
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.scoping import scope_of
 from registry.choices import TOWN_KINDS, EnterpriseScale, EnterpriseStatus, SubSector
-from registry.models import Enterprise, EnterpriseStatusChange, Jurisdiction, Sector
+from registry.models import Department, Enterprise, EnterpriseStatusChange, Jurisdiction, Sector
 from registry.validators import credit_code_error, normalise_credit_code, phone_error
 
 REGISTRY_EDITORS = {Role.DISTRICT_ADMIN, Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER}
@@ -138,8 +139,28 @@ def _check_can_edit(actor, *, town=None, sectors=(), enterprise: Enterprise | No
         raise NotAllowed(_("The enterprise would be outside your jurisdiction."))
 
 
+def check_can_register(actor) -> None:
+    """The role check of a registration, before any input is read (API.md: 403 before 400)."""
+    if not actor.role_codes & REGISTRY_EDITORS:
+        raise NotAllowed()
+
+
+def check_can_update(actor, enterprise: Enterprise, fields) -> None:
+    """May the actor change these fields of this (visible) enterprise where it stands now? (403)"""
+    _check_can_edit(
+        actor, town=enterprise.town, sectors=enterprise.sectors.all(), enterprise=enterprise, fields=fields
+    )
+
+
+def check_version(enterprise: Enterprise, version: int | None) -> None:
+    """A version older than the stored one is a conflict (409), checked before the input (400)."""
+    if version is not None and version != enterprise.version:
+        raise Conflict()
+
+
 @transaction.atomic
 def register_enterprise(*, actor, data: dict) -> Enterprise:
+    check_can_register(actor)
     cleaned = clean_enterprise_data(data)
     _check_can_edit(actor, town=cleaned.get("town"), sectors=cleaned.get("sectors", []))
     sectors = cleaned.pop("sectors")
@@ -179,17 +200,22 @@ def _snapshot(enterprise: Enterprise) -> dict:
 
 @transaction.atomic
 def update_enterprise(*, actor, enterprise: Enterprise, data: dict, version: int | None = None) -> Enterprise:
+    # API.md's order of checks: role (403), version (409), then the input (400).
+    check_can_update(actor, enterprise, data.keys())
+    check_version(enterprise, version)
     unknown = set(data) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInput(errors={f: [_("This field cannot be changed here.")] for f in sorted(unknown)})
     cleaned = clean_enterprise_data(data, instance=enterprise)
-    _check_can_edit(
-        actor,
-        town=cleaned.get("town", enterprise.town),
-        sectors=cleaned.get("sectors", enterprise.sectors.all()),
-        enterprise=enterprise,
-        fields=data.keys(),
-    )
+    if "town" in cleaned or "sectors" in cleaned:
+        # Moving it: the new place must be inside the actor's jurisdiction too.
+        _check_can_edit(
+            actor,
+            town=cleaned.get("town", enterprise.town),
+            sectors=cleaned.get("sectors", enterprise.sectors.all()),
+            enterprise=enterprise,
+            fields=data.keys(),
+        )
     before = _snapshot(enterprise)
     sectors = cleaned.pop("sectors", None)
     current = version if version is not None else enterprise.version
@@ -229,3 +255,273 @@ def change_enterprise_status(*, actor, enterprise: Enterprise, status: str, reas
         data={"changes": {"status": [old, status]}, "reason": reason.strip()},
     )
     return enterprise
+
+
+# --- Configuration: the jurisdiction tree and the departments -------------------------------------------
+# Reference data that every scope hangs on. District administrators and system administrators keep it
+# (CODES: system_admin holds "users and configuration"); neither screen touches an enterprise's record.
+
+CONFIGURATION_MANAGERS = {Role.DISTRICT_ADMIN, Role.SYSTEM_ADMIN}
+# Statistical division codes (统计用区划代码): 6 digits for a district, 9 for a town or street, 12 for a
+# village or community; each code starts with its parent's.
+JURISDICTION_CODE_LENGTHS = {"district": 6, "town": 9, "street": 9, "village": 12, "community": 12}
+JURISDICTION_PARENT_KINDS = {
+    "district": (),
+    "town": ("district",),
+    "street": ("district",),
+    "village": ("town", "street"),
+    "community": ("town", "street"),
+}
+
+
+def _check_configuration_manager(actor) -> None:
+    if not actor.has_role(*CONFIGURATION_MANAGERS):
+        raise NotAllowed()
+
+
+def _clean_names(data: dict, errors: dict) -> dict:
+    cleaned = {}
+    name = (data.get("name") or "").strip()
+    if not name:
+        errors.setdefault("name", []).append(str(_("This field is required.")))
+    elif len(name) > 50:
+        errors.setdefault("name", []).append(str(_("Use at most 50 characters.")))
+    cleaned["name"] = name
+    name_en = (data.get("name_en") or "").strip()
+    if len(name_en) > 80:
+        errors.setdefault("name_en", []).append(str(_("Use at most 80 characters.")))
+    cleaned["name_en"] = name_en
+    return cleaned
+
+
+def _clean_coordinates(data: dict, errors: dict) -> dict:
+    cleaned = {}
+    for field, low, high in (("lat", -90, 90), ("lng", -180, 180)):
+        value = data.get(field)
+        if value in (None, ""):
+            cleaned[field] = None
+            continue
+        try:
+            number = Decimal(str(value))
+            if not (low <= number <= high):
+                raise InvalidOperation
+            cleaned[field] = number.quantize(Decimal("0.000001"))
+        except (InvalidOperation, ValueError):
+            errors.setdefault(field, []).append(str(_("Enter a valid coordinate.")))
+    return cleaned
+
+
+@transaction.atomic
+def create_jurisdiction(*, actor, data: dict) -> Jurisdiction:
+    """Add a district, town/street or village/community to the tree."""
+    _check_configuration_manager(actor)
+    errors: dict[str, list[str]] = {}
+    cleaned = _clean_names(data, errors) | _clean_coordinates(data, errors)
+    kind = data.get("kind") or ""
+    parent = data.get("parent")
+    code = (data.get("code") or "").strip()
+    if kind not in JURISDICTION_CODE_LENGTHS:
+        errors.setdefault("kind", []).append(str(_("Choose a kind.")))
+    else:
+        parent_kinds = JURISDICTION_PARENT_KINDS[kind]
+        if not parent_kinds and parent is not None:
+            errors.setdefault("parent", []).append(str(_("A district has no parent.")))
+        elif not parent_kinds and Jurisdiction.objects.filter(kind="district").exists():
+            errors.setdefault("kind", []).append(str(_("The district already exists.")))
+        elif parent_kinds and (not isinstance(parent, Jurisdiction) or parent.kind not in parent_kinds):
+            if kind in ("town", "street"):
+                message = _("A town or street belongs to the district.")
+            else:
+                message = _("A village or community belongs to a town or street.")
+            errors.setdefault("parent", []).append(str(message))
+        elif parent is not None and not parent.is_active:
+            errors.setdefault("parent", []).append(str(_("The parent is deactivated.")))
+        if not (code.isascii() and code.isdigit() and len(code) == JURISDICTION_CODE_LENGTHS[kind]):
+            errors.setdefault("code", []).append(
+                str(
+                    _("Enter the %(n)s-digit statistical division code.")
+                    % {"n": JURISDICTION_CODE_LENGTHS[kind]}
+                )
+            )
+        elif isinstance(parent, Jurisdiction) and not code.startswith(parent.code):
+            errors.setdefault("code", []).append(
+                str(_("The code must start with the parent's code %(code)s.") % {"code": parent.code})
+            )
+        elif Jurisdiction.objects.filter(code=code).exists():
+            errors.setdefault("code", []).append(str(_("This code is already used.")))
+    if (
+        cleaned["name"]
+        and isinstance(parent, Jurisdiction)
+        and Jurisdiction.objects.filter(parent=parent, name=cleaned["name"]).exists()
+    ):
+        errors.setdefault("name", []).append(str(_("The parent already has a place of this name.")))
+    if errors:
+        raise InvalidInput(errors=errors)
+    jurisdiction = Jurisdiction.objects.create(code=code, kind=kind, parent=parent, **cleaned)
+    record(
+        jurisdiction,
+        "registry.jurisdiction.created",
+        actor=actor,
+        data={"code": code, "kind": kind, "parent": getattr(parent, "code", None)},
+    )
+    return jurisdiction
+
+
+@transaction.atomic
+def update_jurisdiction(*, actor, jurisdiction: Jurisdiction, data: dict) -> Jurisdiction:
+    """Rename or move the map point of a jurisdiction. Its code, kind and parent are fixed once created:
+    enterprises, users and every record refer to it, and the code is the statistical one."""
+    _check_configuration_manager(actor)
+    unknown = set(data) - {"name", "name_en", "lat", "lng"}
+    if unknown:
+        raise InvalidInput(errors={f: [_("This field cannot be changed here.")] for f in sorted(unknown)})
+    errors: dict[str, list[str]] = {}
+    cleaned = _clean_names(data, errors) | _clean_coordinates(data, errors)
+    if (
+        cleaned["name"]
+        and jurisdiction.parent_id
+        and Jurisdiction.objects.filter(parent_id=jurisdiction.parent_id, name=cleaned["name"])
+        .exclude(pk=jurisdiction.pk)
+        .exists()
+    ):
+        errors.setdefault("name", []).append(str(_("The parent already has a place of this name.")))
+    if errors:
+        raise InvalidInput(errors=errors)
+    jurisdiction = Jurisdiction.objects.select_for_update().get(pk=jurisdiction.pk)
+    before = {k: getattr(jurisdiction, k) for k in cleaned}
+    for key, value in cleaned.items():
+        setattr(jurisdiction, key, value)
+    jurisdiction.save(update_fields=list(cleaned))
+    changes = diff(before, {k: getattr(jurisdiction, k) for k in cleaned})
+    record(jurisdiction, "registry.jurisdiction.updated", actor=actor, data={"changes": changes})
+    return jurisdiction
+
+
+@transaction.atomic
+def set_jurisdiction_active(*, actor, jurisdiction: Jurisdiction, active: bool) -> Jurisdiction:
+    """Deactivate (or reactivate) a place. A place that still holds enterprises, active users or active
+    villages cannot be deactivated: they would fall out of every town's scope."""
+    _check_configuration_manager(actor)
+    from accounts.models import User
+
+    jurisdiction = Jurisdiction.objects.select_for_update().get(pk=jurisdiction.pk)
+    if jurisdiction.is_active == active:
+        raise Conflict(_("The place already has this state."))
+    if not active:
+        if jurisdiction.kind == "district":
+            raise InvalidInput.field("is_active", _("The district cannot be deactivated."))
+        holders = Enterprise.objects.filter(Q(town=jurisdiction) | Q(village=jurisdiction)).exclude(
+            status=EnterpriseStatus.CLOSED
+        )
+        users = User.objects.filter(town=jurisdiction, is_active=True)
+        children = jurisdiction.children.filter(is_active=True)
+        counts = {"e": holders.count(), "u": users.count(), "c": children.count()}
+        if any(counts.values()):
+            raise InvalidInput.field(
+                "is_active",
+                _(
+                    "Still in use: %(e)s enterprises, %(u)s active users and %(c)s active villages or "
+                    "communities belong here. Move or close them first."
+                )
+                % counts,
+            )
+    elif jurisdiction.parent_id and not jurisdiction.parent.is_active:
+        raise InvalidInput.field("is_active", _("Reactivate the parent first."))
+    jurisdiction.is_active = active
+    jurisdiction.save(update_fields=["is_active"])
+    verb = "activated" if active else "deactivated"
+    record(jurisdiction, f"registry.jurisdiction.{verb}", actor=actor)
+    return jurisdiction
+
+
+def _clean_department(data: dict, *, instance=None) -> dict:
+    errors: dict[str, list[str]] = {}
+    cleaned = _clean_names(data, errors)
+    if instance is None:
+        code = (data.get("code") or "").strip().lower()
+        if not code or not all(c.isascii() and (c.isalnum() or c == "_") for c in code) or len(code) > 32:
+            errors.setdefault("code", []).append(
+                str(_("Use up to 32 lower-case letters, digits and underscores."))
+            )
+        elif Department.objects.filter(code=code).exists():
+            errors.setdefault("code", []).append(str(_("This code is already used.")))
+        cleaned["code"] = code
+    if (
+        cleaned["name"]
+        and Department.objects.filter(name=cleaned["name"]).exclude(pk=getattr(instance, "pk", None)).exists()
+    ):
+        errors.setdefault("name", []).append(str(_("A department of this name exists.")))
+    phone = (data.get("phone") or "").strip()
+    error = phone_error(phone) if phone else None
+    if error:
+        errors.setdefault("phone", []).append(str(error))
+    cleaned["phone"] = phone
+    sectors = list(data.get("sectors") or [])
+    if any(not isinstance(s, Sector) for s in sectors):
+        errors.setdefault("sectors", []).append(str(_("Unknown sector.")))
+    cleaned["sectors"] = sectors
+    if errors:
+        raise InvalidInput(errors=errors)
+    return cleaned
+
+
+@transaction.atomic
+def create_department(*, actor, data: dict) -> Department:
+    _check_configuration_manager(actor)
+    cleaned = _clean_department(data)
+    sectors = cleaned.pop("sectors")
+    department = Department.objects.create(**cleaned)
+    department.sectors.set(sectors)
+    record(
+        department,
+        "registry.department.created",
+        actor=actor,
+        data={"code": department.code, "sectors": sorted(s.code for s in sectors)},
+    )
+    return department
+
+
+@transaction.atomic
+def update_department(*, actor, department: Department, data: dict) -> Department:
+    """Rename a department or change the sectors it supervises. The sectors are its officers' scope
+    (R-ACCT-2), so a change takes effect on their next request and is recorded with before and after."""
+    _check_configuration_manager(actor)
+    unknown = set(data) - {"name", "name_en", "phone", "sectors"}
+    if unknown:
+        raise InvalidInput(errors={f: [_("This field cannot be changed here.")] for f in sorted(unknown)})
+    department = Department.objects.select_for_update().get(pk=department.pk)
+    cleaned = _clean_department(data, instance=department)
+    sectors = cleaned.pop("sectors")
+    before = {k: getattr(department, k) for k in cleaned}
+    before["sectors"] = sorted(department.sectors.values_list("code", flat=True))
+    for key, value in cleaned.items():
+        setattr(department, key, value)
+    department.save(update_fields=list(cleaned))
+    department.sectors.set(sectors)
+    after = {k: getattr(department, k) for k in cleaned}
+    after["sectors"] = sorted(s.code for s in sectors)
+    record(department, "registry.department.updated", actor=actor, data={"changes": diff(before, after)})
+    return department
+
+
+@transaction.atomic
+def set_department_active(*, actor, department: Department, active: bool) -> Department:
+    """Deactivate (or reactivate) a department; one with active users cannot be deactivated."""
+    _check_configuration_manager(actor)
+    from accounts.models import User
+
+    department = Department.objects.select_for_update().get(pk=department.pk)
+    if department.is_active == active:
+        raise Conflict(_("The department already has this state."))
+    if not active:
+        users = User.objects.filter(department=department, is_active=True).count()
+        if users:
+            raise InvalidInput.field(
+                "is_active",
+                _("%(n)s active users belong to this department. Move or disable them first.") % {"n": users},
+            )
+    department.is_active = active
+    department.save(update_fields=["is_active"])
+    verb = "activated" if active else "deactivated"
+    record(department, f"registry.department.{verb}", actor=actor)
+    return department

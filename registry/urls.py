@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry import import_views, views
+from registry import admin_views, import_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -11,4 +11,20 @@ urlpatterns = [
     path("enterprises/<int:pk>/status/", views.enterprise_status, name="enterprise_status"),
     path("enterprises/import/", import_views.import_upload, name="enterprise_import"),
     path("enterprises/import/template/", import_views.import_template, name="enterprise_import_template"),
+    path("admin/jurisdictions/", admin_views.jurisdiction_list, name="admin_jurisdiction_list"),
+    path("admin/jurisdictions/new/", admin_views.jurisdiction_create, name="admin_jurisdiction_create"),
+    path("admin/jurisdictions/<int:pk>/", admin_views.jurisdiction_edit, name="admin_jurisdiction_edit"),
+    path(
+        "admin/jurisdictions/<int:pk>/active/",
+        admin_views.jurisdiction_set_active,
+        name="admin_jurisdiction_set_active",
+    ),
+    path("admin/departments/", admin_views.department_list, name="admin_department_list"),
+    path("admin/departments/new/", admin_views.department_create, name="admin_department_create"),
+    path("admin/departments/<int:pk>/", admin_views.department_edit, name="admin_department_edit"),
+    path(
+        "admin/departments/<int:pk>/active/",
+        admin_views.department_set_active,
+        name="admin_department_set_active",
+    ),
 ]

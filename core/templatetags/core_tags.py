@@ -32,3 +32,35 @@ def sort_link(context, field: str, label) -> str:
 @register.filter
 def colour_badge(colour: str) -> str:
     return f"rl-colour-{colour}" if colour else "text-bg-light"
+
+
+def _nav_prefix(url_name: str) -> str:
+    # "registry:enterprise_list" → "registry:enterprise"; "hazards:list" → "hazards:".
+    namespace, _sep, name = url_name.rpartition(":")
+    stem = name.rsplit("_", 1)[0] if "_" in name else ""
+    return f"{namespace}:{stem}"
+
+
+@register.simple_tag(takes_context=True)
+def nav_active(context, item) -> bool:
+    """Whether a navigation item (or one of its children) is the current page's module."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    view_name = getattr(match, "view_name", "") or ""
+    if not view_name:
+        return False
+    items = item.children or (item,)
+    return any(view_name == i.url_name or view_name.startswith(_nav_prefix(i.url_name)) for i in items)
+
+
+@register.filter
+def visible_children(item, user) -> list:
+    return [child for child in item.children if child.visible(user)]
+
+
+@register.filter
+def widget_with_state(field):
+    """Render a bound field's widget; with Bootstrap's `is-invalid` class when it has errors."""
+    if not field.errors:
+        return field.as_widget()
+    css = field.field.widget.attrs.get("class", "")
+    return field.as_widget(attrs={"class": f"{css} is-invalid".strip()})

@@ -1,0 +1,188 @@
+"""User administration (district and system administrators): list, create, edit, disable/enable, reset
+password. Views parse input, call one service of accounts.services and render; the services check the role,
+the separation of duties and the memberships, and write the audit events. Other roles get 403.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import services
+from accounts.admin_forms import PasswordResetForm, UserFilter, UserForm
+from accounts.models import User
+from audit.services import timeline
+from core.errors import DomainError
+from core.exports import Column
+from core.views import ListPage
+from registry.views import apply_domain_errors
+
+
+def _require_manager(request) -> None:
+    if not request.user.has_role(*services.USER_MANAGER_ROLES):
+        raise PermissionDenied
+
+
+def _role_labels(user: User) -> str:
+    return "、".join(str(a.get_role_display()) for a in user.role_assignments.all())
+
+
+class UserListPage(ListPage):
+    template_name = "accounts/admin/user_list.html"
+    rows_template = "accounts/admin/_user_rows.html"
+    filterset_class = UserFilter
+    sort_fields = {"username": "username", "name": "name", "last_login": "last_login"}
+    default_sort = "username"
+    export_name = "users"
+
+    def queryset(self):
+        return User.objects.select_related("town", "department", "enterprise").prefetch_related(
+            "role_assignments"
+        )
+
+    def search(self, qs, q):
+        return qs.filter(Q(username__icontains=q) | Q(name__icontains=q) | Q(phone__icontains=q))
+
+    def filtered(self):
+        filterset, qs = super().filtered()
+        # A user matched through two role assignments would otherwise appear twice.
+        return filterset, qs.distinct()
+
+    def export_columns(self):
+        return [
+            Column(_("Username"), lambda u: u.username, 18),
+            Column(_("Full name"), lambda u: u.name, 24),
+            Column(_("Roles"), _role_labels, 28),
+            Column(_("Town/street"), lambda u: u.town.name if u.town else "", 12),
+            Column(_("Department"), lambda u: u.department.name if u.department else "", 18),
+            Column(_("Enterprise"), lambda u: u.enterprise.name if u.enterprise else "", 30),
+            Column(_("Active"), lambda u: _("Yes") if u.is_active else _("No"), 8),
+            Column(_("Last login"), lambda u: u.last_login, 18),
+        ]
+
+
+@login_required
+def user_list(request):
+    _require_manager(request)
+    return UserListPage(request).response({"section": "users"})
+
+
+def _apply_errors(form, exc: DomainError) -> None:
+    # The service names the password "password"; the form calls it "password1".
+    if "password" in exc.errors and "password1" in form.fields:
+        exc.errors["password1"] = exc.errors.pop("password")
+    apply_domain_errors(form, exc)
+
+
+@login_required
+def user_create(request):
+    _require_manager(request)
+    form = UserForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                user = services.create_user(
+                    actor=request.user,
+                    username=form.cleaned_data["username"],
+                    password=form.cleaned_data["password1"],
+                    roles=set(form.cleaned_data["roles"]),
+                    **form.service_fields(),
+                )
+            except DomainError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The account %(username)s was created; it must change its password at the first login.")
+                    % {"username": user.username},
+                )
+                return redirect("accounts:admin_user_edit", pk=user.pk)
+        messages.error(request, _("Please correct the errors below."))
+    return render(
+        request, "accounts/admin/user_form.html", {"form": form, "creating": True, "section": "users"}
+    )
+
+
+@login_required
+def user_edit(request, pk: int):
+    _require_manager(request)
+    account = get_object_or_404(User.objects.select_related("town", "department", "enterprise"), pk=pk)
+    form = UserForm(request.POST or None, instance=account)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.update_user(
+                    actor=request.user,
+                    user=account,
+                    roles=set(form.cleaned_data["roles"]),
+                    **form.service_fields(),
+                )
+            except DomainError as exc:
+                _apply_errors(form, exc)
+                account.refresh_from_db()
+            else:
+                messages.success(request, _("The changes were saved."))
+                return redirect("accounts:admin_user_edit", pk=account.pk)
+        messages.error(request, _("Please correct the errors below."))
+    return render(
+        request,
+        "accounts/admin/user_form.html",
+        {"form": form, "account": account, "events": timeline(account), "section": "users"},
+    )
+
+
+@login_required
+@require_POST
+def user_set_active(request, pk: int):
+    _require_manager(request)
+    account = get_object_or_404(User, pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.update_user(actor=request.user, user=account, is_active=active)
+    except DomainError as exc:
+        messages.error(request, " ".join(str(m) for msgs in exc.errors.values() for m in msgs) or exc.message)
+    else:
+        if active:
+            messages.success(
+                request, _("The account %(username)s was enabled.") % {"username": account.username}
+            )
+        else:
+            messages.success(
+                request,
+                _("The account %(username)s was disabled and logged out everywhere.")
+                % {"username": account.username},
+            )
+    return redirect("accounts:admin_user_edit", pk=account.pk)
+
+
+@login_required
+def user_reset_password(request, pk: int):
+    _require_manager(request)
+    account = get_object_or_404(User, pk=pk)
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.reset_password(
+                    actor=request.user, user=account, new_password=form.cleaned_data["new_password1"]
+                )
+            except DomainError as exc:
+                if "password" in exc.errors:
+                    exc.errors["new_password1"] = exc.errors.pop("password")
+                apply_domain_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The password of %(username)s was reset; it must be changed at the next login.")
+                    % {"username": account.username},
+                )
+                return redirect("accounts:admin_user_edit", pk=account.pk)
+        messages.error(request, _("Please correct the errors below."))
+    return render(
+        request,
+        "accounts/admin/user_reset_password.html",
+        {"form": form, "account": account, "section": "users"},
+    )

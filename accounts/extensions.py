@@ -1,0 +1,57 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.extensions import HomePanel, NavItem, home_panels, nav_items
+
+
+def _manages_users(user) -> bool:
+    from accounts.services import USER_MANAGER_ROLES
+
+    return user.has_role(*USER_MANAGER_ROLES)
+
+
+def _manages_configuration(user) -> bool:
+    from registry.services import CONFIGURATION_MANAGERS
+
+    return user.has_role(*CONFIGURATION_MANAGERS)
+
+
+nav_items.register(
+    NavItem(
+        "system",
+        _("System"),
+        "accounts:admin_user_list",
+        90,
+        "gear",
+        _manages_users,
+        children=(
+            NavItem("system_users", _("Users"), "accounts:admin_user_list", 1, "people", _manages_users),
+            NavItem(
+                "system_jurisdictions",
+                _("Towns and villages"),
+                "registry:admin_jurisdiction_list",
+                2,
+                "diagram-3",
+                _manages_configuration,
+            ),
+            NavItem(
+                "system_departments",
+                _("Departments"),
+                "registry:admin_department_list",
+                3,
+                "bank",
+                _manages_configuration,
+            ),
+        ),
+    )
+)
+
+
+def _accounts_panel(request) -> dict:
+    from accounts.selectors import account_summary
+
+    return account_summary()
+
+
+home_panels.register(
+    HomePanel("accounts", 20, "accounts/panels/accounts.html", _accounts_panel, _manages_users)
+)

@@ -1,0 +1,214 @@
+"""Configuration screens: the jurisdiction tree and the departments (district and system administrators).
+
+Views parse input, call one service and render; the rules and the audit events live in registry.services.
+Other roles get 403 (they know these pages exist, and the reference data itself is not secret).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError
+from registry import services
+from registry.admin_forms import DepartmentForm, JurisdictionForm
+from registry.choices import EnterpriseStatus
+from registry.models import Department, Jurisdiction
+from registry.views import apply_domain_errors
+
+
+def _require_manager(request) -> None:
+    if not request.user.has_role(*services.CONFIGURATION_MANAGERS):
+        raise PermissionDenied
+
+
+def _error_text(exc: DomainError) -> str:
+    if exc.errors:
+        return " ".join(str(m) for msgs in exc.errors.values() for m in msgs)
+    return str(exc.message)
+
+
+# --- Jurisdictions ---------------------------------------------------------------------------------------
+
+
+@login_required
+def jurisdiction_list(request):
+    _require_manager(request)
+    live = ~Q(enterprises__status=EnterpriseStatus.CLOSED)
+    children = Jurisdiction.objects.order_by("code")
+    towns = (
+        Jurisdiction.objects.towns()
+        .annotate(
+            enterprise_count=Count("enterprises", filter=live, distinct=True),
+            user_count=Count("users", filter=Q(users__is_active=True), distinct=True),
+        )
+        .prefetch_related(Prefetch("children", queryset=children))
+        .order_by("code")
+    )
+    show_inactive = request.GET.get("inactive") == "1"
+    if not show_inactive:
+        towns = towns.filter(is_active=True)
+    return render(
+        request,
+        "registry/admin/jurisdiction_list.html",
+        {
+            "districts": Jurisdiction.objects.filter(kind="district").order_by("code"),
+            "towns": towns,
+            "show_inactive": show_inactive,
+            "section": "jurisdictions",
+        },
+    )
+
+
+@login_required
+def jurisdiction_create(request):
+    _require_manager(request)
+    initial = {}
+    parent = Jurisdiction.objects.filter(pk=request.GET.get("parent") or 0).first()
+    if parent is not None:
+        initial = {"parent": parent, "kind": "village" if parent.is_town else "town", "code": parent.code}
+    form = JurisdictionForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                place = services.create_jurisdiction(actor=request.user, data=form.cleaned_data)
+            except DomainError as exc:
+                apply_domain_errors(form, exc)
+            else:
+                messages.success(request, _("%(name)s was added.") % {"name": place.name})
+                return redirect("registry:admin_jurisdiction_list")
+        messages.error(request, _("Please correct the errors below."))
+    return render(
+        request,
+        "registry/admin/jurisdiction_form.html",
+        {"form": form, "creating": True, "section": "jurisdictions"},
+    )
+
+
+@login_required
+def jurisdiction_edit(request, pk: int):
+    _require_manager(request)
+    place = get_object_or_404(Jurisdiction.objects.select_related("parent"), pk=pk)
+    initial = {"name": place.name, "name_en": place.name_en, "lat": place.lat, "lng": place.lng}
+    form = JurisdictionForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.update_jurisdiction(actor=request.user, jurisdiction=place, data=form.cleaned_data)
+            except DomainError as exc:
+                apply_domain_errors(form, exc)
+            else:
+                messages.success(request, _("The changes were saved."))
+                return redirect("registry:admin_jurisdiction_list")
+        messages.error(request, _("Please correct the errors below."))
+    return render(
+        request,
+        "registry/admin/jurisdiction_form.html",
+        {"form": form, "place": place, "section": "jurisdictions"},
+    )
+
+
+@login_required
+@require_POST
+def jurisdiction_set_active(request, pk: int):
+    _require_manager(request)
+    place = get_object_or_404(Jurisdiction, pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.set_jurisdiction_active(actor=request.user, jurisdiction=place, active=active)
+    except DomainError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        if active:
+            messages.success(request, _("%(name)s was reactivated.") % {"name": place.name})
+        else:
+            messages.success(request, _("%(name)s was deactivated.") % {"name": place.name})
+    return redirect("registry:admin_jurisdiction_list")
+
+
+# --- Departments -----------------------------------------------------------------------------------------
+
+
+@login_required
+def department_list(request):
+    _require_manager(request)
+    departments = (
+        Department.objects.prefetch_related("sectors")
+        .annotate(user_count=Count("users", filter=Q(users__is_active=True)))
+        .order_by("-is_active", "code")
+    )
+    return render(
+        request,
+        "registry/admin/department_list.html",
+        {"departments": departments, "section": "departments"},
+    )
+
+
+@login_required
+def department_create(request):
+    _require_manager(request)
+    form = DepartmentForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                department = services.create_department(actor=request.user, data=form.cleaned_data)
+            except DomainError as exc:
+                apply_domain_errors(form, exc)
+            else:
+                messages.success(request, _("%(name)s was added.") % {"name": department.name})
+                return redirect("registry:admin_department_list")
+        messages.error(request, _("Please correct the errors below."))
+    return render(
+        request,
+        "registry/admin/department_form.html",
+        {"form": form, "creating": True, "section": "departments"},
+    )
+
+
+@login_required
+def department_edit(request, pk: int):
+    _require_manager(request)
+    department = get_object_or_404(Department, pk=pk)
+    initial = {
+        "name": department.name,
+        "name_en": department.name_en,
+        "phone": department.phone,
+        "sectors": list(department.sectors.all()),
+    }
+    form = DepartmentForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.update_department(actor=request.user, department=department, data=form.cleaned_data)
+            except DomainError as exc:
+                apply_domain_errors(form, exc)
+            else:
+                messages.success(request, _("The changes were saved."))
+                return redirect("registry:admin_department_list")
+        messages.error(request, _("Please correct the errors below."))
+    return render(
+        request,
+        "registry/admin/department_form.html",
+        {"form": form, "department": department, "section": "departments"},
+    )
+
+
+@login_required
+@require_POST
+def department_set_active(request, pk: int):
+    _require_manager(request)
+    department = get_object_or_404(Department, pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.set_department_active(actor=request.user, department=department, active=active)
+    except DomainError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        if active:
+            messages.success(request, _("%(name)s was reactivated.") % {"name": department.name})
+        else:
+            messages.success(request, _("%(name)s was deactivated.") % {"name": department.name})
+    return redirect("registry:admin_department_list")
