@@ -142,3 +142,14 @@ class RevealIdNumberView(APIView):
         response = Response({"id_number": number})
         response["Cache-Control"] = "no-store"
         return response
+
+
+class PingView(APIView):
+    """`GET /api/v1/ping/` → `{"ok": true}`: the cheapest authenticated answer, through the same middleware
+    and authentication as every endpoint (the benchmark's baseline, issue 7)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=inline_serializer("Ping", {"ok": serializers.BooleanField()}))
+    def get(self, request):
+        return Response({"ok": True})

@@ -1,0 +1,329 @@
+"""`make bench` / `make bench-quick`: build the datasets, serve them with gunicorn, load them, report.
+
+    python -m bench.run --sizes S,M,L [--engines sqlite,postgresql] [--quick] [--no-readme]
+
+Writes bench/results.json and bench/results.md and rewrites the README's Performance table (between the
+bench markers). Installs nothing: without wrk it says how to get it and uses the Python load generator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import load, report
+from bench.config import DATA_DIR, ROOT, SIZES, Target
+from bench.server import serve
+from bench.worker import PERSONAS, STATS_PATH, TOWN_OFFICER, list_path
+
+RESULTS_JSON = ROOT / "bench" / "results.json"
+RESULTS_MD = ROOT / "bench" / "results.md"
+
+
+class Settings:
+    def __init__(self, quick: bool):
+        self.quick = quick
+        self.warmup = 1 if quick else 3
+        self.runs = 3
+        self.seconds = 2 if quick else 8
+        self.home_seconds = 2 if quick else 4
+        self.transition_rounds = 12 if quick else 40
+        self.import_rows = 20_000 if quick else 100_000
+        self.sql_repeat = 15 if quick else 50
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory_gb = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": memory_gb, "os": platform.platform()}
+
+
+def worker(target: Target, secret: str, command: str, *, rows=None, file=None, timeout=1800) -> dict:
+    cmd = [sys.executable, "-m", "bench.worker", command, "--size", target.size, "--engine", target.engine]
+    if rows is not None:
+        cmd += ["--rows", str(rows)]
+    if file is not None:
+        cmd += ["--file", str(file)]
+    out = subprocess.run(
+        cmd, cwd=ROOT, env=target.env(secret_key=secret), capture_output=True, text=True, timeout=timeout
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"bench.worker {command} failed:\n{out.stderr[-4000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def build(target: Target, secret: str) -> dict:
+    log(f"{target.label}: dataset")
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.dataset", "--size", target.size, "--engine", target.engine],
+        cwd=ROOT,
+        env=target.env(secret_key=secret),
+        capture_output=True,
+        text=True,
+        timeout=3 * 3600,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"building {target.label} failed:\n{out.stderr[-4000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure(base: str, path: str, headers: dict, settings: Settings, *, connections=4, seconds=None) -> dict:
+    """Warm-up, then several runs; the figures are the medians of the runs."""
+    seconds = seconds or settings.seconds
+    for _ in range(settings.warmup):
+        load.run(base, path, headers=headers, connections=connections, seconds=1)
+    runs = [
+        load.run(base, path, headers=headers, connections=connections, seconds=seconds)
+        for _ in range(settings.runs)
+    ]
+    return {
+        "path": path,
+        "connections": connections,
+        "p50_ms": round(statistics.median(r["p50_ms"] for r in runs), 3),
+        "p95_ms": round(statistics.median(r["p95_ms"] for r in runs), 3),
+        "p99_ms": round(statistics.median(r["p99_ms"] for r in runs), 3),
+        "throughput": round(statistics.median(r["throughput"] for r in runs), 1),
+        "errors": sum(r["error_count"] for r in runs),
+        "requests": sum(r["requests"] for r in runs),
+        "runs": runs,
+    }
+
+
+def http_scenarios(target: Target, secret: str, prep: dict, sql: dict, settings: Settings) -> list[dict]:
+    rows = []
+
+    def add(scenario: str, result: dict, **extra) -> None:
+        rows.append({"scenario": scenario, "size": target.size, "engine": target.engine, **result, **extra})
+        log(
+            f"{target.label} {scenario}: p50 {result['p50_ms']} ms, {result['throughput']} req/s, "
+            f"{result['errors']} errors"
+        )
+
+    token = {"Authorization": f"Token {prep['tokens'][TOWN_OFFICER]}"}
+    with serve(target, secret_key=secret) as base:
+        add("ping", measure(base, "/api/v1/ping/", token, settings))
+        for page in (1, 50):
+            name = f"list_page_{page}"
+            add(
+                name,
+                measure(base, list_path(page), token, settings),
+                baseline={
+                    "server_ms": sql[name]["server_ms"],
+                    "raw_sql_ms": sql[name]["raw_sql_ms"],
+                    "queries": sql[name]["queries"],
+                },
+            )
+        admin = {"Authorization": f"Token {prep['tokens']['admin']}"}
+        add(
+            "stats",
+            measure(base, STATS_PATH, admin, settings),
+            baseline={
+                "server_ms": sql["stats"]["server_ms"],
+                "raw_sql_ms": sql["stats"]["raw_sql_ms"],
+                "queries": sql["stats"]["queries"],
+            },
+        )
+        cookie = {"Cookie": f"sessionid={prep['sessions'][TOWN_OFFICER]}"}
+        add("hazard_page", measure(base, f"/hazards/{prep['hazard_page']}/", cookie, settings))
+        for username in PERSONAS:
+            cookie = {"Cookie": f"sessionid={prep['sessions'][username]}"}
+            add(f"home:{username}", measure(base, "/", cookie, settings, seconds=settings.home_seconds))
+        rows.append(transitions(target, secret, base, prep, settings))
+    return rows
+
+
+def transitions(target: Target, secret: str, base: str, prep: dict, settings: Settings) -> dict:
+    from bench.transitions import CLIENTS
+
+    spec = {
+        "base": base,
+        "seconds": 120,
+        "rounds": settings.transition_rounds,
+        "submitter": prep["tokens"][TOWN_OFFICER],
+        "checker": prep["tokens"]["inspector_duruan"],
+        "hazards": prep["transition_hazards"],
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.transitions", json.dumps(spec)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, dir=DATA_DIR) as handle:
+        json.dump({"hazards": result["hazards"], "audit_max_id": prep["audit_max_id"]}, handle)
+    try:
+        checked = worker(target, secret, "verify", file=handle.name)
+    finally:
+        Path(handle.name).unlink(missing_ok=True)
+    log(
+        f"{target.label} transitions: {result['transitions']} done, {result['conflicts_409']} × 409, "
+        f"{result['errors']} errors, {checked['lost_updates']} lost updates"
+    )
+    return {
+        "scenario": "transitions",
+        "size": target.size,
+        "engine": target.engine,
+        "clients": CLIENTS,
+        **{k: v for k, v in result.items() if k != "hazards"},
+        "lost_updates": checked["lost_updates"],
+        "problems": checked["problems"],
+    }
+
+
+def xlsx_scenarios(target: Target, secret: str, settings: Settings, *, with_import: bool) -> list[dict]:
+    rows = []
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    if with_import:
+        path = DATA_DIR / f"import-{settings.import_rows}.xlsx"
+        if not path.exists():
+            worker(target, secret, "make_import_file", rows=settings.import_rows, file=path)
+        log(f"{target.label} import of {settings.import_rows} rows")
+        result = worker(target, secret, "import_run", file=path)
+        baseline = worker(target, secret, "openpyxl_read", file=path)
+        rows.append(
+            {
+                "scenario": "import",
+                "size": target.size,
+                "engine": target.engine,
+                **result,
+                "throughput": result["rows_per_second"],
+                "baseline": {
+                    "openpyxl_rows_per_second": baseline["rows_per_second"],
+                    "openpyxl_peak_rss_mb": baseline["peak_rss_mb"],
+                    "rows_per_second": baseline["rows_per_second"],
+                },
+            }
+        )
+        log(
+            f"{target.label} import: {result['rows_per_second']} rows/s (openpyxl {baseline['rows_per_second']}), "
+            f"{result['peak_rss_mb']} MB"
+        )
+    total = target.hazards
+    for rows_wanted in sorted({min(100_000, total), min(100_000, total) // 10}):
+        out = DATA_DIR / f"export-{rows_wanted}.xlsx"
+        result = worker(target, secret, "export_run", rows=rows_wanted, file=out)
+        baseline = worker(target, secret, "openpyxl_write", rows=rows_wanted, file=out)
+        out.unlink(missing_ok=True)
+        rows.append(
+            {
+                "scenario": "export",
+                "size": target.size,
+                "engine": target.engine,
+                **result,
+                "throughput": round(result["rows"] / result["seconds"], 1) if result["seconds"] else None,
+                "baseline": {
+                    "openpyxl_seconds": baseline["seconds"],
+                    "openpyxl_peak_rss_mb": baseline["peak_rss_mb"],
+                },
+            }
+        )
+        log(f"{target.label} export of {rows_wanted}: {result['seconds']} s, {result['peak_rss_mb']} MB")
+    return rows
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="S")
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--quick", action="store_true", help="shorter runs and a 20k-row import")
+    parser.add_argument("--no-readme", action="store_true", help="do not rewrite the README's table")
+    args = parser.parse_args(argv)
+    sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    if any(s not in SIZES for s in sizes) or any(e not in ("sqlite", "postgresql") for e in engines):
+        parser.error("sizes are S, M, L; engines are sqlite and postgresql")
+    if "S" not in sizes:
+        sizes.insert(0, "S")  # every ratio target is against S
+    if not load.wrk_path():
+        log(load.WRK_HELP)
+    settings = Settings(args.quick)
+    secret = secrets.token_urlsafe(50)
+    started = dt.datetime.now(dt.UTC)
+    results: list[dict] = []
+    versions: dict = {"databases": []}
+    datasets = {}
+    for engine in engines:
+        for index, size in enumerate(sizes):
+            target = Target(size, engine)
+            datasets[target.label] = build(target, secret)
+            v = worker(target, secret, "versions")
+            versions.update(python=v["python"], django=v["django"])
+            if v["database"] not in versions["databases"]:
+                versions["databases"].append(v["database"])
+            prep = worker(target, secret, "prepare")
+            sql = worker(target, secret, "sql", rows=settings.sql_repeat)
+            results.append(
+                {
+                    "scenario": "list_queries",
+                    "size": size,
+                    "engine": engine,
+                    "queries_by_page_size": sql["queries_by_page_size"],
+                }
+            )
+            results.extend(http_scenarios(target, secret, prep, sql, settings))
+            results.extend(xlsx_scenarios(target, secret, settings, with_import=index == 0))
+    finished = dt.datetime.now(dt.UTC)
+    out = {
+        "started": started.isoformat(),
+        "finished": finished.isoformat(),
+        "quick": args.quick,
+        "sizes": sizes,
+        "engines": engines,
+        "machine": machine(),
+        "versions": versions,
+        "load_tool": "wrk "
+        + subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split()[1]
+        if load.wrk_path()
+        else "Python http.client threads",
+        "datasets": datasets,
+        "results": results,
+    }
+    out["targets"] = report.compute_targets(results, engines)
+    RESULTS_JSON.write_text(
+        json.dumps(out, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+    )
+    table = report.markdown(out)
+    RESULTS_MD.write_text(table, encoding="utf-8")
+    if not args.no_readme and not report.update_readme(table):
+        log("README has no bench markers; the table is in bench/results.md")
+    log(f"done in {(finished - started).total_seconds():.0f} s: bench/results.json, bench/results.md")
+    unmet = [t["name"] for t in out["targets"] if t["met"] is False]
+    for name in unmet:
+        log(f"target not met: {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,437 @@
+"""Work done inside Django against one benchmark database, each command in its own process.
+
+    python -m bench.worker <command> --size S --engine sqlite [--rows N] [--file PATH]
+
+The runner starts these with the environment of the target (see `bench.config.Target.env`); each prints
+one JSON object. Commands that measure memory report the process's own peak RSS (`ru_maxrss`), which is
+why import and export each run in a fresh process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from bench.config import Target
+
+PERSONAS = [
+    "admin",
+    "leader",
+    "yjj",
+    "jtj",
+    "duruan",
+    "baisha",
+    "inspector_duruan",
+    "ent_duruan",
+    "duty",
+    "sysadmin",
+    "secadmin",
+    "auditadmin",
+]
+TOWN_OFFICER = "duruan"
+OPEN_FILTER = "state=reported&state=rectifying&state=submitted&state=accepted"
+SHARED_CLIENTS = 8  # of the 16 transition clients, these share one hazard; the others have one each
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KiB
+
+
+def list_path(page: int) -> str:
+    return f"/api/v1/hazards/?{OPEN_FILTER}&page={page}"
+
+
+STATS_PATH = "/api/v1/stats/hazards/?group_by=town"
+
+
+# --- prepare: credentials and the hazards the scenarios use --------------------------------------------------
+
+
+def prepare(args) -> dict:
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.models import ApiToken, User
+    from hazards.choices import State
+    from hazards.models import Hazard
+
+    users = {u.username: u for u in User.objects.filter(username__in=PERSONAS)}
+    tokens, sessions = {}, {}
+    for username in PERSONAS:
+        user = users[username]
+        tokens[username] = ApiToken.issue(user)
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        sessions[username] = session.session_key
+    officer = users[TOWN_OFFICER]
+    page_hazard = Hazard.objects.filter(town_id=officer.town_id).order_by("-reported_at", "-id").first()
+    transitions = _transition_hazards(officer, users, int(args.rows or 9))
+    audit_max = _audit_max()
+    return {
+        "tokens": tokens,
+        "sessions": sessions,
+        "hazard_page": page_hazard.pk,
+        "transition_hazards": transitions,
+        "audit_max_id": audit_max,
+        "open_in_town": Hazard.objects.filter(
+            town_id=officer.town_id,
+            state__in=[State.REPORTED, State.RECTIFYING, State.SUBMITTED, State.ACCEPTED],
+        ).count(),
+    }
+
+
+def _audit_max() -> int:
+    from audit.models import AuditEvent
+
+    last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    return last or 0
+
+
+def _transition_hazards(officer, users, count: int) -> list[dict]:
+    """Rectifying hazards of the officer's town, each with an "after" photo on record (for `submit`)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from attachments.services import link_attachments, store_attachment
+    from hazards.choices import EvidencePurpose, State
+    from hazards.models import Hazard
+
+    candidates = list(
+        Hazard.objects.filter(
+            town_id=officer.town_id, state=State.RECTIFYING, level="general", listed=False
+        ).order_by("-id")[:count]
+    )
+    out = []
+    for hazard in candidates:
+        buffer = io.BytesIO()
+        Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="PNG")
+        upload = SimpleUploadedFile("after.png", buffer.getvalue(), content_type="image/png")
+        attachment = store_attachment(actor=officer, upload=upload)
+        link_attachments(
+            actor=officer, attachments=[attachment.pk], owner=hazard, purpose=EvidencePurpose.AFTER
+        )
+        out.append({"id": hazard.pk, "attachment": attachment.pk, "version": hazard.version})
+    return out
+
+
+# --- verify: what the transition stream left behind ---------------------------------------------------------
+
+
+def verify(args) -> dict:
+    """Each hazard's final version and state against the successes the clients saw, and the audit trail."""
+    from audit.models import AuditEvent
+    from audit.services import event_digest
+    from hazards.models import Hazard
+
+    spec = json.loads(Path(args.file).read_text())
+    problems = []
+    for item in spec["hazards"]:
+        hazard = Hazard.objects.get(pk=item["id"])
+        successes = item["successes"]
+        expected_version = item["version"] + successes
+        events = list(
+            AuditEvent.objects.filter(
+                id__gt=spec["audit_max_id"], target_type="hazards.hazard", target_id=hazard.pk
+            ).order_by("id")
+        )
+        moves = [e for e in events if e.action in ("hazards.hazard.submitted", "hazards.hazard.rejected")]
+        if hazard.version != expected_version:
+            problems.append(f"hazard {hazard.pk}: version {hazard.version}, expected {expected_version}")
+        if len(moves) != successes:
+            problems.append(f"hazard {hazard.pk}: {len(moves)} audit events for {successes} successes")
+        if moves and moves[-1].data.get("to_state") != hazard.state:
+            problems.append(f"hazard {hazard.pk}: state {hazard.state}, last event says {moves[-1].data}")
+        for before, after in zip(moves, moves[1:], strict=False):
+            if before.data.get("to_state") != after.data.get("from_state"):
+                problems.append(f"hazard {hazard.pk}: events {before.pk}→{after.pk} do not chain")
+    # The new part of the hash chain still verifies.
+    new = list(AuditEvent.objects.filter(id__gt=spec["audit_max_id"]).order_by("id"))
+    previous = AuditEvent.objects.filter(id__lte=spec["audit_max_id"]).order_by("-id").first()
+    prev_hash = previous.hash if previous else ""
+    broken = 0
+    for event in new:
+        if event.prev_hash != prev_hash or event_digest(event, prev_hash) != event.hash:
+            broken += 1
+        prev_hash = event.hash
+    if broken:
+        problems.append(f"{broken} audit events break the hash chain")
+    return {"lost_updates": len(problems), "problems": problems[:20], "new_events": len(new)}
+
+
+# --- sql: the raw SQL of scenarios 1 and 2, and the same request in-process ---------------------------------
+
+AUTH_TABLES = ("accounts_apitoken", "accounts_user", "accounts_userrole", "django_session")
+
+
+def sql(args) -> dict:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import ApiToken, User
+
+    repeat = int(args.rows or 30)
+    out = {}
+    for name, username, path in [
+        ("list_page_1", TOWN_OFFICER, list_path(1)),
+        ("list_page_50", TOWN_OFFICER, list_path(50)),
+        ("stats", "admin", STATS_PATH),
+    ]:
+        key = ApiToken.issue(User.objects.get(username=username))
+        client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {key}")
+        response = client.get(path)  # warm caches and connection
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}: {response.content[:300]!r}")
+        with CaptureQueriesContext(connection) as captured:
+            client.get(path)
+        all_queries = list(captured.captured_queries)
+        queries = [
+            q["sql"]
+            for q in all_queries
+            if not any(t in q["sql"] for t in AUTH_TABLES)
+            and not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT"))
+        ]
+        server = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            client.get(path)
+            server.append((time.perf_counter() - started) * 1000)
+        raw = []
+        with connection.cursor() as cursor:
+            for _ in range(repeat):
+                started = time.perf_counter()
+                for query in queries:
+                    cursor.execute(query)
+                    cursor.fetchall()
+                raw.append((time.perf_counter() - started) * 1000)
+        out[name] = {
+            "queries": len(all_queries),
+            "data_queries": queries,
+            "server_ms": round(statistics.median(server), 3),
+            "raw_sql_ms": round(statistics.median(raw), 3),
+        }
+    # SQL queries per list request must not grow with the page size.
+    key = ApiToken.issue(User.objects.get(username=TOWN_OFFICER))
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {key}")
+    by_size = {}
+    for page_size in (10, 50, 200):
+        with CaptureQueriesContext(connection) as captured:
+            client.get(f"{list_path(1)}&page_size={page_size}")
+        by_size[str(page_size)] = len(captured.captured_queries)
+    out["queries_by_page_size"] = by_size
+    return out
+
+
+# --- import and export ---------------------------------------------------------------------------------------
+
+
+def make_import_file(args) -> dict:
+    """An .xlsx of `rows` new enterprises in the registry's template (valid, distinct credit codes)."""
+    from openpyxl import Workbook
+
+    from bench.dataset import credit_code
+    from registry.demo import PROFILES
+    from registry.importer import TEMPLATE_HEADERS
+    from registry.models import Jurisdiction, Sector
+
+    rows = int(args.rows)
+    towns = [t.name for t in Jurisdiction.objects.towns().order_by("code")]
+    sector_names = {s.pk: s.name for s in Sector.objects.all()}
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("企业")
+    ws.append(TEMPLATE_HEADERS)
+    for i in range(rows):
+        sectors = PROFILES[i % len(PROFILES)][0]
+        ws.append(
+            [
+                f"江门市导入测试{i}号五金制品有限公司",
+                credit_code(10_000_000 + i, 7),
+                towns[i % len(towns)],
+                "、".join(sector_names[s] for s in sectors),
+                f"江门市蓬江区示例路{i}号",
+                "张三",
+                "13800138000",
+                "李四",
+                "王五",
+                "13900139000",
+                str(10 + i % 500),
+                "小型",
+                "",
+                "五金制品的生产与销售",
+                "",
+                "",
+            ]
+        )
+    wb.save(args.file)
+    return {"rows": rows, "bytes": Path(args.file).stat().st_size}
+
+
+class _Rollback(Exception):
+    pass
+
+
+def import_run(args) -> dict:
+    """The real import service on the file, in a transaction that is rolled back at the end."""
+    from django.core.files import File
+    from django.db import transaction
+
+    from accounts.models import User
+    from registry.importer import run_import
+
+    actor = User.objects.get(username="admin")
+    started = time.perf_counter()
+    result = None
+    try:
+        with open(args.file, "rb") as handle, transaction.atomic():
+            uploaded = File(handle, name=Path(args.file).name)
+            uploaded.size = Path(args.file).stat().st_size
+            result = run_import(actor=actor, uploaded=uploaded, source_name="bench.xlsx")
+            raise _Rollback
+    except _Rollback:
+        pass
+    seconds = time.perf_counter() - started
+    rows = result.created + result.updated
+    return {
+        "rows": rows,
+        "errors": len(result.errors),
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(rows / seconds, 1),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def openpyxl_read(args) -> dict:
+    """Baseline: openpyxl's own read-only parse of the same file (no Django work at all)."""
+    from openpyxl import load_workbook
+
+    started = time.perf_counter()
+    wb = load_workbook(args.file, read_only=True, data_only=True)
+    rows = sum(1 for _ in wb.worksheets[0].iter_rows(values_only=True)) - 1
+    wb.close()
+    seconds = time.perf_counter() - started
+    return {
+        "rows": rows,
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(rows / seconds, 1),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def export_run(args) -> dict:
+    """The hazard export as the district admin, `rows` rows, written to a file by the real code path."""
+    from django.test import RequestFactory
+
+    from accounts.models import User
+    from hazards.models import Hazard
+
+    rows = int(args.rows)
+    actor = User.objects.get(username="admin")
+    queryset = Hazard.objects.visible_to(actor).order_by("-reported_at", "-id")
+    last = queryset.values_list("reported_at", flat=True)[rows - 1 : rows].first()
+    request = RequestFactory().get("/hazards/export/", HTTP_HOST="127.0.0.1")
+    request.user = actor
+    from hazards.exports import export_hazards
+
+    started = time.perf_counter()
+    response = export_hazards(request, queryset.filter(reported_at__gte=last) if last else queryset)
+    size = 0
+    for chunk in response.streaming_content if response.streaming else [response.content]:
+        size += len(chunk)
+    seconds = time.perf_counter() - started
+    return {"rows": rows, "bytes": size, "seconds": round(seconds, 2), "peak_rss_mb": peak_rss_mb()}
+
+
+def openpyxl_write(args) -> dict:
+    """Baseline: openpyxl's write-only mode writing as many rows of similar cells."""
+    from openpyxl import Workbook
+
+    rows = int(args.rows)
+    started = time.perf_counter()
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("隐患")
+    for i in range(rows):
+        ws.append(
+            [
+                i,
+                "江门市示例五金制品有限公司",
+                "杜阮镇",
+                "工贸",
+                "配电箱未上锁、无警示标识",
+                "一般隐患",
+                "整改中",
+                "2026-12-01",
+                "2026-11-01 10:00",
+                "负责人",
+                1200.0,
+                "否",
+            ]
+        )
+    wb.save(args.file)
+    seconds = time.perf_counter() - started
+    return {"rows": rows, "seconds": round(seconds, 2), "peak_rss_mb": peak_rss_mb()}
+
+
+def versions(args) -> dict:
+    import platform
+
+    import django
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+        else:
+            cursor.execute("SELECT sqlite_version()")
+        db_version = cursor.fetchone()[0]
+    return {
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "database": f"{connection.vendor} {db_version}",
+    }
+
+
+COMMANDS = {
+    "prepare": prepare,
+    "verify": verify,
+    "sql": sql,
+    "make_import_file": make_import_file,
+    "import_run": import_run,
+    "openpyxl_read": openpyxl_read,
+    "export_run": export_run,
+    "openpyxl_write": openpyxl_write,
+    "versions": versions,
+}
+NEEDS_DJANGO = set(COMMANDS) - {"openpyxl_read", "openpyxl_write"}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("command", choices=sorted(COMMANDS))
+    parser.add_argument("--size", required=True)
+    parser.add_argument("--engine", required=True)
+    parser.add_argument("--rows")
+    parser.add_argument("--file")
+    args = parser.parse_args(argv)
+    if args.command in NEEDS_DJANGO:
+        if "REDLINE_VAR_DIR" not in os.environ:  # started by hand, not by the runner
+            os.environ.update(Target(args.size, args.engine).env())
+        import django
+
+        django.setup()
+    print(json.dumps(COMMANDS[args.command](args), default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
