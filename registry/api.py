@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from rest_framework import mixins, serializers, viewsets
 
 from core.api import ScopedViewSetMixin, display_field
@@ -64,7 +66,8 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     sub_sector_display = display_field("sub_sector")
     town_name = serializers.CharField(source="town.display_name", read_only=True)
     supervising_departments = serializers.SerializerMethodField()
-    credit_code = serializers.CharField(max_length=30)
+    # Any length reaches the service, which names the length it got (R-REG-1).
+    credit_code = serializers.CharField()
 
     class Meta:
         model = Enterprise
@@ -158,6 +161,20 @@ class EnterpriseViewSet(
             department.sector_codes = {s.code for s in department.sectors.all()}
         context["departments"] = departments
         return context
+
+    def create(self, request, *args, **kwargs):
+        services.check_can_register(request.user)  # API.md: the role (403) before the input (400)
+        return super().create(request, *args, **kwargs)
+
+    def partial_update(self, request, *args, **kwargs):
+        # API.md's order of checks: visibility (404), role (403), version (409), then the input (400).
+        enterprise = self.get_object()
+        if isinstance(request.data, Mapping):
+            services.check_can_update(request.user, enterprise, set(request.data) - {"version"})
+            version = request.data.get("version")
+            if isinstance(version, int) and not isinstance(version, bool):
+                services.check_version(enterprise, version)
+        return super().partial_update(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         serializer.instance = services.register_enterprise(

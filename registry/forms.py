@@ -11,7 +11,8 @@ class EnterpriseForm(forms.ModelForm):
     sectors = forms.ModelMultipleChoiceField(
         label=_("Sectors"), queryset=Sector.objects.all(), widget=forms.CheckboxSelectMultiple
     )
-    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=30)
+    # No max_length: the service names the length of a wrong code (R-REG-1).
+    credit_code = forms.CharField(label=_("Unified social credit code"))
 
     class Meta:
         model = Enterprise
