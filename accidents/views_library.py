@@ -245,6 +245,7 @@ def accident_stats(request):
         charts.append(
             {
                 "key": group,
+                "element_id": f"chart-{group}",
                 "title": titles[group],
                 "rows": rows,
                 "option": selectors.chart_option(rows, title=titles[group], series_name=_("Accidents")),

@@ -1,0 +1,67 @@
+"""The accidents module plugs into the shared pages: navigation, the home panel with due clocks, the
+enterprise's one-file section, the demo district, and the late-report job."""
+
+from django.utils.translation import gettext_lazy as _
+
+from accidents import tasks  # noqa: F401  (registers the clock job)
+from core.extensions import (
+    DemoBuilder,
+    HomePanel,
+    NavItem,
+    Section,
+    demo_builders,
+    enterprise_sections,
+    home_panels,
+    nav_items,
+)
+from core.scoping import scope_of
+
+
+def _sees_accidents(user) -> bool:
+    return not scope_of(user).is_empty
+
+
+nav_items.register(
+    NavItem("accidents", _("Accidents"), "accidents:list", 40, "exclamation-octagon", _sees_accidents)
+)
+
+
+def _panel(request) -> dict:
+    from django.utils import timezone
+
+    from accidents import selectors, services
+
+    now = timezone.now()
+    clocks = selectors.due_clocks(request.user, now=now)
+    return {
+        "clocks": [{"deadline": d, "overdue": d.is_overdue(now)} for d in clocks],
+        "can_record": services.can(request.user, "record_accident"),
+    }
+
+
+home_panels.register(HomePanel("accidents", 20, "accidents/panels/home.html", _panel, _sees_accidents))
+
+
+def _section(request, enterprise) -> dict:
+    from accidents.models import Accident
+
+    accidents = (
+        Accident.objects.visible_to(request.user).filter(enterprise=enterprise).select_related("sector")
+    )
+    return {"accidents": list(accidents.order_by("-occurred_at")[:20]), "enterprise": enterprise}
+
+
+enterprise_sections.register(
+    Section(
+        "accidents", _("Accidents"), 40, "accidents/panels/enterprise_section.html", _section, _sees_accidents
+    )
+)
+
+
+def _build(*, rng, stdout=None, small=False, **_options):
+    from accidents.demo import build_accidents
+
+    build_accidents(rng=rng, small=small, stdout=stdout)
+
+
+demo_builders.register(DemoBuilder("accidents", 60, _build))

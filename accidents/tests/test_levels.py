@@ -1,0 +1,78 @@
+"""R-ACC-1: the level function against every threshold, on both sides of each boundary."""
+
+from decimal import Decimal
+
+import pytest
+
+from accidents.choices import Level
+from accidents.rules import DEFAULT_THRESHOLDS, Threshold, compute_level
+
+TABLE = [Threshold(*row) for row in DEFAULT_THRESHOLDS]
+
+# The vectors of R-ACC-1 (deaths, serious injuries, direct loss) → level.
+RULE_VECTORS = [
+    ((2, 9, 9_999_999), Level.GENERAL),
+    ((3, 0, 0), Level.LARGER),
+    ((0, 10, 0), Level.LARGER),
+    ((0, 0, 10_000_000), Level.LARGER),
+    ((9, 49, 49_999_999), Level.LARGER),
+    ((10, 0, 0), Level.MAJOR),
+    ((0, 50, 0), Level.MAJOR),
+    ((29, 99, 99_999_999), Level.MAJOR),
+    ((30, 0, 0), Level.ESPECIALLY_MAJOR),
+    ((0, 0, 100_000_000), Level.ESPECIALLY_MAJOR),
+]
+
+# Each threshold on both sides: one below stays a level lower, the threshold itself reaches the level.
+BOUNDARIES = [
+    ((2, 0, 0), Level.GENERAL),
+    ((3, 0, 0), Level.LARGER),
+    ((9, 0, 0), Level.LARGER),
+    ((10, 0, 0), Level.MAJOR),
+    ((29, 0, 0), Level.MAJOR),
+    ((30, 0, 0), Level.ESPECIALLY_MAJOR),
+    ((0, 9, 0), Level.GENERAL),
+    ((0, 10, 0), Level.LARGER),
+    ((0, 49, 0), Level.LARGER),
+    ((0, 50, 0), Level.MAJOR),
+    ((0, 99, 0), Level.MAJOR),
+    ((0, 100, 0), Level.ESPECIALLY_MAJOR),
+    ((0, 0, Decimal("9999999.99")), Level.GENERAL),
+    ((0, 0, 10_000_000), Level.LARGER),
+    ((0, 0, Decimal("49999999.99")), Level.LARGER),
+    ((0, 0, 50_000_000), Level.MAJOR),
+    ((0, 0, Decimal("99999999.99")), Level.MAJOR),
+    ((0, 0, 100_000_000), Level.ESPECIALLY_MAJOR),
+]
+
+
+@pytest.mark.parametrize(("numbers", "level"), RULE_VECTORS + BOUNDARIES)
+def test_level_is_the_highest_level_any_number_meets(numbers, level):
+    deaths, serious, loss = numbers
+    assert compute_level(deaths=deaths, serious_injuries=serious, direct_loss=loss, table=TABLE) == level
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("numbers", "level"), RULE_VECTORS)
+def test_the_seeded_threshold_table_gives_the_same_levels(numbers, level):
+    deaths, serious, loss = numbers
+    assert compute_level(deaths=deaths, serious_injuries=serious, direct_loss=loss) == level
+
+
+def test_missing_persons_count_with_deaths_by_default():
+    assert compute_level(deaths=2, missing=1, serious_injuries=0, direct_loss=0, table=TABLE) == Level.LARGER
+    assert compute_level(deaths=8, missing=2, serious_injuries=0, direct_loss=0, table=TABLE) == Level.MAJOR
+
+
+def test_missing_persons_do_not_count_when_the_setting_is_off(settings):
+    settings.ACCIDENT_MISSING_COUNT_AS_DEATHS = False
+    assert compute_level(deaths=2, missing=1, serious_injuries=0, direct_loss=0, table=TABLE) == Level.GENERAL
+
+
+@pytest.mark.django_db
+def test_a_district_admin_changed_threshold_is_used():
+    from accidents.models import LevelThreshold
+
+    LevelThreshold.objects.filter(level=Level.LARGER).update(deaths=4)
+    assert compute_level(deaths=3, serious_injuries=0, direct_loss=0) == Level.GENERAL
+    assert LevelThreshold.objects.get(level=Level.LARGER).source.startswith("国务院令第493号")
