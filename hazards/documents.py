@@ -1,21 +1,127 @@
-"""Documents of the loop: the rectification notice (整改通知书) and the acceptance record, with serials."""
+"""Documents of the loop: the rectification notice (整改通知书) and the acceptance record (验收记录),
+with serial numbers, rendered with the embedded CJK font (core.pdf)."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from hazards.models import DocumentSerial
+from core.pdf import PdfDocument
+from hazards.models import DocumentSerial, Hazard
 
 SERIAL_PREFIX = {"notice": "ZG", "acceptance": "YS"}
 
 
 def next_serial(kind: str) -> str:
-    """The next number of a kind in the current year, e.g. ZG-2026-00017 (gap-free under concurrency)."""
+    """The next number of a kind in the current year, e.g. ZG-2026-00017 (no gaps, no duplicates)."""
     year = timezone.localdate().year
     with transaction.atomic():
         DocumentSerial.objects.get_or_create(kind=kind, year=year)
         DocumentSerial.objects.filter(kind=kind, year=year).update(last=F("last") + 1)
         last = DocumentSerial.objects.get(kind=kind, year=year).last
     return f"{SERIAL_PREFIX[kind]}-{year}-{last:05d}"
+
+
+def _date(value) -> str:
+    if value is None:
+        return "—"
+    if hasattr(value, "tzinfo"):
+        value = timezone.localtime(value)
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.strftime("%Y-%m-%d")
+
+
+def _facts(hazard: Hazard) -> list[tuple[str, object]]:
+    rows = [
+        (_("Enterprise"), hazard.enterprise.name),
+        (_("Unified social credit code"), hazard.enterprise.credit_code),
+        (_("Town/street"), hazard.town.display_name),
+        (_("Sector"), hazard.sector.display_name),
+        (_("Hazard"), hazard.title),
+        (
+            _("Location"),
+            " · ".join(p for p in [hazard.location, hazard.area, hazard.equipment, hazard.process] if p),
+        ),
+        (_("Description"), hazard.description),
+        (_("Level"), hazard.get_level_display()),
+        (_("Category"), hazard.get_category_display()),
+        (_("Source"), hazard.get_source_display()),
+        (_("Discovered at"), _date(hazard.discovered_at)),
+    ]
+    if hazard.criterion_id:
+        rows.append((_("Major-hazard criterion"), f"{hazard.criterion.text}（{hazard.criterion.source}）"))
+    if hazard.legal_basis:
+        rows.append((_("Legal basis"), hazard.legal_basis))
+    return rows
+
+
+def _determinations(hazard: Hazard) -> list[tuple[str, object]]:
+    return [
+        (_("Measures"), hazard.measures),
+        (_("Responsible person"), hazard.responsible_person),
+        (_("Funds (yuan)"), hazard.funds if hazard.funds is not None else "—"),
+        (_("Deadline"), _date(hazard.deadline)),
+        (_("Contingency plan"), hazard.contingency_plan or "—"),
+    ]
+
+
+def rectification_notice(hazard: Hazard) -> bytes:
+    doc = PdfDocument(
+        _("Hazard rectification notice"), serial=hazard.notice_serial, subtitle=hazard.enterprise.name
+    )
+    doc.paragraph(
+        _(
+            "%(enterprise)s: the hazard below was found at your unit. Under the Work Safety Law and the hazard "
+            "investigation and governance provisions, rectify it under the five determinations by %(deadline)s, "
+            "and submit the rectification with evidence for acceptance."
+        )
+        % {"enterprise": hazard.enterprise.name, "deadline": _date(hazard.deadline)}
+    )
+    doc.heading(_("The hazard"))
+    doc.facts(_facts(hazard))
+    doc.heading(_("The five determinations"))
+    doc.facts(_determinations(hazard))
+    if hazard.listed:
+        doc.heading(_("Listed supervision"))
+        doc.facts(
+            [
+                (_("Listing authority"), hazard.listing_authority),
+                (_("Document number"), hazard.listing_document or "—"),
+                (_("Supervision due date"), _date(hazard.listing_due_date)),
+            ]
+        )
+    doc.signatures([_("Issued by (seal)"), _("Inspector"), _("Received by the enterprise")])
+    return doc.render()
+
+
+def acceptance_record(hazard: Hazard) -> bytes:
+    doc = PdfDocument(
+        _("Hazard rectification acceptance record"),
+        serial=hazard.acceptance_serial,
+        subtitle=hazard.enterprise.name,
+    )
+    doc.heading(_("The hazard"))
+    doc.facts(_facts(hazard))
+    doc.heading(_("The five determinations"))
+    doc.facts(_determinations(hazard))
+    doc.heading(_("Rectification"))
+    doc.facts(
+        [
+            (_("What was done"), hazard.rectification_note),
+            (_("Actual cost (yuan)"), hazard.cost if hazard.cost is not None else "—"),
+            (_("Submitted at"), _date(hazard.submitted_at)),
+            (_("Submitted by"), hazard.submitted_by.display_name if hazard.submitted_by else "—"),
+        ]
+    )
+    doc.heading(_("Acceptance"))
+    doc.facts(
+        [
+            (_("Acceptance opinion"), hazard.acceptance_note or _("Rectified as required; accepted.")),
+            (_("Accepted at"), _date(hazard.accepted_at)),
+            (_("Accepted by"), hazard.accepted_by.display_name if hazard.accepted_by else "—"),
+        ]
+    )
+    doc.signatures([_("Accepted by"), _("Enterprise principal")])
+    return doc.render()

@@ -334,6 +334,11 @@ class Hazard(models.Model):
     def overdue(self) -> bool:
         return self.is_overdue()
 
+    @property
+    def days_overdue(self) -> int:
+        left = self.days_left()
+        return -left if left is not None and left < 0 else 0
+
     def days_left(self, now: dt.datetime | None = None) -> int | None:
         """Countdown: days until the deadline (negative once overdue); None when it does not run."""
         if self.deadline is None or self.state not in (State.RECTIFYING, State.SUBMITTED):

@@ -72,7 +72,10 @@ def overdue(user, *, now: dt.datetime | None = None, limit: int = 8):
 
 
 def counts(user, *, now: dt.datetime | None = None) -> dict:
-    qs = Hazard.objects.visible_to(user)
+    return counts_of(Hazard.objects.visible_to(user), now=now)
+
+
+def counts_of(qs, *, now: dt.datetime | None = None) -> dict:
     today = local_today(now)
     return qs.aggregate(
         open=Count("id", filter=Q(state__in=OPEN_STATES)),

@@ -1,8 +1,18 @@
 from django.urls import path
 
-from hazards import views
+from hazards import library_views, stats_views, views
 
 app_name = "hazards"
 urlpatterns = [
+    path("", views.hazard_list, name="list"),
+    path("new/", views.hazard_create, name="create"),
+    path("statistics/", stats_views.statistics, name="statistics"),
+    path("criteria/", library_views.criteria, name="criteria"),
+    path("criteria/new/", library_views.criterion_edit, name="criterion_create"),
+    path("criteria/<int:pk>/", library_views.criterion_edit, name="criterion_edit"),
+    path("deadlines/<str:level>/", library_views.deadline_edit, name="deadline_edit"),
     path("<int:pk>/", views.hazard_detail, name="detail"),
+    path("<int:pk>/notice.pdf", stats_views.notice_pdf, name="notice_pdf"),
+    path("<int:pk>/acceptance.pdf", stats_views.acceptance_pdf, name="acceptance_pdf"),
+    path("<int:pk>/<slug:action>/", views.hazard_action, name="action"),
 ]

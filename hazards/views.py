@@ -1,12 +1,377 @@
-"""Hazard pages: list, register, detail, one form per action, documents, statistics."""
+"""Hazard pages: list (filters, search, ledger export), register, detail, one form per action.
 
+Views parse input, pass the gate (`get_hazard_for_user`: out of scope is 404) and call one service.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from attachments.models import Attachment
+from attachments.services import store_attachment
+from audit.services import timeline
+from core.errors import Conflict, DomainError, InvalidInput
+from core.views import ListPage
+from hazards import forms, services
+from hazards.choices import EvidencePurpose, ExtensionState, State
+from hazards.exports import ledger_columns
+from hazards.filters import HazardFilter, search_hazards
+from hazards.models import Hazard
+from hazards.rules import CREATE_ROLES, available_actions, may, state_allows
 from hazards.selectors import get_hazard_for_user
+from registry.views import apply_domain_errors
+
+
+class HazardListPage(ListPage):
+    template_name = "hazards/hazard_list.html"
+    rows_template = "hazards/_hazard_rows.html"
+    filterset_class = HazardFilter
+    sort_fields = {
+        "reported": "reported_at",
+        "deadline": "deadline",
+        "town": "town__code",
+        "enterprise": "enterprise__name",
+        "state": "state",
+        "level": "level",
+    }
+    default_sort = "-reported_at"
+    export_name = "hazard-ledger"
+
+    def queryset(self):
+        return Hazard.objects.visible_to(self.request.user).for_list()
+
+    def search(self, qs, q):
+        return search_hazards(qs, q)
+
+    def export_columns(self):
+        return ledger_columns()
+
+
+@login_required
+def hazard_list(request):
+    return HazardListPage(request).response({"can_report": bool(request.user.role_codes & CREATE_ROLES)})
+
+
+def _store_uploads(request, files, field: str) -> list[Attachment]:
+    stored = []
+    for upload in files:
+        try:
+            stored.append(store_attachment(actor=request.user, upload=upload))
+        except DomainError as exc:
+            message = exc.errors.get("file", [exc.message])[0] if exc.errors else exc.message
+            raise InvalidInput.field(field, f"{upload.name}: {message}")
+    return stored
+
+
+@login_required
+def hazard_create(request):
+    if not request.user.role_codes & CREATE_ROLES:
+        raise PermissionDenied
+    initial = {}
+    if request.GET.get("enterprise", "").isdigit():
+        initial["enterprise"] = int(request.GET["enterprise"])
+    form = forms.ReportForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            with transaction.atomic():
+                photos = _store_uploads(request, data.pop("photos"), "photos")
+                hazard = services.report_hazard(
+                    actor=request.user,
+                    **{
+                        k: v
+                        for k, v in data.items()
+                        if v not in (None, "") or k in ("title", "category", "source")
+                    },
+                    attachments=photos,
+                )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("The hazard is registered."))
+            return redirect(hazard)
+    return render(request, "hazards/hazard_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_required
 def hazard_detail(request, pk: int):
     hazard = get_hazard_for_user(request.user, pk)
-    return render(request, "hazards/hazard_detail.html", {"hazard": hazard})
+    evidence = list(Attachment.objects.for_owner(hazard).select_related("uploaded_by"))
+    events = list(timeline(hazard))
+    pending = hazard.extensions.filter(state=ExtensionState.PENDING).first()
+    actions = available_actions(request.user, hazard)
+    if pending is None:
+        actions = [a for a in actions if a != "decide_extension"]
+    else:
+        actions = [a for a in actions if a != "request_extension"]
+    if not hazard.listed:
+        actions = [a for a in actions if a != "progress"]
+    if not (hazard.listed and hazard.overdue):
+        actions = [a for a in actions if a != "explain"]
+    if not hazard.is_major:
+        actions = [a for a in actions if a != "plan"]
+    return render(
+        request,
+        "hazards/hazard_detail.html",
+        {
+            "hazard": hazard,
+            "evidence_groups": [
+                ([a for a in evidence if a.purpose == EvidencePurpose.BEFORE], _("Before rectification")),
+                ([a for a in evidence if a.purpose == EvidencePurpose.AFTER], _("After rectification")),
+            ],
+            "plans": [a for a in evidence if a.purpose == EvidencePurpose.PLAN],
+            "timeline": [_event(e) for e in events],
+            "extensions": list(hazard.extensions.select_related("requested_by", "decided_by")),
+            "pending_extension": pending,
+            "progress_notes": list(hazard.progress_notes.select_related("author")),
+            "actions": [(a, ACTIONS[a].label, ACTIONS[a].style) for a in actions if a in ACTIONS],
+            "days_left": hazard.days_left(),
+            "can_print_notice": hazard.state not in (State.REPORTED, State.CANCELLED),
+            "can_print_acceptance": hazard.state in (State.ACCEPTED, State.CLOSED),
+        },
+    )
+
+
+EVENT_LABELS = {
+    "reported": gettext_lazy("Registered"),
+    "assigned": gettext_lazy("Rectification assigned"),
+    "plan_saved": gettext_lazy("Treatment plan saved"),
+    "submitted": gettext_lazy("Submitted for acceptance"),
+    "accepted": gettext_lazy("Accepted"),
+    "rejected": gettext_lazy("Rejected"),
+    "closed": gettext_lazy("Closed"),
+    "cancelled": gettext_lazy("Cancelled"),
+    "supervised": gettext_lazy("Put under listed supervision"),
+    "progress_noted": gettext_lazy("Monthly progress noted"),
+    "delay_explained": gettext_lazy("Delay explained"),
+    "extension_requested": gettext_lazy("Extension requested"),
+    "extension_approved": gettext_lazy("Extension approved"),
+    "extension_refused": gettext_lazy("Extension refused"),
+}
+DETAIL_KEYS = ("reason", "note", "rectification_note", "text", "authority", "new_deadline")
+
+
+def _event(event) -> dict:
+    data = event.data or {}
+    verb = event.action.rsplit(".", 1)[-1]
+    states = dict(State.choices)
+    return {
+        "at": event.at,
+        "actor": event.actor.display_name if event.actor else event.actor_name,
+        "label": EVENT_LABELS.get(verb, event.action),
+        "from_state": data.get("from_state", ""),
+        "to_state": data.get("to_state", ""),
+        "from_label": states.get(data.get("from_state", ""), ""),
+        "to_label": states.get(data.get("to_state", ""), ""),
+        "detail": next((str(data[k]) for k in DETAIL_KEYS if data.get(k)), ""),
+    }
+
+
+def _plan(data) -> dict:
+    return {k: data.get(k, "") for k in data if k.startswith("plan_") and k != "plan_document"}
+
+
+def _assign(request, hazard, data):
+    documents = _store_uploads(request, data.get("plan_document") or [], "plan_document")
+    services.assign_rectification(
+        actor=request.user,
+        hazard=hazard,
+        version=data["version"],
+        measures=data["measures"],
+        responsible_person=data["responsible_person"],
+        responsible_phone=data.get("responsible_phone", ""),
+        funds=data["funds"],
+        deadline=data.get("deadline"),
+        contingency_plan=data.get("contingency_plan", ""),
+        plan=_plan(data) or None,
+        plan_attachments=documents,
+    )
+
+
+def _plan_save(request, hazard, data):
+    documents = _store_uploads(request, data.get("plan_document") or [], "plan_document")
+    services.save_treatment_plan(
+        actor=request.user, hazard=hazard, version=data["version"], plan=_plan(data), attachments=documents
+    )
+
+
+def _submit(request, hazard, data):
+    photos = _store_uploads(request, data.get("photos") or [], "photos")
+    services.submit_rectification(
+        actor=request.user,
+        hazard=hazard,
+        version=data["version"],
+        rectification_note=data["rectification_note"],
+        cost=data.get("cost"),
+        attachments=photos,
+    )
+
+
+@dataclass(frozen=True)
+class ActionPage:
+    form: type
+    call: Any
+    label: Any
+    done: Any
+    style: str = "primary"
+
+
+ACTIONS: dict[str, ActionPage] = {
+    "assign": ActionPage(
+        forms.AssignForm,
+        _assign,
+        gettext_lazy("Assign the rectification"),
+        gettext_lazy("Rectification assigned."),
+    ),
+    "plan": ActionPage(
+        forms.PlanForm,
+        _plan_save,
+        gettext_lazy("Treatment plan"),
+        gettext_lazy("Treatment plan saved."),
+        "outline-primary",
+    ),
+    "submit": ActionPage(
+        forms.SubmitForm,
+        _submit,
+        gettext_lazy("Submit for acceptance"),
+        gettext_lazy("Submitted for acceptance."),
+    ),
+    "accept": ActionPage(
+        forms.AcceptForm,
+        lambda r, h, d: services.accept_rectification(
+            actor=r.user, hazard=h, version=d["version"], note=d["note"]
+        ),
+        gettext_lazy("Accept"),
+        gettext_lazy("Rectification accepted."),
+        "success",
+    ),
+    "reject": ActionPage(
+        forms.RejectForm,
+        lambda r, h, d: services.reject_rectification(
+            actor=r.user, hazard=h, version=d["version"], reason=d["reason"]
+        ),
+        gettext_lazy("Reject"),
+        gettext_lazy("Rectification rejected."),
+        "outline-danger",
+    ),
+    "close": ActionPage(
+        forms.CloseForm,
+        lambda r, h, d: services.close_hazard(actor=r.user, hazard=h, version=d["version"], note=d["note"]),
+        gettext_lazy("Close"),
+        gettext_lazy("Hazard closed."),
+        "success",
+    ),
+    "cancel": ActionPage(
+        forms.CancelForm,
+        lambda r, h, d: services.cancel_hazard(
+            actor=r.user, hazard=h, version=d["version"], reason=d["reason"]
+        ),
+        gettext_lazy("Cancel the hazard"),
+        gettext_lazy("Hazard cancelled."),
+        "outline-secondary",
+    ),
+    "supervise": ActionPage(
+        forms.SuperviseForm,
+        lambda r, h, d: services.supervise_hazard(
+            actor=r.user,
+            hazard=h,
+            version=d["version"],
+            authority=d["authority"],
+            due_date=d["due_date"],
+            document_number=d["document_number"],
+            supervising_department=d.get("supervising_department"),
+        ),
+        gettext_lazy("Listed supervision"),
+        gettext_lazy("The hazard is under listed supervision."),
+        "outline-danger",
+    ),
+    "request_extension": ActionPage(
+        forms.ExtensionRequestForm,
+        lambda r, h, d: services.request_extension(
+            actor=r.user, hazard=h, version=d["version"], new_deadline=d["new_deadline"], reason=d["reason"]
+        ),
+        gettext_lazy("Request an extension"),
+        gettext_lazy("Extension requested."),
+        "outline-secondary",
+    ),
+    "decide_extension": ActionPage(
+        forms.ExtensionDecisionForm,
+        lambda r, h, d: services.decide_extension(
+            actor=r.user, hazard=h, version=d["version"], approve=d["decision"] == "approve", note=d["note"]
+        ),
+        gettext_lazy("Decide on the extension"),
+        gettext_lazy("Extension decided."),
+        "outline-primary",
+    ),
+    "progress": ActionPage(
+        forms.ProgressForm,
+        lambda r, h, d: services.add_progress_note(actor=r.user, hazard=h, month=d["month"], text=d["text"]),
+        gettext_lazy("Monthly progress"),
+        gettext_lazy("Progress note saved."),
+        "outline-secondary",
+    ),
+    "explain": ActionPage(
+        forms.ExplainForm,
+        lambda r, h, d: services.explain_delay(actor=r.user, hazard=h, version=d["version"], text=d["text"]),
+        gettext_lazy("Explain the delay"),
+        gettext_lazy("Explanation saved."),
+        "outline-danger",
+    ),
+}
+
+
+@login_required
+def hazard_action(request, pk: int, action: str):
+    page = ACTIONS.get(action)
+    if page is None:
+        raise Http404
+    hazard = get_hazard_for_user(request.user, pk)
+    if not may(request.user, action, hazard):
+        raise PermissionDenied
+    status = 200
+    form = page.form(
+        request.POST or None,
+        request.FILES or None,
+        hazard=hazard,
+        user=request.user,
+        initial={"version": hazard.version},
+    )
+    if not state_allows(action, hazard.state):
+        messages.error(
+            request,
+            _("This is not possible while the hazard is “%(state)s”; reload the page.")
+            % {"state": hazard.get_state_display()},
+        )
+        return redirect(hazard)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    page.call(request, hazard, form.cleaned_data)
+            except Conflict as exc:
+                form.add_error(None, str(exc.message))
+                status = 409
+            except DomainError as exc:
+                apply_domain_errors(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(request, str(page.done))
+                return redirect(hazard)
+        else:
+            status = 400
+    return render(
+        request,
+        "hazards/action_form.html",
+        {"form": form, "hazard": hazard, "action": action, "title": page.label},
+        status=status,
+    )

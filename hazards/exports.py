@@ -1,0 +1,39 @@
+"""The hazard ledger (隐患台账): one row per hazard of the scoped, filtered list, as .xlsx."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from core.exports import Column
+
+
+def _yes(value: bool) -> str:
+    return _("Yes") if value else _("No")
+
+
+def ledger_columns() -> list[Column]:
+    return [
+        Column(_("No."), lambda h: h.pk, 8),
+        Column(_("Registered at"), lambda h: h.reported_at, 18),
+        Column(_("Town/street"), lambda h: h.town.display_name, 12),
+        Column(_("Enterprise"), lambda h: h.enterprise.name, 28),
+        Column(_("Sector"), lambda h: h.sector.display_name, 14),
+        Column(_("Hazard"), lambda h: h.title, 32),
+        Column(_("Location"), lambda h: h.location, 16),
+        Column(_("Category"), lambda h: h.get_category_display(), 12),
+        Column(_("Level"), lambda h: h.get_level_display(), 12),
+        Column(_("Major-hazard criterion"), lambda h: h.criterion.text if h.criterion_id else "", 30),
+        Column(_("Source"), lambda h: h.get_source_display(), 14),
+        Column(_("Measures"), lambda h: h.measures, 30),
+        Column(_("Responsible person"), lambda h: h.responsible_person, 12),
+        Column(_("Funds (yuan)"), lambda h: h.funds, 12),
+        Column(_("Deadline"), lambda h: h.deadline, 12),
+        Column(_("Contingency plan"), lambda h: h.contingency_plan, 24),
+        Column(_("State"), lambda h: h.get_state_display(), 12),
+        Column(_("Overdue"), lambda h: _yes(h.is_overdue()), 8),
+        Column(_("Submitted on"), lambda h: h.submitted_on, 12),
+        Column(_("Accepted at"), lambda h: h.accepted_at, 18),
+        Column(_("Closed at"), lambda h: h.closed_at, 18),
+        Column(_("Listed supervision"), lambda h: h.listing_authority if h.listed else "", 20),
+        Column(_("Document number"), lambda h: h.listing_document, 18),
+    ]

@@ -1,0 +1,197 @@
+"""The web pages: list, register with photos, detail, one form per action, statistics, settings."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from attachments.models import Attachment
+from hazards.models import Hazard
+from hazards.tests.helpers import png_bytes, rectifying, reported, submitted
+
+
+def test_the_list_shows_only_hazards_in_scope_and_marks_overdue(as_user, persona, enterprise_in):
+    mine = reported(persona("duruan"), enterprise_in("duruan", "industry_trade"), title="杜阮的隐患")
+    theirs = reported(persona("baisha"), enterprise_in("baisha"), title="白沙的隐患", sector=None)
+    page = as_user("duruan").get("/hazards/?q=隐患")
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "杜阮的隐患" in content and "白沙的隐患" not in content
+    assert mine.pk and theirs.pk
+
+
+def test_filters_and_htmx_partial(as_user):
+    client = as_user("admin")
+    response = client.get("/hazards/?overdue=true&level=general&state=rectifying", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert b"<html" not in response.content
+    for row in Hazard.objects.overdue().filter(level="general")[:3]:
+        assert row.title.encode() in client.get(f"/hazards/?overdue=true&q={row.title}").content
+
+
+def test_the_ledger_export_is_an_xlsx_of_the_scoped_list(as_user):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = as_user("baisha").get("/hazards/?export=xlsx")
+    assert response.status_code == 200
+    workbook = load_workbook(BytesIO(b"".join(response.streaming_content)))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    baisha = Hazard.objects.visible_to(
+        __import__("accounts.models").models.User.objects.get(username="baisha")
+    )
+    assert len(rows) - 1 == baisha.count()
+    towns = {row[2] for row in rows[1:]}
+    assert towns <= {"白沙街道", "Baisha Street"}
+
+
+def test_an_inspector_registers_a_hazard_with_camera_photos(as_user, enterprise_in):
+    client = as_user("inspector_duruan")
+    form = client.get("/hazards/new/")
+    assert b'capture="environment"' in form.content and b'accept="image/*"' in form.content
+    enterprise = enterprise_in("duruan", "industry_trade")
+    response = client.post(
+        "/hazards/new/",
+        {
+            "enterprise": enterprise.pk,
+            "title": "楼梯扶手松动",
+            "category": "object",
+            "source": "government_inspection",
+            "level": "general",
+            "photos": [
+                SimpleUploadedFile("a.png", png_bytes()),
+                SimpleUploadedFile("b.png", png_bytes((0, 0, 200))),
+            ],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    hazard = Hazard.objects.get(title="楼梯扶手松动")
+    assert Attachment.objects.for_owner(hazard, "before").count() == 2
+    page = client.get(f"/hazards/{hazard.pk}/")
+    assert page.status_code == 200 and "楼梯扶手松动" in page.content.decode()
+
+
+def test_a_bad_photo_is_refused_on_the_form_and_nothing_is_written(as_user, enterprise_in):
+    client = as_user("inspector_duruan")
+    before = Hazard.objects.count()
+    response = client.post(
+        "/hazards/new/",
+        {
+            "enterprise": enterprise_in("duruan", "industry_trade").pk,
+            "title": "x",
+            "category": "object",
+            "source": "government_inspection",
+            "level": "general",
+            "photos": [SimpleUploadedFile("evil.png", b"<script>alert(1)</script>")],
+        },
+    )
+    assert response.status_code == 400
+    assert Hazard.objects.count() == before
+
+
+def test_the_town_takes_a_hazard_around_the_loop_in_the_ui(as_user, persona, enterprise_in):
+    town = as_user("duruan")
+    hazard = reported(persona("inspector_duruan"), enterprise_in("duruan", "industry_trade"))
+    detail = town.get(f"/hazards/{hazard.pk}/").content.decode()
+    assert f"/hazards/{hazard.pk}/assign/" in detail
+    response = town.post(
+        f"/hazards/{hazard.pk}/assign/",
+        {"version": 1, "measures": "清理", "responsible_person": "张三", "funds": "100"},
+    )
+    assert response.status_code == 302
+    response = town.post(
+        f"/hazards/{hazard.pk}/submit/",
+        {
+            "version": 2,
+            "rectification_note": "已清理",
+            "photos": [SimpleUploadedFile("after.png", png_bytes())],
+        },
+    )
+    assert response.status_code == 302
+    hazard.refresh_from_db()
+    assert hazard.state == "submitted"
+    # The submitter does not see (nor may open) the acceptance form.
+    assert town.get(f"/hazards/{hazard.pk}/accept/").status_code == 403
+    inspector = as_user("inspector_duruan")
+    assert inspector.post(f"/hazards/{hazard.pk}/accept/", {"version": 3, "note": "合格"}).status_code == 302
+    assert town.post(f"/hazards/{hazard.pk}/close/", {"version": 4}).status_code == 302
+    hazard.refresh_from_db()
+    assert hazard.state == "closed"
+    page = town.get(f"/hazards/{hazard.pk}/").content.decode()
+    assert "已清理" in page and "合格" in page
+
+
+def test_a_stale_form_answers_409_and_changes_nothing(as_user, persona, enterprise_in):
+    hazard = rectifying(persona("duruan"), enterprise_in("duruan", "industry_trade"))
+    response = as_user("duruan").post(f"/hazards/{hazard.pk}/cancel/", {"version": 1, "reason": "重复"})
+    assert response.status_code == 409
+    hazard.refresh_from_db()
+    assert hazard.state == "rectifying"
+
+
+def test_missing_input_shows_field_errors(as_user, persona, enterprise_in):
+    hazard = submitted(persona("duruan"), enterprise_in("duruan", "industry_trade"))
+    response = as_user("inspector_duruan").post(f"/hazards/{hazard.pk}/reject/", {"version": hazard.version})
+    assert response.status_code == 400
+    assert b'data-testid="field-error"' in response.content
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/hazards/{pk}/", "/hazards/{pk}/assign/", "/hazards/{pk}/cancel/", "/hazards/{pk}/notice.pdf"],
+)
+def test_a_baisha_officer_gets_404_for_a_duruan_hazard(as_user, persona, enterprise_in, url):
+    hazard = rectifying(persona("duruan"), enterprise_in("duruan", "industry_trade"))
+    assert as_user("baisha").get(url.format(pk=hazard.pk)).status_code == 404
+    assert as_user("baisha").post(url.format(pk=hazard.pk), {"version": hazard.version}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "username", ["admin", "leader", "duruan", "yjj", "ent_duruan", "inspector_duruan", "duty"]
+)
+def test_home_shows_the_hazard_panel(as_user, username):
+    response = as_user(username).get("/")
+    assert response.status_code == 200
+    assert b'data-testid="panel-hazards"' in response.content
+
+
+def test_the_demo_gives_each_acting_persona_something_to_do(persona):
+    from hazards.selectors import needing_action
+
+    for username in ["admin", "duruan", "baisha", "yjj", "jtj", "inspector_duruan", "ent_duruan"]:
+        assert needing_action(persona(username)), username
+
+
+def test_the_statistics_page_renders_a_chart_without_inline_script(as_user):
+    response = as_user("yjj").get("/hazards/statistics/?group_by=department")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'data-chart="hazard-chart"' in content and 'id="hazard-chart" type="application/json"' in content
+    assert "<script>" not in content
+
+
+def test_the_enterprise_page_has_the_hazard_section(as_user, persona):
+    enterprise = persona("ent_duruan").enterprise
+    response = as_user("ent_duruan").get(f"/registry/enterprises/{enterprise.pk}/")
+    assert response.status_code == 200
+    assert b'data-testid="enterprise-hazards"' in response.content
+
+
+def test_district_admins_edit_the_criteria_library_and_others_cannot(as_user):
+    from hazards.models import MajorHazardCriterion
+
+    data = {
+        "sector": "fire",
+        "item": "F-1",
+        "text": "消防车通道被占用",
+        "source": "GB 35181-2025",
+        "is_active": "on",
+    }
+    assert as_user("duruan").post("/hazards/criteria/new/", data).status_code == 403
+    assert as_user("admin").post("/hazards/criteria/new/", data).status_code == 302
+    assert MajorHazardCriterion.objects.filter(item="F-1", sector="fire").exists()
+    assert as_user("duruan").get("/hazards/criteria/").status_code == 200
+    response = as_user("admin").post(
+        "/hazards/deadlines/general/",
+        {"days": "10", "source": "区安委办2026年1号", "effective_from": "2026-01-01"},
+    )
+    assert response.status_code == 302
