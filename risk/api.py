@@ -187,10 +187,10 @@ class PointFieldsSerializer(serializers.Serializer):
 
 class AssessmentInputSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=Method.choices)
-    l = NumberField(required=False)  # noqa: E741 - the factor's name in the domain
-    e = NumberField(required=False)
-    c = NumberField(required=False)
-    s = NumberField(required=False)
+    l = NumberField(required=False, allow_null=True)  # noqa: E741 - the factor's name in the domain
+    e = NumberField(required=False, allow_null=True)
+    c = NumberField(required=False, allow_null=True)
+    s = NumberField(required=False, allow_null=True)
     next_review_on = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True)
 
