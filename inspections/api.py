@@ -1,0 +1,526 @@
+"""REST API: checklists, campaigns, tasks, inspections with item results, and the draws of API.md."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Prefetch, Q
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api import ScopedViewSetMixin, display_field
+from core.scoping import get_visible_or_404
+from inspections import services
+from inspections.choices import CampaignKind, CampaignState, InspectionState, TaskState
+from inspections.models import (
+    Campaign,
+    ChecklistItem,
+    ChecklistTemplate,
+    Draw,
+    DrawAssignment,
+    Inspection,
+    InspectionTask,
+    ItemResult,
+)
+from inspections.selectors import campaign_progress
+from inspections.services.draws import stored_pairs
+from registry.models import Enterprise
+
+
+class ChecklistItemSerializer(serializers.ModelSerializer):
+    category_display = display_field("category")
+    level_display = display_field("level")
+
+    class Meta:
+        model = ChecklistItem
+        fields = [
+            "id",
+            "number",
+            "requirement",
+            "requirement_en",
+            "legal_basis",
+            "category",
+            "category_display",
+            "level",
+            "level_display",
+            "is_key",
+        ]
+
+
+class ChecklistSerializer(serializers.ModelSerializer):
+    items = ChecklistItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ChecklistTemplate
+        fields = [
+            "id",
+            "family",
+            "version",
+            "is_current",
+            "name",
+            "name_en",
+            "sector",
+            "topic",
+            "topic_en",
+            "source_type",
+            "source_id",
+            "created_at",
+            "items",
+        ]
+
+
+class ChecklistViewSet(viewsets.ReadOnlyModelViewSet):
+    """Checklist templates (reference data for every official). `?all=true` lists old versions too."""
+
+    serializer_class = ChecklistSerializer
+
+    def get_queryset(self):
+        qs = ChecklistTemplate.objects.prefetch_related("items").order_by("family", "-version")
+        if self.request.query_params.get("all") != "true" and self.action == "list":
+            qs = qs.filter(is_current=True)
+        return qs
+
+
+class CampaignFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=CampaignState.choices)
+    kind = django_filters.ChoiceFilter(choices=CampaignKind.choices)
+    q = django_filters.CharFilter(method="search")
+
+    class Meta:
+        model = Campaign
+        fields = ["state", "kind", "q"]
+
+    def search(self, queryset, name, value):
+        return (
+            queryset.filter(Q(name__icontains=value) | Q(goal__icontains=value))
+            if value.strip()
+            else queryset
+        )
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    kind_display = display_field("kind")
+    state_display = display_field("state")
+    sectors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    towns = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    participating_departments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "kind_display",
+            "goal",
+            "sectors",
+            "towns",
+            "start_date",
+            "end_date",
+            "lead_department",
+            "participating_departments",
+            "template",
+            "state",
+            "state_display",
+            "source_type",
+            "source_id",
+            "source_label",
+            "created_at",
+            "version",
+        ]
+
+
+class CampaignWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=160)
+    goal = serializers.CharField()
+    sectors = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+    towns = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    template = serializers.IntegerField()
+    lead_department = serializers.IntegerField(required=False, allow_null=True)
+    participating_departments = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class AssignSerializer(serializers.Serializer):
+    deadline = serializers.DateField()
+    town = serializers.IntegerField(required=False, allow_null=True)
+    department = serializers.IntegerField(required=False, allow_null=True)
+    inspectors = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class CampaignViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Campaigns (专项整治) and follow-ups (举一反三) in the caller's scope. Filters `state`, `kind`, `q`."""
+
+    scoped_model = Campaign
+    serializer_class = CampaignSerializer
+    filterset_class = CampaignFilter
+
+    def base_queryset(self):
+        return Campaign.objects.prefetch_related("sectors", "towns", "participating_departments").order_by(
+            "-start_date", "-id"
+        )
+
+    @extend_schema(request=CampaignWriteSerializer, responses=CampaignSerializer)
+    def create(self, request, *args, **kwargs):
+        data = CampaignWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        campaign = services.launch_campaign(actor=request.user, data=dict(data.validated_data))
+        return Response(self.get_serializer(campaign).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=AssignSerializer,
+        responses=inline_serializer("Assigned", {"tasks": serializers.IntegerField()}),
+    )
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        campaign = self.get_object()
+        data = AssignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        n = services.assign_tasks(actor=request.user, campaign=campaign, **data.validated_data)
+        return Response({"tasks": n})
+
+    @extend_schema(responses=inline_serializer("CampaignProgress", {"total": serializers.DictField()}))
+    @action(detail=True, methods=["get"])
+    def progress(self, request, pk=None):
+        """Targets, inspected, coverage (0–1), items checked, failures, hazards found and closed, overdue."""
+        campaign = self.get_object()
+        return Response(campaign_progress(request.user, campaign).as_dict())
+
+
+class TaskFilter(django_filters.FilterSet):
+    campaign = django_filters.NumberFilter()
+    state = django_filters.ChoiceFilter(choices=TaskState.choices)
+    town = django_filters.NumberFilter()
+    mine = django_filters.BooleanFilter(method="filter_mine")
+
+    class Meta:
+        model = InspectionTask
+        fields = ["campaign", "state", "town", "mine"]
+
+    def filter_mine(self, queryset, name, value):
+        return queryset.filter(inspectors=self.request.user) if value else queryset
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    state_display = display_field("state")
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    inspectors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    inspection = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InspectionTask
+        fields = [
+            "id",
+            "campaign",
+            "draw_pair",
+            "enterprise",
+            "enterprise_name",
+            "town",
+            "template",
+            "assigned_town",
+            "assigned_department",
+            "inspectors",
+            "deadline",
+            "state",
+            "state_display",
+            "inspection",
+            "version",
+        ]
+
+    def get_inspection(self, obj) -> int | None:
+        inspection = getattr(obj, "inspection", None)
+        return inspection.pk if inspection else None
+
+
+class TaskViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Inspection tasks: the caller's scope plus the tasks assigned to the caller. `?mine=true`."""
+
+    scoped_model = InspectionTask
+    serializer_class = TaskSerializer
+    filterset_class = TaskFilter
+
+    def base_queryset(self):
+        return (
+            InspectionTask.objects.select_related("enterprise", "inspection")
+            .prefetch_related("inspectors")
+            .order_by("deadline", "id")
+        )
+
+
+class ItemResultSerializer(serializers.ModelSerializer):
+    number = serializers.IntegerField(source="item.number", read_only=True)
+    requirement = serializers.CharField(source="item.requirement", read_only=True)
+    result_display = display_field("result")
+    hazard = serializers.IntegerField(source="hazard_id", read_only=True)
+
+    class Meta:
+        model = ItemResult
+        fields = [
+            "id",
+            "item",
+            "number",
+            "requirement",
+            "result",
+            "result_display",
+            "note",
+            "hazard",
+            "updated_at",
+        ]
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    state_display = display_field("state")
+    outcome_display = display_field("outcome")
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    template_version = serializers.IntegerField(source="template.version", read_only=True)
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "id",
+            "task",
+            "enterprise",
+            "enterprise_name",
+            "town",
+            "template",
+            "template_version",
+            "state",
+            "state_display",
+            "inspector",
+            "co_inspectors",
+            "place",
+            "people_present",
+            "summary",
+            "outcome",
+            "outcome_display",
+            "started_at",
+            "finished_at",
+            "record_serial",
+            "order_serial",
+            "version",
+        ]
+
+
+class InspectionDetailSerializer(InspectionSerializer):
+    results = ItemResultSerializer(many=True, read_only=True)
+
+    class Meta(InspectionSerializer.Meta):
+        fields = [*InspectionSerializer.Meta.fields, "results"]
+
+
+class StartSerializer(serializers.Serializer):
+    task = serializers.IntegerField(required=False)
+    enterprise = serializers.IntegerField(required=False)
+    template = serializers.IntegerField(required=False)
+
+
+class ResultWriteSerializer(serializers.Serializer):
+    item = serializers.IntegerField()
+    result = serializers.CharField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DetailsSerializer(serializers.Serializer):
+    place = serializers.CharField(required=False, allow_blank=True, default="")
+    people_present = serializers.CharField(required=False, allow_blank=True, default="")
+    co_inspectors = serializers.CharField(required=False, allow_blank=True, default="")
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FinishSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    not_operating = serializers.BooleanField(required=False, default=False)
+
+
+class InspectionFilter(django_filters.FilterSet):
+    enterprise = django_filters.NumberFilter()
+    state = django_filters.ChoiceFilter(choices=InspectionState.choices)
+    town = django_filters.NumberFilter()
+    campaign = django_filters.NumberFilter(field_name="task__campaign")
+
+    class Meta:
+        model = Inspection
+        fields = ["enterprise", "state", "town", "campaign"]
+
+
+class InspectionViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Field inspections with their item results; drafts are saved item by item (`results`)."""
+
+    scoped_model = Inspection
+    filterset_class = InspectionFilter
+
+    def get_serializer_class(self):
+        return InspectionDetailSerializer if self.action != "list" else InspectionSerializer
+
+    def base_queryset(self):
+        qs = Inspection.objects.select_related("enterprise", "template").order_by("-started_at", "-id")
+        if self.action != "list":
+            qs = qs.prefetch_related(Prefetch("results", ItemResult.objects.select_related("item")))
+        return qs
+
+    def _detail(self, inspection, code=status.HTTP_200_OK):
+        fresh = self.get_queryset().get(pk=inspection.pk)
+        return Response(
+            InspectionDetailSerializer(fresh, context={"request": self.request}).data, status=code
+        )
+
+    @extend_schema(request=StartSerializer, responses=InspectionDetailSerializer)
+    def create(self, request, *args, **kwargs):
+        """Start (or resume) the inspection of a task, or an unplanned one of an enterprise."""
+        data = StartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        if values.get("task"):
+            task = get_visible_or_404(InspectionTask.objects.all(), request.user, pk=values["task"])
+            inspection = services.start_inspection(actor=request.user, task=task)
+        else:
+            enterprise = (
+                Enterprise.objects.visible_to(request.user).filter(pk=values.get("enterprise")).first()
+            )
+            template = ChecklistTemplate.objects.current().filter(pk=values.get("template")).first()
+            inspection = services.start_inspection(
+                actor=request.user, enterprise=enterprise, template=template
+            )
+        return self._detail(inspection, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ResultWriteSerializer, responses=ItemResultSerializer)
+    @action(detail=True, methods=["post"])
+    def results(self, request, pk=None):
+        inspection = self.get_object()
+        data = ResultWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = services.save_item_result(
+            actor=request.user,
+            inspection=inspection,
+            item_id=data.validated_data["item"],
+            result=data.validated_data["result"],
+            note=data.validated_data["note"],
+        )
+        row = ItemResult.objects.select_related("item").get(pk=row.pk)
+        return Response(ItemResultSerializer(row).data)
+
+    @extend_schema(request=DetailsSerializer, responses=InspectionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def details(self, request, pk=None):
+        inspection = self.get_object()
+        data = DetailsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.update_inspection_details(actor=request.user, inspection=inspection, **data.validated_data)
+        return self._detail(inspection)
+
+    @extend_schema(request=FinishSerializer, responses=InspectionDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def finish(self, request, pk=None):
+        """Finish: every failed item becomes one hazard (prefilled from the item)."""
+        inspection = self.get_object()
+        data = FinishSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.finish_inspection(actor=request.user, inspection=inspection, **data.validated_data)
+        return self._detail(inspection)
+
+
+# --- Draws: exactly API.md -----------------------------------------------------------------------
+
+
+class DrawSerializer(serializers.ModelSerializer):
+    pairs = serializers.SerializerMethodField()
+    pool = serializers.SerializerMethodField()
+    inspector_pool = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Draw
+        fields = [
+            "id",
+            "seed",
+            "created_at",
+            "count",
+            "inspectors_per_entity",
+            "pool",
+            "inspector_pool",
+            "pairs",
+        ]
+
+    def get_pairs(self, obj) -> list[dict]:
+        return [{"enterprise": e, "inspectors": i} for e, i in stored_pairs(obj)]
+
+    def get_pool(self, obj) -> dict:
+        return {"town": obj.town_id, "sector": obj.sector_id}
+
+    def get_inspector_pool(self, obj) -> dict:
+        return {"town": obj.inspector_town_id, "department": obj.inspector_department_id}
+
+
+class DrawListSerializer(DrawSerializer):
+    def get_pairs(self, obj) -> list[dict]:
+        pairs = []
+        for pair in obj.pairs.all():
+            inspectors = sorted(pair.assignments.all(), key=lambda a: a.position)
+            pairs.append(
+                {"enterprise": pair.enterprise_id, "inspectors": [a.inspector_id for a in inspectors]}
+            )
+        return pairs
+
+
+class DrawWriteSerializer(serializers.Serializer):
+    pool = serializers.DictField(required=False)
+    inspector_pool = serializers.DictField(required=False)
+    count = serializers.IntegerField()
+    inspectors_per_entity = serializers.IntegerField(required=False, default=2)
+    seed = serializers.IntegerField(required=False, allow_null=True)
+    template = serializers.IntegerField(required=False, allow_null=True)
+    deadline = serializers.DateField(required=False, allow_null=True)
+
+
+class DrawViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Double-random draws (R-INSP-1): immutable once made; `verify` re-runs one from its stored seed."""
+
+    scoped_model = Draw
+    serializer_class = DrawListSerializer
+
+    def base_queryset(self):
+        return Draw.objects.prefetch_related(
+            "pairs", Prefetch("pairs__assignments", DrawAssignment.objects.order_by("position"))
+        ).order_by("-created_at", "-id")
+
+    @extend_schema(request=DrawWriteSerializer, responses=DrawSerializer)
+    def create(self, request, *args, **kwargs):
+        data = DrawWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        draw = services.make_draw(
+            actor=request.user,
+            pool=values.get("pool"),
+            inspector_pool=values.get("inspector_pool"),
+            count=values["count"],
+            inspectors_per_entity=values.get("inspectors_per_entity", 2),
+            seed=values.get("seed"),
+            template=values.get("template"),
+            deadline=values.get("deadline"),
+        )
+        return Response(DrawSerializer(draw).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=inline_serializer("DrawVerification", {"matches": serializers.BooleanField()}))
+    @action(detail=True, methods=["get"])
+    def verify(self, request, pk=None):
+        draw = self.get_object()
+        return Response({"matches": services.verify_draw(draw)})

@@ -1,0 +1,332 @@
+"""Campaigns (专项整治): launch, targets from the scope, tasks to towns, departments and inspectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import record
+from core.choices import Role
+from core.errors import Conflict, InvalidInput
+from inspections.choices import CampaignKind, CampaignState, TaskState
+from inspections.models import Campaign, CampaignTarget, ChecklistTemplate, InspectionTask
+from inspections.services.common import PLANNERS, add_error, planner_limits, raise_if, require_role
+from notifications.services import notify
+from registry.models import Department, Enterprise, Jurisdiction, Sector
+
+
+def _as_date(value, field: str, errors: dict) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        add_error(errors, field, _("Enter a valid date."))
+        return None
+
+
+def clean_campaign(actor, data: dict) -> dict:
+    errors: dict = {}
+    name = (data.get("name") or "").strip()
+    goal = (data.get("goal") or "").strip()
+    if not name:
+        add_error(errors, "name", _("This field is required."))
+    if not goal:
+        add_error(errors, "goal", _("This field is required."))
+    sectors = [
+        s if isinstance(s, Sector) else Sector.objects.filter(pk=s).first() for s in data.get("sectors") or []
+    ]
+    towns_raw = data.get("towns") or []
+    towns = [
+        t if isinstance(t, Jurisdiction) else Jurisdiction.objects.towns().filter(pk=t).first()
+        for t in towns_raw
+    ]
+    if not sectors or None in sectors:
+        add_error(errors, "sectors", _("Choose at least one sector."))
+    if not towns or None in towns:
+        add_error(errors, "towns", _("Choose at least one town or street."))
+    limit_towns, limit_sectors = planner_limits(actor)
+    if limit_towns is not None and sectors and towns and None not in sectors and None not in towns:
+        # A department plans for its sectors, a town for its own territory (CODES: roles).
+        sectors_ok = bool(limit_sectors) and {s.pk for s in sectors} <= limit_sectors
+        towns_ok = bool(limit_towns) and {t.pk for t in towns} <= limit_towns
+        if not (sectors_ok or towns_ok):
+            add_error(errors, "towns", _("Plan only for the towns or sectors you supervise."))
+    start = _as_date(data.get("start_date"), "start_date", errors)
+    end = _as_date(data.get("end_date"), "end_date", errors)
+    if start and end and end < start:
+        add_error(errors, "end_date", _("The end cannot be before the start."))
+    template = data.get("template")
+    if not isinstance(template, ChecklistTemplate):
+        template = ChecklistTemplate.objects.filter(pk=template).first() if template else None
+    if template is None:
+        add_error(errors, "template", _("Choose a checklist."))
+    lead = data.get("lead_department")
+    if lead not in (None, "") and not isinstance(lead, Department):
+        lead = Department.objects.filter(pk=lead).first()
+        if lead is None:
+            add_error(errors, "lead_department", _("Unknown department."))
+    participating = []
+    for d in data.get("participating_departments") or []:
+        dep = d if isinstance(d, Department) else Department.objects.filter(pk=d).first()
+        if dep is None:
+            add_error(errors, "participating_departments", _("Unknown department."))
+        else:
+            participating.append(dep)
+    raise_if(errors)
+    return {
+        "name": name[:160],
+        "goal": goal,
+        "sectors": sectors,
+        "towns": towns,
+        "start_date": start,
+        "end_date": end,
+        "template": template,
+        "lead_department": lead or None,
+        "participating_departments": participating,
+    }
+
+
+def scope_enterprises(actor, campaign: Campaign):
+    """The enterprises the campaign's scope covers, as far as the actor can see them."""
+    return (
+        Enterprise.objects.visible_to(actor)
+        .operating()
+        .filter(town__in=campaign.towns.all(), sectors__in=campaign.sectors.all())
+        .distinct()
+    )
+
+
+@transaction.atomic
+def launch_campaign(
+    *,
+    actor,
+    data: dict,
+    targets=None,
+    kind: str = CampaignKind.CAMPAIGN,
+    source_type: str = "",
+    source_id=None,
+    source_label: str = "",
+    match_reasons: dict | None = None,
+) -> Campaign:
+    """Create a campaign and its target list: generated from the scope, or the given enterprises."""
+    require_role(actor, PLANNERS, _("Your role may not launch campaigns."))
+    clean = clean_campaign(actor, data)
+    campaign = Campaign.objects.create(
+        name=clean["name"],
+        goal=clean["goal"],
+        kind=kind,
+        start_date=clean["start_date"],
+        end_date=clean["end_date"],
+        template=clean["template"],
+        lead_department=clean["lead_department"],
+        created_by=actor,
+        source_type=source_type,
+        source_id=source_id,
+        source_label=source_label[:200],
+    )
+    campaign.sectors.set(clean["sectors"])
+    campaign.towns.set(clean["towns"])
+    campaign.participating_departments.set(clean["participating_departments"])
+    if targets is None:
+        chosen = list(scope_enterprises(actor, campaign).only("pk", "town_id"))
+    else:
+        ids = [getattr(t, "pk", t) for t in targets]
+        chosen = list(Enterprise.objects.visible_to(actor).filter(pk__in=ids).only("pk", "town_id"))
+        if len(chosen) != len(set(ids)):
+            raise InvalidInput.field("targets", _("Choose enterprises in your area."))
+    reasons = match_reasons or {}
+    CampaignTarget.objects.bulk_create(
+        CampaignTarget(
+            campaign=campaign,
+            enterprise_id=e.pk,
+            town_id=e.town_id,
+            added_by_hand=targets is not None,
+            match_reasons=reasons.get(e.pk, []),
+        )
+        for e in chosen
+    )
+    record(
+        campaign,
+        "inspections.campaign.launched",
+        actor=actor,
+        data={
+            "kind": kind,
+            "targets": len(chosen),
+            "sectors": [s.pk for s in clean["sectors"]],
+            "towns": [t.pk for t in clean["towns"]],
+            "source": f"{source_type}:{source_id}" if source_type else "",
+        },
+    )
+    return campaign
+
+
+def _check_campaign_writable(actor, campaign: Campaign, version=None) -> None:
+    require_role(actor, PLANNERS, _("Your role may not change campaigns."))
+    if campaign.state != CampaignState.ACTIVE:
+        raise Conflict(_("The campaign is closed."))
+    if version is not None and int(version) != campaign.version:
+        raise Conflict()
+
+
+def _bump(campaign: Campaign) -> None:
+    Campaign.objects.filter(pk=campaign.pk).update(version=F("version") + 1)
+    campaign.refresh_from_db(fields=["version"])
+
+
+@transaction.atomic
+def add_targets(*, actor, campaign: Campaign, enterprises) -> int:
+    _check_campaign_writable(actor, campaign)
+    ids = {getattr(e, "pk", e) for e in enterprises}
+    found = list(Enterprise.objects.visible_to(actor).filter(pk__in=ids).only("pk", "town_id"))
+    if len(found) != len(ids) or not ids:
+        raise InvalidInput.field("enterprises", _("Choose enterprises in your area."))
+    existing = set(campaign.targets.values_list("enterprise_id", flat=True))
+    new = [e for e in found if e.pk not in existing]
+    CampaignTarget.objects.bulk_create(
+        CampaignTarget(campaign=campaign, enterprise_id=e.pk, town_id=e.town_id, added_by_hand=True)
+        for e in new
+    )
+    _bump(campaign)
+    record(
+        campaign, "inspections.campaign.targets_added", actor=actor, data={"enterprises": [e.pk for e in new]}
+    )
+    return len(new)
+
+
+@transaction.atomic
+def remove_target(*, actor, campaign: Campaign, target: CampaignTarget) -> None:
+    _check_campaign_writable(actor, campaign)
+    if target.campaign_id != campaign.pk:
+        raise InvalidInput.field("target", _("Unknown target."))
+    task = campaign.tasks.filter(enterprise_id=target.enterprise_id).first()
+    if task is not None and task.state != TaskState.OPEN:
+        raise Conflict(_("This enterprise is already being inspected; it stays on the list."))
+    if task is not None:
+        task.delete()
+    target.delete()
+    _bump(campaign)
+    record(
+        campaign,
+        "inspections.campaign.target_removed",
+        actor=actor,
+        data={"enterprise": target.enterprise_id},
+    )
+
+
+def _clean_inspectors(inspectors, errors: dict) -> list:
+    users = []
+    for value in inspectors or []:
+        pk = getattr(value, "pk", value)
+        user = (
+            get_user_model()
+            .objects.filter(pk=pk, is_active=True, role_assignments__role=Role.INSPECTOR)
+            .first()
+        )
+        if user is None:
+            add_error(errors, "inspectors", _("Choose active inspectors."))
+        else:
+            users.append(user)
+    return users
+
+
+@transaction.atomic
+def assign_tasks(
+    *,
+    actor,
+    campaign: Campaign,
+    deadline,
+    town=None,
+    department=None,
+    inspectors=(),
+    only_unassigned: bool = False,
+) -> int:
+    """Give every target (of one town, if chosen) a task with this deadline, town, department and inspectors.
+
+    Done or running tasks keep their assignment; each change is one audit event on the campaign.
+    """
+    _check_campaign_writable(actor, campaign)
+    errors: dict = {}
+    due = _as_date(deadline, "deadline", errors)
+    if due and due < timezone.localdate():
+        add_error(errors, "deadline", _("The deadline cannot be in the past."))
+    if town not in (None, "") and not isinstance(town, Jurisdiction):
+        town = Jurisdiction.objects.towns().filter(pk=town).first()
+        if town is None:
+            add_error(errors, "town", _("Choose a town or street of the district."))
+    if department not in (None, "") and not isinstance(department, Department):
+        department = Department.objects.filter(pk=department).first()
+        if department is None:
+            add_error(errors, "department", _("Unknown department."))
+    users = _clean_inspectors(inspectors, errors)
+    raise_if(errors)
+    targets = CampaignTarget.objects.visible_to(actor).filter(campaign=campaign)
+    if town:
+        targets = targets.filter(town=town)
+    tasks = {t.enterprise_id: t for t in campaign.tasks.all()}
+    changed = []
+    for target in targets.select_related("enterprise"):
+        task = tasks.get(target.enterprise_id)
+        if task is None:
+            task = InspectionTask.objects.create(
+                campaign=campaign,
+                enterprise_id=target.enterprise_id,
+                town_id=target.town_id,
+                template=campaign.template,
+                created_by=actor,
+                deadline=due,
+                assigned_town=town or target.enterprise.town,
+                assigned_department=department or campaign.lead_department,
+            )
+        elif task.state != TaskState.OPEN or only_unassigned:
+            continue
+        else:
+            InspectionTask.objects.filter(pk=task.pk).update(
+                deadline=due,
+                assigned_town=town or task.assigned_town,
+                assigned_department=department or task.assigned_department,
+                version=F("version") + 1,
+            )
+        if users:
+            task.inspectors.set(users)
+        changed.append(task.pk)
+    if not changed:
+        raise InvalidInput.field("town", _("No open task matches; nothing was assigned."))
+    _bump(campaign)
+    record(
+        campaign,
+        "inspections.campaign.tasks_assigned",
+        actor=actor,
+        data={
+            "tasks": changed,
+            "deadline": due,
+            "town": getattr(town, "pk", None),
+            "department": getattr(department, "pk", None),
+            "inspectors": [u.pk for u in users],
+        },
+    )
+    if users:
+        notify(
+            recipients=users,
+            kind="inspections.task.assigned",
+            title=_("New inspection tasks: %(name)s") % {"name": campaign.name},
+            body=_("%(n)d enterprises, due %(date)s") % {"n": len(changed), "date": due},
+            url=campaign.get_absolute_url(),
+            target=campaign,
+        )
+    return len(changed)
+
+
+@transaction.atomic
+def close_campaign(*, actor, campaign: Campaign, version=None) -> Campaign:
+    _check_campaign_writable(actor, campaign, version)
+    Campaign.objects.filter(pk=campaign.pk).update(state=CampaignState.CLOSED, version=F("version") + 1)
+    InspectionTask.objects.filter(campaign=campaign, state=TaskState.OPEN).update(state=TaskState.CANCELLED)
+    campaign.refresh_from_db()
+    record(campaign, "inspections.campaign.closed", actor=actor)
+    return campaign

@@ -1,0 +1,52 @@
+"""Pieces the inspection services share: who may do what, serial numbers, field errors."""
+
+from __future__ import annotations
+
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.choices import Role
+from core.errors import InvalidInput, NotAllowed
+from core.scoping import scope_of
+from inspections.models import DocumentSerial
+
+# Who plans campaigns, assigns tasks and draws (district, departments in their sectors, towns in their town).
+PLANNERS = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.TOWN_OFFICER})
+# Who inspects in the field.
+INSPECTORS = frozenset({Role.INSPECTOR, Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER, Role.DISTRICT_ADMIN})
+# Admins edit checklist templates.
+TEMPLATE_EDITORS = frozenset({Role.DISTRICT_ADMIN})
+
+
+def require_role(actor, roles, message=None) -> None:
+    if not (getattr(actor, "is_authenticated", False) and actor.role_codes & roles):
+        raise NotAllowed(message or _("Your role may not do this."))
+
+
+def raise_if(errors: dict) -> None:
+    if errors:
+        raise InvalidInput(errors={k: [str(m) for m in v] for k, v in errors.items()})
+
+
+def add_error(errors: dict, field: str, message) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def next_serial(kind: str, prefix: str) -> str:
+    """〔2026〕检记 0001-style numbers, gapless per kind and year (row-locked increment)."""
+    year = timezone.localdate().year
+    serial, _created = DocumentSerial.objects.select_for_update().get_or_create(kind=kind, year=year)
+    DocumentSerial.objects.filter(pk=serial.pk).update(last=F("last") + 1)
+    serial.refresh_from_db()
+    return f"{prefix}〔{year}〕{serial.last:04d}"
+
+
+def planner_limits(actor) -> tuple[set[int] | None, set[str] | None]:
+    """The towns and sectors the actor may plan for; None means no limit (district)."""
+    scope = scope_of(actor)
+    if scope.district:
+        return None, None
+    towns = set(scope.town_ids) if Role.TOWN_OFFICER in actor.role_codes else set()
+    sectors = set(scope.sector_codes) if Role.DEPARTMENT_OFFICER in actor.role_codes else set()
+    return towns, sectors

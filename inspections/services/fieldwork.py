@@ -1,0 +1,364 @@
+"""Field inspections: start (or resume) a draft, save item by item, photos, finish, failed items → hazards."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import record
+from core.choices import Role
+from core.errors import Conflict, InvalidInput, NotAllowed
+from inspections.choices import (
+    CampaignKind,
+    HazardCategory,
+    HazardLevel,
+    InspectionState,
+    Outcome,
+    Result,
+    TaskState,
+)
+from inspections.models import ChecklistTemplate, Inspection, InspectionTask, ItemResult
+from inspections.services.common import INSPECTORS, add_error, next_serial, raise_if, require_role
+from registry.models import Enterprise
+
+PHOTO_PURPOSE = "inspection"
+MAX_TEXT = 2000
+
+
+def _current_version(template: ChecklistTemplate) -> ChecklistTemplate:
+    return ChecklistTemplate.objects.filter(family=template.family, is_current=True).first() or template
+
+
+def _may_inspect_task(actor, task: InspectionTask) -> bool:
+    assigned = list(task.inspectors.values_list("pk", flat=True))
+    if actor.pk in assigned:
+        return True
+    # Officials may inspect tasks in their scope; an inspector works on its own assignments, or on
+    # unassigned tasks in its area.
+    if actor.role_codes & {Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER, Role.DISTRICT_ADMIN}:
+        return True
+    return not assigned
+
+
+@transaction.atomic
+def start_inspection(
+    *,
+    actor,
+    task: InspectionTask | None = None,
+    enterprise: Enterprise | None = None,
+    template: ChecklistTemplate | None = None,
+) -> Inspection:
+    """Open the task's inspection: the draft in progress is resumed, never duplicated."""
+    require_role(actor, INSPECTORS, _("Your role may not inspect."))
+    if task is not None:
+        task = InspectionTask.objects.select_for_update().get(pk=task.pk)
+        existing = Inspection.objects.filter(task=task).first()
+        if existing is not None:
+            return existing
+        if not _may_inspect_task(actor, task):
+            raise NotAllowed(_("This task is assigned to other inspectors."))
+        if task.state in (TaskState.DONE, TaskState.CANCELLED):
+            raise Conflict(_("This task is no longer open."))
+        enterprise = task.enterprise
+        template = task.template
+    else:
+        errors: dict = {}
+        if enterprise is None or not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+            add_error(errors, "enterprise", _("Choose an enterprise in your area."))
+        if template is None:
+            add_error(errors, "template", _("Choose a checklist."))
+        raise_if(errors)
+    version = _current_version(template)
+    inspection = Inspection.objects.create(
+        task=task,
+        enterprise=enterprise,
+        town_id=enterprise.town_id,
+        template=version,
+        inspector=actor,
+        place=(enterprise.address or "")[:200],
+    )
+    ItemResult.objects.bulk_create(
+        ItemResult(inspection=inspection, item=item) for item in version.items.all()
+    )
+    if task is not None:
+        InspectionTask.objects.filter(pk=task.pk).update(
+            state=TaskState.IN_PROGRESS, version=F("version") + 1
+        )
+    record(
+        inspection,
+        "inspections.inspection.started",
+        actor=actor,
+        data={"task": getattr(task, "pk", None), "template": version.pk, "version": version.version},
+    )
+    return inspection
+
+
+def _check_draft_writer(actor, inspection: Inspection) -> None:
+    require_role(actor, INSPECTORS, _("Your role may not inspect."))
+    if inspection.state != InspectionState.DRAFT:
+        raise Conflict(_("The inspection is finished and can no longer be changed."))
+    allowed = {inspection.inspector_id}
+    if inspection.task_id:
+        allowed |= set(inspection.task.inspectors.values_list("pk", flat=True))
+    if actor.pk not in allowed and not actor.role_codes & {
+        Role.TOWN_OFFICER,
+        Role.DEPARTMENT_OFFICER,
+        Role.DISTRICT_ADMIN,
+    }:
+        raise NotAllowed(_("Only the inspectors of this inspection may change it."))
+
+
+@transaction.atomic
+def save_item_result(
+    *, actor, inspection: Inspection, item_id: int, result: str, note: str = ""
+) -> ItemResult:
+    """The autosave of one item (HTMX on the phone, or the API): a draft survives a lost connection."""
+    _check_draft_writer(actor, inspection)
+    errors: dict = {}
+    if result not in Result.values:
+        add_error(errors, "result", _("Choose pass, fail or not applicable."))
+    note = (note or "").strip()
+    if len(note) > MAX_TEXT:
+        add_error(errors, "note", _("The note is too long."))
+    raise_if(errors)
+    row = ItemResult.objects.select_for_update().filter(inspection=inspection, item_id=item_id).first()
+    if row is None:
+        raise InvalidInput.field("item", _("This item is not on the inspection's checklist."))
+    if row.hazard_id and result != Result.FAIL:
+        raise Conflict(_("A hazard was already registered for this item; it stays failed."))
+    ItemResult.objects.filter(pk=row.pk).update(result=result, note=note, updated_at=timezone.now())
+    Inspection.objects.filter(pk=inspection.pk).update(version=F("version") + 1)
+    row.refresh_from_db()
+    return row
+
+
+@transaction.atomic
+def update_inspection_details(
+    *,
+    actor,
+    inspection: Inspection,
+    place: str = "",
+    people_present: str = "",
+    co_inspectors: str = "",
+    summary: str = "",
+    rectification_days=None,
+) -> Inspection:
+    _check_draft_writer(actor, inspection)
+    errors: dict = {}
+    changes = {
+        "place": (place or "").strip(),
+        "people_present": (people_present or "").strip(),
+        "co_inspectors": (co_inspectors or "").strip(),
+        "summary": (summary or "").strip(),
+    }
+    limits = {"place": 200, "people_present": 300, "co_inspectors": 200, "summary": MAX_TEXT}
+    for field, limit in limits.items():
+        if len(changes[field]) > limit:
+            add_error(errors, field, _("Too long (at most %(n)d characters).") % {"n": limit})
+    if rectification_days not in (None, ""):
+        try:
+            days = int(rectification_days)
+            if not 1 <= days <= 365:
+                raise ValueError
+            changes["rectification_days"] = days
+        except (TypeError, ValueError):
+            add_error(errors, "rectification_days", _("Enter a number of days between 1 and 365."))
+    raise_if(errors)
+    Inspection.objects.filter(pk=inspection.pk).update(version=F("version") + 1, **changes)
+    inspection.refresh_from_db()
+    return inspection
+
+
+@transaction.atomic
+def add_item_photo(*, actor, inspection: Inspection, item_id: int, upload, lat=None, lng=None):
+    """Photos go through the shared attachments store, linked to the item result."""
+    from attachments.services import link_attachments, store_attachment
+
+    _check_draft_writer(actor, inspection)
+    row = ItemResult.objects.filter(inspection=inspection, item_id=item_id).first()
+    if row is None:
+        raise InvalidInput.field("item", _("This item is not on the inspection's checklist."))
+    attachment = store_attachment(actor=actor, upload=upload, lat=lat, lng=lng)
+    if not attachment.is_image:
+        raise InvalidInput.field("file", _("Only JPEG or PNG photos are accepted here."))
+    link_attachments(actor=actor, attachments=[attachment], owner=row, purpose=PHOTO_PURPOSE)
+    record(
+        inspection,
+        "inspections.inspection.photo_added",
+        actor=actor,
+        data={"item": item_id, "attachment": attachment.pk},
+    )
+    return attachment
+
+
+def hazard_source(inspection: Inspection) -> str:
+    from hazards.choices import Source
+
+    campaign = inspection.task.campaign if inspection.task_id else None
+    if campaign is None:
+        return Source.GOVERNMENT_INSPECTION
+    if campaign.kind == CampaignKind.FOLLOWUP:
+        return Source.ACCIDENT_FOLLOWUP
+    return Source.CAMPAIGN
+
+
+def hazard_prefill(result: ItemResult) -> dict:
+    """What a failed item puts into its hazard: category, level, legal basis, the note, the place."""
+    item = result.item
+    title = item.requirement.rstrip("。.")
+    return {
+        "title": (_("Not met: %(requirement)s") % {"requirement": title})[:200],
+        "category": item.category,
+        "level": item.level,
+        "legal_basis": item.legal_basis,
+        "description": result.note or item.requirement,
+        "location": result.inspection.place,
+    }
+
+
+def _copy_photos(result: ItemResult, hazard, actor) -> None:
+    """The item's photos become the hazard's "before" evidence (same stored files, new links)."""
+    from attachments.models import Attachment
+
+    now = timezone.now()
+    for photo in Attachment.objects.for_owner(result, PHOTO_PURPOSE):
+        Attachment.objects.create(
+            file=photo.file.name,
+            name=photo.name,
+            size=photo.size,
+            content_type=photo.content_type,
+            sha256=photo.sha256,
+            uploaded_at=photo.uploaded_at,
+            uploaded_by=photo.uploaded_by,
+            lat=photo.lat,
+            lng=photo.lng,
+            owner_type=hazard._meta.label_lower,
+            owner_id=hazard.pk,
+            purpose="before",
+            linked_at=now,
+        )
+
+
+@transaction.atomic
+def confirm_item_hazard(*, actor, result: ItemResult, overrides: dict | None = None):
+    """A failed item becomes exactly one hazard in the loop (idempotent: the item keeps the hazard id)."""
+    from hazards.models import Hazard
+    from hazards.services import report_hazard
+
+    require_role(actor, INSPECTORS, _("Your role may not register hazards."))
+    row = (
+        ItemResult.objects.select_for_update()
+        .select_related("item", "inspection__task__campaign")
+        .get(pk=result.pk)
+    )
+    if row.hazard_id:
+        existing = Hazard.objects.filter(pk=row.hazard_id).first()
+        if existing is not None:
+            return existing
+    if row.result != Result.FAIL:
+        raise Conflict(_("Only a failed item becomes a hazard."))
+    data = hazard_prefill(row)
+    errors: dict = {}
+    for field, value in (overrides or {}).items():
+        if field in ("title", "description", "location") and value not in (None, ""):
+            data[field] = str(value).strip()
+    category = (overrides or {}).get("category") or data["category"]
+    level = (overrides or {}).get("level") or data["level"]
+    if category not in HazardCategory.values:
+        add_error(errors, "category", _("Choose a category."))
+    if level not in HazardLevel.values:
+        add_error(errors, "level", _("Choose a level."))
+    if not data["title"]:
+        add_error(errors, "title", _("This field is required."))
+    raise_if(errors)
+    inspection = row.inspection
+    sector = inspection.template.sector_id
+    if sector and not inspection.enterprise.sectors.filter(pk=sector).exists():
+        sector = None
+    hazard = report_hazard(
+        actor=actor,
+        enterprise=inspection.enterprise,
+        title=data["title"][:200],
+        category=category,
+        level=level,
+        source=hazard_source(inspection),
+        sector=sector,
+        description=data["description"],
+        location=data["location"],
+        discovered_at=row.updated_at,
+        discoverer=actor.display_name,
+        legal_basis=data["legal_basis"],
+        origin_type="inspections.itemresult",
+        origin_id=row.pk,
+    )
+    _copy_photos(row, hazard, actor)
+    ItemResult.objects.filter(pk=row.pk).update(hazard_id=hazard.pk)
+    record(
+        inspection,
+        "inspections.inspection.hazard_registered",
+        actor=actor,
+        data={"item": row.item_id, "hazard": hazard.pk},
+    )
+    return hazard
+
+
+@transaction.atomic
+def finish_inspection(
+    *, actor, inspection: Inspection, version=None, not_operating: bool = False, hazards: dict | None = None
+) -> Inspection:
+    """Finish: every item answered; each failed item is registered as a hazard (the inspector's
+    confirmed values in `hazards[result_id]`, the item's prefill otherwise); record numbers issued."""
+    _check_draft_writer(actor, inspection)
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if inspection.state != InspectionState.DRAFT:
+        raise Conflict(_("The inspection is finished and can no longer be changed."))
+    if version is not None and int(version) != inspection.version:
+        raise Conflict()
+    results = list(inspection.results.select_related("item").order_by("item__number"))
+    pending = [r.item.number for r in results if r.result == Result.PENDING]
+    errors: dict = {}
+    if pending and not not_operating:
+        add_error(
+            errors,
+            "items",
+            _("Answer every item first (still open: %(numbers)s).")
+            % {"numbers": "、".join(map(str, pending))},
+        )
+    if not inspection.place and not not_operating:
+        add_error(errors, "place", _("Record the place inspected."))
+    raise_if(errors)
+    failed = [r for r in results if r.result == Result.FAIL]
+    registered = []
+    if not not_operating:
+        for row in failed:
+            hazard = confirm_item_hazard(actor=actor, result=row, overrides=(hazards or {}).get(row.pk))
+            registered.append(hazard.pk)
+    outcome = (
+        Outcome.NOT_OPERATING if not_operating else (Outcome.PROBLEMS_FOUND if failed else Outcome.COMPLIANT)
+    )
+    changes = {
+        "state": InspectionState.FINISHED,
+        "outcome": outcome,
+        "finished_at": timezone.now(),
+        "record_serial": next_serial("record", "检记"),
+        "version": F("version") + 1,
+    }
+    if outcome == Outcome.PROBLEMS_FOUND:
+        changes["order_serial"] = next_serial("order", "责改")
+    updated = Inspection.objects.filter(pk=inspection.pk, state=InspectionState.DRAFT).update(**changes)
+    if updated != 1:
+        raise Conflict()
+    if inspection.task_id:
+        InspectionTask.objects.filter(pk=inspection.task_id).update(
+            state=TaskState.DONE, version=F("version") + 1
+        )
+    inspection.refresh_from_db()
+    record(
+        inspection,
+        "inspections.inspection.finished",
+        actor=actor,
+        data={"outcome": outcome, "failed": len(failed), "hazards": registered},
+    )
+    return inspection

@@ -1,0 +1,30 @@
+"""Helpers the inspection views share."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+
+from core.errors import DomainError
+from inspections.services.common import INSPECTORS, PLANNERS, TEMPLATE_EDITORS
+
+
+def error_text(exc: DomainError) -> str:
+    if exc.errors:
+        return "; ".join(str(m) for msgs in exc.errors.values() for m in msgs)
+    return str(exc.message)
+
+
+def flash_error(request, exc: DomainError) -> None:
+    messages.error(request, error_text(exc))
+
+
+def can_plan(user) -> bool:
+    return bool(user.role_codes & PLANNERS)
+
+
+def can_inspect(user) -> bool:
+    return bool(user.role_codes & INSPECTORS)
+
+
+def can_edit_templates(user) -> bool:
+    return bool(user.role_codes & TEMPLATE_EDITORS)

@@ -1,0 +1,171 @@
+"""Draw pages (双随机): list, make, one draw with its verification, conflicts, settings; the public page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.choices import Role
+from core.errors import DomainError
+from core.scoping import get_visible_or_404
+from inspections import services
+from inspections.forms import ConflictForm, DrawForm, DrawSettingForm
+from inspections.models import (
+    ConflictOfInterest,
+    Draw,
+    DrawAssignment,
+    DrawSetting,
+    PublishedResult,
+)
+from inspections.views.common import can_plan, flash_error
+from registry.models import Enterprise
+from registry.views import apply_domain_errors
+
+
+@login_required
+def draw_list(request):
+    qs = Draw.objects.visible_to(request.user).select_related("town", "sector", "created_by")
+    page = Paginator(qs.order_by("-created_at", "-id"), 25).get_page(request.GET.get("page"))
+    return render(
+        request, "inspections/draw_list.html", {"page_obj": page, "can_plan": can_plan(request.user)}
+    )
+
+
+@login_required
+def draw_create(request):
+    if not can_plan(request.user):
+        raise PermissionDenied
+    form = DrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            draw = services.make_draw(
+                actor=request.user,
+                pool={
+                    "town": getattr(data["town"], "pk", None),
+                    "sector": getattr(data["sector"], "pk", None),
+                },
+                inspector_pool={
+                    "town": getattr(data["inspector_town"], "pk", None),
+                    "department": getattr(data["inspector_department"], "pk", None),
+                },
+                count=data["count"],
+                inspectors_per_entity=data["inspectors_per_entity"],
+                seed=data["seed"],
+                template=getattr(data["template"], "pk", None),
+                deadline=data["deadline"],
+            )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("The draw is made and recorded with its seed."))
+            return redirect(draw)
+    return render(request, "inspections/draw_form.html", {"form": form, "setting": DrawSetting.current()})
+
+
+@login_required
+def draw_detail(request, pk: int):
+    draw = get_visible_or_404(
+        Draw.objects.select_related("town", "sector", "inspector_town", "inspector_department", "created_by"),
+        request.user,
+        pk=pk,
+    )
+    pairs = draw.pairs.select_related("enterprise__town", "task__inspection", "published").prefetch_related(
+        Prefetch("assignments", DrawAssignment.objects.select_related("inspector").order_by("position"))
+    )
+    return render(
+        request,
+        "inspections/draw_detail.html",
+        {
+            "draw": draw,
+            "pairs": pairs,
+            "verified": services.verify_draw(draw) if request.GET.get("verify") else None,
+            "can_plan": can_plan(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def draw_publish(request, pk: int):
+    draw = get_visible_or_404(Draw.objects.all(), request.user, pk=pk)
+    try:
+        n = services.publish_results(actor=request.user, draw=draw)
+        messages.success(request, _("%(n)d results published.") % {"n": n})
+    except DomainError as exc:
+        flash_error(request, exc)
+    return redirect(draw)
+
+
+@login_required
+def conflict_list(request):
+    if not can_plan(request.user):
+        raise PermissionDenied
+    form = ConflictForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        enterprise = (
+            Enterprise.objects.visible_to(request.user).filter(pk=form.cleaned_data["enterprise"]).first()
+        )
+        try:
+            services.record_conflict(
+                actor=request.user,
+                inspector=form.cleaned_data["inspector"],
+                enterprise=enterprise,
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("The conflict of interest is recorded."))
+            return redirect("inspections:conflict_list")
+    conflicts = ConflictOfInterest.objects.visible_to(request.user).select_related("inspector", "enterprise")
+    page = Paginator(conflicts, 30).get_page(request.GET.get("page"))
+    return render(request, "inspections/conflict_list.html", {"form": form, "page_obj": page})
+
+
+@login_required
+def draw_settings(request):
+    if not request.user.has_role(Role.DISTRICT_ADMIN):
+        raise PermissionDenied
+    setting = DrawSetting.current()
+    form = DrawSettingForm(
+        request.POST or None,
+        initial={
+            f: getattr(setting, f)
+            for f in (
+                "exclude_previous_round",
+                "complaint_weight",
+                "weight_window_days",
+                "publication_working_days",
+                "source",
+                "effective_from",
+            )
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_draw_setting(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("The draw settings were saved."))
+            return redirect("inspections:draw_list")
+    return render(request, "inspections/draw_settings.html", {"form": form, "setting": setting})
+
+
+def public_results(request):
+    """R-INSP-1 "one public": published results without login — entity, date, outcome. No people."""
+    results = PublishedResult.objects.select_related("pair__enterprise__town").order_by(
+        "-inspected_on", "-id"
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        results = results.filter(pair__enterprise__name__icontains=q)
+    page = Paginator(results, 50).get_page(request.GET.get("page"))
+    return render(request, "inspections/public_results.html", {"page_obj": page, "q": q})
