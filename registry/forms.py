@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Enterprise, Jurisdiction, Sector
+from registry.validators import credit_code_error, normalise_credit_code
 
 
 class EnterpriseForm(forms.ModelForm):
@@ -49,6 +50,15 @@ class EnterpriseForm(forms.ModelForm):
                 continue
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+    def clean_credit_code(self):
+        # R-REG-1: a wrong code is reported together with the form's other errors, not after them;
+        # the service checks it again, and for duplicates.
+        code = normalise_credit_code(self.cleaned_data.get("credit_code") or "")
+        error = credit_code_error(code)
+        if error:
+            raise forms.ValidationError(error, code="credit_code")
+        return code
 
     def _post_clean(self):
         # Model validation (unique credit code, validators) is the service's job, with its own messages.
