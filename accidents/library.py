@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accidents import rules
@@ -72,6 +72,9 @@ def case_from_accident(*, actor, accident: Accident) -> Case:
         causes = "\n".join(parts)
         lessons = investigation.lessons
         names += tuple(f.party for f in investigation.findings.all() if len(f.party) <= 4)
+    with translation.override("zh-hans"):  # the library's text is Chinese whatever the actor's language
+        tags = [accident.sector.name, str(accident.get_accident_type_display())]
+        source = _("Investigation of accident no. %(id)s") % {"id": accident.pk}
     case = Case(
         origin=CaseOrigin.LOCAL,
         accident=accident,
@@ -89,8 +92,8 @@ def case_from_accident(*, actor, accident: Accident) -> Case:
         summary=anonymise(accident.narrative, names=names) or accident.title,
         causes=anonymise(causes, names=names),
         lessons=anonymise(lessons, names=names),
-        tags=[str(accident.sector), accident.get_accident_type_display()],
-        source=_("Investigation of accident no. %(id)s") % {"id": accident.pk},
+        tags=tags,
+        source=source,
         created_by=actor,
     )
     _index(case)

@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accidents import rules
@@ -214,6 +214,12 @@ def _clean_fields(actor, data: dict, *, instance: Accident | None = None) -> dic
 
 
 def _title(accident: Accident) -> str:
+    """Stored in Chinese, the official language of the record, whatever the reporter's interface language."""
+    with translation.override("zh-hans"):
+        return _title_text(accident)
+
+
+def _title_text(accident: Accident) -> str:
     when = timezone.localtime(accident.occurred_at).strftime("%Y-%m-%d")
     where = accident.enterprise.name if accident.enterprise_id else (accident.address or accident.town.name)
     return f"{when} {where} {accident.get_accident_type_display()}"[:200]
