@@ -280,7 +280,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # The shared codes keep one stable name wherever they appear (risk_level, colour, status …).
+    "ENUM_NAME_OVERRIDES": {
+        "RiskColourEnum": "core.choices.RiskColour",
+        "EnterpriseStatusEnum": "registry.choices.EnterpriseStatus",
+        "EnterpriseScaleEnum": "registry.choices.EnterpriseScale",
+        "SubSectorEnum": "registry.choices.SubSector",
+    },
     "DISABLE_ERRORS_AND_WARNINGS": False,
 }
 
