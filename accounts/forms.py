@@ -12,6 +12,17 @@ class LoginForm(AuthenticationForm):
         "inactive": GENERIC_FAILURE,
     }
 
+    @classmethod
+    def refused(cls, request, message, username: str = "") -> "LoginForm":
+        """An unbound form carrying one message (locked, throttled): credentials were not even checked."""
+        from django.forms.utils import ErrorDict
+
+        form = cls(request, initial={"username": username})
+        form._errors = ErrorDict()
+        form.cleaned_data = {}
+        form.add_error(None, message)
+        return form
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Username")

@@ -58,8 +58,7 @@ def login_view(request):
             security.record_failed_login(
                 username, via="web", reason="throttled" if refused.throttled else "locked"
             )
-            form = LoginForm(request)
-            form.add_error(None, refused.message)
+            form = LoginForm.refused(request, refused.message, username[:150])
             response = render(
                 request, "accounts/login.html", {"form": form}, status=429 if refused.throttled else 200
             )
@@ -137,9 +136,7 @@ def mfa_verify(request):
 
 
 def _refused_form(request, refused):
-    form = LoginForm(request)
-    form.add_error(None, refused.message if refused else security.GENERIC_FAILURE)
-    return form
+    return LoginForm.refused(request, refused.message if refused else security.GENERIC_FAILURE)
 
 
 @login_required
