@@ -95,3 +95,23 @@ def submitted(actor, enterprise, *, submitter=None, major=False, **extra):
 
 def days(n: int) -> dt.timedelta:
     return dt.timedelta(days=n)
+
+
+def in_state(state: str, persona, enterprise, *, major=False):
+    """A hazard of `enterprise` in `state`; the enterprise's own user submits, so officials may accept."""
+    admin, ent = persona("admin"), persona("ent_duruan")
+    if state == "reported":
+        return reported(admin, enterprise, major=major)
+    if state == "rectifying":
+        return rectifying(admin, enterprise, major=major)
+    if state == "cancelled":
+        hazard = reported(admin, enterprise, major=major)
+        return services.cancel_hazard(actor=admin, hazard=hazard, version=hazard.version, reason="重复")
+    submitter = ent if ent.enterprise_id == enterprise.pk else persona("duruan")
+    hazard = submitted(admin, enterprise, submitter=submitter, major=major)
+    if state == "submitted":
+        return hazard
+    hazard = services.accept_rectification(actor=persona("yjj"), hazard=hazard, version=hazard.version)
+    if state == "accepted":
+        return hazard
+    return services.close_hazard(actor=admin, hazard=hazard, version=hazard.version)
