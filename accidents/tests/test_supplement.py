@@ -36,9 +36,11 @@ def test_a_late_death_raises_the_level_with_history_and_audit(record, persona):
 def test_supplementary_reporting_is_refused_after_30_days(record, persona):
     with time_machine.travel(T0 + dt.timedelta(minutes=20), tick=False):
         accident = record(occurred_at=T0)
-    with time_machine.travel(T0 + dt.timedelta(days=30, minutes=1), tick=False):
-        with pytest.raises(Conflict) as exc:
-            services.supplement_accident(actor=persona("duruan"), accident=accident, numbers={"deaths": 1})
+    with (
+        time_machine.travel(T0 + dt.timedelta(days=30, minutes=1), tick=False),
+        pytest.raises(Conflict) as exc,
+    ):
+        services.supplement_accident(actor=persona("duruan"), accident=accident, numbers={"deaths": 1})
     assert "30" in str(exc.value.message)
     accident.refresh_from_db()
     assert accident.deaths == 0 and accident.level_changes.count() == 1

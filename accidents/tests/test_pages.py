@@ -1,0 +1,161 @@
+"""Web pages: phone-first reporting, detail with clocks, investigation to closure and case, PDF, home panel."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from pypdf import PdfReader
+
+from accidents import services
+from accidents.choices import State
+from accidents.models import Accident, Case
+from core.pdf import PdfDocument
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_town_officer_reports_an_accident_from_the_form(as_user, district, enterprise_in):
+    client = as_user("duruan")
+    page = client.get("/accidents/new/")
+    assert page.status_code == 200 and 'name="occurred_at"' in page.content.decode()
+    response = client.post("/accidents/new/", {
+        "occurred_at": timezone.localtime(timezone.now() - dt.timedelta(minutes=25)).strftime("%Y-%m-%dT%H:%M"),
+        "town": district["duruan"].pk, "sector": "industry_trade", "accident_type": "09",
+        "enterprise": enterprise_in("duruan", "industry_trade").pk, "deaths": "1", "serious_injuries": "0",
+        "narrative": "工人从货架高处坠落",
+    })
+    assert response.status_code == 302
+    accident = Accident.objects.latest("id")
+    assert accident.deaths == 1 and accident.town == district["duruan"]
+    detail = client.get(response["Location"]).content.decode()
+    assert 'data-testid="clock-district_to_city"' in detail and accident.get_level_display() in detail
+
+
+def test_the_form_shows_errors_and_writes_nothing(as_user, district):
+    before = Accident.objects.count()
+    response = as_user("duruan").post("/accidents/new/", {
+        "occurred_at": "", "town": district["baisha"].pk, "sector": "industry_trade", "accident_type": "03",
+    })
+    assert response.status_code == 200 and 'data-testid="field-error"' in response.content.decode()
+    assert Accident.objects.count() == before
+
+
+def test_the_leader_sees_no_report_button_and_may_not_open_the_form(as_user):
+    assert 'data-testid="report-accident"' not in as_user("leader").get("/accidents/").content.decode()
+    assert as_user("leader").get("/accidents/new/").status_code == 403
+
+
+def test_the_express_report_pdf_holds_the_chinese_text(as_user, record):
+    accident = record(narrative="冲床模具压伤操作工右手")
+    response = as_user("duruan").get(f"/accidents/{accident.pk}/express-report.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "冲床模具压伤操作工右手" in text
+    assert "事故快报" in text
+
+
+def _pdf_upload():
+    doc = PdfDocument("事故调查报告")
+    doc.paragraph("调查结论")
+    return SimpleUploadedFile("report.pdf", doc.render(), content_type="application/pdf")
+
+
+def test_an_investigation_closes_only_with_its_report_and_becomes_an_anonymised_case(as_user, record, persona):
+    accident = record(narrative="工人张三被压伤，联系电话13812345678")
+    admin = as_user("admin")
+    assert admin.post(f"/accidents/{accident.pk}/investigation/open/", {"lead_unit": "区应急管理局"}).status_code == 302
+    admin.post(f"/accidents/{accident.pk}/investigation/", {
+        "lead_unit": "区应急管理局", "direct_causes": "违章操作", "lessons": "落实有限空间作业审批制度",
+    })
+    admin.post(f"/accidents/{accident.pk}/investigation/findings/", {
+        "party": "车间主任", "responsibility": "direct", "measure": "penalty",
+    })
+    response = admin.post(f"/accidents/{accident.pk}/close/", follow=True)
+    assert "Attach the investigation report" in response.content.decode() or "调查报告" in response.content.decode()
+    accident.refresh_from_db()
+    assert accident.state == State.INVESTIGATING
+    admin.post(f"/accidents/{accident.pk}/investigation/report/", {"file": _pdf_upload()})
+    admin.post(f"/accidents/{accident.pk}/close/")
+    accident.refresh_from_db()
+    assert accident.state == State.CLOSED
+    case = Case.objects.get(accident=accident)
+    assert "13812345678" not in case.summary and "张三" not in case.summary
+    assert case.lessons == "落实有限空间作业审批制度"
+    page = as_user("baisha").get(f"/accidents/cases/{case.pk}/").content.decode()
+    assert "违章操作" in page and 'data-testid="related-hazards"' in page
+
+
+def test_the_investigation_deadline_extends_once_by_at_most_60_days(record, persona):
+    from core.errors import Conflict, InvalidInput
+
+    accident = record()
+    investigation = services.open_investigation(actor=persona("admin"), accident=accident, lead_unit="区政府")
+    base = investigation.deadline
+    assert base == timezone.localtime(accident.occurred_at).date() + dt.timedelta(days=60)
+    with pytest.raises(InvalidInput):
+        services.extend_investigation(actor=persona("admin"), investigation=investigation, days=61, reason="鉴定")
+    services.extend_investigation(actor=persona("admin"), investigation=investigation, days=30, reason="技术鉴定")
+    investigation.refresh_from_db()
+    assert investigation.deadline == base + dt.timedelta(days=30)
+    with pytest.raises(Conflict):
+        services.extend_investigation(actor=persona("admin"), investigation=investigation, days=10, reason="再延")
+
+
+def test_a_measure_becomes_a_hazard_in_the_loop(record, persona):
+    from hazards.models import Hazard
+
+    accident = record()
+    investigation = services.open_investigation(actor=persona("admin"), accident=accident, lead_unit="区政府")
+    measure = services.add_measure(actor=persona("admin"), investigation=investigation, text="冲床加装光电保护")
+    hazard = services.measure_to_hazard(actor=persona("admin"), measure=measure, category="object")
+    hazard = Hazard.objects.get(pk=hazard.pk)
+    assert hazard.source == "accident_followup" and hazard.enterprise_id == accident.enterprise_id
+    measure.refresh_from_db()
+    assert measure.hazard_id == hazard.pk
+
+
+def test_home_panel_shows_due_clocks(as_user, record):
+    accident = record()
+    page = as_user("duruan").get("/").content.decode()
+    assert 'data-testid="accident-clocks"' in page and accident.title in page
+    assert accident.title not in as_user("baisha").get("/").content.decode()
+
+
+def test_enterprise_file_lists_its_accidents(as_user, record):
+    accident = record()
+    page = as_user("duruan").get(f"/registry/enterprises/{accident.enterprise_id}/").content.decode()
+    assert f"/accidents/{accident.pk}/" in page
+
+
+def test_statistics_page_uses_json_script_charts(as_user, record):
+    record()
+    page = as_user("duruan").get("/accidents/stats/").content.decode()
+    assert 'data-chart="chart-month"' in page and 'id="chart-month" type="application/json"' in page
+    assert "<script>" not in page
+
+
+def test_education_stats_list_units_without_a_session_this_quarter(as_user, persona, district):
+    from accidents import library
+
+    page = as_user("admin").get("/accidents/education/stats/").content.decode()
+    assert 'data-testid="without-session"' in page
+    case = Case.objects.first()
+    library.record_session(actor=persona("baisha"), data={
+        "held_on": timezone.localdate(), "title": "白沙警示教育", "cases": [case], "attendee_count": 10,
+    })
+    page = as_user("baisha").get("/accidents/education/stats/").content.decode()
+    section = page.split('data-testid="without-session"')[1].split("</ul>")[0]
+    assert str(district["baisha"]) not in section
+
+
+def test_list_export_is_scoped(as_user, record):
+    record()
+    response = as_user("baisha").get("/accidents/", {"export": "xlsx"})
+    assert response.status_code == 200
+    from openpyxl import load_workbook
+
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    rows = list(load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True))
+    assert all(r[3] != "杜阮镇" for r in rows[1:])
