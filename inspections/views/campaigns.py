@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -124,7 +124,6 @@ def campaign_detail(request, pk: int):
         CampaignTarget.objects.visible_to(request.user)
         .filter(campaign=campaign)
         .select_related("enterprise", "town")
-        .prefetch_related(Prefetch("campaign__tasks", queryset=tasks))
     )
     town = request.GET.get("town")
     if town and town.isdigit():
@@ -133,7 +132,11 @@ def campaign_detail(request, pk: int):
     task_by_enterprise = {
         t.enterprise_id: t for t in tasks.filter(enterprise_id__in=[t.enterprise_id for t in page])
     }
-    rows = [(t, task_by_enterprise.get(t.enterprise_id)) for t in page]
+    today = timezone.localdate()
+    rows = []
+    for target in page:
+        task = task_by_enterprise.get(target.enterprise_id)
+        rows.append((target, task, bool(task and task.is_overdue(today))))
     return render(
         request,
         "inspections/campaign_detail.html",
@@ -144,7 +147,6 @@ def campaign_detail(request, pk: int):
             "chart_departments": findings_chart(progress),
             "rows": rows,
             "page_obj": page,
-            "today": timezone.localdate(),
             "can_plan": can_plan(request.user) and campaign.state == CampaignState.ACTIVE,
             "assign_form": AssignForm(initial={"deadline": campaign.end_date}),
             "events": timeline(campaign),

@@ -33,7 +33,13 @@ def draw_list(request):
     qs = Draw.objects.visible_to(request.user).select_related("town", "sector", "created_by")
     page = Paginator(qs.order_by("-created_at", "-id"), 25).get_page(request.GET.get("page"))
     return render(
-        request, "inspections/draw_list.html", {"page_obj": page, "can_plan": can_plan(request.user)}
+        request,
+        "inspections/draw_list.html",
+        {
+            "page_obj": page,
+            "can_plan": can_plan(request.user),
+            "is_admin": request.user.has_role(Role.DISTRICT_ADMIN),
+        },
     )
 
 

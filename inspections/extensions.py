@@ -1,0 +1,64 @@
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import Role
+from core.extensions import (
+    DemoBuilder,
+    HomePanel,
+    NavItem,
+    Section,
+    demo_builders,
+    enterprise_sections,
+    home_panels,
+    nav_items,
+)
+from core.scoping import scope_of
+
+
+def _official(user) -> bool:
+    return not scope_of(user).is_empty and not user.has_role(Role.ENTERPRISE_USER)
+
+
+def _has_tasks(user) -> bool:
+    return user.has_role(Role.INSPECTOR, Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER, Role.DISTRICT_ADMIN)
+
+
+def _panel_context(request) -> dict:
+    from inspections.selectors import my_tasks
+
+    return {"tasks": list(my_tasks(request.user)), "today": timezone.localdate()}
+
+
+def _section_context(request, enterprise) -> dict:
+    from inspections.models import Inspection
+    from inspections.views.common import can_inspect
+
+    inspections = (
+        Inspection.objects.visible_to(request.user)
+        .filter(enterprise=enterprise)
+        .select_related("template")
+        .order_by("-started_at", "-id")[:20]
+    )
+    return {
+        "inspections": inspections,
+        "enterprise_id": enterprise.pk,
+        "can_inspect": can_inspect(request.user),
+    }
+
+
+nav_items.register(
+    NavItem("inspections", _("Inspections"), "inspections:campaign_list", 35, "clipboard-check", _official)
+)
+home_panels.register(HomePanel("inspections", 40, "inspections/_home_panel.html", _panel_context, _has_tasks))
+enterprise_sections.register(
+    Section("inspections", _("Inspections"), 40, "inspections/_enterprise_section.html", _section_context)
+)
+
+
+def _build(*, rng, stdout=None, small=False, **_options):
+    from inspections.demo import build_inspections
+
+    build_inspections(rng=rng, stdout=stdout, small=small)
+
+
+demo_builders.register(DemoBuilder("inspections", 50, _build))
