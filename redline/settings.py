@@ -286,6 +286,12 @@ SPECTACULAR_SETTINGS = {
         "EnterpriseStatusEnum": "registry.choices.EnterpriseStatus",
         "EnterpriseScaleEnum": "registry.choices.EnterpriseScale",
         "SubSectorEnum": "registry.choices.SubSector",
+        "RiskMethodEnum": "risk.choices.Method",
+        "RiskPointKindEnum": "risk.choices.PointKind",
+        "ControlMeasureKindEnum": "risk.choices.MeasureKind",
+        "ControlLevelEnum": "risk.choices.ControlLevel",
+        "FactorCategoryEnum": "risk.choices.FactorCategory",
+        "AccidentTypeEnum": "core.choices.AccidentType",
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
 }

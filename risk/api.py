@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -27,6 +28,7 @@ from risk.tables import control_level_is_too_low, plain_number
 WRITER_ROLES = services.RISK_EDITORS | {Role.ENTERPRISE_USER}
 
 
+@extend_schema_field(OpenApiTypes.NUMBER)
 class NumberField(serializers.Field):
     """A table value or score as a JSON number (6, 0.5, 540, 0.05); null when not assessed."""
 

@@ -1,9 +1,9 @@
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import RiskColour
-from registry.models import Enterprise, Jurisdiction, Sector
+from registry.models import Jurisdiction, Sector
 from risk.choices import Method
 from risk.models import RiskPoint
 
@@ -16,7 +16,11 @@ class RiskPointFilter(django_filters.FilterSet):
         label=_("Town/street"), queryset=Jurisdiction.objects.towns(), field_name="enterprise__town"
     )
     sector = django_filters.ModelChoiceFilter(
-        label=_("Sector"), queryset=Sector.objects.all(), to_field_name="code", method="in_sector"
+        label=_("Sector"),
+        queryset=Sector.objects.all(),
+        to_field_name="code",
+        field_name="enterprise__sectors",
+        distinct=True,
     )
     colour = django_filters.ChoiceFilter(label=_("Assessed colour"), choices=RiskColour.choices)
     effective_colour = django_filters.ChoiceFilter(label=_("Effective colour"), choices=RiskColour.choices)
@@ -27,14 +31,6 @@ class RiskPointFilter(django_filters.FilterSet):
     class Meta:
         model = RiskPoint
         fields = ["enterprise", "town", "sector", "colour", "effective_colour", "method", "active", "q"]
-
-    def in_sector(self, queryset, name, value):
-        if not value:
-            return queryset
-        through = Enterprise.sectors.through
-        return queryset.filter(
-            Exists(through.objects.filter(enterprise_id=OuterRef("enterprise_id"), sector_id=value.code))
-        )
 
     def search(self, queryset, name, value):
         value = value.strip()
