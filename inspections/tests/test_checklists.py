@@ -94,6 +94,7 @@ def test_export_then_import_makes_the_same_items_as_a_new_version(as_user, perso
     response = as_user("admin").get(f"/inspections/checklists/{v1.pk}/?export=xlsx")
     assert response.status_code == 200
     content = b"".join(response.streaming_content)
+    response.close()
     sheet = load_workbook(io.BytesIO(content)).active
     assert [c.value for c in sheet[1]][:4] == ["序号", "检查内容", "Requirement", "依据"]
     upload = SimpleUploadedFile("gas.xlsx", content)
