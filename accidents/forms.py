@@ -246,3 +246,34 @@ class SessionForm(StyledForm):
         if not user.has_role("district_admin"):
             for name in ("organiser_kind", "town", "department", "enterprise"):
                 del self.fields[name]
+
+
+class ThresholdForm(StyledForm):
+    """R-ACC-1's table: one row per level above general."""
+
+    source = forms.CharField(label=_("Source"), max_length=200)
+    effective_from = forms.DateField(
+        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    LEVELS = ("larger", "major", "especially_major")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for level in self.LEVELS:
+            self.fields[f"{level}_deaths"] = forms.IntegerField(label=_("Deaths from"), min_value=1)
+            self.fields[f"{level}_serious_injuries"] = forms.IntegerField(
+                label=_("Serious injuries from"), min_value=1
+            )
+            self.fields[f"{level}_direct_loss"] = forms.DecimalField(
+                label=_("Direct loss from (yuan)"), min_value=1, max_digits=16, decimal_places=2
+            )
+            for name in ("deaths", "serious_injuries", "direct_loss"):
+                self.fields[f"{level}_{name}"].widget.attrs["class"] = "form-control form-control-sm"
+
+    def rows(self) -> dict:
+        data = self.cleaned_data
+        return {
+            level: {k: data[f"{level}_{k}"] for k in ("deaths", "serious_injuries", "direct_loss")}
+            for level in self.LEVELS
+        }

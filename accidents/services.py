@@ -807,3 +807,65 @@ def flag_late_reports(*, now: dt.datetime | None = None) -> int:
             )
             flagged += 1
     return flagged
+
+
+# ---------------------------------------------------------------- level thresholds (R-ACC-1)
+@transaction.atomic
+def update_level_thresholds(*, actor, rows: dict[str, dict], source: str, effective_from: dt.date):
+    """A district admin follows a changed regulation. Existing accidents keep the level they were given
+    under the rules in force then; new records and later supplementary reports use the new table."""
+    from accidents.choices import Level
+    from accidents.models import LevelThreshold
+
+    if not actor.has_role(R.DISTRICT_ADMIN):
+        raise NotAllowed(_("Only a district administrator may change the level thresholds."))
+    errors: dict[str, list[str]] = {}
+    source = (source or "").strip()
+    if not source:
+        errors["source"] = [_("Name the regulation the thresholds come from.")]
+    if not isinstance(effective_from, dt.date):
+        errors["effective_from"] = [_("Enter a date.")]
+    order = [Level.LARGER, Level.MAJOR, Level.ESPECIALLY_MAJOR]
+    cleaned = {}
+    for level in order:
+        row = rows.get(level) or {}
+        try:
+            cleaned[level] = {
+                "deaths": int(row["deaths"]),
+                "serious_injuries": int(row["serious_injuries"]),
+                "direct_loss": Decimal(str(row["direct_loss"])),
+            }
+        except (KeyError, TypeError, ValueError, InvalidOperation):
+            errors[f"{level}_deaths"] = [_("Give every threshold as a number.")]
+            continue
+        if (
+            min(cleaned[level]["deaths"], cleaned[level]["serious_injuries"], cleaned[level]["direct_loss"])
+            < 1
+        ):
+            errors[f"{level}_deaths"] = [_("Thresholds must be at least 1.")]
+    if not errors:
+        for lower, higher in zip(order, order[1:], strict=False):
+            if any(cleaned[higher][k] <= cleaned[lower][k] for k in cleaned[lower]):
+                errors[f"{higher}_deaths"] = [
+                    _("A higher level needs higher thresholds than the level below.")
+                ]
+    if errors:
+        raise InvalidInput(errors=errors)
+    before = {
+        t.level: [t.deaths, t.serious_injuries, str(t.direct_loss)] for t in LevelThreshold.objects.all()
+    }
+    for level, values in cleaned.items():
+        LevelThreshold.objects.update_or_create(
+            level=level, defaults={**values, "source": source[:200], "effective_from": effective_from}
+        )
+    after = {
+        level: [v["deaths"], v["serious_injuries"], str(v["direct_loss"])] for level, v in cleaned.items()
+    }
+    record(
+        None,
+        "accidents.thresholds.updated",
+        actor=actor,
+        target_type="accidents.levelthreshold",
+        target_repr="R-ACC-1",
+        data={"changes": diff(before, after), "source": source, "effective_from": effective_from},
+    )

@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/investigation/report/", views.upload_report, name="upload_report"),
     path("<int:pk>/close/", views.close, name="close"),
     path("stats/", views_library.accident_stats, name="stats"),
+    path("thresholds/", views_library.thresholds, name="thresholds"),
     path("cases/", views_library.case_list, name="case_list"),
     path("cases/new/", views_library.case_create, name="case_create"),
     path("cases/<int:pk>/", views_library.case_detail, name="case_detail"),

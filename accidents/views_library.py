@@ -15,7 +15,7 @@ from accidents import library, selectors, services
 from accidents.choices import CaseOrigin
 from accidents.filters import CaseFilter, SessionFilter
 from accidents.forms import CaseForm, SessionForm
-from accidents.models import Case, EducationSession
+from accidents.models import Accident, Case, EducationSession
 from audit.services import timeline
 from core.errors import DomainError
 from core.exports import Column
@@ -62,6 +62,12 @@ def case_list(request):
 def case_detail(request, pk: int):
     case = get_visible_or_404(Case.objects.select_related("sector", "town"), request.user, pk=pk)
     sessions = EducationSession.objects.visible_to(request.user).filter(cases=case).order_by("-held_on")[:20]
+    # "Learn from one case" starts from the accident, so it is offered where the user may see that accident.
+    learn_accident = (
+        case.accident_id
+        if case.accident_id and Accident.objects.visible_to(request.user).filter(pk=case.accident_id).exists()
+        else None
+    )
     return render(
         request,
         "accidents/case_detail.html",
@@ -69,6 +75,7 @@ def case_detail(request, pk: int):
             "case": case,
             "hazards": selectors.related_hazards(case, request.user),
             "sessions": sessions,
+            "learn_accident": learn_accident,
             "events": timeline(case),
             "can_edit": services.can(request.user, "edit_case"),
         },
@@ -256,3 +263,53 @@ def accident_stats(request):
         "accidents/stats.html",
         {"year": year, "charts": charts, "years": range(today.year, today.year - 6, -1)},
     )
+
+
+@login_required
+def thresholds(request):
+    """R-ACC-1's level table with its source; a district admin can follow a changed regulation."""
+    from accidents.forms import ThresholdForm
+    from accidents.models import LevelThreshold
+
+    if scope_of(request.user).is_empty:
+        raise PermissionDenied
+    rows = list(LevelThreshold.objects.all())
+    can_edit = request.user.has_role("district_admin")
+    initial = {}
+    for t in rows:
+        initial.update(
+            {
+                f"{t.level}_deaths": t.deaths,
+                f"{t.level}_serious_injuries": t.serious_injuries,
+                f"{t.level}_direct_loss": t.direct_loss,
+                "source": t.source,
+                "effective_from": t.effective_from,
+            }
+        )
+    form = ThresholdForm(request.POST or None, initial=initial) if can_edit else None
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.update_level_thresholds(
+                    actor=request.user,
+                    rows=form.rows(),
+                    source=form.cleaned_data["source"],
+                    effective_from=form.cleaned_data["effective_from"],
+                )
+            except DomainError as exc:
+                apply_domain_errors(form, exc)
+            else:
+                messages.success(request, _("The level thresholds were updated."))
+                return redirect("accidents:thresholds")
+    levels = [
+        {
+            "level": t,
+            "fields": [form[f"{t.level}_{k}"] for k in ("deaths", "serious_injuries", "direct_loss")]
+            if form
+            else [],
+        }
+        for t in rows
+    ]
+    return render(request, "accidents/thresholds.html", {"levels": levels, "form": form})

@@ -76,3 +76,32 @@ def test_a_district_admin_changed_threshold_is_used():
     LevelThreshold.objects.filter(level=Level.LARGER).update(deaths=4)
     assert compute_level(deaths=3, serious_injuries=0, direct_loss=0) == Level.GENERAL
     assert LevelThreshold.objects.get(level=Level.LARGER).source.startswith("国务院令第493号")
+
+
+@pytest.mark.django_db
+def test_a_district_admin_changes_the_thresholds_with_audit_and_others_may_not(as_user):
+    from accidents.models import LevelThreshold
+    from audit.models import AuditEvent
+
+    form = {
+        "source": "新条例",
+        "effective_from": "2026-01-01",
+        "larger_deaths": 4,
+        "larger_serious_injuries": 10,
+        "larger_direct_loss": "10000000",
+        "major_deaths": 10,
+        "major_serious_injuries": 50,
+        "major_direct_loss": "50000000",
+        "especially_major_deaths": 30,
+        "especially_major_serious_injuries": 100,
+        "especially_major_direct_loss": "100000000",
+    }
+    assert as_user("leader").get("/accidents/thresholds/").status_code == 200
+    assert as_user("leader").post("/accidents/thresholds/", form).status_code == 403
+    bad = as_user("admin").post("/accidents/thresholds/", {**form, "major_deaths": 3})
+    assert bad.status_code == 200 and LevelThreshold.objects.get(level=Level.LARGER).deaths == 3
+    assert as_user("admin").post("/accidents/thresholds/", form).status_code == 302
+    assert LevelThreshold.objects.get(level=Level.LARGER).deaths == 4
+    event = AuditEvent.objects.get(action="accidents.thresholds.updated")
+    assert event.data["changes"]["larger"] == [[3, 10, "10000000.00"], [4, 10, "10000000"]]
+    assert compute_level(deaths=3, serious_injuries=0, direct_loss=0) == Level.GENERAL

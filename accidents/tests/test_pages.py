@@ -20,12 +20,21 @@ def test_a_town_officer_reports_an_accident_from_the_form(as_user, district, ent
     client = as_user("duruan")
     page = client.get("/accidents/new/")
     assert page.status_code == 200 and 'name="occurred_at"' in page.content.decode()
-    response = client.post("/accidents/new/", {
-        "occurred_at": timezone.localtime(timezone.now() - dt.timedelta(minutes=25)).strftime("%Y-%m-%dT%H:%M"),
-        "town": district["duruan"].pk, "sector": "industry_trade", "accident_type": "09",
-        "enterprise": enterprise_in("duruan", "industry_trade").pk, "deaths": "1", "serious_injuries": "0",
-        "narrative": "工人从货架高处坠落",
-    })
+    response = client.post(
+        "/accidents/new/",
+        {
+            "occurred_at": timezone.localtime(timezone.now() - dt.timedelta(minutes=25)).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
+            "town": district["duruan"].pk,
+            "sector": "industry_trade",
+            "accident_type": "09",
+            "enterprise": enterprise_in("duruan", "industry_trade").pk,
+            "deaths": "1",
+            "serious_injuries": "0",
+            "narrative": "工人从货架高处坠落",
+        },
+    )
     assert response.status_code == 302
     accident = Accident.objects.latest("id")
     assert accident.deaths == 1 and accident.town == district["duruan"]
@@ -35,9 +44,15 @@ def test_a_town_officer_reports_an_accident_from_the_form(as_user, district, ent
 
 def test_the_form_shows_errors_and_writes_nothing(as_user, district):
     before = Accident.objects.count()
-    response = as_user("duruan").post("/accidents/new/", {
-        "occurred_at": "", "town": district["baisha"].pk, "sector": "industry_trade", "accident_type": "03",
-    })
+    response = as_user("duruan").post(
+        "/accidents/new/",
+        {
+            "occurred_at": "",
+            "town": district["baisha"].pk,
+            "sector": "industry_trade",
+            "accident_type": "03",
+        },
+    )
     assert response.status_code == 200 and 'data-testid="field-error"' in response.content.decode()
     assert Accident.objects.count() == before
 
@@ -62,18 +77,36 @@ def _pdf_upload():
     return SimpleUploadedFile("report.pdf", doc.render(), content_type="application/pdf")
 
 
-def test_an_investigation_closes_only_with_its_report_and_becomes_an_anonymised_case(as_user, record, persona):
+def test_an_investigation_closes_only_with_its_report_and_becomes_an_anonymised_case(
+    as_user, record, persona
+):
     accident = record(narrative="工人张三被压伤，联系电话13812345678")
     admin = as_user("admin")
-    assert admin.post(f"/accidents/{accident.pk}/investigation/open/", {"lead_unit": "区应急管理局"}).status_code == 302
-    admin.post(f"/accidents/{accident.pk}/investigation/", {
-        "lead_unit": "区应急管理局", "direct_causes": "违章操作", "lessons": "落实有限空间作业审批制度",
-    })
-    admin.post(f"/accidents/{accident.pk}/investigation/findings/", {
-        "party": "车间主任", "responsibility": "direct", "measure": "penalty",
-    })
+    assert (
+        admin.post(f"/accidents/{accident.pk}/investigation/open/", {"lead_unit": "区应急管理局"}).status_code
+        == 302
+    )
+    admin.post(
+        f"/accidents/{accident.pk}/investigation/",
+        {
+            "lead_unit": "区应急管理局",
+            "direct_causes": "违章操作",
+            "lessons": "落实有限空间作业审批制度",
+        },
+    )
+    admin.post(
+        f"/accidents/{accident.pk}/investigation/findings/",
+        {
+            "party": "车间主任",
+            "responsibility": "direct",
+            "measure": "penalty",
+        },
+    )
     response = admin.post(f"/accidents/{accident.pk}/close/", follow=True)
-    assert "Attach the investigation report" in response.content.decode() or "调查报告" in response.content.decode()
+    assert (
+        "Attach the investigation report" in response.content.decode()
+        or "调查报告" in response.content.decode()
+    )
     accident.refresh_from_db()
     assert accident.state == State.INVESTIGATING
     admin.post(f"/accidents/{accident.pk}/investigation/report/", {"file": _pdf_upload()})
@@ -95,12 +128,18 @@ def test_the_investigation_deadline_extends_once_by_at_most_60_days(record, pers
     base = investigation.deadline
     assert base == timezone.localtime(accident.occurred_at).date() + dt.timedelta(days=60)
     with pytest.raises(InvalidInput):
-        services.extend_investigation(actor=persona("admin"), investigation=investigation, days=61, reason="鉴定")
-    services.extend_investigation(actor=persona("admin"), investigation=investigation, days=30, reason="技术鉴定")
+        services.extend_investigation(
+            actor=persona("admin"), investigation=investigation, days=61, reason="鉴定"
+        )
+    services.extend_investigation(
+        actor=persona("admin"), investigation=investigation, days=30, reason="技术鉴定"
+    )
     investigation.refresh_from_db()
     assert investigation.deadline == base + dt.timedelta(days=30)
     with pytest.raises(Conflict):
-        services.extend_investigation(actor=persona("admin"), investigation=investigation, days=10, reason="再延")
+        services.extend_investigation(
+            actor=persona("admin"), investigation=investigation, days=10, reason="再延"
+        )
 
 
 def test_a_measure_becomes_a_hazard_in_the_loop(record, persona):
@@ -108,7 +147,9 @@ def test_a_measure_becomes_a_hazard_in_the_loop(record, persona):
 
     accident = record()
     investigation = services.open_investigation(actor=persona("admin"), accident=accident, lead_unit="区政府")
-    measure = services.add_measure(actor=persona("admin"), investigation=investigation, text="冲床加装光电保护")
+    measure = services.add_measure(
+        actor=persona("admin"), investigation=investigation, text="冲床加装光电保护"
+    )
     hazard = services.measure_to_hazard(actor=persona("admin"), measure=measure, category="object")
     hazard = Hazard.objects.get(pk=hazard.pk)
     assert hazard.source == "accident_followup" and hazard.enterprise_id == accident.enterprise_id
@@ -142,9 +183,15 @@ def test_education_stats_list_units_without_a_session_this_quarter(as_user, pers
     page = as_user("admin").get("/accidents/education/stats/").content.decode()
     assert 'data-testid="without-session"' in page
     case = Case.objects.first()
-    library.record_session(actor=persona("baisha"), data={
-        "held_on": timezone.localdate(), "title": "白沙警示教育", "cases": [case], "attendee_count": 10,
-    })
+    library.record_session(
+        actor=persona("baisha"),
+        data={
+            "held_on": timezone.localdate(),
+            "title": "白沙警示教育",
+            "cases": [case],
+            "attendee_count": 10,
+        },
+    )
     page = as_user("baisha").get("/accidents/education/stats/").content.decode()
     section = page.split('data-testid="without-session"')[1].split("</ul>")[0]
     assert str(district["baisha"]) not in section
@@ -159,3 +206,42 @@ def test_list_export_is_scoped(as_user, record):
     body = b"".join(response.streaming_content) if response.streaming else response.content
     rows = list(load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True))
     assert all(r[3] != "杜阮镇" for r in rows[1:])
+
+
+def test_the_list_page_query_count_does_not_grow_with_rows(as_user, record, django_assert_max_num_queries):
+    client = as_user("admin")
+    client.get("/accidents/")
+    with django_assert_max_num_queries(20) as small:
+        client.get("/accidents/", {"state": "closed"})
+    for _ in range(6):
+        record()
+    with django_assert_max_num_queries(len(small.captured_queries) + 2):
+        page = client.get("/accidents/")
+    assert page.content.decode().count("/accidents/") > 6
+
+
+@pytest.mark.parametrize("username", ["admin", "leader", "yjj", "duruan", "baisha", "ent_duruan", "duty"])
+def test_every_page_renders_for_every_business_role(as_user, persona, username):
+    client = as_user(username)
+    for url in [
+        "/accidents/",
+        "/accidents/cases/",
+        "/accidents/education/",
+        "/accidents/education/stats/",
+        "/accidents/stats/",
+        "/accidents/thresholds/",
+        "/",
+    ]:
+        assert client.get(url).status_code == 200, url
+    for accident in Accident.objects.visible_to(persona(username)):
+        assert client.get(f"/accidents/{accident.pk}/").status_code == 200
+    for case in Case.objects.all()[:3]:
+        assert client.get(f"/accidents/cases/{case.pk}/").status_code == 200
+
+
+def test_the_demo_holds_accidents_in_every_state_and_a_closed_one_with_its_case():
+    states = set(Accident.objects.values_list("state", flat=True))
+    assert {State.REPORTED, State.INVESTIGATING, State.CLOSED} <= states
+    assert Case.objects.filter(accident__state=State.CLOSED).exists()
+    assert Case.objects.filter(origin="external").count() >= 3
+    assert len(set(Accident.objects.values_list("level", flat=True))) >= 2
