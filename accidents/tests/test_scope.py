@@ -127,8 +127,4 @@ def test_the_department_sees_its_sectors_only(api_as, record, persona):
     road = record("baisha", town="baisha", sector="road_traffic", enterprise=None, accident_type="02")
     assert api_as("jtj").get(f"/api/v1/accidents/{road.pk}/").status_code == 200
     assert api_as("yjj").get(f"/api/v1/accidents/{road.pk}/").status_code == 404
-    assert (
-        Accident.objects.visible_to(__import__("accounts.models").models.User.objects.get(username="jtj"))
-        .filter(pk=road.pk)
-        .exists()
-    )
+    assert Accident.objects.visible_to(persona("jtj")).filter(pk=road.pk).exists()
