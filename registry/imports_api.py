@@ -79,8 +79,8 @@ class ImportView(APIView):
         )
         failed = bool(result.errors) and serializer.validated_data["mode"] == "all_or_nothing"
         body = result.as_dict()
-        if failed:
-            body["created"] = body["updated"] = 0 if not result.dry_run else body["created"]
+        if failed and not serializer.validated_data["dry_run"]:
+            body.update(created=0, updated=0, dry_run=False)  # nothing was written
         return Response(body, status=status.HTTP_400_BAD_REQUEST if failed else status.HTTP_200_OK)
 
 

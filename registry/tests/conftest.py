@@ -46,3 +46,27 @@ def workbook_rows(response) -> list[tuple]:
 def workbook_column(response, header_index: int = 1) -> set:
     """The values of one column of an .xlsx response (credit codes are column 2 of the export)."""
     return {row[header_index] for row in workbook_rows(response)[1:]}
+
+
+@pytest.fixture
+def api_en(api_as):
+    """`api_as` asking for English (Accept-Language: en), for tests that compare exact messages."""
+
+    def make(username: str):
+        client = api_as(username)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        return client
+
+    return make
+
+
+@pytest.fixture
+def ui_en(as_user):
+    """`as_user` with the browser asking for English."""
+
+    def make(username: str):
+        client = as_user(username)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        return client
+
+    return make

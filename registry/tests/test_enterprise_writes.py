@@ -110,8 +110,8 @@ def test_the_service_reports_every_field_error_at_once(district, persona):
 # --- R-REG-1 through the API ------------------------------------------------------------------------
 
 
-def test_the_api_registers_an_enterprise_and_answers_201(district, api_as):
-    response = api_as("admin").post("/api/v1/enterprises/", api_payload(district), format="json")
+def test_the_api_registers_an_enterprise_and_answers_201(district, api_en):
+    response = api_en("admin").post("/api/v1/enterprises/", api_payload(district), format="json")
     assert response.status_code == 201, response.json()
     body = response.json()
     enterprise = Enterprise.objects.get(pk=body["id"])
@@ -121,9 +121,9 @@ def test_the_api_registers_an_enterprise_and_answers_201(district, api_as):
 
 
 @pytest.mark.parametrize(("code", "message"), BAD_CODES, ids=BAD_IDS)
-def test_the_api_answers_400_with_the_credit_code_reason(code, message, district, api_as):
+def test_the_api_answers_400_with_the_credit_code_reason(code, message, district, api_en):
     count = Enterprise.objects.count()
-    response = api_as("admin").post(
+    response = api_en("admin").post(
         "/api/v1/enterprises/", api_payload(district, credit_code=code), format="json"
     )
     assert response.status_code == 400
@@ -131,19 +131,19 @@ def test_the_api_answers_400_with_the_credit_code_reason(code, message, district
     assert Enterprise.objects.count() == count
 
 
-def test_the_api_refuses_a_duplicate_code(district, api_as):
+def test_the_api_refuses_a_duplicate_code(district, api_en):
     existing = Enterprise.objects.order_by("id").first()
-    response = api_as("admin").post(
+    response = api_en("admin").post(
         "/api/v1/enterprises/", api_payload(district, credit_code=existing.credit_code), format="json"
     )
     assert response.status_code == 400
     assert response.json() == {"credit_code": ["An enterprise with this credit code is already registered."]}
 
 
-def test_the_api_refuses_a_duplicate_code_on_update(district, api_as, make_enterprise):
+def test_the_api_refuses_a_duplicate_code_on_update(district, api_en, make_enterprise):
     first = make_enterprise("duruan", ["industry_trade"])
     second = make_enterprise("duruan", ["industry_trade"])
-    response = api_as("admin").patch(
+    response = api_en("admin").patch(
         f"/api/v1/enterprises/{second.pk}/", {"credit_code": first.credit_code, "version": 1}, format="json"
     )
     assert response.status_code == 400
@@ -168,8 +168,8 @@ def form_post(district, **overrides) -> dict:
 
 
 @pytest.mark.parametrize(("code", "message"), BAD_CODES, ids=BAD_IDS)
-def test_the_form_shows_the_credit_code_reason_inline(code, message, district, as_user):
-    response = as_user("admin").post(
+def test_the_form_shows_the_credit_code_reason_inline(code, message, district, ui_en):
+    response = ui_en("admin").post(
         reverse("registry:enterprise_create"),
         form_post(district, credit_code=code),
         HTTP_ACCEPT_LANGUAGE="en",
@@ -179,17 +179,17 @@ def test_the_form_shows_the_credit_code_reason_inline(code, message, district, a
     assert 'data-testid="field-error"' in response.content.decode()
 
 
-def test_the_form_registers_a_valid_enterprise_and_redirects_to_its_page(district, as_user):
+def test_the_form_registers_a_valid_enterprise_and_redirects_to_its_page(district, ui_en):
     data = form_post(district, credit_code=" 91350100m000100y43")
-    response = as_user("duruan").post(reverse("registry:enterprise_create"), data)
+    response = ui_en("duruan").post(reverse("registry:enterprise_create"), data)
     enterprise = Enterprise.objects.get(credit_code=VALID_EXAMPLE)
     assert response.status_code == 302
     assert response["Location"] == reverse("registry:enterprise_detail", args=[enterprise.pk])
 
 
-def test_the_form_refuses_a_duplicate_code(district, as_user):
+def test_the_form_refuses_a_duplicate_code(district, ui_en):
     existing = Enterprise.objects.order_by("id").first()
-    response = as_user("admin").post(
+    response = ui_en("admin").post(
         reverse("registry:enterprise_create"), form_post(district, credit_code=existing.credit_code)
     )
     assert response.context["form"].errors["credit_code"] == [
@@ -203,39 +203,39 @@ def test_the_form_refuses_a_duplicate_code(district, as_user):
 @pytest.mark.parametrize(
     "username", ["leader", "duty", "inspector_duruan", "ent_duruan", "sysadmin", "secadmin", "auditadmin"]
 )
-def test_roles_that_may_not_register_get_403_and_nothing_is_written(username, district, api_as):
+def test_roles_that_may_not_register_get_403_and_nothing_is_written(username, district, api_en):
     count = Enterprise.objects.count()
-    response = api_as(username).post("/api/v1/enterprises/", api_payload(district), format="json")
+    response = api_en(username).post("/api/v1/enterprises/", api_payload(district), format="json")
     assert response.status_code == 403
     assert Enterprise.objects.count() == count
 
 
 @pytest.mark.parametrize("username", ["leader", "sysadmin", "ent_duruan"])
-def test_the_role_is_checked_before_the_input(username, api_as):
-    response = api_as(username).post("/api/v1/enterprises/", {"name": ["not", "a", "name"]}, format="json")
+def test_the_role_is_checked_before_the_input(username, api_en):
+    response = api_en(username).post("/api/v1/enterprises/", {"name": ["not", "a", "name"]}, format="json")
     assert response.status_code == 403
 
 
-def test_a_town_officer_cannot_register_an_enterprise_in_another_town(district, api_as):
-    response = api_as("duruan").post(
+def test_a_town_officer_cannot_register_an_enterprise_in_another_town(district, api_en):
+    response = api_en("duruan").post(
         "/api/v1/enterprises/", api_payload(district, town=district["baisha"].pk), format="json"
     )
     assert response.status_code == 403
     assert response.json() == {"detail": "The enterprise would be outside your jurisdiction."}
 
 
-def test_a_department_registers_only_in_its_sectors(district, api_as):
-    refused = api_as("jtj").post("/api/v1/enterprises/", api_payload(district), format="json")
+def test_a_department_registers_only_in_its_sectors(district, api_en):
+    refused = api_en("jtj").post("/api/v1/enterprises/", api_payload(district), format="json")
     assert refused.status_code == 403
-    accepted = api_as("jtj").post(
+    accepted = api_en("jtj").post(
         "/api/v1/enterprises/", api_payload(district, sectors=["road_traffic"]), format="json"
     )
     assert accepted.status_code == 201
 
 
-def test_a_town_officer_cannot_move_its_enterprise_to_another_town(district, api_as, make_enterprise):
+def test_a_town_officer_cannot_move_its_enterprise_to_another_town(district, api_en, make_enterprise):
     enterprise = make_enterprise("duruan", ["industry_trade"])
-    response = api_as("duruan").patch(
+    response = api_en("duruan").patch(
         f"/api/v1/enterprises/{enterprise.pk}/", {"town": district["baisha"].pk, "version": 1}, format="json"
     )
     assert response.status_code == 403
@@ -243,9 +243,9 @@ def test_a_town_officer_cannot_move_its_enterprise_to_another_town(district, api
     assert enterprise.town == district["duruan"]
 
 
-def test_the_enterprise_keeps_its_contacts_but_not_its_name(api_as, persona):
+def test_the_enterprise_keeps_its_contacts_but_not_its_name(api_en, persona):
     enterprise = persona("ent_duruan").enterprise
-    api = api_as("ent_duruan")
+    api = api_en("ent_duruan")
     ok = api.patch(
         f"/api/v1/enterprises/{enterprise.pk}/",
         {"safety_manager_phone": "13912345678", "version": enterprise.version},
@@ -262,17 +262,17 @@ def test_the_enterprise_keeps_its_contacts_but_not_its_name(api_as, persona):
     assert Enterprise.objects.get(pk=enterprise.pk).name == enterprise.name
 
 
-def test_a_read_only_role_cannot_patch_a_visible_enterprise(api_as, make_enterprise):
+def test_a_read_only_role_cannot_patch_a_visible_enterprise(api_en, make_enterprise):
     enterprise = make_enterprise("duruan", ["industry_trade"])
-    response = api_as("leader").patch(
+    response = api_en("leader").patch(
         f"/api/v1/enterprises/{enterprise.pk}/", {"name": "改名", "version": 1}, format="json"
     )
     assert response.status_code == 403
 
 
-def test_update_with_a_stale_version_is_a_conflict_and_changes_nothing(api_as, make_enterprise):
+def test_update_with_a_stale_version_is_a_conflict_and_changes_nothing(api_en, make_enterprise):
     enterprise = make_enterprise("duruan", ["industry_trade"], address="旧地址")
-    api = api_as("duruan")
+    api = api_en("duruan")
     first = api.patch(
         f"/api/v1/enterprises/{enterprise.pk}/", {"address": "新地址一", "version": 1}, format="json"
     )
@@ -287,11 +287,11 @@ def test_update_with_a_stale_version_is_a_conflict_and_changes_nothing(api_as, m
     assert (enterprise.address, enterprise.version) == ("新地址一", 2)
 
 
-def test_a_stale_version_wins_over_invalid_input(api_as, make_enterprise):
+def test_a_stale_version_wins_over_invalid_input(api_en, make_enterprise):
     """API.md order of checks: 404, 403, 409, then 400."""
     enterprise = make_enterprise("duruan", ["industry_trade"])
     Enterprise.objects.filter(pk=enterprise.pk).update(version=5)
-    response = api_as("duruan").patch(
+    response = api_en("duruan").patch(
         f"/api/v1/enterprises/{enterprise.pk}/", {"principal_phone": "bad", "version": 1}, format="json"
     )
     assert response.status_code == 409
