@@ -17,6 +17,7 @@ from audit.services import timeline
 from core.api import ScopedViewSetMixin, display_field
 from core.errors import Conflict, InvalidInput, NotAllowed
 from hazards import services
+from hazards.api_list import HazardListSerializer, HazardPagination
 from hazards.filters import HazardFilter
 from hazards.models import Hazard
 from hazards.rules import may, state_allows
@@ -229,11 +230,18 @@ class HazardViewSet(
     scoped_model = Hazard
     filter_backends = [DjangoFilterBackend]
     filterset_class = HazardFilter
+    pagination_class = HazardPagination
 
     def base_queryset(self):
         return Hazard.objects.for_list().order_by("-reported_at", "-id")
 
+    @extend_schema(responses=HazardSerializer(many=True))
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
     def get_serializer_class(self):
+        if self.action == "list" and not getattr(self, "swagger_fake_view", False):
+            return HazardListSerializer  # same fields, shaped directly (issue 7)
         if self.action == "retrieve" or self.action in ACTIONS:
             return HazardDetailSerializer
         if self.action == "create":

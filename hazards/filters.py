@@ -13,8 +13,12 @@ YES_NO = (("true", _("Yes")), ("false", _("No")))
 
 
 class HazardFilter(django_filters.FilterSet):
+    # `state IN (…)` without DISTINCT, so the open-list partial indexes serve it (issue 7).
     state = django_filters.MultipleChoiceFilter(
-        label=_("State"), choices=State.choices, widget=forms.SelectMultiple(attrs={"size": 1})
+        label=_("State"),
+        choices=State.choices,
+        widget=forms.SelectMultiple(attrs={"size": 1}),
+        method="in_states",
     )
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
     sector = django_filters.ModelChoiceFilter(
@@ -57,6 +61,9 @@ class HazardFilter(django_filters.FilterSet):
             "listed",
             "q",
         ]
+
+    def in_states(self, queryset, name, value):
+        return queryset.filter(state__in=value) if value else queryset
 
     def in_department(self, queryset, name, value):
         through = Department.sectors.through

@@ -291,6 +291,18 @@ class Hazard(models.Model):
                 name="hazard_open_list",
                 condition=Q(state__in=["reported", "rectifying", "submitted", "accepted"]),
             ),
+            # A town's or a sector's open list in the list's ORDER BY order: the page is read straight off
+            # the index instead of sorting every open row of the town (issue 7 measurement notes).
+            models.Index(
+                fields=["town", "-reported_at", "-id"],
+                name="hazard_town_open_list",
+                condition=Q(state__in=["reported", "rectifying", "submitted", "accepted"]),
+            ),
+            models.Index(
+                fields=["sector", "-reported_at", "-id"],
+                name="hazard_sector_open_list",
+                condition=Q(state__in=["reported", "rectifying", "submitted", "accepted"]),
+            ),
             models.Index(fields=["origin_type", "origin_id"], name="hazard_origin"),
         ]
         constraints = [
@@ -422,3 +434,26 @@ class DocumentSerial(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "year"], name="hazard_serial_kind_year")]
+
+
+class HazardTally(models.Model):
+    """How many hazards there are per town, sector, level, state and on-time flag: counters kept in step
+    with the loop inside each transition's transaction (`hazards.rollup`), so the statistics and the
+    list's totals do not count rows (issue 7)."""
+
+    town_id = models.BigIntegerField()
+    sector = models.CharField(max_length=32)
+    level = models.CharField(max_length=8, choices=Level.choices)
+    state = models.CharField(max_length=12, choices=State.choices)
+    on_time = models.BooleanField(default=False)  # submitted on or before the deadline
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["town_id", "sector", "level", "state", "on_time"], name="hazard_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.town_id}/{self.sector}/{self.level}/{self.state}/{self.on_time}: {self.n}"

@@ -8,6 +8,7 @@ from django.db.models import Count, F, Q
 
 from core.choices import Role
 from core.scoping import get_visible_or_404
+from hazards import rollup
 from hazards.choices import OPEN_STATES, Level, State
 from hazards.models import Hazard, local_today
 from hazards.rules import TRANSITIONS, may
@@ -136,7 +137,11 @@ def hazard_stats(
     if date_to:
         qs = qs.filter(reported_at__date__lte=date_to)
     field = "town_id" if group_by == "town" else "sector_id"
-    grouped = {row[field]: row for row in qs.values(field).annotate(**_aggregates(now)).order_by(field)}
+    # The counters kept in step with the loop answer without counting rows (issue 7); a period or a
+    # scope they cannot express counts the rows.
+    grouped = None if (date_from or date_to) else rollup.grouped(user, field, now=now)
+    if grouped is None:
+        grouped = {row[field]: row for row in qs.values(field).annotate(**_aggregates(now)).order_by(field)}
     if group_by == "town":
         towns = Jurisdiction.objects.filter(pk__in=grouped).order_by("code")
         return [_row(t.pk, t.display_name, grouped[t.pk]) for t in towns]

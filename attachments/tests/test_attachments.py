@@ -92,7 +92,10 @@ def test_no_credentials_answer_401(client):
 
 def test_an_unlinked_file_is_its_uploaders_alone(api_as, as_user):
     attachment_id = post(api_as("duruan"), png_bytes(), "mine.png").json()["id"]
-    assert as_user("duruan").get(f"/attachments/{attachment_id}/").status_code == 200
+    response = as_user("duruan").get(f"/attachments/{attachment_id}/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == png_bytes()
+    response.close()
     assert as_user("admin").get(f"/attachments/{attachment_id}/").status_code == 404
     assert api_as("admin").get(f"/api/v1/attachments/{attachment_id}/").status_code == 404
 
@@ -107,8 +110,10 @@ def test_a_linked_file_follows_its_hazard_and_downloads_with_safe_headers(
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "image/png"
     assert "filename" in response["Content-Disposition"]
+    response.close()
     download = as_user("inspector_duruan").get(f"/attachments/{attachment_id}/?download=1")
     assert download["Content-Disposition"].startswith("attachment")
+    download.close()
     assert as_user("baisha").get(f"/attachments/{attachment_id}/").status_code == 404
 
 

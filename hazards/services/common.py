@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.scoping import scope_of
+from hazards import rollup
 from hazards.choices import Level, State
 from hazards.models import DeadlinePolicy, Hazard
 from hazards.rules import TRANSITIONS, may, state_allows
@@ -43,6 +44,7 @@ def check(hazard: Hazard, action: str, *, actor, version) -> None:
 def write(hazard: Hazard, action: str, *, version: int, changes: dict) -> str:
     """The conditional UPDATE … WHERE version = v AND state = s: of two racing writers only one wins."""
     old_state = hazard.state
+    before = rollup.key_of(hazard)
     target = TRANSITIONS[action].target or old_state
     updated = Hazard.objects.filter(pk=hazard.pk, version=version, state=old_state).update(
         state=target, version=F("version") + 1, updated_at=timezone.now(), **changes
@@ -50,6 +52,7 @@ def write(hazard: Hazard, action: str, *, version: int, changes: dict) -> str:
     if updated != 1:
         raise Conflict()
     hazard.refresh_from_db()
+    rollup.moved(before, hazard)  # the statistics' counters, in the same transaction (issue 7)
     return old_state
 
 

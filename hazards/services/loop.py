@@ -14,6 +14,7 @@ from attachments.models import Attachment
 from attachments.services import link_attachments
 from core.choices import Role
 from core.errors import InvalidInput, NotAllowed
+from hazards import rollup
 from hazards.choices import Category, EvidencePurpose, Level, Source, State
 from hazards.documents import next_serial
 from hazards.models import Hazard, MajorHazardCriterion, local_today
@@ -136,6 +137,7 @@ def report_hazard(
         reported_by=actor,
         escalated_at=now if level == Level.MAJOR else None,
     )
+    rollup.added(hazard)  # the statistics' counters, in the same transaction (issue 7)
     linked = link_attachments(
         actor=actor, attachments=attachments, owner=hazard, purpose=EvidencePurpose.BEFORE
     )

@@ -1,0 +1,149 @@
+"""Hazard counters kept in step with the loop (issue 7): `HazardTally` rows per town, sector, level, state
+and on-time flag.
+
+`common.write()` moves a hazard from its old key to its new one and `report_hazard` adds it, inside the
+transition's own transaction, so the counters are exactly as committed as the rows. The statistics read
+them instead of counting hazards, and the API list takes its total from them when the filter allows
+(scope by town or sector; filters on state, town, sector, level, open); everything else counts rows.
+Overdue depends on today's date, so it is never a counter: it is counted from the running hazards.
+`rebuild()` recomputes everything from the rows (bulk loads, the migration, a repair).
+"""
+
+from __future__ import annotations
+
+from django.db import connection, transaction
+from django.db.models import BooleanField, Case, Count, F, Q, Sum, Value, When
+
+from core.scoping import scope_of, scope_q
+from hazards.choices import OPEN_STATES, Level, State
+from hazards.models import Hazard, HazardTally
+
+Key = tuple[int, str, str, str, bool]
+RECTIFIED = (State.ACCEPTED, State.CLOSED)
+
+
+def on_time(hazard) -> bool:
+    return bool(hazard.submitted_on and hazard.deadline and hazard.submitted_on <= hazard.deadline)
+
+
+def key_of(hazard) -> Key:
+    return (hazard.town_id, hazard.sector_id, hazard.level, hazard.state, on_time(hazard))
+
+
+def added(hazard) -> None:
+    _apply([(key_of(hazard), 1)])
+
+
+def moved(before: Key, hazard) -> None:
+    after = key_of(hazard)
+    if after != before and after[3] != "closed":
+        _apply([(before, -1), (after, 1)])
+
+
+def _apply(deltas: list[tuple[Key, int]]) -> None:
+    # One upsert per key, always in key order: two transitions touching the same two rows lock them in
+    # the same order and cannot deadlock.
+    table = HazardTally._meta.db_table
+    sql = (
+        f'INSERT INTO "{table}" ("town_id", "sector", "level", "state", "on_time", "n") '
+        "VALUES (%s, %s, %s, %s, %s, %s) "
+        """ON CONFLICT ("town_id", "sector", "level", "state", "on_time") """
+        f'DO UPDATE SET "n" = "{table}"."n" + excluded."n"'
+    )
+    with connection.cursor() as cursor:
+        for key, delta in sorted(deltas):
+            cursor.execute(sql, [*key, delta])
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Recompute every counter from the hazards (idempotent)."""
+    HazardTally.objects.all().delete()
+    punctual = Q(submitted_on__isnull=False, deadline__isnull=False, submitted_on__lte=F("deadline"))
+    rows = (
+        Hazard.objects.order_by()
+        .annotate(
+            punctual=Case(When(punctual, then=Value(True)), default=Value(False), output_field=BooleanField())
+        )
+        .values("town_id", "sector_id", "level", "state", "punctual")
+        .annotate(n=Count("id"))
+    )
+    tallies = [
+        HazardTally(
+            town_id=r["town_id"],
+            sector=r["sector_id"],
+            level=r["level"],
+            state=r["state"],
+            on_time=r["punctual"],
+            n=r["n"],
+        )
+        for r in rows
+    ]
+    HazardTally.objects.bulk_create(tallies, batch_size=1000)
+    return len(tallies)
+
+
+def _scoped(user):
+    """The tallies the user may see, or None when the scope cannot be said in towns and sectors alone."""
+    scope = scope_of(user)
+    if scope.is_empty:
+        return HazardTally.objects.none()
+    if scope.enterprise_ids or (scope.town_ids and scope.sector_codes):
+        return None  # enterprise scope, or a town-or-sector union the tallies cannot split
+    q = scope_q(scope, town="town_id", sector="sector", enterprise=None)
+    qs = HazardTally.objects.all()
+    return qs if q is None else qs.filter(q)
+
+
+LIST_PARAMS = {"state", "town", "sector", "level", "open", "page", "page_size", "format"}
+
+
+def list_count(user, params) -> int | None:
+    """The total of the API list for these (already validated) query parameters, from the tallies; None
+    when the filter needs a real count."""
+    if set(params) - LIST_PARAMS:
+        return None
+    qs = _scoped(user)
+    if qs is None:
+        return None
+    states = [s for s in params.getlist("state") if s]
+    if states:
+        qs = qs.filter(state__in=states)
+    if params.get("open") == "true":
+        qs = qs.filter(state__in=OPEN_STATES)
+    elif params.get("open") == "false":
+        qs = qs.exclude(state__in=OPEN_STATES)
+    if params.get("town"):
+        qs = qs.filter(town_id=params["town"])
+    if params.get("sector"):
+        qs = qs.filter(sector=params["sector"])
+    if params.get("level"):
+        qs = qs.filter(level=params["level"])
+    return qs.aggregate(total=Sum("n"))["total"] or 0
+
+
+def grouped(user, field: str, *, now=None) -> dict | None:
+    """The statistics per `town_id` or `sector_id`: found, open, rectified, overdue, major_open, on_time."""
+    qs = _scoped(user)
+    if qs is None:
+        return None
+    tally_field = "town_id" if field == "town_id" else "sector"
+    rows = (
+        qs.order_by()
+        .values(tally_field)
+        .annotate(
+            found=Sum("n", filter=~Q(state=State.CANCELLED), default=0),
+            open=Sum("n", filter=Q(state__in=OPEN_STATES), default=0),
+            rectified=Sum("n", filter=Q(state__in=RECTIFIED), default=0),
+            major_open=Sum("n", filter=Q(state__in=OPEN_STATES, level=Level.MAJOR), default=0),
+            on_time=Sum("n", filter=Q(state__in=RECTIFIED, on_time=True), default=0),
+            total=Sum("n", default=0),
+        )
+    )
+    # A group appears when it holds any hazard at all, as with a count over the rows.
+    result = {r[tally_field]: {**r, "overdue": 0} for r in rows if r["total"] > 0}
+    overdue = Hazard.objects.visible_to(user).overdue(now).order_by().values(field).annotate(n=Count("id"))
+    for row in overdue:
+        if row[field] in result:
+            result[row[field]]["overdue"] = row["n"]
+    return result

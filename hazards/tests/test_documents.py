@@ -1,0 +1,50 @@
+"""PDFs (rectification notice, acceptance record) carry the Chinese text and serials; the ledger too."""
+
+import io
+
+from pypdf import PdfReader
+
+from hazards.tests.helpers import in_state, rectifying
+
+
+def text_of(response) -> str:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    return "".join(page.extract_text() for page in reader.pages).replace(" ", "").replace("\n", "")
+
+
+def test_the_rectification_notice_contains_the_chinese_facts_and_a_serial(as_user, persona):
+    enterprise = persona("ent_duruan").enterprise
+    hazard = rectifying(persona("duruan"), enterprise, title="车间消防通道堵塞")
+    assert hazard.notice_serial.startswith("ZG-")
+    client = as_user("duruan")
+    client.cookies["django_language"] = "zh-hans"
+    text = text_of(client.get(f"/hazards/{hazard.pk}/notice.pdf", HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    for expected in [
+        "车间消防通道堵塞",
+        enterprise.name.replace(" ", ""),
+        "清理通道，设置标识",
+        "张三",
+        hazard.notice_serial,
+    ]:
+        assert expected in text, expected
+    assert "整改通知书" in text
+
+
+def test_the_acceptance_record_exists_once_accepted(as_user, persona):
+    enterprise = persona("ent_duruan").enterprise
+    hazard = in_state("accepted", persona, enterprise)
+    assert hazard.acceptance_serial.startswith("YS-")
+    client = as_user("duruan")
+    text = text_of(client.get(f"/hazards/{hazard.pk}/acceptance.pdf", HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    assert "验收" in text and "已清理完毕" in text and hazard.acceptance_serial in text
+    pending = in_state("rectifying", persona, enterprise)
+    assert client.get(f"/hazards/{pending.pk}/acceptance.pdf").status_code == 404
+
+
+def test_serials_increase_without_duplicates(persona):
+    enterprise = persona("ent_duruan").enterprise
+    serials = [rectifying(persona("duruan"), enterprise).notice_serial for _ in range(3)]
+    assert len(set(serials)) == 3
+    assert sorted(serials) == serials
