@@ -275,7 +275,7 @@ class CaseViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def base_queryset(self):
-        return Case.objects.all().order_by("-occurred_on", "-id")
+        return Case.objects.select_related("sector").order_by("-occurred_on", "-id")
 
     def create(self, request, *args, **kwargs):
         services.require(request.user, "edit_case")

@@ -165,25 +165,29 @@ def _town_rows(sessions, towns) -> list[dict]:
 
 
 def education_by_sector(user, *, since: dt.date) -> list[dict]:
-    sessions = EducationSession.objects.visible_to(user).filter(held_on__gte=since, sector__isnull=False)
-    rows = (
-        sessions.values("sector_id")
-        .annotate(sessions=Count("id", distinct=True), attendance=Sum("attendee_count"))
-        .order_by("sector_id")
-    )
-    studied = dict(
-        sessions.values("sector_id").annotate(n=Count("cases", distinct=True)).values_list("sector_id", "n")
-    )
-    names = {s.code: s.display_name for s in Sector.objects.all()}
+    """Per sector: sessions that addressed it or studied a case of it, attendance and distinct cases."""
+    sessions = EducationSession.objects.visible_to(user).filter(held_on__gte=since).prefetch_related("cases")
+    counted: dict[str, set[int]] = {}
+    attendance: dict[str, int] = {}
+    studied: dict[str, set[int]] = {}
+    for session in sessions:
+        cases = list(session.cases.all())
+        codes = {c.sector_id for c in cases if c.sector_id}
+        if session.sector_id:
+            codes.add(session.sector_id)
+        for code in codes:
+            counted.setdefault(code, set()).add(session.pk)
+            attendance[code] = attendance.get(code, 0) + session.attendee_count
+            studied.setdefault(code, set()).update(c.pk for c in cases if c.sector_id == code)
     return [
         {
-            "key": r["sector_id"],
-            "name": names.get(r["sector_id"], r["sector_id"]),
-            "sessions": r["sessions"],
-            "attendance": r["attendance"] or 0,
-            "cases": studied.get(r["sector_id"], 0),
+            "key": sector.code,
+            "name": sector.display_name,
+            "sessions": len(counted[sector.code]),
+            "attendance": attendance[sector.code],
+            "cases": len(studied.get(sector.code, ())),
         }
-        for r in rows
+        for sector in Sector.objects.filter(code__in=counted)
     ]
 
 

@@ -222,3 +222,15 @@ def test_external_case_and_session_via_the_api(api_as, district):
         format="json",
     )
     assert missing.status_code == 400 and "attendee_count" in missing.json()
+
+
+@pytest.mark.parametrize("url", ["/api/v1/cases/", "/api/v1/education-sessions/"])
+def test_case_and_session_lists_do_not_grow_queries_with_page_size(
+    api_as, url, django_assert_max_num_queries
+):
+    client = api_as("admin")
+    with django_assert_max_num_queries(10) as small:
+        client.get(url, {"page_size": 1})
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(url, {"page_size": 100})
+    assert response.json()["count"] >= 2

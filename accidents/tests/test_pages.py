@@ -245,3 +245,35 @@ def test_the_demo_holds_accidents_in_every_state_and_a_closed_one_with_its_case(
     assert Case.objects.filter(accident__state=State.CLOSED).exists()
     assert Case.objects.filter(origin="external").count() >= 3
     assert len(set(Accident.objects.values_list("level", flat=True))) >= 2
+
+
+def test_education_statistics_count_sessions_per_town_and_per_sector_of_the_cases_studied(persona):
+    from accidents import library, selectors
+
+    case = library.add_external_case(
+        actor=persona("yjj"),
+        data={
+            "title": "触电案例",
+            "summary": "配电房触电",
+            "sector": "special_equipment",
+            "accident_type": "05",
+        },
+    )
+    today = timezone.localdate()
+    library.record_session(
+        actor=persona("baisha"),
+        data={
+            "held_on": today,
+            "title": "白沙学习",
+            "cases": [case],
+            "attendee_names": "甲\n乙\n丙",
+        },
+    )
+    by_town = {r["key"]: r for r in selectors.education_by_town(persona("baisha"), since=today)}
+    assert list(by_town) == [persona("baisha").town_id]
+    assert (
+        by_town[persona("baisha").town_id]["sessions"] >= 1
+        and by_town[persona("baisha").town_id]["attendance"] >= 3
+    )
+    by_sector = {r["key"]: r for r in selectors.education_by_sector(persona("admin"), since=today)}
+    assert by_sector["special_equipment"]["cases"] == 1 and by_sector["special_equipment"]["attendance"] >= 3
