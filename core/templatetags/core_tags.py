@@ -64,3 +64,9 @@ def widget_with_state(field):
         return field.as_widget()
     css = field.field.widget.attrs.get("class", "")
     return field.as_widget(attrs={"class": f"{css} is-invalid".strip()})
+
+
+@register.filter
+def filter_control(field):
+    """A filter bar's non-choice input (a date, a number) with the small Bootstrap control style."""
+    return field.as_widget(attrs={"class": "form-control form-control-sm"})

@@ -1,0 +1,155 @@
+"""Browser tests: a real headless Chromium (Debian's `chromium` package) driven by Playwright through its
+executable path — never a downloaded browser. Without a Chromium they skip with a clear message.
+
+Self-contained: the server is pytest-django's `live_server` (real commits, so `transactional_db`), and the
+demo district is rebuilt for each test because transactional tests flush the database.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+DEMO_PASSWORD = "Redline@2026"
+
+
+def find_chromium() -> str | None:
+    candidates = [os.environ.get("REDLINE_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = find_chromium()
+    if path is None:
+        pytest.skip(
+            "No Chromium found (set REDLINE_CHROMIUM or install Debian's `chromium` package): browser tests skipped."
+        )
+    return path
+
+
+def _fontconfig(tmp_dir: Path) -> dict:
+    """Let Chromium find the CJK font the project already ships for PDFs (core.pdf), so screenshots show
+    Chinese on machines without a system CJK font; the system's own fonts stay available."""
+    try:
+        from core.pdf import font_path
+
+        font_dir = font_path().parent
+    except ImportError:
+        return {}
+    conf = tmp_dir / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        f"<dir>{font_dir}</dir><cachedir>{tmp_dir / 'cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    return {"FONTCONFIG_FILE": str(conf)}
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path, tmp_path_factory):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+    # Playwright runs an event loop in this thread; the test's own ORM calls are synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_api.sync_playwright() as playwright:
+        env = {**os.environ, **_fontconfig(tmp_path_factory.mktemp("fonts"))}
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS, env=env
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def site(live_server, transactional_db, settings):
+    """The running site with the demo district; returns its base URL."""
+    from conftest import ensure_district
+
+    # The second factor of the privileged roles has its own tests; here every persona logs in by password.
+    settings.REDLINE_DEMO_MFA_EXEMPT = True
+    ensure_district()
+    ARTIFACTS.mkdir(exist_ok=True)
+    return live_server.url
+
+
+@pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
+def viewport(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def contexts(browser):
+    """One browser context per viewport for the session: its HTTP cache keeps the static files, so only
+    the first page of each viewport pays for Bootstrap and the fonts."""
+    made: dict = {}
+    yield made
+    for context in made.values():
+        context.close()
+
+
+@pytest.fixture
+def new_page(contexts, browser, viewport):
+    """A new page at the test's viewport with no cookies (so no session and the default language)."""
+    pages = []
+
+    def make():
+        context = contexts.get(viewport)
+        if context is None:
+            context = browser.new_context(
+                viewport=VIEWPORTS[viewport],
+                locale="zh-CN",
+                device_scale_factor=1,
+                is_mobile=viewport == "phone",
+                has_touch=viewport == "phone",
+            )
+            context.set_default_timeout(10_000)
+            contexts[viewport] = context
+        for page in pages:
+            if not page.is_closed():
+                page.close()
+        context.clear_cookies()
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.js_errors = errors
+        pages.append(page)
+        return page
+
+    yield make
+    for page in pages:
+        if not page.is_closed():
+            page.close()
+
+
+def shot(page, viewport: str, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{viewport}-{name}.png"), full_page=True)
+
+
+def log_in(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Through the real login form, found by its labels."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("用户名", exact=True).fill(username)
+    page.get_by_label("密码", exact=True).fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
