@@ -36,7 +36,7 @@ def added(hazard) -> None:
 
 def moved(before: Key, hazard) -> None:
     after = key_of(hazard)
-    if after != before and after[3] != "closed":
+    if after != before:
         _apply([(before, -1), (after, 1)])
 
 
