@@ -284,7 +284,9 @@ class HazardViewSet(
         return Response(self._detail(hazard))
 
     @extend_schema(
-        request=_action_schema("measures", "responsible_person", "funds", "deadline", "contingency_plan")
+        request=_action_schema(
+            "assign", "measures", "responsible_person", "funds", "deadline", "contingency_plan"
+        )
     )
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
@@ -305,7 +307,7 @@ class HazardViewSet(
 
         return self._act(request, "assign", call)
 
-    @extend_schema(request=_action_schema("rectification_note", "cost", "attachments"))
+    @extend_schema(request=_action_schema("submit", "rectification_note", "cost", "attachments"))
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         def call(hazard, version, data):
@@ -320,7 +322,7 @@ class HazardViewSet(
 
         return self._act(request, "submit", call)
 
-    @extend_schema(request=_action_schema("note"))
+    @extend_schema(request=_action_schema("accept", "note"))
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         return self._act(
@@ -331,7 +333,7 @@ class HazardViewSet(
             ),
         )
 
-    @extend_schema(request=_action_schema("reason"))
+    @extend_schema(request=_action_schema("reject", "reason"))
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         return self._act(
@@ -342,7 +344,7 @@ class HazardViewSet(
             ),
         )
 
-    @extend_schema(request=_action_schema("note"))
+    @extend_schema(request=_action_schema("close", "note"))
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         return self._act(
@@ -353,7 +355,7 @@ class HazardViewSet(
             ),
         )
 
-    @extend_schema(request=_action_schema("reason"))
+    @extend_schema(request=_action_schema("cancel", "reason"))
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._act(
@@ -365,7 +367,9 @@ class HazardViewSet(
         )
 
     @extend_schema(
-        request=_action_schema("authority", "due_date", "document_number", "supervising_department")
+        request=_action_schema(
+            "supervise", "authority", "due_date", "document_number", "supervising_department"
+        )
     )
     @action(detail=True, methods=["post"])
     def supervise(self, request, pk=None):

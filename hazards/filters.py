@@ -4,12 +4,19 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from hazards.choices import Level, Source, State
 from hazards.models import Hazard
 from registry.models import Department, Enterprise, Jurisdiction, Sector
 
 YES_NO = (("true", _("Yes")), ("false", _("No")))
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class DepartmentFilter(django_filters.ModelChoiceFilter):
+    """A department id; matches hazards of any sector the department supervises."""
 
 
 class HazardFilter(django_filters.FilterSet):
@@ -25,7 +32,7 @@ class HazardFilter(django_filters.FilterSet):
         label=_("Sector"), queryset=Sector.objects.all(), to_field_name="code"
     )
     town = django_filters.ModelChoiceFilter(label=_("Town/street"), queryset=Jurisdiction.objects.towns())
-    department = django_filters.ModelChoiceFilter(
+    department = DepartmentFilter(
         label=_("Department"), queryset=Department.objects.filter(is_active=True), method="in_department"
     )
     enterprise = django_filters.NumberFilter(label=_("Enterprise"), field_name="enterprise_id")

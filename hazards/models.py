@@ -95,7 +95,9 @@ class HazardQuerySet(ScopedQuerySet):
         return self.filter(listed=True)
 
     def for_list(self):
-        return self.select_related("enterprise", "town", "sector", "criterion", "listing_department")
+        return self.select_related(
+            "enterprise", "town", "sector", "criterion", "listing_department", "supervising_department"
+        )
 
 
 class Hazard(models.Model):
