@@ -88,6 +88,8 @@ class ReportForm(forms.Form):
         label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     photos = PhotosField(label=_("Photos (before)"))
+    lat = forms.DecimalField(widget=forms.HiddenInput, required=False, max_digits=9, decimal_places=6)
+    lng = forms.DecimalField(widget=forms.HiddenInput, required=False, max_digits=9, decimal_places=6)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

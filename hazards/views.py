@@ -62,11 +62,11 @@ def hazard_list(request):
     return HazardListPage(request).response({"can_report": bool(request.user.role_codes & CREATE_ROLES)})
 
 
-def _store_uploads(request, files, field: str) -> list[Attachment]:
+def _store_uploads(request, files, field: str, *, lat=None, lng=None) -> list[Attachment]:
     stored = []
     for upload in files:
         try:
-            stored.append(store_attachment(actor=request.user, upload=upload))
+            stored.append(store_attachment(actor=request.user, upload=upload, lat=lat, lng=lng))
         except DomainError as exc:
             message = exc.errors.get("file", [exc.message])[0] if exc.errors else exc.message
             raise InvalidInput.field(field, f"{upload.name}: {message}")
@@ -85,7 +85,13 @@ def hazard_create(request):
         data = dict(form.cleaned_data)
         try:
             with transaction.atomic():
-                photos = _store_uploads(request, data.pop("photos"), "photos")
+                photos = _store_uploads(
+                    request,
+                    data.pop("photos"),
+                    "photos",
+                    lat=data.pop("lat", None),
+                    lng=data.pop("lng", None),
+                )
                 hazard = services.report_hazard(
                     actor=request.user,
                     **{
@@ -206,7 +212,9 @@ def _plan_save(request, hazard, data):
 
 
 def _submit(request, hazard, data):
-    photos = _store_uploads(request, data.get("photos") or [], "photos")
+    photos = _store_uploads(
+        request, data.get("photos") or [], "photos", lat=data.get("lat"), lng=data.get("lng")
+    )
     services.submit_rectification(
         actor=request.user,
         hazard=hazard,

@@ -53,7 +53,7 @@ def create(client, enterprise, **extra):
     return response.json()
 
 
-@pytest.mark.parametrize("officer", ["duruan", "admin"])
+@pytest.mark.parametrize("officer", ["duruan", "admin", "yjj"])
 def test_enterprise_and_officer_take_a_hazard_around_the_loop(api_as, persona, officer):
     ent = api_as("ent_duruan")
     enterprise = persona("ent_duruan").enterprise

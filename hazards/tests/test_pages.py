@@ -61,11 +61,17 @@ def test_an_inspector_registers_a_hazard_with_camera_photos(as_user, enterprise_
                 SimpleUploadedFile("a.png", png_bytes()),
                 SimpleUploadedFile("b.png", png_bytes((0, 0, 200))),
             ],
+            "lat": "22.601234",
+            "lng": "113.023456",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     hazard = Hazard.objects.get(title="楼梯扶手松动")
-    assert Attachment.objects.for_owner(hazard, "before").count() == 2
+    photos = Attachment.objects.for_owner(hazard, "before")
+    assert photos.count() == 2
+    assert {(str(p.lat), str(p.lng), p.uploaded_by.username) for p in photos} == {
+        ("22.601234", "113.023456", "inspector_duruan")
+    }
     page = client.get(f"/hazards/{hazard.pk}/")
     assert page.status_code == 200 and "楼梯扶手松动" in page.content.decode()
 
