@@ -329,25 +329,23 @@ def openpyxl_read(args) -> dict:
 
 
 def export_run(args) -> dict:
-    """The hazard export as the district admin, `rows` rows, written to a file by the real code path."""
+    """The hazard ledger export as the district admin, `rows` rows, through the list page's own export
+    path (scoped queryset → `core.exports.xlsx_response` streaming through openpyxl write-only)."""
     from django.test import RequestFactory
 
     from accounts.models import User
-    from hazards.models import Hazard
+    from core.exports import xlsx_response
+    from hazards.views import HazardListPage
 
     rows = int(args.rows)
-    actor = User.objects.get(username="admin")
-    queryset = Hazard.objects.visible_to(actor).order_by("-reported_at", "-id")
-    last = queryset.values_list("reported_at", flat=True)[rows - 1 : rows].first()
-    request = RequestFactory().get("/hazards/export/", HTTP_HOST="127.0.0.1")
-    request.user = actor
-    from hazards.exports import export_hazards
-
+    request = RequestFactory().get("/hazards/", {"export": "xlsx"}, HTTP_HOST="127.0.0.1")
+    request.user = User.objects.get(username="admin")
+    page = HazardListPage(request)
+    queryset = page.queryset().order_by("-reported_at", "-id")[:rows]
     started = time.perf_counter()
-    response = export_hazards(request, queryset.filter(reported_at__gte=last) if last else queryset)
-    size = 0
-    for chunk in response.streaming_content if response.streaming else [response.content]:
-        size += len(chunk)
+    response = xlsx_response(page.export_name, page.export_columns(), queryset.iterator(chunk_size=2000))
+    size = sum(len(chunk) for chunk in response.streaming_content)
+    response.close()
     seconds = time.perf_counter() - started
     return {"rows": rows, "bytes": size, "seconds": round(seconds, 2), "peak_rss_mb": peak_rss_mb()}
 
