@@ -25,7 +25,9 @@ def test_targets_are_the_operating_enterprises_of_the_scope(persona, district):
     campaign = services.launch_campaign(actor=persona("admin"), data=campaign_data([duruan, baisha]))
     ids = set(campaign.targets.values_list("enterprise_id", flat=True))
     expected = set(
-        Enterprise.objects.operating().filter(town__in=[duruan, baisha], sectors="confined_space").values_list("pk", flat=True)
+        Enterprise.objects.operating()
+        .filter(town__in=[duruan, baisha], sectors="confined_space")
+        .values_list("pk", flat=True)
     )
     assert ids == expected
     assert inside.pk in ids and closed.pk not in ids and other_sector.pk not in ids
@@ -49,10 +51,13 @@ def test_coverage_arithmetic_and_progress_per_town_and_department(persona, distr
         make_enterprise(baisha, ["water_transport"])
     ]
     campaign = services.launch_campaign(
-        actor=admin, data=campaign_data([duruan, baisha], sectors=["water_transport"], family="water_transport")
+        actor=admin,
+        data=campaign_data([duruan, baisha], sectors=["water_transport"], family="water_transport"),
     )
     assert campaign.targets.count() == 4
-    services.assign_tasks(actor=admin, campaign=campaign, deadline=timezone.localdate() + dt.timedelta(days=5))
+    services.assign_tasks(
+        actor=admin, campaign=campaign, deadline=timezone.localdate() + dt.timedelta(days=5)
+    )
     tasks = {t.enterprise_id: t for t in InspectionTask.objects.filter(campaign=campaign)}
     # Two Duruan targets inspected: one clean, one with two failures.
     first = services.start_inspection(actor=admin, task=tasks[ents[0].pk])
@@ -62,7 +67,9 @@ def test_coverage_arithmetic_and_progress_per_town_and_department(persona, distr
     answer_all(second, admin, fail_numbers=(1, 2))
     services.finish_inspection(actor=admin, inspection=second)
     # The Baisha task is overdue.
-    InspectionTask.objects.filter(pk=tasks[ents[3].pk].pk).update(deadline=timezone.localdate() - dt.timedelta(days=1))
+    InspectionTask.objects.filter(pk=tasks[ents[3].pk].pk).update(
+        deadline=timezone.localdate() - dt.timedelta(days=1)
+    )
 
     items = first.results.count()
     progress = campaign_progress(admin, campaign)
@@ -74,7 +81,11 @@ def test_coverage_arithmetic_and_progress_per_town_and_department(persona, distr
     towns = {r.key: r for r in progress.towns}
     assert (towns[str(duruan.pk)].targets, towns[str(duruan.pk)].inspected) == (3, 2)
     assert round(towns[str(duruan.pk)].coverage, 4) == round(2 / 3, 4)
-    assert (towns[str(baisha.pk)].targets, towns[str(baisha.pk)].inspected, towns[str(baisha.pk)].overdue) == (1, 0, 1)
+    assert (
+        towns[str(baisha.pk)].targets,
+        towns[str(baisha.pk)].inspected,
+        towns[str(baisha.pk)].overdue,
+    ) == (1, 0, 1)
     departments = {r.key: r for r in progress.departments}
     assert departments["transport"].targets == 4 and departments["transport"].failures == 2
 
@@ -108,8 +119,12 @@ def test_assigning_refuses_a_past_deadline_and_non_inspectors(persona, district)
     admin = persona("admin")
     campaign = services.launch_campaign(actor=admin, data=campaign_data([district["duruan"]]))
     with pytest.raises(InvalidInput) as exc:
-        services.assign_tasks(actor=admin, campaign=campaign, deadline=timezone.localdate() - dt.timedelta(days=1),
-                              inspectors=[persona("duruan").pk])
+        services.assign_tasks(
+            actor=admin,
+            campaign=campaign,
+            deadline=timezone.localdate() - dt.timedelta(days=1),
+            inspectors=[persona("duruan").pk],
+        )
     assert set(exc.value.errors) == {"deadline", "inspectors"}
     assert not InspectionTask.objects.filter(campaign=campaign).exists()
 
@@ -120,7 +135,9 @@ def test_an_inspector_sees_the_tasks_assigned_to_it_even_outside_its_town(person
     baisha = district["baisha"]
     campaign = services.launch_campaign(actor=admin, data=campaign_data([baisha]))
     inspector = persona("inspector_duruan")
-    services.assign_tasks(actor=admin, campaign=campaign, deadline=campaign.end_date, inspectors=[inspector.pk])
+    services.assign_tasks(
+        actor=admin, campaign=campaign, deadline=campaign.end_date, inspectors=[inspector.pk]
+    )
     task = InspectionTask.objects.filter(campaign=campaign).first()
     assert InspectionTask.objects.visible_to(inspector).filter(pk=task.pk).exists()
     assert Campaign.objects.visible_to(inspector).filter(pk=campaign.pk).exists()
@@ -186,13 +203,30 @@ def test_api_campaign_list_and_progress(api_as, persona, district, django_assert
         large = client.get("/api/v1/campaigns/?page_size=50")
     assert small.status_code == large.status_code == 200
     first = large.json()["results"][0]
-    assert {"id", "name", "kind", "kind_display", "sectors", "towns", "start_date", "end_date", "state",
-            "state_display", "version"} <= set(first)
+    assert {
+        "id",
+        "name",
+        "kind",
+        "kind_display",
+        "sectors",
+        "towns",
+        "start_date",
+        "end_date",
+        "state",
+        "state_display",
+        "version",
+    } <= set(first)
     progress = client.get(f"/api/v1/campaigns/{first['id']}/progress/").json()
     assert set(progress) == {"total", "towns", "departments"}
-    assert {"targets", "inspected", "coverage", "failures", "hazards_found", "hazards_closed", "overdue"} <= set(
-        progress["total"]
-    )
+    assert {
+        "targets",
+        "inspected",
+        "coverage",
+        "failures",
+        "hazards_found",
+        "hazards_closed",
+        "overdue",
+    } <= set(progress["total"])
     assert api_as("baisha").get(f"/api/v1/campaigns/{first['id']}/").status_code == 404
     assert api_as("baisha").get(f"/api/v1/campaigns/{first['id']}/progress/").status_code == 404
 
@@ -200,9 +234,19 @@ def test_api_campaign_list_and_progress(api_as, persona, district, django_assert
 @pytest.mark.django_db
 def test_api_campaign_create_validates(api_as, district):
     client = api_as("admin")
-    bad = client.post("/api/v1/campaigns/", {"name": "x", "goal": "y", "sectors": ["nope"], "towns": [district["duruan"].pk],
-                                             "start_date": "2026-01-01", "end_date": "2025-01-01", "template": 1},
-                      format="json")
+    bad = client.post(
+        "/api/v1/campaigns/",
+        {
+            "name": "x",
+            "goal": "y",
+            "sectors": ["nope"],
+            "towns": [district["duruan"].pk],
+            "start_date": "2026-01-01",
+            "end_date": "2025-01-01",
+            "template": 1,
+        },
+        format="json",
+    )
     assert bad.status_code == 400
     assert "sectors" in bad.json() and "end_date" in bad.json()
     assert api_as("leader").post("/api/v1/campaigns/", {}, format="json").status_code in (400, 403)

@@ -58,8 +58,13 @@ def test_editing_creates_a_new_version_and_an_inspection_keeps_the_one_it_used(p
     inspection = services.start_inspection(actor=admin, enterprise=enterprise, template=v1)
     rows = template_rows(v1)
     rows[0]["requirement"] = "已辨识有限空间并建立台账（修订）"
-    v2 = services.revise_template(actor=admin, template=v1, data={"name": v1.name, "sector": v1.sector}, items=rows,
-                                  change_note="修订第1项")
+    v2 = services.revise_template(
+        actor=admin,
+        template=v1,
+        data={"name": v1.name, "sector": v1.sector},
+        items=rows,
+        change_note="修订第1项",
+    )
     v1.refresh_from_db()
     assert (v1.version, v1.is_current) == (1, False)
     assert (v2.version, v2.is_current, v2.family) == (2, True, v1.family)
@@ -68,8 +73,9 @@ def test_editing_creates_a_new_version_and_an_inspection_keeps_the_one_it_used(p
     assert inspection.template_id == v1.pk
     assert inspection.results.first().item.template_id == v1.pk
     # A new inspection takes the current version.
-    other = services.start_inspection(actor=admin, enterprise=make_enterprise(district["duruan"], ["confined_space"]),
-                                      template=v1)
+    other = services.start_inspection(
+        actor=admin, enterprise=make_enterprise(district["duruan"], ["confined_space"]), template=v1
+    )
     assert other.template_id == v2.pk
     with pytest.raises(Conflict):
         services.revise_template(actor=admin, template=v1, data={"name": "x"}, items=rows)
@@ -79,7 +85,9 @@ def test_editing_creates_a_new_version_and_an_inspection_keeps_the_one_it_used(p
 def test_only_a_district_admin_edits_templates_and_items_need_a_legal_basis(persona):
     v1 = template("fire")
     with pytest.raises(NotAllowed):
-        services.revise_template(actor=persona("yjj"), template=v1, data={"name": "x"}, items=template_rows(v1))
+        services.revise_template(
+            actor=persona("yjj"), template=v1, data={"name": "x"}, items=template_rows(v1)
+        )
     rows = template_rows(v1)
     rows[2]["legal_basis"] = ""
     with pytest.raises(InvalidInput) as exc:
@@ -115,9 +123,17 @@ def test_template_edit_page_saves_a_new_version(as_user):
     v1 = template("civil_explosives")
     client = as_user("admin")
     rows = template_rows(v1)
-    data = {"name": v1.name, "name_en": v1.name_en, "sector": v1.sector_id, "topic": v1.topic, "change_note": "网页修订",
-            "items-TOTAL_FORMS": str(len(rows)), "items-INITIAL_FORMS": str(len(rows)),
-            "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "500"}
+    data = {
+        "name": v1.name,
+        "name_en": v1.name_en,
+        "sector": v1.sector_id,
+        "topic": v1.topic,
+        "change_note": "网页修订",
+        "items-TOTAL_FORMS": str(len(rows)),
+        "items-INITIAL_FORMS": str(len(rows)),
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "500",
+    }
     for n, row in enumerate(rows):
         for key, value in row.items():
             if key == "is_key":

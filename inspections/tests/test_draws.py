@@ -31,8 +31,11 @@ def test_the_draw_reproduces_from_its_seed():
 
 
 @settings(max_examples=200, deadline=None)
-@given(seed=st.integers(min_value=0, max_value=2**62), count=st.integers(min_value=1, max_value=10),
-       per=st.integers(min_value=2, max_value=4))
+@given(
+    seed=st.integers(min_value=0, max_value=2**62),
+    count=st.integers(min_value=1, max_value=10),
+    per=st.integers(min_value=2, max_value=4),
+)
 def test_no_entity_twice_and_never_the_same_inspector_twice_for_one_entity(seed, count, per):
     pairs = run_draw(snapshot(excluded={"3": [100, 101]}), seed, count, per)
     entities = [e for e, _i in pairs]
@@ -91,8 +94,11 @@ def _duruan_pool(district):
 def test_a_draw_stores_seed_and_pools_creates_tasks_and_verifies(persona, district):
     _duruan_pool(district)
     draw = services.make_draw(
-        actor=persona("admin"), pool={"town": district["duruan"].pk, "sector": "gas"},
-        inspector_pool={"town": district["duruan"].pk}, count=3, seed=2026,
+        actor=persona("admin"),
+        pool={"town": district["duruan"].pk, "sector": "gas"},
+        inspector_pool={"town": district["duruan"].pk},
+        count=3,
+        seed=2026,
     )
     assert draw.seed == 2026 and len(stored_pairs(draw)) == 3
     assert services.verify_draw(draw)
@@ -111,28 +117,50 @@ def test_a_draw_excludes_conflicts_and_the_previous_rounds_inspectors(persona, d
     duruan = district["duruan"]
     enterprise = make_enterprise(duruan, ["civil_explosives"])
     inspectors = list(
-        persona("inspector_duruan").__class__.objects.filter(town=duruan, role_assignments__role="inspector").order_by("pk")
+        persona("inspector_duruan")
+        .__class__.objects.filter(town=duruan, role_assignments__role="inspector")
+        .order_by("pk")
     )
     assert len(inspectors) >= 3
     services.record_conflict(actor=admin, inspector=inspectors[0], enterprise=enterprise, reason="亲属")
-    first = services.make_draw(actor=admin, pool={"town": duruan.pk, "sector": "civil_explosives"},
-                               inspector_pool={"town": duruan.pk}, count=1, seed=1)
+    first = services.make_draw(
+        actor=admin,
+        pool={"town": duruan.pk, "sector": "civil_explosives"},
+        inspector_pool={"town": duruan.pk},
+        count=1,
+        seed=1,
+    )
     first_inspectors = stored_pairs(first)[0][1]
     assert inspectors[0].pk not in first_inspectors
     assert ConflictOfInterest.objects.filter(enterprise=enterprise).count() == 1
     if len(inspectors) - 1 - 2 >= 2:
-        second = services.make_draw(actor=admin, pool={"town": duruan.pk, "sector": "civil_explosives"},
-                                    inspector_pool={"town": duruan.pk}, count=1, seed=1)
+        second = services.make_draw(
+            actor=admin,
+            pool={"town": duruan.pk, "sector": "civil_explosives"},
+            inspector_pool={"town": duruan.pk},
+            count=1,
+            seed=1,
+        )
         assert not set(first_inspectors) & set(stored_pairs(second)[0][1])
     else:
         # Too few inspectors remain once the previous round and the conflict are excluded.
         with pytest.raises(InvalidInput):
-            services.make_draw(actor=admin, pool={"town": duruan.pk, "sector": "civil_explosives"},
-                               inspector_pool={"town": duruan.pk}, count=1, seed=1)
+            services.make_draw(
+                actor=admin,
+                pool={"town": duruan.pk, "sector": "civil_explosives"},
+                inspector_pool={"town": duruan.pk},
+                count=1,
+                seed=1,
+            )
         setting = DrawSetting.current()
         DrawSetting.objects.filter(pk=setting.pk).update(exclude_previous_round=False)
-        again = services.make_draw(actor=admin, pool={"town": duruan.pk, "sector": "civil_explosives"},
-                                   inspector_pool={"town": duruan.pk}, count=1, seed=1)
+        again = services.make_draw(
+            actor=admin,
+            pool={"town": duruan.pk, "sector": "civil_explosives"},
+            inspector_pool={"town": duruan.pk},
+            count=1,
+            seed=1,
+        )
         assert inspectors[0].pk not in stored_pairs(again)[0][1]
 
 
@@ -142,8 +170,13 @@ def test_api_draw_has_exactly_the_fixed_shape_and_verifies(api_as, district):
     client = api_as("admin")
     response = client.post(
         "/api/v1/draws/",
-        {"pool": {"town": district["duruan"].pk, "sector": "gas"}, "inspector_pool": {"town": district["duruan"].pk},
-         "count": 2, "inspectors_per_entity": 2, "seed": 7},
+        {
+            "pool": {"town": district["duruan"].pk, "sector": "gas"},
+            "inspector_pool": {"town": district["duruan"].pk},
+            "count": 2,
+            "inspectors_per_entity": 2,
+            "seed": 7,
+        },
         format="json",
     )
     assert response.status_code == 201, response.content
@@ -185,8 +218,12 @@ def test_api_draw_with_too_few_inspectors_is_400(api_as, district):
     _duruan_pool(district)
     response = api_as("admin").post(
         "/api/v1/draws/",
-        {"pool": {"town": district["duruan"].pk}, "inspector_pool": {"town": district["duruan"].pk},
-         "count": 1, "inspectors_per_entity": 5},
+        {
+            "pool": {"town": district["duruan"].pk},
+            "inspector_pool": {"town": district["duruan"].pk},
+            "count": 1,
+            "inspectors_per_entity": 5,
+        },
         format="json",
     )
     assert response.status_code == 400
@@ -197,10 +234,20 @@ def test_draw_roles_and_scope(api_as, district):
     assert api_as("leader").post("/api/v1/draws/", {"count": 1}, format="json").status_code == 403
     assert api_as("inspector_duruan").post("/api/v1/draws/", {"count": 1}, format="json").status_code == 403
     _duruan_pool(district)
-    body = api_as("duruan").post(
-        "/api/v1/draws/", {"pool": {"town": district["duruan"].pk}, "count": 1, "seed": 3,
-                            "inspector_pool": {"town": district["duruan"].pk}}, format="json"
-    ).json()
+    body = (
+        api_as("duruan")
+        .post(
+            "/api/v1/draws/",
+            {
+                "pool": {"town": district["duruan"].pk},
+                "count": 1,
+                "seed": 3,
+                "inspector_pool": {"town": district["duruan"].pk},
+            },
+            format="json",
+        )
+        .json()
+    )
     assert api_as("duruan").get(f"/api/v1/draws/{body['id']}/").status_code == 200
     assert api_as("baisha").get(f"/api/v1/draws/{body['id']}/").status_code == 404
     assert api_as("baisha").get(f"/api/v1/draws/{body['id']}/verify/").status_code == 404
@@ -219,14 +266,20 @@ def test_a_town_officer_draws_only_from_its_town(api_as, district):
 def test_the_public_page_shows_published_results_without_personal_data(client, persona, district):
     admin = persona("admin")
     enterprises = _duruan_pool(district)
-    draw = services.make_draw(actor=admin, pool={"town": district["duruan"].pk, "sector": "gas"},
-                              inspector_pool={"town": district["duruan"].pk}, count=2, seed=11)
+    draw = services.make_draw(
+        actor=admin,
+        pool={"town": district["duruan"].pk, "sector": "gas"},
+        inspector_pool={"town": district["duruan"].pk},
+        count=2,
+        seed=11,
+    )
     pair = draw.pairs.order_by("position").first()
     inspector = pair.task.inspectors.order_by("pk").first()
     inspection = services.start_inspection(actor=inspector, task=pair.task)
     answer_all(inspection, inspector)
-    services.update_inspection_details(actor=inspector, inspection=inspection, place="一号车间",
-                                       people_present="张三 13812345678")
+    services.update_inspection_details(
+        actor=inspector, inspection=inspection, place="一号车间", people_present="张三 13812345678"
+    )
     inspection.refresh_from_db()
     services.finish_inspection(actor=inspector, inspection=inspection)
     assert services.publish_results(actor=admin, draw=draw) == 1

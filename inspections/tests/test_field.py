@@ -10,13 +10,15 @@ from pypdf import PdfReader
 from core.errors import Conflict
 from inspections import services
 from inspections.models import Inspection, InspectionTask, ItemResult
-from inspections.tests.helpers import answer_all, campaign_data, make_enterprise
+from inspections.tests.helpers import answer_all, campaign_data
 
 
 def _task_for(persona, district, *, town="duruan", inspector="inspector_duruan"):
     admin = persona("admin")
     campaign = services.launch_campaign(actor=admin, data=campaign_data([district[town]]))
-    services.assign_tasks(actor=admin, campaign=campaign, deadline=campaign.end_date, inspectors=[persona(inspector).pk])
+    services.assign_tasks(
+        actor=admin, campaign=campaign, deadline=campaign.end_date, inspectors=[persona(inspector).pk]
+    )
     return InspectionTask.objects.filter(campaign=campaign).order_by("id").first()
 
 
@@ -40,8 +42,11 @@ def test_the_draft_survives_a_reload(as_user, persona, district):
         HTTP_HX_REQUEST="true",
     )
     assert saved.status_code == 200
-    client.post(f"/inspections/records/{inspection.pk}/details/", {"place": "污水处理站", "people_present": "安全主任"},
-                HTTP_HX_REQUEST="true")
+    client.post(
+        f"/inspections/records/{inspection.pk}/details/",
+        {"place": "污水处理站", "people_present": "安全主任"},
+        HTTP_HX_REQUEST="true",
+    )
     # A lost connection or a closed browser: a new client session opens the same task again.
     again = as_user("inspector_duruan")
     resumed = again.post(f"/inspections/tasks/{task.pk}/start/")
@@ -71,7 +76,11 @@ def test_a_failed_item_creates_exactly_one_hazard_prefilled_from_the_item(person
     assert hazards.count() == 1
     hazard = hazards.get()
     item = failed.item
-    assert (hazard.category, hazard.level, hazard.legal_basis) == (item.category, item.level, item.legal_basis)
+    assert (hazard.category, hazard.level, hazard.legal_basis) == (
+        item.category,
+        item.level,
+        item.legal_basis,
+    )
     assert hazard.source == "campaign" and hazard.state == "reported"
     assert hazard.description == "未建立有限空间台账" and hazard.location == "一号车间"
     from attachments.models import Attachment
@@ -84,7 +93,9 @@ def test_a_failed_item_creates_exactly_one_hazard_prefilled_from_the_item(person
     task.refresh_from_db()
     assert task.state == "done"
     with pytest.raises(Conflict):
-        services.save_item_result(actor=inspector, inspection=inspection, item_id=failed.item_id, result="pass")
+        services.save_item_result(
+            actor=inspector, inspection=inspection, item_id=failed.item_id, result="pass"
+        )
 
 
 @pytest.mark.django_db
@@ -106,8 +117,11 @@ def test_finishing_from_the_page_registers_the_confirmed_values(as_user, persona
         data[f"level-{row.pk}"] = "general"
     response = client.post(f"/inspections/records/{inspection.pk}/finish/", data)
     assert response.status_code == 302
-    titles = set(Hazard.objects.filter(origin_type="inspections.itemresult", origin_id__in=[r.pk for r in rows])
-                 .values_list("title", flat=True))
+    titles = set(
+        Hazard.objects.filter(
+            origin_type="inspections.itemresult", origin_id__in=[r.pk for r in rows]
+        ).values_list("title", flat=True)
+    )
     assert titles == {f"确认的隐患 {r.pk}" for r in rows}
 
 
@@ -138,10 +152,22 @@ def test_other_inspectors_and_roles_may_not_write(persona, district, as_user):
     inspector = persona("inspector_duruan")
     inspection = services.start_inspection(actor=inspector, task=task)
     item = inspection.results.first().item_id
-    assert as_user("leader").post(f"/inspections/records/{inspection.pk}/items/{item}/", {"result": "pass"}).status_code == 403
-    assert as_user("baisha").post(f"/inspections/records/{inspection.pk}/items/{item}/", {"result": "pass"}).status_code == 404
+    assert (
+        as_user("leader")
+        .post(f"/inspections/records/{inspection.pk}/items/{item}/", {"result": "pass"})
+        .status_code
+        == 403
+    )
+    assert (
+        as_user("baisha")
+        .post(f"/inspections/records/{inspection.pk}/items/{item}/", {"result": "pass"})
+        .status_code
+        == 404
+    )
     assert ItemResult.objects.get(inspection=inspection, item_id=item).result == "pending"
-    bad = as_user("inspector_duruan").post(f"/inspections/records/{inspection.pk}/items/{item}/", {"result": "maybe"})
+    bad = as_user("inspector_duruan").post(
+        f"/inspections/records/{inspection.pk}/items/{item}/", {"result": "maybe"}
+    )
     assert bad.status_code == 400
 
 
@@ -150,8 +176,11 @@ def test_enterprise_sees_only_its_finished_inspections(persona, district):
     ent_user = persona("ent_duruan")
     enterprise = ent_user.enterprise
     admin = persona("admin")
-    inspection = services.start_inspection(actor=admin, enterprise=enterprise,
-                                           template=__import__("inspections.tests.helpers", fromlist=["template"]).template("industry_trade"))
+    inspection = services.start_inspection(
+        actor=admin,
+        enterprise=enterprise,
+        template=__import__("inspections.tests.helpers", fromlist=["template"]).template("industry_trade"),
+    )
     assert not Inspection.objects.visible_to(ent_user).filter(pk=inspection.pk).exists()
     answer_all(inspection, admin)
     services.finish_inspection(actor=admin, inspection=inspection)
@@ -169,14 +198,21 @@ def test_api_inspection_flow_and_shapes(api_as, persona, district, django_assert
     assert {"id", "state", "state_display", "results", "version", "template_version"} <= set(body)
     assert body["state"] == "draft" and all(r["result"] == "pending" for r in body["results"])
     for row in body["results"]:
-        saved = client.post(f"/api/v1/inspections/{body['id']}/results/", {"item": row["item"], "result": "pass"},
-                            format="json")
+        saved = client.post(
+            f"/api/v1/inspections/{body['id']}/results/",
+            {"item": row["item"], "result": "pass"},
+            format="json",
+        )
         assert saved.status_code == 200 and saved.json()["result_display"]
     client.post(f"/api/v1/inspections/{body['id']}/details/", {"place": "厂区"}, format="json")
     current = client.get(f"/api/v1/inspections/{body['id']}/").json()
-    stale = client.post(f"/api/v1/inspections/{body['id']}/finish/", {"version": current["version"] - 1}, format="json")
+    stale = client.post(
+        f"/api/v1/inspections/{body['id']}/finish/", {"version": current["version"] - 1}, format="json"
+    )
     assert stale.status_code == 409
-    done = client.post(f"/api/v1/inspections/{body['id']}/finish/", {"version": current["version"]}, format="json")
+    done = client.post(
+        f"/api/v1/inspections/{body['id']}/finish/", {"version": current["version"]}, format="json"
+    )
     assert done.status_code == 200 and done.json()["outcome"] == "compliant"
     assert api_as("baisha").get(f"/api/v1/inspections/{body['id']}/").status_code == 404
     with django_assert_max_num_queries(10):
@@ -192,8 +228,16 @@ def test_api_inspection_flow_and_shapes(api_as, persona, district, django_assert
 
 @pytest.mark.parametrize(
     "url",
-    ["/inspections/", "/inspections/tasks/", "/inspections/records/", "/inspections/draws/",
-     "/inspections/checklists/", "/inspections/draws/new/", "/inspections/campaigns/new/", "/"],
+    [
+        "/inspections/",
+        "/inspections/tasks/",
+        "/inspections/records/",
+        "/inspections/draws/",
+        "/inspections/checklists/",
+        "/inspections/draws/new/",
+        "/inspections/campaigns/new/",
+        "/",
+    ],
 )
 @pytest.mark.django_db
 def test_pages_render(as_user, url):

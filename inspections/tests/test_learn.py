@@ -16,20 +16,56 @@ def case(persona, district):
     from hazards.services import report_hazard
 
     admin = persona("admin")
-    source = make_enterprise(district["duruan"], ["confined_space", "industry_trade"], sub_sector="light_industry",
-                             business_scope="造纸 污水处理")
-    similar = make_enterprise(district["baisha"], ["confined_space", "industry_trade"], sub_sector="light_industry",
-                              name="白沙造纸污水处理测试有限公司", business_scope="造纸；污水处理池清淤；污水池维护")
-    report_hazard(actor=admin, enterprise=similar, title="污水池入口无警示标志", category="management",
-                  source="government_inspection", equipment="污水池", sector="confined_space")
-    same_sector = make_enterprise(district["baisha"], ["confined_space"], sub_sector="commerce",
-                                  name="白沙测试物业管理有限公司", business_scope="物业管理")
-    unrelated = make_enterprise(district["baisha"], ["gas"], name="白沙测试燃气供应有限公司", business_scope="瓶装液化气供应")
-    hazard = report_hazard(actor=admin, enterprise=source, title="有限空间作业未通风检测", category="management",
-                           source="government_inspection", description=SOURCE_TEXT, equipment="污水池",
-                           process="清淤", sector="confined_space")
-    return {"hazard": hazard, "similar": similar, "same_sector": same_sector, "unrelated": unrelated,
-            "source": source}
+    source = make_enterprise(
+        district["duruan"],
+        ["confined_space", "industry_trade"],
+        sub_sector="light_industry",
+        business_scope="造纸 污水处理",
+    )
+    similar = make_enterprise(
+        district["baisha"],
+        ["confined_space", "industry_trade"],
+        sub_sector="light_industry",
+        name="白沙造纸污水处理测试有限公司",
+        business_scope="造纸；污水处理池清淤；污水池维护",
+    )
+    report_hazard(
+        actor=admin,
+        enterprise=similar,
+        title="污水池入口无警示标志",
+        category="management",
+        source="government_inspection",
+        equipment="污水池",
+        sector="confined_space",
+    )
+    same_sector = make_enterprise(
+        district["baisha"],
+        ["confined_space"],
+        sub_sector="commerce",
+        name="白沙测试物业管理有限公司",
+        business_scope="物业管理",
+    )
+    unrelated = make_enterprise(
+        district["baisha"], ["gas"], name="白沙测试燃气供应有限公司", business_scope="瓶装液化气供应"
+    )
+    hazard = report_hazard(
+        actor=admin,
+        enterprise=source,
+        title="有限空间作业未通风检测",
+        category="management",
+        source="government_inspection",
+        description=SOURCE_TEXT,
+        equipment="污水池",
+        process="清淤",
+        sector="confined_space",
+    )
+    return {
+        "hazard": hazard,
+        "similar": similar,
+        "same_sector": same_sector,
+        "unrelated": unrelated,
+        "source": source,
+    }
 
 
 def test_bm25_prefers_the_document_that_shares_the_rare_words():
@@ -79,7 +115,12 @@ def test_one_action_turns_the_chosen_into_a_targeted_campaign_with_a_case_checkl
     deadline = timezone.localdate() + timezone.timedelta(days=20)
     response = client.post(
         reverse("inspections:learn"),
-        {"hazard": case["hazard"].pk, "enterprise": chosen, "name": "污水池举一反三", "deadline": deadline.isoformat()},
+        {
+            "hazard": case["hazard"].pk,
+            "enterprise": chosen,
+            "name": "污水池举一反三",
+            "deadline": deadline.isoformat(),
+        },
     )
     assert response.status_code == 302
     campaign = Campaign.objects.get(name="污水池举一反三")
@@ -95,7 +136,10 @@ def test_one_action_turns_the_chosen_into_a_targeted_campaign_with_a_case_checkl
     tasks = InspectionTask.objects.filter(campaign=campaign)
     assert tasks.count() == 2 and set(tasks.values_list("deadline", flat=True)) == {deadline}
     # The link back: the learn page shows the earlier follow-up.
-    assert "污水池举一反三" in client.get(reverse("inspections:learn") + f"?hazard={case['hazard'].pk}").content.decode()
+    assert (
+        "污水池举一反三"
+        in client.get(reverse("inspections:learn") + f"?hazard={case['hazard'].pk}").content.decode()
+    )
     assert ChecklistTemplate.objects.filter(source_id=case["hazard"].pk).count() == 1
 
 
@@ -104,8 +148,13 @@ def test_an_accident_can_be_the_source(as_user, persona, case, district):
     from accidents.models import Accident
 
     accident = Accident.objects.create(
-        title="某厂污水池硫化氢中毒事故", occurred_at=timezone.now(), town=district["duruan"],
-        enterprise=case["source"], sector_id="confined_space", accident_type="19", narrative=SOURCE_TEXT,
+        title="某厂污水池硫化氢中毒事故",
+        occurred_at=timezone.now(),
+        town=district["duruan"],
+        enterprise=case["source"],
+        sector_id="confined_space",
+        accident_type="19",
+        narrative=SOURCE_TEXT,
     )
     page = as_user("admin").get(reverse("inspections:learn") + f"?accident={accident.pk}")
     assert page.status_code == 200
