@@ -19,8 +19,7 @@ from registry.models import Enterprise
 from risk.choices import ControlLevel, MeasureKind, Method
 from risk.dynamic import months_after
 from risk.models import ControlMeasure, RiskAssessment, RiskPoint
-from risk.services import refresh_enterprise_risk
-from risk.tables import FACTOR_TABLES, assess, grading, required_control_level
+from risk.tables import FACTOR_TABLES, assess, grading, highest_colour, required_control_level
 
 # (name, kind, factor categories, accident types, hazard factors, consequences, emergency measures)
 POINTS_BY_SECTOR = {
@@ -332,7 +331,6 @@ def build_risk(*, rng, small: bool = False, stdout=None) -> None:
                 created_at=now - dt.timedelta(days=rng.randint(200, 600)),
             )
             planned.append((point, combo, colour, rng.randint(20, 330)))
-    RiskPoint.objects.bulk_create([p for p, *_rest in planned], batch_size=500)
     assessments: list[RiskAssessment] = []
     measures: list[ControlMeasure] = []
     for point, combo, _colour, days_ago in planned:
@@ -377,27 +375,20 @@ def build_risk(*, rng, small: bool = False, stdout=None) -> None:
                     created_at=assessed_at,
                 )
             )
+    # Children refer to their points by object: bulk_create sets the points' ids before they are saved.
+    RiskPoint.objects.bulk_create([p for p, *_rest in planned], batch_size=500)
     RiskAssessment.objects.bulk_create(assessments, batch_size=500)
-    RiskPoint.objects.bulk_update(
-        [p for p, *_rest in planned],
-        [
-            "l_value",
-            "e_value",
-            "c_value",
-            "s_value",
-            "score",
-            "grade",
-            "colour",
-            "effective_colour",
-            "assessed_at",
-            "assessed_by",
-            "next_review_on",
-        ],
-        batch_size=500,
-    )
     ControlMeasure.objects.bulk_create(measures, batch_size=500)
-    for enterprise_id in sorted({p.enterprise_id for p, *_rest in planned}):
-        refresh_enterprise_risk(enterprise_id=enterprise_id, now=now)
+    # R-RISK-5 in bulk: nothing can raise a level yet (hazards and accidents are built later, and their
+    # services call refresh_enterprise_risk themselves).
+    levels: dict[int, str] = {}
+    for point, _combo, colour, _days in planned:
+        levels[point.enterprise_id] = highest_colour([levels.get(point.enterprise_id, ""), colour])
+    by_level: dict[str, list[int]] = defaultdict(list)
+    for enterprise_id, level in levels.items():
+        by_level[level].append(enterprise_id)
+    for level, ids in by_level.items():
+        Enterprise.objects.filter(pk__in=ids).update(risk_level=level, risk_level_reason="")
     if stdout is not None:
         stdout.write(
             f"risk: {len(planned)} points, {len(assessments)} assessments, {len(measures)} measures\n"

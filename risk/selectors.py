@@ -99,7 +99,9 @@ def map_data(user, *, town_id=None, sector_code=None, level=None) -> dict:
     rows = map_enterprises(user, town_id=town_id, sector_code=sector_code, level=level).values_list(
         "pk", "name", "lat", "lng", "risk_level", "risk_level_reason", "town__name", "town__name_en"
     )
-    labels = dict(RiskColour.choices)
+    labels = {code: str(label) for code, label in RiskColour.choices}
+    # One reverse() for all rows: the detail URL ends in "<pk>/".
+    detail_prefix = reverse("registry:enterprise_detail", args=[0])[: -len("0/")]
     enterprises = []
     for pk, name, lat, lng, level_code, reason, town_name, _town_en in rows:
         enterprises.append(
@@ -109,11 +111,11 @@ def map_data(user, *, town_id=None, sector_code=None, level=None) -> dict:
                 "lat": float(lat),
                 "lng": float(lng),
                 "level": level_code,
-                "level_display": str(labels.get(level_code, "")),
+                "level_display": labels.get(level_code, ""),
                 "reason": reason,
                 "town": town_name,
                 "colour": COLOUR_HEX.get(level_code, COLOUR_HEX[""]),
-                "url": reverse("registry:enterprise_detail", args=[pk]),
+                "url": f"{detail_prefix}{pk}/",
             }
         )
     towns = [
