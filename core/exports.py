@@ -21,6 +21,7 @@ from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -32,11 +33,15 @@ def is_formula_like(value: Any) -> bool:
 
 
 def neutralise_csv(value: Any) -> Any:
-    return "'" + value if is_formula_like(value) else value
+    # Text that already starts with quotes before a trigger gets one more, so the importer's removal of
+    # one quote gives back exactly what was written ("'=x" → "''=x" → "'=x").
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
 
 
 def unneutralise_csv(value: str) -> str:
-    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+    if value.startswith("'") and value.lstrip("'").startswith(FORMULA_TRIGGERS):
         return value[1:]
     return value
 
@@ -59,9 +64,12 @@ def _plain(value: Any) -> Any:
         return "、".join(str(v) for v in value)
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, (str, int, float, bool, dt.date)):
+    if isinstance(value, str):
+        # Control characters cannot be stored in a worksheet's XML; they carry no meaning in a cell.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    if isinstance(value, (int, float, bool, dt.date)):
         return value
-    return str(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
 def write_xlsx(
@@ -88,7 +96,8 @@ def write_xlsx(
 
 
 def _cell(ws, value):
-    if is_formula_like(value):
+    # Formula-like text, and text that spells an error value ("#N/A"), is written as an explicit string.
+    if is_formula_like(value) or (isinstance(value, str) and value in ERROR_CODES):
         cell = WriteOnlyCell(ws, value=value)
         cell.data_type = "s"  # a string, never a formula
         cell.alignment = Alignment(vertical="top")
