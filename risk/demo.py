@@ -330,7 +330,7 @@ def build_risk(*, rng, small: bool = False, stdout=None) -> None:
                 method=method,
                 created_at=now - dt.timedelta(days=rng.randint(200, 600)),
             )
-            planned.append((point, combo, colour, rng.randint(20, 330)))
+            planned.append((point, combo, colour, rng.randint(20, 420)))  # some reviews are due
     assessments: list[RiskAssessment] = []
     measures: list[ControlMeasure] = []
     for point, combo, _colour, days_ago in planned:

@@ -56,7 +56,10 @@ def enterprise_section(user, enterprise) -> dict:
     annotate_warnings(points)
     today = timezone.localdate()
     for point in points:
-        point.review_due = bool(point.next_review_on and point.next_review_on <= today)
+        # R-RISK-7: reassess when the date has come, and after a major hazard on the point.
+        point.review_due = bool(point.next_review_on and point.next_review_on <= today) or bool(
+            point.effective_reason
+        )
     return {
         "points": points,
         "distribution": distribution(p.effective_colour for p in points if p.effective_colour),

@@ -141,3 +141,17 @@ def test_the_job_is_idempotent(fresh, make_point):
     snapshot = list(first)
     job.func(now=now)
     assert list(first.all()) == snapshot
+
+
+def test_review_reminders_go_to_the_enterprise_once_per_due_date(persona, make_point):
+    from notifications.models import Notification
+
+    user = persona("ent_duruan")
+    point = make_point(user.enterprise, name="待复评点", actor="ent_duruan")
+    job = jobs.get("risk.review_reminders")
+    later = timezone.now() + dt.timedelta(days=370)
+    job.func(now=later)
+    job.func(now=later)
+    notes = Notification.objects.filter(recipient=user, kind="risk.review_due", target_id=point.pk)
+    assert notes.count() == 1
+    assert "待复评点" in notes.get().title
