@@ -200,10 +200,11 @@ class TaskFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=TaskState.choices)
     town = django_filters.NumberFilter()
     mine = django_filters.BooleanFilter(method="filter_mine")
+    q = django_filters.CharFilter(field_name="enterprise__name", lookup_expr="icontains")
 
     class Meta:
         model = InspectionTask
-        fields = ["campaign", "state", "town", "mine"]
+        fields = ["campaign", "state", "town", "mine", "q"]
 
     def filter_mine(self, queryset, name, value):
         return queryset.filter(inspectors=self.request.user) if value else queryset
@@ -345,10 +346,17 @@ class InspectionFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=InspectionState.choices)
     town = django_filters.NumberFilter()
     campaign = django_filters.NumberFilter(field_name="task__campaign")
+    q = django_filters.CharFilter(method="search")
 
     class Meta:
         model = Inspection
-        fields = ["enterprise", "state", "town", "campaign"]
+        fields = ["enterprise", "state", "town", "campaign", "q"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(enterprise__name__icontains=value) | Q(record_serial__icontains=value))
 
 
 class InspectionViewSet(

@@ -13,6 +13,7 @@ from core.extensions import (
     nav_items,
 )
 from core.scoping import scope_of
+from inspections import tasks  # noqa: F401  (registers the reminder job)
 
 
 def _official(user) -> bool:

@@ -274,6 +274,11 @@ def confirm_item_hazard(*, actor, result: ItemResult, overrides: dict | None = N
         add_error(errors, "title", _("This field is required."))
     raise_if(errors)
     inspection = row.inspection
+    if not Enterprise.objects.visible_to(actor).filter(pk=inspection.enterprise_id).exists():
+        # The hazard loop registers findings of enterprises in the registrar's own area only.
+        raise NotAllowed(
+            _("This enterprise is outside your area: a town or department officer confirms its hazards.")
+        )
     sector = inspection.template.sector_id
     if sector and not inspection.enterprise.sectors.filter(pk=sector).exists():
         sector = None

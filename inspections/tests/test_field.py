@@ -256,3 +256,40 @@ def test_home_panel_lists_my_tasks(as_user, persona, district):
     task = _task_for(persona, district)
     html = as_user("inspector_duruan").get("/").content.decode()
     assert f"/inspections/tasks/{task.pk}/" in html
+
+
+@pytest.mark.django_db
+def test_reminders_go_to_the_assigned_inspectors_once(persona, district):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from inspections.tasks import remind_task_deadlines
+    from notifications.models import Notification
+
+    task = _task_for(persona, district)
+    InspectionTask.objects.filter(pk=task.pk).update(deadline=timezone.localdate() - dt.timedelta(days=1))
+    now = timezone.now()
+    remind_task_deadlines(now=now)
+    remind_task_deadlines(now=now)
+    notes = Notification.objects.filter(kind="inspections.task.overdue", target_id=task.pk)
+    assert list(notes.values_list("recipient__username", flat=True)) == ["inspector_duruan"]
+    assert not Notification.objects.filter(
+        target_id=task.pk, recipient__enterprise_id=task.enterprise_id
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_an_inspector_outside_its_area_leaves_the_hazards_to_an_officer(persona, district):
+    from core.errors import NotAllowed
+
+    task = _task_for(persona, district, town="baisha")
+    inspector = persona("inspector_duruan")
+    inspection = services.start_inspection(actor=inspector, task=task)
+    answer_all(inspection, inspector, fail_numbers=(1,))
+    with pytest.raises(NotAllowed):
+        services.finish_inspection(actor=inspector, inspection=inspection)
+    inspection.refresh_from_db()
+    assert inspection.state == "draft"
+    done = services.finish_inspection(actor=persona("baisha"), inspection=inspection)
+    assert done.outcome == "problems_found"
