@@ -14,10 +14,16 @@ def current_request_meta() -> dict:
 
 
 def client_ip(request) -> str:
-    # Behind the reverse proxy the first X-Forwarded-For hop is the client; REMOTE_ADDR otherwise.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip()[:45]
+    """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT reverse proxies the address the
+    outermost of them saw. Earlier X-Forwarded-For entries are written by the client and never trusted
+    (they would forge the audit trail's IP and slip past the login throttle)."""
+    from django.conf import settings
+
+    hops = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if hops > 0:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops][:45]
     return request.META.get("REMOTE_ADDR", "")[:45]
 
 
