@@ -51,7 +51,7 @@ def inspection_record_pdf(inspection: Inspection) -> bytes:
     )
     doc.heading(_("Items checked"))
     rows = []
-    for r in inspection.results.all():
+    for r in sorted(inspection.results.all(), key=lambda r: r.item.number):
         rows.append([r.item.number, r.item.requirement, r.get_result_display(), r.note, r.item.legal_basis])
     doc.table(
         [_("No."), _("Requirement"), _("Result"), _("Note"), _("Legal basis")],
@@ -66,7 +66,7 @@ def inspection_record_pdf(inspection: Inspection) -> bytes:
 
 
 def rectification_order_pdf(inspection: Inspection) -> bytes:
-    failed = [r for r in inspection.results.all() if r.result == Result.FAIL]
+    failed = sorted((r for r in inspection.results.all() if r.result == Result.FAIL), key=lambda r: r.item.number)
     deadline = None
     if inspection.finished_at:
         deadline = timezone.localdate(inspection.finished_at) + dt.timedelta(
