@@ -143,9 +143,12 @@ def link_attachments(*, actor, attachments: Iterable, owner, purpose: str) -> li
     for item in attachments:
         pk = item.pk if isinstance(item, Attachment) else item
         try:
-            ids.append(int(pk))
+            number = int(pk)
         except (TypeError, ValueError):
             raise InvalidInput.field("attachments", _("Unknown attachment."))
+        if not 0 < number < 2**63:
+            raise InvalidInput.field("attachments", _("Unknown attachment."))
+        ids.append(number)
     if not ids:
         return []
     owner_type = owner._meta.label_lower

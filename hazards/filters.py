@@ -11,6 +11,7 @@ from hazards.choices import Level, Source, State
 from hazards.models import Hazard
 from registry.models import Department, Enterprise, Jurisdiction, Sector
 
+MAX_ID = 2**63 - 1
 YES_NO = (("true", _("Yes")), ("false", _("No")))
 
 
@@ -35,7 +36,9 @@ class HazardFilter(django_filters.FilterSet):
     department = DepartmentFilter(
         label=_("Department"), queryset=Department.objects.filter(is_active=True), method="in_department"
     )
-    enterprise = django_filters.NumberFilter(label=_("Enterprise"), field_name="enterprise_id")
+    enterprise = django_filters.NumberFilter(
+        label=_("Enterprise"), field_name="enterprise_id", min_value=1, max_value=MAX_ID, decimal_places=0
+    )
     source = django_filters.ChoiceFilter(label=_("Source"), choices=Source.choices)
     overdue = django_filters.ChoiceFilter(label=_("Overdue"), choices=YES_NO, method="is_overdue")
     listed = django_filters.ChoiceFilter(label=_("Listed supervision"), choices=YES_NO, method="is_listed")

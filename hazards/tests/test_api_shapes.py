@@ -138,3 +138,35 @@ def test_create_validates_with_field_errors(api_as, enterprise_in):
     )
     assert response.status_code == 400 and "enterprise" in response.json()
     assert api_as("leader").post("/api/v1/hazards/", {}, format="json").status_code in (400, 403)
+
+
+HUGE = 99999999999999999999999
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"enterprise={HUGE}",
+        f"town={HUGE}",
+        f"department={HUGE}",
+        "sector=xx",
+        "enterprise=1.5",
+        "reported_from=2026-13-01",
+    ],
+)
+def test_bad_filters_answer_400_never_500(api_as, as_user, query):
+    assert api_as("admin").get(f"/api/v1/hazards/?{query}").status_code == 400
+    assert as_user("admin").get(f"/hazards/?{query}").status_code == 200
+
+
+def test_out_of_range_ids_in_a_body_are_invalid_input(api_as, persona):
+    body = {
+        "enterprise": persona("ent_duruan").enterprise_id,
+        "title": "x",
+        "category": "object",
+        "source": "campaign",
+        "attachments": [HUGE],
+    }
+    response = api_as("admin").post("/api/v1/hazards/", body, format="json")
+    assert response.status_code == 400
+    assert api_as("admin").get(f"/api/v1/hazards/{HUGE}/").status_code == 404
