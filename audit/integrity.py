@@ -98,33 +98,41 @@ def check_chain(
     """Walk rows in id order. `known` maps a hash prefix to its event id (for telling a reorder from a
     removal). Returns (rows checked, findings, last hash)."""
     findings: list[Finding] = []
-    expected_prev = start_prev
-    previous_id = None
-    count = 0
+    links: list[tuple[int, str, str]] = []  # (id, prev_hash, hash): small, for the second pass
     for row in rows:
-        count += 1
         if _row_digest(row) != row["hash"]:
             findings.append(Finding("altered", row["id"], "its content no longer matches its hash"))
-        if row["prev_hash"] != expected_prev:
-            elsewhere = known.get(_short(row["prev_hash"]))
-            if elsewhere is not None and elsewhere != previous_id:
-                findings.append(
-                    Finding(
-                        "reordered",
-                        row["id"],
-                        f"it follows event {elsewhere} in the chain, not {previous_id}",
-                    )
-                )
-            else:
-                after = f"after event {previous_id}" if previous_id is not None else "at the start"
-                findings.append(
-                    Finding(
-                        "removed", row["id"], f"records are missing (or the one before was rewritten) {after}"
-                    )
-                )
-        expected_prev = row["hash"]
-        previous_id = row["id"]
-    return count, findings, expected_prev
+        links.append((row["id"], row["prev_hash"], row["hash"]))
+    findings.extend(_link_findings(links, start_prev=start_prev, known=known))
+    return len(links), findings, links[-1][2] if links else start_prev
+
+
+def _link_findings(
+    links: list[tuple[int, str, str]], *, start_prev: str, known: dict[int, int]
+) -> list[Finding]:
+    """A record whose link to the one before it is broken was **moved** when the record its link names
+    sits elsewhere and its own successor does not follow it either (a neighbour of a moved record keeps
+    its successor and is not blamed); it follows **removed** records when its link names no record."""
+    successor_of = {_short(prev): pk for pk, prev, _h in links}
+    findings = []
+    for index, (pk, prev, own) in enumerate(links):
+        expected = links[index - 1][2] if index else start_prev
+        if prev == expected:
+            continue
+        previous_id = links[index - 1][0] if index else None
+        named = known.get(_short(prev))
+        if named is None:
+            after = f"after event {previous_id}" if previous_id is not None else "at the start"
+            findings.append(
+                Finding("removed", pk, f"records are missing (or the one before was rewritten) {after}")
+            )
+            continue
+        next_id = links[index + 1][0] if index + 1 < len(links) else None
+        if successor_of.get(_short(own)) != next_id:
+            findings.append(
+                Finding("reordered", pk, f"it follows event {named} in the chain, not {previous_id}")
+            )
+    return findings
 
 
 def _table_rows() -> Iterator[dict]:
