@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accidents import library, services
-from accidents.choices import ReportKind, Step
+from accidents.choices import AudienceKind, ReportKind, Step
 from accidents.filters import AccidentFilter, CaseFilter, SessionFilter
 from accidents.models import Accident, AccidentReport, Case, EducationSession, ReportDeadline
 from accidents.selectors import GROUPS, accident_stats
@@ -125,7 +125,8 @@ class StepSerializer(serializers.Serializer):
 
 
 class ReportSerializer(serializers.ModelSerializer):
-    kind = serializers.ChoiceField(choices=[(ReportKind.FOLLOW_UP, ""), (ReportKind.FINAL, "")])
+    # Only follow-up and final reports are posted; the service refuses the others (400).
+    kind = serializers.ChoiceField(choices=ReportKind.choices)
     kind_display = display_field("kind")
     text = serializers.CharField()
 
@@ -299,7 +300,7 @@ class CaseViewSet(
 
 class SessionSerializer(serializers.ModelSerializer):
     organiser_kind_display = display_field("organiser_kind")
-    organiser_kind = serializers.CharField(required=False, allow_blank=True)
+    organiser_kind = serializers.ChoiceField(choices=AudienceKind.choices, required=False, allow_blank=True)
     town = serializers.PrimaryKeyRelatedField(
         queryset=Jurisdiction.objects.towns(), required=False, allow_null=True
     )

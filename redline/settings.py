@@ -306,6 +306,12 @@ SPECTACULAR_SETTINGS = {
         "CampaignStateEnum": "inspections.choices.CampaignState",
         "CampaignKindEnum": "inspections.choices.CampaignKind",
         "ItemResultEnum": "inspections.choices.Result",
+        "AccidentLevelEnum": "accidents.choices.Level",
+        "AccidentStateEnum": "accidents.choices.State",
+        "AccidentReportStepEnum": "accidents.choices.Step",
+        "AccidentReportKindEnum": "accidents.choices.ReportKind",
+        "CaseOriginEnum": "accidents.choices.CaseOrigin",
+        "EducationOrganiserKindEnum": "accidents.choices.AudienceKind",
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
 }
