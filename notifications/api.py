@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -33,3 +33,11 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         mark_read(actor=request.user, notification_id=note.pk)
         note.refresh_from_db()
         return Response(NotificationSerializer(note).data)
+
+    @extend_schema(
+        request=None, responses=inline_serializer("MarkedRead", {"marked": serializers.IntegerField()})
+    )
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        """Mark all of the caller's unread notifications read; answers how many were marked."""
+        return Response({"marked": mark_read(actor=request.user)})

@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -20,6 +20,8 @@ def notification_list(request):
 @login_required
 @require_POST
 def mark_read_view(request, pk: int):
+    # Someone else's notification is not found, like any object outside the user's scope.
+    get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
     mark_read(actor=request.user, notification_id=pk)
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
