@@ -142,7 +142,7 @@ def build_inspections(*, rng, stdout=None, small: bool = False) -> None:
             inspectors=people[:2],
         )
     tasks = list(InspectionTask.objects.filter(campaign=campaign).select_related("enterprise").order_by("id"))
-    done = 3 if small else max(1, len(tasks) * 2 // 5)
+    done = 3 if small else max(1, len(tasks) // 4)
     for index, task in enumerate(tasks[:done]):
         actor = task.inspectors.order_by("pk").first() or admin
         actor.forget_cached_roles()

@@ -66,7 +66,9 @@ def inspection_record_pdf(inspection: Inspection) -> bytes:
 
 
 def rectification_order_pdf(inspection: Inspection) -> bytes:
-    failed = sorted((r for r in inspection.results.all() if r.result == Result.FAIL), key=lambda r: r.item.number)
+    failed = sorted(
+        (r for r in inspection.results.all() if r.result == Result.FAIL), key=lambda r: r.item.number
+    )
     deadline = None
     if inspection.finished_at:
         deadline = timezone.localdate(inspection.finished_at) + dt.timedelta(

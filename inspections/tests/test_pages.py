@@ -54,7 +54,11 @@ def test_every_page_renders_for_the_admin(as_user, district, language):
 @pytest.mark.django_db
 def test_the_draw_page_verifies_the_demo_draw(as_user, district):
     draw = Draw.objects.order_by("id").first()
-    html = as_user("admin").get(reverse("inspections:draw_detail", args=[draw.pk]) + "?verify=1").content.decode()
+    html = (
+        as_user("admin")
+        .get(reverse("inspections:draw_detail", args=[draw.pk]) + "?verify=1")
+        .content.decode()
+    )
     assert 'data-testid="verified"' in html and "alert-success" in html
 
 
