@@ -50,6 +50,14 @@ def wrk_path() -> str | None:
     return shutil.which("wrk")
 
 
+def tool_name() -> str:
+    if not wrk_path():
+        return "Python http.client threads"
+    out = subprocess.run([wrk_path(), "--version"], capture_output=True, text=True, timeout=10)
+    words = (out.stdout + out.stderr).split()
+    return " ".join(words[:2]) if words else "wrk"
+
+
 WRK_HELP = (
     "wrk is not installed; the Python load generator is used instead (fewer requests per second on a small "
     "machine, so throughput figures are lower bounds). Install wrk with `apt-get install wrk` (Debian/Ubuntu) "

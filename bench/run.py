@@ -36,9 +36,11 @@ class Settings:
         self.warmup = 1 if quick else 3
         self.runs = 3
         self.seconds = 2 if quick else 8
+        self.home_runs = 1 if quick else 3  # twelve roles: the home page gets shorter runs
         self.home_seconds = 2 if quick else 4
-        self.transition_rounds = 12 if quick else 40
-        self.import_rows = 20_000 if quick else 100_000
+        self.transition_rounds = 6 if quick else 40
+        self.import_rows = 5_000 if quick else 100_000
+        self.export_rows = 5_000 if quick else 100_000
         self.sql_repeat = 15 if quick else 50
 
 
@@ -94,14 +96,16 @@ def build(target: Target, secret: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def measure(base: str, path: str, headers: dict, settings: Settings, *, connections=4, seconds=None) -> dict:
+def measure(
+    base: str, path: str, headers: dict, settings: Settings, *, connections=4, seconds=None, runs=None
+) -> dict:
     """Warm-up, then several runs; the figures are the medians of the runs."""
     seconds = seconds or settings.seconds
     for _ in range(settings.warmup):
         load.run(base, path, headers=headers, connections=connections, seconds=1)
     runs = [
         load.run(base, path, headers=headers, connections=connections, seconds=seconds)
-        for _ in range(settings.runs)
+        for _ in range(runs or settings.runs)
     ]
     return {
         "path": path,
@@ -154,7 +158,10 @@ def http_scenarios(target: Target, secret: str, prep: dict, sql: dict, settings:
         add("hazard_page", measure(base, f"/hazards/{prep['hazard_page']}/", cookie, settings))
         for username in PERSONAS:
             cookie = {"Cookie": f"sessionid={prep['sessions'][username]}"}
-            add(f"home:{username}", measure(base, "/", cookie, settings, seconds=settings.home_seconds))
+            add(
+                f"home:{username}",
+                measure(base, "/", cookie, settings, seconds=settings.home_seconds, runs=settings.home_runs),
+            )
         rows.append(transitions(target, secret, base, prep, settings))
     return rows
 
@@ -228,8 +235,8 @@ def xlsx_scenarios(target: Target, secret: str, settings: Settings, *, with_impo
             f"{target.label} import: {result['rows_per_second']} rows/s (openpyxl {baseline['rows_per_second']}), "
             f"{result['peak_rss_mb']} MB"
         )
-    total = target.hazards
-    for rows_wanted in sorted({min(100_000, total), min(100_000, total) // 10}):
+    largest = min(settings.export_rows, target.hazards)
+    for rows_wanted in (largest // 10, largest):
         out = DATA_DIR / f"export-{rows_wanted}.xlsx"
         result = worker(target, secret, "export_run", rows=rows_wanted, file=out)
         baseline = worker(target, secret, "openpyxl_write", rows=rows_wanted, file=out)
@@ -303,10 +310,7 @@ def main(argv=None) -> int:
         "engines": engines,
         "machine": machine(),
         "versions": versions,
-        "load_tool": "wrk "
-        + subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split()[1]
-        if load.wrk_path()
-        else "Python http.client threads",
+        "load_tool": load.tool_name(),
         "datasets": datasets,
         "results": results,
     }
