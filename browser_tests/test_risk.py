@@ -1,0 +1,84 @@
+"""The risk module in a real browser: the four-colour map draws the district without any network, the
+statistics draw their charts, and the assessment form shows only the chosen method's factors."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+from browser_tests.conftest import log_in, shot
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_map_draws_enterprises_and_towns_without_network(site, new_page, viewport):
+    page = new_page()
+    hosts: set[str] = set()
+    page.on("request", lambda request: hosts.add(urlparse(request.url).hostname or ""))
+    log_in(page, site, "admin")
+    with page.expect_response(lambda r: "/risk/map/data.json" in r.url):
+        page.goto(f"{site}/risk/map/")
+    page.locator(".rl-cluster, .rl-risk-marker").first.wait_for()
+    assert page.locator("path.leaflet-interactive").count() >= 8  # the town boundaries
+    assert page.locator(".rl-town-label").count() == 8
+    assert page.locator("#map-legend [data-count='red']").inner_text() not in ("", "…")
+    assert hosts <= {urlparse(site).hostname}, hosts
+    assert page.js_errors == []
+    shot(page, viewport, "risk-map")
+
+
+def test_a_marker_opens_a_popup_with_the_enterprise_file(site, new_page, viewport):
+    from registry.models import Enterprise
+
+    enterprise = Enterprise.objects.exclude(risk_level="").filter(lat__isnull=False).order_by("id").first()
+    page = new_page()
+    log_in(page, site, "admin")
+    with page.expect_response(lambda r: "/risk/map/data.json" in r.url):
+        page.goto(f"{site}/risk/map/?town={enterprise.town_id}&level={enterprise.risk_level}")
+    cluster = page.locator(".rl-cluster").first
+    cluster.wait_for()
+    # Zoom in until the clusters open into single markers.
+    for _ in range(8):
+        if page.locator(".rl-risk-marker").count():
+            break
+        page.locator(".rl-cluster").first.click()
+        page.wait_for_timeout(400)
+    page.locator(".rl-risk-marker").first.click()
+    link = page.locator(".leaflet-popup-content a")
+    link.wait_for()
+    assert "/registry/enterprises/" in link.get_attribute("href")
+    assert page.js_errors == []
+
+
+def test_statistics_draw_their_charts(site, new_page, viewport):
+    page = new_page()
+    log_in(page, site, "duruan")
+    page.goto(f"{site}/risk/stats/")
+    page.locator("[data-chart='town-chart'] canvas").wait_for()
+    page.locator("[data-chart='sector-chart'] canvas").wait_for()
+    assert page.js_errors == []
+    shot(page, viewport, "risk-stats")
+
+
+def test_the_assessment_form_shows_only_the_chosen_methods_factors(site, new_page, viewport):
+    from risk.models import RiskPoint
+
+    user_point = RiskPoint.objects.filter(enterprise__users__username="ent_duruan").order_by("id").first()
+    page = new_page()
+    log_in(page, site, "ent_duruan")
+    page.goto(f"{site}/risk/points/{user_point.pk}/assess/")
+    page.get_by_label("风险矩阵法（L×S）").check()
+    assert page.locator("select[name='ls_s']").is_visible()
+    assert not page.locator("select[name='lec_c']").is_visible()
+    page.get_by_label("作业条件危险性评价法（LEC）").check()
+    assert page.locator("select[name='lec_c']").is_visible()
+    page.locator("select[name='lec_l']").select_option("6")
+    page.locator("select[name='lec_e']").select_option("6")
+    page.locator("select[name='lec_c']").select_option("15")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存评估").click()
+    assert f"/risk/points/{user_point.pk}/" in page.url
+    assert "540" in page.get_by_test_id("score").inner_text()
+    assert page.js_errors == []
+    shot(page, viewport, "risk-point")
