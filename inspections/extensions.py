@@ -21,7 +21,14 @@ def _official(user) -> bool:
 
 
 def _has_tasks(user) -> bool:
-    return user.has_role(Role.INSPECTOR, Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER, Role.DISTRICT_ADMIN)
+    """Inspectors always; other officials when tasks are assigned to them."""
+    if user.has_role(Role.INSPECTOR):
+        return True
+    if not user.has_role(Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER, Role.DISTRICT_ADMIN):
+        return False
+    from inspections.models import InspectionTask
+
+    return InspectionTask.objects.pending().filter(inspectors=user).exists()
 
 
 def _panel_context(request) -> dict:

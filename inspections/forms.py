@@ -239,7 +239,11 @@ class ConflictForm(forms.Form):
     inspector = forms.ModelChoiceField(
         label=_("Inspector"), queryset=get_user_model().objects.none(), widget=forms.Select(attrs=SELECT)
     )
-    enterprise = forms.IntegerField(label=_("Enterprise id"), widget=forms.NumberInput(attrs=TEXT))
+    enterprise = forms.CharField(
+        label=_("Enterprise credit code"),
+        max_length=30,
+        widget=forms.TextInput(attrs={**TEXT, "autocomplete": "off"}),
+    )
     reason = forms.CharField(label=_("Reason"), max_length=200, widget=forms.TextInput(attrs=TEXT))
 
     def __init__(self, *args, **kwargs):

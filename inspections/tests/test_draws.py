@@ -302,3 +302,23 @@ def test_the_public_page_shows_published_results_without_personal_data(client, p
 def test_seeded_rng_is_the_standard_library_one():
     # The algorithm is documented as random.Random(seed) over id-ordered pools: anyone can re-run it.
     assert random.Random(5).randrange(10) == random.Random(5).randrange(10)
+
+
+@pytest.mark.django_db
+def test_recording_a_conflict_from_the_page(as_user, persona, district):
+    enterprise = make_enterprise(district["duruan"], ["gas"])
+    inspector = persona("inspector_duruan")
+    client = as_user("duruan")
+    response = client.post(
+        "/inspections/draws/conflicts/",
+        {"inspector": inspector.pk, "enterprise": enterprise.credit_code.lower(), "reason": "曾任职"},
+    )
+    assert response.status_code == 302
+    assert ConflictOfInterest.objects.filter(inspector=inspector, enterprise=enterprise).exists()
+    other = make_enterprise(district["baisha"], ["gas"])
+    refused = as_user("duruan").post(
+        "/inspections/draws/conflicts/",
+        {"inspector": inspector.pk, "enterprise": other.credit_code, "reason": "x"},
+    )
+    assert refused.status_code == 200
+    assert not ConflictOfInterest.objects.filter(enterprise=other).exists()

@@ -293,3 +293,21 @@ def test_an_inspector_outside_its_area_leaves_the_hazards_to_an_officer(persona,
     assert inspection.state == "draft"
     done = services.finish_inspection(actor=persona("baisha"), inspection=inspection)
     assert done.outcome == "problems_found"
+
+
+@pytest.mark.django_db
+def test_task_and_record_lists_exclude_other_towns(as_user, persona, district):
+    task = _task_for(persona, district)
+    inspector = persona("inspector_duruan")
+    inspection = services.start_inspection(actor=inspector, task=task)
+    tasks_html = as_user("baisha").get("/inspections/tasks/?mine=0&state=").content.decode()
+    records_html = as_user("baisha").get("/inspections/records/").content.decode()
+    assert f"/inspections/tasks/{task.pk}/" not in tasks_html
+    assert f"/inspections/records/{inspection.pk}/" not in records_html
+    assert (
+        f"/inspections/tasks/{task.pk}/"
+        in as_user("duruan").get("/inspections/tasks/?mine=0&state=").content.decode()
+    )
+    assert as_user("baisha").get(f"/inspections/tasks/{task.pk}/").status_code == 404
+    assert as_user("baisha").get(f"/inspections/records/{inspection.pk}/").status_code == 404
+    assert as_user("baisha").post(f"/inspections/tasks/{task.pk}/start/").status_code == 404

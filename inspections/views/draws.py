@@ -115,9 +115,8 @@ def conflict_list(request):
         raise PermissionDenied
     form = ConflictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        enterprise = (
-            Enterprise.objects.visible_to(request.user).filter(pk=form.cleaned_data["enterprise"]).first()
-        )
+        code = form.cleaned_data["enterprise"].strip().upper()
+        enterprise = Enterprise.objects.visible_to(request.user).filter(credit_code=code).first()
         try:
             services.record_conflict(
                 actor=request.user,
