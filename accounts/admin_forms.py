@@ -112,6 +112,13 @@ class UserForm(forms.Form):
         help_text=_("For enterprise users: the 18-character code of their enterprise."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
+    id_number = forms.CharField(
+        label=_("Resident ID number"),
+        max_length=18,
+        required=False,
+        help_text=_("Optional; stored encrypted and shown masked (R-REG-3)."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
     password1 = forms.CharField(
         label=_("Initial password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -147,6 +154,8 @@ class UserForm(forms.Form):
             departments = departments.filter(Q(is_active=True) | Q(pk=instance.department_id))
             for name in ("username", "password1", "password2"):
                 del self.fields[name]
+            # The number is never sent back to the browser; typing a new one replaces it.
+            self.fields["id_number"].help_text = _("Leave empty to keep the recorded number.")
         self.fields["town"].queryset = towns
         self.fields["department"].queryset = departments
         _style(self)
@@ -159,7 +168,8 @@ class UserForm(forms.Form):
 
     def service_fields(self) -> dict:
         data = self.cleaned_data
-        return {
+        extra = {"id_number": data["id_number"].strip()} if data.get("id_number", "").strip() else {}
+        return extra | {
             "name": data["name"].strip(),
             "phone": data["phone"].strip(),
             "email": data["email"].strip(),

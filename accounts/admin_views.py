@@ -11,12 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import services
+from accounts import security, services
 from accounts.admin_forms import PasswordResetForm, UserFilter, UserForm
 from accounts.models import User
 from audit.services import timeline
 from core.errors import DomainError
 from core.exports import Column
+from core.masking import mask_id_number
 from core.views import ListPage
 from registry.views import apply_domain_errors
 
@@ -130,8 +131,32 @@ def user_edit(request, pk: int):
     return render(
         request,
         "accounts/admin/user_form.html",
-        {"form": form, "account": account, "events": timeline(account), "section": "users"},
+        {
+            "form": form,
+            "account": account,
+            "events": timeline(account),
+            "section": "users",
+            "locked_until": security.locked_until(account.username),
+            "id_number_masked": mask_id_number(account.id_number),
+            "may_reveal": services.may_reveal_id_number(request.user, account),
+        },
     )
+
+
+@login_required
+@require_POST
+def user_unlock(request, pk: int):
+    _require_manager(request)
+    account = get_object_or_404(User, pk=pk)
+    try:
+        services.unlock_account(actor=request.user, user=account)
+    except DomainError as exc:
+        messages.error(request, " ".join(str(m) for msgs in exc.errors.values() for m in msgs) or exc.message)
+    else:
+        messages.success(
+            request, _("The account %(username)s was unlocked.") % {"username": account.username}
+        )
+    return redirect("accounts:admin_user_edit", pk=account.pk)
 
 
 @login_required

@@ -8,7 +8,11 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password_change"),
     path("password/reset/", views.password_reset, name="password_reset"),
-    path("password/reset/<str:uidb64>/<str:token>/", views.password_reset_confirm, name="password_reset_confirm"),
+    path(
+        "password/reset/<str:uidb64>/<str:token>/",
+        views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
     path("2fa/verify/", views.mfa_verify, name="mfa_verify"),
     path("2fa/setup/", views.mfa_setup, name="mfa_setup"),
     path("users/<int:pk>/id-number/", views.id_number, name="id_number"),
@@ -17,4 +21,5 @@ urlpatterns = [
     path("admin/users/<int:pk>/", admin_views.user_edit, name="admin_user_edit"),
     path("admin/users/<int:pk>/active/", admin_views.user_set_active, name="admin_user_set_active"),
     path("admin/users/<int:pk>/password/", admin_views.user_reset_password, name="admin_user_reset_password"),
+    path("admin/users/<int:pk>/unlock/", admin_views.user_unlock, name="admin_user_unlock"),
 ]

@@ -268,3 +268,61 @@ def test_reset_password_errors_are_inline(as_user, persona):
 def test_system_navigation_only_for_user_managers(as_user, username, sees):
     html = as_user(username).get("/").content.decode()
     assert (reverse("accounts:admin_user_list") in html) is sees
+
+
+def test_a_locked_account_is_shown_and_unlocked(as_user, persona):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import AccountLock
+
+    target = persona("baisha")
+    AccountLock.objects.create(username="baisha", locked_until=timezone.now() + timedelta(minutes=20))
+    client = as_user("admin")
+    page = client.get(reverse("accounts:admin_user_edit", args=[target.pk]))
+    assert page.context["locked_until"] is not None
+    client.post(reverse("accounts:admin_user_unlock", args=[target.pk]))
+    assert not AccountLock.objects.filter(username="baisha").exists()
+    assert AuditEvent.objects.filter(action="accounts.user.unlocked", target_id=target.pk).exists()
+
+
+def test_unlock_is_forbidden_to_other_roles(as_user, persona):
+    target = persona("baisha")
+    assert as_user("duruan").post(reverse("accounts:admin_user_unlock", args=[target.pk])).status_code == 403
+
+
+def test_id_number_is_stored_shown_masked_and_kept_when_left_empty(as_user, district):
+    client = as_user("admin")
+    number = "11010519491231002X"
+    response = client.post(
+        reverse("accounts:admin_user_create"),
+        _create_payload(username="with_id", id_number=number.lower()),
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="with_id")
+    assert user.id_number == number
+    page = client.get(reverse("accounts:admin_user_edit", args=[user.pk])).content.decode()
+    assert number not in page and "1101**********002X" in page
+    client.post(
+        reverse("accounts:admin_user_edit", args=[user.pk]),
+        {
+            "name": "新名字",
+            "roles": ["district_leader"],
+            "town": "",
+            "department": "",
+            "enterprise": "",
+            "id_number": "",
+        },
+    )
+    user.refresh_from_db()
+    assert user.name == "新名字" and user.id_number == number
+
+
+def test_a_wrong_id_number_is_an_inline_error(as_user):
+    response = as_user("admin").post(
+        reverse("accounts:admin_user_create"),
+        _create_payload(username="bad_id", id_number="110105194912310021"),
+    )
+    assert response.context["form"].errors["id_number"]
+    assert not User.objects.filter(username="bad_id").exists()
