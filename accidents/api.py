@@ -28,8 +28,9 @@ _dt = serializers.DateTimeField()
 class AccidentSerializer(serializers.ModelSerializer):
     town = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.towns())
     town_name = serializers.CharField(source="town.display_name", read_only=True)
-    enterprise = serializers.PrimaryKeyRelatedField(
-        queryset=Enterprise.objects.all(), allow_null=True, required=False
+    # A plain id: the service answers an unknown and an out-of-scope enterprise alike.
+    enterprise = serializers.IntegerField(
+        source="enterprise_id", allow_null=True, required=False, min_value=1
     )
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None)
     sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.all())
@@ -108,6 +109,13 @@ class AccidentSerializer(serializers.ModelSerializer):
         return data
 
 
+def _service_data(validated: dict) -> dict:
+    data = dict(validated)
+    if "enterprise_id" in data:
+        data["enterprise"] = data.pop("enterprise_id")
+    return data
+
+
 class AccidentUpdateSerializer(AccidentSerializer):
     """PATCH: only what is sent changes; casualty numbers go through supplementary reporting (R-ACC-3)."""
 
@@ -172,14 +180,14 @@ class AccidentViewSet(
         return super().partial_update(request, *args, **kwargs)
 
     def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
+        data = _service_data(serializer.validated_data)
         data.pop("version", None)
         data.pop("note", None)
         accident = services.record_accident(actor=self.request.user, data=data)
         serializer.instance = self.base_queryset().get(pk=accident.pk)
 
     def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
+        data = _service_data(serializer.validated_data)
         version = data.pop("version", None)
         accident = services.update_accident(
             actor=self.request.user, accident=serializer.instance, data=data, version=version

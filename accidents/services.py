@@ -174,7 +174,8 @@ def _clean_fields(actor, data: dict, *, instance: Accident | None = None) -> dic
     if "enterprise" in data:
         enterprise = data.get("enterprise")
         if isinstance(enterprise, int | str) and str(enterprise).isdigit():
-            enterprise = Enterprise.objects.filter(pk=int(enterprise)).first()
+            # An unknown id and one outside the actor's area get the same answer (no hint that it exists).
+            enterprise = Enterprise.objects.filter(pk=int(enterprise)).first() or False
         if enterprise in ("", None):
             enterprise = None
         elif (

@@ -234,3 +234,11 @@ def test_case_and_session_lists_do_not_grow_queries_with_page_size(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(url, {"page_size": 100})
     assert response.json()["count"] >= 2
+
+
+def test_an_unknown_and_an_out_of_scope_enterprise_get_the_same_answer(api_as, district, enterprise_in):
+    other = enterprise_in("baisha")
+    out_of_scope = api_as("duruan").post(URL, {**payload(district), "enterprise": other.pk}, format="json")
+    unknown = api_as("duruan").post(URL, {**payload(district), "enterprise": 99999999}, format="json")
+    assert out_of_scope.status_code == unknown.status_code == 400
+    assert out_of_scope.json() == unknown.json()
