@@ -186,6 +186,16 @@ class HazardDetailSerializer(HazardSerializer):
         ]
 
 
+PLAN_KEYS = (
+    "plan_goal",
+    "plan_methods",
+    "plan_resources",
+    "plan_organisation",
+    "plan_schedule",
+    "plan_safety",
+)
+
+
 class HazardCreateSerializer(serializers.Serializer):
     """Parsing only; the service validates (scope, roles, codes)."""
 
@@ -265,7 +275,7 @@ class HazardViewSet(
         hazard = Hazard.objects.for_list().prefetch_related("extensions", "progress_notes").get(pk=hazard.pk)
         return HazardDetailSerializer(hazard, context=self.get_serializer_context()).data
 
-    def _act(self, request, name: str, call):
+    def _act(self, request, name: str, call, *, needs_version: bool = True):
         """API.md's order: visibility (404) → role (403) → state (409) → version and input (400/409)."""
         hazard = self.get_object()
         if not may(request.user, name, hazard):
@@ -275,7 +285,7 @@ class HazardViewSet(
                 _("This is not possible while the hazard is “%(state)s”; reload the page.")
                 % {"state": hazard.get_state_display()}
             )
-        raw = request.data.get("version")
+        raw = request.data.get("version", hazard.version if not needs_version else None)
         try:
             version = int(raw)
         except (TypeError, ValueError):
@@ -387,6 +397,70 @@ class HazardViewSet(
             ),
         )
 
+    @extend_schema(request=_action_schema("plan", *PLAN_KEYS, "attachments"))
+    @action(detail=True, methods=["post"])
+    def plan(self, request, pk=None):
+        """R-HAZ-4: a major hazard's treatment plan (six parts) and its document."""
+        return self._act(
+            request,
+            "plan",
+            lambda h, v, d: services.save_treatment_plan(
+                actor=request.user,
+                hazard=h,
+                version=v,
+                plan={k: _text(d, k) for k in PLAN_KEYS},
+                attachments=_ids(d, "attachments"),
+            ),
+        )
+
+    @extend_schema(request=_action_schema("extension", "new_deadline", "reason"))
+    @action(detail=True, methods=["post"], url_path="extension")
+    def request_extension(self, request, pk=None):
+        """R-HAZ-7: ask for a later deadline, before the current one passes."""
+        return self._act(
+            request,
+            "request_extension",
+            lambda h, v, d: services.request_extension(
+                actor=request.user,
+                hazard=h,
+                version=v,
+                new_deadline=d.get("new_deadline"),
+                reason=_text(d, "reason"),
+            ),
+        )
+
+    @extend_schema(request=_action_schema("extension_decision", "approve", "note"))
+    @action(detail=True, methods=["post"], url_path="extension-decision")
+    def decide_extension(self, request, pk=None):
+        """R-HAZ-7: approve (`"approve": true`) or refuse (with a `note`) the pending request."""
+
+        def call(hazard, version, data):
+            approve = data.get("approve")
+            if not isinstance(approve, bool) and str(approve).lower() not in ("true", "false"):
+                raise InvalidInput.field("approve", _("Send true or false."))
+            services.decide_extension(
+                actor=request.user,
+                hazard=hazard,
+                version=version,
+                approve=approve is True or str(approve).lower() == "true",
+                note=_text(data, "note"),
+            )
+
+        return self._act(request, "decide_extension", call)
+
+    @extend_schema(request=_action_schema("progress", "month", "text"))
+    @action(detail=True, methods=["post"], url_path="progress-notes")
+    def progress(self, request, pk=None):
+        """R-HAZ-8: a monthly progress note of a listed hazard (`month` as YYYY-MM-DD)."""
+        return self._act(
+            request,
+            "progress",
+            lambda h, v, d: services.add_progress_note(
+                actor=request.user, hazard=h, month=d.get("month"), text=_text(d, "text")
+            ),
+            needs_version=False,
+        )
+
     @extend_schema(
         responses=inline_serializer(
             name="HazardEvent",
@@ -407,15 +481,19 @@ class HazardViewSet(
         return Response(event_rows(hazard))
 
 
-ACTIONS = {"assign", "submit", "accept", "reject", "close", "cancel", "supervise"}
-PLAN_KEYS = (
-    "plan_goal",
-    "plan_methods",
-    "plan_resources",
-    "plan_organisation",
-    "plan_schedule",
-    "plan_safety",
-)
+ACTIONS = {
+    "assign",
+    "submit",
+    "accept",
+    "reject",
+    "close",
+    "cancel",
+    "supervise",
+    "plan",
+    "request_extension",
+    "decide_extension",
+    "progress",
+}
 
 
 def event_rows(hazard: Hazard) -> list[dict]:

@@ -1,10 +1,12 @@
 """The whole loop through the REST API, exactly as API.md fixes it."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hazards.models import Hazard
-from hazards.tests.helpers import PLAN, pdf_bytes, png_bytes
+from hazards.tests.helpers import PLAN, in_state, pdf_bytes, png_bytes
 
 LIST_FIELDS = {
     "id",
@@ -216,3 +218,56 @@ def test_the_order_of_checks_is_404_403_409_400(api_as, enterprise_in):
         town.post(url + "cancel/", {"version": 1, "reason": "重复登记"}, format="json").json()["state"]
         == "cancelled"
     )
+
+
+def test_plan_extension_and_progress_through_the_api(api_as, persona, enterprise_in):
+    ent = api_as("ent_duruan")
+    hazard = in_state("rectifying", persona, persona("ent_duruan").enterprise)
+    url = f"/api/v1/hazards/{hazard.pk}/"
+    new = (hazard.deadline + dt.timedelta(days=5)).isoformat()
+    response = ent.post(
+        url + "extension/",
+        {"version": hazard.version, "new_deadline": new, "reason": "等待配件"},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["extensions"][0]["state"] == "pending"
+    version = response.json()["version"]
+    assert (
+        ent.post(
+            url + "extension-decision/", {"version": version, "approve": True}, format="json"
+        ).status_code
+        == 403
+    )
+    town = api_as("duruan")
+    assert (
+        town.post(
+            url + "extension-decision/", {"version": version, "approve": "maybe"}, format="json"
+        ).status_code
+        == 400
+    )
+    response = town.post(url + "extension-decision/", {"version": version, "approve": True}, format="json")
+    assert response.status_code == 200 and response.json()["deadline"] == new
+    # Progress notes are for listed hazards only.
+    assert town.post(url + "progress-notes/", {"text": "进展"}, format="json").status_code == 409
+
+    major = in_state("reported", persona, enterprise_in("duruan", "industry_trade"), major=True)
+    from hazards.tests.helpers import PLAN, pdf_bytes
+
+    doc = town.post(
+        "/api/v1/attachments/",
+        {
+            "file": __import__("django.core.files.uploadedfile", fromlist=["x"]).SimpleUploadedFile(
+                "p.pdf", pdf_bytes()
+            )
+        },
+        format="multipart",
+    ).json()["id"]
+    response = town.post(
+        f"/api/v1/hazards/{major.pk}/plan/",
+        {"version": major.version, **PLAN, "attachments": [doc]},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["plan_goal"] == PLAN["plan_goal"]
+    assert [a["purpose"] for a in response.json()["attachments"]] == ["plan"]
