@@ -1,6 +1,7 @@
 """The escalation ladder (R-HAZ-6) as a periodic job: a plain function of `now`, idempotent.
 
-Before the deadline: reminders 3 days and 1 day ahead to the enterprise (the responsible side).
+Before the deadline: reminders 3 days and 1 day ahead to the enterprise (the responsible side) and to
+whoever set the deadline (the responsible person is a name on the record, not always an account).
 Once overdue (the day after the deadline is overdue day 1): the town at once; the supervising
 department from day 7; the district administrators and leaders from day 15. A major hazard goes to the
 department and the district at once. An overdue listed hazard needs a written explanation (R-HAZ-8).
@@ -90,7 +91,7 @@ def escalate_hazards(*, now: dt.datetime) -> dict:
     sent: dict[str, int] = {}
     hazards = (
         Hazard.objects.filter(state__in=[State.RECTIFYING, State.SUBMITTED], deadline__lte=horizon)
-        .select_related("enterprise", "town")
+        .select_related("enterprise", "town", "assigned_by")
         .order_by("deadline", "id")
     )
     with translation.override("zh-hans"):
@@ -105,6 +106,7 @@ def escalate_hazards(*, now: dt.datetime) -> dict:
                     title=title,
                     body=body,
                     dedup_key=f"hazard:{hazard.pk}:{hazard.deadline}:{step}",
+                    users=[hazard.assigned_by] if step.startswith("remind-") else (),
                 )
                 if created:
                     sent[step] = sent.get(step, 0) + len(created)
