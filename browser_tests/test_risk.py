@@ -36,8 +36,7 @@ def test_a_marker_opens_a_popup_with_the_enterprise_file(site, new_page, viewpor
     log_in(page, site, "admin")
     with page.expect_response(lambda r: "/risk/map/data.json" in r.url):
         page.goto(f"{site}/risk/map/?town={enterprise.town_id}&level={enterprise.risk_level}")
-    cluster = page.locator(".rl-cluster").first
-    cluster.wait_for()
+    page.locator(".rl-cluster, .rl-risk-marker").first.wait_for()
     # Zoom in until the clusters open into single markers.
     for _ in range(8):
         if page.locator(".rl-risk-marker").count():

@@ -42,7 +42,7 @@ def board_pdf(user, point, measures) -> bytes:
         (_("Possible accident types"), "、".join(point.accident_type_labels()) or "—"),
         (_("Possible consequences"), point.consequences or "—"),
         (
-            _("Responsible person"),
+            _("Person responsible"),
             f"{point.responsible_person or '—'} {phone_for(user, point.responsible_phone, point.enterprise_id)}".strip(),
         ),
     ]
@@ -52,7 +52,7 @@ def board_pdf(user, point, measures) -> bytes:
         (m.get_kind_display(), m.description, m.get_level_display(), m.responsible_person) for m in measures
     ]
     if rows:
-        doc.table([_("Kind"), _("Measure"), _("Responsible level"), _("Responsible person")], rows)
+        doc.table([_("Kind"), _("Measure"), _("Responsible level"), _("Person responsible")], rows)
     else:
         doc.paragraph(_("No control measures recorded."))
     doc.heading(_("Emergency measures"))

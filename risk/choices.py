@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.choices import RiskColour  # noqa: F401 - re-exported: the four colours are shared
 
@@ -12,10 +13,12 @@ class Method(models.TextChoices):
 
 
 class ControlLevel(models.TextChoices):
-    COMPANY = "company", _("Company")
-    DEPARTMENT = "department", _("Department")
-    WORKSHOP = "workshop", _("Workshop")
-    TEAM = "team", _("Team / post")
+    """R-RISK-4: the level of the enterprise that owns a risk's control."""
+
+    COMPANY = "company", pgettext_lazy("control level", "Company")
+    DEPARTMENT = "department", pgettext_lazy("control level", "Department")
+    WORKSHOP = "workshop", pgettext_lazy("control level", "Workshop")
+    TEAM = "team", pgettext_lazy("control level", "Team / post")
 
 
 class PointKind(models.TextChoices):

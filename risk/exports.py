@@ -43,9 +43,9 @@ def register_columns(user) -> list[Column]:
         Column(_("Next review"), lambda p: p.next_review_on, 12),
         Column(_("Control measures"), _measures, 50),
         Column(_("Emergency measures"), lambda p: p.emergency_measures, 30),
-        Column(_("Responsible person"), lambda p: p.responsible_person, 12),
+        Column(_("Person responsible"), lambda p: p.responsible_person, 12),
         Column(
-            _("Responsible person's phone"),
+            _("Phone of the person responsible"),
             lambda p: phone_for(user, p.responsible_phone, p.enterprise_id),
             16,
         ),

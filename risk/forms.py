@@ -47,8 +47,10 @@ class RiskPointForm(_Bootstrap, forms.Form):
     emergency_measures = forms.CharField(
         label=_("Emergency measures"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    responsible_person = forms.CharField(label=_("Responsible person"), max_length=50, required=False)
-    responsible_phone = forms.CharField(label=_("Responsible person's phone"), max_length=20, required=False)
+    responsible_person = forms.CharField(label=_("Person responsible"), max_length=50, required=False)
+    responsible_phone = forms.CharField(
+        label=_("Phone of the person responsible"), max_length=20, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,7 +107,7 @@ class MeasureForm(_Bootstrap, forms.Form):
     kind = forms.ChoiceField(label=_("Kind of measure"), choices=MeasureKind.choices)
     description = forms.CharField(label=_("Measure"), widget=forms.Textarea(attrs={"rows": 2}))
     level = forms.ChoiceField(label=_("Responsible level"), choices=ControlLevel.choices)
-    responsible_person = forms.CharField(label=_("Responsible person"), max_length=50, required=False)
+    responsible_person = forms.CharField(label=_("Person responsible"), max_length=50, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -59,8 +59,8 @@ class RiskPoint(models.Model):
     accident_types = models.JSONField(_("possible accident types"), default=list, blank=True)
     consequences = models.TextField(_("possible consequences"), blank=True)
     emergency_measures = models.TextField(_("emergency measures"), blank=True)
-    responsible_person = models.CharField(_("responsible person"), max_length=50, blank=True)
-    responsible_phone = models.CharField(_("responsible person's phone"), max_length=20, blank=True)
+    responsible_person = models.CharField(_("person responsible"), max_length=50, blank=True)
+    responsible_phone = models.CharField(_("phone of the person responsible"), max_length=20, blank=True)
     method = models.CharField(_("assessment method"), max_length=3, choices=Method.choices)
     # The chosen factors of the current assessment (values from the domain tables only).
     l_value = models.DecimalField(_("L (likelihood)"), max_digits=5, decimal_places=1, null=True, blank=True)
@@ -188,7 +188,7 @@ class ControlMeasure(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=MeasureKind.choices)
     description = models.TextField(_("measure"))
     level = models.CharField(_("responsible level"), max_length=12, choices=ControlLevel.choices)
-    responsible_person = models.CharField(_("responsible person"), max_length=50, blank=True)
+    responsible_person = models.CharField(_("person responsible"), max_length=50, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(

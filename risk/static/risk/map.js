@@ -6,7 +6,7 @@
   var configEl = document.getElementById("risk-map-config");
   if (!el || !configEl || !window.L) { return; }
   var config = JSON.parse(configEl.textContent);
-  var map = L.map(el, { preferCanvas: false, zoomControl: true }).setView(config.center, 12);
+  var map = L.map(el, { zoomControl: true, minZoom: 9, maxZoom: 18 }).setView(config.center, 12);
   if (config.tileUrl) {
     L.tileLayer(config.tileUrl, { attribution: config.attribution || "", maxZoom: 18 }).addTo(map);
   }
