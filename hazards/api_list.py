@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from core.api import StandardPagination
 from hazards import rollup
+from hazards.choices import Category, Level, Source, State
 
 _datetime = serializers.DateTimeField()
 _date = serializers.DateField()
@@ -21,6 +22,12 @@ _money = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 def _d(field, value):
     return None if value is None else field.to_representation(value)
+
+
+def _label(choices, value):
+    """`get_FOO_display()` without rebuilding the field's choices dict on every call."""
+    member = choices._value2member_map_.get(value)
+    return str(member.label) if member is not None else value
 
 
 class HazardListSerializer(serializers.BaseSerializer):
@@ -36,11 +43,11 @@ class HazardListSerializer(serializers.BaseSerializer):
             "sector": h.sector_id,
             "sector_name": h.sector.display_name,
             "category": h.category,
-            "category_display": h.get_category_display(),
+            "category_display": _label(Category, h.category),
             "level": h.level,
-            "level_display": h.get_level_display(),
+            "level_display": _label(Level, h.level),
             "source": h.source,
-            "source_display": h.get_source_display(),
+            "source_display": _label(Source, h.source),
             "title": h.title,
             "description": h.description,
             "location": h.location,
@@ -48,7 +55,7 @@ class HazardListSerializer(serializers.BaseSerializer):
             "equipment": h.equipment,
             "process": h.process,
             "state": h.state,
-            "state_display": h.get_state_display(),
+            "state_display": _label(State, h.state),
             "deadline": _d(_date, h.deadline),
             "days_left": h.days_left(),
             "discovered_at": _d(_datetime, h.discovered_at),
