@@ -274,7 +274,7 @@ def thresholds(request):
     if scope_of(request.user).is_empty:
         raise PermissionDenied
     rows = list(LevelThreshold.objects.all())
-    can_edit = request.user.has_role("district_admin")
+    can_edit = services.can(request.user, "change_thresholds")
     initial = {}
     for t in rows:
         initial.update(

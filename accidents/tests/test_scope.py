@@ -88,16 +88,30 @@ def test_the_enterprise_user_sees_only_its_own_enterprises_accidents(api_as, rec
     assert own.pk in ids and other.pk not in ids
 
 
-def test_the_role_table(persona):
-    assert services.can(persona("duruan"), "record_accident")
-    assert services.can(persona("duty"), "record_accident")
-    assert services.can(persona("ent_duruan"), "record_accident")
-    assert not services.can(persona("leader"), "record_accident")
-    assert not services.can(persona("sysadmin"), "record_accident")
-    assert services.can(persona("duty"), "mark_escalation_step")
-    assert not services.can(persona("duruan"), "mark_escalation_step")
-    assert services.can(persona("yjj"), "investigate") and not services.can(persona("duruan"), "investigate")
-    assert not services.can(persona("leader"), "record_session")
+PERSONAS = ["admin", "leader", "yjj", "duruan", "inspector_duruan", "ent_duruan", "duty", "sysadmin"]
+# (action → personas allowed); every other persona of PERSONAS is refused.
+ROLE_TABLE = {
+    "record_accident": {"admin", "yjj", "duruan", "ent_duruan", "duty"},
+    "update_accident": {"admin", "yjj", "duruan", "ent_duruan", "duty"},
+    "supplement_accident": {"admin", "yjj", "duruan", "ent_duruan", "duty"},
+    "submit_report": {"admin", "yjj", "duruan", "ent_duruan", "duty"},
+    "mark_unit_step": {"admin", "yjj", "duruan", "duty"},
+    "mark_escalation_step": {"admin", "duty"},
+    "investigate": {"admin", "yjj"},
+    "edit_case": {"admin", "yjj"},
+    "record_session": {"admin", "yjj", "duruan", "ent_duruan"},
+    "change_thresholds": {"admin"},
+}
+
+
+def test_the_role_table_covers_every_action():
+    assert set(ROLE_TABLE) == set(services.PERMISSIONS)
+
+
+@pytest.mark.parametrize("action", sorted(ROLE_TABLE))
+@pytest.mark.parametrize("username", PERSONAS)
+def test_the_role_table(persona, action, username):
+    assert services.can(persona(username), action) is (username in ROLE_TABLE[action])
 
 
 def test_cases_are_read_by_every_business_role_but_not_by_system_administrators(api_as, persona):

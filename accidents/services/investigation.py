@@ -1,0 +1,277 @@
+"""The investigation of an accident (R-ACC-5) up to its closure, which turns it into a case."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accidents import rules
+from accidents.choices import State
+from accidents.models import (
+    Accident,
+    Finding,
+    Investigation,
+    Measure,
+)
+from accidents.services.reporting import _lock
+from accidents.services.roles import require
+from audit.services import diff, record
+from core.errors import Conflict, InvalidInput
+from registry.models import Enterprise
+
+# ---------------------------------------------------------------- investigation (R-ACC-5)
+INVESTIGATION_TEXT_FIELDS = ("lead_unit", "team", "direct_causes", "indirect_causes", "lessons")
+
+
+@transaction.atomic
+def open_investigation(*, actor, accident: Accident, lead_unit: str, team: str = "") -> Investigation:
+    require(actor, "investigate")
+    accident = _lock(accident, None)
+    if accident.state != State.REPORTED or Investigation.objects.filter(accident=accident).exists():
+        raise Conflict(_("This accident is already under investigation or closed."))
+    lead_unit = (lead_unit or "").strip()
+    if not lead_unit:
+        raise InvalidInput.field("lead_unit", _("Name the unit that leads the investigation."))
+    investigation = Investigation.objects.create(
+        accident=accident,
+        lead_unit=lead_unit[:120],
+        team=(team or "").strip(),
+        deadline=rules.investigation_deadline(accident.occurred_at),
+    )
+    accident.state = State.INVESTIGATING
+    accident.version += 1
+    accident.save(update_fields=["state", "version", "updated_at"])
+    record(
+        accident,
+        "accidents.investigation.opened",
+        actor=actor,
+        data={
+            "lead_unit": investigation.lead_unit,
+            "deadline": investigation.deadline,
+        },
+    )
+    return investigation
+
+
+def _open_investigation_of(investigation: Investigation) -> Investigation:
+    fresh = Investigation.objects.select_for_update().select_related("accident").get(pk=investigation.pk)
+    if fresh.closed_at is not None:
+        raise Conflict(_("The investigation is closed."))
+    return fresh
+
+
+@transaction.atomic
+def update_investigation(*, actor, investigation: Investigation, data: dict) -> Investigation:
+    require(actor, "investigate")
+    investigation = _open_investigation_of(investigation)
+    before = {k: getattr(investigation, k) for k in INVESTIGATION_TEXT_FIELDS}
+    for key in INVESTIGATION_TEXT_FIELDS:
+        if key in data:
+            setattr(investigation, key, (data.get(key) or "").strip())
+    if not investigation.lead_unit:
+        raise InvalidInput.field("lead_unit", _("Name the unit that leads the investigation."))
+    investigation.lead_unit = investigation.lead_unit[:120]
+    changes = diff(before, {k: getattr(investigation, k) for k in INVESTIGATION_TEXT_FIELDS})
+    if changes:
+        investigation.save()
+        record(
+            investigation.accident, "accidents.investigation.updated", actor=actor, data={"changes": changes}
+        )
+    return investigation
+
+
+@transaction.atomic
+def extend_investigation(*, actor, investigation: Investigation, days: int, reason: str) -> Investigation:
+    """R-ACC-5: one extension of at most 60 days."""
+    require(actor, "investigate")
+    investigation = _open_investigation_of(investigation)
+    if investigation.extended:
+        raise Conflict(_("The investigation deadline can be extended only once."))
+    errors = {}
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= rules.MAX_EXTENSION_DAYS:
+        errors["days"] = [_("Extend by 1 to %(n)d days.") % {"n": rules.MAX_EXTENSION_DAYS}]
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = [_("Give the reason for the extension.")]
+    if errors:
+        raise InvalidInput(errors=errors)
+    old = investigation.deadline
+    investigation.deadline = old + dt.timedelta(days=days)
+    investigation.extended = True
+    investigation.extension_reason = reason[:200]
+    investigation.save()
+    record(
+        investigation.accident,
+        "accidents.investigation.extended",
+        actor=actor,
+        data={
+            "changes": {"deadline": [old.isoformat(), investigation.deadline.isoformat()]},
+            "reason": reason,
+        },
+    )
+    return investigation
+
+
+@transaction.atomic
+def add_finding(
+    *,
+    actor,
+    investigation: Investigation,
+    party: str,
+    responsibility: str,
+    measure: str,
+    position: str = "",
+    note: str = "",
+) -> Finding:
+    from accidents.choices import AccountabilityMeasure, Responsibility
+
+    require(actor, "investigate")
+    investigation = _open_investigation_of(investigation)
+    errors = {}
+    party = (party or "").strip()
+    if not party:
+        errors["party"] = [_("Name the person or unit.")]
+    if responsibility not in Responsibility.values:
+        errors["responsibility"] = [_("Choose the responsibility.")]
+    if measure not in AccountabilityMeasure.values:
+        errors["measure"] = [_("Choose the proposed measure.")]
+    if errors:
+        raise InvalidInput(errors=errors)
+    finding = Finding.objects.create(
+        investigation=investigation,
+        party=party[:120],
+        position=(position or "").strip()[:120],
+        responsibility=responsibility,
+        measure=measure,
+        note=(note or "").strip()[:300],
+    )
+    record(
+        investigation.accident,
+        "accidents.finding.added",
+        actor=actor,
+        data={
+            "party": finding.party,
+            "responsibility": responsibility,
+            "measure": measure,
+        },
+    )
+    return finding
+
+
+@transaction.atomic
+def add_measure(*, actor, investigation: Investigation, text: str, enterprise=None) -> Measure:
+    require(actor, "investigate")
+    investigation = _open_investigation_of(investigation)
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput.field("text", _("Describe the measure."))
+    if enterprise is not None and not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+        raise InvalidInput.field("enterprise", _("Choose an enterprise in your area."))
+    measure = Measure.objects.create(investigation=investigation, text=text[:300], enterprise=enterprise)
+    record(investigation.accident, "accidents.measure.added", actor=actor, data={"measure": measure.text})
+    return measure
+
+
+@transaction.atomic
+def measure_to_hazard(*, actor, measure: Measure, category: str, level: str = "general"):
+    """A rectification measure enters the hazard loop (source `accident_followup`)."""
+    from hazards.services import report_hazard
+
+    require(actor, "investigate")
+    measure = Measure.objects.select_for_update().select_related("investigation__accident").get(pk=measure.pk)
+    if measure.hazard_id:
+        raise Conflict(_("This measure is already in the hazard loop."))
+    accident = measure.investigation.accident
+    enterprise = measure.enterprise or accident.enterprise
+    if enterprise is None:
+        raise InvalidInput.field("enterprise", _("Choose the enterprise that must carry out the measure."))
+    hazard = report_hazard(
+        actor=actor,
+        enterprise=enterprise,
+        title=measure.text[:120],
+        category=category,
+        source="accident_followup",
+        level=level,
+        sector=accident.sector,
+        description=_("Rectification measure of the investigation of accident “%(title)s”.")
+        % {"title": accident.title},
+        origin_type="accidents.accident",
+        origin_id=accident.pk,
+    )
+    measure.hazard_id = hazard.pk
+    measure.enterprise = enterprise
+    measure.save(update_fields=["hazard_id", "enterprise"])
+    record(
+        accident,
+        "accidents.measure.to_hazard",
+        actor=actor,
+        data={"measure": measure.pk, "hazard": hazard.pk},
+    )
+    return hazard
+
+
+REPORT_PURPOSE = "investigation_report"
+
+
+def report_documents(investigation: Investigation):
+    from attachments.models import Attachment
+
+    return Attachment.objects.for_owner(investigation, REPORT_PURPOSE)
+
+
+@transaction.atomic
+def attach_investigation_report(*, actor, investigation: Investigation, upload=None, attachments=()) -> list:
+    from attachments.services import link_attachments, store_attachment
+
+    require(actor, "investigate")
+    investigation = _open_investigation_of(investigation)
+    items = list(attachments)
+    if upload is not None:
+        items.append(store_attachment(actor=actor, upload=upload))
+    if not items:
+        raise InvalidInput.field("file", _("Choose the investigation report file."))
+    linked = link_attachments(actor=actor, attachments=items, owner=investigation, purpose=REPORT_PURPOSE)
+    record(
+        investigation.accident,
+        "accidents.investigation.report_attached",
+        actor=actor,
+        data={
+            "attachments": [a.pk for a in linked],
+        },
+    )
+    return linked
+
+
+@transaction.atomic
+def close_accident(*, actor, accident: Accident):
+    """R-ACC-5: closing requires the investigation report; the closed accident becomes a case."""
+    from accidents.library import case_from_accident
+
+    require(actor, "investigate")
+    accident = _lock(accident, None)
+    if accident.state != State.INVESTIGATING:
+        raise Conflict(_("Only an accident under investigation can be closed."))
+    investigation = Investigation.objects.select_for_update().get(accident=accident)
+    errors = {}
+    if not report_documents(investigation).exists():
+        errors["report"] = [_("Attach the investigation report before closing.")]
+    if not investigation.direct_causes.strip():
+        errors["direct_causes"] = [_("Record the direct causes before closing.")]
+    if errors:
+        raise InvalidInput(errors=errors)
+    now = timezone.now()
+    investigation.closed_at = now
+    investigation.save(update_fields=["closed_at"])
+    accident.state = State.CLOSED
+    accident.closed_at = now
+    accident.version += 1
+    accident.save(update_fields=["state", "closed_at", "version", "updated_at"])
+    record(accident, "accidents.accident.closed", actor=actor)
+    return case_from_accident(actor=actor, accident=accident)
