@@ -58,7 +58,9 @@ def run_job(name: str, *, now: dt.datetime | None = None) -> object:
     now = now or timezone.now()
     JobRun.objects.update_or_create(name=name, defaults={"last_started_at": now, "last_status": "running"})
     try:
-        result = job.func(now=now)
+        # The job's own writes are one transaction; its failure is still recorded below.
+        with transaction.atomic():
+            result = job.func(now=now)
     except Exception as exc:
         log.exception("Job %s failed", name)
         JobRun.objects.filter(name=name).update(
@@ -83,8 +85,7 @@ def run_due_jobs(*, now: dt.datetime | None = None) -> dict[str, object]:
     results: dict[str, object] = {}
     for job in due_jobs(now):
         try:
-            with transaction.atomic():
-                results[job.name] = run_job(job.name, now=now)
+            results[job.name] = run_job(job.name, now=now)
         except Exception as exc:  # one failing job must not stop the others
             results[job.name] = f"failed: {exc}"
     return results

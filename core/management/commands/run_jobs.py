@@ -1,8 +1,8 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from core.jobs import registry, run_due_jobs, run_job
+from core import jobs
 
 
 class Command(BaseCommand):
@@ -18,14 +18,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["list"]:
-            for job in registry.all():
+            for job in jobs.registry.all():
                 self.stdout.write(f"{job.name}\tevery {job.every}")
             return
         if options["job"]:
-            self.stdout.write(str(run_job(options["job"])))
+            if options["job"] not in {job.name for job in jobs.registry.all()}:
+                raise CommandError(f"Unknown job {options['job']!r}; see run_jobs --list.")
+            self.stdout.write(str(jobs.run_job(options["job"])))
             return
         while True:
-            for name, result in run_due_jobs().items():
+            for name, result in jobs.run_due_jobs().items():
                 self.stdout.write(f"{name}: {result}")
             if not options["loop"]:
                 return
