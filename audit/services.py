@@ -39,11 +39,13 @@ def _masked(key: str, value: Any) -> Any:
     masker = mask_phone if "phone" in lowered else mask_id_number if "id_number" in lowered else None
     if masker is None:
         return value
-    if isinstance(value, str):
-        return masker(value)
+
+    def once(v):
+        return masker(v) if isinstance(v, str) and "*" not in v else v  # already masked: keep
+
     if isinstance(value, list):
-        return [masker(v) if isinstance(v, str) else v for v in value]
-    return value
+        return [once(v) for v in value]
+    return once(value)
 
 
 def _jsonable(value: Any) -> Any:
