@@ -174,3 +174,45 @@ def test_a_major_hazard_on_a_risk_point_refreshes_the_enterprise_risk(persona, e
     assert calls == [enterprise.pk]
     services.cancel_hazard(actor=persona("duruan"), hazard=hazard, version=hazard.version, reason="重复")
     assert calls == [enterprise.pk, enterprise.pk]
+
+
+def test_an_overdue_listed_hazard_needs_a_written_explanation(persona, enterprise_in, as_user):
+    """R-HAZ-8: the job asks for it; the enterprise or an official writes it; the page shows it."""
+    import time_machine
+
+    from hazards.models import local_today
+    from hazards.tasks import escalate_hazards
+    from notifications.models import Notification
+
+    enterprise = persona("ent_duruan").enterprise
+    hazard = rectifying(
+        persona("duruan"), enterprise, major=True, deadline=local_today() + dt.timedelta(days=1)
+    )
+    hazard = services.supervise_hazard(
+        actor=persona("admin"),
+        hazard=hazard,
+        version=hazard.version,
+        authority="区安委办",
+        due_date="2099-01-01",
+    )
+    later = timezone_now() + dt.timedelta(days=3)
+    with time_machine.travel(later, tick=False):
+        escalate_hazards(now=later)
+        asked = Notification.objects.filter(
+            target_id=hazard.pk, kind="hazard.explain", recipient__username="ent_duruan"
+        )
+        assert asked.count() == 1
+        response = as_user("ent_duruan").post(
+            f"/hazards/{hazard.pk}/explain/", {"version": hazard.version, "text": "设备供货延迟，已督促厂家"}
+        )
+        assert response.status_code == 302
+        page = as_user("duruan").get(f"/hazards/{hazard.pk}/").content.decode()
+        assert "设备供货延迟" in page
+        escalate_hazards(now=later)
+        assert asked.count() == 1
+
+
+def timezone_now():
+    from django.utils import timezone
+
+    return timezone.now()

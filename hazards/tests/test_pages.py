@@ -27,7 +27,7 @@ def test_filters_and_htmx_partial(as_user):
         assert row.title.encode() in client.get(f"/hazards/?overdue=true&q={row.title}").content
 
 
-def test_the_ledger_export_is_an_xlsx_of_the_scoped_list(as_user):
+def test_the_ledger_export_is_an_xlsx_of_the_scoped_list(as_user, persona):
     from io import BytesIO
 
     from openpyxl import load_workbook
@@ -35,6 +35,8 @@ def test_the_ledger_export_is_an_xlsx_of_the_scoped_list(as_user):
     response = as_user("baisha").get("/hazards/?export=xlsx")
     assert response.status_code == 200
     workbook = load_workbook(BytesIO(b"".join(response.streaming_content)))
+    response.close()
+    assert workbook.active.title in ("隐患台账", "Hazard ledger")
     rows = list(workbook.active.iter_rows(values_only=True))
     baisha = Hazard.objects.visible_to(
         __import__("accounts.models").models.User.objects.get(username="baisha")
@@ -42,6 +44,10 @@ def test_the_ledger_export_is_an_xlsx_of_the_scoped_list(as_user):
     assert len(rows) - 1 == baisha.count()
     towns = {row[2] for row in rows[1:]}
     assert towns <= {"白沙街道", "Baisha Street"}
+    period = as_user("admin").get("/hazards/?export=xlsx&reported_from=2999-01-01")
+    rows = list(load_workbook(BytesIO(b"".join(period.streaming_content))).active.iter_rows(values_only=True))
+    period.close()
+    assert len(rows) == 1  # the header only: nothing registered in that period
 
 
 def test_an_inspector_registers_a_hazard_with_camera_photos(as_user, enterprise_in):
