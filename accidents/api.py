@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,11 +16,21 @@ from rest_framework.views import APIView
 from accidents import library, services
 from accidents.choices import AudienceKind, ReportKind, Step
 from accidents.filters import AccidentFilter, CaseFilter, SessionFilter
-from accidents.models import Accident, AccidentReport, Case, EducationSession, ReportDeadline
+from accidents.models import (
+    Accident,
+    AccidentReport,
+    Case,
+    EducationSession,
+    Finding,
+    Investigation,
+    Measure,
+    ReportDeadline,
+)
 from accidents.selectors import GROUPS, accident_stats
 from core.api import ScopedViewSetMixin, display_field
 from core.choices import AccidentType
 from core.masking import phone_for
+from core.scoping import get_visible_or_404
 from registry.models import Department, Enterprise, Jurisdiction, Sector
 
 _dt = serializers.DateTimeField()
@@ -224,6 +235,58 @@ class AccidentViewSet(
         return Response(ReportSerializer(accident.reports.order_by("submitted_at", "id"), many=True).data)
 
 
+class FindingSerializer(serializers.ModelSerializer):
+    responsibility_display = display_field("responsibility")
+    measure_display = display_field("measure")
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "party",
+            "position",
+            "responsibility",
+            "responsibility_display",
+            "measure",
+            "measure_display",
+            "note",
+        ]
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Measure
+        fields = ["id", "text", "enterprise", "hazard_id", "created_at"]
+
+
+class InvestigationSerializer(serializers.ModelSerializer):
+    findings = FindingSerializer(many=True, read_only=True)
+    measures = MeasureSerializer(many=True, read_only=True)
+    report_attachments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Investigation
+        fields = [
+            "id",
+            "lead_unit",
+            "team",
+            "opened_at",
+            "deadline",
+            "extended",
+            "extension_reason",
+            "direct_causes",
+            "indirect_causes",
+            "lessons",
+            "closed_at",
+            "findings",
+            "measures",
+            "report_attachments",
+        ]
+
+    def get_report_attachments(self, obj) -> list[int]:
+        return list(services.report_documents(obj).values_list("pk", flat=True))
+
+
 class CaseSerializer(serializers.ModelSerializer):
     origin_display = display_field("origin")
     level_display = display_field("level")
@@ -265,6 +328,18 @@ class CaseSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["origin", "accident", "town", "standard", "level", "created_at"]
+
+
+class AccidentInvestigationView(APIView):
+    """The investigation of an accident (R-ACC-5): team, deadline, causes, findings, measures, report."""
+
+    @extend_schema(responses=InvestigationSerializer)
+    def get(self, request, pk):
+        accident = get_visible_or_404(Accident.objects.all(), request.user, pk=pk)
+        investigation = get_object_or_404(
+            Investigation.objects.prefetch_related("findings", "measures"), accident=accident
+        )
+        return Response(InvestigationSerializer(investigation).data)
 
 
 class CaseViewSet(

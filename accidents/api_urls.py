@@ -10,5 +10,10 @@ router.register("education-sessions", api.SessionViewSet, basename="education-se
 
 urlpatterns = [
     path("stats/accidents/", api.AccidentStatsView.as_view(), name="api-accident-stats"),
+    path(
+        "accidents/<int:pk>/investigation/",
+        api.AccidentInvestigationView.as_view(),
+        name="api-accident-investigation",
+    ),
     *router.urls,
 ]

@@ -242,3 +242,23 @@ def test_an_unknown_and_an_out_of_scope_enterprise_get_the_same_answer(api_as, d
     unknown = api_as("duruan").post(URL, {**payload(district), "enterprise": 99999999}, format="json")
     assert out_of_scope.status_code == unknown.status_code == 400
     assert out_of_scope.json() == unknown.json()
+
+
+def test_the_investigation_is_read_through_the_accident_and_its_scope(api_as, record, persona):
+    from accidents import services
+
+    accident = record()
+    url = f"/api/v1/accidents/{accident.pk}/investigation/"
+    assert api_as("duruan").get(url).status_code == 404
+    investigation = services.open_investigation(actor=persona("admin"), accident=accident, lead_unit="区政府")
+    services.add_finding(
+        actor=persona("admin"),
+        investigation=investigation,
+        party="车间主任",
+        responsibility="direct",
+        measure="penalty",
+    )
+    data = api_as("duruan").get(url).json()
+    assert data["lead_unit"] == "区政府" and data["findings"][0]["measure"] == "penalty"
+    assert data["findings"][0]["measure_display"] and data["report_attachments"] == []
+    assert api_as("baisha").get(url).status_code == 404
