@@ -1,6 +1,15 @@
 from django.utils.translation import gettext_lazy as _
 
-from core.extensions import DemoBuilder, NavItem, Section, demo_builders, enterprise_sections, nav_items
+from core.extensions import (
+    DemoBuilder,
+    HomePanel,
+    NavItem,
+    Section,
+    demo_builders,
+    enterprise_sections,
+    home_panels,
+    nav_items,
+)
 from core.scoping import scope_of
 from risk import tasks  # noqa: F401 - registers the periodic jobs
 
@@ -25,6 +34,15 @@ enterprise_sections.register(
         "risk", _("Risk points"), 20, "risk/_enterprise_section.html", _section_context, _sees_business_data
     )
 )
+
+
+def _panel(request) -> dict:
+    from risk.selectors import home_panel
+
+    return home_panel(request.user)
+
+
+home_panels.register(HomePanel("risk", 30, "risk/panels/home.html", _panel, _sees_business_data))
 nav_items.register(
     NavItem("risk", _("Risk"), "risk:point_list", 30, "exclamation-diamond", _sees_business_data)
 )

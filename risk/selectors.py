@@ -212,3 +212,28 @@ def _stacked_chart(names: list[str], levels: list[list[int]]) -> dict:
         "yAxis": {"type": "value", "minInterval": 1},
         "series": series,
     }
+
+
+def home_panel(user) -> dict:
+    """The home panel: enterprises by level in the user's scope and the points due for reassessment."""
+    today = timezone.localdate()
+    counts = dict(
+        Enterprise.objects.visible_to(user)
+        .exclude(risk_level="")
+        .values_list("risk_level")
+        .annotate(n=Count("pk"))
+        .values_list("risk_level", "n")
+    )
+    due = (
+        RiskPoint.objects.visible_to(user)
+        .active()
+        .assessed()
+        .filter(Q(next_review_on__lte=today) | ~Q(effective_reason=""))
+        .select_related("enterprise")
+        .order_by("next_review_on", "id")
+    )
+    return {
+        "levels": [{"colour": c.value, "label": c.label, "count": counts.get(c.value, 0)} for c in COLOURS],
+        "due": list(due[:5]),
+        "due_count": due.count(),
+    }

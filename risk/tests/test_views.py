@@ -217,3 +217,16 @@ def test_the_statistics_are_scoped(as_user, district):
 def test_nav_shows_risk(as_user):
     html = as_user("duruan").get("/risk/points/").content.decode()
     assert 'href="/risk/map/"' in html and 'href="/risk/stats/"' in html
+
+
+def test_the_home_panel_shows_levels_and_due_points_in_scope(as_user, district):
+    response = as_user("duruan").get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="panel-risk"' in html
+    panel = next(p["context"] for p in response.context["panels"] if p["template"] == "risk/panels/home.html")
+    assert all(p.enterprise.town_id == district["duruan"].pk for p in panel["due"])
+    from registry.models import Enterprise
+
+    levelled = Enterprise.objects.filter(town=district["duruan"]).exclude(risk_level="").count()
+    assert sum(level["count"] for level in panel["levels"]) == levelled
