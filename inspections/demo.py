@@ -7,6 +7,7 @@ Deterministic from the `rng` passed in; the checklists themselves come from the 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 from django.db import transaction
 from django.utils import timezone
@@ -102,10 +103,20 @@ def _finish(inspection, actor, rng, *, fail_rate: float) -> None:
     services.finish_inspection(actor=actor, inspection=inspection)
 
 
+def ensure_shipped_checklists() -> None:
+    """The checklists come from the data migration; a flushed database (transactional tests, a restore
+    into an empty database) gets them again from the same data."""
+    from django.apps import apps
+
+    shipped = importlib.import_module("inspections.migrations.0002_shipped_checklists")
+    shipped.ship(apps, None)
+
+
 @transaction.atomic
 def build_inspections(*, rng, stdout=None, small: bool = False) -> None:
     if Campaign.objects.filter(name__startswith="有限空间作业安全专项整治").exists():
         return
+    ensure_shipped_checklists()
     admin = User.objects.filter(username="admin").first()
     if admin is None:
         return

@@ -37,6 +37,26 @@ def _panel_context(request) -> dict:
     return {"tasks": list(my_tasks(request.user)), "today": timezone.localdate()}
 
 
+def _plans(user) -> bool:
+    return user.has_role(
+        Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.TOWN_OFFICER, Role.DISTRICT_LEADER
+    )
+
+
+def _campaigns_context(request) -> dict:
+    from inspections.choices import CampaignState
+    from inspections.models import Campaign
+    from inspections.selectors import campaign_counts
+
+    campaigns = list(
+        Campaign.objects.visible_to(request.user)
+        .filter(state=CampaignState.ACTIVE)
+        .order_by("end_date", "id")[:5]
+    )
+    counts = campaign_counts(request.user, [c.pk for c in campaigns])
+    return {"rows": [(c, counts[c.pk]) for c in campaigns]}
+
+
 def _section_context(request, enterprise) -> dict:
     from inspections.models import Inspection
     from inspections.views.common import can_inspect
@@ -58,6 +78,9 @@ nav_items.register(
     NavItem("inspections", _("Inspections"), "inspections:campaign_list", 35, "clipboard-check", _official)
 )
 home_panels.register(HomePanel("inspections", 40, "inspections/_home_panel.html", _panel_context, _has_tasks))
+home_panels.register(
+    HomePanel("inspections_campaigns", 45, "inspections/_campaigns_panel.html", _campaigns_context, _plans)
+)
 enterprise_sections.register(
     Section("inspections", _("Inspections"), 40, "inspections/_enterprise_section.html", _section_context)
 )

@@ -84,3 +84,20 @@ def test_list_pages_keep_their_query_count(as_user, url, django_assert_max_num_q
     client = as_user("admin")
     with django_assert_max_num_queries(30):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_planners_see_the_campaigns_under_way_on_their_home_page(as_user):
+    campaign = Campaign.objects.order_by("id").first()
+    assert f"/inspections/campaigns/{campaign.pk}/" in as_user("duruan").get("/").content.decode()
+    assert f"/inspections/campaigns/{campaign.pk}/" not in as_user("ent_duruan").get("/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_rebuilds_on_a_flushed_database():
+    """Transactional tests flush the data migration's rows; the demo builder brings the checklists back."""
+    from conftest import ensure_district
+
+    ensure_district()
+    assert ChecklistTemplate.objects.current().filter(family="confined_space").exists()
+    assert Campaign.objects.exists()
