@@ -68,6 +68,13 @@ def accident_columns(user) -> list[Column]:
     ]
 
 
+# Phone first: what must be reported at once on top, the casualty numbers two to a row, the rest folded.
+FORM_LAYOUT = {
+    "numbers": ("deaths", "missing", "serious_injuries", "minor_injuries"),
+    "later": ("direct_loss", "measures_taken", "reporter_name", "reporter_phone", "lat", "lng"),
+}
+
+
 class AccidentListPage(ListPage):
     template_name = "accidents/accident_list.html"
     rows_template = "accidents/_accident_rows.html"
@@ -128,7 +135,7 @@ def accident_create(request):
                 % {"level": accident.get_level_display()},
             )
             return redirect("accidents:detail", pk=accident.pk)
-    return render(request, "accidents/accident_form.html", {"form": form, "creating": True})
+    return render(request, "accidents/accident_form.html", {"form": form, "creating": True, **FORM_LAYOUT})
 
 
 @login_required
@@ -168,7 +175,9 @@ def accident_edit(request, pk: int):
         else:
             messages.success(request, _("The accident was updated."))
             return redirect("accidents:detail", pk=accident.pk)
-    return render(request, "accidents/accident_form.html", {"form": form, "accident": accident})
+    return render(
+        request, "accidents/accident_form.html", {"form": form, "accident": accident, **FORM_LAYOUT}
+    )
 
 
 @login_required
