@@ -1,4 +1,5 @@
-"""Periodic job: flag reports that passed their deadline unmade (R-ACC-7), once each."""
+"""Periodic job: flag reports that passed their deadline unmade (R-ACC-7) and overdue follow-ups
+(R-ACC-4), once each."""
 
 import datetime as dt
 
@@ -8,5 +9,6 @@ from core.jobs import periodic_job
 @periodic_job("accidents.flag_late_reports", every=dt.timedelta(minutes=5))
 def flag_late_reports(*, now):
     from accidents.services import flag_late_reports as flag
+    from accidents.services import remind_follow_ups
 
-    return {"flagged": flag(now=now)}
+    return {"flagged": flag(now=now), "follow_up_reminders": remind_follow_ups(now=now)}

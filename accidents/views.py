@@ -213,6 +213,7 @@ def accident_detail(request, pk: int):
         "report_form": ReportForm(),
         "open_form": OpenInvestigationForm(),
         "now": now,
+        "today": timezone.localdate(now),
     }
     if investigation and can_investigate:
         context.update(

@@ -567,3 +567,25 @@ def update_level_thresholds(*, actor, rows: dict[str, dict], source: str, effect
         target_repr="R-ACC-1",
         data={"changes": diff(before, after), "source": source, "effective_from": effective_from},
     )
+
+
+def remind_follow_ups(*, now: dt.datetime | None = None) -> int:
+    """R-ACC-4: tell the town and the district once when an open accident's follow-up report is overdue."""
+    from accidents.selectors import next_follow_up_due
+
+    now = now or timezone.now()
+    sent = 0
+    for accident in Accident.objects.open().prefetch_related("reports"):
+        due = next_follow_up_due(accident)
+        if due is None or due > now:
+            continue
+        created = notify(
+            recipients=resolve([Audience.TOWN, Audience.DISTRICT, Audience.DUTY], town_id=accident.town_id),
+            kind="accident.follow_up_due",
+            title=_("Follow-up report overdue: %(title)s") % {"title": accident.title},
+            url=f"/accidents/{accident.pk}/",
+            target=accident,
+            dedup_key=f"accident:{accident.pk}:follow_up:{due:%Y%m%d%H%M}",
+        )
+        sent += bool(created)
+    return sent

@@ -111,3 +111,19 @@ def test_the_clock_job_is_registered():
 
     assert registry.get("accidents.flag_late_reports").every == dt.timedelta(minutes=5)
     assert timezone.now()
+
+
+def test_an_overdue_follow_up_is_reminded_once_per_due_report(record):
+    from accidents.services import remind_follow_ups
+
+    with time_machine.travel(T0, tick=False):
+        accident = record(occurred_at=T0 - dt.timedelta(minutes=5))
+    with time_machine.travel(T0 + dt.timedelta(hours=23), tick=False):
+        remind_follow_ups()
+        assert not Notification.objects.filter(kind="accident.follow_up_due", target_id=accident.pk).exists()
+    with time_machine.travel(T0 + dt.timedelta(hours=25), tick=False):
+        remind_follow_ups()
+        first = Notification.objects.filter(kind="accident.follow_up_due", target_id=accident.pk).count()
+        remind_follow_ups()
+    assert first >= 1
+    assert Notification.objects.filter(kind="accident.follow_up_due", target_id=accident.pk).count() == first
