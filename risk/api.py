@@ -18,6 +18,7 @@ from core.api import ScopedViewSetMixin, display_field
 from core.choices import AccidentType, Role
 from core.errors import NotAllowed
 from core.masking import phone_for
+from core.scoping import get_visible_or_404
 from registry.models import Enterprise
 from risk import services
 from risk.choices import ControlLevel, FactorCategory, MeasureKind, Method, PointKind
@@ -268,7 +269,7 @@ class RiskPointViewSet(
         )
 
     def _point_response(self, point, *, code=status.HTTP_200_OK):
-        point = self.base_queryset().get(pk=point.pk)
+        point = get_visible_or_404(self.base_queryset(), self.request.user, pk=point.pk)
         return Response(self.get_serializer(point).data, status=code)
 
     @extend_schema(request=RiskPointCreateSerializer, responses={201: RiskPointSerializer})
@@ -277,7 +278,7 @@ class RiskPointViewSet(
         serializer = RiskPointCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        enterprise = Enterprise.objects.get(pk=data.pop("enterprise"))
+        enterprise = get_visible_or_404(Enterprise.objects.all(), request.user, pk=data.pop("enterprise"))
         assessment = {k: data.pop(k) for k in ASSESSMENT_KEYS if k in data}
         point = services.create_risk_point(
             actor=request.user, enterprise=enterprise, data=data, assessment=assessment
