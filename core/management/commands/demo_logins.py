@@ -16,4 +16,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, name, roles, _town, _dept in ACCOUNTS:
             self.stdout.write(f"  {username:<18} {', '.join(str(r) for r in roles):<22} {name}")
+        from django.conf import settings
+
+        if settings.REDLINE_DEMO_MFA_EXEMPT:
+            self.stdout.write("Two-factor authentication is waived for this demo (REDLINE_DEMO_MFA_EXEMPT).")
+        else:
+            self.stdout.write("admin, sysadmin, secadmin, auditadmin set up an authenticator app at first login.")
         self.stdout.write("")
