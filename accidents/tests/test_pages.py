@@ -204,6 +204,7 @@ def test_list_export_is_scoped(as_user, record):
     from openpyxl import load_workbook
 
     body = b"".join(response.streaming_content) if response.streaming else response.content
+    response.close()
     rows = list(load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True))
     assert all(r[3] != "杜阮镇" for r in rows[1:])
 
@@ -277,3 +278,15 @@ def test_education_statistics_count_sessions_per_town_and_per_sector_of_the_case
     )
     by_sector = {r["key"]: r for r in selectors.education_by_sector(persona("admin"), since=today)}
     assert by_sector["special_equipment"]["cases"] == 1 and by_sector["special_equipment"]["attendance"] >= 3
+
+
+@pytest.mark.parametrize("url", ["/accidents/", "/accidents/cases/", "/accidents/education/"])
+def test_lists_answer_htmx_with_rows_only_and_export_xlsx(as_user, url):
+    client = as_user("admin")
+    rows = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-testid="result-count"' in rows and "<html" not in rows
+    response = client.get(url, {"export": "xlsx"})
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    response.close()
+    assert response.status_code == 200 and body.startswith(b"PK")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
