@@ -184,3 +184,15 @@ def test_a_failed_login_record_holds_no_password(district):
     assert "Secret-Guess-99" not in str(event.data)
     assert event.outcome == AuditEvent.Outcome.FAILURE
     assert event.ip == "127.0.0.1" and len(event.request_id) == 32
+
+
+def test_old_attempts_and_expired_locks_are_pruned(district):
+    from core.jobs import run_job
+
+    client = Client()
+    for _ in range(5):
+        web_login(client, "duruan", "wrong-password-1A")
+    assert run_job("accounts.prune_login_attempts", now=timezone.now()) == {"attempts": 0, "locks": 0}
+    later = timezone.now() + dt.timedelta(days=2)
+    assert run_job("accounts.prune_login_attempts", now=later) == {"attempts": 5, "locks": 1}
+    assert not LoginAttempt.objects.exists()
