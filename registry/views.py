@@ -85,6 +85,7 @@ def enterprise_detail(request, pk: int):
 
 @login_required
 def enterprise_create(request):
+    services.check_can_register(request.user)  # 403 for roles that may not register, before any form
     form = EnterpriseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -108,15 +109,13 @@ def _form_data(form) -> dict:
 @login_required
 def enterprise_edit(request, pk: int):
     enterprise = get_visible_or_404(Enterprise.objects.all(), request.user, pk=pk)
+    services.check_can_update(request.user, enterprise, ())  # 403 for read-only roles, before any form
     form = EnterpriseForm(request.POST or None, instance=Enterprise.objects.get(pk=enterprise.pk))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in _form_data(form).items() if k in form.changed_data}
         try:
             services.update_enterprise(
-                actor=request.user,
-                enterprise=enterprise,
-                data=data,
-                version=int(request.POST.get("version", enterprise.version)),
+                actor=request.user, enterprise=enterprise, data=data, version=_posted_version(request)
             )
         except DomainError as exc:
             apply_domain_errors(form, exc)
@@ -124,6 +123,14 @@ def enterprise_edit(request, pk: int):
             messages.success(request, _("The enterprise was updated."))
             return redirect("registry:enterprise_detail", pk=enterprise.pk)
     return render(request, "registry/enterprise_form.html", {"form": form, "enterprise": enterprise})
+
+
+def _posted_version(request) -> int:
+    """The version the form was read at; a missing or garbled one can only be a conflict (never a 500)."""
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
 
 
 @login_required
