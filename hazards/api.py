@@ -16,6 +16,7 @@ from attachments.models import Attachment
 from audit.services import timeline
 from core.api import ScopedViewSetMixin, display_field
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.masking import phone_for
 from hazards import services
 from hazards.api_list import HazardListSerializer, HazardPagination
 from hazards.filters import HazardFilter
@@ -128,6 +129,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 class HazardDetailSerializer(HazardSerializer):
+    responsible_phone = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
     extensions = serializers.SerializerMethodField()
     progress_notes = serializers.SerializerMethodField()
@@ -159,6 +161,11 @@ class HazardDetailSerializer(HazardSerializer):
             "extensions",
             "progress_notes",
         ]
+
+    def get_responsible_phone(self, obj) -> str:
+        # R-REG-2: masked for roles without the need, like every personal number in responses.
+        request = self.context.get("request")
+        return phone_for(getattr(request, "user", None), obj.responsible_phone, obj.enterprise_id)
 
     def get_attachments(self, obj) -> list:
         qs = Attachment.objects.for_owner(obj).select_related("uploaded_by")

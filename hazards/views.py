@@ -22,6 +22,7 @@ from attachments.services import store_attachment
 from audit.services import timeline
 from core.errors import Conflict, DomainError, InvalidInput
 from core.exports import xlsx_response
+from core.masking import phone_for
 from core.views import ListPage
 from hazards import forms, services
 from hazards.choices import EvidencePurpose, ExtensionState, State
@@ -144,6 +145,8 @@ def hazard_detail(request, pk: int):
         "hazards/hazard_detail.html",
         {
             "hazard": hazard,
+            # R-REG-2: the responsible person's phone, masked for roles without the need.
+            "responsible_phone": phone_for(request.user, hazard.responsible_phone, hazard.enterprise_id),
             "evidence_groups": [
                 ([a for a in evidence if a.purpose == EvidencePurpose.BEFORE], _("Before rectification")),
                 ([a for a in evidence if a.purpose == EvidencePurpose.AFTER], _("After rectification")),
