@@ -24,6 +24,7 @@ from inspections.models import (
     ItemResult,
 )
 from inspections.selectors import campaign_progress
+from inspections.services.common import safe_id
 from inspections.services.draws import stored_pairs
 from registry.models import Enterprise
 
@@ -397,9 +398,11 @@ class InspectionViewSet(
             inspection = services.start_inspection(actor=request.user, task=task)
         else:
             enterprise = (
-                Enterprise.objects.visible_to(request.user).filter(pk=values.get("enterprise")).first()
+                Enterprise.objects.visible_to(request.user)
+                .filter(pk=safe_id(values.get("enterprise")))
+                .first()
             )
-            template = ChecklistTemplate.objects.current().filter(pk=values.get("template")).first()
+            template = ChecklistTemplate.objects.current().filter(pk=safe_id(values.get("template"))).first()
             inspection = services.start_inspection(
                 actor=request.user, enterprise=enterprise, template=template
             )

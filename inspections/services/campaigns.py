@@ -15,7 +15,7 @@ from core.choices import Role
 from core.errors import Conflict, InvalidInput
 from inspections.choices import CampaignKind, CampaignState, TaskState
 from inspections.models import Campaign, CampaignTarget, ChecklistTemplate, InspectionTask
-from inspections.services.common import PLANNERS, add_error, planner_limits, raise_if, require_role
+from inspections.services.common import PLANNERS, add_error, planner_limits, raise_if, require_role, safe_id
 from notifications.services import notify
 from registry.models import Department, Enterprise, Jurisdiction, Sector
 
@@ -43,7 +43,7 @@ def clean_campaign(actor, data: dict) -> dict:
     ]
     towns_raw = data.get("towns") or []
     towns = [
-        t if isinstance(t, Jurisdiction) else Jurisdiction.objects.towns().filter(pk=t).first()
+        t if isinstance(t, Jurisdiction) else Jurisdiction.objects.towns().filter(pk=safe_id(t)).first()
         for t in towns_raw
     ]
     if not sectors or None in sectors:
@@ -63,17 +63,17 @@ def clean_campaign(actor, data: dict) -> dict:
         add_error(errors, "end_date", _("The end cannot be before the start."))
     template = data.get("template")
     if not isinstance(template, ChecklistTemplate):
-        template = ChecklistTemplate.objects.filter(pk=template).first() if template else None
+        template = ChecklistTemplate.objects.filter(pk=safe_id(template)).first() if template else None
     if template is None:
         add_error(errors, "template", _("Choose a checklist."))
     lead = data.get("lead_department")
     if lead not in (None, "") and not isinstance(lead, Department):
-        lead = Department.objects.filter(pk=lead).first()
+        lead = Department.objects.filter(pk=safe_id(lead)).first()
         if lead is None:
             add_error(errors, "lead_department", _("Unknown department."))
     participating = []
     for d in data.get("participating_departments") or []:
-        dep = d if isinstance(d, Department) else Department.objects.filter(pk=d).first()
+        dep = d if isinstance(d, Department) else Department.objects.filter(pk=safe_id(d)).first()
         if dep is None:
             add_error(errors, "participating_departments", _("Unknown department."))
         else:
@@ -256,11 +256,11 @@ def assign_tasks(
     if due and due < timezone.localdate():
         add_error(errors, "deadline", _("The deadline cannot be in the past."))
     if town not in (None, "") and not isinstance(town, Jurisdiction):
-        town = Jurisdiction.objects.towns().filter(pk=town).first()
+        town = Jurisdiction.objects.towns().filter(pk=safe_id(town)).first()
         if town is None:
             add_error(errors, "town", _("Choose a town or street of the district."))
     if department not in (None, "") and not isinstance(department, Department):
-        department = Department.objects.filter(pk=department).first()
+        department = Department.objects.filter(pk=safe_id(department)).first()
         if department is None:
             add_error(errors, "department", _("Unknown department."))
     users = _clean_inspectors(inspectors, errors)

@@ -19,6 +19,20 @@ INSPECTORS = frozenset({Role.INSPECTOR, Role.TOWN_OFFICER, Role.DEPARTMENT_OFFIC
 TEMPLATE_EDITORS = frozenset({Role.DISTRICT_ADMIN})
 
 
+MAX_ID = 2**63 - 1
+
+
+def safe_id(value) -> int | None:
+    """An id a database can hold, or None (so a huge or malformed id finds nothing instead of crashing)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(getattr(value, "pk", value))
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
 def require_role(actor, roles, message=None) -> None:
     if not (getattr(actor, "is_authenticated", False) and actor.role_codes & roles):
         raise NotAllowed(message or _("Your role may not do this."))

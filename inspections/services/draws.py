@@ -25,7 +25,7 @@ from inspections.models import (
     InspectionTask,
     PublishedResult,
 )
-from inspections.services.common import PLANNERS, add_error, raise_if, require_role
+from inspections.services.common import PLANNERS, add_error, raise_if, require_role, safe_id
 from registry.models import Department, Enterprise, Jurisdiction, Sector
 
 SEED_MAX = 2**62
@@ -134,8 +134,9 @@ def _int(value, field: str, errors: dict, *, low: int, high: int) -> int | None:
 def _lookup(model, value, field, errors, qs=None):
     if value in (None, ""):
         return None
+    key = value if model is Sector else safe_id(value)
     try:
-        found = (qs if qs is not None else model.objects).filter(pk=value).first()
+        found = (qs if qs is not None else model.objects).filter(pk=key).first() if key else None
     except (TypeError, ValueError):
         found = None
     if found is None:

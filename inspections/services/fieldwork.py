@@ -20,7 +20,7 @@ from inspections.choices import (
     TaskState,
 )
 from inspections.models import ChecklistTemplate, Inspection, InspectionTask, ItemResult
-from inspections.services.common import INSPECTORS, add_error, next_serial, raise_if, require_role
+from inspections.services.common import INSPECTORS, add_error, next_serial, raise_if, require_role, safe_id
 from registry.models import Enterprise
 
 PHOTO_PURPOSE = "inspection"
@@ -123,7 +123,9 @@ def save_item_result(
     if len(note) > MAX_TEXT:
         add_error(errors, "note", _("The note is too long."))
     raise_if(errors)
-    row = ItemResult.objects.select_for_update().filter(inspection=inspection, item_id=item_id).first()
+    row = (
+        ItemResult.objects.select_for_update().filter(inspection=inspection, item_id=safe_id(item_id)).first()
+    )
     if row is None:
         raise InvalidInput.field("item", _("This item is not on the inspection's checklist."))
     if row.hazard_id and result != Result.FAIL:
@@ -177,7 +179,7 @@ def add_item_photo(*, actor, inspection: Inspection, item_id: int, upload, lat=N
     from attachments.services import link_attachments, store_attachment
 
     _check_draft_writer(actor, inspection)
-    row = ItemResult.objects.filter(inspection=inspection, item_id=item_id).first()
+    row = ItemResult.objects.filter(inspection=inspection, item_id=safe_id(item_id)).first()
     if row is None:
         raise InvalidInput.field("item", _("This item is not on the inspection's checklist."))
     attachment = store_attachment(actor=actor, upload=upload, lat=lat, lng=lng)

@@ -22,6 +22,7 @@ from inspections.choices import InspectionState, Result, TaskState
 from inspections.documents import inspection_record_pdf, rectification_order_pdf
 from inspections.forms import DetailsForm
 from inspections.models import ChecklistTemplate, Inspection, InspectionTask, ItemResult
+from inspections.services.common import safe_id
 from inspections.services.fieldwork import PHOTO_PURPOSE, hazard_prefill
 from inspections.views.common import can_inspect, error_text, flash_error
 from registry.models import Enterprise
@@ -104,7 +105,7 @@ def inspection_new(request):
         ChecklistTemplate.objects.current().select_related("sector").order_by("sector__order", "family")
     )
     if request.method == "POST":
-        template = templates.filter(pk=request.POST.get("template")).first()
+        template = templates.filter(pk=safe_id(request.POST.get("template"))).first()
         try:
             inspection = services.start_inspection(
                 actor=request.user, enterprise=enterprise, template=template
