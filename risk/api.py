@@ -9,14 +9,15 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from core.api import ScopedViewSetMixin, display_field
 from core.choices import AccidentType, Role
-from core.errors import NotAllowed
+from core.errors import InvalidInput, NotAllowed
 from core.masking import phone_for
 from core.scoping import get_visible_or_404
 from registry.models import Enterprise
@@ -24,6 +25,7 @@ from risk import services
 from risk.choices import ControlLevel, FactorCategory, MeasureKind, Method, PointKind
 from risk.filters import RiskPointFilter
 from risk.models import ControlMeasure, RiskAssessment, RiskPoint
+from risk.selectors import colour_stats
 from risk.tables import control_level_is_too_low, plain_number
 
 WRITER_ROLES = services.RISK_EDITORS | {Role.ENTERPRISE_USER}
@@ -367,3 +369,44 @@ def _check_fresh(point: RiskPoint, data) -> None:
         version = None
     if not point.is_active or (version is not None and version != point.version):
         services.check_version(point, version)
+
+
+class RiskStatsView(APIView):
+    """`/api/v1/stats/risk/?group_by=town|sector`: enterprises by risk level, scoped to the caller."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("group_by", str, enum=["town", "sector"])],
+        responses=inline_serializer(
+            name="RiskStatsRow",
+            fields={
+                "key": serializers.CharField(),
+                "name": serializers.CharField(),
+                "red": serializers.IntegerField(),
+                "orange": serializers.IntegerField(),
+                "yellow": serializers.IntegerField(),
+                "blue": serializers.IntegerField(),
+                "none": serializers.IntegerField(),
+                "total": serializers.IntegerField(),
+            },
+            many=True,
+        ),
+    )
+    def get(self, request):
+        group_by = request.query_params.get("group_by", "town")
+        if group_by not in ("town", "sector"):
+            raise InvalidInput.field("group_by", _("Choose town or sector."))
+        stats = colour_stats(request.user)
+        rows = stats["towns"] if group_by == "town" else stats["sectors"]
+        colours = [c["colour"] for c in stats["colours"]]
+        return Response(
+            [
+                {
+                    "key": str(row["key"]),
+                    "name": str(row["name"]),
+                    **dict(zip(colours, row["levels"], strict=True)),
+                    "none": row["none"],
+                    "total": row["total"],
+                }
+                for row in rows
+            ]
+        )

@@ -206,3 +206,20 @@ def test_list_query_count_does_not_grow_with_page_size(api_as, django_assert_max
     with django_assert_max_num_queries(8):
         response = client.get(URL, {"page_size": size})
     assert len(response.json()["results"]) == size
+
+
+def test_stats_are_scoped_and_grouped(api_as, district, persona):
+    rows = api_as("duruan").get("/api/v1/stats/risk/", {"group_by": "town"}).json()
+    assert [row["key"] for row in rows] == [str(district["duruan"].pk)]
+    row = rows[0]
+    assert row["total"] == row["red"] + row["orange"] + row["yellow"] + row["blue"] + row["none"]
+    from registry.models import Enterprise
+
+    assert row["total"] == Enterprise.objects.filter(town=district["duruan"]).count()
+    sectors = api_as("jtj").get("/api/v1/stats/risk/", {"group_by": "sector"}).json()
+    # Only enterprises the transport bureau sees count, in each of their sectors.
+    assert "road_traffic" in {row["key"] for row in sectors}
+    visible = Enterprise.objects.visible_to(persona("jtj"))
+    for row in sectors:
+        assert row["total"] == visible.filter(sectors__code=row["key"]).count()
+    assert api_as("admin").get("/api/v1/stats/risk/", {"group_by": "planet"}).status_code == 400
