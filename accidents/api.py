@@ -408,6 +408,19 @@ class SessionSerializer(serializers.ModelSerializer):
     cases = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all(), many=True)
     attendee_names = serializers.CharField(required=False, allow_blank=True)
     attendee_count = serializers.IntegerField(required=False, min_value=0)
+    attachments = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        write_only=True,
+        help_text="Ids of uploaded materials (POST /api/v1/attachments/).",
+    )
+    materials_attachments = serializers.SerializerMethodField()
+
+    def get_materials_attachments(self, obj) -> list[int]:
+        known = self.context.get("materials_by_session")
+        if known is not None:
+            return known.get(obj.pk, [])
+        return [a.pk for a in library.session_materials(obj)]
 
     class Meta:
         model = EducationSession
@@ -428,6 +441,8 @@ class SessionSerializer(serializers.ModelSerializer):
             "attendee_names",
             "attendee_count",
             "materials",
+            "attachments",
+            "materials_attachments",
             "created_at",
         ]
         read_only_fields = ["created_at"]
@@ -456,6 +471,29 @@ class SessionViewSet(
     def create(self, request, *args, **kwargs):
         services.require(request.user, "record_session")
         return super().create(request, *args, **kwargs)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            # One query for the whole page's materials (a generic link cannot be prefetched).
+            from attachments.models import Attachment
+
+            found: dict[int, list[int]] = {}
+            rows = Attachment.objects.filter(
+                owner_type=EducationSession._meta.label_lower,
+                owner_id__in=[s.pk for s in page],
+                purpose=library.MATERIALS,
+            ).values_list("owner_id", "pk")
+            for owner_id, pk in rows.order_by("id"):
+                found.setdefault(owner_id, []).append(pk)
+            self.materials_by_session = found
+        return page
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if hasattr(self, "materials_by_session"):
+            context["materials_by_session"] = self.materials_by_session
+        return context
 
     def perform_create(self, serializer):
         session = library.record_session(actor=self.request.user, data=dict(serializer.validated_data))

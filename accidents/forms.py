@@ -237,6 +237,7 @@ class SessionForm(StyledForm):
     materials = forms.CharField(
         label=_("Materials"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    material_file = forms.FileField(label=_("Material file (PDF or photo)"), required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

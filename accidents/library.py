@@ -14,11 +14,21 @@ from accidents.choices import AudienceKind, CaseOrigin
 from accidents.models import Accident, Case, EducationSession
 from accidents.search import segment
 from accidents.services import clean_numbers, require
+from attachments.services import link_attachments, store_attachment
 from audit.services import diff, record
 from core.choices import AccidentType, Role
 from core.errors import InvalidInput
 from registry.choices import TOWN_KINDS
 from registry.models import Department, Enterprise, Jurisdiction, Sector
+
+MATERIALS = "materials"
+
+
+def session_materials(session: EducationSession):
+    from attachments.models import Attachment
+
+    return Attachment.objects.for_owner(session, MATERIALS)
+
 
 # R-REG-2 spirit: personal numbers never reach the teaching material.
 MOBILE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
@@ -319,11 +329,19 @@ def record_session(*, actor, data: dict) -> EducationSession:
     session.audience_towns.set([t for t in data.get("audience_towns") or [] if t.kind in TOWN_KINDS])
     session.audience_departments.set(list(data.get("audience_departments") or []))
     session.audience_enterprises.set(audience_enterprises)
+    uploads = [store_attachment(actor=actor, upload=f) for f in data.get("material_files") or []]
+    linked = link_attachments(
+        actor=actor,
+        attachments=[*(data.get("attachments") or []), *uploads],
+        owner=session,
+        purpose=MATERIALS,
+    )
     record(
         session,
         "accidents.session.recorded",
         actor=actor,
         data={
+            "attachments": [a.pk for a in linked],
             "cases": sorted(c.pk for c in visible_cases),
             "attendees": session.attendee_count,
         },

@@ -184,6 +184,7 @@ def session_detail(request, pk: int):
         {
             "session": session,
             "names": [n for n in session.attendee_names.splitlines() if n],
+            "materials": library.session_materials(session),
             "events": timeline(session),
         },
     )
@@ -196,10 +197,13 @@ def session_create(request):
     initial = {"held_on": timezone.localdate()}
     if request.GET.get("case", "").isdigit():
         initial["cases"] = [int(request.GET["case"])]
-    form = SessionForm(request.POST or None, user=request.user, initial=initial)
+    form = SessionForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        upload = data.pop("material_file", None)
+        data["material_files"] = [upload] if upload else []
         try:
-            session = library.record_session(actor=request.user, data=dict(form.cleaned_data))
+            session = library.record_session(actor=request.user, data=data)
         except DomainError as exc:
             apply_domain_errors(form, exc)
         else:

@@ -262,3 +262,45 @@ def test_the_investigation_is_read_through_the_accident_and_its_scope(api_as, re
     assert data["lead_unit"] == "区政府" and data["findings"][0]["measure"] == "penalty"
     assert data["findings"][0]["measure_display"] and data["report_attachments"] == []
     assert api_as("baisha").get(url).status_code == 404
+
+
+def test_a_session_links_its_uploaded_materials(api_as, persona, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accidents.models import Case
+    from attachments.services import store_attachment
+    from core.pdf import PdfDocument
+
+    upload = SimpleUploadedFile(
+        "材料.pdf", PdfDocument("警示教育材料").render(), content_type="application/pdf"
+    )
+    attachment = store_attachment(actor=persona("duruan"), upload=upload)
+    response = api_as("duruan").post(
+        "/api/v1/education-sessions/",
+        {
+            "held_on": timezone.localdate().isoformat(),
+            "title": "带材料的学习",
+            "cases": [Case.objects.first().pk],
+            "attendee_count": 12,
+            "attachments": [attachment.pk],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["materials_attachments"] == [attachment.pk]
+    listed = api_as("duruan").get("/api/v1/education-sessions/").json()["results"]
+    assert [s["materials_attachments"] for s in listed if s["id"] == response.json()["id"]] == [
+        [attachment.pk]
+    ]
+    other = api_as("baisha").post(
+        "/api/v1/education-sessions/",
+        {
+            "held_on": timezone.localdate().isoformat(),
+            "title": "盗用材料",
+            "cases": [Case.objects.first().pk],
+            "attendee_count": 3,
+            "attachments": [attachment.pk],
+        },
+        format="json",
+    )
+    assert other.status_code == 400 and "attachments" in other.json()

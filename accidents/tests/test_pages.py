@@ -290,3 +290,24 @@ def test_lists_answer_htmx_with_rows_only_and_export_xlsx(as_user, url):
     response.close()
     assert response.status_code == 200 and body.startswith(b"PK")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_a_town_records_a_session_with_a_material_file(as_user, district):
+    from accidents.models import EducationSession
+
+    case = Case.objects.first()
+    response = as_user("duruan").post(
+        "/accidents/education/new/",
+        {
+            "held_on": timezone.localdate().isoformat(),
+            "title": "杜阮有限空间警示教育",
+            "cases": [case.pk],
+            "attendee_names": "甲\n乙",
+            "material_file": _pdf_upload(),
+        },
+    )
+    assert response.status_code == 302
+    session = EducationSession.objects.latest("id")
+    assert session.town == district["duruan"] and session.attendee_count == 2
+    page = as_user("duruan").get(response["Location"]).content.decode()
+    assert "report.pdf" in page and "/attachments/" in page
