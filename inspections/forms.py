@@ -273,6 +273,12 @@ class DrawSettingForm(forms.Form):
         max_value=120,
         widget=forms.NumberInput(attrs=TEXT),
     )
+    min_draw_share = forms.IntegerField(
+        label=_("Share of the year's inspections made by draw (%)"),
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(attrs=TEXT),
+    )
     source = forms.CharField(label=_("Source"), max_length=200, widget=forms.TextInput(attrs=TEXT))
     effective_from = forms.DateField(label=_("Effective from"), widget=forms.DateInput(attrs=DATE))
 

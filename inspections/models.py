@@ -523,6 +523,9 @@ class DrawSetting(models.Model):
     weight_window_days = models.PositiveSmallIntegerField(
         _("look-back for complaints and violations (days)"), default=365
     )
+    min_draw_share = models.PositiveSmallIntegerField(
+        _("share of the year's inspections made by draw (%)"), default=70
+    )
     publication_working_days = models.PositiveSmallIntegerField(
         _("publish results within (working days)"), default=20
     )

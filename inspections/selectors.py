@@ -233,3 +233,24 @@ def campaign_counts(user, campaign_ids) -> dict[int, dict]:
     ):
         counts[row["task__campaign_id"]]["inspected"] = row["n"]
     return counts
+
+
+def draw_share(user, *, year: int | None = None) -> dict:
+    """R-INSP-1: the share of this year's finished inspections (in the user's scope) that came from draws,
+    against the setting's minimum (70 % by default)."""
+    from inspections.models import DrawSetting
+
+    year = year or timezone.localdate().year
+    finished = Inspection.objects.visible_to(user).finished().filter(finished_at__year=year)
+    total = finished.count()
+    drawn = finished.filter(task__draw_pair__isnull=False).count()
+    target = DrawSetting.current().min_draw_share
+    share = round(100 * drawn / total, 1) if total else 0.0
+    return {
+        "year": year,
+        "total": total,
+        "drawn": drawn,
+        "share": share,
+        "target": target,
+        "met": bool(total) and share >= target,
+    }

@@ -47,3 +47,50 @@ def remind_task_deadlines(*, now: dt.datetime) -> str:
             )
             sent += len(created)
     return f"{sent} reminders"
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Monday to Friday after `start` up to and including `end` (public holidays are not modelled)."""
+    days = 0
+    current = start
+    while current < end:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            days += 1
+    return days
+
+
+@periodic_job("inspections.publication_reminders", dt.timedelta(hours=12))
+def remind_publication(*, now: dt.datetime) -> str:
+    """R-INSP-1: results are published within 20 working days (setting); the draw's maker is told 3
+    working days before, once per result."""
+    from inspections.choices import InspectionState
+    from inspections.models import DrawPair, DrawSetting
+
+    today = timezone.localdate(now)
+    limit = DrawSetting.current().publication_working_days
+    pairs = DrawPair.objects.filter(
+        published__isnull=True, task__inspection__state=InspectionState.FINISHED
+    ).select_related("draw__created_by", "enterprise", "task__inspection")
+    sent = 0
+    with translation.override("zh-hans"):
+        for pair in pairs.iterator(chunk_size=500):
+            maker = pair.draw.created_by
+            finished = timezone.localdate(pair.task.inspection.finished_at)
+            if (
+                maker is None
+                or not maker.is_active
+                or working_days_between(finished, today) < max(0, limit - 3)
+            ):
+                continue
+            created = notify(
+                recipients=[maker],
+                kind="inspections.draw.publish_due",
+                title=_("Publish the draw result: %(name)s") % {"name": pair.enterprise.name},
+                body=_("Results are published within %(n)d working days of the inspection.") % {"n": limit},
+                url=pair.draw.get_absolute_url(),
+                target=pair.draw,
+                dedup_key=f"inspections.draw.publish.{pair.pk}",
+            )
+            sent += len(created)
+    return f"{sent} reminders"

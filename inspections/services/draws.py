@@ -375,12 +375,14 @@ def update_draw_setting(
     publication_working_days,
     source: str,
     effective_from,
+    min_draw_share=70,
 ) -> DrawSetting:
     require_role(actor, {Role.DISTRICT_ADMIN}, _("Only a district administrator changes the draw settings."))
     errors: dict = {}
     weight = _int(complaint_weight, "complaint_weight", errors, low=1, high=20)
     window = _int(weight_window_days, "weight_window_days", errors, low=1, high=3650)
     days = _int(publication_working_days, "publication_working_days", errors, low=1, high=120)
+    share = _int(min_draw_share, "min_draw_share", errors, low=0, high=100)
     if not (source or "").strip():
         add_error(errors, "source", _("This field is required."))
     raise_if(errors)
@@ -388,12 +390,16 @@ def update_draw_setting(
     before = {
         "exclude_previous_round": setting.exclude_previous_round,
         "complaint_weight": setting.complaint_weight,
+        "weight_window_days": setting.weight_window_days,
+        "publication_working_days": setting.publication_working_days,
+        "min_draw_share": setting.min_draw_share,
     }
     DrawSetting.objects.filter(pk=setting.pk).update(
         exclude_previous_round=bool(exclude_previous_round),
         complaint_weight=weight,
         weight_window_days=window,
         publication_working_days=days,
+        min_draw_share=share,
         source=source.strip()[:200],
         effective_from=effective_from,
         updated_by=actor,

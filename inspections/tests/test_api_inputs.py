@@ -76,9 +76,16 @@ def test_bad_item_results_and_assignments(api_as, persona, district):
 
 @pytest.mark.parametrize(
     "url",
-    [f"/inspections/campaigns/{HUGE}/", f"/inspections/records/{HUGE}/", f"/inspections/tasks/{HUGE}/",
-     f"/inspections/draws/{HUGE}/", f"/inspections/checklists/{HUGE}/", f"/inspections/learn/?hazard={HUGE}",
-     f"/inspections/learn/?accident={HUGE}", f"/inspections/records/new/?enterprise={HUGE}"],
+    [
+        f"/inspections/campaigns/{HUGE}/",
+        f"/inspections/records/{HUGE}/",
+        f"/inspections/tasks/{HUGE}/",
+        f"/inspections/draws/{HUGE}/",
+        f"/inspections/checklists/{HUGE}/",
+        f"/inspections/learn/?hazard={HUGE}",
+        f"/inspections/learn/?accident={HUGE}",
+        f"/inspections/records/new/?enterprise={HUGE}",
+    ],
 )
 @pytest.mark.django_db
 def test_huge_ids_in_pages_are_404(as_user, url):
@@ -91,7 +98,11 @@ def test_huge_item_id_in_autosave_is_400(as_user, persona, district):
     from inspections.tests.helpers import make_enterprise, template
 
     inspection = services.start_inspection(
-        actor=persona("admin"), enterprise=make_enterprise(district["duruan"], ["gas"]), template=template("gas")
+        actor=persona("admin"),
+        enterprise=make_enterprise(district["duruan"], ["gas"]),
+        template=template("gas"),
     )
-    response = as_user("admin").post(f"/inspections/records/{inspection.pk}/items/{HUGE}/", {"result": "pass"})
+    response = as_user("admin").post(
+        f"/inspections/records/{inspection.pk}/items/{HUGE}/", {"result": "pass"}
+    )
     assert response.status_code == 400

@@ -322,3 +322,57 @@ def test_recording_a_conflict_from_the_page(as_user, persona, district):
     )
     assert refused.status_code == 200
     assert not ConflictOfInterest.objects.filter(enterprise=other).exists()
+
+
+def test_working_days_skip_weekends():
+    import datetime as dt
+
+    from inspections.tasks import working_days_between
+
+    friday = dt.date(2026, 11, 27)
+    assert working_days_between(friday, dt.date(2026, 11, 30)) == 1  # Monday
+    assert working_days_between(friday, dt.date(2026, 12, 25)) == 20
+
+
+@pytest.mark.django_db
+def test_the_maker_is_reminded_to_publish_once(persona, district):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from inspections.tasks import remind_publication
+    from notifications.models import Notification
+
+    admin = persona("admin")
+    _duruan_pool(district)
+    draw = services.make_draw(
+        actor=admin,
+        pool={"town": district["duruan"].pk, "sector": "gas"},
+        inspector_pool={"town": district["duruan"].pk},
+        count=1,
+        seed=5,
+    )
+    pair = draw.pairs.get()
+    inspector = pair.task.inspectors.order_by("pk").first()
+    inspection = services.start_inspection(actor=inspector, task=pair.task)
+    answer_all(inspection, inspector)
+    services.finish_inspection(actor=inspector, inspection=inspection)
+    later = timezone.now() + dt.timedelta(days=40)
+    remind_publication(now=later)
+    remind_publication(now=later)
+    assert Notification.objects.filter(kind="inspections.draw.publish_due", recipient=admin).count() == 1
+    assert (
+        Notification.objects.filter(
+            kind="inspections.draw.publish_due", dedup_key=f"inspections.draw.publish.{pair.pk}"
+        ).count()
+        == 1
+    )
+
+
+@pytest.mark.django_db
+def test_the_draw_share_of_the_year(persona, district):
+    from inspections.selectors import draw_share
+
+    share = draw_share(persona("admin"))
+    assert share["total"] >= share["drawn"] >= 1  # the demo draw's published inspection
+    assert share["target"] == 70

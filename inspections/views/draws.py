@@ -23,6 +23,7 @@ from inspections.models import (
     DrawSetting,
     PublishedResult,
 )
+from inspections.selectors import draw_share
 from inspections.views.common import can_plan, flash_error
 from registry.models import Enterprise
 from registry.views import apply_domain_errors
@@ -36,6 +37,7 @@ def draw_list(request):
         request,
         "inspections/draw_list.html",
         {
+            "share": draw_share(request.user),
             "page_obj": page,
             "can_plan": can_plan(request.user),
             "is_admin": request.user.has_role(Role.DISTRICT_ADMIN),
@@ -148,6 +150,7 @@ def draw_settings(request):
                 "complaint_weight",
                 "weight_window_days",
                 "publication_working_days",
+                "min_draw_share",
                 "source",
                 "effective_from",
             )
