@@ -82,8 +82,12 @@ def browser(chromium_path, tmp_path_factory):
 
 
 @pytest.fixture
-def site(live_server, transactional_db, settings):
-    """The running site with the demo district; returns its base URL."""
+def site(live_server, django_db_serialized_rollback, transactional_db, settings):
+    """The running site with the demo district; returns its base URL.
+
+    Serialized rollback restores what the migrations seed (sectors, checklist templates…) after the
+    previous transactional test's flush, so every module's demo builder finds its reference data.
+    """
     from conftest import ensure_district
 
     # The second factor of the privileged roles has its own tests; here every persona logs in by password.

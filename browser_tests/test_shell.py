@@ -42,8 +42,9 @@ def _count(page) -> int:
 def test_every_role_logs_in_and_sees_its_home_page(site, new_page, viewport):
     from accounts.models import User
 
+    page = new_page()
     for username, shown, hidden in PERSONAS:
-        page = new_page()
+        page.context.clear_cookies()  # a fresh session; the static files stay cached
         log_in(page, site, username)
         assert page.url == f"{site}/", f"{username} ended on {page.url}"
         user = User.objects.get(username=username)
@@ -63,7 +64,6 @@ def test_every_role_logs_in_and_sees_its_home_page(site, new_page, viewport):
             page.locator("#rl-nav.show").wait_for()
             assert page.get_by_test_id("user-menu").is_visible()
         shot(page, viewport, f"home-{username}")
-        page.close()
 
 
 def test_filtered_lists_change_with_the_filters_and_keep_to_the_scope(site, new_page, viewport):
