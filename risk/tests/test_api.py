@@ -223,3 +223,16 @@ def test_stats_are_scoped_and_grouped(api_as, district, persona):
     for row in sectors:
         assert row["total"] == visible.filter(sectors__code=row["key"]).count()
     assert api_as("admin").get("/api/v1/stats/risk/", {"group_by": "planet"}).status_code == 400
+
+
+def test_the_responsible_phone_is_masked_for_leaders(api_as, as_user, district):
+    """R-REG-2: personal numbers in full for those who must call, masked for everyone else."""
+    point = _point_in(district["duruan"])
+    point.refresh_from_db()
+    assert len(point.responsible_phone) == 11
+    full = api_as("duruan").get(f"{URL}{point.pk}/").json()["responsible_phone"]
+    masked = api_as("leader").get(f"{URL}{point.pk}/").json()["responsible_phone"]
+    assert full == point.responsible_phone
+    assert masked == f"{point.responsible_phone[:3]}****{point.responsible_phone[-4:]}"
+    page = as_user("leader").get(f"/risk/points/{point.pk}/").content.decode()
+    assert point.responsible_phone not in page and masked in page
