@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -42,7 +43,9 @@ class HazardFilter(django_filters.FilterSet):
     source = django_filters.ChoiceFilter(label=_("Source"), choices=Source.choices)
     overdue = django_filters.ChoiceFilter(label=_("Overdue"), choices=YES_NO, method="is_overdue")
     listed = django_filters.ChoiceFilter(label=_("Listed supervision"), choices=YES_NO, method="is_listed")
-    open = django_filters.ChoiceFilter(label=_("Open"), choices=YES_NO, method="is_open")
+    open = django_filters.ChoiceFilter(
+        label=pgettext_lazy("hazards", "Open"), choices=YES_NO, method="is_open"
+    )
     reported_from = django_filters.DateFilter(
         label=_("Registered from"),
         field_name="reported_at",

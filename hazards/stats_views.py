@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.pdf import pdf_response
 from hazards.choices import State
@@ -54,7 +55,7 @@ def statistics(request):
         "yAxis": [{"type": "value"}, {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}}],
         "series": [
             {"name": _("Found"), "type": "bar", "data": [r["found"] for r in rows]},
-            {"name": _("Open"), "type": "bar", "data": [r["open"] for r in rows]},
+            {"name": pgettext("hazards", "Open"), "type": "bar", "data": [r["open"] for r in rows]},
             {
                 "name": _("Overdue"),
                 "type": "bar",

@@ -134,7 +134,9 @@ def hazard_detail(request, pk: int):
         actions = [a for a in actions if a != "decide_extension"]
     else:
         actions = [a for a in actions if a != "request_extension"]
-    if not hazard.listed:
+    if hazard.listed:
+        actions = [a for a in actions if a != "supervise"]
+    else:
         actions = [a for a in actions if a != "progress"]
     if not (hazard.listed and hazard.overdue):
         actions = [a for a in actions if a != "explain"]
@@ -291,7 +293,7 @@ ACTIONS: dict[str, ActionPage] = {
     "close": ActionPage(
         forms.CloseForm,
         lambda r, h, d: services.close_hazard(actor=r.user, hazard=h, version=d["version"], note=d["note"]),
-        gettext_lazy("Close"),
+        gettext_lazy("Close the hazard"),
         gettext_lazy("Hazard closed."),
         "success",
     ),
