@@ -27,7 +27,7 @@ from risk.dynamic import (
     recent_accident,
 )
 from risk.models import ControlMeasure, RiskAssessment, RiskPoint
-from risk.tables import FactorError, assess, grading
+from risk.tables import FactorError, assess, grading, parse_factors
 
 # Officials who keep risk registers for the enterprises in their scope; an enterprise keeps its own.
 RISK_EDITORS = frozenset({Role.DISTRICT_ADMIN, Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER})
@@ -154,8 +154,8 @@ def clean_assessment(
         errors["method"] = [str(_("Choose LEC or the risk matrix."))]
     else:
         try:
-            result = assess(method, **{k: factors.get(k) for k in ("l", "e", "c", "s") if k in factors})
-            chosen = {k: factors[k] for k in (("l", "e", "c") if method == Method.LEC else ("l", "s"))}
+            chosen = parse_factors(method, factors)
+            result = assess(method, **chosen)
         except FactorError as exc:
             errors.update({k: [str(m) for m in v] for k, v in exc.errors.items()})
     latest = months_after(today, review_months())
@@ -175,10 +175,7 @@ def clean_assessment(
     return chosen, result, next_review_on
 
 
-def _write_assessment(*, point, actor, method, result, next_review_on, note, now, factors) -> RiskAssessment:
-    from risk.tables import parse_factors
-
-    values = parse_factors(method, factors)
+def _write_assessment(*, point, actor, method, result, next_review_on, note, now, values) -> RiskAssessment:
     assessment = RiskAssessment.objects.create(
         point=point,
         method=method,
@@ -267,7 +264,7 @@ def create_risk_point(
             next_review_on=next_review,
             note=assessment.get("note", ""),
             now=now,
-            factors=factors,
+            values=factors,
         )
         fields = _current_fields(row)
         RiskPoint.objects.filter(pk=point.pk).update(**fields, effective_colour=row.colour)
@@ -324,7 +321,7 @@ def assess_risk_point(
         next_review_on=next_review,
         note=note,
         now=now,
-        factors=chosen,
+        values=chosen,
     )
     _bump(point, **_current_fields(row))
     record(
