@@ -48,3 +48,10 @@ def test_serials_increase_without_duplicates(persona):
     serials = [rectifying(persona("duruan"), enterprise).notice_serial for _ in range(3)]
     assert len(set(serials)) == 3
     assert sorted(serials) == serials
+
+
+def test_documents_of_another_town_are_404(as_user, persona):
+    hazard = in_state("accepted", persona, persona("ent_duruan").enterprise)
+    for url in (f"/hazards/{hazard.pk}/notice.pdf", f"/hazards/{hazard.pk}/acceptance.pdf"):
+        assert as_user("baisha").get(url).status_code == 404
+        assert as_user("ent_duruan").get(url).status_code == 200
