@@ -147,6 +147,16 @@ def test_form_errors_are_shown_next_to_their_fields(site, new_page, viewport):
     page.get_by_role("button", name="保存").click()
     expect(page.locator("[data-field='town'] [data-testid='field-error']")).to_be_visible()
     shot(page, viewport, "user-form-errors")
+    # The other administration screens render and fit the screen too.
+    for path, name in (
+        ("/accounts/admin/users/?role=town_officer", "admin-users"),
+        ("/registry/admin/jurisdictions/", "admin-jurisdictions"),
+        ("/registry/admin/departments/", "admin-departments"),
+    ):
+        page.goto(f"{site}{path}")
+        assert _no_sideways_scroll(page), name
+        shot(page, viewport, name)
+    assert page.js_errors == []
     page.close()
 
 
