@@ -311,3 +311,11 @@ def test_a_town_records_a_session_with_a_material_file(as_user, district):
     assert session.town == district["duruan"] and session.attendee_count == 2
     page = as_user("duruan").get(response["Location"]).content.decode()
     assert "report.pdf" in page and "/attachments/" in page
+
+
+def test_due_clocks_carry_their_deadline_for_the_live_countdown(as_user, record):
+    accident = record()
+    page = as_user("duruan").get(f"/accidents/{accident.pk}/").content.decode()
+    city = accident.deadlines.get(step="district_to_city")
+    assert f'data-countdown="{timezone.localtime(city.due_at).isoformat()}"' in page
+    assert 'data-left="剩余{time}"' in page and "accidents/countdown.js" in page
