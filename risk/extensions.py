@@ -54,4 +54,12 @@ def _build(*, rng, stdout=None, small=False, **_options):
     build_risk(rng=rng, small=small, stdout=stdout)
 
 
+def _build_dynamic(*, rng, stdout=None, **_options):
+    from risk.demo import link_dynamic_risk
+
+    link_dynamic_risk(rng=rng, stdout=stdout)
+
+
 demo_builders.register(DemoBuilder("risk", 15, _build))
+# After hazards (40) and accidents (60): the raised levels of R-RISK-6.
+demo_builders.register(DemoBuilder("risk_dynamic", 90, _build_dynamic))
