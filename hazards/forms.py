@@ -91,6 +91,26 @@ class ReportForm(forms.Form):
     lat = forms.DecimalField(widget=forms.HiddenInput, required=False, max_digits=9, decimal_places=6)
     lng = forms.DecimalField(widget=forms.HiddenInput, required=False, max_digits=9, decimal_places=6)
 
+    # Phone first: what and the photos at the top, the details below.
+    field_order = [
+        "enterprise",
+        "title",
+        "photos",
+        "location",
+        "category",
+        "source",
+        "level",
+        "criterion",
+        "sector",
+        "description",
+        "area",
+        "equipment",
+        "process",
+        "discovered_at",
+        "discoverer",
+        "legal_basis",
+    ]
+
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user

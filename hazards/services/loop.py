@@ -418,7 +418,13 @@ def close_hazard(*, actor, hazard: Hazard, version, note="") -> Hazard:
         hazard,
         "close",
         version=int(version),
-        changes={"closed_at": timezone.now(), "closed_by": actor, "close_note": (note or "").strip()},
+        # R-HAZ-8: closing a listed hazard takes it off the list (摘牌); the listing facts stay on record.
+        changes={
+            "closed_at": timezone.now(),
+            "closed_by": actor,
+            "close_note": (note or "").strip(),
+            "listed": False,
+        },
     )
     audit(
         hazard,

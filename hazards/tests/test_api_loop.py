@@ -190,8 +190,12 @@ def test_a_major_hazard_needs_its_plan_before_rectifying_and_a_department_to_clo
     # Listed by the emergency bureau: the town and even the district admin may not close it (R-HAZ-8).
     assert town.post(url + "close/", {"version": 5}, format="json").status_code == 403
     assert api_as("admin").post(url + "close/", {"version": 5}, format="json").status_code == 403
-    assert yjj.post(url + "close/", {"version": 5}, format="json").status_code == 200
-    assert Hazard.objects.get(pk=hazard["id"]).state == "closed"
+    response = yjj.post(url + "close/", {"version": 5}, format="json")
+    assert response.status_code == 200
+    # Closing takes it off the list (摘牌); the listing facts stay on the record.
+    assert response.json()["listed_supervision"] is False
+    closed = Hazard.objects.get(pk=hazard["id"])
+    assert closed.state == "closed" and closed.listing_authority == "彭江区安委办"
 
 
 def test_stale_version_and_illegal_transition_answer_409(api_as, enterprise_in):
