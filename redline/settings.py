@@ -253,6 +253,9 @@ else:
 MAP_TILE_URL = env_str("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
 
+# --- List filters: the empty choice reads "All" (全部), not dashes.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
 # --- REST API.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -30,6 +30,27 @@ FILES = [
 ]
 
 
+# The Chinese web font: only the regular and bold weights, woff2 only. Browsers fetch just the
+# unicode-range slices a page uses, so Chinese renders even where the system has no CJK font.
+FONT_PACKAGE = NODE / "@fontsource" / "noto-sans-sc"
+FONT_WEIGHTS = ("400", "700")
+
+
+def copy_font() -> None:
+    import re
+
+    target = DEST / "noto-sans-sc"
+    (target / "files").mkdir(parents=True, exist_ok=True)
+    css = []
+    for weight in FONT_WEIGHTS:
+        text = (FONT_PACKAGE / f"{weight}.css").read_text(encoding="utf-8")
+        text = re.sub(r",\s*url\([^)]*\.woff\) format\('woff'\)", "", text)
+        css.append(text)
+        for font in (FONT_PACKAGE / "files").glob(f"noto-sans-sc-*-{weight}-normal.woff2"):
+            shutil.copy2(font, target / "files" / font.name)
+    (target / "noto-sans-sc.css").write_text("\n".join(css), encoding="utf-8")
+
+
 def main() -> int:
     missing = [src for src, _ in FILES if not (NODE / src).exists()]
     if missing:
@@ -42,6 +63,7 @@ def main() -> int:
             shutil.copytree(source, target, dirs_exist_ok=True)
         else:
             shutil.copy2(source, target)
+    copy_font()
     print(f"Copied {len(FILES)} front-end assets into {DEST.relative_to(ROOT)}")
     return 0
 
