@@ -123,3 +123,20 @@ def test_someone_elses_upload_cannot_be_linked(api_as, persona, enterprise_in):
     attachment_id = post(api_as("baisha"), png_bytes(), "theirs.png").json()["id"]
     with pytest.raises(InvalidInput):
         reported(persona("duruan"), enterprise_in("duruan", "industry_trade"), attachments=[attachment_id])
+
+
+def test_before_photos_cannot_be_passed_off_as_after_evidence(api_as, persona):
+    """A file linked as "before" is not usable as "after" evidence on the same hazard."""
+    from hazards.tests.helpers import rectifying
+
+    client = api_as("ent_duruan")
+    before = post(client, png_bytes(), "before.png").json()["id"]
+    hazard = rectifying(
+        persona("ent_duruan"), persona("ent_duruan").enterprise, attachments=[before], source="self_inspection"
+    )
+    response = client.post(
+        f"/api/v1/hazards/{hazard.pk}/submit/",
+        {"version": hazard.version, "rectification_note": "完成", "attachments": [before]},
+        format="json",
+    )
+    assert response.status_code == 400 and "attachments" in response.json()

@@ -3,15 +3,13 @@ deadlines (R-HAZ-6). District administrators only."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import diff, record
 from core.choices import Role
 from core.errors import InvalidInput, NotAllowed
-from hazards.models import DeadlinePolicy, MajorHazardCriterion
+from hazards.models import DeadlinePolicy, MajorHazardCriterion, local_today
 from hazards.services.common import a_date, raise_if, required_text
 from registry.models import Sector
 
@@ -73,7 +71,7 @@ def set_deadline_policy(*, actor, level: str, days, source: str, effective_from=
     except (TypeError, ValueError):
         errors["days"] = [_("Enter a whole number of days between 1 and 365.")]
         days_value = 0
-    effective = a_date(errors, "effective_from", effective_from, required=False) or dt.date.today()
+    effective = a_date(errors, "effective_from", effective_from, required=False) or local_today()
     policy = DeadlinePolicy.objects.filter(level=level).first()
     if policy is None:
         raise InvalidInput.field("level", _("Choose a level."))
