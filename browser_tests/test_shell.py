@@ -35,6 +35,17 @@ def _no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
+def _unlabelled_controls(page) -> list[str]:
+    """Form controls a screen reader cannot name: no <label>, no aria-label, no aria-labelledby."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('input, select, textarea'))
+          .filter(el => !['hidden', 'submit', 'button'].includes(el.type))
+          .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                        && !el.getAttribute('aria-labelledby'))
+          .map(el => el.name || el.id || el.outerHTML.slice(0, 60))"""
+    )
+
+
 def _count(page) -> int:
     return int(re.search(r"\d+", page.get_by_test_id("result-count").inner_text()).group())
 
@@ -85,6 +96,7 @@ def test_filtered_lists_change_with_the_filters_and_keep_to_the_scope(site, new_
     towns = page.locator("tbody td[data-label='镇街']").all_inner_texts()
     assert towns and all(t.strip() == baisha.name for t in towns)
     assert _no_sideways_scroll(page)
+    assert _unlabelled_controls(page) == []
     shot(page, viewport, "enterprises-admin-baisha")
     page.close()
 
@@ -132,6 +144,7 @@ def test_form_errors_are_shown_next_to_their_fields(site, new_page, viewport):
     # What was typed is kept.
     assert page.get_by_label("企业名称").input_value() == "杜阮测试五金制品有限公司"
     assert _no_sideways_scroll(page)
+    assert _unlabelled_controls(page) == []
     page.locator("[data-field='credit_code']").scroll_into_view_if_needed()
     shot(page, viewport, "enterprise-form-errors")
     assert Enterprise.objects.count() == before
@@ -146,6 +159,7 @@ def test_form_errors_are_shown_next_to_their_fields(site, new_page, viewport):
     page.get_by_label("再次输入密码").fill("Kx9#mPq2$Lw7vN")
     page.get_by_role("button", name="保存").click()
     expect(page.locator("[data-field='town'] [data-testid='field-error']")).to_be_visible()
+    assert _unlabelled_controls(page) == []
     shot(page, viewport, "user-form-errors")
     # The other administration screens render and fit the screen too.
     for path, name in (
@@ -155,6 +169,7 @@ def test_form_errors_are_shown_next_to_their_fields(site, new_page, viewport):
     ):
         page.goto(f"{site}{path}")
         assert _no_sideways_scroll(page), name
+        assert _unlabelled_controls(page) == [], name
         shot(page, viewport, name)
     assert page.js_errors == []
     page.close()
@@ -172,6 +187,12 @@ def test_language_switches_from_any_page(site, new_page, viewport):
     with page.expect_navigation():
         page.get_by_role("button", name="Log in").click()
     page.goto(f"{site}/registry/enterprises/?status=operating")
+    # Keyboard: the first Tab reaches the skip link, shown on focus; it moves focus to the content.
+    page.keyboard.press("Tab")
+    skip = page.locator("a.rl-skip")
+    assert skip.evaluate("el => el === document.activeElement") and skip.is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
     assert page.locator("h1").inner_text() == "Enterprises"
     assert page.get_by_label("Sector", exact=True).is_visible()
     shot(page, viewport, "enterprises-english")
