@@ -104,7 +104,7 @@ cell_text = st.builds(
 ).filter(lambda t: t and t == t.rstrip() and not t.startswith((" ", "\u3000")))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(cell_text)
 def test_any_text_is_a_string_cell_reading_back_as_written(text):
     (cell,) = xlsx_cells([text])
@@ -112,14 +112,14 @@ def test_any_text_is_a_string_cell_reading_back_as_written(text):
     assert cell.value == text.replace("\r", "\n")
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(cell_text)
 def test_any_text_round_trips_through_the_csv_export_and_the_importer(text):
     expected = text if text.startswith(FORMULA_TRIGGERS) else text.strip()
     assert csv_read_back([text]) == [expected]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.text(max_size=40))
 def test_any_text_at_all_exports_without_an_error(text):
     (cell,) = xlsx_cells([text])

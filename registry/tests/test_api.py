@@ -145,6 +145,8 @@ def test_filters_town_sector_status_risk_level_and_q(api_as, district, make_ente
     [
         {"town": "abc"},
         {"town": "99999999"},
+        {"town": "99999999999999999999999"},
+        {"town": "-1"},
         {"sector": "no_such_sector"},
         {"status": "bogus"},
         {"risk_level": "purple"},
@@ -236,6 +238,10 @@ BAD_BODIES = [
     ("credit_code_as_number", {"credit_code": 913501001}, "credit_code"),
     ("credit_code_as_list", {"credit_code": ["91350100M000100Y43"]}, "credit_code"),
     ("town_unknown", {"town": 99999999}, "town"),
+    ("town_too_big", {"town": 10**25}, "town"),
+    ("town_negative", {"town": -5}, "town"),
+    ("village_unknown", {"village": 10**25}, "village"),
+    ("village_of_another_town", {"village": "OTHER_VILLAGE"}, "village"),
     ("town_as_text", {"town": "杜阮镇"}, "town"),
     ("town_as_list", {"town": [1, 2]}, "town"),
     ("town_a_village", {"town": "VILLAGE"}, "town"),
@@ -260,10 +266,18 @@ BAD_BODIES = [
 ]
 
 
+def resolve_placeholders(override: dict) -> dict:
+    """Ids that exist only in the database: a village as a town, a village of another town (Baisha)."""
+    if override.get("town") == "VILLAGE":
+        return {"town": Jurisdiction.objects.filter(kind="village").first().pk}
+    if override.get("village") == "OTHER_VILLAGE":
+        return {"village": Jurisdiction.objects.filter(parent__code="440703001").first().pk}
+    return override
+
+
 @pytest.mark.parametrize(("case", "override", "field"), BAD_BODIES, ids=[c for c, _o, _f in BAD_BODIES])
 def test_invalid_create_input_is_a_400_naming_the_field(case, override, field, district, api_as):
-    if override.get("town") == "VILLAGE":
-        override = {"town": Jurisdiction.objects.filter(kind="village").first().pk}
+    override = resolve_placeholders(override)
     count = Enterprise.objects.count()
     response = api_as("admin").post("/api/v1/enterprises/", payload(district, **override), format="json")
     assert response.status_code == 400, response.content[:300]
@@ -275,10 +289,7 @@ def test_invalid_create_input_is_a_400_naming_the_field(case, override, field, d
 
 @pytest.mark.parametrize(("case", "override", "field"), BAD_BODIES, ids=[c for c, _o, _f in BAD_BODIES])
 def test_invalid_update_input_is_a_400_and_changes_nothing(case, override, field, api_as, make_enterprise):
-    if override.get("town") == "VILLAGE":
-        override = {"town": Jurisdiction.objects.filter(kind="village").first().pk}
-    if case == "sectors_empty" or case == "sectors_as_scalar":
-        pass
+    override = resolve_placeholders(override)
     enterprise = make_enterprise("duruan", ["industry_trade"])
     before = Enterprise.objects.values().get(pk=enterprise.pk)
     response = api_as("admin").patch(
@@ -328,9 +339,12 @@ def test_put_and_delete_are_not_offered(api_as, make_enterprise):
     assert Enterprise.objects.filter(pk=enterprise.pk).exists()
 
 
-@pytest.mark.parametrize("pk", ["abc", "0", "-1", "99999999999999999999"])
+@pytest.mark.parametrize("pk", ["abc", "0", "-1", "99999999999999999999", "1e3", "%00"])
 def test_odd_ids_in_the_path_are_404(pk, api_as):
-    assert api_as("admin").get(f"/api/v1/enterprises/{pk}/").status_code == 404
+    api = api_as("admin")
+    for url in ("/api/v1/enterprises/{}/", "/api/v1/notifications/{}/", "/api/v1/towns/{}/"):
+        assert api.get(url.format(pk)).status_code == 404, url
+    assert api.patch(f"/api/v1/enterprises/{pk}/", {"name": "x"}, format="json").status_code == 404
 
 
 # --- Mass assignment ---------------------------------------------------------------------------------
