@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.choices import RiskColour
 from registry.models import Enterprise, Jurisdiction, Sector
 from risk.choices import ControlLevel
+from risk.dynamic import recent_accident
 from risk.models import ControlMeasure, RiskAssessment, RiskPoint
 from risk.tables import control_level_is_too_low, required_control_level
 
@@ -55,10 +56,14 @@ def enterprise_section(user, enterprise) -> dict:
     )
     annotate_warnings(points)
     today = timezone.localdate()
+    accident_at = recent_accident(enterprise.pk, timezone.now())
     for point in points:
-        # R-RISK-7: reassess when the date has come, and after a major hazard on the point.
-        point.review_due = bool(point.next_review_on and point.next_review_on <= today) or bool(
-            point.effective_reason
+        # R-RISK-7: reassess when the date has come, after a major hazard on the point, and after an
+        # accident at the enterprise that happened since the point was last assessed.
+        point.review_due = (
+            bool(point.next_review_on and point.next_review_on <= today)
+            or bool(point.effective_reason)
+            or bool(accident_at and point.assessed_at and point.assessed_at < accident_at)
         )
     return {
         "points": points,

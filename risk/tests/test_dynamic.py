@@ -155,3 +155,15 @@ def test_review_reminders_go_to_the_enterprise_once_per_due_date(persona, make_p
     notes = Notification.objects.filter(recipient=user, kind="risk.review_due", target_id=point.pk)
     assert notes.count() == 1
     assert "待复评点" in notes.get().title
+
+
+def test_an_accident_marks_the_points_assessed_before_it_for_reassessment(fresh, make_point, persona):
+    from risk.selectors import enterprise_section
+
+    point = make_point(fresh, **LEC_BLUE)
+    assert not next(
+        p for p in enterprise_section(persona("admin"), fresh)["points"] if p.pk == point.pk
+    ).review_due
+    _accident(fresh, timezone.now())
+    shown = next(p for p in enterprise_section(persona("admin"), fresh)["points"] if p.pk == point.pk)
+    assert shown.review_due  # R-RISK-7
