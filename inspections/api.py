@@ -15,6 +15,7 @@ from inspections import services
 from inspections.choices import CampaignKind, CampaignState, InspectionState, TaskState
 from inspections.models import (
     Campaign,
+    CampaignTarget,
     ChecklistItem,
     ChecklistTemplate,
     Draw,
@@ -535,3 +536,100 @@ class DrawViewSet(
     def verify(self, request, pk=None):
         draw = self.get_object()
         return Response({"matches": services.verify_draw(draw)})
+
+
+# --- Campaign targets and learn-from-one-case ----------------------------------------------------
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+
+    class Meta:
+        model = CampaignTarget
+        fields = ["id", "enterprise", "enterprise_name", "town", "added_by_hand", "match_reasons"]
+
+
+class TargetsWriteSerializer(serializers.Serializer):
+    enterprises = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False)
+
+
+class CampaignTargetViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The target list of one campaign (`/campaigns/{id}/targets/`), scoped; POST adds enterprises."""
+
+    scoped_model = CampaignTarget
+    serializer_class = TargetSerializer
+
+    def _campaign(self):
+        return get_visible_or_404(Campaign.objects.all(), self.request.user, pk=self.kwargs["campaign_pk"])
+
+    def base_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no campaign
+            return CampaignTarget.objects.none()
+        return (
+            CampaignTarget.objects.filter(campaign=self._campaign())
+            .select_related("enterprise")
+            .order_by("town__code", "enterprise__name", "id")
+        )
+
+    @extend_schema(
+        request=TargetsWriteSerializer,
+        responses=inline_serializer("TargetsAdded", {"added": serializers.IntegerField()}),
+    )
+    def create(self, request, *args, **kwargs):
+        campaign = self._campaign()
+        data = TargetsWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        added = services.add_targets(
+            actor=request.user, campaign=campaign, enterprises=data.validated_data["enterprises"]
+        )
+        return Response({"added": added}, status=status.HTTP_201_CREATED)
+
+
+class MatchSerializer(serializers.Serializer):
+    enterprise = serializers.IntegerField(source="enterprise.pk")
+    name = serializers.CharField(source="enterprise.name")
+    town = serializers.IntegerField(source="enterprise.town_id")
+    score = serializers.FloatField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class FollowupSerializer(serializers.Serializer):
+    hazard = serializers.IntegerField(required=False, min_value=1)
+    accident = serializers.IntegerField(required=False, min_value=1)
+    enterprises = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False)
+    name = serializers.CharField(required=False, allow_blank=True, default="", max_length=160)
+    deadline = serializers.DateField(required=False, allow_null=True)
+
+
+class LearnViewSet(viewsets.ViewSet):
+    """Learn from one case (举一反三): `GET ?hazard=<id>` or `?accident=<id>` ranks the enterprises in the
+    caller's scope with the same exposure, each with its reasons; `POST` launches the follow-up campaign."""
+
+    @extend_schema(responses=MatchSerializer(many=True))
+    def list(self, request):
+        from inspections.similarity import load_source, rank_similar
+
+        source = load_source(
+            request.user,
+            accident=request.query_params.get("accident"),
+            hazard=request.query_params.get("hazard"),
+        )
+        matches = rank_similar(request.user, source, limit=200)
+        return Response(MatchSerializer(matches, many=True).data)
+
+    @extend_schema(request=FollowupSerializer, responses=CampaignSerializer)
+    def create(self, request):
+        from inspections.similarity import load_source
+
+        data = FollowupSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        source = load_source(request.user, accident=values.get("accident"), hazard=values.get("hazard"))
+        campaign = services.launch_followup(
+            actor=request.user,
+            source=source,
+            enterprise_ids=values["enterprises"],
+            name=values["name"],
+            deadline=values.get("deadline"),
+        )
+        return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)

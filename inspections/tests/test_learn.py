@@ -161,3 +161,33 @@ def test_an_accident_can_be_the_source(as_user, persona, case, district):
     source = load_source(persona("admin"), accident=accident.pk)
     assert rank_similar(persona("admin"), source, limit=5000)[0].enterprise.pk == case["similar"].pk
     assert as_user("baisha").get(reverse("inspections:learn") + f"?accident={accident.pk}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_api_learn_ranks_and_launches(api_as, case):
+    client = api_as("admin")
+    ranked = client.get(f"/api/v1/learn/?hazard={case['hazard'].pk}")
+    assert ranked.status_code == 200
+    first = ranked.json()[0]
+    assert set(first) == {"enterprise", "name", "town", "score", "reasons"}
+    assert first["enterprise"] == case["similar"].pk and first["reasons"]
+    assert api_as("baisha").get(f"/api/v1/learn/?hazard={case['hazard'].pk}").status_code == 404
+    launched = client.post(
+        "/api/v1/learn/", {"hazard": case["hazard"].pk, "enterprises": [case["similar"].pk]}, format="json"
+    )
+    assert launched.status_code == 201
+    body = launched.json()
+    assert body["kind"] == "followup" and body["source_id"] == case["hazard"].pk
+    targets = client.get(f"/api/v1/campaigns/{body['id']}/targets/").json()
+    assert [t["enterprise"] for t in targets["results"]] == [case["similar"].pk]
+    assert api_as("duruan").get(f"/api/v1/campaigns/{body['id']}/targets/").status_code == 404
+    more = client.post(
+        f"/api/v1/campaigns/{body['id']}/targets/", {"enterprises": [case["same_sector"].pk]}, format="json"
+    )
+    assert more.status_code == 201 and more.json() == {"added": 1}
+    assert (
+        client.post(
+            "/api/v1/learn/", {"hazard": case["hazard"].pk, "enterprises": []}, format="json"
+        ).status_code
+        == 400
+    )
