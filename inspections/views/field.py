@@ -310,7 +310,8 @@ def inspection_finish(request, pk: int):
             return redirect(inspection)
     from inspections.choices import HazardCategory, HazardLevel
 
-    prefills = [(row, hazard_prefill(row)) for row in failed]
+    photos = _photos(failed)
+    prefills = [(row, hazard_prefill(row), photos.get(row.pk, [])) for row in failed]
     return render(
         request,
         "inspections/inspection_finish.html",
