@@ -3,9 +3,12 @@ the statistics. Viewsets parse input, pass the gate and call one service; rules 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -541,7 +544,11 @@ class HazardStatsView(APIView):
     """API.md: `/api/v1/stats/hazards/?group_by=town|sector|department`, scoped to the caller."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("group_by", str, enum=["town", "sector", "department"])],
+        parameters=[
+            OpenApiParameter("group_by", str, enum=["town", "sector", "department"]),
+            OpenApiParameter("date_from", OpenApiTypes.DATE, description="registered on or after"),
+            OpenApiParameter("date_to", OpenApiTypes.DATE, description="registered on or before"),
+        ],
         responses=inline_serializer(
             name="HazardStatsRow",
             fields={
@@ -562,4 +569,12 @@ class HazardStatsView(APIView):
         group_by = request.query_params.get("group_by", "town")
         if group_by not in ("town", "sector", "department"):
             raise InvalidInput.field("group_by", _("Choose town, sector or department."))
-        return Response(hazard_stats(request.user, group_by))
+        period = {}
+        for key in ("date_from", "date_to"):
+            raw = request.query_params.get(key)
+            if raw:
+                try:
+                    period[key] = dt.date.fromisoformat(raw)
+                except ValueError:
+                    raise InvalidInput.field(key, _("Enter a date as YYYY-MM-DD."))
+        return Response(hazard_stats(request.user, group_by, **period))

@@ -170,3 +170,13 @@ def test_out_of_range_ids_in_a_body_are_invalid_input(api_as, persona):
     response = api_as("admin").post("/api/v1/hazards/", body, format="json")
     assert response.status_code == 400
     assert api_as("admin").get(f"/api/v1/hazards/{HUGE}/").status_code == 404
+
+
+def test_stats_for_a_period(api_as):
+    client = api_as("admin")
+    assert client.get("/api/v1/stats/hazards/?group_by=town&date_from=2999-01-01").json() == []
+    assert client.get("/api/v1/stats/hazards/?group_by=town&date_to=2000-13-01").status_code == 400
+    everything = client.get(
+        "/api/v1/stats/hazards/?group_by=sector&date_from=2000-01-01&date_to=2999-12-31"
+    ).json()
+    assert everything == client.get("/api/v1/stats/hazards/?group_by=sector").json()
