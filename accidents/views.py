@@ -237,8 +237,11 @@ def accident_pdf(request, pk: int):
     return pdf_response(express_report_pdf(accident, user=request.user), f"accident-{accident.pk}")
 
 
-def _post_action(request, pk, handler, success: str):
+def _post_action(request, pk, handler, success: str, *, actions: tuple[str, ...]):
+    """404 for an accident out of scope, then 403 for a role that may do none of `actions`, then the input."""
     accident = _accident_or_404(request, pk)
+    if not any(services.can(request.user, action) for action in actions):
+        raise PermissionDenied
     try:
         handler(accident)
     except NotAllowed:
@@ -266,7 +269,13 @@ def mark_step(request, pk: int):
             raise InvalidInput(_("Check the reporting time."))
         services.mark_step_done(actor=request.user, accident=accident, **form.cleaned_data)
 
-    return _post_action(request, pk, handle, _("The report was marked as made."))
+    return _post_action(
+        request,
+        pk,
+        handle,
+        _("The report was marked as made."),
+        actions=("mark_unit_step", "mark_escalation_step"),
+    )
 
 
 @login_required
@@ -280,7 +289,9 @@ def supplement(request, pk: int):
         note = data.pop("note")
         services.supplement_accident(actor=request.user, accident=accident, numbers=data, note=note)
 
-    return _post_action(request, pk, handle, _("The supplementary report was recorded."))
+    return _post_action(
+        request, pk, handle, _("The supplementary report was recorded."), actions=("supplement_accident",)
+    )
 
 
 @login_required
@@ -292,7 +303,7 @@ def add_report(request, pk: int):
             raise InvalidInput(_("Write what the report says."))
         services.submit_report(actor=request.user, accident=accident, **form.cleaned_data)
 
-    return _post_action(request, pk, handle, _("The report was recorded."))
+    return _post_action(request, pk, handle, _("The report was recorded."), actions=("submit_report",))
 
 
 @login_required
@@ -304,7 +315,7 @@ def open_investigation(request, pk: int):
             raise InvalidInput(_("Name the unit that leads the investigation."))
         services.open_investigation(actor=request.user, accident=accident, **form.cleaned_data)
 
-    return _post_action(request, pk, handle, _("The investigation was opened."))
+    return _post_action(request, pk, handle, _("The investigation was opened."), actions=("investigate",))
 
 
 @login_required
@@ -318,7 +329,7 @@ def update_investigation(request, pk: int):
             actor=request.user, investigation=_investigation(accident), data=form.cleaned_data
         )
 
-    return _post_action(request, pk, handle, _("The investigation was saved."))
+    return _post_action(request, pk, handle, _("The investigation was saved."), actions=("investigate",))
 
 
 @login_required
@@ -332,7 +343,9 @@ def extend_investigation(request, pk: int):
             actor=request.user, investigation=_investigation(accident), **form.cleaned_data
         )
 
-    return _post_action(request, pk, handle, _("The investigation deadline was extended."))
+    return _post_action(
+        request, pk, handle, _("The investigation deadline was extended."), actions=("investigate",)
+    )
 
 
 @login_required
@@ -344,7 +357,7 @@ def add_finding(request, pk: int):
             raise InvalidInput(_("Name the person or unit, the responsibility and the measure."))
         services.add_finding(actor=request.user, investigation=_investigation(accident), **form.cleaned_data)
 
-    return _post_action(request, pk, handle, _("The finding was added."))
+    return _post_action(request, pk, handle, _("The finding was added."), actions=("investigate",))
 
 
 @login_required
@@ -356,7 +369,7 @@ def add_measure(request, pk: int):
             raise InvalidInput(_("Describe the measure."))
         services.add_measure(actor=request.user, investigation=_investigation(accident), **form.cleaned_data)
 
-    return _post_action(request, pk, handle, _("The measure was added."))
+    return _post_action(request, pk, handle, _("The measure was added."), actions=("investigate",))
 
 
 @login_required
@@ -371,7 +384,9 @@ def measure_hazard(request, pk: int, measure_pk: int):
             raise InvalidInput(_("Choose the hazard's category and level."))
         services.measure_to_hazard(actor=request.user, measure=measure, **form.cleaned_data)
 
-    return _post_action(request, pk, handle, _("The measure was registered as a hazard."))
+    return _post_action(
+        request, pk, handle, _("The measure was registered as a hazard."), actions=("investigate",)
+    )
 
 
 @login_required
@@ -385,7 +400,9 @@ def upload_report(request, pk: int):
             actor=request.user, investigation=_investigation(accident), upload=form.cleaned_data["file"]
         )
 
-    return _post_action(request, pk, handle, _("The investigation report was attached."))
+    return _post_action(
+        request, pk, handle, _("The investigation report was attached."), actions=("investigate",)
+    )
 
 
 @login_required
@@ -394,4 +411,10 @@ def close(request, pk: int):
     def handle(accident):
         services.close_accident(actor=request.user, accident=accident)
 
-    return _post_action(request, pk, handle, _("The accident was closed and added to the case library."))
+    return _post_action(
+        request,
+        pk,
+        handle,
+        _("The accident was closed and added to the case library."),
+        actions=("investigate",),
+    )

@@ -20,6 +20,7 @@ ACCIDENT_POSTS = [
     "/accidents/{pk}/investigation/measures/",
     "/accidents/{pk}/investigation/report/",
     "/accidents/{pk}/investigation/extend/",
+    "/accidents/{pk}/investigation/measures/1/hazard/",
 ]
 
 
@@ -142,3 +143,11 @@ def test_the_department_sees_its_sectors_only(api_as, record, persona):
     assert api_as("jtj").get(f"/api/v1/accidents/{road.pk}/").status_code == 200
     assert api_as("yjj").get(f"/api/v1/accidents/{road.pk}/").status_code == 404
     assert Accident.objects.visible_to(persona("jtj")).filter(pk=road.pk).exists()
+
+
+@pytest.mark.parametrize("url", ACCIDENT_POSTS)
+def test_the_leader_sees_the_accident_but_every_action_is_refused(as_user, duruan_accident, url):
+    assert as_user("leader").get(f"/accidents/{duruan_accident.pk}/").status_code == 200
+    assert as_user("leader").post(url.format(pk=duruan_accident.pk), {}).status_code == 403
+    duruan_accident.refresh_from_db()
+    assert duruan_accident.version == 1
