@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import jieba
 from django.apps import apps
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.scoping import get_visible_or_404
@@ -143,7 +144,8 @@ def source_from_hazard(user, hazard_id) -> SourceCase:
     return SourceCase(
         type=SourceType.HAZARD,
         id=hazard.pk,
-        label=f"{hazard.title}（{hazard.enterprise.name}）",
+        # No enterprise name: the follow-up campaign and its checklist reach other towns (need to know).
+        label=f"{hazard.title}（{timezone.localdate(hazard.discovered_at):%Y-%m-%d}）",
         enterprise_id=hazard.enterprise_id,
         sector_codes={hazard.sector_id} if hazard.sector_id else set(),
         sub_sector=hazard.enterprise.sub_sector,

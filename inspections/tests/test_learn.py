@@ -191,3 +191,17 @@ def test_api_learn_ranks_and_launches(api_as, case):
         ).status_code
         == 400
     )
+
+
+@pytest.mark.django_db
+def test_the_follow_up_does_not_carry_the_source_enterprise_to_other_towns(persona, case):
+    from inspections import services
+
+    source = load_source(persona("admin"), hazard=case["hazard"].pk)
+    campaign = services.launch_followup(
+        actor=persona("admin"), source=source, enterprise_ids=[case["similar"].pk]
+    )
+    name = case["source"].name
+    assert name not in campaign.source_label and name not in campaign.goal and name not in campaign.name
+    template = campaign.template
+    assert name not in template.description and all(name not in i.requirement for i in template.items.all())
