@@ -236,6 +236,8 @@ def sync_deadlines(accident: Accident, *, now: dt.datetime | None = None) -> Non
 def record_accident(*, actor, data: dict) -> Accident:
     """R-ACC-2: the report reaches the district the moment it is recorded; the clocks start at the accident."""
     require(actor, "record_accident")
+    if "enterprise" not in data and actor.enterprise_id and not actor.role_codes & OFFICIALS:
+        data = {**data, "enterprise": actor.enterprise_id}  # an enterprise reports its own accident
     cleaned = _clean_fields(actor, data)
     numbers = clean_numbers(data)
     now = timezone.now()

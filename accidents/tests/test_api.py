@@ -112,6 +112,10 @@ def test_an_enterprise_user_reports_its_own_enterprise_only(api_as, district, pe
     assert response.status_code == 201, response.content
     response = api_as("ent_duruan").post(URL, payload(district, None), format="json")
     assert response.status_code == 400 and "enterprise" in response.json()
+    without = payload(district)
+    del without["enterprise"]
+    response = api_as("ent_duruan").post(URL, without, format="json")
+    assert response.status_code == 201 and response.json()["enterprise"] == own.pk
 
 
 def test_stale_version_answers_409(api_as, district):
