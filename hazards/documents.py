@@ -3,12 +3,18 @@ with serial numbers, rendered with the embedded CJK font (core.pdf)."""
 
 from __future__ import annotations
 
+import io
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Image, Table
 
 from core.pdf import PdfDocument
+from hazards.choices import EvidencePurpose
 from hazards.models import DocumentSerial, Hazard
 
 SERIAL_PREFIX = {"notice": "ZG", "acceptance": "YS"}
@@ -123,5 +129,34 @@ def acceptance_record(hazard: Hazard) -> bytes:
             (_("Accepted by"), hazard.accepted_by.display_name if hazard.accepted_by else "—"),
         ]
     )
+    photos = _photo_row(hazard)
+    if photos is not None:
+        doc.heading(_("Photos after rectification"))
+        doc.story.append(photos)
     doc.signatures([_("Accepted by"), _("Enterprise principal")])
     return doc.render()
+
+
+PHOTOS_IN_RECORD = 3
+
+
+def _photo_row(hazard: Hazard):
+    """Up to three "after" photos side by side, scaled to fit; a missing file is skipped."""
+    from attachments.models import Attachment
+
+    cells = []
+    for attachment in Attachment.objects.for_owner(hazard, EvidencePurpose.AFTER).filter(
+        content_type__startswith="image/"
+    )[:PHOTOS_IN_RECORD]:
+        try:
+            with attachment.file.open("rb") as handle:
+                data = io.BytesIO(handle.read())
+            width, height = ImageReader(data).getSize()
+        except (OSError, ValueError):
+            continue
+        data.seek(0)
+        scale = min(52 * mm / width, 52 * mm / height)
+        cells.append(Image(data, width=width * scale, height=height * scale))
+    if not cells:
+        return None
+    return Table([cells], colWidths=[56 * mm] * len(cells), hAlign="LEFT")

@@ -39,6 +39,10 @@ def test_the_acceptance_record_exists_once_accepted(as_user, persona):
     client = as_user("duruan")
     text = text_of(client.get(f"/hazards/{hazard.pk}/acceptance.pdf", HTTP_ACCEPT_LANGUAGE="zh-hans"))
     assert "验收" in text and "已清理完毕" in text and hazard.acceptance_serial in text
+    assert "整改后照片" in text  # the after-photo is printed under its heading
+    response = client.get(f"/hazards/{hazard.pk}/acceptance.pdf", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    reader = PdfReader(io.BytesIO(response.content))
+    assert any(page.images for page in reader.pages)
     pending = in_state("rectifying", persona, enterprise)
     assert client.get(f"/hazards/{pending.pk}/acceptance.pdf").status_code == 404
 
