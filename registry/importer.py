@@ -399,39 +399,46 @@ def _apply_creates(creates, lookups: Lookups, actor) -> None:
 def _apply_updates(updates, lookups: Lookups, actor) -> None:
     if not updates:
         return
+    through = Enterprise.sectors.through
+    current: dict[int, set[str]] = {}
+    for ent_id, code in through.objects.filter(
+        enterprise_id__in=[enterprise.pk for _n, _d, enterprise in updates]
+    ).values_list("enterprise_id", "sector_id"):
+        current.setdefault(ent_id, set()).add(code)
     changed = []
-    sector_sets = {}
+    new_sectors: dict[int, list[str]] = {}
     for _number, data, enterprise in updates:
         changes = {}
         for key in (*_PLAIN_FIELDS, "town"):
             if key in data and getattr(enterprise, key) != data[key]:
                 changes[key] = [getattr(enterprise, key), data[key]]
                 setattr(enterprise, key, data[key])
-        sector_sets[enterprise.pk] = data["sectors"]
+        old_codes = current.get(enterprise.pk, set())
+        if old_codes != set(data["sectors"]):
+            # A change of sectors changes who supervises the enterprise: it is recorded like any other.
+            changes["sectors"] = [sorted(old_codes), sorted(data["sectors"])]
+            new_sectors[enterprise.pk] = data["sectors"]
         if changes:
             enterprise.version += 1
             enterprise._import_changes = changes
             changed.append(enterprise)
     if changed:
         Enterprise.objects.bulk_update(changed, [*_PLAIN_FIELDS, "town", "version"], batch_size=BATCH)
-    through = Enterprise.sectors.through
-    current: dict[int, set[str]] = {}
-    for ent_id, code in through.objects.filter(enterprise_id__in=list(sector_sets)).values_list(
-        "enterprise_id", "sector_id"
-    ):
-        current.setdefault(ent_id, set()).add(code)
-    for ent_id, codes in sector_sets.items():
-        if current.get(ent_id, set()) != set(codes):
-            through.objects.filter(enterprise_id=ent_id).delete()
-            through.objects.bulk_create([through(enterprise_id=ent_id, sector_id=c) for c in codes])
+    if new_sectors:
+        through.objects.filter(enterprise_id__in=list(new_sectors)).delete()
+        through.objects.bulk_create(
+            [
+                through(enterprise_id=pk, sector_id=code)
+                for pk, codes in new_sectors.items()
+                for code in codes
+            ],
+            batch_size=5000,
+        )
     record_many(
         changed,
         "registry.enterprise.updated",
         actor=actor,
-        data_for=lambda o: {
-            "via": "import",
-            "changes": {k: [str(a), str(b)] for k, (a, b) in o._import_changes.items()},
-        },
+        data_for=lambda o: {"via": "import", "changes": o._import_changes},
     )
 
 

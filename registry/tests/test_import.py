@@ -257,6 +257,39 @@ def test_a_second_import_updates_by_credit_code_and_never_duplicates(api_en):
     assert update.data["changes"]["address"] == ["江门市蓬江区杜阮镇导入路1号", "江门市蓬江区杜阮镇新地址9号"]
 
 
+def test_a_reimport_that_changes_only_the_sectors_is_recorded(api_en, district):
+    rows = [row(sectors="工贸")]
+    api = api_en("duruan")
+    post(api, xlsx_file(rows))
+    enterprise = Enterprise.objects.get(credit_code=rows[0]["统一社会信用代码"])
+    assert post(api, xlsx_file(rows)).json()["updated"] == 1
+    assert AuditEvent.objects.for_object(enterprise).count() == 1  # nothing changed, nothing recorded
+    assert Enterprise.objects.get(pk=enterprise.pk).version == 1
+    rows[0]["行业领域"] = "工贸、有限空间"
+    rows[0]["所属镇街"] = "杜阮"
+    post(api, xlsx_file(rows))
+    enterprise.refresh_from_db()
+    assert sorted(enterprise.sector_codes()) == ["confined_space", "industry_trade"]
+    assert enterprise.version == 2
+    event = AuditEvent.objects.for_object(enterprise).latest("id")
+    assert event.data == {
+        "via": "import",
+        "changes": {"sectors": [["industry_trade"], ["confined_space", "industry_trade"]]},
+    }
+
+
+def test_an_import_that_moves_an_enterprise_records_the_town_ids(api_en, district):
+    rows = [row(town="杜阮镇", sectors="工贸")]
+    api = api_en("yjj")
+    post(api, xlsx_file(rows))
+    rows[0]["所属镇街"] = "白沙街道"
+    assert post(api, xlsx_file(rows)).json()["updated"] == 1
+    enterprise = Enterprise.objects.get(credit_code=rows[0]["统一社会信用代码"])
+    assert enterprise.town == district["baisha"]
+    event = AuditEvent.objects.for_object(enterprise).latest("id")
+    assert event.data["changes"] == {"town": [district["duruan"].pk, district["baisha"].pk]}
+
+
 def test_a_code_twice_in_one_file_is_refused(api_en):
     code = fresh_credit_code()
     response = post(api_en("duruan"), xlsx_file([row(code=code), row(code=code.lower())]))
