@@ -138,6 +138,11 @@ def accident_create(request):
     return render(request, "accidents/accident_form.html", {"form": form, "creating": True, **FORM_LAYOUT})
 
 
+def _version(request, accident) -> int:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else accident.version
+
+
 @login_required
 def accident_edit(request, pk: int):
     accident = _accident_or_404(request, pk)
@@ -168,7 +173,7 @@ def accident_edit(request, pk: int):
                 actor=request.user,
                 accident=accident,
                 data=data,
-                version=int(request.POST.get("version") or accident.version),
+                version=_version(request, accident),
             )
         except DomainError as exc:
             apply_domain_errors(form, exc)

@@ -319,3 +319,21 @@ def test_due_clocks_carry_their_deadline_for_the_live_countdown(as_user, record)
     city = accident.deadlines.get(step="district_to_city")
     assert f'data-countdown="{int(city.due_at.timestamp())}"' in page
     assert 'data-left="剩余{time}"' in page and "accidents/countdown.js" in page
+
+
+def test_editing_with_a_stale_version_is_refused_and_a_garbled_one_does_not_break(as_user, record, district):
+    accident = record()
+    client = as_user("duruan")
+    form = {
+        "occurred_at": timezone.localtime(accident.occurred_at).strftime("%Y-%m-%dT%H:%M"),
+        "town": district["duruan"].pk,
+        "sector": "industry_trade",
+        "accident_type": "03",
+        "enterprise": accident.enterprise_id,
+        "address": "三号车间",
+    }
+    stale = client.post(f"/accidents/{accident.pk}/edit/", {**form, "version": accident.version + 3})
+    assert stale.status_code == 200 and 'data-testid="form-errors"' in stale.content.decode()
+    assert client.post(f"/accidents/{accident.pk}/edit/", {**form, "version": "x"}).status_code == 302
+    accident.refresh_from_db()
+    assert accident.address == "三号车间"
