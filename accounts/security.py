@@ -100,11 +100,15 @@ def note_failure(username: str, ip: str, *, kind: str, now: dt.datetime | None =
     now = now or timezone.now()
     name = _norm(username)
     LoginAttempt.objects.create(username=name, ip=ip, kind=kind, at=now)
+    # Failures before the last lock, unlock or successful login were already paid for.
     since = max(
-        _window_start(now),
-        # Failures before the last lock (or unlock) were already paid for.
-        AccountLock.objects.filter(username=name).values_list("locked_at", flat=True).first()
-        or _window_start(now),
+        [
+            _window_start(now),
+            *AccountLock.objects.filter(username=name).values_list("locked_at", flat=True),
+            *LoginAttempt.objects.filter(username=name, success=True, at__lte=now)
+            .order_by("-at")
+            .values_list("at", flat=True)[:1],
+        ]
     )
     recent = LoginAttempt.objects.filter(username=name, success=False, at__gt=since).count()
     if recent < settings.LOGIN_FAILURE_LIMIT:

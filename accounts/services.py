@@ -192,7 +192,10 @@ def complete_password_reset(*, user: User, new_password: str) -> None:
     end_sessions(user)
     from accounts.models import AccountLock
 
-    AccountLock.objects.filter(username=user.username.lower()).delete()
+    now = timezone.now()
+    AccountLock.objects.filter(username=user.username.lower(), locked_until__gt=now).update(
+        locked_until=now, locked_at=now
+    )
     record(user, "accounts.user.password_reset_by_link", actor=None)
 
 
@@ -210,10 +213,12 @@ def unlock_account(*, actor: User, user: User) -> None:
 
     if not actor.has_role(*UNLOCKERS):
         raise NotAllowed()
-    deleted, _by_model = AccountLock.objects.filter(
-        username=user.username.lower(), locked_until__gt=timezone.now()
-    ).delete()
-    if not deleted:
+    now = timezone.now()
+    # Ending the lock (rather than deleting it) moves its start to now, so the failures that led to it
+    # no longer count: one more wrong password does not lock the account again.
+    if not AccountLock.objects.filter(username=user.username.lower(), locked_until__gt=now).update(
+        locked_until=now, locked_at=now
+    ):
         raise InvalidInput(_("This account is not locked."))
     record(user, "accounts.user.unlocked", actor=actor)
 

@@ -76,10 +76,12 @@ def login_view(request):
 
 
 def _complete_password_step(request, user: User, ip: str):
-    security.note_success(user.username, ip, kind="password")
     login(request, user)  # rotates the session key; the signal indexes the session
     needs_second_factor = security.mfa_required(user)
     if not needs_second_factor:
+        # Only a complete login clears the failure count: a right password followed by wrong codes must
+        # still reach the lock.
+        security.note_success(user.username, ip, kind="password")
         request.session[security.SESSION_MFA_KEY] = True
     record(
         user, "accounts.login", actor=user, data={"second_factor": "pending" if needs_second_factor else "no"}

@@ -196,3 +196,30 @@ def test_old_attempts_and_expired_locks_are_pruned(district):
     later = timezone.now() + dt.timedelta(days=2)
     assert run_job("accounts.prune_login_attempts", now=later) == {"attempts": 5, "locks": 1}
     assert not LoginAttempt.objects.exists()
+
+
+def test_after_an_unlock_one_more_failure_does_not_lock_again(district, persona):
+    client = Client()
+    for _ in range(5):
+        web_login(client, "duruan", "wrong-password-1A")
+    services.unlock_account(actor=persona("secadmin"), user=persona("duruan"))
+    web_login(client, "duruan", "wrong-password-1A")
+    assert security.locked_until("duruan") is None
+    assert web_login(client, "duruan").status_code == 302
+
+
+def test_a_complete_login_clears_the_failure_count(district):
+    for _ in range(4):
+        web_login(Client(), "duruan", "wrong-password-1A")
+    web_login(Client(), "duruan")
+    web_login(Client(), "duruan", "wrong-password-1A")
+    assert security.locked_until("duruan") is None
+
+
+def test_a_right_password_does_not_reset_the_count_of_wrong_codes(enrolled_admin):
+    for _ in range(2):
+        client = Client()
+        assert web_login(client, "admin")["Location"] == "/accounts/2fa/verify/"
+        for _ in range(3):
+            client.post("/accounts/2fa/verify/", {"code": "000000"})
+    assert security.locked_until("admin") is not None
