@@ -8,6 +8,7 @@ through the scoping layer: a user is shown only enterprises (and hazards) in the
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 import unicodedata
@@ -27,6 +28,10 @@ from registry.models import Enterprise, Sector
 
 jieba.setLogLevel(logging.WARNING)
 
+# An enterprise's recent hazards describe its exposure; older ones and long tails add little but time.
+HAZARD_LOOKBACK_DAYS = 3 * 365
+HAZARDS_PER_ENTERPRISE = 20
+MAX_HAZARD_ROWS = 50_000
 WEIGHTS = {"sector": 3.0, "sub_sector": 2.0, "category": 1.5, "equipment": 2.0, "text": 4.0}
 BM25_K1 = 1.5
 BM25_B = 0.75
@@ -259,11 +264,17 @@ def rank_similar(user, source: SourceCase, *, limit: int = 100) -> list[Match]:
 
         rows = (
             Hazard.objects.visible_to(user)
-            .filter(enterprise_id__in=candidates)
+            .filter(discovered_at__gte=timezone.now() - dt.timedelta(days=HAZARD_LOOKBACK_DAYS))
             .exclude(pk=source.id if source.type == SourceType.HAZARD else None)
-            .values_list("enterprise_id", "category", "equipment", "process", "title")
+            .order_by("-discovered_at", "-id")
+            .values_list("enterprise_id", "category", "equipment", "process", "title")[:MAX_HAZARD_ROWS]
         )
         for enterprise_id, category, equipment, process, title in rows:
+            if (
+                enterprise_id not in candidates
+                or len(hazard_rows.get(enterprise_id, ())) >= HAZARDS_PER_ENTERPRISE
+            ):
+                continue
             hazard_rows.setdefault(enterprise_id, []).append(
                 (category, equipment or "", process or "", title or "")
             )
