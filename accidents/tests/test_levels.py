@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from accidents.choices import Level
 from accidents.rules import DEFAULT_THRESHOLDS, Threshold, compute_level
@@ -105,3 +107,19 @@ def test_a_district_admin_changes_the_thresholds_with_audit_and_others_may_not(a
     event = AuditEvent.objects.get(action="accidents.thresholds.updated")
     assert event.data["changes"]["larger"] == [[3, 10, "10000000.00"], [4, 10, "10000000"]]
     assert compute_level(deaths=3, serious_injuries=0, direct_loss=0) == Level.GENERAL
+
+
+numbers = st.tuples(
+    st.integers(0, 200), st.integers(0, 300), st.decimals(0, 300_000_000, places=2, allow_nan=False)
+)
+
+
+@given(numbers, numbers)
+def test_more_casualties_or_loss_never_lower_the_level(a, b):
+    from accidents.choices import LEVEL_RANK
+
+    low = tuple(min(x, y) for x, y in zip(a, b, strict=True))
+    high = tuple(max(x, y) for x, y in zip(a, b, strict=True))
+    level_low = compute_level(deaths=low[0], serious_injuries=low[1], direct_loss=low[2], table=TABLE)
+    level_high = compute_level(deaths=high[0], serious_injuries=high[1], direct_loss=high[2], table=TABLE)
+    assert LEVEL_RANK[level_low] <= LEVEL_RANK[level_high]
