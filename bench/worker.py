@@ -57,7 +57,8 @@ def prepare(args) -> dict:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
-    from accounts.models import ApiToken, User
+    from accounts.models import ApiToken, User, UserSession
+    from accounts.security import SESSION_MFA_KEY
     from hazards.choices import State
     from hazards.models import Hazard
 
@@ -70,7 +71,10 @@ def prepare(args) -> dict:
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        # A benchmark session stands for a finished login, second factor included (accounts.security).
+        session[SESSION_MFA_KEY] = True
         session.create()
+        UserSession.objects.create(user=user, session_key=session.session_key)
         sessions[username] = session.session_key
     officer = users[TOWN_OFFICER]
     page_hazard = Hazard.objects.filter(town_id=officer.town_id).order_by("-reported_at", "-id").first()
