@@ -87,6 +87,16 @@ STOPWORDS = frozenset(
         "人员",
         "作业",
         "一起",
+        # Words every record of the district carries (place names, checklist verdicts).
+        "江门",
+        "江门市",
+        "蓬江",
+        "蓬江区",
+        "符合",
+        "不符合",
+        "制定",
+        "落实",
+        "检查",
     )
 )
 # GB 6441 accident types → words that describe the exposure, so an accident finds matching enterprises.
