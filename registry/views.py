@@ -12,7 +12,7 @@ from core.masking import phone_for
 from core.scoping import get_visible_or_404
 from core.views import ListPage
 from registry import services
-from registry.exports import enterprise_columns
+from registry.exports import enterprise_columns, export_queryset
 from registry.filters import EnterpriseFilter
 from registry.forms import EnterpriseForm, StatusForm
 from registry.models import Enterprise
@@ -47,6 +47,9 @@ class EnterpriseListPage(ListPage):
 
     def export_columns(self):
         return enterprise_columns(self.request.user)
+
+    def export_response(self, qs):
+        return export_queryset(self.request.user, qs)  # masked columns and an audit event, as in the API
 
 
 @login_required

@@ -131,6 +131,16 @@ def test_exports_hold_exactly_the_scoped_rows(username, targets, as_user, api_as
         assert (enterprise.credit_code in codes_api) is (key in VISIBLE[username])
 
 
+def test_every_enterprise_export_is_audited_with_its_row_count(targets, as_user, api_as, persona):
+    from audit.models import AuditEvent
+
+    expected = expected_queryset("baisha", persona("baisha")).count()
+    api_as("baisha").get("/api/v1/enterprises/export/").close()
+    as_user("baisha").get(reverse("registry:enterprise_list"), {"export": "xlsx"}).close()
+    events = list(AuditEvent.objects.filter(action="registry.enterprise.exported").order_by("-id")[:2])
+    assert [(e.actor_name, e.data["count"]) for e in events] == [("baisha", expected)] * 2
+
+
 def test_duruan_officer_cannot_reach_baisha_through_filters_or_exports(targets, district, as_user, api_as):
     baisha = district["baisha"]
     api = api_as("duruan")
