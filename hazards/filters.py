@@ -76,7 +76,7 @@ class HazardFilter(django_filters.FilterSet):
         ]
 
     def in_states(self, queryset, name, value):
-        return queryset.filter(state__in=value) if value else queryset
+        return queryset.filter(state__states=value) if value else queryset
 
     def in_department(self, queryset, name, value):
         through = Department.sectors.through

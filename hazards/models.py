@@ -61,13 +61,34 @@ class DeadlinePolicy(models.Model):
         return f"{self.get_level_display()}: {self.days}"
 
 
+class StatesIn(models.Lookup):
+    """`state__states=[…]`: `state IN ('reported', …)` with the codes written into the SQL, in the order of
+    `State`. SQLite uses a partial index only when the query's condition is literally the index's, and
+    Django binds `__in` values as parameters, so the open-list indexes would never serve it (issue 7).
+    Only codes of `State` are accepted, so nothing from outside ever reaches the SQL text."""
+
+    lookup_name = "states"
+
+    def get_prep_lookup(self):
+        wanted = {str(v) for v in self.rhs}
+        if not wanted <= set(State.values):
+            raise ValueError(f"Not hazard states: {sorted(wanted - set(State.values))}")
+        return [s for s in State.values if s in wanted]
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        if not self.rhs:
+            return "1 = 0", params
+        return f"{lhs} IN ({', '.join(repr(str(s)) for s in self.rhs)})", params
+
+
 class HazardQuerySet(ScopedQuerySet):
     scope_town = "town"
     scope_sector = "sector"
     scope_enterprise = "enterprise"
 
     def open(self):
-        return self.filter(state__in=OPEN_STATES)
+        return self.filter(state__states=OPEN_STATES)
 
     def overdue_q(self, now: dt.datetime | None = None) -> Q:
         """Overdue: still being rectified after the deadline, or submitted only after it (R-HAZ-6)."""
@@ -360,6 +381,9 @@ class Hazard(models.Model):
         return (self.deadline - local_today(now)).days
 
 
+Hazard._meta.get_field("state").register_lookup(StatesIn)
+
+
 class Extension(models.Model):
     """R-HAZ-7: a request for a new deadline, its decision, and both dates."""
 
@@ -438,24 +462,33 @@ class DocumentSerial(models.Model):
         constraints = [models.UniqueConstraint(fields=["kind", "year"], name="hazard_serial_kind_year")]
 
 
+# `HazardTally.due` for hazards without a running deadline, and for deadlines already folded together
+# by `hazards.rollup.compact` (all long past). Never NULL: NULLs never conflict in a unique key.
+TALLY_NO_DUE = dt.date(1, 1, 1)
+TALLY_PASSED = dt.date(1, 1, 2)
+
+
 class HazardTally(models.Model):
-    """How many hazards there are per town, sector, level, state and on-time flag: counters kept in step
-    with the loop inside each transition's transaction (`hazards.rollup`), so the statistics and the
-    list's totals do not count rows (issue 7)."""
+    """How many hazards there are per town, sector, level, state, on-time and late flags and, while
+    rectifying, deadline: counters kept in step with the loop inside each transition's transaction
+    (`hazards.rollup`), so the statistics and the list's totals do not count rows (issue 7)."""
 
     town_id = models.BigIntegerField()
     sector = models.CharField(max_length=32)
     level = models.CharField(max_length=8, choices=Level.choices)
     state = models.CharField(max_length=12, choices=State.choices)
     on_time = models.BooleanField(default=False)  # submitted on or before the deadline
+    late = models.BooleanField(default=False)  # submitted after the deadline
+    due = models.DateField(default=TALLY_NO_DUE)  # the deadline of a rectifying hazard
     n = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["town_id", "sector", "level", "state", "on_time"], name="hazard_tally_key"
+                fields=["town_id", "sector", "level", "state", "on_time", "late", "due"],
+                name="hazard_tally_key",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.town_id}/{self.sector}/{self.level}/{self.state}/{self.on_time}: {self.n}"
+        return f"{self.town_id}/{self.sector}/{self.level}/{self.state}/{self.due}: {self.n}"

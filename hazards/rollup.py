@@ -1,24 +1,33 @@
-"""Hazard counters kept in step with the loop (issue 7): `HazardTally` rows per town, sector, level, state
-and on-time flag.
+"""Hazard counters kept in step with the loop (issue 7): `HazardTally` rows per town, sector, level, state,
+on-time and late flags and, for rectifying hazards, deadline.
 
 `common.write()` moves a hazard from its old key to its new one and `report_hazard` adds it, inside the
 transition's own transaction, so the counters are exactly as committed as the rows. The statistics read
 them instead of counting hazards, and the API list takes its total from them when the filter allows
 (scope by town or sector; filters on state, town, sector, level, open); everything else counts rows.
-Overdue depends on today's date, so it is never a counter: it is counted from the running hazards.
-`rebuild()` recomputes everything from the rows (bulk loads, the migration, a repair).
+Overdue depends on today's date: it is the rectifying hazards whose deadline (`due`) is before today
+plus the submissions that came late. So that rectifying rows do not pile up one per past deadline,
+`compact()` (a periodic job) folds the deadlines already passed into one `TALLY_PASSED` row per group;
+a later move off such a hazard lands as a negative row under its own deadline, which is still before
+today, so every sum stays exact. `rebuild()` recomputes everything from the rows (bulk loads, a repair).
 """
 
 from __future__ import annotations
 
-from django.db import connection, transaction
-from django.db.models import BooleanField, Case, Count, F, Q, Sum, Value, When
+import datetime as dt
+from collections import Counter
 
+from django.db import connection, transaction
+from django.db.models import BooleanField, Case, DateField, F, Q, Sum, Value, When
+from django.db.models import Count as CountRows
+
+from core.jobs import periodic_job
 from core.scoping import scope_of, scope_q
 from hazards.choices import OPEN_STATES, Level, State
-from hazards.models import Hazard, HazardTally
+from hazards.models import TALLY_NO_DUE, TALLY_PASSED, Hazard, HazardTally, local_today
 
-Key = tuple[int, str, str, str, bool]
+Key = tuple[int, str, str, str, bool, bool, dt.date]
+COLUMNS = ("town_id", "sector", "level", "state", "on_time", "late", "due")
 RECTIFIED = (State.ACCEPTED, State.CLOSED)
 
 
@@ -26,8 +35,24 @@ def on_time(hazard) -> bool:
     return bool(hazard.submitted_on and hazard.deadline and hazard.submitted_on <= hazard.deadline)
 
 
+def late(hazard) -> bool:
+    return bool(hazard.submitted_on and hazard.deadline and hazard.submitted_on > hazard.deadline)
+
+
+def due(hazard) -> dt.date:
+    return hazard.deadline if hazard.state == State.RECTIFYING and hazard.deadline else TALLY_NO_DUE
+
+
 def key_of(hazard) -> Key:
-    return (hazard.town_id, hazard.sector_id, hazard.level, hazard.state, on_time(hazard))
+    return (
+        hazard.town_id,
+        hazard.sector_id,
+        hazard.level,
+        hazard.state,
+        on_time(hazard),
+        late(hazard),
+        due(hazard),
+    )
 
 
 def added(hazard) -> None:
@@ -44,11 +69,11 @@ def _apply(deltas: list[tuple[Key, int]]) -> None:
     # One upsert per key, always in key order: two transitions touching the same two rows lock them in
     # the same order and cannot deadlock.
     table = HazardTally._meta.db_table
+    columns = ", ".join(f'"{c}"' for c in COLUMNS)
+    placeholders = ", ".join(["%s"] * (len(COLUMNS) + 1))
     sql = (
-        f'INSERT INTO "{table}" ("town_id", "sector", "level", "state", "on_time", "n") '
-        "VALUES (%s, %s, %s, %s, %s, %s) "
-        """ON CONFLICT ("town_id", "sector", "level", "state", "on_time") """
-        f'DO UPDATE SET "n" = "{table}"."n" + excluded."n"'
+        f'INSERT INTO "{table}" ({columns}, "n") VALUES ({placeholders}) '
+        f'ON CONFLICT ({columns}) DO UPDATE SET "n" = "{table}"."n" + excluded."n"'
     )
     with connection.cursor() as cursor:
         for key, delta in sorted(deltas):
@@ -59,14 +84,28 @@ def _apply(deltas: list[tuple[Key, int]]) -> None:
 def rebuild() -> int:
     """Recompute every counter from the hazards (idempotent)."""
     HazardTally.objects.all().delete()
-    punctual = Q(submitted_on__isnull=False, deadline__isnull=False, submitted_on__lte=F("deadline"))
+    both = Q(submitted_on__isnull=False, deadline__isnull=False)
     rows = (
         Hazard.objects.order_by()
         .annotate(
-            punctual=Case(When(punctual, then=Value(True)), default=Value(False), output_field=BooleanField())
+            punctual=Case(
+                When(both & Q(submitted_on__lte=F("deadline")), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            tardy=Case(
+                When(both & Q(submitted_on__gt=F("deadline")), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            due_on=Case(
+                When(state=State.RECTIFYING, deadline__isnull=False, then=F("deadline")),
+                default=Value(TALLY_NO_DUE),
+                output_field=DateField(),
+            ),
         )
-        .values("town_id", "sector_id", "level", "state", "punctual")
-        .annotate(n=Count("id"))
+        .values("town_id", "sector_id", "level", "state", "punctual", "tardy", "due_on")
+        .annotate(n=CountRows("id"))
     )
     tallies = [
         HazardTally(
@@ -75,6 +114,8 @@ def rebuild() -> int:
             level=r["level"],
             state=r["state"],
             on_time=r["punctual"],
+            late=r["tardy"],
+            due=r["due_on"],
             n=r["n"],
         )
         for r in rows
@@ -128,6 +169,7 @@ def grouped(user, field: str, *, now=None) -> dict | None:
     if qs is None:
         return None
     tally_field = "town_id" if field == "town_id" else "sector"
+    today = local_today(now)
     rows = (
         qs.order_by()
         .values(tally_field)
@@ -137,13 +179,37 @@ def grouped(user, field: str, *, now=None) -> dict | None:
             rectified=Sum("n", filter=Q(state__in=RECTIFIED), default=0),
             major_open=Sum("n", filter=Q(state__in=OPEN_STATES, level=Level.MAJOR), default=0),
             on_time=Sum("n", filter=Q(state__in=RECTIFIED, on_time=True), default=0),
+            # R-HAZ-6 overdue (HazardQuerySet.overdue_q): rectifying past the deadline, or submitted late.
+            overdue=Sum(
+                "n",
+                filter=Q(state=State.RECTIFYING, due__lt=today, due__gt=TALLY_NO_DUE)
+                | Q(state=State.SUBMITTED, late=True),
+                default=0,
+            ),
             total=Sum("n", default=0),
         )
     )
     # A group appears when it holds any hazard at all, as with a count over the rows.
-    result = {r[tally_field]: {**r, "overdue": 0} for r in rows if r["total"] > 0}
-    overdue = Hazard.objects.visible_to(user).overdue(now).order_by().values(field).annotate(n=Count("id"))
-    for row in overdue:
-        if row[field] in result:
-            result[row[field]]["overdue"] = row["n"]
-    return result
+    return {r[tally_field]: r for r in rows if r["total"] > 0}
+
+
+@periodic_job("hazards.compact_tally", every=dt.timedelta(hours=6))
+@transaction.atomic
+def compact(now=None) -> dict:
+    """Fold the rectifying rows whose deadline has passed into one `TALLY_PASSED` row per group.
+
+    Idempotent. The rows are locked first, so a transition moving one of them waits and then writes a
+    fresh row: nothing is lost between the read and the delete.
+    """
+    today = local_today(now)
+    rows = list(
+        HazardTally.objects.select_for_update()
+        .filter(state=State.RECTIFYING, due__gt=TALLY_PASSED, due__lt=today)
+        .order_by("pk")
+    )
+    merged: Counter = Counter()
+    for row in rows:
+        merged[(row.town_id, row.sector, row.level, row.state, row.on_time, row.late, TALLY_PASSED)] += row.n
+    HazardTally.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    _apply([(key, n) for key, n in merged.items() if n])
+    return {"folded": len(rows)}
