@@ -25,7 +25,8 @@ def _largest(results: list[dict], engine: str) -> str | None:
 
 
 def _ratio(a: float | None, b: float | None) -> float | None:
-    if a is None or not b:
+    """None when either side is missing or zero (a run that completed no request measures nothing)."""
+    if not a or not b:
         return None
     return round(a / b, 2)
 
@@ -56,7 +57,8 @@ def compute_targets(results: list[dict], engines: list[str]) -> list[dict]:
                     f"{label}, {pair}, {engine}{note}",
                     f"≤ {limit}",
                     ratio,
-                    None if ratio is None else ratio <= limit,
+                    # nothing measured at the larger size (no request completed) is a miss, not a pass
+                    (ratio <= limit if ratio is not None else (False if big != "S" else None)),
                 )
             )
         row = _find(results, "list_page_1", big, engine) or {}
