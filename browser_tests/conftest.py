@@ -65,20 +65,30 @@ def _fontconfig(tmp_dir: Path) -> dict:
     return {"FONTCONFIG_FILE": str(conf)}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path, tmp_path_factory):
+    """One Chromium per test module. Playwright runs an event loop in this thread while it is up, so
+    Django's async-safety check is relaxed for exactly that long (the test's ORM calls are synchronous)
+    and restored afterwards, for the tests that run after these and for any subprocess they start."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
-    # Playwright runs an event loop in this thread; the test's own ORM calls are synchronous and safe.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_api.sync_playwright() as playwright:
-        env = {**os.environ, **_fontconfig(tmp_path_factory.mktemp("fonts"))}
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS, env=env
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    try:
+        with sync_api.sync_playwright() as playwright:
+            env = {**os.environ, **_fontconfig(tmp_path_factory.mktemp("fonts"))}
+            env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            browser = playwright.chromium.launch(
+                executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS, env=env
+            )
+            try:
+                yield browser
+            finally:
+                browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
@@ -102,10 +112,10 @@ def viewport(request) -> str:
     return request.param
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def contexts(browser):
-    """One browser context per viewport for the session: its HTTP cache keeps the static files, so only
-    the first page of each viewport pays for Bootstrap and the fonts."""
+    """One browser context per viewport and module: its HTTP cache keeps the static files, so only the
+    first page of each viewport pays for Bootstrap and the fonts."""
     made: dict = {}
     yield made
     for context in made.values():
