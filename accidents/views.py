@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -84,7 +84,11 @@ class AccidentListPage(ListPage):
     export_name = "accidents"
 
     def queryset(self):
-        return Accident.objects.visible_to(self.request.user).for_list()
+        # R-ACC-7: a report overdue or made late shows on the row.
+        late = ReportDeadline.objects.filter(accident=OuterRef("pk")).filter(
+            Q(done_at__isnull=True, due_at__lt=timezone.now()) | Q(done_at__gt=F("due_at"))
+        )
+        return Accident.objects.visible_to(self.request.user).for_list().annotate(late=Exists(late))
 
     def search(self, qs, q):
         return AccidentFilter(data={"q": q}, queryset=qs).qs

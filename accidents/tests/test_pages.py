@@ -337,3 +337,9 @@ def test_editing_with_a_stale_version_is_refused_and_a_garbled_one_does_not_brea
     assert client.post(f"/accidents/{accident.pk}/edit/", {**form, "version": "x"}).status_code == 302
     accident.refresh_from_db()
     assert accident.address == "三号车间"
+
+
+def test_the_list_marks_an_accident_with_a_late_report(as_user, record):
+    late = record(occurred_at=timezone.now() - dt.timedelta(hours=2))
+    page = as_user("duruan").get("/accidents/", {"q": late.title}).content.decode()
+    assert 'data-testid="late"' in page
