@@ -292,3 +292,16 @@ class FollowupForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["deadline"].initial = timezone.localdate() + timezone.timedelta(days=30)
+
+
+class TaskAssignForm(forms.Form):
+    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs=DATE))
+    inspectors = InspectorField(
+        label=_("Inspectors"),
+        queryset=get_user_model().objects.none(),
+        widget=forms.SelectMultiple(attrs={**SELECT, "size": 5}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspectors"].queryset = inspector_choices()

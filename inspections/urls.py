@@ -25,6 +25,7 @@ urlpatterns = [
     path("tasks/", field.task_list, name="task_list"),
     path("tasks/<int:pk>/", field.task_detail, name="task_detail"),
     path("tasks/<int:pk>/start/", field.task_start, name="task_start"),
+    path("tasks/<int:pk>/reassign/", field.task_reassign, name="task_reassign"),
     path("records/", field.inspection_list, name="inspection_list"),
     path("records/new/", field.inspection_new, name="inspection_new"),
     path("records/<int:pk>/", field.inspection_detail, name="inspection_detail"),

@@ -5,6 +5,7 @@ from inspections.services.campaigns import (
     assign_tasks,
     close_campaign,
     launch_campaign,
+    reassign_task,
     remove_target,
 )
 from inspections.services.checklists import create_template, import_template, revise_template
@@ -36,6 +37,7 @@ __all__ = [
     "import_template",
     "launch_campaign",
     "launch_followup",
+    "reassign_task",
     "make_draw",
     "publish_results",
     "record_conflict",

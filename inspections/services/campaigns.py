@@ -330,3 +330,44 @@ def close_campaign(*, actor, campaign: Campaign, version=None) -> Campaign:
     campaign.refresh_from_db()
     record(campaign, "inspections.campaign.closed", actor=actor)
     return campaign
+
+
+@transaction.atomic
+def reassign_task(*, actor, task: InspectionTask, deadline, inspectors=(), version=None) -> InspectionTask:
+    """Change one open task's deadline and inspectors (a conditional update on its version)."""
+    require_role(actor, PLANNERS, _("Your role may not change campaigns."))
+    if task.state != TaskState.OPEN:
+        raise Conflict(_("This task is no longer open."))
+    if version is not None and int(version) != task.version:
+        raise Conflict()
+    errors: dict = {}
+    due = _as_date(deadline, "deadline", errors)
+    if due and due < timezone.localdate():
+        add_error(errors, "deadline", _("The deadline cannot be in the past."))
+    users = _clean_inspectors(inspectors, errors)
+    if not users:
+        add_error(errors, "inspectors", _("Choose active inspectors."))
+    raise_if(errors)
+    updated = InspectionTask.objects.filter(pk=task.pk, version=task.version, state=TaskState.OPEN).update(
+        deadline=due, version=F("version") + 1
+    )
+    if updated != 1:
+        raise Conflict()
+    before = sorted(task.inspectors.values_list("pk", flat=True))
+    task.inspectors.set(users)
+    task.refresh_from_db()
+    record(
+        task,
+        "inspections.task.reassigned",
+        actor=actor,
+        data={"deadline": due, "inspectors": [u.pk for u in users], "before": before},
+    )
+    notify(
+        recipients=[u for u in users if u.pk not in before],
+        kind="inspections.task.assigned",
+        title=_("New inspection tasks: %(name)s") % {"name": task.enterprise.name},
+        body=_("%(n)d enterprises, due %(date)s") % {"n": 1, "date": due},
+        url=task.get_absolute_url(),
+        target=task,
+    )
+    return task

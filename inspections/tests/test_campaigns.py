@@ -250,3 +250,30 @@ def test_api_campaign_create_validates(api_as, district):
     assert bad.status_code == 400
     assert "sectors" in bad.json() and "end_date" in bad.json()
     assert api_as("leader").post("/api/v1/campaigns/", {}, format="json").status_code in (400, 403)
+
+
+@pytest.mark.django_db
+def test_one_task_is_reassigned_with_a_version_check(as_user, persona, district):
+    from notifications.models import Notification
+
+    admin = persona("admin")
+    campaign = services.launch_campaign(actor=admin, data=campaign_data([district["duruan"]]))
+    services.assign_tasks(actor=admin, campaign=campaign, deadline=campaign.end_date)
+    task = InspectionTask.objects.filter(campaign=campaign).first()
+    inspector = persona("inspector_duruan")
+    new_deadline = timezone.localdate() + dt.timedelta(days=3)
+    response = as_user("duruan").post(
+        f"/inspections/tasks/{task.pk}/reassign/",
+        {"deadline": new_deadline.isoformat(), "inspectors": [inspector.pk], "version": task.version},
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.deadline == new_deadline and list(task.inspectors.all()) == [inspector]
+    assert Notification.objects.filter(recipient=inspector, target_id=task.pk).exists()
+    from core.errors import Conflict
+
+    with pytest.raises(Conflict):
+        services.reassign_task(
+            actor=admin, task=task, deadline=new_deadline, inspectors=[inspector.pk], version=1
+        )
+    assert as_user("baisha").post(f"/inspections/tasks/{task.pk}/reassign/", {}).status_code == 404

@@ -20,11 +20,11 @@ from core.scoping import get_visible_or_404
 from inspections import services
 from inspections.choices import InspectionState, Result, TaskState
 from inspections.documents import inspection_record_pdf, rectification_order_pdf
-from inspections.forms import DetailsForm
+from inspections.forms import DetailsForm, TaskAssignForm
 from inspections.models import ChecklistTemplate, Inspection, InspectionTask, ItemResult
 from inspections.services.common import safe_id
 from inspections.services.fieldwork import PHOTO_PURPOSE, hazard_prefill
-from inspections.views.common import can_inspect, error_text, flash_error
+from inspections.views.common import can_inspect, can_plan, error_text, flash_error
 from registry.models import Enterprise
 
 
@@ -67,16 +67,41 @@ def _task(request, pk):
 def task_detail(request, pk: int):
     task = _task(request, pk)
     inspection = Inspection.objects.filter(task=task).first()
+    can_reassign = can_plan(request.user) and task.state == TaskState.OPEN
     return render(
         request,
         "inspections/task_detail.html",
         {
+            "can_reassign": can_reassign,
+            "assign_form": TaskAssignForm(
+                initial={"deadline": task.deadline, "inspectors": list(task.inspectors.all())}
+            )
+            if can_reassign
+            else None,
             "task": task,
             "inspection": inspection,
             "can_inspect": can_inspect(request.user),
             "today": timezone.localdate(),
         },
     )
+
+
+@login_required
+@require_POST
+def task_reassign(request, pk: int):
+    task = _task(request, pk)
+    form = TaskAssignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reassign_task(
+                actor=request.user, task=task, version=request.POST.get("version"), **form.cleaned_data
+            )
+            messages.success(request, _("The task was reassigned."))
+        except DomainError as exc:
+            flash_error(request, exc)
+    else:
+        messages.error(request, _("Give a valid deadline."))
+    return redirect(task)
 
 
 @login_required
