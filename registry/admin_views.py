@@ -16,7 +16,7 @@ from core.errors import DomainError
 from registry import services
 from registry.admin_forms import DepartmentForm, JurisdictionForm
 from registry.choices import EnterpriseStatus
-from registry.models import Department, Jurisdiction
+from registry.models import Department, Jurisdiction, Sector
 from registry.views import apply_domain_errors
 
 
@@ -140,10 +140,12 @@ def department_list(request):
         .annotate(user_count=Count("users", filter=Q(users__is_active=True)))
         .order_by("-is_active", "code")
     )
+    # R-ACCT-2: every sector needs a department that answers for it; name the ones left without.
+    unsupervised = Sector.objects.exclude(departments__is_active=True).order_by("order", "code")
     return render(
         request,
         "registry/admin/department_list.html",
-        {"departments": departments, "section": "departments"},
+        {"departments": departments, "unsupervised": unsupervised, "section": "departments"},
     )
 
 

@@ -247,3 +247,12 @@ def test_an_unused_department_is_deactivated(as_user):
     assert AuditEvent.objects.filter(
         action="registry.department.deactivated", target_id=department.pk
     ).exists()
+
+
+def test_the_department_list_names_sectors_left_without_a_department(as_user):
+    url = reverse("registry:admin_department_list")
+    assert not as_user("admin").get(url).context["unsupervised"].exists()
+    market = Department.objects.get(code="market")
+    market.sectors.remove("special_equipment")
+    unsupervised = as_user("admin").get(url).context["unsupervised"]
+    assert [s.code for s in unsupervised] == ["special_equipment"]
