@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from bench import load, report
-from bench.config import DATA_DIR, ROOT, SIZES, Target
+from bench.config import DATA_DIR, PG_SERVER, ROOT, SIZES, Target
 from bench.server import serve
 from bench.worker import PERSONAS, STATS_PATH, TOWN_OFFICER, list_path
 
@@ -42,12 +42,22 @@ class Settings:
         self.import_rows = 5_000 if quick else 100_000
         # Peak RSS of the export at the larger size against the smaller; both above the query's chunk of
         # 2,000 rows, so a streaming export shows a flat line (issue 7: 100k against 10k).
-        self.export_sizes = (2_500, 10_000) if quick else (10_000, 100_000)
+        self.export_sizes = (2_500, 5_000) if quick else (10_000, 100_000)
         self.sql_repeat = 15 if quick else 50
 
 
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def postgres_reachable() -> bool:
+    import psycopg
+
+    try:
+        with psycopg.connect(PG_SERVER.rstrip("/") + "/postgres", connect_timeout=5):
+            return True
+    except psycopg.Error:
+        return False
 
 
 def machine() -> dict:
@@ -274,6 +284,12 @@ def main(argv=None) -> int:
         parser.error("sizes are S, M, L; engines are sqlite and postgresql")
     if "S" not in sizes:
         sizes.insert(0, "S")  # every ratio target is against S
+    if "postgresql" in engines and not postgres_reachable():
+        log(
+            f"PostgreSQL is not reachable at {PG_SERVER} (set BENCH_PG_URL to a server where the user may "
+            "create databases), or run with --engines sqlite."
+        )
+        return 2
     if not load.wrk_path():
         log(load.WRK_HELP)
     settings = Settings(args.quick)
