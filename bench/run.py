@@ -277,6 +277,11 @@ def main(argv=None) -> int:
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--quick", action="store_true", help="shorter runs and a 20k-row import")
     parser.add_argument("--no-readme", action="store_true", help="do not rewrite the README's table")
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the sizes of the previous bench/results.json that this run does not measure",
+    )
     args = parser.parse_args(argv)
     sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
@@ -319,6 +324,15 @@ def main(argv=None) -> int:
             results.extend(http_scenarios(target, secret, prep, sql, settings))
             results.extend(xlsx_scenarios(target, secret, settings, with_import=index == 0))
     finished = dt.datetime.now(dt.UTC)
+    merged_from = None
+    if args.merge and RESULTS_JSON.exists():
+        # Ratio targets still come from this run alone: they compare its largest size with its own S.
+        previous = json.loads(RESULTS_JSON.read_text(encoding="utf-8"))
+        fresh = {(r["size"], r["engine"]) for r in results}
+        results = [r for r in previous.get("results", []) if (r["size"], r["engine"]) not in fresh] + results
+        merged_from = previous.get("started")
+        engines = [e for e in ("sqlite", "postgresql") if any(r["engine"] == e for r in results)]
+        sizes = [s for s in SIZES if any(r["size"] == s for r in results)]
     out = {
         "started": started.isoformat(),
         "finished": finished.isoformat(),
@@ -330,6 +344,7 @@ def main(argv=None) -> int:
         "load_tool": load.tool_name(),
         "datasets": datasets,
         "results": results,
+        "merged_from": merged_from,
     }
     out["targets"] = report.compute_targets(results, engines)
     RESULTS_JSON.write_text(
