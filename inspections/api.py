@@ -243,6 +243,12 @@ class TaskSerializer(serializers.ModelSerializer):
         return inspection.pk if inspection else None
 
 
+class TaskAssignSerializer(serializers.Serializer):
+    deadline = serializers.DateField()
+    inspectors = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False)
+    version = serializers.IntegerField(min_value=0)
+
+
 class TaskViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Inspection tasks: the caller's scope plus the tasks assigned to the caller. `?mine=true`."""
 
@@ -256,6 +262,16 @@ class TaskViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
             .prefetch_related("inspectors")
             .order_by("deadline", "id")
         )
+
+    @extend_schema(request=TaskAssignSerializer, responses=TaskSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """Change an open task's deadline and inspectors; `version` as read (stale → 409)."""
+        task = self.get_object()
+        data = TaskAssignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        task = services.reassign_task(actor=request.user, task=task, **data.validated_data)
+        return Response(TaskSerializer(self.get_queryset().get(pk=task.pk)).data)
 
 
 class ItemResultSerializer(serializers.ModelSerializer):

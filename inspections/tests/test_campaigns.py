@@ -277,3 +277,21 @@ def test_one_task_is_reassigned_with_a_version_check(as_user, persona, district)
             actor=admin, task=task, deadline=new_deadline, inspectors=[inspector.pk], version=1
         )
     assert as_user("baisha").post(f"/inspections/tasks/{task.pk}/reassign/", {}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_api_task_assign(api_as, persona, district):
+    admin = persona("admin")
+    campaign = services.launch_campaign(actor=admin, data=campaign_data([district["duruan"]]))
+    services.assign_tasks(actor=admin, campaign=campaign, deadline=campaign.end_date)
+    task = InspectionTask.objects.filter(campaign=campaign).first()
+    inspector = persona("inspector_duruan")
+    body = {"deadline": campaign.end_date.isoformat(), "inspectors": [inspector.pk], "version": task.version}
+    assert (
+        api_as("leader").post(f"/api/v1/inspection-tasks/{task.pk}/assign/", body, format="json").status_code
+        == 403
+    )
+    ok = api_as("duruan").post(f"/api/v1/inspection-tasks/{task.pk}/assign/", body, format="json")
+    assert ok.status_code == 200 and ok.json()["inspectors"] == [inspector.pk]
+    stale = api_as("duruan").post(f"/api/v1/inspection-tasks/{task.pk}/assign/", body, format="json")
+    assert stale.status_code == 409
