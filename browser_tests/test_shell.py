@@ -186,13 +186,15 @@ def test_language_switches_from_any_page(site, new_page, viewport):
     page.get_by_label("Password", exact=True).fill("Redline@2026")
     with page.expect_navigation():
         page.get_by_role("button", name="Log in").click()
-    page.goto(f"{site}/registry/enterprises/?status=operating")
+    page.goto(f"{site}/registry/enterprises/")
     # Keyboard: the first Tab reaches the skip link, shown on focus; it moves focus to the content.
     page.keyboard.press("Tab")
     skip = page.locator("a.rl-skip")
     assert skip.evaluate("el => el === document.activeElement") and skip.is_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+    with page.expect_response(lambda r: "status=operating" in r.url):
+        page.get_by_label("Operating status", exact=True).select_option("operating")
     assert page.locator("h1").inner_text() == "Enterprises"
     assert page.get_by_label("Sector", exact=True).is_visible()
     shot(page, viewport, "enterprises-english")
@@ -201,6 +203,6 @@ def test_language_switches_from_any_page(site, new_page, viewport):
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     assert page.locator("h1").inner_text() == "企业"
     assert page.get_by_label("行业领域", exact=True).is_visible()
-    assert "status=operating" in page.url  # back on the same page, filters kept
+    assert "status=operating" in page.url  # back on the same page, with the filter chosen there
     shot(page, viewport, "enterprises-chinese")
     page.close()

@@ -14,6 +14,13 @@
     var form = event.target.closest("form[data-autosubmit]");
     if (form && !form.hasAttribute("hx-get")) { form.requestSubmit(); }
   });
+  // The language switch returns to the page as it is now (HTMX filters may have changed the address).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.id !== "language-form") { return; }
+    var next = form.querySelector("input[name=next]");
+    if (next) { next.value = window.location.pathname + window.location.search; }
+  }, true);
   // Render every <div data-chart='{"option": …}'> with ECharts when it is on the page.
   function renderCharts(root) {
     if (!window.echarts) { return; }
