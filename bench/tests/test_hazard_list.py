@@ -88,3 +88,14 @@ def test_stats_from_the_counters_equal_a_count_of_the_rows(persona):
 
             slow = hazard_stats(user, group_by, date_from=dt.date(2000, 1, 1), date_to=dt.date(2100, 1, 1))
             assert fast == slow, (username, group_by)
+
+
+def test_the_open_filter_writes_its_state_codes_into_the_sql(db):
+    # SQLite serves a partial index only when the condition is literally the index's (issue 7).
+    sql = str(Hazard.objects.open().query)
+    assert "IN ('reported', 'rectifying', 'submitted', 'accepted')" in sql
+    assert "IN ('rectifying', 'submitted')" in str(
+        Hazard.objects.filter(state__states=["submitted", "rectifying"]).query
+    )
+    with pytest.raises(ValueError):
+        Hazard.objects.filter(state__states=["reported', 'x"]).exists()
