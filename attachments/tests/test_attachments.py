@@ -132,7 +132,10 @@ def test_before_photos_cannot_be_passed_off_as_after_evidence(api_as, persona):
     client = api_as("ent_duruan")
     before = post(client, png_bytes(), "before.png").json()["id"]
     hazard = rectifying(
-        persona("ent_duruan"), persona("ent_duruan").enterprise, attachments=[before], source="self_inspection"
+        persona("ent_duruan"),
+        persona("ent_duruan").enterprise,
+        attachments=[before],
+        source="self_inspection",
     )
     response = client.post(
         f"/api/v1/hazards/{hazard.pk}/submit/",
