@@ -1,6 +1,7 @@
 """Import in the browser: upload → preview (dry run) → import all, or only the valid rows."""
 
 import os
+import shutil
 import tempfile
 
 from django.contrib import messages
@@ -25,6 +26,15 @@ def _stored_upload(request):
     return UploadedFile(handle, name=info["name"], size=os.path.getsize(info["path"]))
 
 
+def _discard_stored(request) -> None:
+    """Forget the previewed file and delete it (each preview made its own temporary directory)."""
+    info = request.session.pop(SESSION_KEY, None)
+    if info:
+        directory = os.path.dirname(info["path"])
+        if os.path.basename(directory).startswith("redline-import-"):
+            shutil.rmtree(directory, ignore_errors=True)
+
+
 @login_required
 def import_upload(request):
     importer.check_can_import(request.user)
@@ -33,6 +43,7 @@ def import_upload(request):
     action = request.POST.get("action", "preview")
     if request.method == "POST" and action == "preview" and form.is_valid():
         upload = form.cleaned_data["file"]
+        _discard_stored(request)
         directory = tempfile.mkdtemp(prefix="redline-import-")
         path = os.path.join(directory, "upload")
         with open(path, "wb") as out:
@@ -48,7 +59,7 @@ def import_upload(request):
                 _("Imported: %(c)d created, %(u)d updated, %(e)d rows refused.")
                 % {"c": result.created, "u": result.updated, "e": len(result.errors)},
             )
-            request.session.pop(SESSION_KEY, None)
+            _discard_stored(request)
             return redirect("registry:enterprise_list")
         if result is not None:
             messages.error(

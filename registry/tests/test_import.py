@@ -496,6 +496,20 @@ def test_the_ui_previews_then_imports(ui_en):
     assert Enterprise.objects.filter(credit_code__in=[r["统一社会信用代码"] for r in rows]).count() == 2
 
 
+def test_the_ui_deletes_the_previewed_file_once_it_is_replaced_or_imported(ui_en):
+    import os
+
+    client = ui_en("duruan")
+    client.post(reverse("registry:enterprise_import"), {"file": xlsx_file([row()]), "action": "preview"})
+    first = client.session["registry_import_file"]["path"]
+    client.post(reverse("registry:enterprise_import"), {"file": xlsx_file([row()]), "action": "preview"})
+    second = client.session["registry_import_file"]["path"]
+    assert not os.path.exists(first) and os.path.exists(second)
+    client.post(reverse("registry:enterprise_import"), {"action": "all_or_nothing"})
+    assert not os.path.exists(second)
+    assert "registry_import_file" not in client.session
+
+
 def test_the_ui_refuses_a_file_with_errors_then_imports_the_valid_rows(ui_en):
     client = ui_en("duruan")
     preview = client.post(
