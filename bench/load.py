@@ -81,6 +81,11 @@ def run(base_url: str, path: str, *, headers: dict, connections: int, seconds: f
         result = _run_python(base_url, path, headers=headers, connections=connections, seconds=seconds)
         result["tool"] = "python"
     result["throughput"] = round(result["requests"] / result["seconds"], 1) if result["seconds"] else 0.0
+    if result["requests"] == 0:
+        # Nothing finished inside the run: an answer slower than the run itself, reported as such.
+        result["errors"]["incomplete"] = connections
+        for key in ("p50_ms", "p95_ms", "p99_ms", "mean_ms", "max_ms"):
+            result[key] = None
     result["error_count"] = sum(result["errors"].values())
     return result
 
