@@ -59,6 +59,22 @@ def expected_queryset(username: str, user):
     return qs.none()
 
 
+def test_duruan_officer_cannot_open_a_baisha_enterprise(targets, as_user, api_as):
+    baisha = targets["baisha_trade"]
+    assert as_user("duruan").get(reverse("registry:enterprise_detail", args=[baisha.pk])).status_code == 404
+    assert api_as("duruan").get(f"/api/v1/enterprises/{baisha.pk}/").status_code == 404
+    assert as_user("baisha").get(reverse("registry:enterprise_detail", args=[baisha.pk])).status_code == 200
+
+
+def test_duruan_officer_cannot_find_a_baisha_enterprise_by_its_exact_name(targets, as_user, api_as):
+    baisha = targets["baisha_trade"]
+    assert api_as("duruan").get("/api/v1/enterprises/", {"q": baisha.name}).json()["count"] == 0
+    page = as_user("duruan").get(reverse("registry:enterprise_list"), {"q": baisha.name})
+    assert page.context["page_obj"].paginator.count == 0
+    assert baisha.credit_code not in page.content.decode()
+    assert reverse("registry:enterprise_detail", args=[baisha.pk]) not in page.content.decode()
+
+
 def test_the_enterprise_user_owns_an_industry_trade_enterprise_in_duruan(persona, district):
     own = persona("ent_duruan").enterprise
     assert own.town == district["duruan"]
