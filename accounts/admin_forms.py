@@ -30,7 +30,12 @@ class UserFilter(django_filters.FilterSet):
     )
     active = django_filters.ChoiceFilter(
         label=_("Status"),
-        choices=[("1", _("Active")), ("0", _("Disabled")), ("reset", _("Must change password"))],
+        choices=[
+            ("1", _("Active")),
+            ("0", _("Disabled")),
+            ("reset", _("Must change password")),
+            ("locked", _("Locked after failed logins")),
+        ],
         method="filter_active",
     )
 
@@ -48,6 +53,8 @@ class UserFilter(django_filters.FilterSet):
     def filter_active(self, queryset, name, value):
         if value == "reset":
             return queryset.filter(must_change_password=True, is_active=True)
+        if value == "locked":
+            return queryset.filter(is_locked=True)  # annotated by the list page
         return queryset.filter(is_active=value == "1")
 
 

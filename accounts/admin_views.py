@@ -6,14 +6,16 @@ the separation of duties and the memberships, and write the audit events. Other 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import security, services
 from accounts.admin_forms import PasswordResetForm, UserFilter, UserForm
-from accounts.models import User
+from accounts.models import AccountLock, User
 from audit.services import timeline
 from core.errors import DomainError
 from core.exports import Column
@@ -40,8 +42,13 @@ class UserListPage(ListPage):
     export_name = "users"
 
     def queryset(self):
-        return User.objects.select_related("town", "department", "enterprise").prefetch_related(
-            "role_assignments"
+        locked = AccountLock.objects.filter(
+            username=Lower(OuterRef("username")), locked_until__gt=timezone.now()
+        )
+        return (
+            User.objects.select_related("town", "department", "enterprise")
+            .prefetch_related("role_assignments")
+            .annotate(is_locked=Exists(locked))
         )
 
     def search(self, qs, q):

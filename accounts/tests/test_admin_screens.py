@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts import security
 from accounts.models import User
 from audit.models import AuditEvent
 
@@ -282,8 +283,14 @@ def test_a_locked_account_is_shown_and_unlocked(as_user, persona):
     client = as_user("admin")
     page = client.get(reverse("accounts:admin_user_edit", args=[target.pk]))
     assert page.context["locked_until"] is not None
+    listed = client.get(reverse("accounts:admin_user_list"), {"active": "locked"}).context["object_list"]
+    assert [u.username for u in listed] == ["baisha"]
     client.post(reverse("accounts:admin_user_unlock", args=[target.pk]))
-    assert not AccountLock.objects.filter(username="baisha").exists()
+    assert security.locked_until("baisha") is None
+    assert (
+        client.get(reverse("accounts:admin_user_list"), {"active": "locked"}).context["object_list"].count()
+        == 0
+    )
     assert AuditEvent.objects.filter(action="accounts.user.unlocked", target_id=target.pk).exists()
 
 
