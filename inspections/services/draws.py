@@ -254,7 +254,14 @@ def make_draw(
     )
     draw.save(force_insert=True)
     towns = dict(Enterprise.objects.filter(pk__in=[e for e, _i in pairs]).values_list("pk", "town_id"))
-    sector_templates = {t.sector_id: t for t in ChecklistTemplate.objects.current().exclude(sector=None)}
+    # The shipped (or admin-made) checklist of each sector; follow-up checklists belong to their campaign.
+    sector_templates = {
+        t.sector_id: t
+        for t in ChecklistTemplate.objects.current()
+        .exclude(sector=None)
+        .filter(source_type="")
+        .order_by("-id")
+    }
     fallback = (
         chosen_template
         or sector_templates.get(getattr(sector, "pk", None))
