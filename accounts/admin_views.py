@@ -153,7 +153,9 @@ def user_edit(request, pk: int):
 @login_required
 @require_POST
 def user_unlock(request, pk: int):
-    _require_manager(request)
+    # The security administrator unlocks too (from its home panel), without the user screens.
+    if not request.user.has_role(*services.UNLOCKERS):
+        raise PermissionDenied
     account = get_object_or_404(User, pk=pk)
     try:
         services.unlock_account(actor=request.user, user=account)
@@ -163,7 +165,9 @@ def user_unlock(request, pk: int):
         messages.success(
             request, _("The account %(username)s was unlocked.") % {"username": account.username}
         )
-    return redirect("accounts:admin_user_edit", pk=account.pk)
+    if request.user.has_role(*services.USER_MANAGER_ROLES):
+        return redirect("accounts:admin_user_edit", pk=account.pk)
+    return redirect("core:home")
 
 
 @login_required

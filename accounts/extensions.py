@@ -55,3 +55,21 @@ def _accounts_panel(request) -> dict:
 home_panels.register(
     HomePanel("accounts", 20, "accounts/panels/accounts.html", _accounts_panel, _manages_users)
 )
+
+
+def _watches_security(user) -> bool:
+    from accounts.services import UNLOCKERS
+
+    return user.has_role(*UNLOCKERS)
+
+
+def _security_panel(request) -> dict:
+    from accounts.selectors import security_summary
+    from accounts.services import USER_MANAGER_ROLES
+
+    return security_summary() | {"manages_users": request.user.has_role(*USER_MANAGER_ROLES)}
+
+
+home_panels.register(
+    HomePanel("accounts_security", 21, "accounts/panels/security.html", _security_panel, _watches_security)
+)

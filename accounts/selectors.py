@@ -26,3 +26,26 @@ def account_summary(*, now=None) -> dict:
         ),
     )
     return {"counts": counts}
+
+
+def security_summary(*, now=None, limit: int = 8) -> dict:
+    """The security panel: accounts locked now and failed logins of the last 24 hours (MLPS 8.1.4.1 b)."""
+    from accounts.models import AccountLock, LoginAttempt
+
+    now = now or timezone.now()
+    locks = list(AccountLock.objects.filter(locked_until__gt=now).order_by("-locked_at")[:limit])
+    users = {
+        u.username.lower(): u for u in User.objects.filter(username__in=[lock.username for lock in locks])
+    }
+    # A username that is no account (someone guessing) is shown as typed; it has nothing to unlock.
+    locked = [
+        {"username": lock.username, "until": lock.locked_until, "user": users.get(lock.username)}
+        for lock in locks
+    ]
+    failures = LoginAttempt.objects.filter(success=False, at__gte=now - timedelta(hours=24))
+    return {
+        "locked": locked,
+        "locked_count": AccountLock.objects.filter(locked_until__gt=now).count(),
+        "failures": failures.count(),
+        "failure_addresses": failures.values("ip").distinct().count(),
+    }

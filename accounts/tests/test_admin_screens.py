@@ -333,3 +333,31 @@ def test_a_wrong_id_number_is_an_inline_error(as_user):
     )
     assert response.context["form"].errors["id_number"]
     assert not User.objects.filter(username="bad_id").exists()
+
+
+def test_the_security_administrator_sees_locks_on_the_home_page_and_unlocks(as_user, persona):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import AccountLock, LoginAttempt
+
+    target = persona("duty")
+    AccountLock.objects.create(username="duty", locked_until=timezone.now() + timedelta(minutes=20))
+    LoginAttempt.objects.create(username="duty", ip="10.0.0.9", kind="password", success=False)
+    client = as_user("secadmin")
+    home = client.get("/")
+    panel = next(
+        p["context"] for p in home.context["panels"] if p["template"] == "accounts/panels/security.html"
+    )
+    assert panel["locked_count"] == 1 and panel["locked"][0]["user"] == target and panel["failures"] >= 1
+    # No user screens for the security administrator, but the unlock itself.
+    assert client.get(reverse("accounts:admin_user_list")).status_code == 403
+    response = client.post(reverse("accounts:admin_user_unlock", args=[target.pk]))
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert security.locked_until("duty") is None
+
+
+def test_the_security_panel_is_not_for_business_roles(as_user):
+    templates = [p["template"] for p in as_user("duruan").get("/").context["panels"]]
+    assert "accounts/panels/security.html" not in templates
