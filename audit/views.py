@@ -75,3 +75,13 @@ def event_detail(request, pk: int):
         "audit/event_detail.html",
         {"event": event, "data": json.dumps(event.data, ensure_ascii=False, indent=2)},
     )
+
+
+@login_required
+def chain_verify(request):
+    """The audit administrator checks the hash chain and the archives from the browser (read only)."""
+    from audit.integrity import verify
+
+    require_audit_reader(request.user)
+    report = verify(archives=True)
+    return render(request, "audit/verify.html", {"report": report})

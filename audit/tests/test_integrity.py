@@ -198,3 +198,12 @@ def test_a_broken_chain_is_not_archived(persona, archive_dir, settings):
 
 def test_retention_is_at_least_180_days(settings):
     assert settings.AUDIT_RETENTION_DAYS >= 180
+
+
+def test_the_audit_administrator_checks_the_chain_from_the_browser(as_user, chain):
+    assert 'data-testid="chain-ok"' in as_user("auditadmin").get("/audit/verify/").content.decode()
+    with tampering() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [chain[3]])
+    page = as_user("auditadmin").get("/audit/verify/").content.decode()
+    assert 'data-testid="chain-broken"' in page and f"#{chain[4]}" in page
+    assert as_user("sysadmin").get("/audit/verify/").status_code == 403
