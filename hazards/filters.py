@@ -21,12 +21,20 @@ class DepartmentFilter(django_filters.ModelChoiceFilter):
     """A department id; matches hazards of any sector the department supervises."""
 
 
+class StateSelect(forms.SelectMultiple):
+    """The list page shows the states as one select whose "All" option sends `state=`: an empty value
+    means no state filter, not an invalid choice (which emptied the whole list)."""
+
+    def value_from_datadict(self, data, files, name):
+        return [v for v in super().value_from_datadict(data, files, name) if v]
+
+
 class HazardFilter(django_filters.FilterSet):
     # `state IN (…)` without DISTINCT, so the open-list partial indexes serve it (issue 7).
     state = django_filters.MultipleChoiceFilter(
         label=_("State"),
         choices=State.choices,
-        widget=forms.SelectMultiple(attrs={"size": 1}),
+        widget=StateSelect(attrs={"size": 1}),
         method="in_states",
     )
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)

@@ -27,6 +27,22 @@ def test_filters_and_htmx_partial(as_user):
         assert row.title.encode() in client.get(f"/hazards/?overdue=true&q={row.title}").content
 
 
+def test_the_filter_forms_all_states_option_filters_nothing(as_user, persona):
+    # The list's filter form sends every field; "All" states is `state=` and must not empty the list.
+    client = as_user("duruan")
+    everything = Hazard.objects.visible_to(persona("duruan")).count()
+    form = (
+        "state=&level=&sector=&town=&department=&source=&overdue=&listed=&open=&reported_from=&reported_to="
+    )
+    response = client.get(f"/hazards/?q=&{form}", HTTP_HX_REQUEST="true")
+    assert response.context["page_obj"].paginator.count == everything > 0
+    response = client.get(f"/hazards/?{form.replace('state=&', 'state=closed&')}", HTTP_HX_REQUEST="true")
+    assert (
+        response.context["page_obj"].paginator.count
+        == Hazard.objects.visible_to(persona("duruan")).filter(state="closed").count()
+    )
+
+
 def test_the_ledger_export_is_an_xlsx_of_the_scoped_list(as_user, persona):
     from io import BytesIO
 
