@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from registry.validators import (
@@ -76,11 +76,13 @@ def test_a_wrong_check_character_is_refused():
     assert info.value.code == "credit_code"
 
 
+@settings(deadline=None)
 @given(st.text(alphabet=CREDIT_ALPHABET, min_size=17, max_size=17))
 def test_any_body_with_its_computed_check_character_validates(body):
     assert credit_code_error(body + credit_check_char(body)) is None
 
 
+@settings(deadline=None)
 @given(st.text(alphabet=CREDIT_ALPHABET, min_size=17, max_size=17), st.sampled_from(CREDIT_ALPHABET))
 def test_any_other_last_character_fails(body, last):
     if last == credit_check_char(body):
