@@ -17,7 +17,7 @@ from browser_tests.conftest import DEMO_PASSWORD, shot
 
 pytestmark = pytest.mark.browser
 
-PHONE_WIDTH = 390
+PHONE_WIDTH, VIEWPORT_HEIGHT = 390, 844
 # Where the inspector stands in Duruan; the phone gives it to the evidence form (R-HAZ evidence location).
 POSITION = {"latitude": 22.6341, "longitude": 113.0045}
 
@@ -123,7 +123,14 @@ def test_one_hazard_goes_around_the_whole_loop_on_a_phone(site, new_page, tmp_pa
     expect(page.get_by_test_id("panel-hazards")).to_be_visible()
     page.goto(f"{site}/hazards/")
     _fits(page, "hazard list")
+    assert _unlabelled_controls(page) == []
+    # The rarer filters fold away on a phone, so the first hazards show on the first screen.
+    expect(page.locator("#more-filters")).to_be_hidden()
+    assert page.get_by_test_id("hazard-row").first.bounding_box()["y"] < VIEWPORT_HEIGHT
     shot(page, "phone", "hazard-loop-list")
+    page.get_by_test_id("more-filters-toggle").click()
+    expect(page.get_by_label("隐患等级", exact=True)).to_be_visible()
+    _fits(page, "hazard list with every filter")
     with page.expect_navigation():
         page.get_by_test_id("report-hazard").click()
     form = page.get_by_test_id("hazard-form")

@@ -73,7 +73,14 @@ class HazardListPage(ListPage):
 
 @login_required
 def hazard_list(request):
-    return HazardListPage(request).response({"can_report": bool(request.user.role_codes & CREATE_ROLES)})
+    folded = set(HazardFilter.base_filters) - {"q", "state", "enterprise"}
+    return HazardListPage(request).response(
+        {
+            "can_report": bool(request.user.role_codes & CREATE_ROLES),
+            # A filter the phone folds away is shown unfolded when it is in use.
+            "more_filters": any(request.GET.get(name) for name in folded),
+        }
+    )
 
 
 def _store_uploads(request, files, field: str, *, lat=None, lng=None) -> list[Attachment]:

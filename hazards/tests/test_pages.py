@@ -41,6 +41,9 @@ def test_the_filter_forms_all_states_option_filters_nothing(as_user, persona):
         response.context["page_obj"].paginator.count
         == Hazard.objects.visible_to(persona("duruan")).filter(state="closed").count()
     )
+    # On a phone the rarer filters fold away, unless one of them is in use.
+    assert response.context["more_filters"] is False
+    assert client.get("/hazards/?overdue=true").context["more_filters"] is True
 
 
 def test_the_ledger_export_is_an_xlsx_of_the_scoped_list(as_user, persona):
