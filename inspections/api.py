@@ -617,9 +617,15 @@ class FollowupSerializer(serializers.Serializer):
     deadline = serializers.DateField(required=False, allow_null=True)
 
 
-class LearnViewSet(viewsets.ViewSet):
+class LearnViewSet(viewsets.GenericViewSet):
     """Learn from one case (举一反三): `GET ?hazard=<id>` or `?accident=<id>` ranks the enterprises in the
-    caller's scope with the same exposure, each with its reasons; `POST` launches the follow-up campaign."""
+    caller's scope with the same exposure, each with its reasons (paginated, best first, at most 200);
+    `POST` launches the follow-up campaign."""
+
+    serializer_class = MatchSerializer
+
+    def get_queryset(self):
+        return Campaign.objects.none()  # the ranking is computed, not a queryset (schema only)
 
     @extend_schema(responses=MatchSerializer(many=True))
     def list(self, request):
@@ -631,7 +637,8 @@ class LearnViewSet(viewsets.ViewSet):
             hazard=request.query_params.get("hazard"),
         )
         matches = rank_similar(request.user, source, limit=200)
-        return Response(MatchSerializer(matches, many=True).data)
+        page = self.paginate_queryset(matches)
+        return self.get_paginated_response(MatchSerializer(page, many=True).data)
 
     @extend_schema(request=FollowupSerializer, responses=CampaignSerializer)
     def create(self, request):
