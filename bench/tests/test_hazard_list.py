@@ -99,3 +99,17 @@ def test_the_open_filter_writes_its_state_codes_into_the_sql(db):
     )
     with pytest.raises(ValueError):
         Hazard.objects.filter(state__states=["reported', 'x"]).exists()
+
+
+def test_a_token_request_spends_one_query_on_authentication_and_roles(persona, django_assert_max_num_queries):
+    from rest_framework.test import APIClient
+
+    from accounts.models import ApiToken
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(persona('duruan'))}")
+    first = client.get(f"/api/v1/hazards/?{OPEN}")  # also touches the token's last use, once a minute
+    with django_assert_max_num_queries(3):  # token with user and roles, the counter, the page
+        again = client.get(f"/api/v1/hazards/?{OPEN}")
+    assert again.json()["count"] == first.json()["count"] > 0
+    assert {h["town"] for h in again.json()["results"]} == {persona("duruan").town_id}
