@@ -542,8 +542,9 @@ class DrawSetting(models.Model):
 
     @classmethod
     def current(cls) -> DrawSetting:
-        setting = cls.objects.order_by("pk").first()
-        return setting or cls.objects.create()
+        """The settings in force; the defaults (unsaved) until an administrator saves some.
+        Reading never writes: no GET changes state."""
+        return cls.objects.order_by("pk").first() or cls()
 
 
 class ConflictQuerySet(ScopedQuerySet):

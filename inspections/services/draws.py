@@ -394,6 +394,8 @@ def update_draw_setting(
         add_error(errors, "source", _("This field is required."))
     raise_if(errors)
     setting = DrawSetting.current()
+    if setting.pk is None:
+        setting.save()
     before = {
         "exclude_previous_round": setting.exclude_previous_round,
         "complaint_weight": setting.complaint_weight,

@@ -251,7 +251,8 @@ def confirm_item_hazard(*, actor, result: ItemResult, overrides: dict | None = N
 
     require_role(actor, INSPECTORS, _("Your role may not register hazards."))
     row = (
-        ItemResult.objects.select_for_update()
+        # Lock only the item result: PostgreSQL cannot lock the nullable side of the outer join.
+        ItemResult.objects.select_for_update(of=("self",))
         .select_related("item", "inspection__task__campaign")
         .get(pk=result.pk)
     )

@@ -153,7 +153,8 @@ def test_a_draw_excludes_conflicts_and_the_previous_rounds_inspectors(persona, d
                 seed=1,
             )
         setting = DrawSetting.current()
-        DrawSetting.objects.filter(pk=setting.pk).update(exclude_previous_round=False)
+        setting.exclude_previous_round = False
+        setting.save()
         again = services.make_draw(
             actor=admin,
             pool={"town": duruan.pk, "sector": "civil_explosives"},
