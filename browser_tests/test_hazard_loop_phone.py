@@ -168,6 +168,7 @@ def test_one_hazard_goes_around_the_whole_loop_on_a_phone(site, new_page, tmp_pa
         page.get_by_label("搜索", exact=True).press("Enter")
     row_link = page.locator("#rows").get_by_role("link", name=title)
     expect(row_link).to_be_visible()
+    expect(page.get_by_test_id("hazard-row")).to_have_count(1)  # the search narrowed the list to it
     _fits(page, "searched hazard list")
     with page.expect_navigation():
         row_link.click()
