@@ -326,6 +326,13 @@ class Hazard(models.Model):
                 name="hazard_sector_open_list",
                 condition=Q(state__in=["reported", "rectifying", "submitted", "accepted"]),
             ),
+            # The home page's "needs your action" reads open hazards by deadline; listed ones are few.
+            models.Index(
+                fields=["deadline", "reported_at", "id"],
+                name="hazard_open_by_deadline",
+                condition=Q(state__in=["reported", "rectifying", "submitted", "accepted"]),
+            ),
+            models.Index(fields=["town", "sector"], name="hazard_listed", condition=Q(listed=True)),
             models.Index(fields=["origin_type", "origin_id"], name="hazard_origin"),
         ]
         constraints = [

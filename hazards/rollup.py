@@ -193,6 +193,33 @@ def grouped(user, field: str, *, now=None) -> dict | None:
     return {r[tally_field]: r for r in rows if r["total"] > 0}
 
 
+def summary(user, *, now=None) -> dict | None:
+    """The home page's counts (open, overdue, due within `days`, major open) from the counters."""
+    from hazards.selectors import DUE_SOON_DAYS
+
+    qs = _scoped(user)
+    if qs is None:
+        return None
+    today = local_today(now)
+    return qs.aggregate(
+        open=Sum("n", filter=Q(state__in=OPEN_STATES), default=0),
+        overdue=Sum(
+            "n",
+            filter=Q(state=State.RECTIFYING, due__lt=today, due__gt=TALLY_NO_DUE)
+            | Q(state=State.SUBMITTED, late=True),
+            default=0,
+        ),
+        due_soon=Sum(
+            "n",
+            filter=Q(
+                state=State.RECTIFYING, due__gte=today, due__lte=today + dt.timedelta(days=DUE_SOON_DAYS)
+            ),
+            default=0,
+        ),
+        major_open=Sum("n", filter=Q(state__in=OPEN_STATES, level=Level.MAJOR), default=0),
+    )
+
+
 @periodic_job("hazards.compact_tally", every=dt.timedelta(hours=6))
 @transaction.atomic
 def compact(now=None) -> dict:

@@ -113,3 +113,13 @@ def test_a_token_request_spends_one_query_on_authentication_and_roles(persona, d
         again = client.get(f"/api/v1/hazards/?{OPEN}")
     assert again.json()["count"] == first.json()["count"] > 0
     assert {h["town"] for h in again.json()["results"]} == {persona("duruan").town_id}
+
+
+@pytest.mark.parametrize(
+    "username", ["admin", "leader", "duruan", "baisha", "yjj", "jtj", "ent_duruan", "duty"]
+)
+def test_home_counts_from_the_counters_equal_a_count_of_the_rows(persona, username):
+    from hazards.selectors import counts, counts_of
+
+    user = persona(username)
+    assert counts(user) == counts_of(Hazard.objects.visible_to(user))
