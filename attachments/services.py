@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from attachments.models import Attachment
 from audit.services import record
-from core.errors import InvalidInput, TooLarge
+from core.errors import InvalidInput, TooLarge, Unavailable
 
 JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
 ACCEPTED_TYPES = (JPEG, PNG, PDF)
@@ -117,7 +117,10 @@ def store_attachment(*, actor, upload, lat=None, lng=None) -> Attachment:
         lat=lat_value,
         lng=lng_value,
     )
-    attachment.file.save("upload", File(upload), save=False)
+    try:
+        attachment.file.save("upload", File(upload), save=False)
+    except OSError:  # a full disk or a broken store: a clear error, and no row without its file
+        raise Unavailable()
     attachment.save()
     record(
         attachment,

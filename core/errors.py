@@ -43,3 +43,10 @@ class Conflict(DomainError):
 class TooLarge(DomainError):
     status_code = 413
     default_message = _("The file is too large.")
+
+
+class Unavailable(DomainError):
+    """The server could not finish (a full disk, an unreachable store); nothing was written."""
+
+    status_code = 503
+    default_message = _("The server could not save this right now; nothing was saved. Try again later.")
