@@ -12,8 +12,11 @@ def mask_phone(value: str | None) -> str:
         return "*" * len(digits)
     if len(digits) == 11 and digits.isdigit():
         return f"{digits[:3]}****{digits[-4:]}"
-    head = digits.split("-")[0] + "-" if "-" in digits else digits[:2]
-    return f"{head}****{digits[-4:]}"
+    if "-" in digits:  # an area code is public; the number after it keeps only its last four
+        return f"{digits.split('-')[0]}-****{digits[-4:]}"
+    if len(digits) - 6 < 4:  # too short to show both ends and still hide four: keep the last four at most
+        return "*" * (len(digits) - 4) + digits[-4:] if len(digits) >= 8 else "*" * len(digits)
+    return f"{digits[:2]}****{digits[-4:]}"
 
 
 def mask_id_number(value: str | None) -> str:
