@@ -33,6 +33,26 @@ def ensure_district():
         )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _keep_test_connections():
+    """Closing a response (tests do, after reading a download) fires `request_finished`, whose handler
+    closes a connection that is inside a transaction — the test's own, on PostgreSQL — and every later
+    query of the test fails. Django's test client guards only its own requests; inside a test
+    transaction the connection is kept for the whole session."""
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    original = BaseDatabaseWrapper.close_if_unusable_or_obsolete
+
+    def keep_inside_test_transaction(self):
+        if self.in_atomic_block:
+            return
+        original(self)
+
+    BaseDatabaseWrapper.close_if_unusable_or_obsolete = keep_inside_test_transaction
+    yield
+    BaseDatabaseWrapper.close_if_unusable_or_obsolete = original
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: throttles and cached counts never leak between tests."""

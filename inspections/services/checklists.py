@@ -150,7 +150,9 @@ def revise_template(
     """Editing creates a new version; the old one stays as it was for the inspections that used it."""
     require_role(actor, TEMPLATE_EDITORS, _("Only a district administrator edits checklist templates."))
     current = (
-        ChecklistTemplate.objects.select_for_update().filter(family=template.family, is_current=True).first()
+        ChecklistTemplate.objects.select_for_update(of=("self",))
+        .filter(family=template.family, is_current=True)
+        .first()
     )
     if current is None or current.pk != template.pk:
         raise Conflict(_("A newer version of this checklist exists; edit that one."))
