@@ -8,9 +8,8 @@ from collections import Counter
 from audit.models import AuditChainHead, AuditEvent
 from audit.services import event_digest
 from bench.dataset import EVENTS_PER_HAZARD, credit_code, generate
-from hazards import rollup
 from hazards.choices import OPEN_STATES
-from hazards.models import Hazard, HazardTally
+from hazards.models import Hazard
 from registry.models import Enterprise
 from registry.validators import credit_code_error
 
@@ -61,10 +60,10 @@ def test_generator_writes_the_counts_and_proportions_of_issue_7(district):
     moves = [e for e in AuditEvent.objects.for_object(hazard) if e.action != "hazards.hazard.progress"]
     assert moves[-1].data["to_state"] == "closed"
 
-    tallies = Counter()
-    for t in HazardTally.objects.all():
-        tallies[(t.town_id, t.sector, t.level, t.state, t.on_time, t.late, t.due)] += t.n
-    assert +tallies == Counter(rollup.key_of(h) for h in Hazard.objects.all())
+    # The generator leaves the counters as the periodic job keeps them: passed deadlines folded.
+    from bench.tests.test_rollup import fresh_counts, tally_counts
+
+    assert tally_counts() == fresh_counts()
 
 
 def test_generator_is_reproducible_from_its_seed(district):
