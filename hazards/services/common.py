@@ -29,8 +29,15 @@ def deadline_days(level: str) -> int:
 
 
 def check(hazard: Hazard, action: str, *, actor, version) -> None:
-    """API.md order after visibility: role (403), then state and version (409)."""
-    if not may(actor, action, hazard):
+    """API.md order after visibility: role (403), then state and version (409).
+
+    Callers gate visibility (404) first; the scope is checked here again so that no caller can act on a
+    hazard outside the actor's jurisdiction (found by the workflow state machine in security_tests).
+    """
+    out_of_scope = not in_scope(
+        actor, town_id=hazard.town_id, sector_code=hazard.sector_id, enterprise_id=hazard.enterprise_id
+    )
+    if out_of_scope or not may(actor, action, hazard):
         raise NotAllowed(_("Your role may not do this on this hazard."))
     if not state_allows(action, hazard.state):
         raise Conflict(
