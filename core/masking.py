@@ -12,10 +12,13 @@ def mask_phone(value: str | None) -> str:
         return "*" * len(digits)
     if len(digits) == 11 and digits.isdigit():
         return f"{digits[:3]}****{digits[-4:]}"
-    if "-" in digits:  # an area code is public; the number after it keeps only its last four
-        return f"{digits.split('-')[0]}-****{digits[-4:]}"
-    if len(digits) - 6 < 4:  # too short to show both ends and still hide four: keep the last four at most
-        return "*" * (len(digits) - 4) + digits[-4:] if len(digits) >= 8 else "*" * len(digits)
+    area, _dash, number = digits.partition("-")
+    if number and len(number) >= 7:  # an area code is public; the number after it keeps its last four
+        return f"{area}-****{digits[-4:]}"
+    if len(digits) < 8:  # too short to show an end and still hide four
+        return "*" * len(digits)
+    if len(digits) < 10:
+        return "*" * (len(digits) - 4) + digits[-4:]
     return f"{digits[:2]}****{digits[-4:]}"
 
 
