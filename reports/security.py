@@ -17,7 +17,12 @@ START, END = "<!-- security:start -->", "<!-- security:end -->"
 def run_suite() -> int:
     if REPORT.exists():
         REPORT.unlink()
-    env = dict(os.environ, REDLINE_SECURITY_REPORT=str(REPORT))
+    # The report fuzzes harder than the normal suite: 100 examples per operation and role.
+    env = dict(
+        os.environ,
+        REDLINE_SECURITY_REPORT=str(REPORT),
+        REDLINE_FUZZ_EXAMPLES=os.environ.get("REDLINE_FUZZ_EXAMPLES", "100"),
+    )
     return subprocess.call(
         [sys.executable, "-m", "pytest", "-q", "-m", "security or not browser"], cwd=ROOT, env=env
     )
