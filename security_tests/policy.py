@@ -295,8 +295,6 @@ KNOWN_INPUT_BEFORE_ROLE = {
     "POST /api/v1/draws/ as ent_duruan",
     "POST /api/v1/draws/ as inspector_duruan",
     "POST /api/v1/draws/ as leader",
-    "POST /api/v1/hazards/ as duty",
-    "POST /api/v1/hazards/ as leader",
     "POST /api/v1/inspection-tasks/{id}/assign/ as duty",
     "POST /api/v1/inspection-tasks/{id}/assign/ as leader",
     "POST /api/v1/inspections/{id}/finish/ as duty",
