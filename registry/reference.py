@@ -12,7 +12,9 @@ def seed_reference_data(sector_model=None, department_model=None) -> None:
 
         sector_model, department_model = Sector, Department
     for order, (code, name, name_en, _departments) in enumerate(SECTORS):
-        sector_model.objects.update_or_create(code=code, defaults={"name": name, "name_en": name_en, "order": order})
+        sector_model.objects.update_or_create(
+            code=code, defaults={"name": name, "name_en": name_en, "order": order}
+        )
     for code, name, name_en in DEPARTMENTS:
         department_model.objects.update_or_create(code=code, defaults={"name": name, "name_en": name_en})
     for code, _name, _en, departments in SECTORS:

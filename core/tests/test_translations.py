@@ -19,7 +19,9 @@ def catalogue(app: str, lang: str) -> polib.POFile:
 
 def test_every_app_with_templates_or_models_has_catalogues():
     apps = [a for a in settings.INSTALLED_APPS if "." not in a and (ROOT / a / "apps.py").exists()]
-    missing = [a for a in apps if not (ROOT / a / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po").exists()]
+    missing = [
+        a for a in apps if not (ROOT / a / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po").exists()
+    ]
     assert not missing, f"apps without a zh_Hans catalogue: {missing} (run scripts/makemessages.sh APP)"
 
 
@@ -43,13 +45,20 @@ def test_english_catalogue_is_complete(app):
 def test_catalogue_holds_every_marked_string(app, tmp_path):
     """Extract the app's strings afresh and compare: a new string without a catalogue entry fails."""
     copy = tmp_path / app
-    shutil.copytree(ROOT / app, copy, ignore=shutil.ignore_patterns("locale", "tests", "migrations", "__pycache__"))
+    shutil.copytree(
+        ROOT / app, copy, ignore=shutil.ignore_patterns("locale", "tests", "migrations", "__pycache__")
+    )
     (copy / "locale").mkdir()
     subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "makemessages", "-l", "zh_Hans", "--no-obsolete"],
-        cwd=copy, check=True, capture_output=True, env={"DEBUG": "true", "PATH": "/usr/bin:/bin"},
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        env={"DEBUG": "true", "PATH": "/usr/bin:/bin"},
     )
     fresh = {e.msgid for e in polib.pofile(str(copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))}
     have = {e.msgid for e in catalogue(app, "zh_Hans")}
     missing = sorted(fresh - have)
-    assert not missing, f"{app}: strings missing from the catalogue (run scripts/makemessages.sh {app}): {missing[:10]}"
+    assert not missing, (
+        f"{app}: strings missing from the catalogue (run scripts/makemessages.sh {app}): {missing[:10]}"
+    )

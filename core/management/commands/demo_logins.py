@@ -21,5 +21,7 @@ class Command(BaseCommand):
         if settings.REDLINE_DEMO_MFA_EXEMPT:
             self.stdout.write("Two-factor authentication is waived for this demo (REDLINE_DEMO_MFA_EXEMPT).")
         else:
-            self.stdout.write("admin, sysadmin, secadmin, auditadmin set up an authenticator app at first login.")
+            self.stdout.write(
+                "admin, sysadmin, secadmin, auditadmin set up an authenticator app at first login."
+            )
         self.stdout.write("")
