@@ -17,3 +17,23 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DocumentSerial(models.Model):
+    """The last serial number issued per document kind and year (notices, records, orders).
+
+    Kinds are namespaced by module (`hazards.notice`, `inspections.record`); numbers are gapless:
+    `next_serial` increments under the row lock inside the caller's transaction.
+    """
+
+    kind = models.CharField(_("document kind"), max_length=60)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("document serial")
+        verbose_name_plural = _("document serials")
+        constraints = [models.UniqueConstraint(fields=["kind", "year"], name="core_serial_kind_year")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}: {self.last}"

@@ -5,28 +5,23 @@ from __future__ import annotations
 
 import io
 
-from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Image, Table
 
+from core.documents import next_serial as core_next_serial
 from core.pdf import PdfDocument
 from hazards.choices import EvidencePurpose
-from hazards.models import DocumentSerial, Hazard
+from hazards.models import Hazard
 
 SERIAL_PREFIX = {"notice": "ZG", "acceptance": "YS"}
 
 
 def next_serial(kind: str) -> str:
     """The next number of a kind in the current year, e.g. ZG-2026-00017 (no gaps, no duplicates)."""
-    year = timezone.localdate().year
-    with transaction.atomic():
-        DocumentSerial.objects.get_or_create(kind=kind, year=year)
-        DocumentSerial.objects.filter(kind=kind, year=year).update(last=F("last") + 1)
-        last = DocumentSerial.objects.get(kind=kind, year=year).last
+    year, last = core_next_serial(f"hazards.{kind}")
     return f"{SERIAL_PREFIX[kind]}-{year}-{last:05d}"
 
 

@@ -458,17 +458,6 @@ class ProgressNote(models.Model):
         return f"{self.month:%Y-%m}"
 
 
-class DocumentSerial(models.Model):
-    """Serial numbers of rectification notices and acceptance records, per kind and year."""
-
-    kind = models.CharField(max_length=20)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "year"], name="hazard_serial_kind_year")]
-
-
 # `HazardTally.due` for hazards without a running deadline, and for deadlines already folded together
 # by `hazards.rollup.compact` (all long past). Never NULL: NULLs never conflict in a unique key.
 TALLY_NO_DUE = dt.date(1, 1, 1)

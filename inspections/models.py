@@ -499,17 +499,6 @@ class ItemResult(models.Model):
         return f"{self.item_id}: {self.result}"
 
 
-class DocumentSerial(models.Model):
-    """Serial numbers of inspection records and rectification orders, per kind and year."""
-
-    kind = models.CharField(max_length=20)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "year"], name="inspection_serial_kind_year")]
-
-
 # --- The double-random draw (双随机、一公开) -------------------------------------------------------
 
 

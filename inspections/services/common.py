@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.choices import Role
+from core.documents import next_serial as core_next_serial
 from core.errors import InvalidInput, NotAllowed
 from core.scoping import scope_of
-from inspections.models import DocumentSerial
 
 # Who plans campaigns, assigns tasks and draws (district, departments in their sectors, towns in their town).
 PLANNERS = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.TOWN_OFFICER})
@@ -49,11 +47,8 @@ def add_error(errors: dict, field: str, message) -> None:
 
 def next_serial(kind: str, prefix: str) -> str:
     """〔2026〕检记 0001-style numbers, gapless per kind and year (row-locked increment)."""
-    year = timezone.localdate().year
-    serial, _created = DocumentSerial.objects.select_for_update().get_or_create(kind=kind, year=year)
-    DocumentSerial.objects.filter(pk=serial.pk).update(last=F("last") + 1)
-    serial.refresh_from_db()
-    return f"{prefix}〔{year}〕{serial.last:04d}"
+    year, last = core_next_serial(f"inspections.{kind}")
+    return f"{prefix}〔{year}〕{last:04d}"
 
 
 def planner_limits(actor) -> tuple[set[int] | None, set[str] | None]:

@@ -1,0 +1,22 @@
+from django.db import migrations
+
+
+def move_to_core(apps, schema_editor):
+    """Serial numbers continue where they were: the counters move to core, namespaced by module."""
+    Old = apps.get_model("inspections", "DocumentSerial")
+    Shared = apps.get_model("core", "DocumentSerial")
+    for row in Old.objects.all():
+        Shared.objects.update_or_create(kind=f"inspections.{row.kind}", year=row.year, defaults={"last": row.last})
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("inspections", "0003_draw_share"),
+        ("core", "0002_documentserial"),
+    ]
+
+    operations = [
+        migrations.RunPython(move_to_core, migrations.RunPython.noop),
+        migrations.RemoveConstraint(model_name="documentserial", name="inspection_serial_kind_year"),
+        migrations.DeleteModel(name="DocumentSerial"),
+    ]
