@@ -1,6 +1,7 @@
 """`POST /api/v1/attachments/` (API.md): upload one file, get back its id for a later action."""
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -8,7 +9,8 @@ from rest_framework.response import Response
 
 from attachments.models import Attachment
 from attachments.services import store_attachment
-from core.errors import TooLarge
+from core.choices import Role
+from core.errors import NotAllowed, TooLarge
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -42,6 +44,9 @@ class AttachmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request={"multipart/form-data": UploadSerializer}, responses={201: AttachmentSerializer})
     def create(self, request):
+        # district_leader reads only (API.md); the role (403) comes before the input (400).
+        if not request.user.role_codes - {Role.DISTRICT_LEADER}:
+            raise NotAllowed(_("Your role may not upload files."))
         form = UploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         attachment = store_attachment(
