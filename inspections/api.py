@@ -201,10 +201,14 @@ class CampaignViewSet(
         return Response(campaign_progress(request.user, campaign).as_dict())
 
 
+ID_MAX = 2**63 - 1
+
+
 class TaskFilter(django_filters.FilterSet):
-    campaign = django_filters.NumberFilter()
+    # An id outside the database's integer range is invalid input (400), never a crash.
+    campaign = django_filters.NumberFilter(min_value=1, max_value=ID_MAX)
     state = django_filters.ChoiceFilter(choices=TaskState.choices)
-    town = django_filters.NumberFilter()
+    town = django_filters.NumberFilter(min_value=1, max_value=ID_MAX)
     mine = django_filters.BooleanFilter(method="filter_mine")
     q = django_filters.CharFilter(field_name="enterprise__name", lookup_expr="icontains")
 
@@ -365,10 +369,10 @@ class FinishSerializer(serializers.Serializer):
 
 
 class InspectionFilter(django_filters.FilterSet):
-    enterprise = django_filters.NumberFilter()
+    enterprise = django_filters.NumberFilter(min_value=1, max_value=ID_MAX)
     state = django_filters.ChoiceFilter(choices=InspectionState.choices)
-    town = django_filters.NumberFilter()
-    campaign = django_filters.NumberFilter(field_name="task__campaign")
+    town = django_filters.NumberFilter(min_value=1, max_value=ID_MAX)
+    campaign = django_filters.NumberFilter(field_name="task__campaign", min_value=1, max_value=ID_MAX)
     q = django_filters.CharFilter(method="search")
 
     class Meta:

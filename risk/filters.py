@@ -11,7 +11,9 @@ from risk.models import RiskPoint
 class RiskPointFilter(django_filters.FilterSet):
     """Filters of API.md (`enterprise`, `town`, `sector`, `colour`) and of the risk-point list page."""
 
-    enterprise = django_filters.NumberFilter(label=_("Enterprise"), field_name="enterprise_id")
+    enterprise = django_filters.NumberFilter(
+        label=_("Enterprise"), field_name="enterprise_id", min_value=1, max_value=2**63 - 1
+    )
     town = django_filters.ModelChoiceFilter(
         label=_("Town/street"), queryset=Jurisdiction.objects.towns(), field_name="enterprise__town"
     )

@@ -129,4 +129,5 @@ def test_fuzz_the_api(role, api_as, persona, security_figures):
     figure["examples_per_operation"] = EXAMPLES
     figure["roles"] = sorted(set(figure.get("roles", [])) | {role})
     figure["met"] = figure["met"] and not failures
+    figure.setdefault("failures", []).extend(failures[:10])
     assert failures == []
