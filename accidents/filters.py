@@ -14,7 +14,10 @@ class AccidentFilter(django_filters.FilterSet):
     accident_type = django_filters.ChoiceFilter(label=_("Accident type"), choices=AccidentType.choices)
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
     state = django_filters.ChoiceFilter(label=_("State"), choices=State.choices)
-    year = django_filters.NumberFilter(label=_("Year"), field_name="occurred_at", lookup_expr="year")
+    # Bounded: year 1 in local time falls before the first representable instant (a crash, not a filter).
+    year = django_filters.NumberFilter(
+        label=_("Year"), field_name="occurred_at", lookup_expr="year", min_value=1900, max_value=2200
+    )
     enterprise = django_filters.NumberFilter(label=_("Enterprise"), field_name="enterprise_id")
     q = django_filters.CharFilter(label=_("Search"), method="search")
 
