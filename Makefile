@@ -8,7 +8,6 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versi
 	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
-export DJANGO_SETTINGS_MODULE ?= redline.settings
 
 .PHONY: setup run test lint format demo-reset worker jobs messages bench bench-quick security-report backup restore clean
 
@@ -61,7 +60,7 @@ test: setup lint
 	@export SECRET_KEY_FILE=var/secret_key; \
 	$(MANAGE) makemigrations --check --dry-run >/dev/null || { echo "Missing migrations: run manage.py makemigrations"; exit 1; }; \
 	$(MANAGE) check --fail-level WARNING && \
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=redline.settings_test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 worker: setup
 	$(VENV)/bin/celery -A redline worker --beat --loglevel=info
