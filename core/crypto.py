@@ -8,6 +8,7 @@ still decrypt. Keys: ``FIELD_ENCRYPTION_KEY`` (32 random bytes, base64) or, when
 
 from __future__ import annotations
 
+import abc
 import base64
 import hashlib
 import hmac
@@ -32,7 +33,7 @@ class DecryptionError(Exception):
     """The value was altered, or was written under another key."""
 
 
-class FieldCipher:
+class FieldCipher(abc.ABC):
     """One authenticated cipher: `encrypt(bytes) -> bytes` (nonce ‖ ciphertext ‖ tag) and back."""
 
     name = ""
@@ -40,11 +41,11 @@ class FieldCipher:
     def __init__(self, key: bytes) -> None:
         self.key = key
 
-    def encrypt(self, plaintext: bytes, associated_data: bytes | None = None) -> bytes:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def encrypt(self, plaintext: bytes, associated_data: bytes | None = None) -> bytes: ...
 
-    def decrypt(self, payload: bytes, associated_data: bytes | None = None) -> bytes:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def decrypt(self, payload: bytes, associated_data: bytes | None = None) -> bytes: ...
 
 
 class AesGcmCipher(FieldCipher):

@@ -1,5 +1,7 @@
 """Shared views: the home page (panels per role), list-view machinery, error pages."""
 
+import abc
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
@@ -28,7 +30,7 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-class ListPage:
+class ListPage(abc.ABC):
     """List pages: filters (a django-filter FilterSet), `q` search, sorting, pagination, .xlsx export.
 
     Subclasses give the scoped queryset; the filters, the export and the counts all start from it, so
@@ -46,8 +48,8 @@ class ListPage:
     def __init__(self, request):
         self.request = request
 
-    def queryset(self):
-        raise NotImplementedError
+    @abc.abstractmethod
+    def queryset(self): ...
 
     def export_columns(self):
         return []
