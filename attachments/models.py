@@ -12,13 +12,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def _generated_name(prefix: str, content_type: str) -> str:
+    extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(content_type, "bin")
+    now = timezone.now()
+    return f"{prefix}/{now:%Y/%m}/{secrets.token_hex(16)}.{extension}"
+
+
 def storage_name(instance, filename: str) -> str:
     """A server-generated name: the uploader's file name never reaches the storage path."""
-    extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(
-        instance.content_type, "bin"
-    )
-    now = timezone.now()
-    return f"attachments/{now:%Y/%m}/{secrets.token_hex(16)}.{extension}"
+    return _generated_name("attachments", instance.content_type)
+
+
+def original_storage_name(instance, filename: str) -> str:
+    """The protected original of a photo, apart from the served copies (also server-generated)."""
+    return _generated_name("originals", instance.content_type)
 
 
 class AttachmentQuerySet(models.QuerySet):
@@ -49,11 +56,24 @@ def owner_model(owner_type: str):
 
 
 class Attachment(models.Model):
+    """One uploaded file.
+
+    `file` is the copy that is served. For a photo it is re-encoded from the pixels (no EXIF, GPS, XMP,
+    ICC or text chunks) and `original` keeps the uploaded bytes unchanged, fetched only by the roles of
+    `attachments.services.ORIGINAL_READER_ROLES`. A PDF is served as uploaded and has no separate original.
+    `sha256` and `size` are those of the upload (the evidence hash, recorded in the audit trail);
+    `served_sha256` is the hash of `file`.
+    """
+
     file = models.FileField(_("file"), upload_to=storage_name, max_length=200)
+    original = models.FileField(
+        _("original file"), upload_to=original_storage_name, max_length=200, blank=True
+    )
     name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     content_type = models.CharField(_("content type"), max_length=40)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    served_sha256 = models.CharField(_("SHA-256 of the served copy"), max_length=64, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -89,3 +109,12 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+    @property
+    def evidence_file(self):
+        """The uploaded bytes: the separate original of a photo, else the file itself."""
+        return self.original if self.original.name else self.file
+
+    @property
+    def served_digest(self) -> str:
+        return self.served_sha256 or self.sha256

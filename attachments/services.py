@@ -2,25 +2,56 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import os
+import tempfile
 import unicodedata
 import warnings
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.files.base import File
+from django.core.files.base import ContentFile, File
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from attachments.imaging import reencode_image
 from attachments.models import Attachment
+from audit.models import AuditEvent
 from audit.services import record
-from core.errors import InvalidInput, TooLarge, Unavailable
+from core.choices import Role
+from core.errors import DomainError, InvalidInput, NotAllowed, TooLarge, Unavailable
+
+log = logging.getLogger(__name__)
 
 JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
 ACCEPTED_TYPES = (JPEG, PNG, PDF)
+IMAGE_FORMATS = {JPEG: "JPEG", PNG: "PNG"}
+CHUNK = 1024 * 1024
+
+# Who may fetch a photo's original, with its EXIF (GPS position, device, time), besides its uploader:
+# the roles that use photos as evidence for enforcement (R-HAZ acceptance, inspections, cases). The
+# position and device of whoever took the photo are personal data (PIPL: minimum necessary, as R-REG-2):
+# district_leader (read only), duty_officer (accident duty) and enterprise users see the stripped copy.
+# Administrator roles see no business data at all. Out of scope is 404 for everyone (visible_to).
+ORIGINAL_READER_ROLES = frozenset(
+    {Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.TOWN_OFFICER, Role.INSPECTOR}
+)
+
+
+class EvidenceTampered(DomainError):
+    """The stored original no longer matches the SHA-256 recorded at upload: it is not served."""
+
+    status_code = 409
+    default_message = gettext_lazy(
+        "The original file no longer matches the checksum recorded at upload, so it is not served. "
+        "The mismatch has been recorded; ask the administrator to restore it from a backup."
+    )
 
 
 def sniff_content_type(upload) -> str | None:
@@ -84,9 +115,24 @@ def _coordinate(value, limit: int, field: str) -> Decimal | None:
     return number
 
 
+def _digest(handle) -> str:
+    digest = hashlib.sha256()
+    handle.seek(0)
+    for chunk in iter(lambda: handle.read(CHUNK), b""):
+        digest.update(chunk)
+    handle.seek(0)
+    return digest.hexdigest()
+
+
 @transaction.atomic
 def store_attachment(*, actor, upload, lat=None, lng=None) -> Attachment:
-    """Store one uploaded file under a server-generated name (JPEG, PNG or PDF, at most UPLOAD_MAX_BYTES)."""
+    """Store one uploaded file under a server-generated name (JPEG, PNG or PDF, at most UPLOAD_MAX_BYTES).
+
+    A photo is kept twice: the uploaded bytes as the protected original (its SHA-256 is the evidence hash)
+    and a re-encoded copy without metadata, which is the one served. A PDF is stored once, as uploaded.
+    The location recorded is the one the uploader gave (`lat`, `lng`); the photo's own GPS stays in the
+    original only.
+    """
     if upload is None:
         raise InvalidInput.field("file", _("Choose a file."))
     size = upload.size
@@ -102,24 +148,37 @@ def store_attachment(*, actor, upload, lat=None, lng=None) -> Attachment:
         raise InvalidInput.field("file", _("Only JPEG or PNG photos and PDF documents are accepted."))
     lat_value = _coordinate(lat, 90, "lat")
     lng_value = _coordinate(lng, 180, "lng")
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(65536), b""):
-        digest.update(chunk)
-    upload.seek(0)
+    sha256 = _digest(upload)
+    served = None
+    if content_type in IMAGE_FORMATS:
+        try:
+            served = reencode_image(upload, IMAGE_FORMATS[content_type])
+        except Exception:  # decoded once already; anything else here is still "not a photo we can use"
+            raise InvalidInput.field("file", _("The photo could not be processed."))
+        finally:
+            upload.seek(0)
     attachment = Attachment(
         name=clean_name(getattr(upload, "name", "")),
         size=size,
         content_type=content_type,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
+        served_sha256=hashlib.sha256(served).hexdigest() if served is not None else sha256,
         uploaded_at=timezone.now(),
         uploaded_by=actor,
         lat=lat_value,
         lng=lng_value,
     )
     try:
-        attachment.file.save("upload", File(upload), save=False)
+        if served is None:
+            attachment.file.save("upload", File(upload), save=False)
+        else:
+            attachment.original.save("upload", File(upload), save=False)
+            attachment.file.save("upload", ContentFile(served), save=False)
     except OSError:  # a full disk or a broken store: a clear error, and no row without its file
+        for stored in (attachment.original, attachment.file):
+            if stored.name:
+                with contextlib.suppress(OSError):
+                    stored.storage.delete(stored.name)
         raise Unavailable()
     attachment.save()
     record(
@@ -131,9 +190,83 @@ def store_attachment(*, actor, upload, lat=None, lng=None) -> Attachment:
             "size": size,
             "content_type": content_type,
             "sha256": attachment.sha256,
+            "served_sha256": attachment.served_sha256,
         },
     )
     return attachment
+
+
+def may_fetch_original(user, attachment: Attachment) -> bool:
+    """The uploader, or a role of ORIGINAL_READER_ROLES (the caller has already checked the scope)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return attachment.uploaded_by_id == user.pk or bool(user.role_codes & ORIGINAL_READER_ROLES)
+
+
+def fetch_original(*, actor, attachment: Attachment):
+    """The uploaded bytes, checked against the evidence hash, as an open file; every fetch is audited.
+
+    Call it with an attachment from `Attachment.objects.visible_to(actor)` (out of scope is 404 before
+    this). A role that may not see originals gets NotAllowed (403). A file that no longer matches the
+    SHA-256 recorded at upload is not served: the refusal is audited and logged, and the caller gets
+    EvidenceTampered. The bytes returned are the very bytes that were checked (a private temporary copy),
+    so a change after the check cannot reach the reader.
+    """
+    if not may_fetch_original(actor, attachment):
+        raise NotAllowed(_("Only the uploader and enforcement roles may fetch the original file."))
+    # Handed to the caller, who closes it (FileResponse does when the download ends).
+    copy = tempfile.SpooledTemporaryFile(max_size=2 * 1024 * 1024)  # noqa: SIM115
+    try:
+        actual = _copy_and_digest(attachment.evidence_file, copy)
+        if actual != attachment.sha256:
+            _refuse_original(actor, attachment, actual=actual)
+        copy.seek(0)
+        with transaction.atomic():
+            record(
+                attachment,
+                "attachments.attachment.original_fetched",
+                actor=actor,
+                data={"sha256": attachment.sha256, "content_type": attachment.content_type},
+            )
+    except BaseException:
+        copy.close()
+        raise
+    return copy
+
+
+def _copy_and_digest(field_file, target) -> str | None:
+    """Copy a stored file into `target` and return its SHA-256, or None when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with field_file.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(CHUNK), b""):
+                digest.update(chunk)
+                target.write(chunk)
+    except (FileNotFoundError, OSError, ValueError):
+        return None
+    return digest.hexdigest()
+
+
+def _refuse_original(actor, attachment: Attachment, *, actual: str | None):
+    problem = "missing" if actual is None else "changed"
+    log.error(
+        "evidence file of attachment %s is %s (recorded sha256 %s, found %s)",
+        attachment.pk,
+        problem,
+        attachment.sha256,
+        actual or "-",
+    )
+    with transaction.atomic():  # its own transaction: the refusal stays on record although the fetch fails
+        record(
+            attachment,
+            "attachments.attachment.original_refused",
+            actor=actor,
+            outcome=AuditEvent.Outcome.FAILURE,
+            data={"problem": problem, "sha256": attachment.sha256, "found": actual or ""},
+        )
+    if actual is None:
+        raise Http404
+    raise EvidenceTampered()
 
 
 def link_attachments(*, actor, attachments: Iterable, owner, purpose: str) -> list[Attachment]:

@@ -42,7 +42,9 @@ def test_storage_name_is_generated_and_the_file_is_served_only_with_safe_headers
     assert served["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in served["Content-Security-Policy"]
     assert served["Content-Type"] == "image/png"
-    assert hashlib.sha256(b"".join(served.streaming_content)).hexdigest() == attachment.sha256
+    # The served copy is the re-encoded photo (no metadata), with its own recorded hash; the upload's own
+    # bytes stay in the protected original (attachments/tests/test_originals.py).
+    assert hashlib.sha256(b"".join(served.streaming_content)).hexdigest() == attachment.served_sha256
     served.close()
     for other in ("baisha", "ent_duruan"):  # another town; an enterprise the hazard is not about
         if hazard.enterprise_id == persona(other).enterprise_id:
@@ -78,3 +80,42 @@ def test_store_attachment_keeps_no_row_when_the_disk_is_full(persona, monkeypatc
         store_attachment(actor=persona("inspector_duruan"), upload=SimpleUploadedFile("a.png", png_bytes()))
     assert getattr(caught.value, "status_code", None) == 503
     assert Attachment.objects.count() == before
+
+
+@pytest.mark.security
+def test_a_gps_photo_is_served_stripped_and_its_original_only_to_permitted_roles(
+    api_as, as_user, persona, security_figures
+):
+    """The served copy has no EXIF at all; the byte-identical original (GPS included) only reaches the
+    uploader and the enforcement roles in scope (attachments.services.ORIGINAL_READER_ROLES)."""
+    import io
+
+    from PIL import Image
+
+    from attachments.tests.images import gps_jpeg
+
+    content = gps_jpeg()
+    response = upload(api_as("inspector_duruan"), content, name="gate.jpg")
+    attachment = Attachment.objects.get(pk=response.json()["id"])
+    reported(persona("inspector_duruan"), persona("ent_duruan").enterprise, attachments=[attachment.pk])
+
+    def fetch(name, url):
+        reply = as_user(name).get(url)
+        data = b"".join(reply.streaming_content) if reply.streaming else reply.content
+        reply.close()
+        return reply.status_code, data
+
+    status, served = fetch("leader", f"/attachments/{attachment.pk}/")
+    image = Image.open(io.BytesIO(served))
+    assert status == 200 and len(image.getexif()) == 0 and "exif" not in image.info
+    original = f"/attachments/{attachment.pk}/original/"
+    outcomes = {name: fetch(name, original) for name in ("inspector_duruan", "admin", "leader", "baisha")}
+    assert outcomes["inspector_duruan"] == (200, content) and outcomes["admin"] == (200, content)
+    assert outcomes["leader"][0] == 403
+    assert outcomes["baisha"][0] == 404 and fetch("baisha", f"/attachments/{attachment.pk}/")[0] == 404
+    security_figures["upload_metadata"] = {
+        "served_exif_tags": len(image.getexif()),
+        "original_identical": outcomes["admin"][1] == content,
+        "goal": "served copies carry no EXIF; originals only to permitted roles in scope",
+        "met": len(image.getexif()) == 0 and outcomes["admin"][1] == content,
+    }

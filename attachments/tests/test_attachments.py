@@ -94,8 +94,11 @@ def test_an_unlinked_file_is_its_uploaders_alone(api_as, as_user):
     attachment_id = post(api_as("duruan"), png_bytes(), "mine.png").json()["id"]
     response = as_user("duruan").get(f"/attachments/{attachment_id}/")
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == png_bytes()
+    served = b"".join(response.streaming_content)
     response.close()
+    # The served copy is re-encoded (no metadata): the same pixels, its own recorded hash.
+    assert hashlib.sha256(served).hexdigest() == Attachment.objects.get(pk=attachment_id).served_sha256
+    assert Image.open(io.BytesIO(served)).getpixel((0, 0)) == (200, 30, 30)
     assert as_user("admin").get(f"/attachments/{attachment_id}/").status_code == 404
     assert api_as("admin").get(f"/api/v1/attachments/{attachment_id}/").status_code == 404
 

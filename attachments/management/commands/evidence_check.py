@@ -1,5 +1,7 @@
-"""`manage.py evidence_check`: every stored file still matches the SHA-256 recorded at upload.
+"""`manage.py evidence_check`: every stored file still matches the SHA-256 recorded for it.
 
+Both files of a photo are checked: the original (the uploaded bytes, against the evidence hash recorded
+at upload) and the stripped copy that is served (against its own hash). A PDF has one file.
 Exit status 1 when any file was changed or is missing, so a scheduler or an assessor sees it.
 """
 
@@ -10,11 +12,13 @@ from django.core.management.base import BaseCommand, CommandError
 from attachments.models import Attachment
 
 
-def file_digest(attachment) -> str | None:
-    """The SHA-256 of the stored file, or None when it cannot be read."""
+def file_digest(field_file) -> str | None:
+    """The SHA-256 of a stored file (an attachment's `file` or `original`), or None when it cannot be read."""
+    if not field_file.name:
+        return None
     digest = hashlib.sha256()
     try:
-        with attachment.file.open("rb") as handle:
+        with field_file.open("rb") as handle:
             for chunk in iter(lambda: handle.read(1024 * 1024), b""):
                 digest.update(chunk)
     except (FileNotFoundError, OSError, ValueError):
@@ -22,29 +26,40 @@ def file_digest(attachment) -> str | None:
     return digest.hexdigest()
 
 
-def check_evidence() -> dict[str, list[int]]:
-    """Ids of attachments whose file is missing or differs from the stored digest."""
-    found = {"changed": [], "missing": [], "checked": []}
+def files_to_check(attachment) -> list[tuple[str, object, str]]:
+    """(which, stored file, expected SHA-256) of each file of the attachment."""
+    if attachment.original.name:
+        return [
+            ("original", attachment.original, attachment.sha256),
+            ("served", attachment.file, attachment.served_digest),
+        ]
+    return [("file", attachment.file, attachment.sha256)]
+
+
+def check_evidence() -> dict[str, list]:
+    """Ids of attachments with a missing or changed file, and each failing file as (id, which, problem)."""
+    found = {"changed": [], "missing": [], "checked": [], "files": []}
     for attachment in Attachment.objects.order_by("id").iterator(chunk_size=500):
         found["checked"].append(attachment.pk)
-        actual = file_digest(attachment)
-        if actual is None:
-            found["missing"].append(attachment.pk)
-        elif actual != attachment.sha256:
-            found["changed"].append(attachment.pk)
+        for which, field_file, expected in files_to_check(attachment):
+            actual = file_digest(field_file)
+            problem = "missing" if actual is None else "changed" if actual != expected else None
+            if problem is None:
+                continue
+            found["files"].append((attachment.pk, which, problem))
+            if attachment.pk not in found[problem]:
+                found[problem].append(attachment.pk)
     return found
 
 
 class Command(BaseCommand):
-    help = "Compare every attachment's stored SHA-256 with its file; report changed or missing files."
+    help = "Compare every attachment's files (original and served copy) with their stored SHA-256."
 
     def handle(self, *args, **options):
         found = check_evidence()
-        for pk in found["changed"]:
-            self.stdout.write(f"CHANGED attachment {pk}")
-        for pk in found["missing"]:
-            self.stdout.write(f"MISSING attachment {pk}")
-        bad = len(found["changed"]) + len(found["missing"])
+        for pk, which, problem in found["files"]:
+            self.stdout.write(f"{problem.upper()} attachment {pk} ({which})")
+        bad = len(found["files"])
         self.stdout.write(
             f"checked {len(found['checked'])}, changed {len(found['changed'])}, missing {len(found['missing'])}"
         )
