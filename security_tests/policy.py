@@ -182,6 +182,7 @@ POLICY = {
     "notifications:read": POST_ONLY,
     "notifications:read_all": POST_ONLY,
     "attachments:download": NOBODY,
+    "attachments:original": NOBODY,  # no attachment in the matrix data: see attachments/tests
     "hazards:list": EVERYONE,
     "hazards:create": frozenset({"admin", "yjj", "duruan", "inspector_duruan", "ent_duruan"}),
     "hazards:statistics": EVERYONE,
