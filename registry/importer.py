@@ -1,14 +1,17 @@
 """Enterprise import from .xlsx/.csv (API.md "Registry"; issue: import and export).
 
-Two passes over the stored file, both streaming:
-1. validate every row (dry run): what would be created, updated, refused — nothing written;
-2. apply, in one transaction: all-or-nothing by default, or only the valid rows on request.
+Two passes, both streaming, over one parse of the file:
+1. parse and validate every row (dry run): what would be created, updated, refused — nothing written; the
+   valid rows are spooled to an anonymous temporary file;
+2. apply the spooled rows in one transaction: all-or-nothing by default, or only the valid rows on request.
 Re-importing updates by credit code and never duplicates.
 """
 
 from __future__ import annotations
 
+import pickle
 import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -232,8 +235,8 @@ def check_can_import(actor) -> None:
         raise NotAllowed()
 
 
-def _validated_batches(uploaded, actor, result: ImportResult):
-    """Yield batches of (row number, data) for valid rows; errors accumulate on the result."""
+def _validated_batches(uploaded, actor, result: ImportResult, errors: list[RowError]):
+    """Yield batches of (row number, data) for valid rows; row errors accumulate in `errors`."""
     from django.conf import settings
 
     lookups = Lookups(actor)
@@ -246,11 +249,11 @@ def _validated_batches(uploaded, actor, result: ImportResult):
             raise InvalidInput.field(
                 "file", _("The file has more than %(n)d rows.") % {"n": settings.IMPORT_MAX_ROWS}
             )
-        data, errors = _parse_row(row, columns, lookups)
+        data, row_errors = _parse_row(row, columns, lookups)
         code = data.get("credit_code")
-        if code and not errors:
+        if code and not row_errors:
             if code in seen:
-                errors.append(
+                row_errors.append(
                     RowError(
                         row.number,
                         HEADERS["credit_code"][0],
@@ -259,8 +262,8 @@ def _validated_batches(uploaded, actor, result: ImportResult):
                 )
             else:
                 seen[code] = row.number
-        if errors:
-            result.errors.extend(errors)
+        if row_errors:
+            errors.extend(row_errors)
             continue
         batch.append((row.number, data))
         if len(batch) >= BATCH:
@@ -270,7 +273,31 @@ def _validated_batches(uploaded, actor, result: ImportResult):
         yield batch, lookups
 
 
-def _classify(batch, lookups, actor, result) -> tuple[list, list]:
+class _Spool:
+    """The valid rows of pass 1, kept on disk for pass 2 so the file is parsed once.
+
+    Parsing the workbook is most of an import's time; the rows are pickled batch by batch (memory stays
+    bounded by one batch) into an anonymous temporary file that the system removes even if the process dies.
+    """
+
+    def __init__(self, handle) -> None:
+        self.handle = handle
+        self.batches = 0
+
+    def add(self, batch: list[tuple[int, dict]]) -> None:
+        portable = [(number, {**data, "town": data["town"].pk}) for number, data in batch]
+        pickle.dump(portable, self.handle, protocol=pickle.HIGHEST_PROTOCOL)
+        self.batches += 1
+
+    def replay(self, lookups: Lookups):
+        towns = {town.pk: town for town in lookups.towns.values()}
+        self.handle.seek(0)
+        for _batch in range(self.batches):
+            batch = pickle.load(self.handle)  # our own file, written above: trusted
+            yield [(number, {**data, "town": towns[data["town"]]}) for number, data in batch]
+
+
+def _classify(batch, lookups, actor, refused: list[RowError]) -> tuple[list, list]:
     """Split a batch into creates and updates; updates must be of enterprises the actor can see."""
     codes = [data["credit_code"] for _, data in batch]
     existing = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=codes)}
@@ -285,7 +312,7 @@ def _classify(batch, lookups, actor, result) -> tuple[list, list]:
         if enterprise is None:
             creates.append((number, data))
         elif data["credit_code"] not in visible:
-            result.errors.append(
+            refused.append(
                 RowError(
                     number,
                     HEADERS["credit_code"][0],
@@ -303,25 +330,42 @@ def run_import(
     check_can_import(actor)
     if mode not in ("all_or_nothing", "valid_rows"):
         raise InvalidInput.field("mode", _("Choose all_or_nothing or valid_rows."))
-    # Pass 1: validate everything, write nothing.
+    with tempfile.TemporaryFile(prefix="redline-import-") as handle:
+        spool = _Spool(handle)
+        return _import(actor, uploaded, mode=mode, dry_run=dry_run, source_name=source_name, spool=spool)
+
+
+def _import(actor, uploaded, *, mode, dry_run, source_name, spool: _Spool) -> ImportResult:
+    # Pass 1: parse and validate everything, write nothing to the database.
     result = ImportResult(dry_run=True)
-    for batch, lookups in _validated_batches(uploaded, actor, result):
-        creates, updates = _classify(batch, lookups, actor, result)
+    row_errors: list[RowError] = []
+    refused: list[RowError] = []
+    lookups = None
+    for batch, lookups in _validated_batches(uploaded, actor, result, row_errors):
+        creates, updates = _classify(batch, lookups, actor, refused)
         result.created += len(creates)
         result.updated += len(updates)
-    result.errors.sort(key=lambda e: e.row)
+        if not dry_run:
+            spool.add(batch)
+    result.errors = sorted(row_errors + refused, key=lambda e: e.row)
     if dry_run or (result.errors and mode == "all_or_nothing") or not (result.created or result.updated):
         return result
-    # Pass 2: apply in one transaction.
-    applied = ImportResult(dry_run=False)
+    # Pass 2: apply the spooled rows in one transaction. The classification is repeated under the
+    # transaction: an enterprise registered by someone else since pass 1 becomes an update or a refusal.
+    applied = ImportResult(dry_run=False, rows=result.rows)
+    refused = []
     with transaction.atomic():
-        for batch, lookups in _validated_batches(uploaded, actor, applied):
-            creates, updates = _classify(batch, lookups, actor, applied)
+        for batch in spool.replay(lookups):
+            creates, updates = _classify(batch, lookups, actor, refused)
             _apply_creates(creates, lookups, actor)
             _apply_updates(updates, lookups, actor)
             applied.created += len(creates)
             applied.updated += len(updates)
-        applied.errors.sort(key=lambda e: e.row)
+        applied.errors = sorted(row_errors + refused, key=lambda e: e.row)
+        if refused and mode == "all_or_nothing":
+            # All or nothing means nothing when a row became invalid between the two passes.
+            transaction.set_rollback(True)
+            return ImportResult(dry_run=True, rows=result.rows, errors=applied.errors)
         record(
             None,
             "registry.enterprise.imported",

@@ -372,6 +372,47 @@ def test_a_town_officer_cannot_move_its_enterprise_away_by_import(api_en, make_e
     assert mine.town.name == "杜阮镇"
 
 
+def test_a_code_registered_elsewhere_between_the_passes_keeps_all_or_nothing(
+    api_en, make_enterprise, monkeypatch
+):
+    """The apply pass classifies again under its transaction: a row that became invalid since the
+    validation pass (another town registered the code meanwhile) refuses the whole file."""
+    from registry import importer
+
+    rows = [row(), row()]
+    replay = importer._Spool.replay
+
+    def replay_after_a_concurrent_registration(self, lookups):
+        taken = make_enterprise("baisha", ["industry_trade"], "白沙抢先登记有限公司")
+        Enterprise.objects.filter(pk=taken.pk).update(credit_code=rows[1]["统一社会信用代码"])
+        yield from replay(self, lookups)
+
+    monkeypatch.setattr(importer._Spool, "replay", replay_after_a_concurrent_registration)
+    before_audit = AuditEvent.objects.count()
+    response = post(api_en("duruan"), xlsx_file(rows))
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "row": 3,
+            "field": "统一社会信用代码",
+            "message": "An enterprise with this credit code is already registered.",
+        }
+    ]
+    assert not Enterprise.objects.filter(credit_code=rows[0]["统一社会信用代码"]).exists()
+    assert AuditEvent.objects.count() == before_audit  # not even the first row's creation
+
+
+def test_the_file_is_parsed_once_for_both_passes(api_en, monkeypatch):
+    from registry import importer
+
+    calls = []
+    read_table = importer.read_table
+    monkeypatch.setattr(importer, "read_table", lambda f: calls.append(f) or read_table(f))
+    response = post(api_en("duruan"), xlsx_file([row(), row(), row()]))
+    assert response.json()["created"] == 3
+    assert len(calls) == 1
+
+
 def test_a_department_imports_only_in_its_sectors(api_en):
     response = post(
         api_en("jtj"), csv_file([row(sectors="道路运输"), row(sectors="工贸")]), mode="valid_rows"
