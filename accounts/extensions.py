@@ -9,6 +9,12 @@ def _manages_users(user) -> bool:
     return user.has_role(*USER_MANAGER_ROLES)
 
 
+def _changes_settings(user) -> bool:
+    from core.services import may_change_settings
+
+    return may_change_settings(user)
+
+
 def _manages_configuration(user) -> bool:
     from registry.services import CONFIGURATION_MANAGERS
 
@@ -41,6 +47,7 @@ nav_items.register(
                 "bank",
                 _manages_configuration,
             ),
+            NavItem("system_settings", _("Settings"), "core:admin_settings", 4, "sliders", _changes_settings),
         ),
     )
 )

@@ -2,7 +2,6 @@
 
 import time
 
-from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts import security
 from audit.services import record
+from core.config import config_value
 
 
 def _is_api(request) -> bool:
@@ -54,7 +54,7 @@ class SessionTimeoutMiddleware:
         if login_at is None or seen_at is None:
             session[security.SESSION_LOGIN_AT_KEY] = session[security.SESSION_SEEN_AT_KEY] = now
             return ""
-        if now - login_at > settings.SESSION_COOKIE_AGE:
+        if now - login_at > config_value("SESSION_COOKIE_AGE"):
             return "absolute"
         if now - seen_at > security.idle_limit_seconds(request.user):
             return "idle"

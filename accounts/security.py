@@ -21,6 +21,7 @@ from accounts.models import AccountLock, LoginAttempt, User, UserSession
 from audit.models import AuditEvent
 from audit.services import record
 from core.choices import ADMINISTRATOR_ROLES, Role
+from core.config import config_value
 
 # One message for a wrong username, a wrong password, a wrong code and a locked account: nothing tells
 # an attacker whether the name exists or whether the lock has been reached.
@@ -55,7 +56,7 @@ def _norm(username: str) -> str:
 
 
 def _window_start(now: dt.datetime) -> dt.datetime:
-    return now - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    return now - dt.timedelta(seconds=config_value("LOGIN_FAILURE_WINDOW_SECONDS"))
 
 
 def _user_named(username: str) -> User | None:
@@ -70,9 +71,8 @@ def is_throttled(ip: str, *, now: dt.datetime | None = None) -> bool:
     failures = LoginAttempt.objects.filter(ip=ip, success=False, at__gte=_window_start(now)).aggregate(
         total=Count("id"), names=Count("username", distinct=True)
     )
-    return (
-        failures["names"] >= settings.LOGIN_IP_USERNAME_LIMIT
-        or failures["total"] >= settings.LOGIN_IP_FAILURE_LIMIT
+    return failures["names"] >= config_value("LOGIN_IP_USERNAME_LIMIT") or failures["total"] >= config_value(
+        "LOGIN_IP_FAILURE_LIMIT"
     )
 
 
@@ -88,7 +88,7 @@ def check_allowed(username: str, ip: str, *, now: dt.datetime | None = None) -> 
     now = now or timezone.now()
     if is_throttled(ip, now=now):
         LoginAttempt.objects.create(username=_norm(username), ip=ip, kind=LoginAttempt.Kind.PASSWORD, at=now)
-        raise LoginRefused(throttled=True, retry_after=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        raise LoginRefused(throttled=True, retry_after=config_value("LOGIN_FAILURE_WINDOW_SECONDS"))
     if locked_until(username, now=now):
         raise LoginRefused(throttled=False)
 
@@ -111,9 +111,9 @@ def note_failure(username: str, ip: str, *, kind: str, now: dt.datetime | None =
         ]
     )
     recent = LoginAttempt.objects.filter(username=name, success=False, at__gt=since).count()
-    if recent < settings.LOGIN_FAILURE_LIMIT:
+    if recent < config_value("LOGIN_FAILURE_LIMIT"):
         return False
-    until = now + dt.timedelta(seconds=settings.LOGIN_LOCK_SECONDS)
+    until = now + dt.timedelta(seconds=config_value("LOGIN_LOCK_SECONDS"))
     AccountLock.objects.update_or_create(username=name, defaults={"locked_until": until, "locked_at": now})
     user = _user_named(name)
     record(
@@ -146,7 +146,7 @@ def record_failed_login(username: str, *, via: str, reason: str) -> None:
 
 
 def mfa_roles() -> frozenset[str]:
-    return MFA_MANDATORY_ROLES | frozenset(settings.MFA_EXTRA_ROLES)
+    return MFA_MANDATORY_ROLES | frozenset(config_value("MFA_EXTRA_ROLES"))
 
 
 def mfa_required(user) -> bool:
@@ -169,7 +169,7 @@ def password_expired(user, *, now: dt.datetime | None = None) -> bool:
     if user.password_changed_at is None:
         return True
     now = now or timezone.now()
-    return now - user.password_changed_at > dt.timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
+    return now - user.password_changed_at > dt.timedelta(days=config_value("PASSWORD_MAX_AGE_DAYS"))
 
 
 def must_change_password(user) -> bool:
@@ -181,8 +181,8 @@ def must_change_password(user) -> bool:
 
 def idle_limit_seconds(user) -> int:
     if user.has_role(*PRIVILEGED_ROLES):
-        return settings.SESSION_ADMIN_IDLE_SECONDS
-    return settings.SESSION_IDLE_SECONDS
+        return config_value("SESSION_ADMIN_IDLE_SECONDS")
+    return config_value("SESSION_IDLE_SECONDS")
 
 
 def index_session(user, session_key: str | None) -> None:

@@ -6,15 +6,17 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
+from core.config import config_value
 
 
 def account_summary(*, now=None) -> dict:
     """The administrators' home panel: what needs looking at among the accounts, in one query.
 
-    "Dormant" follows the periodic account review of MLPS level 3: active accounts unused for 90 days.
+    "Dormant" follows the periodic account review of MLPS level 3: active accounts unused for
+    ACCOUNT_DORMANT_DAYS (the day the job would disable them).
     """
     now = now or timezone.now()
-    dormant_before = now - timedelta(days=90)
+    dormant_before = now - timedelta(days=config_value("ACCOUNT_DORMANT_DAYS"))
     counts = User.objects.aggregate(
         active=Count("pk", filter=Q(is_active=True)),
         disabled=Count("pk", filter=Q(is_active=False)),

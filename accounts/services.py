@@ -12,6 +12,7 @@ from accounts import security
 from accounts.models import ApiToken, PasswordHistory, User, UserRole, normalise_id_number
 from audit.services import record
 from core.choices import ADMINISTRATOR_ROLES, Role
+from core.config import config_value
 from core.errors import InvalidInput, NotAllowed
 
 USER_MANAGER_ROLES = {Role.DISTRICT_ADMIN, Role.SYSTEM_ADMIN}
@@ -50,8 +51,6 @@ def _validate_password(password: str, user: User) -> None:
 
 def _store_password(user: User, password: str, *, must_change: bool, update: bool = True) -> None:
     """Hash (Argon2 in production), remember it in the history, and keep only the last N there."""
-    from django.conf import settings
-
     user.set_password(password)
     user.must_change_password = must_change
     user.password_changed_at = timezone.now()
@@ -60,7 +59,7 @@ def _store_password(user: User, password: str, *, must_change: bool, update: boo
     if user.pk:
         PasswordHistory.objects.create(user=user, password=user.password)
         keep = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[
-            : settings.PASSWORD_HISTORY_COUNT
+            : config_value("PASSWORD_HISTORY_COUNT")
         ]
         PasswordHistory.objects.filter(user=user).exclude(pk__in=list(keep)).delete()
 
@@ -250,11 +249,11 @@ def disable_dormant_accounts(*, now) -> int:
     """MLPS 8.1.4.2 c: accounts unused for ACCOUNT_DORMANT_DAYS are disabled (job, idempotent)."""
     import datetime as dt
 
-    from django.conf import settings
     from django.db.models import Max, Q
     from django.db.models.functions import Coalesce, Greatest
 
-    cutoff = now - dt.timedelta(days=settings.ACCOUNT_DORMANT_DAYS)
+    days = config_value("ACCOUNT_DORMANT_DAYS")
+    cutoff = now - dt.timedelta(days=days)
     dormant = (
         User.objects.filter(is_active=True, date_joined__lt=cutoff)
         .annotate(token_used=Max("api_tokens__last_used_at"))
@@ -273,7 +272,7 @@ def disable_dormant_accounts(*, now) -> int:
             record(
                 user,
                 "accounts.user.disabled_dormant",
-                data={"last_seen": user.last_seen, "days": settings.ACCOUNT_DORMANT_DAYS},
+                data={"last_seen": user.last_seen, "days": days},
             )
             count += 1
     return count

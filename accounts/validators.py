@@ -1,3 +1,4 @@
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,19 @@ class CharacterClassValidator:
 
     def get_help_text(self) -> str:
         return _("Use at least three of: lower-case, upper-case, digits, symbols.")
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, with the length read at each use: an administrator may raise it (never below 10)."""
+
+    def __init__(self) -> None:
+        pass
+
+    @property
+    def min_length(self) -> int:  # type: ignore[override]
+        from core.config import config_value
+
+        return config_value("PASSWORD_MIN_LENGTH")
 
 
 class MaximumLengthValidator:
@@ -72,12 +86,13 @@ class PasswordHistoryValidator:
     """No reuse of the last PASSWORD_HISTORY_COUNT passwords (the current one included)."""
 
     def validate(self, password: str, user=None) -> None:
-        from django.conf import settings
         from django.contrib.auth.hashers import check_password
+
+        from core.config import config_value
 
         if user is None or not getattr(user, "pk", None):
             return
-        count = settings.PASSWORD_HISTORY_COUNT
+        count = config_value("PASSWORD_HISTORY_COUNT")
         previous = list(user.password_history.values_list("password", flat=True)[:count])
         if not previous and user.password:
             previous = [user.password]

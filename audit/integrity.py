@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from audit.models import AuditArchive, AuditChainHead, AuditEvent
 from audit.services import payload_digest, record
+from core.config import config_value
 
 ROW_FIELDS = (
     "id",
@@ -264,7 +265,7 @@ def _write_archive(directory: Path, rows: list[dict], first_prev: str) -> tuple[
 def archive_expired(*, now: dt.datetime, batch: int = 50_000) -> dict:
     """Move events older than AUDIT_RETENTION_DAYS into checksummed files, oldest first, then remove them
     from the table. A broken chain stops the archive: evidence is never removed unverified."""
-    cutoff = now - dt.timedelta(days=settings.AUDIT_RETENTION_DAYS)
+    cutoff = now - dt.timedelta(days=config_value("AUDIT_RETENTION_DAYS"))
     directory = Path(settings.AUDIT_ARCHIVE_DIR)
     archived = 0
     files = []

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -37,3 +38,31 @@ class DocumentSerial(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.year}: {self.last}"
+
+
+class SystemSetting(models.Model):
+    """An administrator's override of one value of `core.config.REGISTRY`.
+
+    `value` null means "no override": the Django setting applies. The row is kept on a reset so that
+    `version` keeps counting (optimistic concurrency across a reset and a new override)."""
+
+    key = models.CharField(_("setting"), max_length=100, unique=True)
+    value = models.JSONField(_("value"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("system setting")
+        verbose_name_plural = _("system settings")
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,9 +1,11 @@
 from django.urls import path
 
-from core import views
+from core import admin_views, views
 
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("admin/settings/", admin_views.settings_page, name="admin_settings"),
+    path("admin/settings/reset/", admin_views.setting_reset, name="admin_setting_reset"),
 ]

@@ -276,6 +276,8 @@ POLICY = {
     "accidents:session_detail": BUSINESS,
     "core:home": EVERYONE,
     "core:healthz": EVERYONE,
+    "core:admin_settings": frozenset({"sysadmin"}),  # 三权分立: configuration is system_admin's alone
+    "core:admin_setting_reset": POST_ONLY,
 }
 
 # Known defects, listed so that they stay visible in the report and a new one fails the matrix: these

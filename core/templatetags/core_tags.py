@@ -70,3 +70,10 @@ def widget_with_state(field):
 def filter_control(field):
     """A filter bar's non-choice input (a date, a number) with the small Bootstrap control style."""
     return field.as_widget(attrs={"class": "form-control form-control-sm"})
+
+
+@register.filter
+def may_change_settings(user) -> bool:
+    from core.services import may_change_settings as allowed
+
+    return allowed(user)
