@@ -264,3 +264,32 @@ def test_backup_and_restore_bring_back_the_original_and_the_served_copy(tmp_path
         assert (Path(settings.MEDIA_ROOT) / name).read_bytes() == content
     found = check_evidence()
     assert attachment.pk in found["checked"] and found["files"] == []
+
+
+def test_the_migration_strips_photos_stored_before_and_can_be_reversed(persona):
+    """A photo stored before originals existed: its file becomes the original, a stripped copy is served."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("attachments.migrations.0002_original_and_served_copy")
+    content = gps_jpeg()
+    legacy = store_attachment(
+        actor=persona("inspector_duruan"), upload=SimpleUploadedFile("old.jpg", content)
+    )
+    stored_name = legacy.original.name
+    Attachment.objects.filter(pk=legacy.pk).update(file=stored_name, original="", served_sha256="")
+
+    migration.strip_stored_photos(apps, None)
+
+    legacy.refresh_from_db()
+    assert legacy.original.name == stored_name and legacy.file.name != stored_name
+    with legacy.file.open("rb") as handle:
+        served = handle.read()
+    assert hashlib.sha256(served).hexdigest() == legacy.served_sha256
+    assert len(Image.open(io.BytesIO(served)).getexif()) == 0
+    assert (legacy.pk, "original", "changed") not in check_evidence()["files"]
+
+    migration.serve_originals_again(apps, None)
+    legacy.refresh_from_db()
+    assert legacy.file.name == stored_name
