@@ -1,8 +1,12 @@
 """Periodic jobs: plain functions registered with an interval.
 
 The embedded default (`manage.py run_jobs --loop`, started by `make run`) runs due jobs without any
-broker; with REDIS_URL set, Celery beat calls the same functions (redline/celery.py). Every job must
-be idempotent: running it twice sends nothing twice (each job keeps its own dedup keys).
+broker; with REDIS_URL set, Celery beat sends a frequent tick and a worker runs the due jobs
+(redline/celery.py). Either way the database (JobRun) says which jobs are due, so a tick lost while Redis
+is down costs one tick, not a job's whole interval, and nothing but starting a job marks it as run.
+A due job is claimed by a conditional update before it runs: two runners (the embedded loop beside beat,
+two workers, a redelivered tick) never run it twice at once. Every job must still be idempotent: a
+job forced with `run_job`, or one that died half-way, may run again (each job keeps its own dedup keys).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
@@ -52,22 +57,29 @@ periodic_job = registry.register
 
 
 def run_job(name: str, *, now: dt.datetime | None = None) -> object:
+    """Run one job now, whether due or not."""
     from core.models import JobRun
 
     job = registry.get(name)
     now = now or timezone.now()
     JobRun.objects.update_or_create(name=name, defaults={"last_started_at": now, "last_status": "running"})
+    return _execute(job, now)
+
+
+def _execute(job: Job, now: dt.datetime) -> object:
+    from core.models import JobRun
+
     try:
         # The job's own writes are one transaction; its failure is still recorded below.
         with transaction.atomic():
             result = job.func(now=now)
     except Exception as exc:
-        log.exception("Job %s failed", name)
-        JobRun.objects.filter(name=name).update(
+        log.exception("Job %s failed", job.name)
+        JobRun.objects.filter(name=job.name).update(
             last_finished_at=timezone.now(), last_status="failed", last_message=str(exc)[:2000]
         )
         raise
-    JobRun.objects.filter(name=name).update(
+    JobRun.objects.filter(name=job.name).update(
         last_finished_at=timezone.now(), last_status="ok", last_message=str(result)[:2000]
     )
     return result
@@ -80,12 +92,26 @@ def due_jobs(now: dt.datetime) -> list[Job]:
     return [job for job in registry.all() if last.get(job.name) is None or last[job.name] + job.every <= now]
 
 
+def claim(job: Job, now: dt.datetime) -> bool:
+    """Mark a due job started; False when it is not due (any more): another runner took it first."""
+    from core.models import JobRun
+
+    JobRun.objects.get_or_create(name=job.name)  # a concurrent create is handled by get_or_create
+    still_due = Q(last_started_at__isnull=True) | Q(last_started_at__lte=now - job.every)
+    claimed = JobRun.objects.filter(still_due, name=job.name).update(
+        last_started_at=now, last_status="running"
+    )
+    return claimed == 1
+
+
 def run_due_jobs(*, now: dt.datetime | None = None) -> dict[str, object]:
     now = now or timezone.now()
     results: dict[str, object] = {}
     for job in due_jobs(now):
+        if not claim(job, now):
+            continue
         try:
-            results[job.name] = run_job(job.name, now=now)
+            results[job.name] = _execute(job, now)
         except Exception as exc:  # one failing job must not stop the others
             results[job.name] = f"failed: {exc}"
     return results

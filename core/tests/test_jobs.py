@@ -113,3 +113,29 @@ def test_every_registered_job_has_a_name_and_a_positive_interval():
     for job in jobs.registry.all():
         assert job.name and "." in job.name, job
         assert job.every > dt.timedelta(0), job
+
+
+def test_a_due_job_claimed_by_another_runner_is_not_run_again(counter):
+    due = jobs.due_jobs(T0)  # two runners (a redelivered tick, the embedded loop beside beat) both see it due
+    assert jobs.claim(due[0], T0)
+    assert not jobs.claim(due[0], T0)  # the second runner lost the claim
+    assert jobs.run_due_jobs(now=T0) == {}
+    assert counter == []  # claimed, so neither runner here ran it a second time
+
+
+def test_a_tick_delivered_twice_runs_each_due_job_once(counter):
+    from core.tasks import run_due_jobs_task
+
+    assert run_due_jobs_task.apply().get() == {"test.counter": "run 1"}
+    assert run_due_jobs_task.apply().get() == {}
+    assert len(counter) == 1
+
+
+def test_beat_sends_one_tick_and_leaves_the_schedule_to_the_database():
+    from redline.celery import TICK_SECONDS, app
+
+    app.finalize()
+    entries = list(app.conf.beat_schedule.values())
+    assert [(e["task"], e["schedule"], e["options"]["expires"]) for e in entries] == [
+        ("core.run_due_jobs", TICK_SECONDS, TICK_SECONDS)
+    ]
