@@ -16,7 +16,9 @@ import contextlib
 import csv
 import os
 import queue
+import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -82,6 +84,13 @@ class Child:
             self._queue.put(line.rstrip("\n"))
         self._queue.put(None)
 
+    def drain(self) -> list[str]:
+        """The lines written so far, without waiting."""
+        while not self._queue.empty():
+            if (line := self._queue.get_nowait()) is not None:
+                self.lines.append(line)
+        return self.lines
+
     def wait_for(self, predicate, timeout: float) -> str:
         deadline = time.monotonic() + timeout
         while (left := deadline - time.monotonic()) > 0:
@@ -105,9 +114,7 @@ class Child:
             self.process.kill()
             code = self.process.wait(timeout=5)
         self._reader.join(timeout=5)
-        while not self._queue.empty():
-            if (line := self._queue.get_nowait()) is not None:
-                self.lines.append(line)
+        self.drain()
         self.process.stdout.close()
         return code
 
@@ -293,3 +300,246 @@ def test_a_worker_killed_mid_import_leaves_nothing_half_imported(tmp_path, secur
         assert after_retry["sector_links"] > before["sector_links"]
         assert Enterprise.objects.filter(credit_code__in=codes, sectors=None).count() == 0
         assert verify().ok
+
+
+# --- Redis down while jobs fall due, then back ------------------------------------------------------
+
+ESCALATE = "hazards.escalate"
+
+
+def _free_port() -> int:
+    with contextlib.closing(socket.socket()) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RedisServer:
+    """A private redis-server on a free loopback port, without persistence: a restart loses every key,
+    as a crashed Redis without AOF would."""
+
+    def __init__(self, binary: str, directory: Path):
+        self.binary, self.directory, self.port = binary, directory, _free_port()
+        self.process: subprocess.Popen | None = None
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def client(self, db: int = 0):
+        import redis
+
+        return redis.Redis(host="127.0.0.1", port=self.port, db=db, socket_timeout=2)
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                *(self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory)),
+                *("--save", "", "--appendonly", "no"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(Exception), contextlib.closing(self.client()) as client:
+                if client.ping():
+                    return
+            time.sleep(0.05)
+        raise AssertionError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed")
+    server = RedisServer(binary, tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+def _overdue_hazard():
+    """A hazard 20 days past its deadline: every rung of the ladder (R-HAZ-6) is due for it."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from accounts.models import User
+    from hazards.tests.helpers import rectifying
+
+    officer, enterprise = (
+        User.objects.get(username="duruan"),
+        User.objects.get(username="ent_duruan").enterprise,
+    )
+    start = timezone.now() - dt.timedelta(days=25)
+    with time_machine.travel(start, tick=False):
+        return rectifying(officer, enterprise, deadline=(start + dt.timedelta(days=5)).date())
+
+
+def _one_escalation_run() -> set[tuple[int, str]]:
+    """What one run of the escalation sends right now, found out in a transaction that is rolled back."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from hazards.tasks import escalate_hazards
+    from notifications.models import Notification
+
+    with transaction.atomic():
+        before = set(Notification.objects.values_list("id", flat=True))
+        escalate_hazards(now=timezone.now())
+        sent = set(Notification.objects.exclude(id__in=before).values_list("recipient_id", "dedup_key"))
+        transaction.set_rollback(True)
+    return sent
+
+
+def _web_works_with(redis_url: str) -> list[int]:
+    from django.test import Client, override_settings
+    from rest_framework.test import APIClient
+
+    from accounts.models import User
+    from accounts.testing import mark_second_factor_verified
+
+    dead_cache = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    admin = User.objects.get(username="admin")
+    with override_settings(CACHES=dead_cache):
+        browser, api = Client(), APIClient()
+        browser.force_login(admin)
+        mark_second_factor_verified(browser)
+        api.force_authenticate(admin)
+        return [browser.get(url).status_code for url in ("/", "/hazards/")] + [
+            api.get("/api/v1/hazards/").status_code
+        ]
+
+
+def _wait_until_worked_off(worker: Child, redis_server: RedisServer, tick_ids: list[str], rerun: str):
+    """Wait until the worker has stored both ticks' results, run the redelivered task twice and acknowledged
+    everything; return the ticks' results, the runs of the redelivered task and what is left on the broker
+    (queued, unacknowledged)."""
+    import json
+
+    store, broker = redis_server.client(db=1), redis_server.client(db=0)
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            raw = [store.get(f"celery-task-meta-{task_id}") for task_id in tick_ids]
+            results = [json.loads(r) for r in raw if r]
+            reruns = sum(rerun in line for line in worker.drain())
+            left = broker.llen("celery"), broker.hlen("unacked")
+            if (
+                len(results) == len(tick_ids) and reruns >= 2 and left == (0, 0)
+            ) or time.monotonic() > deadline:
+                return results, reruns, left
+            if worker.process.poll() is not None:
+                raise AssertionError("the worker died:\n" + "\n".join(worker.lines[-40:]))
+            time.sleep(0.1)
+    finally:
+        store.close()
+        broker.close()
+
+
+@pytest.mark.security
+@pytest.mark.django_db(transaction=True)
+def test_redis_down_then_back_jobs_run_later_and_once(redis_server, tmp_path, security_figures):
+    import uuid
+
+    from celery import Celery
+    from django.utils import timezone
+    from kombu.exceptions import OperationalError
+
+    from conftest import ensure_district
+    from core import jobs
+    from core.models import JobRun
+    from notifications.models import Notification
+    from redline.celery import app as redline_app
+
+    with reported(security_figures, "redis_down_jobs_resume_once"):
+        ensure_district()
+        hazard = _overdue_hazard()
+        # Only the escalation is due; the other jobs have just run (they are other tests' business).
+        for job in jobs.registry.all():
+            if job.name != ESCALATE:
+                JobRun.objects.update_or_create(
+                    name=job.name, defaults={"last_started_at": timezone.now(), "last_status": "ok"}
+                )
+        JobRun.objects.filter(name=ESCALATE).delete()
+        expected = _one_escalation_run()
+        assert any(key.startswith(f"hazard:{hazard.pk}:") for _user, key in expected)
+        notes_before = Notification.objects.count()
+
+        # Beat's tick, sent the way beat sends it, through a real broker connection to the private Redis.
+        redline_app.finalize()
+        tick = redline_app.conf.beat_schedule["core.run_due_jobs"]
+        retry = {"max_retries": 2, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.2}
+
+        def sender() -> Celery:
+            # No result backend, as in production; the worker stores results for this test to read.
+            app = Celery("faults", broker=redis_server.url(0), set_as_current=False)
+            app.conf.task_publish_retry_policy = retry
+            return app
+
+        def send_tick(app):
+            return app.send_task(tick["task"], tick["args"], tick["kwargs"], **tick["options"])
+
+        # (a) Redis is down: the tick (and an operator's job) cannot be sent; the web works; still due.
+        redis_server.stop()
+        beat = sender()
+        with pytest.raises(OperationalError):
+            send_tick(beat)
+        with pytest.raises(OperationalError):
+            beat.send_task("core.run_job", (ESCALATE,))
+        beat.close()
+        assert _web_works_with(redis_server.url(0)) == [200, 200, 200]
+        assert ESCALATE in [job.name for job in jobs.due_jobs(timezone.now())]
+        assert not JobRun.objects.filter(name=ESCALATE).exists()
+        assert Notification.objects.count() == notes_before
+
+        # (b) Redis is back (empty: it kept nothing). The next ticks go through; the same tick arrives
+        # twice, as does an operator's run of the escalation (a redelivery keeps the task id).
+        redis_server.start()
+        beat = sender()
+        ticks = [send_tick(beat), send_tick(beat)]
+        redelivered = str(uuid.uuid4())
+        for _ in range(2):
+            beat.send_task("core.run_job", (ESCALATE,), task_id=redelivered)
+
+        with shared_database(tmp_path) as (env, _sqlite_path):
+            env.update(CELERY_BROKER_URL=redis_server.url(0), CELERY_RESULT_BACKEND=redis_server.url(1))
+            worker = Child(
+                [
+                    *(sys.executable, "-m", "celery", "-A", "redline", "worker", "--pool=solo"),
+                    *("--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel=INFO"),
+                    *("-n", f"faults{redis_server.port}@localhost"),
+                ],
+                env,
+            )
+            try:
+                results, reruns, left = _wait_until_worked_off(
+                    worker, redis_server, [t.id for t in ticks], f"core.run_job[{redelivered}] succeeded"
+                )
+            finally:
+                worker.stop(signal.SIGTERM)
+                beat.close()
+
+        assert left == (0, 0), "messages left on the broker or never acknowledged"
+        assert [r["status"] for r in results] == ["SUCCESS", "SUCCESS"], results
+        # The first tick ran the escalation that fell due while Redis was down; the second ran nothing.
+        assert sorted(sorted(r["result"]) for r in results) == [[], [ESCALATE]], results
+        assert reruns == 2  # the redelivered operator's run did run twice...
+        run = JobRun.objects.get(name=ESCALATE)
+        assert run.last_status == "ok"
+        # ...so four deliveries ran the escalation three times, and each notification exists once.
+        sent = list(Notification.objects.exclude(dedup_key=None).values_list("recipient_id", "dedup_key"))
+        assert Notification.objects.count() == notes_before + len(expected)
+        assert expected <= set(sent) and len(sent) == len(set(sent))
