@@ -185,6 +185,7 @@ def _plain_sql(name: str, user) -> list[str]:
     from django.http import QueryDict
     from django.test.utils import CaptureQueriesContext
 
+    from hazards.api_list import list_values
     from hazards.filters import HazardFilter
     from hazards.models import Hazard
     from hazards.selectors import _aggregates
@@ -192,10 +193,10 @@ def _plain_sql(name: str, user) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         if name.startswith("list_page_"):
             page = int(name.rsplit("_", 1)[1])
-            base = Hazard.objects.visible_to(user).for_list().order_by("-reported_at", "-id")
+            base = Hazard.objects.visible_to(user).order_by("-reported_at", "-id")
             qs = HazardFilter(QueryDict(OPEN_FILTER), queryset=base).qs
             qs.count()
-            list(qs[(page - 1) * 20 : page * 20])
+            list(list_values(qs)[(page - 1) * 20 : page * 20])
         else:
             qs = (
                 Hazard.objects.visible_to(user)

@@ -18,6 +18,24 @@ def local_today(now: dt.datetime | None = None) -> dt.date:
     return timezone.localdate(now or timezone.now())
 
 
+def overdue_on(today: dt.date, state: str, deadline: dt.date | None, submitted_on: dt.date | None) -> bool:
+    """Overdue: rectifying past the deadline, or submitted late (the rule behind `Hazard.is_overdue`,
+    also applied to the API list's plain rows)."""
+    if deadline is None:
+        return False
+    if state == State.RECTIFYING:
+        return deadline < today
+    if state == State.SUBMITTED:
+        return deadline < today and submitted_on is not None and submitted_on > deadline
+    return False
+
+
+def days_left_on(today: dt.date, state: str, deadline: dt.date | None) -> int | None:
+    if deadline is None or state not in (State.RECTIFYING, State.SUBMITTED):
+        return None
+    return (deadline - today).days
+
+
 class MajorHazardCriterion(models.Model):
     """R-HAZ-9: one item of a sector's published major-hazard criteria (重大事故隐患判定标准)."""
 
@@ -361,16 +379,7 @@ class Hazard(models.Model):
         return self.level == Level.MAJOR
 
     def is_overdue(self, now: dt.datetime | None = None) -> bool:
-        if self.deadline is None:
-            return False
-        today = local_today(now)
-        if self.state == State.RECTIFYING:
-            return self.deadline < today
-        if self.state == State.SUBMITTED:
-            return (
-                self.deadline < today and self.submitted_on is not None and self.submitted_on > self.deadline
-            )
-        return False
+        return overdue_on(local_today(now), self.state, self.deadline, self.submitted_on)
 
     @property
     def overdue(self) -> bool:
@@ -383,9 +392,7 @@ class Hazard(models.Model):
 
     def days_left(self, now: dt.datetime | None = None) -> int | None:
         """Countdown: days until the deadline (negative once overdue); None when it does not run."""
-        if self.deadline is None or self.state not in (State.RECTIFYING, State.SUBMITTED):
-            return None
-        return (self.deadline - local_today(now)).days
+        return days_left_on(local_today(now), self.state, self.deadline)
 
 
 Hazard._meta.get_field("state").register_lookup(StatesIn)
