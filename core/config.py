@@ -11,6 +11,7 @@ so `settings.X = …` in tests and the environment in a deployment keep working.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import Role
 
 CACHE_KEY = "core:settings:overrides:v1"
+log = logging.getLogger(__name__)
 # Each process may have its own cache (LocMemCache without Redis): a change reaches the others within this.
 CACHE_SECONDS = 30
 
@@ -192,20 +194,32 @@ REGISTRY: dict[str, SettingSpec] = {
 
 
 def overrides() -> dict[str, Any]:
-    """{name: value} of the stored overrides, from the cache or one query."""
-    values = cache.get(CACHE_KEY)
+    """{name: value} of the stored overrides, from the cache or one query.
+
+    The database is the truth and the cache only spares a query: a cache that is down (Redis restarting)
+    counts as a miss, so every request still gets the values in force (issue 8, faults).
+    """
+    values = _cache_call("get", CACHE_KEY)
     if values is None:
         from core.models import SystemSetting
 
         values = dict(
             SystemSetting.objects.filter(key__in=REGISTRY, value__isnull=False).values_list("key", "value")
         )
-        cache.set(CACHE_KEY, values, CACHE_SECONDS)
+        _cache_call("set", CACHE_KEY, values, CACHE_SECONDS)
     return values
 
 
 def forget_overrides() -> None:
-    cache.delete(CACHE_KEY)
+    _cache_call("delete", CACHE_KEY)
+
+
+def _cache_call(method: str, *args):
+    try:
+        return getattr(cache, method)(*args)
+    except Exception:  # the cache backend's own connection errors differ by backend
+        log.warning("Cache unavailable for run-time settings (%s); reading the database", method)
+        return None
 
 
 def config_value(name: str) -> Any:
