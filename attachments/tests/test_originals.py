@@ -293,3 +293,14 @@ def test_the_migration_strips_photos_stored_before_and_can_be_reversed(persona):
     migration.serve_originals_again(apps, None)
     legacy.refresh_from_db()
     assert legacy.file.name == stored_name
+
+
+@pytest.mark.parametrize("username, offered", [("duruan", True), ("leader", False), ("ent_duruan", False)])
+def test_the_hazard_page_offers_the_original_only_to_those_who_may_fetch_it(
+    linked_photo, as_user, username, offered
+):
+    attachment, _original = linked_photo
+    page = as_user(username).get(f"/hazards/{attachment.owner_id}/")
+    assert page.status_code == 200
+    assert f'/attachments/{attachment.pk}/"' in page.content.decode()  # the stripped copy, for everyone
+    assert (f"/attachments/{attachment.pk}/original/" in page.content.decode()) is offered
