@@ -78,7 +78,37 @@ class EnterpriseByCreditCodeField(forms.CharField):
         return enterprise
 
 
-class UserForm(forms.Form):
+class RolesMixin:
+    """The roles checkboxes offer only what the actor may grant (accounts.services.grantable_roles); roles
+    the account holds outside that set are kept as they are. A form without the checkboxes still passes
+    on roles a crafted request sends, so that the service refuses them rather than the form dropping
+    them silently."""
+
+    def _setup_roles(self, instance: User | None, grantable: frozenset[str], editable: bool) -> None:
+        held = set(instance.role_codes) if instance is not None else set()
+        self.kept_roles = held - grantable if editable else held
+        if not editable:
+            del self.fields["roles"]
+            return
+        field = self.fields["roles"]
+        field.choices = [(code, label) for code, label in Role.choices if code in grantable]
+        field.initial = sorted(held & grantable)
+        # A new account starts with a role; an existing one may lose all (as on the roles page).
+        field.required = field.required and instance is None
+
+    def kept_role_labels(self) -> list[str]:
+        return [str(Role(code).label) for code in sorted(self.kept_roles) if code in Role.values]
+
+    def roles_value(self) -> set[str] | None:
+        """The full set of roles to store, or None for "no change of roles asked"."""
+        if "roles" in self.fields:
+            return set(self.cleaned_data["roles"]) | self.kept_roles
+        if "roles" in self.data:
+            return set(self.data.getlist("roles"))
+        return None
+
+
+class UserForm(RolesMixin, forms.Form):
     username = forms.CharField(
         label=_("Username"),
         max_length=150,
@@ -135,7 +165,14 @@ class UserForm(forms.Form):
         label=_("Repeat the password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
-    def __init__(self, *args, instance: User | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        instance: User | None = None,
+        grantable: frozenset[str] = frozenset(),
+        roles_editable: bool = True,
+        **kwargs,
+    ):
         self.instance = instance
         if instance is not None:
             kwargs.setdefault(
@@ -144,7 +181,6 @@ class UserForm(forms.Form):
                     "name": instance.name,
                     "phone": instance.phone,
                     "email": instance.email,
-                    "roles": sorted(instance.role_codes),
                     "town": instance.town_id,
                     "department": instance.department_id,
                     "enterprise": instance.enterprise,
@@ -165,6 +201,7 @@ class UserForm(forms.Form):
             self.fields["id_number"].help_text = _("Leave empty to keep the recorded number.")
         self.fields["town"].queryset = towns
         self.fields["department"].queryset = departments
+        self._setup_roles(instance, grantable, roles_editable and bool(grantable))
         _style(self)
 
     def clean(self):
@@ -184,6 +221,25 @@ class UserForm(forms.Form):
             "department": data["department"],
             "enterprise": data["enterprise"],
         }
+
+
+class RolesForm(RolesMixin, forms.Form):
+    """The roles of one account, on their own page (the security administrator's, MLPS 8.1.4.2 d)."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "The system, security and audit administrator roles are held by different people and never "
+            "with a business role. Leaving every box empty revokes all roles."
+        ),
+    )
+
+    def __init__(self, *args, instance: User, grantable: frozenset[str], editable: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_roles(instance, grantable, editable)
 
 
 class PasswordResetForm(forms.Form):

@@ -1,6 +1,8 @@
-"""User administration (district and system administrators): list, create, edit, disable/enable, reset
-password. Views parse input, call one service of accounts.services and render; the services check the role,
-the separation of duties and the memberships, and write the audit events. Other roles get 403.
+"""User administration: list, create, edit, disable/enable, reset password (district and system
+administrators) and the roles of an account (security administrator; the district administrator grants
+business roles from the edit form too). Views parse input, call one service of accounts.services and
+render; the services check the role, the separation of duties (MLPS 8.1.4.2 d) and the memberships, and
+write the audit events. Other roles get 403; an account outside the actor's reach is 404.
 """
 
 from django.contrib import messages
@@ -14,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import security, services
-from accounts.admin_forms import PasswordResetForm, UserFilter, UserForm
+from accounts.admin_forms import PasswordResetForm, RolesForm, UserFilter, UserForm
 from accounts.models import AccountLock, User
+from accounts.selectors import users_managed_by
 from audit.services import timeline
-from core.errors import DomainError
+from core.errors import DomainError, NotAllowed
 from core.exports import Column
 from core.masking import mask_id_number
 from core.views import ListPage
@@ -27,6 +30,17 @@ from registry.views import apply_domain_errors
 def _require_manager(request) -> None:
     if not request.user.has_role(*services.USER_MANAGER_ROLES):
         raise PermissionDenied
+
+
+def _account(request, pk: int) -> User:
+    return get_object_or_404(
+        users_managed_by(request.user).select_related("town", "department", "enterprise"), pk=pk
+    )
+
+
+def _status(error: DomainError | None) -> int:
+    # A request the role may not make (a crafted one: the form offers nothing it may not do) is a 403.
+    return 403 if isinstance(error, NotAllowed) else 200
 
 
 def _role_labels(user: User) -> str:
@@ -46,7 +60,8 @@ class UserListPage(ListPage):
             username=Lower(OuterRef("username")), locked_until__gt=timezone.now()
         )
         return (
-            User.objects.select_related("town", "department", "enterprise")
+            users_managed_by(self.request.user)
+            .select_related("town", "department", "enterprise")
             .prefetch_related("role_assignments")
             .annotate(is_locked=Exists(locked))
         )
@@ -74,8 +89,14 @@ class UserListPage(ListPage):
 
 @login_required
 def user_list(request):
-    _require_manager(request)
-    return UserListPage(request).response({"section": "users"})
+    if not request.user.has_role(*services.USER_LIST_READERS):
+        raise PermissionDenied
+    return UserListPage(request).response(
+        {
+            "section": "users",
+            "manages_users": request.user.has_role(*services.USER_MANAGER_ROLES),
+        }
+    )
 
 
 def _apply_errors(form, exc: DomainError) -> None:
@@ -88,7 +109,8 @@ def _apply_errors(form, exc: DomainError) -> None:
 @login_required
 def user_create(request):
     _require_manager(request)
-    form = UserForm(request.POST or None)
+    form = UserForm(request.POST or None, grantable=services.grantable_roles(request.user))
+    error = None
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -96,10 +118,11 @@ def user_create(request):
                     actor=request.user,
                     username=form.cleaned_data["username"],
                     password=form.cleaned_data["password1"],
-                    roles=set(form.cleaned_data["roles"]),
+                    roles=form.roles_value() or set(),
                     **form.service_fields(),
                 )
             except DomainError as exc:
+                error = exc
                 _apply_errors(form, exc)
             else:
                 messages.success(
@@ -110,25 +133,32 @@ def user_create(request):
                 return redirect("accounts:admin_user_edit", pk=user.pk)
         messages.error(request, _("Please correct the errors below."))
     return render(
-        request, "accounts/admin/user_form.html", {"form": form, "creating": True, "section": "users"}
+        request,
+        "accounts/admin/user_form.html",
+        {"form": form, "creating": True, "section": "users"},
+        status=_status(error),
     )
 
 
 @login_required
 def user_edit(request, pk: int):
     _require_manager(request)
-    account = get_object_or_404(User.objects.select_related("town", "department", "enterprise"), pk=pk)
-    form = UserForm(request.POST or None, instance=account)
+    account = _account(request, pk)
+    form = UserForm(
+        request.POST or None,
+        instance=account,
+        grantable=services.grantable_roles(request.user),
+        roles_editable=services.may_change_roles(request.user, account),
+    )
+    error = None
     if request.method == "POST":
         if form.is_valid():
             try:
                 services.update_user(
-                    actor=request.user,
-                    user=account,
-                    roles=set(form.cleaned_data["roles"]),
-                    **form.service_fields(),
+                    actor=request.user, user=account, roles=form.roles_value(), **form.service_fields()
                 )
             except DomainError as exc:
+                error = exc
                 _apply_errors(form, exc)
                 account.refresh_from_db()
             else:
@@ -147,6 +177,48 @@ def user_edit(request, pk: int):
             "id_number_masked": mask_id_number(account.id_number),
             "may_reveal": services.may_reveal_id_number(request.user, account),
         },
+        status=_status(error),
+    )
+
+
+@login_required
+def user_roles(request, pk: int):
+    """The security administrator's page: grant and revoke the roles of one account."""
+    grantable = services.grantable_roles(request.user)
+    if not grantable:
+        raise PermissionDenied
+    account = _account(request, pk)
+    editable = services.may_change_roles(request.user, account)
+    form = RolesForm(request.POST or None, instance=account, grantable=grantable, editable=editable)
+    error = None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.update_user(actor=request.user, user=account, roles=form.roles_value())
+            except DomainError as exc:
+                error = exc
+                apply_domain_errors(form, exc)
+                account.refresh_from_db()
+                account.forget_cached_roles()
+            else:
+                messages.success(
+                    request,
+                    _("The roles of %(username)s were saved; the account was logged out everywhere.")
+                    % {"username": account.username},
+                )
+                return redirect("accounts:admin_user_roles", pk=account.pk)
+        messages.error(request, _("Please correct the errors below."))
+    return render(
+        request,
+        "accounts/admin/user_roles.html",
+        {
+            "form": form,
+            "account": account,
+            "editable": editable,
+            "section": "users",
+            "manages_users": request.user.has_role(*services.USER_MANAGER_ROLES),
+        },
+        status=_status(error),
     )
 
 
@@ -165,7 +237,9 @@ def user_unlock(request, pk: int):
         messages.success(
             request, _("The account %(username)s was unlocked.") % {"username": account.username}
         )
-    if request.user.has_role(*services.USER_MANAGER_ROLES):
+    if request.user.has_role(*services.USER_MANAGER_ROLES) and services.may_manage_account(
+        request.user, account
+    ):
         return redirect("accounts:admin_user_edit", pk=account.pk)
     return redirect("core:home")
 
@@ -174,7 +248,7 @@ def user_unlock(request, pk: int):
 @require_POST
 def user_set_active(request, pk: int):
     _require_manager(request)
-    account = get_object_or_404(User, pk=pk)
+    account = _account(request, pk)
     active = request.POST.get("active") == "1"
     try:
         services.update_user(actor=request.user, user=account, is_active=active)
@@ -197,7 +271,7 @@ def user_set_active(request, pk: int):
 @login_required
 def user_reset_password(request, pk: int):
     _require_manager(request)
-    account = get_object_or_404(User, pk=pk)
+    account = _account(request, pk)
     form = PasswordResetForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():

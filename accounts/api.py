@@ -67,6 +67,8 @@ class TokenView(APIView):
                 return self._refused(refused)
             if not verified:
                 return self._generic_failure()
+        if not user.role_codes:
+            return Response({"detail": str(security.NO_ROLE_YET)}, status=status.HTTP_403_FORBIDDEN)
         if security.must_change_password(user):
             return Response(
                 {"detail": _("Change your password in the web application before using the API.")},

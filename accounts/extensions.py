@@ -9,6 +9,12 @@ def _manages_users(user) -> bool:
     return user.has_role(*USER_MANAGER_ROLES)
 
 
+def _reads_user_list(user) -> bool:
+    from accounts.services import USER_LIST_READERS
+
+    return user.has_role(*USER_LIST_READERS)
+
+
 def _changes_settings(user) -> bool:
     from core.services import may_change_settings
 
@@ -28,9 +34,9 @@ nav_items.register(
         "accounts:admin_user_list",
         90,
         "gear",
-        _manages_users,
+        _reads_user_list,
         children=(
-            NavItem("system_users", _("Users"), "accounts:admin_user_list", 1, "people", _manages_users),
+            NavItem("system_users", _("Users"), "accounts:admin_user_list", 1, "people", _reads_user_list),
             NavItem(
                 "system_jurisdictions",
                 _("Towns and villages"),
@@ -72,9 +78,12 @@ def _watches_security(user) -> bool:
 
 def _security_panel(request) -> dict:
     from accounts.selectors import security_summary
-    from accounts.services import USER_MANAGER_ROLES
+    from accounts.services import USER_MANAGER_ROLES, grantable_roles
 
-    return security_summary() | {"manages_users": request.user.has_role(*USER_MANAGER_ROLES)}
+    return security_summary() | {
+        "manages_users": request.user.has_role(*USER_MANAGER_ROLES),
+        "grants_roles": bool(grantable_roles(request.user)),
+    }
 
 
 home_panels.register(

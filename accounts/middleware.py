@@ -4,7 +4,7 @@ import time
 
 from django.contrib.auth import SESSION_KEY, logout
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -113,4 +113,38 @@ class PasswordChangeRequiredMiddleware:
             and security.must_change_password(user)
         ):
             return redirect(reverse("accounts:password_change"))
+        return self.get_response(request)
+
+
+class RoleRequiredMiddleware:
+    """An account without any role (made by the system administrator, waiting for the security
+    administrator to grant one, MLPS 8.1.4.2 d) reaches its own password and second-factor pages and a
+    home page that says so; every other page leads there."""
+
+    ALLOWED_PREFIXES = (
+        "/accounts/password/",
+        "/accounts/logout/",
+        "/accounts/login/",
+        "/accounts/2fa/",
+        "/static/",
+        "/i18n/",
+        "/api/v1/me/",
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and not user.role_codes
+        ):
+            if _is_api(request):
+                return JsonResponse({"detail": str(security.NO_ROLE_YET)}, status=403)
+            if request.path != "/":
+                return redirect("/")
+            return render(request, "accounts/no_role.html", {"nav": []})
         return self.get_response(request)

@@ -29,6 +29,11 @@ GENERIC_FAILURE = _(
     "The username or password is not correct, or the account is locked for a while after repeated failures."
 )
 THROTTLED = _("Too many attempts from your address. Wait a few minutes and try again.")
+# An account is made without roles by the system administrator; the security administrator grants them.
+NO_ROLE_YET = _(
+    "No role has been granted to your account yet. The security administrator grants roles; ask your "
+    "administrator."
+)
 
 PRIVILEGED_ROLES = frozenset({Role.DISTRICT_ADMIN, *ADMINISTRATOR_ROLES})
 MFA_MANDATORY_ROLES = PRIVILEGED_ROLES

@@ -51,3 +51,17 @@ def security_summary(*, now=None, limit: int = 8) -> dict:
         "failures": failures.count(),
         "failure_addresses": failures.values("ip").distinct().count(),
     }
+
+
+def users_managed_by(actor):
+    """The accounts the actor's user screens list and open (others answer 404): every account for the
+    system and security administrators, the business accounts for the district administrator (an account
+    holding an administrator role is not the district administrator's to manage, MLPS 8.1.4.2 d)."""
+    from accounts import services
+    from core.choices import ADMINISTRATOR_ROLES
+
+    if actor.has_role(*services.ALL_ACCOUNTS_ROLES):
+        return User.objects.all()
+    if actor.has_role(*services.USER_MANAGER_ROLES):
+        return User.objects.exclude(role_assignments__role__in=ADMINISTRATOR_ROLES)
+    return User.objects.none()

@@ -15,12 +15,68 @@ from core.choices import ADMINISTRATOR_ROLES, Role
 from core.config import config_value
 from core.errors import InvalidInput, NotAllowed
 
-USER_MANAGER_ROLES = {Role.DISTRICT_ADMIN, Role.SYSTEM_ADMIN}
+# Separation of duties (三权分立, MLPS 8.1.4.2 d): the system administrator runs the accounts (create,
+# profile, password, enable/disable) and the configuration but grants no role; the security administrator
+# grants and revokes roles; the audit administrator only reads the audit records. The district
+# administrator runs its own staff's business accounts as before, and grants business roles except its own.
+USER_MANAGER_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.SYSTEM_ADMIN})
+BUSINESS_ROLES = frozenset(Role.values) - ADMINISTRATOR_ROLES
+# Who opens the user list: the account managers, and the security administrator to pick whom to grant.
+USER_LIST_READERS = USER_MANAGER_ROLES | {Role.SECURITY_ADMIN}
+# Who sees and manages every account, the administrators' own included.
+ALL_ACCOUNTS_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN})
+
+
+def grantable_roles(actor) -> frozenset[str]:
+    """The roles the actor may grant or revoke (on others only: nobody changes its own roles)."""
+    if actor.has_role(Role.SECURITY_ADMIN):
+        return frozenset(Role.values)
+    if actor.has_role(Role.DISTRICT_ADMIN):
+        # Another district administrator is the security administrator's to make.
+        return BUSINESS_ROLES - {Role.DISTRICT_ADMIN}
+    return frozenset()
+
+
+def may_change_roles(actor, user: User | None = None) -> bool:
+    return bool(grantable_roles(actor)) and (user is None or user.pk != actor.pk)
+
+
+def may_manage_account(actor, user: User) -> bool:
+    """Accounts holding an administrator role are out of the district administrator's reach: it could
+    otherwise reset a security administrator's password and act as one."""
+    if actor.has_role(*ALL_ACCOUNTS_ROLES):
+        return True
+    return actor.has_role(Role.DISTRICT_ADMIN) and not (user.role_codes & ADMINISTRATOR_ROLES)
 
 
 def _check_manager(actor) -> None:
     if not actor.has_role(*USER_MANAGER_ROLES):
         raise NotAllowed()
+
+
+def _check_account(actor, user: User) -> None:
+    if not may_manage_account(actor, user):
+        raise NotAllowed()
+
+
+def _check_role_change(actor, user: User | None, old: set[str], new: set[str]) -> None:
+    """MLPS 8.1.4.2 d: the roles given or taken must be the actor's to grant; never the actor's own."""
+    if old == new:
+        return
+    if not grantable_roles(actor):
+        message = _(
+            "Roles are granted by the security administrator; your role may not grant or revoke them."
+        )
+        raise NotAllowed(message, errors={"roles": [message]})
+    if user is not None and user.pk == actor.pk:
+        message = _("You cannot change your own roles.")
+        raise NotAllowed(message, errors={"roles": [message]})
+    # An unknown code is left to validate_roles, which names it.
+    refused = ((old ^ new) & set(Role.values)) - grantable_roles(actor)
+    if refused:
+        labels = "、".join(str(Role(code).label) for code in sorted(refused))
+        message = _("Your role may not grant or revoke: %(roles)s.") % {"roles": labels}
+        raise NotAllowed(message, errors={"roles": [message]})
 
 
 def validate_roles(roles: set[str], *, town_id, department_id, enterprise_id) -> None:
@@ -82,7 +138,7 @@ def create_user(
     username: str,
     name: str,
     password: str,
-    roles: set[str],
+    roles: set[str] | frozenset[str] = frozenset(),
     phone: str = "",
     email: str = "",
     town=None,
@@ -92,6 +148,8 @@ def create_user(
     id_number: str = "",
 ) -> User:
     _check_manager(actor)
+    # An account made by the system administrator has no role until the security administrator grants it.
+    _check_role_change(actor, None, set(), set(roles))
     username = username.strip()
     if not username:
         raise InvalidInput.field("username", _("This field is required."))
@@ -125,7 +183,16 @@ def create_user(
 
 @transaction.atomic
 def update_user(*, actor, user: User, roles: set[str] | None = None, **fields) -> User:
-    _check_manager(actor)
+    """Profile fields (account managers) and roles (those who may grant them) in one change and one
+    event; a change of roles is `changes.roles` of accounts.user.updated."""
+    if not (actor.has_role(*USER_MANAGER_ROLES) or grantable_roles(actor)):
+        raise NotAllowed()
+    if fields:
+        _check_manager(actor)
+    _check_account(actor, user)
+    old_roles = set(user.role_codes)
+    if roles is not None:
+        _check_role_change(actor, user, old_roles, set(roles))
     allowed = {"name", "phone", "email", "town", "department", "enterprise", "is_active", "id_number"}
     before = {k: getattr(user, k) for k in allowed}
     for key, value in fields.items():
@@ -140,7 +207,6 @@ def update_user(*, actor, user: User, roles: set[str] | None = None, **fields) -
         raise InvalidInput.field("is_active", _("You cannot disable your own account."))
     user.version += 1
     user.save()
-    old_roles = set(user.role_codes)
     if roles is not None and new_roles != old_roles:
         UserRole.objects.filter(user=user).exclude(role__in=new_roles).delete()
         UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in sorted(new_roles - old_roles)])
@@ -161,6 +227,7 @@ def update_user(*, actor, user: User, roles: set[str] | None = None, **fields) -
 def reset_password(*, actor, user: User, new_password: str) -> None:
     """An administrator's reset: the user must choose a new password at the next login."""
     _check_manager(actor)
+    _check_account(actor, user)
     _validate_password(new_password, user)
     _store_password(user, new_password, must_change=True)
     end_sessions(user)

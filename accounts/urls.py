@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/users/", admin_views.user_list, name="admin_user_list"),
     path("admin/users/new/", admin_views.user_create, name="admin_user_create"),
     path("admin/users/<int:pk>/", admin_views.user_edit, name="admin_user_edit"),
+    path("admin/users/<int:pk>/roles/", admin_views.user_roles, name="admin_user_roles"),
     path("admin/users/<int:pk>/active/", admin_views.user_set_active, name="admin_user_set_active"),
     path("admin/users/<int:pk>/password/", admin_views.user_reset_password, name="admin_user_reset_password"),
     path("admin/users/<int:pk>/unlock/", admin_views.user_unlock, name="admin_user_unlock"),

@@ -154,9 +154,10 @@ POLICY = {
     "accounts:mfa_verify": EVERYONE,
     "accounts:mfa_setup": EVERYONE,
     "accounts:id_number": frozenset({"admin", "sysadmin"}),
-    "accounts:admin_user_list": frozenset({"admin", "sysadmin"}),
+    "accounts:admin_user_list": frozenset({"admin", "sysadmin", "secadmin"}),  # secadmin picks whom to grant
     "accounts:admin_user_create": frozenset({"admin", "sysadmin"}),
     "accounts:admin_user_edit": frozenset({"admin", "sysadmin"}),
+    "accounts:admin_user_roles": frozenset({"admin", "secadmin"}),  # those who grant roles (三权分立)
     "accounts:admin_user_set_active": POST_ONLY,
     "accounts:admin_user_reset_password": frozenset({"admin", "sysadmin"}),
     "accounts:admin_user_unlock": POST_ONLY,

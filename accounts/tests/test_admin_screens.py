@@ -18,7 +18,7 @@ def _second_factor_done(settings):
 
 STRONG = "Kx9#mPq2$Lw7vN"
 MANAGERS = ["admin", "sysadmin"]
-OTHERS = ["leader", "yjj", "duruan", "inspector_duruan", "ent_duruan", "duty", "secadmin", "auditadmin"]
+OTHERS = ["leader", "yjj", "duruan", "inspector_duruan", "ent_duruan", "duty", "auditadmin"]
 
 
 def _urls(persona):
@@ -140,7 +140,7 @@ def test_admin_creates_a_town_officer_who_must_change_the_password(as_user, dist
 
 def test_enterprise_user_is_linked_by_credit_code(as_user, enterprise_in):
     enterprise = enterprise_in("baisha")
-    response = as_user("sysadmin").post(
+    response = as_user("admin").post(
         reverse("accounts:admin_user_create"),
         _create_payload(
             username="ent_baisha", roles=["enterprise_user"], enterprise=enterprise.credit_code.lower()
@@ -264,9 +264,10 @@ def test_reset_password_errors_are_inline(as_user, persona):
 
 
 @pytest.mark.parametrize(
-    "username, sees", [("admin", True), ("sysadmin", True), ("duruan", False), ("leader", False)]
+    "username, sees",
+    [("admin", True), ("sysadmin", True), ("secadmin", True), ("duruan", False), ("leader", False)],
 )
-def test_system_navigation_only_for_user_managers(as_user, username, sees):
+def test_system_navigation_only_for_user_managers_and_the_security_administrator(as_user, username, sees):
     html = as_user(username).get("/").content.decode()
     assert (reverse("accounts:admin_user_list") in html) is sees
 
@@ -351,8 +352,9 @@ def test_the_security_administrator_sees_locks_on_the_home_page_and_unlocks(as_u
         p["context"] for p in home.context["panels"] if p["template"] == "accounts/panels/security.html"
     )
     assert panel["locked_count"] == 1 and panel["locked"][0]["user"] == target and panel["failures"] >= 1
-    # No user screens for the security administrator, but the unlock itself.
-    assert client.get(reverse("accounts:admin_user_list")).status_code == 403
+    # The security administrator lists accounts (to grant roles) but edits no profile; it unlocks.
+    assert client.get(reverse("accounts:admin_user_list")).status_code == 200
+    assert client.get(reverse("accounts:admin_user_edit", args=[target.pk])).status_code == 403
     response = client.post(reverse("accounts:admin_user_unlock", args=[target.pk]))
     assert response.status_code == 302 and response["Location"] == "/"
     assert security.locked_until("duty") is None
