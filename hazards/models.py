@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import ScopedQuerySet
-from hazards.choices import OPEN_STATES, Category, ExtensionState, Level, Source, State
+from hazards.choices import OPEN_STATES, RUNNING_STATES, Category, ExtensionState, Level, Source, State
 
 
 def local_today(now: dt.datetime | None = None) -> dt.date:
@@ -116,7 +116,9 @@ class HazardQuerySet(ScopedQuerySet):
         )
 
     def overdue(self, now: dt.datetime | None = None):
-        return self.filter(self.overdue_q(now))
+        # The literal running states add nothing to the rule but let the partial index of running
+        # deadlines serve "earliest overdue first" (SQLite uses it only on a literal match; issue 7).
+        return self.filter(self.overdue_q(now), state__states=RUNNING_STATES)
 
     def not_overdue(self, now: dt.datetime | None = None):
         return self.exclude(self.overdue_q(now))
@@ -124,7 +126,10 @@ class HazardQuerySet(ScopedQuerySet):
     def due_within(self, days: int, now: dt.datetime | None = None):
         today = local_today(now)
         return self.filter(
-            state=State.RECTIFYING, deadline__gte=today, deadline__lte=today + dt.timedelta(days=days)
+            state=State.RECTIFYING,
+            state__states=RUNNING_STATES,  # see `overdue`
+            deadline__gte=today,
+            deadline__lte=today + dt.timedelta(days=days),
         )
 
     def major(self):
@@ -350,7 +355,16 @@ class Hazard(models.Model):
                 name="hazard_open_by_deadline",
                 condition=Q(state__in=["reported", "rectifying", "submitted", "accepted"]),
             ),
+            # A town's "needs your action" on its home page: its open hazards, earliest deadline first.
+            models.Index(
+                fields=["town", "deadline", "reported_at", "id"],
+                name="hazard_town_open_by_deadline",
+                condition=Q(state__in=["reported", "rectifying", "submitted", "accepted"]),
+            ),
             models.Index(fields=["town", "sector"], name="hazard_listed", condition=Q(listed=True)),
+            # The home page's count of open listed hazards: led by the state so that the planner picks it
+            # over scanning every open hazard.
+            models.Index(fields=["state", "town"], name="hazard_listed_by_state", condition=Q(listed=True)),
             models.Index(fields=["origin_type", "origin_id"], name="hazard_origin"),
         ]
         constraints = [
