@@ -283,7 +283,7 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "core.api.ObjectJSONParser",  # JSON bodies are objects (API.md conventions)
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -326,6 +326,11 @@ SPECTACULAR_SETTINGS = {
         "EducationOrganiserKindEnum": "accidents.choices.AudienceKind",
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
+    # The shared error answers (API.md "Status codes") documented once for every operation.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.document_error_responses",
+    ],
 }
 
 # --- Logging: one line per record, with the request id; never a traceback to the client.
