@@ -27,7 +27,7 @@ from accidents.models import (
     ReportDeadline,
 )
 from accidents.selectors import GROUPS, accident_stats
-from core.api import ScopedViewSetMixin, display_field
+from core.api import GroupKeyField, ScopedViewSetMixin, display_field
 from core.choices import AccidentType
 from core.masking import phone_for
 from core.scoping import get_visible_or_404
@@ -43,7 +43,9 @@ class AccidentSerializer(serializers.ModelSerializer):
     enterprise = serializers.IntegerField(
         source="enterprise_id", allow_null=True, required=False, min_value=1
     )
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None)
+    enterprise_name = serializers.CharField(
+        source="enterprise.name", read_only=True, default=None, allow_null=True
+    )
     sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.all())
     sector_name = serializers.CharField(source="sector.display_name", read_only=True)
     accident_type = serializers.ChoiceField(choices=AccidentType.choices)
@@ -219,8 +221,9 @@ class AccidentViewSet(
         services.mark_step_done(actor=request.user, accident=accident, **serializer.validated_data)
         return Response(self.get_serializer(self.base_queryset().get(pk=accident.pk)).data)
 
-    @extend_schema(request=ReportSerializer, responses=ReportSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=ReportSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ReportSerializer, responses={201: ReportSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def reports(self, request, pk=None):
         """The initial, follow-up, supplementary and final reports; POST a follow-up or the final report."""
         accident = self.get_object()
@@ -501,7 +504,7 @@ class SessionViewSet(
 
 
 class StatsSerializer(serializers.Serializer):
-    key = serializers.CharField()
+    key = GroupKeyField()
     name = serializers.CharField()
     accidents = serializers.IntegerField()
     deaths = serializers.IntegerField()

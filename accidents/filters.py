@@ -57,7 +57,10 @@ class CaseFilter(django_filters.FilterSet):
 class SessionFilter(django_filters.FilterSet):
     town = django_filters.ModelChoiceFilter(label=_("Town/street"), queryset=Jurisdiction.objects.towns())
     sector = django_filters.ModelChoiceFilter(label=_("Sector"), queryset=Sector.objects.all())
-    year = django_filters.NumberFilter(label=_("Year"), field_name="held_on", lookup_expr="year")
+    # Bounded like the accidents' year: a year out of the database's range is a crash, not a filter.
+    year = django_filters.NumberFilter(
+        label=_("Year"), field_name="held_on", lookup_expr="year", min_value=1900, max_value=2200
+    )
     q = django_filters.CharFilter(label=_("Search"), field_name="title", lookup_expr="icontains")
 
     class Meta:

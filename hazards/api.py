@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from attachments.models import Attachment
 from audit.services import timeline
-from core.api import ScopedViewSetMixin, display_field
+from core.api import GroupKeyField, ScopedViewSetMixin, display_field
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.masking import phone_for
 from hazards import services
@@ -51,7 +51,9 @@ class HazardSerializer(serializers.ModelSerializer):
     days_left = serializers.SerializerMethodField()
     listed_supervision = serializers.BooleanField(source="listed", read_only=True)
     supervision = serializers.SerializerMethodField()
-    criterion_text = serializers.CharField(source="criterion.text", default=None, read_only=True)
+    criterion_text = serializers.CharField(
+        source="criterion.text", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Hazard
@@ -487,7 +489,7 @@ class HazardViewSet(
             many=True,
         )
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def events(self, request, pk=None):
         hazard = self.get_object()
         return Response(event_rows(hazard))
@@ -554,7 +556,7 @@ class HazardStatsView(APIView):
         responses=inline_serializer(
             name="HazardStatsRow",
             fields={
-                "key": serializers.CharField(),
+                "key": GroupKeyField(),
                 "name": serializers.CharField(),
                 "found": serializers.IntegerField(),
                 "open": serializers.IntegerField(),

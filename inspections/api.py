@@ -287,7 +287,7 @@ class ItemResultSerializer(serializers.ModelSerializer):
     number = serializers.IntegerField(source="item.number", read_only=True)
     requirement = serializers.CharField(source="item.requirement", read_only=True)
     result_display = display_field("result")
-    hazard = serializers.IntegerField(source="hazard_id", read_only=True)
+    hazard = serializers.IntegerField(source="hazard_id", read_only=True, allow_null=True)
 
     class Meta:
         model = ItemResult

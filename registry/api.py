@@ -3,6 +3,7 @@ from collections.abc import Mapping
 from rest_framework import mixins, serializers, viewsets
 
 from core.api import ScopedViewSetMixin, display_field
+from core.choices import RiskColour
 from core.masking import phone_for
 from registry import services
 from registry.filters import EnterpriseFilter
@@ -61,6 +62,8 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     )
     sectors = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Sector.objects.all())
     status_display = display_field("status")
+    # Read-only, so declared: a model field's blank choice ("" until first graded) would be left out.
+    risk_level = serializers.ChoiceField(choices=RiskColour.choices, allow_blank=True, read_only=True)
     risk_level_display = display_field("risk_level")
     scale_display = display_field("scale")
     sub_sector_display = display_field("sub_sector")

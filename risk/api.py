@@ -71,9 +71,9 @@ class RiskAssessmentSerializer(serializers.ModelSerializer):
     method_display = display_field("method")
     colour_display = display_field("colour")
     l = NumberField(source="l_value", read_only=True)  # noqa: E741 - the factor's name in the domain
-    e = NumberField(source="e_value", read_only=True)
-    c = NumberField(source="c_value", read_only=True)
-    s = serializers.IntegerField(source="s_value", read_only=True)
+    e = NumberField(source="e_value", read_only=True, allow_null=True)
+    c = NumberField(source="c_value", read_only=True, allow_null=True)
+    s = serializers.IntegerField(source="s_value", read_only=True, allow_null=True)
     score = NumberField(read_only=True)
     assessed_by_name = serializers.SerializerMethodField()
 
@@ -112,11 +112,11 @@ class RiskPointSerializer(serializers.ModelSerializer):
     effective_colour_display = display_field("effective_colour")
     factor_categories_display = serializers.SerializerMethodField()
     accident_types_display = serializers.SerializerMethodField()
-    l = NumberField(source="l_value", read_only=True)  # noqa: E741 - the factor's name in the domain
-    e = NumberField(source="e_value", read_only=True)
-    c = NumberField(source="c_value", read_only=True)
-    s = serializers.IntegerField(source="s_value", read_only=True)
-    score = NumberField(read_only=True)
+    l = NumberField(source="l_value", read_only=True, allow_null=True)  # noqa: E741 - the factor's name in the domain
+    e = NumberField(source="e_value", read_only=True, allow_null=True)
+    c = NumberField(source="c_value", read_only=True, allow_null=True)
+    s = serializers.IntegerField(source="s_value", read_only=True, allow_null=True)
+    score = NumberField(read_only=True, allow_null=True)
     measures = serializers.SerializerMethodField()
     responsible_phone = serializers.SerializerMethodField()
 
@@ -332,7 +332,7 @@ class RiskPointViewSet(
         return self._point_response(point)
 
     @extend_schema(responses=RiskAssessmentSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def assessments(self, request, pk=None):
         """The point's assessment history, newest first (R-RISK-7)."""
         point = self.get_object()
@@ -343,8 +343,11 @@ class RiskPointViewSet(
         )
         return Response(RiskAssessmentSerializer(rows, many=True, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=MeasureInputSerializer, responses=ControlMeasureSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=ControlMeasureSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=MeasureInputSerializer, responses={201: ControlMeasureSerializer(many=True)}
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def measures(self, request, pk=None):
         """The point's control measures; POST adds one (R-RISK-4 warns when its level is too low)."""
         point = self.get_object()
