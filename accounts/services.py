@@ -13,7 +13,7 @@ from accounts.models import ApiToken, PasswordHistory, User, UserRole, normalise
 from audit.services import record
 from core.choices import ADMINISTRATOR_ROLES, Role
 from core.config import config_value
-from core.errors import InvalidInput, NotAllowed
+from core.errors import Conflict, InvalidInput, NotAllowed
 
 # Separation of duties (三权分立, MLPS 8.1.4.2 d): the system administrator runs the accounts (create,
 # profile, password, enable/disable) and the configuration but grants no role; the security administrator
@@ -350,3 +350,47 @@ def issue_api_token(*, user: User) -> str:
     key = ApiToken.issue(user)
     record(user, "accounts.token.issued", actor=user)
     return key
+
+
+@transaction.atomic
+def install_administrators(*, names: dict[str, str] | None = None) -> dict[str, str]:
+    """A new installation's first accounts: one per administrator role (MLPS 8.1.4.2 d), each with a
+    random one-time password that must be changed at first login (second factor enrolled then too).
+
+    Only on an installation where nobody holds an administrator role yet: afterwards accounts are made by
+    the system administrator and roles granted by the security administrator. Returns {username: password}.
+    """
+    if UserRole.objects.filter(role__in=ADMINISTRATOR_ROLES).exists():
+        raise Conflict(_("Administrator accounts already exist; use the account screens instead."))
+    names = names or {
+        Role.SYSTEM_ADMIN: "sysadmin",
+        Role.SECURITY_ADMIN: "secadmin",
+        Role.AUDIT_ADMIN: "auditadmin",
+    }
+    if set(names) != set(ADMINISTRATOR_ROLES) or len(set(names.values())) != len(names):
+        raise InvalidInput.field("names", _("Give one distinct username for each administrator role."))
+    credentials = {}
+    for role, username in sorted(names.items()):
+        username = username.strip()
+        if not username or User.objects.filter(username__iexact=username).exists():
+            raise InvalidInput.field("names", _("This username is taken: %(u)s") % {"u": username})
+        password = _one_time()
+        user = User(username=username, name=str(Role(role).label), must_change_password=True)
+        _validate_password(password, user)
+        _store_password(user, password, must_change=True, update=False)
+        user.save()
+        PasswordHistory.objects.create(user=user, password=user.password)
+        UserRole.objects.create(user=user, role=role)
+        record(user, "accounts.user.created", data={"roles": [role], "via": "install_administrators"})
+        credentials[username] = password
+    return credentials
+
+
+def _one_time() -> str:
+    """A 20-character random password from classes the policy counts (letters, digits, a symbol)."""
+    import secrets
+    import string
+
+    alphabet = string.ascii_letters + string.digits
+    core = "".join(secrets.choice(alphabet) for _ in range(17))
+    return core + secrets.choice(string.ascii_uppercase) + secrets.choice(string.digits) + "#"
