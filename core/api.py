@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -18,18 +17,6 @@ from core.errors import DomainError
 from core.middleware import current_request_meta
 
 log = logging.getLogger(__name__)
-
-
-class ObjectJSONParser(JSONParser):
-    """Every JSON body the API takes is an object: another value (a number, a list) is invalid input (400)
-    wherever a view reads it, never a crash in a view that reads a field of it."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
-        if not isinstance(data, dict):
-            message = serializers.Serializer.default_error_messages["invalid"]
-            raise exceptions.ParseError(message.format(datatype=type(data).__name__))
-        return data
 
 
 class StandardPagination(PageNumberPagination):

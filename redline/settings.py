@@ -283,7 +283,7 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "core.api.ObjectJSONParser",  # JSON bodies are objects (API.md conventions)
+        "core.parsers.ObjectJSONParser",  # JSON bodies are objects (API.md conventions)
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
