@@ -37,7 +37,7 @@ class Settings:
         self.runs = 3
         self.seconds = 2 if quick else 8
         self.home_runs = 1 if quick else 2  # twelve roles: the home page gets shorter runs
-        self.home_seconds = 3 if quick else 5  # one connection: a slow page still completes
+        self.home_seconds = 2 if quick else 5  # one connection: a slow page still completes
         self.transition_rounds = 6 if quick else 40
         self.import_rows = 5_000 if quick else 100_000
         # Peak RSS of the export at the larger size against the smaller; both above the query's chunk of
