@@ -72,7 +72,7 @@ JOINED = {
 
 
 def _lookup(model, field: str, key: str):
-    return Subquery(model.objects.filter(pk=OuterRef(key)).values(field)[:1])
+    return Subquery(model.objects.filter(pk=OuterRef(key)).order_by().values(field)[:1])
 
 
 # Few rows have these: scalar subqueries, run for the page's rows only and planned apart from the join.

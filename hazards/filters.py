@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from core.filters import StaticFormFilterSet
 from hazards.choices import Level, Source, State
 from hazards.models import Hazard
 from registry.models import Department, Enterprise, Jurisdiction, Sector
@@ -29,7 +30,7 @@ class StateSelect(forms.SelectMultiple):
         return [v for v in super().value_from_datadict(data, files, name) if v]
 
 
-class HazardFilter(django_filters.FilterSet):
+class HazardFilter(StaticFormFilterSet):
     # `state IN (…)` without DISTINCT, so the open-list partial indexes serve it (issue 7).
     state = django_filters.MultipleChoiceFilter(
         label=_("State"),
