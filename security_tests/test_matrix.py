@@ -78,6 +78,15 @@ def test_access_matrix(api_as, as_user, persona, security_figures):
     web_clients = {name: as_user(name) for name in PERSONAS}
     cells = wrong = wrongly_allowed = 0
     mismatches, known = [], []
+    probes, leaks = 0, []
+
+    def probe(key, name, other, status, before):
+        """One request for another scope's object: a leak unless 404 and the row unchanged."""
+        nonlocal probes
+        probes += 1
+        if status != OTHER_SCOPE or row_digest(other) != before:
+            leaks.append(f"{key} as {name}: {status}")
+        judge(key, name, SCOPE_OF_PERSONA[name], OTHER_SCOPE, status)
 
     def judge(key, name, scope, expected, status):
         nonlocal cells, wrong, wrongly_allowed
@@ -109,7 +118,7 @@ def test_access_matrix(api_as, as_user, persona, security_figures):
                 if other is not None:
                     before = row_digest(other)
                     status = finish(_call(api_clients[name], method, fill(path, other.pk)))
-                    judge(key, name, SCOPE_OF_PERSONA[name], OTHER_SCOPE, status)
+                    probe(key, name, other, status, before)
                     assert row_digest(other) == before, f"{key} changed another scope's object"
 
     for key, route in url_patterns():
@@ -130,7 +139,7 @@ def test_access_matrix(api_as, as_user, persona, security_figures):
                     url = "/" + fill_route(route, other.pk)
                     method = "post" if POLICY[key] == POST_ONLY else "get"
                     status = finish(getattr(client, method)(url))
-                    judge(key, name, SCOPE_OF_PERSONA[name], OTHER_SCOPE, status)
+                    probe(key, name, other, status, before)
                     assert row_digest(other) == before, f"{key} changed another scope's object"
 
     security_figures["access_matrix"] = {
@@ -138,9 +147,11 @@ def test_access_matrix(api_as, as_user, persona, security_figures):
         "total": cells,
         "wrongly_allowed": wrongly_allowed,
         "known_input_before_role": len(known),
+        "cross_scope_probes": probes,
+        "cross_scope_leaks": len(leaks),
         "mismatches": mismatches,
-        "goal": "all cells correct, wrongly allowed 0",
-        "met": wrongly_allowed == 0 and wrong == 0,
+        "goal": "all cells correct, wrongly allowed 0, cross-scope leaks 0",
+        "met": wrongly_allowed == 0 and wrong == 0 and not leaks,
     }
     assert wrongly_allowed == 0, mismatches
     assert mismatches == [], "cells that differ from security_tests/policy.py"

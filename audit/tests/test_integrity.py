@@ -31,6 +31,15 @@ def tampering():
                 cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_append_only")
 
 
+def _tamper(figures, kind: str, detected: bool):
+    """Accumulate the tamper-detection figure across the tests below: `met` only while all are named."""
+    entry = figures.setdefault(
+        "audit_tamper_detection", {"goal": "every altered, removed or reordered record named", "met": True}
+    )
+    entry[kind] = "detected" if detected and entry.get(kind, "detected") == "detected" else "missed"
+    entry["met"] = entry["met"] and detected
+
+
 @pytest.fixture
 def chain(persona):
     actor = persona("admin")
@@ -48,49 +57,67 @@ def test_an_intact_chain_verifies(chain):
     assert "intact" in out.getvalue()
 
 
-def test_an_altered_record_is_named(chain):
+def test_an_altered_record_is_named(chain, security_figures):
     with tampering() as cursor:
         cursor.execute(
             "UPDATE audit_auditevent SET data = %s WHERE id = %s", [json.dumps({"n": 99}), chain[2]]
         )
     report = verify()
+    _tamper(
+        security_figures,
+        "altered",
+        report.ids("altered") == [chain[2]] and report.ids("removed") == [] and report.ids("reordered") == [],
+    )
     assert report.ids("altered") == [chain[2]]
     assert report.ids("removed") == [] and report.ids("reordered") == []
     with pytest.raises(CommandError, match="altered 1"):
         call_command("audit_verify", stdout=StringIO())
 
 
-def test_an_altered_actor_is_named(chain):
+def test_an_altered_actor_is_named(chain, security_figures):
     with tampering() as cursor:
         cursor.execute("UPDATE audit_auditevent SET ip = '10.0.0.66' WHERE id = %s", [chain[4]])
-    assert verify().ids("altered") == [chain[4]]
+    altered = verify().ids("altered")
+    _tamper(security_figures, "altered", altered == [chain[4]])
+    assert altered == [chain[4]]
 
 
-def test_a_removed_record_is_named_by_its_successor(chain):
+def test_a_removed_record_is_named_by_its_successor(chain, security_figures):
     with tampering() as cursor:
         cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [chain[3]])
     report = verify()
+    _tamper(
+        security_figures,
+        "removed",
+        report.ids("removed") == [chain[4]] and report.ids("altered") == [] and report.ids("reordered") == [],
+    )
     assert report.ids("removed") == [chain[4]]
     assert report.ids("altered") == [] and report.ids("reordered") == []
     assert f"after event {chain[2]}" in str(report.findings[0])
 
 
-def test_removing_the_newest_records_is_caught_by_the_chain_head(chain):
+def test_removing_the_newest_records_is_caught_by_the_chain_head(chain, security_figures):
     with tampering() as cursor:
         cursor.execute("DELETE FROM audit_auditevent WHERE id >= %s", [chain[4]])
     report = verify()
+    _tamper(security_figures, "truncated", not report.ok and [f.kind for f in report.findings] == ["removed"])
     assert not report.ok
     assert [f.kind for f in report.findings] == ["removed"]
 
 
 @pytest.mark.parametrize(("first", "second"), [(1, 2), (0, 4)])
-def test_reordered_records_are_named(chain, first, second):
+def test_reordered_records_are_named(chain, first, second, security_figures):
     a, b = chain[first], chain[second]
     with tampering() as cursor:
         cursor.execute("UPDATE audit_auditevent SET id = -1 WHERE id = %s", [a])
         cursor.execute("UPDATE audit_auditevent SET id = %s WHERE id = %s", [a, b])
         cursor.execute("UPDATE audit_auditevent SET id = %s WHERE id = -1", [b])
     report = verify()
+    _tamper(
+        security_figures,
+        "reordered",
+        sorted(report.ids("reordered")) == [a, b] and report.ids("altered") == [],
+    )
     assert sorted(report.ids("reordered")) == [a, b]
     assert report.ids("altered") == []
 

@@ -9,7 +9,14 @@ from django.core.management import call_command
 from django.db import connection
 
 from conftest import ensure_district
-from core.backup import RestoreError, create_backup, restore_backup, table_digests, verify_backup
+from core.backup import (
+    RestoreError,
+    _media_checksums,
+    create_backup,
+    restore_backup,
+    table_digests,
+    verify_backup,
+)
 
 pytestmark = pytest.mark.skipif(
     connection.vendor == "postgresql" and shutil.which("pg_dump") is None, reason="pg_dump is not installed"
@@ -26,9 +33,12 @@ def media_file():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_restore_into_an_empty_database_reproduces_every_table_and_file(tmp_path, media_file):
+def test_restore_into_an_empty_database_reproduces_every_table_and_file(
+    tmp_path, media_file, security_figures
+):
     ensure_district()
     before_tables = table_digests()
+    before_files = _media_checksums(Path(settings.MEDIA_ROOT))
     before_file = media_file.read_bytes()
     backup = create_backup(tmp_path / "backup")
 
@@ -38,7 +48,20 @@ def test_restore_into_an_empty_database_reproduces_every_table_and_file(tmp_path
 
     restore_backup(backup)
 
-    assert table_digests() == before_tables
+    after_tables = table_digests()
+    after_files = _media_checksums(Path(settings.MEDIA_ROOT))
+    tables_matching = sum(after_tables.get(name) == digest for name, digest in before_tables.items())
+    files_matching = sum(after_files.get(name) == digest for name, digest in before_files.items())
+    security_figures["backup_restore"] = {
+        "tables_compared": len(before_tables),
+        "tables_matching": tables_matching,
+        "files_compared": len(before_files),
+        "files_matching": files_matching,
+        "goal": "every table and file identical after restore",
+        "met": after_tables == before_tables and after_files == before_files,
+    }
+    assert after_tables == before_tables
+    assert after_files == before_files
     assert media_file.read_bytes() == before_file
 
 
