@@ -65,7 +65,7 @@ def test_every_role_logs_in_and_sees_its_home_page(site, new_page, viewport):
         for test_id in hidden:
             assert page.get_by_test_id(test_id).count() == 0, (username, test_id)
         system = page.locator("#rl-nav").get_by_text("系统管理")
-        assert (system.count() > 0) is (username in ("admin", "sysadmin"))
+        assert (system.count() > 0) is (username in ("admin", "sysadmin", "secadmin"))
         assert _no_sideways_scroll(page), f"{username}: the page scrolls sideways"
         assert page.js_errors == []
         if viewport == "phone":
