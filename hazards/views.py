@@ -21,7 +21,6 @@ from attachments.models import Attachment
 from attachments.services import store_attachment
 from audit.services import timeline
 from core.errors import Conflict, DomainError, InvalidInput
-from core.exports import xlsx_response
 from core.masking import phone_for
 from core.views import ListPage
 from hazards import forms, services
@@ -58,17 +57,9 @@ class HazardListPage(ListPage):
     def export_columns(self):
         return ledger_columns()
 
-    def response(self, extra=None):
-        if self.request.GET.get("export") == "xlsx":
-            # The ledger (隐患台账) of the filtered, scoped list: the period is the registration date filter.
-            _filterset, qs = self.filtered()
-            return xlsx_response(
-                self.export_name,
-                self.export_columns(),
-                qs.iterator(chunk_size=2000),
-                sheet_title=_("Hazard ledger"),
-            )
-        return super().response(extra)
+    def export_sheet_title(self):
+        # The ledger (隐患台账) of the filtered, scoped list: the period is the registration date filter.
+        return _("Hazard ledger")
 
 
 @login_required

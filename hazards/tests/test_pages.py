@@ -226,3 +226,18 @@ def test_district_admins_edit_the_criteria_library_and_others_cannot(as_user):
         {"days": "10", "source": "区安委办2026年1号", "effective_from": "2026-01-01"},
     )
     assert response.status_code == 302
+
+
+def test_the_ledger_export_is_recorded_once_with_its_filters_and_count(as_user, persona):
+    from audit.models import AuditEvent
+
+    before = AuditEvent.objects.filter(action="hazards.hazard.exported").count()
+    response = as_user("duruan").get("/hazards/?export=xlsx&state=rectifying")
+    b"".join(response.streaming_content) if response.streaming else response.content
+    events = AuditEvent.objects.filter(action="hazards.hazard.exported").order_by("-id")
+    assert events.count() == before + 1
+    event = events.first()
+    assert event.actor == persona("duruan") and event.data["filters"] == {"state": ["rectifying"]}
+    assert (
+        event.data["count"] == Hazard.objects.visible_to(persona("duruan")).filter(state="rectifying").count()
+    )
