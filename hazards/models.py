@@ -361,6 +361,12 @@ class Hazard(models.Model):
                 name="hazard_town_open_by_deadline",
                 condition=Q(state__in=["reported", "rectifying", "submitted", "accepted"]),
             ),
+            # The same for a department's sectors (hazards.selectors.first_by_deadline reads one at a time).
+            models.Index(
+                fields=["sector", "deadline", "reported_at", "id"],
+                name="hazard_sector_open_by_deadline",
+                condition=Q(state__in=["reported", "rectifying", "submitted", "accepted"]),
+            ),
             models.Index(fields=["town", "sector"], name="hazard_listed", condition=Q(listed=True)),
             # The home page's count of open listed hazards: led by the state so that the planner picks it
             # over scanning every open hazard.

@@ -241,3 +241,32 @@ def test_the_ledger_export_is_recorded_once_with_its_filters_and_count(as_user, 
     assert (
         event.data["count"] == Hazard.objects.visible_to(persona("duruan")).filter(state="rectifying").count()
     )
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["admin", "leader", "duruan", "baisha", "yjj", "jtj", "inspector_duruan", "ent_duruan", "duty"],
+)
+@pytest.mark.parametrize("limit", [1, 3, 50])
+def test_reading_a_scope_by_parts_gives_what_one_query_gives(persona, username, limit):
+    from hazards.choices import OPEN_STATES
+    from hazards.selectors import first_by_deadline
+
+    user = persona(username)
+    qs = (
+        Hazard.objects.visible_to(user)
+        .for_list()
+        .filter(state__states=OPEN_STATES)
+        .order_by("deadline", "reported_at", "id")
+    )
+    assert [h.pk for h in first_by_deadline(qs, user, limit)] == [h.pk for h in qs[:limit]]
+
+
+def test_a_department_with_several_sectors_is_read_by_parts(persona, django_assert_num_queries):
+    from hazards.selectors import first_by_deadline
+
+    user = persona("yjj")
+    assert len(user.department.sectors.all()) > 1
+    qs = Hazard.objects.visible_to(user).order_by("deadline", "reported_at", "id")
+    with django_assert_num_queries(len(user.department.sectors.all())):
+        first_by_deadline(qs, user, 5)
