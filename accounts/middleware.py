@@ -1,5 +1,6 @@
 """Gates that run after authentication, in this order: session clocks, second factor, password change."""
 
+import abc
 import time
 
 from django.contrib.auth import SESSION_KEY, logout
@@ -88,7 +89,34 @@ class SecondFactorRequiredMiddleware:
         return self.get_response(request)
 
 
-class PasswordChangeRequiredMiddleware:
+class _SignedInGate(abc.ABC):
+    """A signed-in user who `must_stop` reaches only the paths of `ALLOWED_PREFIXES`; `refuse` answers
+    every other request."""
+
+    ALLOWED_PREFIXES: tuple[str, ...] = ()
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and self.must_stop(user)
+        ):
+            return self.refuse(request)
+        return self.get_response(request)
+
+    @abc.abstractmethod
+    def must_stop(self, user) -> bool: ...
+
+    @abc.abstractmethod
+    def refuse(self, request): ...
+
+
+class PasswordChangeRequiredMiddleware(_SignedInGate):
     """After an admin reset, or when a privileged password has aged out, the user reaches nothing but
     the password change page."""
 
@@ -101,22 +129,14 @@ class PasswordChangeRequiredMiddleware:
         "/api/",
     )
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    def must_stop(self, user) -> bool:
+        return security.must_change_password(user)
 
-    def __call__(self, request):
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(self.ALLOWED_PREFIXES)
-            and security.must_change_password(user)
-        ):
-            return redirect(reverse("accounts:password_change"))
-        return self.get_response(request)
+    def refuse(self, request):
+        return redirect(reverse("accounts:password_change"))
 
 
-class RoleRequiredMiddleware:
+class RoleRequiredMiddleware(_SignedInGate):
     """An account without any role (made by the system administrator, waiting for the security
     administrator to grant one, MLPS 8.1.4.2 d) reaches its own password and second-factor pages and a
     home page that says so; every other page leads there."""
@@ -131,20 +151,12 @@ class RoleRequiredMiddleware:
         "/api/v1/me/",
     )
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    def must_stop(self, user) -> bool:
+        return not user.role_codes
 
-    def __call__(self, request):
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(self.ALLOWED_PREFIXES)
-            and not user.role_codes
-        ):
-            if _is_api(request):
-                return JsonResponse({"detail": str(security.NO_ROLE_YET)}, status=403)
-            if request.path != "/":
-                return redirect("/")
-            return render(request, "accounts/no_role.html", {"nav": []})
-        return self.get_response(request)
+    def refuse(self, request):
+        if _is_api(request):
+            return JsonResponse({"detail": str(security.NO_ROLE_YET)}, status=403)
+        if request.path != "/":
+            return redirect("/")
+        return render(request, "accounts/no_role.html", {"nav": []})
