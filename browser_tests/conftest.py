@@ -28,6 +28,48 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, 
 DEMO_PASSWORD = "Redline@2026"
 
 
+def pytest_configure(config):
+    """On SQLite the live server's threads share the test database's one in-memory connection, and a page
+    loading several photos at once had two threads use it together ("bad parameter or other API misuse").
+    There the server still takes connections in parallel but runs the application one request at a time.
+    """
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        from django.test.testcases import LiveServerThread
+
+        LiveServerThread.server_class = _OneRequestAtATimeServer
+
+
+def _one_request_at_a_time_server():
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
+
+    class OneRequestAtATimeServer(ThreadedWSGIServer):
+        _lock = threading.Lock()
+
+        def set_app(self, application):
+            lock = self._lock
+
+            def serial(environ, start_response):
+                with lock:
+                    result = application(environ, start_response)
+                    try:
+                        return list(result)  # the body is produced under the lock too
+                    finally:
+                        close = getattr(result, "close", None)
+                        if close is not None:
+                            close()
+
+            super().set_app(serial)
+
+    return OneRequestAtATimeServer
+
+
+_OneRequestAtATimeServer = _one_request_at_a_time_server()
+
+
 def find_chromium() -> str | None:
     candidates = [os.environ.get("REDLINE_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"]
     for candidate in candidates:
