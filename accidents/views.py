@@ -36,8 +36,7 @@ from core.exports import Column
 from core.masking import phone_for
 from core.pdf import pdf_response
 from core.scoping import get_visible_or_404
-from core.views import ListPage
-from registry.views import apply_domain_errors
+from core.views import ListPage, apply_domain_errors
 
 
 def _error_message(exc: DomainError) -> str:

@@ -20,8 +20,7 @@ from audit.services import timeline
 from core.errors import DomainError
 from core.exports import Column
 from core.scoping import get_visible_or_404, scope_of
-from core.views import ListPage
-from registry.views import apply_domain_errors
+from core.views import ListPage, apply_domain_errors
 
 
 class CaseListPage(ListPage):

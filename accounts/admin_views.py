@@ -23,8 +23,7 @@ from audit.services import timeline
 from core.errors import DomainError, NotAllowed
 from core.exports import Column
 from core.masking import mask_id_number
-from core.views import ListPage
-from registry.views import apply_domain_errors
+from core.views import ListPage, apply_domain_errors
 
 
 def _require_manager(request) -> None:

@@ -29,7 +29,7 @@ from accounts.models import TotpDevice, User
 from audit.services import record
 from core.errors import DomainError
 from core.middleware import client_ip
-from registry.views import apply_domain_errors
+from core.views import apply_domain_errors
 
 SESSION_NEXT_KEY = "redline_next"
 

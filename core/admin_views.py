@@ -14,7 +14,7 @@ from core.config import REGISTRY
 from core.errors import DomainError
 from core.forms import SettingForm
 from core.selectors import setting_rows
-from registry.views import apply_domain_errors
+from core.views import apply_domain_errors
 
 
 def _require_settings_manager(request) -> None:

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.errors import DomainError
 from core.exports import xlsx_response
 from core.extensions import home_panels
 from core.middleware import current_request_meta
@@ -28,6 +29,15 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def apply_domain_errors(form, exc: DomainError) -> None:
+    """Show a service's field errors inline on the form; others on top."""
+    if not exc.errors:
+        form.add_error(None, str(exc.message))
+    for field, errors in exc.errors.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
 
 
 class ListPage(abc.ABC):

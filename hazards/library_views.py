@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from core.choices import Role
 from core.errors import DomainError
 from core.scoping import scope_of
+from core.views import apply_domain_errors
 from hazards import services
 from hazards.forms import CriterionForm, DeadlinePolicyForm
 from hazards.models import DeadlinePolicy, MajorHazardCriterion
-from registry.views import apply_domain_errors
 
 
 def _reader(user) -> None:

@@ -22,7 +22,7 @@ from attachments.services import store_attachment
 from audit.services import timeline
 from core.errors import Conflict, DomainError, InvalidInput
 from core.masking import phone_for
-from core.views import ListPage
+from core.views import ListPage, apply_domain_errors
 from hazards import forms, services
 from hazards.choices import EvidencePurpose, ExtensionState, State
 from hazards.exports import ledger_columns
@@ -30,7 +30,6 @@ from hazards.filters import HazardFilter, search_hazards
 from hazards.models import Hazard
 from hazards.rules import CREATE_ROLES, available_actions, may, state_allows
 from hazards.selectors import get_hazard_for_user
-from registry.views import apply_domain_errors
 
 
 class HazardListPage(ListPage):

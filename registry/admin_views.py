@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.views import apply_domain_errors
 from registry import services
 from registry.admin_forms import DepartmentForm, JurisdictionForm
 from registry.choices import EnterpriseStatus
 from registry.models import Department, Jurisdiction, Sector
-from registry.views import apply_domain_errors
 
 
 def _require_manager(request) -> None:

@@ -10,21 +10,12 @@ from core.errors import DomainError
 from core.extensions import enterprise_sections
 from core.masking import phone_for
 from core.scoping import get_visible_or_404
-from core.views import ListPage
+from core.views import ListPage, apply_domain_errors
 from registry import services
 from registry.exports import enterprise_columns, export_queryset
 from registry.filters import EnterpriseFilter
 from registry.forms import EnterpriseForm, StatusForm
 from registry.models import Enterprise
-
-
-def apply_domain_errors(form, exc: DomainError) -> None:
-    """Show a service's field errors inline on the form; others on top."""
-    if not exc.errors:
-        form.add_error(None, str(exc.message))
-    for field, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 class EnterpriseListPage(ListPage):

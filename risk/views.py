@@ -15,9 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 from core.errors import DomainError
 from core.pdf import pdf_response
 from core.scoping import get_visible_or_404
-from core.views import ListPage
+from core.views import ListPage, apply_domain_errors
 from registry.models import Enterprise, Jurisdiction, Sector
-from registry.views import apply_domain_errors
 from risk import selectors, services
 from risk.board import board_pdf
 from risk.exports import register_columns

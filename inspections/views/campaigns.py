@@ -19,7 +19,7 @@ from core.errors import DomainError
 from core.exports import Column, xlsx_response
 from core.pdf import pdf_response
 from core.scoping import get_visible_or_404
-from core.views import ListPage
+from core.views import ListPage, apply_domain_errors
 from inspections import services
 from inspections.choices import CampaignKind, CampaignState
 from inspections.documents import campaign_report_pdf
@@ -28,7 +28,6 @@ from inspections.models import Campaign, CampaignTarget, InspectionTask
 from inspections.selectors import campaign_counts, campaign_progress, findings_chart, progress_chart
 from inspections.views.common import can_plan, flash_error
 from registry.models import Enterprise
-from registry.views import apply_domain_errors
 
 
 class CampaignFilter(django_filters.FilterSet):

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 from core.exports import xlsx_response
 from core.scoping import scope_of
+from core.views import apply_domain_errors
 from inspections import services
 from inspections.forms import ImportForm, ItemFormSet, NewTemplateImportForm, TemplateForm
 from inspections.models import ChecklistTemplate
 from inspections.services.checklists import export_columns, template_rows
 from inspections.views.common import can_edit_templates, flash_error
-from registry.views import apply_domain_errors
 
 
 def _officials_only(user) -> None:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from core.choices import Role
 from core.errors import DomainError
 from core.scoping import get_visible_or_404
+from core.views import apply_domain_errors
 from inspections import services
 from inspections.forms import ConflictForm, DrawForm, DrawSettingForm
 from inspections.models import (
@@ -26,7 +27,6 @@ from inspections.models import (
 from inspections.selectors import draw_share
 from inspections.views.common import can_plan, flash_error
 from registry.models import Enterprise
-from registry.views import apply_domain_errors
 
 
 @login_required
