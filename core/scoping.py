@@ -127,3 +127,22 @@ def get_visible_or_404(queryset, user, **lookup):
 
 def has_role(user, *roles) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.role_codes & set(roles))
+
+
+def in_scope(user, *, town_id=None, sector_code=None, enterprise_id=None) -> bool:
+    """Whether a record placed at (town, sector, enterprise) lies in the user's scope, without a query."""
+    scope = scope_of(user)
+    return bool(
+        scope.district
+        or (town_id is not None and town_id in scope.town_ids)
+        or (sector_code is not None and sector_code in scope.sector_codes)
+        or (enterprise_id is not None and enterprise_id in scope.enterprise_ids)
+    )
+
+
+def object_in_scope(user, obj) -> bool:
+    """The workflow layer's scope check: the object is in its model's `visible_to(user)`.
+
+    Callers gate visibility (404) before a service runs; services check it again so that no caller can act
+    outside the actor's scope. One query, the same one the gate runs."""
+    return type(obj)._default_manager.visible_to(user).filter(pk=obj.pk).exists()

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from core import ports
+        from notifications.services import notify
+
+        ports.plug(ports.NOTIFY, notify)

@@ -1,0 +1,62 @@
+"""The page of one transition, generated from the workflow table: its form, its button, its errors.
+
+`transition_page(FLOW, queryset=…, services={...})` gives a view for a URL pattern taking `pk` and
+`action` (the transition's `url_path`). GET shows the transition's form; POST calls the service. A refused
+role answers 403, an out-of-scope object 404, a stale version or illegal state 409 and invalid input 400 —
+each with the form, the user's input kept and the message on the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+from core.scoping import get_visible_or_404
+from core.views import apply_domain_errors
+from core.workflow import Workflow
+
+
+class _Empty(forms.Form):
+    pass
+
+
+def transition_page(
+    workflow: Workflow, *, queryset: Callable[[], object], services: dict[str, Callable], template=None
+):
+    by_path = {workflow[a].url_path: a for a in services}
+
+    @login_required
+    def view(request, pk, action):
+        name = by_path.get(action)
+        if name is None:
+            raise Http404
+        obj = get_visible_or_404(queryset(), request.user, pk=pk)
+        transition = workflow[name]
+        form_class = transition.form or _Empty
+        status = 200
+        if request.method == "POST":
+            form = form_class(data=request.POST, files=request.FILES)
+            try:
+                data = {k: v for k, v in request.POST.lists() if k not in ("version", "csrfmiddlewaretoken")}
+                data = {k: (v if len(v) > 1 else v[0]) for k, v in data.items()}
+                services[name](obj, actor=request.user, version=request.POST.get("version"), data=data)
+            except DomainError as exc:
+                form.is_valid()  # bind the field values so they render again
+                apply_domain_errors(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(request, _("Done: %(action)s.") % {"action": transition.label or name})
+                return redirect(obj.get_absolute_url())
+        else:
+            form = form_class()
+        context = {"object": obj, "transition": transition, "form": form, "version": obj.version}
+        return render(request, template or "core/workflow/transition.html", context, status=status)
+
+    return view
