@@ -4,6 +4,9 @@
 - `home_panels`: panels of each role's home page ("what needs my action now").
 - `nav_items`: the module navigation.
 - `demo_builders`: steps of the demo-district generator, run in order.
+- `duty_board_panels`: panels of the duty room's "today" board (warnings, clocks, …) from other modules.
+- `assessment_items`: the items of the annual assessment (考核) a module measures from its own records.
+- `cockpit_figures`: the leaders' cockpit figures a module contributes, each linking to its records.
 Each app registers into these in its own `extensions.py` (autodiscovered at start-up).
 """
 
@@ -51,6 +54,58 @@ class DemoBuilder:
     build: Callable[..., None]  # (*, rng, stdout) -> None
 
 
+@dataclass(frozen=True)
+class BoardPanel:
+    key: str
+    order: int
+    template: str
+    context: Callable[[Any], dict]  # (request) -> template context
+    visible: Callable[[Any], bool] = lambda user: True
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What an assessment item measured for one unit and year: the value and the records behind it.
+
+    `records` is a queryset (or list) whose count is the value for count items; for a rate it is the
+    denominator's records. `url` opens the same records as a list page, filtered."""
+
+    value: float
+    records: Any
+    url: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class AssessmentItem:
+    """One item of the annual assessment (R-ACCT-6), measured from a module's records.
+
+    `measure(kind=…, unit_id=…, year=…, until=date)`: `kind` is "town" (a jurisdiction id) or "department"
+    (a department id); `until` bounds the period (the end of a quarter, for the quarterly view).
+    `better`: "lower" (counts of failures: 0 is full points) or "higher" (rates between 0 and 1)."""
+
+    key: str
+    order: int
+    label: Any
+    measure: Callable[..., Measured]
+    unit_kinds: frozenset = frozenset({"town", "department"})
+    default_weight: int = 0
+    better: str = "lower"
+    veto: bool = False  # a value above zero vetoes the year's rating (R-ACCT-6)
+
+
+@dataclass(frozen=True)
+class CockpitFigure:
+    """One number of the leaders' cockpit: `compute(user)` → (value, url of the list that makes it)."""
+
+    key: str
+    order: int
+    label: Any
+    compute: Callable[[Any], tuple]
+    group: str = ""
+    visible: Callable[[Any], bool] = lambda user: True
+
+
 class Registry:
     def __init__(self) -> None:
         self._items: dict[str, Any] = {}
@@ -70,3 +125,6 @@ enterprise_sections = Registry()
 home_panels = Registry()
 nav_items = Registry()
 demo_builders = Registry()
+duty_board_panels = Registry()
+assessment_items = Registry()
+cockpit_figures = Registry()

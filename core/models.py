@@ -66,3 +66,27 @@ class SystemSetting(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class CalendarDay(models.Model):
+    """A day that the State Council's yearly calendar moves off the weekday rule (R-TIME-1).
+
+    Public holidays are rest days even on a weekday; make-up working days (调休) are working days even on a
+    weekend. Every other day is a working day from Monday to Friday. The district loads each year's
+    calendar (`manage.py load_calendar`), so the rule is data, not code."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("public holiday")
+        WORKDAY = "workday", _("make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"

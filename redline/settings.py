@@ -1,5 +1,6 @@
 """Redline settings. Everything that differs between machines comes from the environment (see README)."""
 
+import json
 from pathlib import Path
 
 import dj_database_url
@@ -356,3 +357,7 @@ AUDIT_ARCHIVE_DIR = Path(env_str("AUDIT_ARCHIVE_DIR", str(VAR_DIR / "audit-archi
 REDLINE = {
     "DISTRICT_CODE": env_str("REDLINE_DISTRICT_CODE", "440703"),
 }
+
+# --- Official document numbers (R-HAZ-13): a kind's prefix, e.g. {"hazards.order": "蓬应急责改"}, overrides
+# the default each module registers (core.documents.register_document_kind). JSON in the environment.
+DOCUMENT_NUMBER_PREFIXES = json.loads(env_str("DOCUMENT_NUMBER_PREFIXES", "{}") or "{}")
