@@ -110,6 +110,16 @@ class PdfDocument:
         self.story.append(table)
         return self
 
+    def image(self, png: bytes, *, width_mm: float = 170) -> PdfDocument:
+        """A picture (a chart from core.charts) scaled to the width, keeping its proportions."""
+        from reportlab.lib.utils import ImageReader
+        from reportlab.platypus import Image
+
+        reader = ImageReader(io.BytesIO(png))
+        width, height = reader.getSize()
+        self.story.append(Image(io.BytesIO(png), width=width_mm * mm, height=width_mm * mm * height / width))
+        return self
+
     def spacer(self, height_mm: float = 4) -> PdfDocument:
         self.story.append(Spacer(1, height_mm * mm))
         return self

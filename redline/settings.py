@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "risk",
     "inspections",
     "accidents",
+    "cockpit",
 ]
 
 MIDDLEWARE = [

@@ -281,6 +281,8 @@ POLICY = {
     "core:admin_setting_reset": POST_ONLY,
 }
 
+POLICY.update(__import__("security_tests.policy_cockpit", fromlist=["ROWS"]).ROWS)
+
 # Known defects, listed so that they stay visible in the report and a new one fails the matrix: these
 # endpoints judge the request body before the role, so a read-only or otherwise refused role gets 400/415
 # instead of API.md's 403. They are to be fixed in their apps, then removed from this list.

@@ -1,0 +1,77 @@
+"""The archive of periodic reports, their downloads and the district's wording of them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from cockpit.choices import ReportKind
+from cockpit.models import PeriodicReport
+from cockpit.periodic import template_for
+from cockpit.policy import REPORT_MANAGERS, may_open_cockpit
+from cockpit.services import TemplateForm, update_report_template
+from core.errors import DomainError
+from core.scoping import get_visible_or_404
+from core.views import apply_domain_errors
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+@login_required
+def report_list(request):
+    if not may_open_cockpit(request.user):
+        raise PermissionDenied
+    reports = PeriodicReport.objects.visible_to(request.user).select_related("town")[:200]
+    can_edit = bool(request.user.role_codes & REPORT_MANAGERS)
+    return render(request, "cockpit/report_list.html", {"reports": reports, "can_edit": can_edit})
+
+
+@login_required
+def report_download(request, pk: int, fmt: str):
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    report = get_visible_or_404(PeriodicReport.objects, request.user, pk=pk)
+    stored = getattr(report, fmt)
+    if not stored:
+        raise Http404
+    return FileResponse(
+        stored.open("rb"),
+        as_attachment=True,
+        filename=stored.name.rsplit("/", 1)[-1],
+        content_type=CONTENT_TYPES[fmt],
+    )
+
+
+@login_required
+def template_edit(request):
+    if not request.user.role_codes & REPORT_MANAGERS:
+        raise PermissionDenied
+    kind = request.GET.get("kind") or request.POST.get("kind") or ReportKind.MONTHLY
+    if kind not in ReportKind.values:
+        raise Http404
+    template = template_for(kind)
+    status = 200
+    if request.method == "POST":
+        form = TemplateForm(data=request.POST)
+        try:
+            update_report_template(template, actor=request.user, data=request.POST)
+        except DomainError as exc:
+            form.is_valid()
+            apply_domain_errors(form, exc)
+            status = exc.status_code
+        else:
+            messages.success(request, _("The report wording is saved; the next reports use it."))
+            return redirect(f"{request.path}?kind={kind}")
+    else:
+        form = TemplateForm(
+            initial={"intro": template.intro, "closing": template.closing, "version": template.version}
+        )
+    context = {"form": form, "kind": kind, "kinds": ReportKind.choices, "template": template}
+    return render(request, "cockpit/template_edit.html", context, status=status)

@@ -1,0 +1,63 @@
+"""Issue 16: every cockpit figure equals the count of the list it links to, for the same user."""
+
+from __future__ import annotations
+
+import pytest
+
+from cockpit.figures import all_figures
+
+pytestmark = pytest.mark.django_db
+
+COCKPIT_USERS = ["leader", "admin", "duruan", "yjj", "duty"]
+
+
+@pytest.mark.parametrize("username", ["leader", "duruan", "yjj"])
+def test_each_figure_equals_the_count_of_its_api_list(api_as, username):
+    client = api_as(username)
+    answer = client.get("/api/v1/cockpit/")
+    assert answer.status_code == 200
+    figures = answer.json()["figures"]
+    assert {f["code"] for f in figures} >= {"hazards_open", "hazards_overdue", "hazards_major_open"}
+    for figure in figures:
+        listed = client.get(figure["href"])
+        assert listed.status_code == 200, figure
+        assert listed.json()["count"] == figure["value"], figure
+
+
+def test_a_town_sees_its_town_and_the_district_sees_more(persona):
+    district = {f["code"]: f["value"] for f in all_figures(persona("leader"))}
+    town = {f["code"]: f["value"] for f in all_figures(persona("duruan"))}
+    assert district["hazards_open"] > town["hazards_open"] > 0
+
+
+@pytest.mark.parametrize("username", ["ent_duruan", "inspector_duruan", "sysadmin"])
+def test_who_answers_for_no_area_is_refused(api_as, as_user, username):
+    assert api_as(username).get("/api/v1/cockpit/").status_code == 403
+    assert as_user(username).get("/cockpit/").status_code == 403
+
+
+def test_the_page_the_wall_and_the_live_part_show_the_same_figures(as_user, persona):
+    client = as_user("duruan")
+    expected = {f["code"]: f["value"] for f in all_figures(persona("duruan"))}
+    for url in ("/cockpit/", "/cockpit/wall/", "/cockpit/live/?wall=1"):
+        page = client.get(url)
+        assert page.status_code == 200
+        html = page.content.decode()
+        for code, value in expected.items():
+            assert f'data-code="{code}" data-value="{value}"' in html, (url, code)
+    assert 'hx-trigger="every 60s"' in client.get("/cockpit/").content.decode()
+
+
+def test_overdue_by_town_links_each_town_to_its_list(api_as, as_user):
+    page = as_user("leader").get("/cockpit/")
+    rows = page.context["overdue_by_town"]
+    assert len(rows) >= 2
+    client = api_as("leader")
+    for row in rows:
+        assert client.get(row["href"]).json()["count"] == row["value"]
+
+
+def test_the_leaders_home_page_carries_the_figures_in_small(as_user):
+    html = as_user("leader").get("/").content.decode()
+    assert 'data-testid="panel-cockpit"' in html and 'data-code="hazards_overdue"' in html
+    assert 'data-testid="panel-cockpit"' not in as_user("duruan").get("/").content.decode()

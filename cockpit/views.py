@@ -1,0 +1,88 @@
+"""The cockpit page, its wall display (kiosk) and the fragment both refresh from."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from cockpit import figures, selectors
+from cockpit.policy import may_open_cockpit
+from core.extensions import duty_board_panels
+
+REFRESH_SECONDS = 60
+
+
+def cockpit_context(request) -> dict:
+    user = request.user
+    rows = figures.all_figures(user)
+    by_group: dict[str, list[dict]] = {}
+    for row in rows:
+        by_group.setdefault(row["group"], []).append(row)
+    towns = selectors.towns_in_scope(user)
+    panels = [
+        {"template": p.template, "context": p.context(request)} for p in duty_board_panels.for_user(user)
+    ]
+    trend = selectors.hazard_trend(user)
+    colours = selectors.colours_by_town(user)
+    return {
+        "figures": rows,
+        "by_group": by_group,
+        "overdue_by_town": figures.overdue_by_town(user, towns) if len(towns) > 1 else [],
+        "campaigns": selectors.campaign_progress(user),
+        "trend": trend,
+        "trend_chart": trend_chart(trend),
+        "colours_chart": selectors.colours_chart(colours),
+        "panels": panels,
+        "now": timezone.localtime(),
+        "refresh_seconds": REFRESH_SECONDS,
+    }
+
+
+def trend_chart(trend) -> dict:
+    return selectors.trend_chart(trend, found_label=_("Registered"), closed_label=_("Closed"))
+
+
+def home_panel(request) -> dict:
+    """The leader's home page: the same figures, in small, and the trend."""
+    user = request.user
+    wanted = {"hazards_open", "hazards_overdue", "hazards_major_open", "hazards_listed", "accidents_year"}
+    figures_small = [
+        f for f in figures.all_figures(user) if f["code"] in wanted or f["group"] not in _BASE_GROUPS
+    ]
+    return {"figures": figures_small, "trend_chart": trend_chart(selectors.hazard_trend(user))}
+
+
+_BASE_GROUPS = {"hazards", "accidents", "inspections", "risk"}
+
+
+def _gate(request) -> None:
+    if not may_open_cockpit(request.user):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def cockpit(request):
+    _gate(request)
+    return render(request, "cockpit/cockpit.html", {**cockpit_context(request), "wall": False})
+
+
+@login_required
+@require_GET
+def wall(request):
+    """The large wall display: 1920×1080, no navigation, refreshes itself without a click."""
+    _gate(request)
+    return render(request, "cockpit/wall.html", {**cockpit_context(request), "wall": True})
+
+
+@login_required
+@require_GET
+def live(request):
+    """The part of the screen that refreshes (HTMX polling every minute)."""
+    _gate(request)
+    wall_mode = request.GET.get("wall") == "1"
+    return render(request, "cockpit/_live.html", {**cockpit_context(request), "wall": wall_mode})
