@@ -19,15 +19,15 @@ def test_the_wall_display_fits_1920_by_1080_and_refreshes_itself(site, browser):
         log_in(page, site, "leader")
         page.goto(f"{site}/cockpit/wall/")
         page.wait_for_selector("[data-chart='cockpit-trend-chart'] canvas")
-        size = page.evaluate(
-            "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
-        )
+        size = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
         assert size[0] <= 1920 and size[1] <= 1080, size
         assert page.get_by_text("未销号隐患").first.is_visible()
         first = page.get_by_test_id("cockpit-updated").inner_text()
         # The live part swaps itself without a reload (HTMX polling); trigger one poll now.
         page.evaluate("htmx.trigger('#cockpit-live', 'every 60s')")
-        page.evaluate("htmx.ajax('GET', '/cockpit/live/?wall=1', {target: '#cockpit-live', swap: 'outerHTML'})")
+        page.evaluate(
+            "htmx.ajax('GET', '/cockpit/live/?wall=1', {target: '#cockpit-live', swap: 'outerHTML'})"
+        )
         page.wait_for_selector("[data-chart='cockpit-colours-chart'] canvas")
         assert page.get_by_test_id("cockpit-updated").inner_text().startswith(first[:3])
         ARTIFACTS.mkdir(exist_ok=True)

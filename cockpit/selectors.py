@@ -173,7 +173,11 @@ def colours_chart(colours: dict) -> dict:
         **CHART_BASE,
         "grid": {"left": 36, "right": 8, "top": 24, "bottom": 48},
         "xAxis": {"type": "category", "data": colours["towns"], "axisLabel": {"interval": 0, "rotate": 30}},
-        "yAxis": {"type": "value", "minInterval": 1, "splitLine": {"lineStyle": {"color": "rgba(128,128,128,0.25)"}}},
+        "yAxis": {
+            "type": "value",
+            "minInterval": 1,
+            "splitLine": {"lineStyle": {"color": "rgba(128,128,128,0.25)"}},
+        },
         "series": [
             {
                 "name": s["name"],
@@ -193,7 +197,11 @@ def trend_chart(trend: list[dict], *, found_label: str, closed_label: str) -> di
         **CHART_BASE,
         "grid": {"left": 36, "right": 8, "top": 24, "bottom": 28},
         "xAxis": {"type": "category", "data": [r["month"] for r in trend]},
-        "yAxis": {"type": "value", "minInterval": 1, "splitLine": {"lineStyle": {"color": "rgba(128,128,128,0.25)"}}},
+        "yAxis": {
+            "type": "value",
+            "minInterval": 1,
+            "splitLine": {"lineStyle": {"color": "rgba(128,128,128,0.25)"}},
+        },
         "series": [
             {
                 "name": found_label,
