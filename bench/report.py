@@ -49,6 +49,7 @@ def compute_targets(results: list[dict], engines: list[str]) -> list[dict]:
             ("list_page_1", 1.5, "hazard list page 1 p50 (4 connections)"),
             ("list_page_50", 2.0, "hazard list page 50 p50"),
             ("stats", 1.5, "hazard stats p50"),
+            ("cockpit", 1.5, "cockpit p50"),
         ]:
             small, large = _find(results, scenario, "S", engine), _find(results, scenario, big, engine)
             ratio = _ratio(large and large["p50_ms"], small and small["p50_ms"]) if big != "S" else None

@@ -171,6 +171,8 @@ def http_scenarios(target: Target, secret: str, prep: dict, sql: dict, settings:
                 "queries": sql["stats"]["queries"],
             },
         )
+        # The leaders' cockpit (issue 16): every figure, district-wide, as the API answers it.
+        add("cockpit", measure(base, "/api/v1/cockpit/", admin, settings))
         cookie = {"Cookie": f"sessionid={prep['sessions'][TOWN_OFFICER]}"}
         add("hazard_page", measure(base, f"/hazards/{prep['hazard_page']}/", cookie, settings))
         for username in PERSONAS:
