@@ -216,14 +216,16 @@ USE_TZ = True
 # --- Static files and uploads.
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))  # collectstatic writes here
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedStaticFilesStorage"
+        # Hashed names (app.3f2a….css) are cached for a year by browsers and proxies; a new release
+        # changes the names, so nobody keeps a stale script. Needs `manage.py collectstatic` (make serve).
+        else "core.staticfiles.ManifestStaticStorage"
     },
 }
 if env_str("S3_BUCKET"):
