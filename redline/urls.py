@@ -15,6 +15,7 @@ API_APPS = [
     "risk",
     "inspections",
     "accidents",
+    "core",  # background jobs
 ]
 
 urlpatterns = [
