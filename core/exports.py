@@ -95,9 +95,17 @@ def write_xlsx(
         header_cells.append(cell)
     ws.append(header_cells)
     count = 0
-    for obj in rows:
-        ws.append([_cell(ws, _plain(column.value(obj))) for column in columns])
-        count += 1
+    try:
+        for obj in rows:
+            ws.append([_cell(ws, _plain(column.value(obj))) for column in columns])
+            count += 1
+    except BaseException:
+        # A job cancelled (or failed) half-way: end the sheet's writer while its file is still open.
+        try:
+            ws.close()
+        except Exception:  # noqa: S110 - the original error is what matters
+            pass
+        raise
     wb.save(path_or_file)
     return count
 
