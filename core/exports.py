@@ -13,6 +13,7 @@ columns from the same page's queryset, and the user downloads it from the job's 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -101,10 +102,8 @@ def write_xlsx(
             count += 1
     except BaseException:
         # A job cancelled (or failed) half-way: end the sheet's writer while its file is still open.
-        try:
+        with contextlib.suppress(Exception):  # the original error is what matters
             ws.close()
-        except Exception:  # noqa: S110 - the original error is what matters
-            pass
         raise
     wb.save(path_or_file)
     return count

@@ -11,6 +11,8 @@ class JobRun(models.Model):
     last_finished_at = models.DateTimeField(_("last finished"), null=True, blank=True)
     last_status = models.CharField(_("last status"), max_length=20, blank=True)
     last_message = models.TextField(_("last message"), blank=True)
+    # Where a job that works in batches stopped (core.jobs.save_cursor): the next run resumes from it.
+    cursor = models.CharField(_("resume point"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("job run")
