@@ -85,8 +85,11 @@ def stage_upload(upload, *, prefix: str) -> str:
     return default_storage.save(staged_name(prefix, upload.name or "upload"), upload)
 
 
-def start_job(*, actor, kind: str, params: dict | None = None, staged_file: str = "", total: int = 0):
-    """Queue a job for the actor. With a broker it is sent after commit; otherwise run_jobs picks it up."""
+def start_job(
+    *, actor, kind: str, params: dict | None = None, staged_file: str = "", total: int = 0, dispatch=True
+):
+    """Queue a job for the actor. With a broker it is sent after commit; otherwise run_jobs picks it up.
+    `dispatch=False` for a job the request is about to run inline itself."""
     from core.models import BackgroundJob
 
     job = BackgroundJob.objects.create(
@@ -97,16 +100,23 @@ def start_job(*, actor, kind: str, params: dict | None = None, staged_file: str 
         total=total,
         phase="queued",
     )
-    if settings.REDIS_URL and not settings.CELERY_TASK_ALWAYS_EAGER:
+    if dispatch and settings.REDIS_URL and not settings.CELERY_TASK_ALWAYS_EAGER:
         transaction.on_commit(lambda: _send(job.pk))
     return job
 
 
 def _send(job_id: int) -> None:
-    from core.tasks import run_background_job_task
+    # The project's Celery app by name: a web process has not loaded it otherwise, and shared tasks
+    # would fall back to Celery's default broker. One quick retry only: a request must not wait on Redis.
+    from redline.celery import app
 
     try:
-        run_background_job_task.delay(job_id)
+        app.send_task(
+            "core.run_background_job",
+            args=[job_id],
+            retry=True,
+            retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5},
+        )
     except Exception:  # broker down: the job stays queued and beat's tick (or run_jobs) takes it
         log.warning("Could not send background job %s to the broker; it stays queued", job_id)
 

@@ -46,6 +46,7 @@ def start_import(*, actor, upload, mode: str = "all_or_nothing", dry_run: bool, 
             "next_url": reverse("registry:enterprise_import" if dry_run else "registry:enterprise_list"),
         },
         staged_file=stage_upload(upload, prefix="imports"),
+        dispatch=not inline,
     )
     if inline:
         run_inline(job)
@@ -74,6 +75,7 @@ def confirm_import(*, actor, preview_id: int, mode: str):
                 "next_url": reverse("registry:enterprise_list"),
             },
             staged_file=preview.staged_file,
+            dispatch=not inline,
         )
         taken = BackgroundJob.objects.filter(pk=preview.pk, consumed_by__isnull=True).update(
             consumed_by=job.pk
