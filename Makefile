@@ -75,7 +75,8 @@ serve: $(VENV)/.installed static/vendor/.copied messages
 # The reference deployment on one machine (two app servers behind nginx, workers, PostgreSQL, Redis,
 # an S3 endpoint), checked through the balancer; stops what it started. README "Operations".
 prod-smoke: $(VENV)/.installed static/vendor/.copied messages
-	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || sudo apt-get install -y nginx-light || apt-get install -y nginx-light
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { SUDO=$$(command -v sudo); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q --no-install-recommends nginx; }
 	$(PY) scripts/prod_smoke.py
 
 worker: setup

@@ -19,6 +19,7 @@ produce the same result by construction.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import uuid
@@ -142,7 +143,8 @@ class Progress:
             return
         self._last_written = job.done
         self.check_cancelled()
-        cache.set(_cache_key(job.pk), (job.done, job.total, job.phase), 3600)
+        with contextlib.suppress(Exception):  # Redis down: the row (outside transactions) still moves
+            cache.set(_cache_key(job.pk), (job.done, job.total, job.phase), 3600)
         if not connection.in_atomic_block:
             type(job).objects.filter(pk=job.pk, state=job.State.RUNNING).update(
                 done=job.done, total=job.total, phase=job.phase
@@ -166,7 +168,10 @@ def _cache_key(job_id: int) -> str:
 
 def live_progress(job) -> tuple[int, int, str]:
     """The freshest progress: the cache (written inside transactions too) or the row, whichever is ahead."""
-    cached = None if job.finished else cache.get(_cache_key(job.pk))
+    cached = None
+    if not job.finished:
+        with contextlib.suppress(Exception):
+            cached = cache.get(_cache_key(job.pk))
     if cached and cached[0] >= job.done:
         return cached
     return job.done, job.total, job.phase
@@ -263,7 +268,8 @@ def _finish(job, state: str, *, error: str = "", summary: dict | None = None) ->
             default_storage.delete(job.result_file)
         job.refresh_from_db()
         return job.state
-    cache.delete(_cache_key(job.pk))
+    with contextlib.suppress(Exception):
+        cache.delete(_cache_key(job.pk))
     for key, value in fields.items():
         setattr(job, key, value)
     _tell_owner(job)
@@ -356,4 +362,13 @@ def expire_job_results(*, now: dt.datetime) -> dict:
         finished_at=now,
         expires_at=now + dt.timedelta(hours=settings.JOB_RESULT_HOURS),
     )
-    return {"files_deleted": files, "stale_failed": stale}
+    # A worker killed mid-job leaves it running; a redelivery cannot claim it again. After a day it fails.
+    dead = BackgroundJob.objects.filter(
+        state=BackgroundJob.State.RUNNING, started_at__lte=now - dt.timedelta(days=1)
+    ).update(
+        state=BackgroundJob.State.FAILED,
+        error=_("The job stopped without finishing. Start it again."),
+        finished_at=now,
+        expires_at=now + dt.timedelta(hours=settings.JOB_RESULT_HOURS),
+    )
+    return {"files_deleted": files, "stale_failed": stale + dead}
