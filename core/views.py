@@ -68,20 +68,21 @@ class ListPage(abc.ABC):
         return qs
 
     def export_response(self, qs):
-        """The .xlsx of the filtered list. Every export is one audit record (MLPS 8.1.4.3): what was
+        """The .xlsx (or .csv) of the filtered list. Every export is one audit record (MLPS 8.1.4.3): what was
         exported, under which filters, how many rows."""
         from audit.services import record
 
         label = qs.model._meta.label_lower
         filters = {k: v for k, v in self.request.GET.lists() if k not in ("export", "page")}
+        count = qs.count()
         record(
             None,
             f"{label}.exported",
             actor=self.request.user,
             target_type=label,
-            data={"filters": filters, "count": qs.count()},
+            data={"filters": filters, "count": count},
         )
-        return self.deliver(self.export_queryset(qs), count=qs.count())
+        return self.deliver(self.export_queryset(qs), count=count)
 
     def export_queryset(self, qs):
         """The rows of the export (the background job calls this too, so both paths write the same)."""
