@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versi
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: setup run test lint format demo-reset worker jobs messages bench bench-quick security-report backup restore clean
+.PHONY: setup run test lint format demo-reset worker jobs messages bench bench-quick security-report backup restore clean serve prod-smoke
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (python3.12 / python3.13 not found)"; exit 1; }
@@ -40,6 +40,7 @@ run: setup
 	@export SECRET_KEY_FILE=var/secret_key DEBUG=$${DEBUG:-true} REDLINE_DEMO_MFA_EXEMPT=$${REDLINE_DEMO_MFA_EXEMPT:-true}; \
 	$(MANAGE) migrate --noinput && \
 	$(MANAGE) load_demo --if-empty && \
+	{ [ "$$DEBUG" = true ] || $(MANAGE) collectstatic --noinput -v 0; } && \
 	$(MANAGE) demo_logins --host $(HOST) --port $(PORT) && \
 	{ $(MANAGE) run_jobs --loop & JOBS=$$!; trap 'kill $$JOBS 2>/dev/null' EXIT INT TERM; \
 	  $(MANAGE) runserver --noreload $(HOST):$(PORT); }
@@ -61,6 +62,22 @@ test: setup lint
 	$(MANAGE) makemigrations --check --dry-run >/dev/null || { echo "Missing migrations: run manage.py makemigrations"; exit 1; }; \
 	$(MANAGE) check --fail-level WARNING && \
 	DJANGO_SETTINGS_MODULE=redline.settings_test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Production start: everything from the environment (README "Operations"); gunicorn's settings are in
+# redline/gunicorn.conf.py (WEB_WORKERS, WEB_TIMEOUT, WEB_BIND).
+serve: $(VENV)/.installed static/vendor/.copied messages
+	@test -z "$${DEBUG}" -o "$${DEBUG}" = false || { echo "make serve is the production start: DEBUG must be false"; exit 1; }
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput -v 0
+	$(MANAGE) check --deploy --fail-level WARNING
+	$(VENV)/bin/gunicorn redline.wsgi -c redline/gunicorn.conf.py
+
+# The reference deployment on one machine (two app servers behind nginx, workers, PostgreSQL, Redis,
+# an S3 endpoint), checked through the balancer; stops what it started. README "Operations".
+prod-smoke: $(VENV)/.installed static/vendor/.copied messages
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { SUDO=$$(command -v sudo); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q --no-install-recommends nginx; }
+	$(PY) scripts/prod_smoke.py
 
 worker: setup
 	$(VENV)/bin/celery -A redline worker --beat --loglevel=info

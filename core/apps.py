@@ -11,3 +11,4 @@ class CoreConfig(AppConfig):
         # Each app registers its one-file sections, home panels, navigation, demo builders and jobs
         # in its own `extensions.py`; nothing here knows the modules by name.
         autodiscover_modules("extensions")
+        from core import background  # noqa: F401 - registers core.expire_job_results

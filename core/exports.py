@@ -4,10 +4,16 @@ Formula injection: a cell whose text starts with =, +, -, @, tab or CR is writte
 cell with Excel's quote prefix, so no spreadsheet program evaluates it, and an import reads back the
 exact original text. CSV cells get a leading apostrophe, which the importer strips again.
 Rows stream through openpyxl's write-only mode into a temporary file: memory does not grow with rows.
+CSV streams to the client row by row.
+
+Size decides where an export runs, in one place (`deliver_export`): up to EXPORT_DIRECT_ROWS rows it is
+written in the request; beyond, a background job (core.background) writes the same file with the same
+columns from the same page's queryset, and the user downloads it from the job's page.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -17,7 +23,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.http import FileResponse, HttpResponse
+from django.conf import settings
+from django.http import FileResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -88,9 +96,15 @@ def write_xlsx(
         header_cells.append(cell)
     ws.append(header_cells)
     count = 0
-    for obj in rows:
-        ws.append([_cell(ws, _plain(column.value(obj))) for column in columns])
-        count += 1
+    try:
+        for obj in rows:
+            ws.append([_cell(ws, _plain(column.value(obj))) for column in columns])
+            count += 1
+    except BaseException:
+        # A job cancelled (or failed) half-way: end the sheet's writer while its file is still open.
+        with contextlib.suppress(Exception):  # the original error is what matters
+            ws.close()
+        raise
     wb.save(path_or_file)
     return count
 
@@ -122,13 +136,141 @@ def xlsx_response(filename: str, columns: list[Column], rows: Iterable[Any], *, 
     )
 
 
-def csv_response(filename: str, columns: list[Column], rows: Iterable[Any]) -> HttpResponse:
+def csv_lines(columns: list[Column], rows: Iterable[Any]):
+    """The CSV as text chunks, one per row: the first byte leaves before the last row is read."""
     buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel in China opens UTF-8 CSV correctly only with a BOM
     writer = csv.writer(buffer)
+    buffer.write("\ufeff")  # Excel in China opens UTF-8 CSV correctly only with a BOM
     writer.writerow([str(c.header) for c in columns])
+    yield buffer.getvalue()
     for obj in rows:
+        buffer.seek(0)
+        buffer.truncate()
         writer.writerow([neutralise_csv(_plain(c.value(obj))) for c in columns])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        yield buffer.getvalue()
+
+
+def csv_response(filename: str, columns: list[Column], rows: Iterable[Any]) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        (line.encode("utf-8") for line in csv_lines(columns, rows)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
+
+
+def write_csv(handle, columns: list[Column], rows: Iterable[Any]) -> int:
+    count = -1
+    for count, line in enumerate(csv_lines(columns, rows)):  # noqa: B007 - the header is line 0
+        handle.write(line.encode("utf-8"))
+    return count
+
+
+def deliver_export(
+    request,
+    *,
+    source: str,
+    name: str,
+    columns: list[Column],
+    queryset,
+    count: int,
+    sheet_title: str = "Sheet1",
+    fmt: str = "xlsx",
+):
+    """The one decision between a direct download and a background job (issue 17).
+
+    `source` names the ListPage class whose `filtered()` and `export_queryset()` rebuild this queryset from
+    the request's query string in the worker, as the owner: the job exports exactly what the list shows.
+    """
+    if count <= settings.EXPORT_DIRECT_ROWS:
+        rows = queryset.iterator(chunk_size=2000)
+        if fmt == "csv":
+            return csv_response(name, columns, rows)
+        return xlsx_response(name, columns, rows, sheet_title=sheet_title)
+    from core.background import start_job
+
+    job = start_job(
+        actor=request.user,
+        kind="core.export",
+        params={
+            "source": source,
+            "query": {k: v for k, v in request.GET.lists() if k not in ("page", "export")},
+            "fmt": fmt,
+            "name": name,
+            "path": request.path,
+        },
+        total=count,
+    )
+    if request.path.startswith("/api/"):
+        return JsonResponse(job_payload(job), status=202, headers={"Location": job_payload(job)["url"]})
+    return redirect(job.get_absolute_url())
+
+
+def job_payload(job) -> dict:
+    from django.urls import reverse
+
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "state": job.state,
+        "phase": job.phase,
+        "done": job.done,
+        "total": job.total,
+        "error": job.error,
+        "summary": job.summary,
+        "url": reverse("api-job", args=[job.pk]),
+        "result_url": reverse("api-job-result", args=[job.pk]) if job.result_file else None,
+        "created_at": job.created_at.isoformat() if job.created_at else None,
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+        "expires_at": job.expires_at.isoformat() if job.expires_at else None,
+    }
+
+
+def _counted(rows: Iterable[Any], progress):
+    for index, row in enumerate(rows, start=1):
+        yield row
+        progress.update(index)
+
+
+def _export_title():
+    from django.utils.translation import gettext as _
+
+    return _("Export")
+
+
+def _export_job(job, progress) -> dict:
+    """Rebuild the list page's queryset as the owner and write the file into the configured storage."""
+    from django.test import RequestFactory
+    from django.utils.module_loading import import_string
+
+    from core.views import ListPage
+
+    source = import_string(job.params["source"])
+    if not (isinstance(source, type) and issubclass(source, ListPage)):
+        raise ValueError("not a list page")
+    request = RequestFactory().get(job.params.get("path", "/"), data=job.params.get("query", {}))
+    request.user = job.owner
+    page = source(request)
+    _filterset, qs = page.filtered()
+    qs = page.export_queryset(qs)
+    progress.update(0, total=qs.count(), phase="writing", force=True)
+    rows = _counted(qs.iterator(chunk_size=2000), progress)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    with tempfile.TemporaryFile() as handle:
+        if job.params.get("fmt") == "csv":
+            written = write_csv(handle, page.export_columns(), rows)
+            filename = f"{job.params['name']}-{stamp}.csv"
+        else:
+            written = write_xlsx(handle, page.export_columns(), rows, sheet_title=page.export_sheet_title())
+            filename = f"{job.params['name']}-{stamp}.xlsx"
+        progress.update(written, phase="saving", force=True)
+        progress.save_result(handle, filename)
+    return {"rows": written}
+
+
+def _register() -> None:
+    from core.background import background_task
+
+    background_task("core.export", title=_export_title)(_export_job)
+
+
+_register()

@@ -28,6 +28,9 @@ class Job:
     name: str
     every: dt.timedelta
     func: Callable[..., object]  # func(now=datetime) -> summary
+    # One transaction around the whole run, or none: a job that works in bounded batches commits each
+    # batch itself (and records its cursor), so a long run neither holds locks nor loses all on a crash.
+    atomic: bool = True
 
     @property
     def key(self) -> str:
@@ -38,9 +41,9 @@ class JobRegistry:
     def __init__(self) -> None:
         self._jobs: dict[str, Job] = {}
 
-    def register(self, name: str, every: dt.timedelta):
+    def register(self, name: str, every: dt.timedelta, *, atomic: bool = True):
         def decorator(func):
-            self._jobs[name] = Job(name, every, func)
+            self._jobs[name] = Job(name, every, func, atomic)
             return func
 
         return decorator
@@ -70,8 +73,12 @@ def _execute(job: Job, now: dt.datetime) -> object:
     from core.models import JobRun
 
     try:
-        # The job's own writes are one transaction; its failure is still recorded below.
-        with transaction.atomic():
+        # The job's own writes are one transaction (unless it commits batch by batch); its failure is
+        # still recorded below.
+        if job.atomic:
+            with transaction.atomic():
+                result = job.func(now=now)
+        else:
             result = job.func(now=now)
     except Exception as exc:
         log.exception("Job %s failed", job.name)
@@ -83,6 +90,21 @@ def _execute(job: Job, now: dt.datetime) -> object:
         last_finished_at=timezone.now(), last_status="ok", last_message=str(result)[:2000]
     )
     return result
+
+
+def job_cursor(name: str) -> str:
+    """Where a batched job's last run stopped ("" when it finished)."""
+    from core.models import JobRun
+
+    return JobRun.objects.filter(name=name).values_list("cursor", flat=True).first() or ""
+
+
+def save_cursor(name: str, value: str) -> None:
+    """Record a batched job's progress; call it inside the batch's transaction so both commit together."""
+    from core.models import JobRun
+
+    if not JobRun.objects.filter(name=name).update(cursor=value):
+        JobRun.objects.get_or_create(name=name, defaults={"cursor": value})
 
 
 def due_jobs(now: dt.datetime) -> list[Job]:

@@ -11,6 +11,8 @@ class JobRun(models.Model):
     last_finished_at = models.DateTimeField(_("last finished"), null=True, blank=True)
     last_status = models.CharField(_("last status"), max_length=20, blank=True)
     last_message = models.TextField(_("last message"), blank=True)
+    # Where a job that works in batches stopped (core.jobs.save_cursor): the next run resumes from it.
+    cursor = models.CharField(_("resume point"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("job run")
@@ -90,3 +92,67 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"
+
+
+class BackgroundJob(models.Model):
+    """One piece of long work a user started (an import, a large export) and watches on a page.
+
+    The web request only creates the row; a runner (`manage.py run_jobs --loop`, or a Celery worker when
+    REDIS_URL is set) claims it with a conditional update and runs it (core.background). Its input and its
+    result are files in the configured storage (object storage when set), so any app server can stage,
+    and any other serve, them. The result is deleted `JOB_RESULT_HOURS` after the job finished.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    FINISHED = (State.DONE, State.FAILED, State.CANCELLED)
+
+    kind = models.CharField(_("kind"), max_length=60)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="+"
+    )
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.QUEUED)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    phase = models.CharField(_("phase"), max_length=40, blank=True)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    staged_file = models.CharField(_("staged file"), max_length=300, blank=True)
+    result_file = models.CharField(_("result file"), max_length=300, blank=True)
+    result_name = models.CharField(_("result file name"), max_length=200, blank=True)
+    # Set once when a previewed import is confirmed: a second confirmation finds it taken (409).
+    consumed_by = models.PositiveBigIntegerField(_("confirmed as job"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        indexes = [
+            models.Index(fields=["state", "created_at"], name="core_bgjob_state_created"),
+            models.Index(fields=["expires_at"], name="core_bgjob_expires"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.state})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("core:job", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.state in self.FINISHED
+
+    @property
+    def percent(self) -> int | None:
+        return min(100, self.done * 100 // self.total) if self.total else None

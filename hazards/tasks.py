@@ -6,22 +6,26 @@ Once overdue (the day after the deadline is overdue day 1): the town at once; th
 department from day 7; the district administrators and leaders from day 15. A major hazard goes to the
 department and the district at once. An overdue listed hazard needs a written explanation (R-HAZ-8).
 Every step carries a dedup key with the deadline in it, so a run repeated (or a second worker) sends
-nothing twice, and an extension (a new deadline) starts the ladder afresh.
+nothing twice, and an extension (a new deadline) starts the ladder afresh. The run works in bounded
+batches, each its own transaction, and resumes from its cursor (issue 17: 100k hazards).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.jobs import periodic_job
+from core.jobs import job_cursor, periodic_job, save_cursor
 from hazards.choices import Level, State
 from hazards.models import Hazard, local_today
-from hazards.services.common import tell
-from notifications.recipients import Audience
+from notifications.recipients import Audience, AudienceBook
+from notifications.services import Message, notify_many
 
+JOB_NAME = "hazards.escalate"
+BATCH = 500  # hazards per transaction
 REMINDER_DAYS = (3, 1)
 TOWN_AFTER, DEPARTMENT_AFTER, DISTRICT_AFTER = 1, 7, 15
 
@@ -85,34 +89,76 @@ def _message(step: str, hazard: Hazard, today: dt.date) -> tuple[str, str]:
     )
 
 
-def escalate_hazards(*, now: dt.datetime) -> dict:
+def escalate_hazards(*, now: dt.datetime, batch_size: int = BATCH) -> dict:
+    """Walk the hazards in id order, `batch_size` at a time, each batch in its own transaction.
+
+    Recipients come from one `AudienceBook` per run (and one query per batch for the enterprises' own
+    users); notifications are checked and inserted per batch (`notify_many`), so a batch costs a fixed
+    number of queries whatever its size. The cursor is saved with each batch: a run that dies resumes
+    after the last committed batch on the same day, and dedup keys make any overlap send nothing twice."""
     today = local_today(now)
     horizon = today + dt.timedelta(days=REMINDER_DAYS[0])
     sent: dict[str, int] = {}
     hazards = (
         Hazard.objects.filter(state__in=[State.RECTIFYING, State.SUBMITTED], deadline__lte=horizon)
         .select_related("enterprise", "town", "assigned_by")
-        .order_by("deadline", "id")
+        .order_by("id")
     )
+    after = _resume_after(today)
+    book = AudienceBook()
     with translation.override("zh-hans"):
-        for hazard in hazards.iterator(chunk_size=500):
-            for step, audiences in ladder(hazard, today):
-                title, body = _message(step, hazard, today)
-                created = tell(
-                    hazard,
-                    audiences,
-                    actor=None,
-                    kind=f"hazard.{step.split('-')[0]}",
-                    title=title,
-                    body=body,
-                    dedup_key=f"hazard:{hazard.pk}:{hazard.deadline}:{step}",
-                    users=[hazard.assigned_by] if step.startswith("remind-") else (),
-                )
-                if created:
-                    sent[step] = sent.get(step, 0) + len(created)
+        while True:
+            batch = list(hazards.filter(id__gt=after)[:batch_size])
+            if not batch:
+                break
+            with transaction.atomic():
+                for message in notify_many(_messages(batch, book, today)):
+                    step = message.dedup_key.rsplit(":", 1)[-1]
+                    sent[step] = sent.get(step, 0) + 1
+                after = batch[-1].pk
+                save_cursor(JOB_NAME, f"{today.isoformat()}:{after}")
+    save_cursor(JOB_NAME, "")
     return sent
 
 
-@periodic_job("hazards.escalate", every=dt.timedelta(hours=1))
+def _resume_after(today: dt.date) -> int:
+    """The last hazard id a run of today committed before it stopped; 0 to start from the beginning."""
+    day, _sep, last = job_cursor(JOB_NAME).partition(":")
+    return int(last) if day == today.isoformat() and last.isdigit() else 0
+
+
+def _messages(batch: list[Hazard], book: AudienceBook, today: dt.date) -> list[Message]:
+    book.prime(h.enterprise_id for h in batch)
+    messages = []
+    for hazard in batch:
+        for step, audiences in ladder(hazard, today):
+            title, body = _message(step, hazard, today)
+            recipients = {
+                u.pk: u
+                for u in book.resolve(
+                    audiences,
+                    town_id=hazard.town_id,
+                    sector_codes=[hazard.sector_id],
+                    enterprise_id=hazard.enterprise_id,
+                )
+            }
+            if step.startswith("remind-") and hazard.assigned_by is not None and hazard.assigned_by.is_active:
+                recipients[hazard.assigned_by.pk] = hazard.assigned_by
+            for user in recipients.values():
+                messages.append(
+                    Message(
+                        recipient=user,
+                        kind=f"hazard.{step.split('-')[0]}",
+                        title=title,
+                        body=body,
+                        url=hazard.get_absolute_url(),
+                        target=hazard,
+                        dedup_key=f"hazard:{hazard.pk}:{hazard.deadline}:{step}",
+                    )
+                )
+    return messages
+
+
+@periodic_job(JOB_NAME, every=dt.timedelta(hours=1), atomic=False)
 def escalate_hazards_job(*, now: dt.datetime) -> dict:
     return escalate_hazards(now=now)

@@ -9,43 +9,57 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.jobs import periodic_job
 from inspections.models import InspectionTask
-from notifications.services import notify
+from notifications.services import Message, notify, notify_many
 
 REMIND_DAYS_BEFORE = 3
 
 
-@periodic_job("inspections.task_reminders", dt.timedelta(hours=6))
-def remind_task_deadlines(*, now: dt.datetime) -> str:
+@periodic_job("inspections.task_reminders", dt.timedelta(hours=6), atomic=False)
+def remind_task_deadlines(*, now: dt.datetime, batch_size: int = 500) -> str:
+    """Bounded batches, each its own transaction, notifications checked and written per batch."""
     today = timezone.localdate(now)
     due = (
         InspectionTask.objects.pending()
         .filter(deadline__isnull=False, deadline__lte=today + dt.timedelta(days=REMIND_DAYS_BEFORE))
         .select_related("enterprise")
         .prefetch_related("inspectors")
+        .order_by("id")
     )
-    sent = 0
+    sent, after = 0, 0
     with translation.override("zh-hans"):
-        for task in due.iterator(chunk_size=500):
-            overdue = task.deadline < today
-            step = "overdue" if overdue else "soon"
-            title = (_("Inspection overdue: %(name)s") if overdue else _("Inspection due soon: %(name)s")) % {
-                "name": task.enterprise.name
-            }
-            created = notify(
-                recipients=[u for u in task.inspectors.all() if u.is_active],
-                kind=f"inspections.task.{step}",
-                title=title,
-                body=_("Deadline %(date)s") % {"date": task.deadline.isoformat()},
-                url=task.get_absolute_url(),
-                target=task,
-                dedup_key=f"inspections.task.{task.pk}.{step}.{task.deadline.isoformat()}",
-            )
-            sent += len(created)
+        while True:
+            batch = list(due.filter(id__gt=after)[:batch_size])
+            if not batch:
+                break
+            messages = []
+            for task in batch:
+                overdue = task.deadline < today
+                step = "overdue" if overdue else "soon"
+                title = (
+                    _("Inspection overdue: %(name)s") if overdue else _("Inspection due soon: %(name)s")
+                ) % {"name": task.enterprise.name}
+                messages.extend(
+                    Message(
+                        recipient=user,
+                        kind=f"inspections.task.{step}",
+                        title=title,
+                        body=_("Deadline %(date)s") % {"date": task.deadline.isoformat()},
+                        url=task.get_absolute_url(),
+                        target=task,
+                        dedup_key=f"inspections.task.{task.pk}.{step}.{task.deadline.isoformat()}",
+                    )
+                    for user in task.inspectors.all()
+                    if user.is_active
+                )
+            with transaction.atomic():
+                sent += len(notify_many(messages))
+            after = batch[-1].pk
     return f"{sent} reminders"
 
 

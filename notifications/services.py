@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -66,3 +67,62 @@ def mark_read(*, actor, notification_id: int | None = None) -> int:
         if not qs.exists() and not Notification.objects.filter(pk=notification_id, recipient=actor).exists():
             raise NotAllowed()
     return qs.update(read_at=timezone.now())
+
+
+@dataclass(frozen=True)
+class Message:
+    """One notification to one user, for `notify_many`."""
+
+    recipient: object
+    kind: str
+    title: str
+    body: str = ""
+    url: str = ""
+    target: object = None
+    dedup_key: str | None = None
+
+
+def notify_many(messages: Iterable[Message]) -> list[Message]:
+    """`notify` for a batch of a periodic job: one query for what was already sent, one bulk insert.
+
+    Same dedup rule as `notify` ((recipient, dedup_key) sent once); returns the messages sent now. A
+    concurrent run inserting the same pair first is ignored by the unique constraint."""
+    messages = list(messages)
+    keys = {m.dedup_key for m in messages if m.dedup_key}
+    sent = set(
+        Notification.objects.filter(dedup_key__in=keys).values_list("recipient_id", "dedup_key")
+        if keys
+        else ()
+    )
+    fresh: list[Message] = []
+    for message in messages:
+        pair = (message.recipient.pk, message.dedup_key)
+        if message.dedup_key and pair in sent:
+            continue
+        sent.add(pair)
+        fresh.append(message)
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=m.recipient,
+                kind=m.kind,
+                title=str(m.title)[:200],
+                body=str(m.body),
+                url=m.url,
+                target_type=m.target._meta.label_lower if m.target is not None else "",
+                target_id=m.target.pk if m.target is not None else None,
+                dedup_key=m.dedup_key,
+            )
+            for m in fresh
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    if fresh and settings.EMAIL_HOST:
+        ids = list(
+            Notification.objects.filter(
+                dedup_key__in={m.dedup_key for m in fresh}, emailed_at__isnull=True
+            ).values_list("pk", flat=True)
+        )
+        transaction.on_commit(lambda: _email(ids))
+    return fresh

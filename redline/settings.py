@@ -218,14 +218,16 @@ USE_TZ = True
 # --- Static files and uploads.
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))  # collectstatic writes here
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedStaticFilesStorage"
+        # Hashed names (app.3f2a….css) are cached for a year by browsers and proxies; a new release
+        # changes the names, so nobody keeps a stale script. Needs `manage.py collectstatic` (make serve).
+        else "core.staticfiles.ManifestStaticStorage"
     },
 }
 if env_str("S3_BUCKET"):
@@ -247,6 +249,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+# Long work as background jobs (core.background): a file above IMPORT_DIRECT_BYTES is imported by a job,
+# an export of more than EXPORT_DIRECT_ROWS rows is written by one; results are kept JOB_RESULT_HOURS.
+IMPORT_DIRECT_BYTES = env_int("IMPORT_DIRECT_BYTES", 256 * 1024)
+EXPORT_DIRECT_ROWS = env_int("EXPORT_DIRECT_ROWS", 5000)
+JOB_RESULT_HOURS = env_int("JOB_RESULT_HOURS", 72)
 
 # --- Email (off unless SMTP is configured).
 EMAIL_HOST = env_str("SMTP_HOST")

@@ -16,6 +16,7 @@ API_APPS = [
     "inspections",
     "accidents",
     "cockpit",
+    "core",  # background jobs
 ]
 
 urlpatterns = [

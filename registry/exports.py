@@ -1,7 +1,7 @@
 from django.utils.translation import gettext as _
 
 from audit.services import record
-from core.exports import Column, xlsx_response
+from core.exports import Column, deliver_export
 from core.masking import phone_for
 
 
@@ -22,16 +22,29 @@ def enterprise_columns(user) -> list[Column]:
     ]
 
 
-def export_queryset(user, queryset):
-    """Every enterprise export goes through here: scoped queryset in, masked columns, audited."""
-    qs = queryset.select_related("town").prefetch_related("sectors").order_by("name", "id")
+def ordered(queryset):
+    return queryset.select_related("town").prefetch_related("sectors").order_by("name", "id")
+
+
+def export_queryset(user, queryset, *, request):
+    """Every enterprise export goes through here: scoped queryset in, masked columns, audited; a large
+    one becomes a background job that rebuilds the list page's queryset (core.exports.deliver_export)."""
+    qs = ordered(queryset)
+    count = qs.count()
     record(
         None,
         "registry.enterprise.exported",
         actor=user,
         target_type="registry.enterprise",
-        data={"count": qs.count()},
+        data={"count": count},
     )
-    return xlsx_response(
-        "enterprises", enterprise_columns(user), qs.iterator(chunk_size=2000), sheet_title="企业"
+    return deliver_export(
+        request,
+        source="registry.views.EnterpriseListPage",
+        name="enterprises",
+        columns=enterprise_columns(user),
+        queryset=qs,
+        count=count,
+        sheet_title="企业",
+        fmt="csv" if request.GET.get("export") == "csv" else "xlsx",
     )

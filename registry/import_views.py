@@ -1,73 +1,62 @@
-"""Import in the browser: upload → preview (dry run) → import all, or only the valid rows."""
+"""Import in the browser: upload → preview (dry run) → import all, or only the valid rows.
 
-import os
-import shutil
-import tempfile
+The session keeps the preview job's id, never a file path: the file is staged in the configured storage
+(registry.import_jobs), so the preview and the confirmation may reach different app servers."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadedfile import UploadedFile
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
+from core.errors import Conflict, DomainError
 from core.exports import xlsx_response
-from registry import importer
+from core.job_views import job_context
+from core.models import BackgroundJob
+from registry import import_jobs, importer
 from registry.forms import ImportForm
 
-SESSION_KEY = "registry_import_file"
+SESSION_KEY = "registry_import_job"
 
 
-def _stored_upload(request):
-    info = request.session.get(SESSION_KEY)
-    if not info or not os.path.exists(info["path"]):
+def _preview_job(request):
+    job_id = request.session.get(SESSION_KEY)
+    if not job_id:
         return None
-    handle = open(info["path"], "rb")  # noqa: SIM115 - closed by the caller
-    return UploadedFile(handle, name=info["name"], size=os.path.getsize(info["path"]))
+    return BackgroundJob.objects.filter(pk=job_id, owner=request.user, kind=import_jobs.KIND).first()
 
 
-def _discard_stored(request) -> None:
-    """Forget the previewed file and delete it (each preview made its own temporary directory)."""
-    info = request.session.pop(SESSION_KEY, None)
-    if info:
-        directory = os.path.dirname(info["path"])
-        if os.path.basename(directory).startswith("redline-import-"):
-            shutil.rmtree(directory, ignore_errors=True)
+def _forget(request) -> None:
+    request.session.pop(SESSION_KEY, None)
+
+
+def _error_message(exc: DomainError) -> str:
+    return "; ".join(str(m) for msgs in exc.errors.values() for m in msgs) or str(exc.message)
 
 
 @login_required
 def import_upload(request):
     importer.check_can_import(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
     action = request.POST.get("action", "preview")
+    preview = _preview_job(request)
     if request.method == "POST" and action == "preview" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        _discard_stored(request)
-        directory = tempfile.mkdtemp(prefix="redline-import-")
-        path = os.path.join(directory, "upload")
-        with open(path, "wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        request.session[SESSION_KEY] = {"path": path, "name": upload.name}
-        result = _run(request, dry_run=True)
+        import_jobs.discard_preview(preview)
+        try:
+            preview = import_jobs.start_import(
+                actor=request.user, upload=form.cleaned_data["file"], dry_run=True
+            )
+        except DomainError as exc:  # the file itself was refused; the job keeps the error too
+            messages.error(request, _error_message(exc))
+            _forget(request)
+            preview = None
+        else:
+            request.session[SESSION_KEY] = preview.pk
     elif request.method == "POST" and action in ("all_or_nothing", "valid_rows"):
-        result = _run(request, dry_run=False, mode=action)
-        if result is not None and not result.dry_run:
-            messages.success(
-                request,
-                _("Imported: %(c)d created, %(u)d updated, %(e)d rows refused.")
-                % {"c": result.created, "u": result.updated, "e": len(result.errors)},
-            )
-            _discard_stored(request)
-            return redirect("registry:enterprise_list")
-        if result is not None:
-            messages.error(
-                request,
-                _("Nothing was imported: the file has errors. Fix them, or import only the valid rows."),
-            )
+        response = _confirm(request, preview, mode=action)
+        if response is not None:
+            return response
     elif request.method == "POST" and action == "errors":
-        result = _run(request, dry_run=True)
+        result = import_jobs.result_of(preview) if preview else None
         if result is not None:
             return xlsx_response(
                 "import-errors",
@@ -75,28 +64,63 @@ def import_upload(request):
                 [e.as_dict() for e in result.errors],
                 sheet_title="errors",
             )
-    return render(
-        request,
-        "registry/import.html",
-        {"form": form, "result": result, "has_file": bool(request.session.get(SESSION_KEY))},
-    )
+        messages.error(request, _("Upload the file again."))
+    return _render(request, form, preview)
 
 
-def _run(request, *, dry_run: bool, mode: str = "all_or_nothing"):
-    upload = _stored_upload(request)
-    if upload is None:
+def _confirm(request, preview, *, mode):
+    if preview is None or import_jobs.result_of(preview) is None:
         messages.error(request, _("Upload the file again."))
         return None
     try:
-        with upload:
-            return importer.run_import(
-                actor=request.user, uploaded=upload, mode=mode, dry_run=dry_run, source_name=upload.name
-            )
+        job = import_jobs.confirm_import(actor=request.user, preview_id=preview.pk, mode=mode)
+    except Conflict as exc:
+        _forget(request)
+        messages.error(request, str(exc.message))
+        return redirect("registry:enterprise_import")
     except DomainError as exc:
+        messages.error(request, _error_message(exc))
+        return None
+    if not job.finished:
+        _forget(request)
+        return redirect(job.get_absolute_url())  # a large file: its progress, then the list
+    result = import_jobs.result_of(job)
+    if job.state == BackgroundJob.State.FAILED or result is None:
+        messages.error(request, job.error or _("Upload the file again."))
+        _forget(request)
+        return None
+    if job.summary.get("failed"):
+        # Nothing was written; the preview stays usable for "import the valid rows only".
+        BackgroundJob.objects.filter(pk=preview.pk).update(consumed_by=None)
         messages.error(
-            request, "; ".join(str(m) for msgs in exc.errors.values() for m in msgs) or str(exc.message)
+            request, _("Nothing was imported: the file has errors. Fix them, or import only the valid rows.")
         )
         return None
+    messages.success(
+        request,
+        _("Imported: %(c)d created, %(u)d updated, %(e)d rows refused.")
+        % {"c": result.created, "u": result.updated, "e": len(result.errors)},
+    )
+    import_jobs.discard_staged(job)
+    _forget(request)
+    return redirect("registry:enterprise_list")
+
+
+def _render(request, form, preview):
+    result, progress = None, None
+    if preview is not None:
+        if preview.state == BackgroundJob.State.FAILED and request.method == "POST":
+            messages.error(request, preview.error)
+        elif not preview.finished:
+            progress = {**job_context(preview), "refresh_when_done": True}
+        result = import_jobs.result_of(preview)
+        if result is not None and not result.dry_run:
+            result = None
+    return render(
+        request,
+        "registry/import.html",
+        {"form": form, "result": result, "progress": progress, "has_file": result is not None},
+    )
 
 
 @login_required

@@ -5,22 +5,29 @@ Two passes, both streaming, over one parse of the file:
    valid rows are spooled to an anonymous temporary file;
 2. apply the spooled rows in one transaction: all-or-nothing by default, or only the valid rows on request.
 Re-importing updates by credit code and never duplicates.
+
+A file above IMPORT_DIRECT_BYTES runs as a background job (`registry.import`, core.background) from the
+file staged in the configured storage; a small one runs the same job inline in the request.
 """
 
 from __future__ import annotations
 
 import pickle
 import re
+import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record, record_many
+from core.background import background_task
 from core.errors import InvalidInput, NotAllowed
 from core.exports import Column
 from core.scoping import scope_of
@@ -235,7 +242,7 @@ def check_can_import(actor) -> None:
         raise NotAllowed()
 
 
-def _validated_batches(uploaded, actor, result: ImportResult, errors: list[RowError]):
+def _validated_batches(uploaded, actor, result: ImportResult, errors: list[RowError], progress=None):
     """Yield batches of (row number, data) for valid rows; row errors accumulate in `errors`."""
     from django.conf import settings
 
@@ -245,6 +252,8 @@ def _validated_batches(uploaded, actor, result: ImportResult, errors: list[RowEr
     batch: list[tuple[int, dict]] = []
     for row in rows:
         result.rows += 1
+        if progress is not None:
+            progress.update(result.rows, phase="checking")
         if result.rows > settings.IMPORT_MAX_ROWS:
             raise InvalidInput.field(
                 "file", _("The file has more than %(n)d rows.") % {"n": settings.IMPORT_MAX_ROWS}
@@ -325,23 +334,37 @@ def _classify(batch, lookups, actor, refused: list[RowError]) -> tuple[list, lis
 
 
 def run_import(
-    *, actor, uploaded, mode: str = "all_or_nothing", dry_run: bool = False, source_name: str = ""
+    *,
+    actor,
+    uploaded,
+    mode: str = "all_or_nothing",
+    dry_run: bool = False,
+    source_name: str = "",
+    progress=None,
 ) -> ImportResult:
     check_can_import(actor)
     if mode not in ("all_or_nothing", "valid_rows"):
         raise InvalidInput.field("mode", _("Choose all_or_nothing or valid_rows."))
     with tempfile.TemporaryFile(prefix="redline-import-") as handle:
         spool = _Spool(handle)
-        return _import(actor, uploaded, mode=mode, dry_run=dry_run, source_name=source_name, spool=spool)
+        return _import(
+            actor,
+            uploaded,
+            mode=mode,
+            dry_run=dry_run,
+            source_name=source_name,
+            spool=spool,
+            progress=progress,
+        )
 
 
-def _import(actor, uploaded, *, mode, dry_run, source_name, spool: _Spool) -> ImportResult:
+def _import(actor, uploaded, *, mode, dry_run, source_name, spool: _Spool, progress=None) -> ImportResult:
     # Pass 1: parse and validate everything, write nothing to the database.
     result = ImportResult(dry_run=True)
     row_errors: list[RowError] = []
     refused: list[RowError] = []
     lookups = None
-    for batch, lookups in _validated_batches(uploaded, actor, result, row_errors):
+    for batch, lookups in _validated_batches(uploaded, actor, result, row_errors, progress):
         creates, updates = _classify(batch, lookups, actor, refused)
         result.created += len(creates)
         result.updated += len(updates)
@@ -354,6 +377,9 @@ def _import(actor, uploaded, *, mode, dry_run, source_name, spool: _Spool) -> Im
     # transaction: an enterprise registered by someone else since pass 1 becomes an update or a refusal.
     applied = ImportResult(dry_run=False, rows=result.rows)
     refused = []
+    # Progress counts on past the rows checked: the rows to write come on top, so it only moves forward.
+    if progress is not None:
+        progress.update(result.rows, total=result.rows + result.created + result.updated, phase="writing")
     with transaction.atomic():
         for batch in spool.replay(lookups):
             creates, updates = _classify(batch, lookups, actor, refused)
@@ -361,6 +387,8 @@ def _import(actor, uploaded, *, mode, dry_run, source_name, spool: _Spool) -> Im
             _apply_updates(updates, lookups, actor)
             applied.created += len(creates)
             applied.updated += len(updates)
+            if progress is not None:
+                progress.update(result.rows + applied.created + applied.updated + len(refused))
         applied.errors = sorted(row_errors + refused, key=lambda e: e.row)
         if refused and mode == "all_or_nothing":
             # All or nothing means nothing when a row became invalid between the two passes.
@@ -484,6 +512,37 @@ def _apply_updates(updates, lookups: Lookups, actor) -> None:
         actor=actor,
         data_for=lambda o: {"via": "import", "changes": o._import_changes},
     )
+
+
+def _import_title():
+    return _("Enterprise import")
+
+
+@background_task("registry.import", title=_import_title)
+def import_job(job, progress) -> dict:
+    """The import of a staged file, as its owner: a preview (dry run) or the import itself."""
+    params = job.params
+    with tempfile.TemporaryFile(prefix="redline-import-") as local:
+        # A local copy for the reader's random access; the storage (S3) object stays the staged file.
+        with default_storage.open(job.staged_file, "rb") as staged:
+            shutil.copyfileobj(staged, local, 1024 * 1024)
+        local.seek(0)
+        uploaded = File(local, name=params.get("source_name") or "upload")
+        uploaded.size = default_storage.size(job.staged_file)
+        result = run_import(
+            actor=job.owner,
+            uploaded=uploaded,
+            mode=params.get("mode", "all_or_nothing"),
+            dry_run=bool(params.get("dry_run")),
+            source_name=params.get("source_name", ""),
+            progress=progress,
+        )
+    body = result.as_dict()
+    failed = bool(result.errors) and params.get("mode", "all_or_nothing") == "all_or_nothing"
+    if failed and not params.get("dry_run"):
+        body.update(created=0, updated=0, dry_run=False)  # nothing was written
+    body["failed"] = failed
+    return body
 
 
 def template_columns() -> list[Column]:

@@ -6,9 +6,10 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api_jobs import JobSerializer
 from core.errors import InvalidInput
-from core.exports import xlsx_response
-from registry import importer
+from core.exports import job_payload, xlsx_response
+from registry import import_jobs, importer
 from registry.exports import export_queryset
 from registry.filters import EnterpriseFilter
 from registry.models import Enterprise
@@ -33,6 +34,10 @@ class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField()
     mode = serializers.ChoiceField(choices=["all_or_nothing", "valid_rows"], default="all_or_nothing")
     dry_run = serializers.BooleanField(default=False)
+    background = serializers.BooleanField(
+        default=False,
+        help_text="Run as a background job even when the file is small (a large file always is).",
+    )
 
 
 ImportResultSerializer = inline_serializer(
@@ -57,30 +62,37 @@ ImportResultSerializer = inline_serializer(
 
 
 class ImportView(APIView):
-    """Import enterprises (.xlsx or .csv). With errors in all_or_nothing mode nothing is written (400)."""
+    """Import enterprises (.xlsx or .csv). With errors in all_or_nothing mode nothing is written (400).
+
+    A file up to IMPORT_DIRECT_BYTES (256 KiB by default) is imported in the request and answered as
+    above. A larger file, or any file with `background=true`, is staged and imported by a background job:
+    the answer is 202 with the job (`Location` names it); `GET /api/v1/jobs/{id}/` then gives its state,
+    rows done / total, and, once done, this operation's result in `summary`."""
 
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
         request={"multipart/form-data": ImportRequestSerializer},
-        responses={200: ImportResultSerializer, 400: ImportResultSerializer},
+        responses={200: ImportResultSerializer, 202: JobSerializer, 400: ImportResultSerializer},
     )
     def post(self, request):
         importer.check_can_import(request.user)
         serializer = ImportRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        upload = serializer.validated_data["file"]
-        result = importer.run_import(
+        data = serializer.validated_data
+        job = import_jobs.start_import(
             actor=request.user,
-            uploaded=upload,
-            mode=serializer.validated_data["mode"],
-            dry_run=serializer.validated_data["dry_run"],
-            source_name=upload.name,
+            upload=data["file"],
+            mode=data["mode"],
+            dry_run=data["dry_run"],
+            inline=False if data["background"] else None,
         )
-        failed = bool(result.errors) and serializer.validated_data["mode"] == "all_or_nothing"
-        body = result.as_dict()
-        if failed and not serializer.validated_data["dry_run"]:
-            body.update(created=0, updated=0, dry_run=False)  # nothing was written
+        if not job.finished:
+            body = job_payload(job)
+            return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
+        import_jobs.discard_staged(job)
+        body = {k: v for k, v in job.summary.items() if k != "failed"}
+        failed = job.summary.get("failed", False)
         return Response(body, status=status.HTTP_400_BAD_REQUEST if failed else status.HTTP_200_OK)
 
 
@@ -99,4 +111,4 @@ class ExportView(APIView):
         )
         if not filterset.is_valid():
             raise InvalidInput(_("The filters are not valid."), errors=dict(filterset.errors))
-        return export_queryset(request.user, filterset.qs)
+        return export_queryset(request.user, filterset.qs, request=request)

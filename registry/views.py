@@ -12,7 +12,7 @@ from core.masking import phone_for
 from core.scoping import get_visible_or_404
 from core.views import ListPage, apply_domain_errors
 from registry import services
-from registry.exports import enterprise_columns, export_queryset
+from registry.exports import enterprise_columns, export_queryset, ordered
 from registry.filters import EnterpriseFilter
 from registry.forms import EnterpriseForm, StatusForm
 from registry.models import Enterprise
@@ -39,8 +39,15 @@ class EnterpriseListPage(ListPage):
     def export_columns(self):
         return enterprise_columns(self.request.user)
 
+    def export_queryset(self, qs):
+        return ordered(qs)
+
+    def export_sheet_title(self) -> str:
+        return "企业"
+
     def export_response(self, qs):
-        return export_queryset(self.request.user, qs)  # masked columns and an audit event, as in the API
+        # Masked columns and an audit event, as in the API.
+        return export_queryset(self.request.user, qs, request=self.request)
 
 
 @login_required

@@ -102,30 +102,22 @@ def map_enterprises(user, *, town_id=None, sector_code=None, level=None):
     return qs
 
 
-def map_data(user, *, town_id=None, sector_code=None, level=None) -> dict:
-    """The four-colour map: enterprises as points coloured by level, and the towns' shapes (no network)."""
-    rows = map_enterprises(user, town_id=town_id, sector_code=sector_code, level=level).values_list(
-        "pk", "name", "lat", "lng", "risk_level", "risk_level_reason", "town__name", "town__name_en"
-    )
-    labels = {code: str(label) for code, label in RiskColour.choices}
-    # One reverse() for all rows: the detail URL ends in "<pk>/".
-    detail_prefix = reverse("registry:enterprise_detail", args=[0])[: -len("0/")]
-    enterprises = []
-    for pk, name, lat, lng, level_code, reason, town_name, _town_en in rows:
-        enterprises.append(
-            {
-                "id": pk,
-                "name": name,
-                "lat": float(lat),
-                "lng": float(lng),
-                "level": level_code,
-                "level_display": labels.get(level_code, ""),
-                "reason": reason,
-                "town": town_name,
-                "colour": COLOUR_HEX.get(level_code, COLOUR_HEX[""]),
-                "url": f"{detail_prefix}{pk}/",
-            }
-        )
+def map_data(user, *, town_id=None, sector_code=None, level=None, bbox=None, zoom=None) -> dict:
+    """The four-colour map: enterprises as points coloured by level, or clusters when there are too many
+    for the screen (risk.mapdata: bounds, zoom and hard caps), and the towns' shapes (no network)."""
+    from risk import mapdata
+
+    scoped = map_enterprises(user, town_id=town_id, sector_code=sector_code, level=level)
+    visible = mapdata.within(scoped, bbox)
+    total = visible.count()
+    mode = mapdata.choose(total, zoom)
+    enterprises, clusters = [], []
+    if mode == "points":
+        enterprises = _points(visible[: mapdata.POINT_CAP])
+    elif mode == "towns":
+        clusters = mapdata.town_clusters(visible, COLOUR_HEX)
+    else:
+        clusters = mapdata.cell_clusters(visible, bbox, zoom, COLOUR_HEX)
     towns = [
         {
             "id": t.pk,
@@ -136,13 +128,42 @@ def map_data(user, *, town_id=None, sector_code=None, level=None) -> dict:
         }
         for t in Jurisdiction.objects.towns().filter(is_active=True).order_by("code")
     ]
-    counts = distribution(e["level"] for e in enterprises if e["level"])
+    by_level = mapdata.level_counts(scoped)
     return {
+        "mode": "points" if mode == "points" else "clusters",
+        "complete": mode == "points" and bbox is None,  # every point of the scope: no need to ask again
+        "total": total,
         "enterprises": enterprises,
+        "clusters": clusters,
         "towns": towns,
-        "counts": [{**c, "label": str(c["label"])} for c in counts],
-        "unassessed": sum(1 for e in enterprises if not e["level"]),
+        "counts": [
+            {"colour": c.value, "label": str(c.label), "count": by_level.get(c.value, 0)} for c in COLOURS
+        ],
+        "unassessed": by_level.get("", 0),
+        "caps": {"points": mapdata.POINT_CAP, "clusters": mapdata.CELL_CAP},
     }
+
+
+def _points(qs) -> list[dict]:
+    rows = qs.values_list("pk", "name", "lat", "lng", "risk_level", "risk_level_reason", "town__name")
+    labels = {code: str(label) for code, label in RiskColour.choices}
+    # One reverse() for all rows: the detail URL ends in "<pk>/".
+    detail_prefix = reverse("registry:enterprise_detail", args=[0])[: -len("0/")]
+    return [
+        {
+            "id": pk,
+            "name": name,
+            "lat": float(lat),
+            "lng": float(lng),
+            "level": level_code,
+            "level_display": labels.get(level_code, ""),
+            "reason": reason,
+            "town": town_name,
+            "colour": COLOUR_HEX.get(level_code, COLOUR_HEX[""]),
+            "url": f"{detail_prefix}{pk}/",
+        }
+        for pk, name, lat, lng, level_code, reason, town_name in rows
+    ]
 
 
 def _level_counts(qs, key: str) -> dict:

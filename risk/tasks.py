@@ -18,39 +18,46 @@ def rederive_levels(*, now: dt.datetime) -> str:
     return f"{len(ids)} enterprises re-derived"
 
 
-@periodic_job("risk.review_reminders", every=dt.timedelta(days=1))
-def remind_reviews(*, now: dt.datetime) -> str:
-    """R-RISK-7: tell the enterprise when a point's reassessment is due; each due date once."""
-    from collections import defaultdict
+@periodic_job("risk.review_reminders", every=dt.timedelta(days=1), atomic=False)
+def remind_reviews(*, now: dt.datetime, batch_size: int = 500) -> str:
+    """R-RISK-7: tell the enterprise when a point's reassessment is due; each due date once.
 
+    Bounded batches, each its own transaction; the enterprises' users are read once per batch and the
+    notifications checked and written per batch (issue 17), never per point."""
     from django.conf import settings
+    from django.db import transaction
     from django.urls import reverse
     from django.utils import timezone, translation
     from django.utils.translation import gettext as _
 
-    from notifications.recipients import Audience, resolve
-    from notifications.services import notify
+    from notifications.recipients import Audience, AudienceBook
+    from notifications.services import Message, notify_many
     from risk.models import RiskPoint
 
     today = timezone.localdate(now)
-    by_enterprise = defaultdict(list)
-    for point in RiskPoint.objects.review_due(today).order_by("enterprise_id", "id"):
-        by_enterprise[point.enterprise_id].append(point)
-    sent = 0
+    due = RiskPoint.objects.review_due(today).order_by("id")
+    book = AudienceBook()
+    sent, after = 0, 0
     with translation.override(settings.LANGUAGE_CODE):
-        for enterprise_id, points in by_enterprise.items():
-            recipients = resolve([Audience.ENTERPRISE], enterprise_id=enterprise_id)
-            for point in points:
-                sent += len(
-                    notify(
-                        recipients=recipients,
-                        kind="risk.review_due",
-                        title=_("Risk point “%(name)s” is due for reassessment") % {"name": point.name},
-                        body=_("The next review date was %(date)s (R-RISK-7).")
-                        % {"date": point.next_review_on},
-                        url=reverse("risk:point_assess", args=[point.pk]),
-                        target=point,
-                        dedup_key=f"risk.review_due:{point.pk}:{point.next_review_on.isoformat()}",
-                    )
+        while True:
+            batch = list(due.filter(id__gt=after)[:batch_size])
+            if not batch:
+                break
+            book.prime(p.enterprise_id for p in batch)
+            messages = [
+                Message(
+                    recipient=user,
+                    kind="risk.review_due",
+                    title=_("Risk point “%(name)s” is due for reassessment") % {"name": point.name},
+                    body=_("The next review date was %(date)s (R-RISK-7).") % {"date": point.next_review_on},
+                    url=reverse("risk:point_assess", args=[point.pk]),
+                    target=point,
+                    dedup_key=f"risk.review_due:{point.pk}:{point.next_review_on.isoformat()}",
                 )
+                for point in batch
+                for user in book.resolve([Audience.ENTERPRISE], enterprise_id=point.enterprise_id)
+            ]
+            with transaction.atomic():
+                sent += len(notify_many(messages))
+            after = batch[-1].pk
     return f"{sent} reminders"

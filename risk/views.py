@@ -339,7 +339,16 @@ def risk_map(request):
 @login_required
 @require_GET
 def risk_map_data(request):
-    return JsonResponse(selectors.map_data(request.user, **_map_filters(request)))
+    from risk.mapdata import parse_bbox, parse_zoom
+
+    return JsonResponse(
+        selectors.map_data(
+            request.user,
+            **_map_filters(request),
+            bbox=parse_bbox(request.GET.get("bbox")),
+            zoom=parse_zoom(request.GET.get("zoom")),
+        )
+    )
 
 
 @login_required

@@ -500,6 +500,9 @@ def test_formula_like_text_round_trips_through_an_import(api_en):
 
 
 def test_an_import_of_5000_rows_creates_them_all(api_en):
+    """A file this large is imported by a background job (issue 17): 202, then the job's summary."""
+    from core.background import run_queued
+
     towns = ["杜阮镇", "白沙街道", "棠下镇", "荷塘镇", "环市街道"]
     sectors = ["工贸", "工贸、有限空间", "道路运输", "建筑施工", "危化品"]
     rows = [
@@ -507,9 +510,15 @@ def test_an_import_of_5000_rows_creates_them_all(api_en):
         for i in range(5000)
     ]
     before = Enterprise.objects.count()
-    response = post(api_en("admin"), csv_file(rows, encoding="gbk"))
-    assert response.status_code == 200, response.json()["errors"][:3]
-    assert response.json()["created"] == 5000
+    api = api_en("admin")
+    response = post(api, csv_file(rows, encoding="gbk"))
+    assert response.status_code == 202, response.json()
+    assert Enterprise.objects.count() == before  # nothing yet: the request only queued the job
+    assert run_queued() == ["done"]
+    job = api.get(response["Location"]).json()
+    assert job["state"] == "done", job["error"]
+    assert job["summary"]["created"] == 5000 and job["summary"]["errors"] == []
+    assert (job["done"], job["total"]) == (10000, 10000)  # 5000 rows checked, then 5000 written
     assert Enterprise.objects.count() == before + 5000
     assert (
         Enterprise.objects.filter(name__startswith="江门市批量导入", sectors="confined_space").count() == 1000
@@ -538,17 +547,21 @@ def test_the_ui_previews_then_imports(ui_en):
 
 
 def test_the_ui_deletes_the_previewed_file_once_it_is_replaced_or_imported(ui_en):
-    import os
+    """The session holds the preview job's id, never a path; the file is staged in the storage."""
+    from django.core.files.storage import default_storage
+
+    from core.models import BackgroundJob
 
     client = ui_en("duruan")
     client.post(reverse("registry:enterprise_import"), {"file": xlsx_file([row()]), "action": "preview"})
-    first = client.session["registry_import_file"]["path"]
+    first = BackgroundJob.objects.get(pk=client.session["registry_import_job"]).staged_file
+    assert first.startswith("jobs/imports/") and default_storage.exists(first)
     client.post(reverse("registry:enterprise_import"), {"file": xlsx_file([row()]), "action": "preview"})
-    second = client.session["registry_import_file"]["path"]
-    assert not os.path.exists(first) and os.path.exists(second)
+    second = BackgroundJob.objects.get(pk=client.session["registry_import_job"]).staged_file
+    assert not default_storage.exists(first) and default_storage.exists(second)
     client.post(reverse("registry:enterprise_import"), {"action": "all_or_nothing"})
-    assert not os.path.exists(second)
-    assert "registry_import_file" not in client.session
+    assert not default_storage.exists(second)
+    assert "registry_import_job" not in client.session
 
 
 def test_the_ui_refuses_a_file_with_errors_then_imports_the_valid_rows(ui_en):

@@ -2,11 +2,14 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core import jobs
+from core import background, jobs
+
+# Users wait for their imports and exports: queued background jobs are looked for this often.
+BACKGROUND_POLL_SECONDS = 2
 
 
 class Command(BaseCommand):
-    help = "Run due periodic jobs (the embedded scheduler; no broker needed)."
+    help = "Run due periodic jobs and queued background jobs (the embedded runner; no broker needed)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -15,6 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=int, default=60)
         parser.add_argument("--job", help="run this one job now, whether due or not")
         parser.add_argument("--list", action="store_true")
+        parser.add_argument(
+            "--no-background", action="store_true", help="leave users' background jobs to a Celery worker"
+        )
 
     def handle(self, *args, **options):
         if options["list"]:
@@ -29,6 +35,13 @@ class Command(BaseCommand):
         while True:
             for name, result in jobs.run_due_jobs().items():
                 self.stdout.write(f"{name}: {result}")
+            next_periodic = time.monotonic() + options["interval"]
+            while True:
+                if not options["no_background"]:
+                    for state in background.run_queued():
+                        self.stdout.write(f"background job: {state}")
+                if not options["loop"] or time.monotonic() >= next_periodic:
+                    break
+                time.sleep(BACKGROUND_POLL_SECONDS)
             if not options["loop"]:
                 return
-            time.sleep(options["interval"])

@@ -1,5 +1,8 @@
 // The four-colour risk map: enterprises as points coloured by level, clustered when zoomed out.
 // Data comes from the scoped JSON endpoint; with no tile source the towns' shapes are the background.
+// The endpoint is bounded: the map sends its bounds and zoom and gets points when they fit under the
+// server's cap, or clusters (per town zoomed out, per grid cell closer in) counted by the server. When the
+// first answer already holds every point of the scope ("complete"), the map never asks again.
 (function () {
   "use strict";
   var el = document.getElementById("risk-map");
@@ -82,11 +85,61 @@
     });
   }
 
-  fetch(el.dataset.source, { credentials: "same-origin", headers: { Accept: "application/json" } })
-    .then(function (response) { return response.json(); })
-    .then(function (data) {
-      var bounds = drawTowns(data.towns).concat(drawEnterprises(data.enterprises));
-      showCounts(data);
-      if (bounds.length) { map.fitBounds(bounds, { padding: [12, 12] }); }
+  // Server-side clusters: a count in the colour of the highest level; a click zooms in on it.
+  var serverClusters = L.layerGroup().addTo(map);
+  function drawClusters(items) {
+    items.forEach(function (c) {
+      var size = c.count < 10 ? 30 : c.count < 100 ? 38 : c.count < 1000 ? 46 : 54;
+      var marker = L.marker([c.lat, c.lng], {
+        title: (c.label ? c.label + " · " : "") + c.count,
+        icon: L.divIcon({
+          html: '<div class="rl-cluster" style="width:' + size + "px;height:" + size + "px;background:" + HEX[c.level || ""] + '">' + c.count + "</div>",
+          className: "",
+          iconSize: [size, size]
+        })
+      });
+      marker.on("click", function () { map.setView([c.lat, c.lng], Math.min(map.getZoom() + 2, 18)); });
+      serverClusters.addLayer(marker);
     });
+    return items.map(function (c) { return [c.lat, c.lng]; });
+  }
+
+  function draw(data) {
+    clusters.clearLayers();
+    serverClusters.clearLayers();
+    showCounts(data);
+    return data.mode === "points" ? drawEnterprises(data.enterprises) : drawClusters(data.clusters);
+  }
+
+  function dataUrl(withBounds) {
+    var url = new URL(el.dataset.source, window.location.href);
+    if (withBounds) {
+      var b = map.getBounds();
+      url.searchParams.set("bbox", [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()].map(function (n) { return n.toFixed(5); }).join(","));
+      url.searchParams.set("zoom", String(map.getZoom()));
+    }
+    return url.toString();
+  }
+
+  function load(withBounds) {
+    return fetch(dataUrl(withBounds), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.json(); });
+  }
+
+  var complete = false;
+  var pending = null;
+  var latest = 0;
+  load(false).then(function (data) {
+    complete = data.complete;
+    var bounds = drawTowns(data.towns).concat(draw(data));
+    if (bounds.length) { map.fitBounds(bounds, { padding: [12, 12] }); }
+    map.on("moveend", function () {
+      if (complete) { return; }
+      clearTimeout(pending);
+      pending = setTimeout(function () {
+        var ticket = ++latest;
+        load(true).then(function (next) { if (ticket === latest) { draw(next); } });
+      }, 250);
+    });
+  });
 })();
