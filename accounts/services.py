@@ -345,11 +345,11 @@ def disable_dormant_accounts(*, now) -> int:
     return count
 
 
-@transaction.atomic
 def issue_api_token(*, user: User) -> str:
-    key = ApiToken.issue(user)
-    record(user, "accounts.token.issued", actor=user)
-    return key
+    """The token endpoint's issue (credentials and second factor checked by the caller)."""
+    from accounts.tokens import issue_token
+
+    return issue_token(actor=user, via=ApiToken.Via.API)
 
 
 @transaction.atomic
