@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Role
-from core.crypto import EncryptedTextField, blind_index
+from core.crypto import EncryptedTextField, blind_index, blind_indexes
 from core.masking import mask_id_number
 
 
@@ -19,7 +19,9 @@ def normalise_id_number(value: str) -> str:
 class RedlineUserManager(UserManager):
     def with_id_number(self, value: str):
         """Users whose resident ID number equals `value`, found through its keyed hash (R-REG-3)."""
-        return self.filter(id_number_digest=blind_index(normalise_id_number(value), purpose="id_number"))
+        return self.filter(
+            id_number_digest__in=blind_indexes(normalise_id_number(value), purpose="id_number")
+        )
 
 
 class User(AbstractUser):

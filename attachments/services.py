@@ -195,6 +195,22 @@ def _coordinate(value, limit: int, field: str) -> Decimal | None:
     return number
 
 
+EVIDENCE_MAC_PURPOSE = "evidence"
+
+
+def _chunks(handle):
+    handle.seek(0)
+    yield from iter(lambda: handle.read(CHUNK), b"")
+    handle.seek(0)
+
+
+def evidence_mac(handle, *, algorithm: str | None = None, key_id: str | None = None):
+    """(algorithm, root key id, MAC) of a file's bytes under the evidence key (core.crypto)."""
+    from core.crypto import mac_chunks
+
+    return mac_chunks(_chunks(handle), purpose=EVIDENCE_MAC_PURPOSE, algorithm=algorithm, key_id=key_id)
+
+
 def _digest(handle) -> str:
     digest = hashlib.sha256()
     handle.seek(0)
@@ -231,12 +247,16 @@ def store_attachment(*, actor, upload, lat=None, lng=None) -> Attachment:
     lat_value = _coordinate(lat, 90, "lat")
     lng_value = _coordinate(lng, 180, "lng")
     sha256 = _digest(upload)
+    mac_algorithm, mac_key, mac_value = evidence_mac(upload)
     attachment = Attachment(
         name=clean_name(getattr(upload, "name", "")),
         size=size,
         content_type=content_type,
         sha256=sha256,
         served_sha256=hashlib.sha256(served).hexdigest() if served is not None else sha256,
+        evidence_mac=mac_value,
+        mac_algorithm=mac_algorithm,
+        mac_key=mac_key,
         uploaded_at=timezone.now(),
         uploaded_by=actor,
         lat=lat_value,
@@ -265,6 +285,7 @@ def store_attachment(*, actor, upload, lat=None, lng=None) -> Attachment:
             "content_type": content_type,
             "sha256": attachment.sha256,
             "served_sha256": attachment.served_sha256,
+            "mac_algorithm": mac_algorithm,
         },
     )
     return attachment

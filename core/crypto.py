@@ -206,12 +206,42 @@ def mac_matches(data: bytes, expected: str, *, purpose: str, algorithm: str, key
     return hmac.compare_digest(mac(data, purpose=purpose, algorithm=algorithm, key_id=key_id)[2], expected)
 
 
-def blind_index(value: str, *, purpose: str) -> str:
-    """HMAC-SHA256 of a normalised value: equal inputs give equal digests, nothing else can be learned."""
+def mac_chunks(chunks, *, purpose: str, algorithm: str | None = None, key_id: str | None = None):
+    """`mac` over a stream of byte blocks (an uploaded file): (algorithm, root key id, hex MAC)."""
+    from cryptography.hazmat.primitives import hmac as _hmac
+
+    from core import keys
+
+    algorithm = algorithm or mac_algorithm()
+    key_id = key_id or keys.keyring().current
+    key = keys.derive(b"redline mac:" + purpose.encode(), key_id=key_id, sm=algorithm == "hmac-sm3")
+    signer = _hmac.HMAC(key, MAC_ALGORITHMS[algorithm]())
+    for chunk in chunks:
+        signer.update(chunk)
+    return algorithm, key_id, signer.finalize().hex()
+
+
+def blind_index(value: str, *, purpose: str, algorithm: str | None = None) -> str:
+    """A keyed hash of a normalised value: equal inputs give equal digests, nothing else can be learned.
+    HMAC-SHA256, or HMAC-SM3 under the SM suite, both under the legacy root (the index must not change
+    when a new root key becomes current)."""
     if not value:
         return ""
-    key = _derive(b"redline blind index:" + purpose.encode())
-    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+    algorithm = algorithm or mac_algorithm()
+    if algorithm == "hmac-sha256":
+        key = _derive(b"redline blind index:" + purpose.encode())
+        return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+    from cryptography.hazmat.primitives import hmac as _hmac
+
+    signer = _hmac.HMAC(_derive(b"redline blind index sm3:" + purpose.encode()), hashes.SM3())
+    signer.update(value.encode("utf-8"))
+    return signer.finalize().hex()
+
+
+def blind_indexes(value: str, *, purpose: str) -> list[str]:
+    """The digests of a value under every index algorithm: a lookup finds rows written before the suite
+    changed, until `rotate_field_keys` has rewritten them."""
+    return [blind_index(value, purpose=purpose, algorithm=name) for name in MAC_ALGORITHMS]
 
 
 class EncryptedTextField(models.TextField):

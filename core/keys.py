@@ -94,7 +94,8 @@ def _parse_keyring(data: dict, source: str) -> tuple[str, dict[str, bytes]]:
 
 def _fingerprint() -> tuple:
     path = getattr(settings, "CRYPTO_KEYRING_FILE", "")
-    mtime = Path(path).stat().st_mtime_ns if path and Path(path).exists() else 0
+    stat = Path(path).stat() if path and Path(path).exists() else None
+    mtime = (stat.st_mtime_ns, stat.st_size) if stat else 0
     material = (getattr(settings, "FIELD_ENCRYPTION_KEY", "") or settings.SECRET_KEY).encode()
     return (
         getattr(settings, "CRYPTO_KEY_PROVIDER", ""),
