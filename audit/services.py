@@ -148,20 +148,31 @@ def row_digest_v2(row: dict) -> str:
     return hashlib.sha256(canonical_v2(row)).hexdigest()
 
 
-def _seal(event: AuditEvent, prev_hash: str) -> None:
-    """Chain the event (SHA-256 over every field and the link) and add its keyed MAC."""
+def seal_row(row: dict, prev_hash: str) -> dict:
+    """The chain fields of a version-2 event whose other fields are `row` (V2_FIELDS but the three
+    below): version, MAC algorithm and key, link, SHA-256 over every field, keyed MAC. Bulk writers that
+    bypass `record` (the benchmark's data set) seal their rows with it too."""
     from core.crypto import mac, mac_algorithm
     from core.keys import keyring
 
-    event.chain_version = CHAIN_VERSION
-    event.mac_algorithm = mac_algorithm()
-    event.mac_key = keyring().current
-    event.prev_hash = prev_hash
-    event.hash = event_digest(event, prev_hash)
-    row = {**{name: getattr(event, name) for name in V2_FIELDS}, "prev_hash": prev_hash}
-    event.mac = mac(
-        canonical_v2(row), purpose=MAC_PURPOSE, algorithm=event.mac_algorithm, key_id=event.mac_key
+    sealed = {
+        "chain_version": CHAIN_VERSION,
+        "mac_algorithm": mac_algorithm(),
+        "mac_key": keyring().current,
+        "prev_hash": prev_hash,
+    }
+    canonical = canonical_v2({**row, **sealed})
+    sealed["hash"] = hashlib.sha256(canonical).hexdigest()
+    sealed["mac"] = mac(
+        canonical, purpose=MAC_PURPOSE, algorithm=sealed["mac_algorithm"], key_id=sealed["mac_key"]
     )[2]
+    return sealed
+
+
+def _seal(event: AuditEvent, prev_hash: str) -> None:
+    """Chain the event (SHA-256 over every field and the link) and add its keyed MAC."""
+    for name, value in seal_row({name: getattr(event, name) for name in V2_FIELDS}, prev_hash).items():
+        setattr(event, name, value)
 
 
 def _mark_v2_start(head: AuditChainHead, first_id: int) -> None:

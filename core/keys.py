@@ -133,9 +133,14 @@ def keyring() -> Keyring:
 def derive(label: bytes, *, key_id: str | None = None, sm: bool = False, length: int = 32) -> bytes:
     """A purpose key under one root key. The legacy root keeps the original derivation (HKDF-SHA256,
     salt "redline") so existing values stay readable; keyring roots use HKDF-SM3 for the SM algorithms."""
-    ring = keyring()
-    key_id = key_id or ring.current
-    root = ring.root(key_id)
+    fingerprint = _fingerprint()
+    return _derived(fingerprint, label, key_id or _keyring(fingerprint).current, sm, length)
+
+
+@lru_cache(maxsize=64)
+def _derived(fingerprint: tuple, label: bytes, key_id: str, sm: bool, length: int) -> bytes:
+    # Cached per keyring: every audit event and upload derives its MAC key.
+    root = _keyring(fingerprint).root(key_id)
     algorithm = hashes.SM3() if sm and key_id != LEGACY else hashes.SHA256()
     return HKDF(algorithm=algorithm, length=length, salt=b"redline", info=label).derive(root)
 
