@@ -178,9 +178,11 @@ def _shared_strings(archive: zipfile.ZipFile, last: int) -> dict[int, str]:
     return found
 
 
-def precheck_xlsx(handle, check_header: HeaderCheck | None) -> None:
-    """Before the parse: the header row to the caller's check, then the cells bound."""
+def precheck_xlsx(handle, check_header: HeaderCheck | None) -> bool:
+    """Before the parse: the header row to the caller's check, then the cells bound. Returns whether the
+    header could be read (and was checked) this way."""
     limit = settings.IMPORT_MAX_CELLS
+    header = None
     handle.seek(0)
     try:
         with zipfile.ZipFile(handle) as archive:
@@ -204,6 +206,7 @@ def precheck_xlsx(handle, check_header: HeaderCheck | None) -> None:
         raise InvalidInput.field("file", _("The file is not a valid .xlsx workbook."))
     finally:
         handle.seek(0)
+    return header is not None
 
 
 def _bounded(rows: Iterator[TableRow], width: int) -> Iterator[TableRow]:
@@ -220,7 +223,7 @@ def read_xlsx(handle, check_header: HeaderCheck | None = None) -> tuple[list[str
     from openpyxl import load_workbook
 
     check_xlsx_container(handle)
-    precheck_xlsx(handle, check_header)
+    checked = precheck_xlsx(handle, check_header)
     try:
         wb = load_workbook(handle, read_only=True, data_only=False)
     except Exception:
@@ -231,6 +234,8 @@ def read_xlsx(handle, check_header: HeaderCheck | None = None) -> tuple[list[str
         header = [_clean(v) for v in next(rows)]
     except StopIteration:
         raise InvalidInput.field("file", _("The file is empty."))
+    if check_header is not None and not checked:
+        check_header(header)  # the first row could not be read ahead: judged now, still before the rows
 
     def generate() -> Iterator[TableRow]:
         try:

@@ -231,7 +231,7 @@ def _rows(uploaded) -> tuple[dict[str, str], Iterator[TableRow]]:
             raise InvalidInput.field("file", _("Missing column(s): %(cols)s") % {"cols": "、".join(missing)})
 
     header, rows = read_table(uploaded, check_header=check)
-    columns, _missing = _header_map(header)
+    columns, _missing = _header_map(header)  # `check` has refused a header with missing columns
     return columns, rows
 
 

@@ -133,3 +133,16 @@ def test_the_header_read_before_the_parse_is_openpyxls(parses):
     header, rows = read_table(SimpleUploadedFile("ok.xlsx", content), check_header=seen.append)
     assert seen == [header]
     assert len(list(rows)) == 3 and parses == [1]
+
+
+def test_a_header_that_cannot_be_read_ahead_is_still_checked_before_the_rows(monkeypatch):
+    from core import tabular
+
+    def broken(*args, **kwargs):
+        raise ValueError("unreadable first row")
+
+    monkeypatch.setattr(tabular, "_first_row", broken)
+    content = workbook(["a", "b"], rows=3, columns=2)
+    seen = []
+    header, _rows = read_table(SimpleUploadedFile("ok.xlsx", content), check_header=seen.append)
+    assert seen == [header] == [["a", "b"]]
