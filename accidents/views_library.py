@@ -19,6 +19,7 @@ from accidents.models import Accident, Case, EducationSession
 from audit.services import timeline
 from core.errors import DomainError
 from core.exports import Column
+from core.params import id_param, year_param
 from core.scoping import get_visible_or_404, scope_of
 from core.views import ListPage, apply_domain_errors
 
@@ -194,8 +195,9 @@ def session_create(request):
     if not services.can(request.user, "record_session"):
         raise PermissionDenied
     initial = {"held_on": timezone.localdate()}
-    if request.GET.get("case", "").isdigit():
-        initial["cases"] = [int(request.GET["case"])]
+    case = id_param(request, "case")
+    if case:
+        initial["cases"] = [case]
     form = SessionForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -216,10 +218,7 @@ def education_stats(request):
     if scope_of(request.user).is_empty:
         raise PermissionDenied
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        year = today.year
+    year = year_param(request, default=today.year)  # out of range: 400, as the API (issue 19)
     since = dt.date(year, 1, 1)
     return render(
         request,
@@ -238,10 +237,7 @@ def accident_stats(request):
     if scope_of(request.user).is_empty:
         raise PermissionDenied
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        year = today.year
+    year = year_param(request, default=today.year)  # out of range: 400, as the API (issue 19)
     charts = []
     titles = {
         "month": _("Accidents by month"),

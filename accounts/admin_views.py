@@ -227,7 +227,9 @@ def user_unlock(request, pk: int):
     # The security administrator unlocks too (from its home panel), without the user screens.
     if not request.user.has_role(*services.UNLOCKERS):
         raise PermissionDenied
-    account = get_object_or_404(User, pk=pk)
+    # Only accounts within the actor's reach: the district administrator's unlock of an administrator
+    # account is 404 (issue 19), as every other action on it.
+    account = get_object_or_404(users_managed_by(request.user), pk=pk)
     try:
         services.unlock_account(actor=request.user, user=account)
     except DomainError as exc:

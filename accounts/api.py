@@ -70,10 +70,7 @@ class TokenView(APIView):
         if not user.role_codes:
             return Response({"detail": str(security.NO_ROLE_YET)}, status=status.HTTP_403_FORBIDDEN)
         if security.must_change_password(user):
-            return Response(
-                {"detail": _("Change your password in the web application before using the API.")},
-                status=status.HTTP_403_FORBIDDEN,
-            )
+            return Response({"detail": str(security.CHANGE_PASSWORD_FIRST)}, status=status.HTTP_403_FORBIDDEN)
         security.note_success(username, ip, kind="token")
         return Response({"token": issue_api_token(user=user)})
 

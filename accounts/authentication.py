@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from accounts import security, tokens
 from accounts.models import ApiToken, UserRole, hash_token
 
 
@@ -36,6 +37,13 @@ class TokenAuthentication(authentication.TokenAuthentication):
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         now = timezone.now()
+        expired = tokens.expiry_reason(token, now=now)
+        if expired:
+            tokens.expire_token(token, reason=expired)
+            raise exceptions.AuthenticationFailed(_("The token has expired. Request a new one."))
+        if security.must_change_password(token.user):
+            # The same gate as the pages: a password past its age (or reset) stops the token too.
+            raise exceptions.PermissionDenied(security.CHANGE_PASSWORD_FIRST)
         # Touch last_used at most once a minute: a write per request would cost throughput.
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -78,9 +78,15 @@ def _watches_security(user) -> bool:
 
 def _security_panel(request) -> dict:
     from accounts.selectors import security_summary
-    from accounts.services import USER_MANAGER_ROLES, grantable_roles
+    from accounts.services import USER_MANAGER_ROLES, grantable_roles, may_manage_account
 
-    return security_summary() | {
+    summary = security_summary()
+    for lock in summary["locked"]:
+        # An administrator account locked is shown, but not linked or unlockable, to the district
+        # administrator (it is out of its reach, issue 19).
+        if lock["user"] is not None and not may_manage_account(request.user, lock["user"]):
+            lock["user"] = None
+    return summary | {
         "manages_users": request.user.has_role(*USER_MANAGER_ROLES),
         "grants_roles": bool(grantable_roles(request.user)),
     }

@@ -121,3 +121,32 @@ class RevealReasonForm(forms.Form):
         max_length=500,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
+
+
+class StepUpForm(forms.Form):
+    """The proof of a step-up: a fresh authenticator code, or the password for a user without one."""
+
+    proof = forms.CharField(max_length=4096, strip=False)
+
+    def __init__(self, *args, factor: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["proof"]
+        if factor == "totp":
+            field.label = _("Six-digit code from your authenticator app")
+            field.widget = forms.TextInput(
+                attrs={
+                    "class": "form-control",
+                    "autocomplete": "one-time-code",
+                    "inputmode": "numeric",
+                    "autofocus": True,
+                }
+            )
+            self.failure_message = _(
+                "The code is not correct, or it was already used. Wait for the next code."
+            )
+        else:
+            field.label = _("Your password")
+            field.widget = forms.PasswordInput(
+                attrs={"class": "form-control", "autocomplete": "current-password", "autofocus": True}
+            )
+            self.failure_message = _("The password is not correct.")

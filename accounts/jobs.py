@@ -19,3 +19,11 @@ def prune_login_attempts(*, now):
     attempts, _by_model = LoginAttempt.objects.filter(at__lt=cutoff).delete()
     locks, _by_model = AccountLock.objects.filter(locked_until__lt=cutoff).delete()
     return {"attempts": attempts, "locks": locks}
+
+
+@periodic_job("accounts.expire_api_tokens", every=dt.timedelta(hours=1))
+def expire_api_tokens(*, now):
+    """Tokens past their idle timeout or lifetime are removed (each one audited), used or not."""
+    from accounts.tokens import purge_expired
+
+    return {"expired": purge_expired(now=now)}

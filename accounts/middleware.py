@@ -118,21 +118,24 @@ class _SignedInGate(abc.ABC):
 
 class PasswordChangeRequiredMiddleware(_SignedInGate):
     """After an admin reset, or when a privileged password has aged out, the user reaches nothing but
-    the password change page."""
+    the password change page — pages and the session API alike (the token endpoint and token
+    authentication apply the same `security.must_change_password`)."""
 
     ALLOWED_PREFIXES = (
         "/accounts/password/",
+        "/accounts/step-up/",
         "/accounts/logout/",
         "/accounts/2fa/",
         "/static/",
         "/i18n/",
-        "/api/",
     )
 
     def must_stop(self, user) -> bool:
         return security.must_change_password(user)
 
     def refuse(self, request):
+        if _is_api(request):
+            return JsonResponse({"detail": str(security.CHANGE_PASSWORD_FIRST)}, status=403)
         return redirect(reverse("accounts:password_change"))
 
 
@@ -145,6 +148,7 @@ class RoleRequiredMiddleware(_SignedInGate):
         "/accounts/password/",
         "/accounts/logout/",
         "/accounts/login/",
+        "/accounts/step-up/",
         "/accounts/2fa/",
         "/static/",
         "/i18n/",

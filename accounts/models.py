@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Role
-from core.crypto import EncryptedTextField, blind_index
+from core.crypto import EncryptedTextField, blind_index, blind_indexes
 from core.masking import mask_id_number
 
 
@@ -19,7 +19,9 @@ def normalise_id_number(value: str) -> str:
 class RedlineUserManager(UserManager):
     def with_id_number(self, value: str):
         """Users whose resident ID number equals `value`, found through its keyed hash (R-REG-3)."""
-        return self.filter(id_number_digest=blind_index(normalise_id_number(value), purpose="id_number"))
+        return self.filter(
+            id_number_digest__in=blind_indexes(normalise_id_number(value), purpose="id_number")
+        )
 
 
 class User(AbstractUser):
@@ -130,21 +132,32 @@ def hash_token(key: str) -> str:
 
 
 class ApiToken(models.Model):
-    """API token (API.md auth). Only the SHA-256 of the key is stored; the key is shown once."""
+    """API token (API.md auth). Only the SHA-256 of the key is stored; the key is shown once. It stops
+    working after API_TOKEN_IDLE_SECONDS unused or API_TOKEN_ABSOLUTE_SECONDS after creation
+    (accounts.tokens); `prefix` (its first 8 of 40 hex characters) lets its owner tell tokens apart."""
+
+    class Via(models.TextChoices):
+        API = "api", _("Token endpoint")
+        WEB = "web", _("Web page")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    prefix = models.CharField(_("token prefix"), max_length=8, blank=True, default="")
+    via = models.CharField(_("created through"), max_length=8, choices=Via.choices, default=Via.API)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
 
+    def __str__(self) -> str:
+        return f"{self.prefix or '?'}…"
+
     @classmethod
-    def issue(cls, user: User) -> str:
+    def issue(cls, user: User, *, via: str = "api") -> str:
         key = secrets.token_hex(20)
-        cls.objects.create(user=user, key_hash=hash_token(key))
+        cls.objects.create(user=user, key_hash=hash_token(key), prefix=key[:8], via=via)
         return key
 
 

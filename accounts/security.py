@@ -34,6 +34,8 @@ NO_ROLE_YET = _(
     "No role has been granted to your account yet. The security administrator grants roles; ask your "
     "administrator."
 )
+# Every way in stops at the same gate while the password must be changed (pages, session API, tokens).
+CHANGE_PASSWORD_FIRST = _("Change your password in the web application before using the API.")
 
 PRIVILEGED_ROLES = frozenset({Role.DISTRICT_ADMIN, *ADMINISTRATOR_ROLES})
 MFA_MANDATORY_ROLES = PRIVILEGED_ROLES
@@ -220,4 +222,7 @@ def end_sessions(user, *, keep_session_key: str | None = None) -> EndedSessions:
     Session.objects.filter(session_key__in=keys).delete()
     UserSession.objects.filter(session_key__in=keys).delete()
     tokens, _by_model = ApiToken.objects.filter(user=user).delete()
+    if tokens:
+        # Each revocation is audited (ASVS 3.5): these went with the sessions.
+        record(user, "accounts.token.revoked", data={"tokens": tokens, "with_sessions": True})
     return EndedSessions(sessions=len(keys), tokens=tokens)

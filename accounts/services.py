@@ -277,7 +277,7 @@ UNLOCKERS = frozenset({Role.DISTRICT_ADMIN, Role.SYSTEM_ADMIN, Role.SECURITY_ADM
 def unlock_account(*, actor: User, user: User) -> None:
     from accounts.models import AccountLock
 
-    if not actor.has_role(*UNLOCKERS):
+    if not actor.has_role(*UNLOCKERS) or not may_manage_account(actor, user):
         raise NotAllowed()
     now = timezone.now()
     # Ending the lock (rather than deleting it) moves its start to now, so the failures that led to it
@@ -294,7 +294,9 @@ ID_NUMBER_READERS = frozenset({Role.DISTRICT_ADMIN, Role.SYSTEM_ADMIN})
 
 
 def may_reveal_id_number(actor: User, user: User) -> bool:
-    return actor.pk == user.pk or actor.has_role(*ID_NUMBER_READERS)
+    """One's own number; others' for the account managers, within their reach (the district
+    administrator never reads an administrator's number)."""
+    return actor.pk == user.pk or (actor.has_role(*ID_NUMBER_READERS) and may_manage_account(actor, user))
 
 
 @transaction.atomic
@@ -345,11 +347,11 @@ def disable_dormant_accounts(*, now) -> int:
     return count
 
 
-@transaction.atomic
 def issue_api_token(*, user: User) -> str:
-    key = ApiToken.issue(user)
-    record(user, "accounts.token.issued", actor=user)
-    return key
+    """The token endpoint's issue (credentials and second factor checked by the caller)."""
+    from accounts.tokens import issue_token
+
+    return issue_token(actor=user, via=ApiToken.Via.API)
 
 
 @transaction.atomic

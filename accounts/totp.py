@@ -65,6 +65,11 @@ def _consume(device: TotpDevice, code: str, *, now: dt.datetime) -> bool:
     return bool(used)
 
 
+def consume_code(device: TotpDevice, code: str, *, now: dt.datetime) -> bool:
+    """A code of `device`, accepted once (the step-up uses it as the login does)."""
+    return _consume(device, code, now=now)
+
+
 @transaction.atomic
 def start_enrolment(*, actor: User) -> TotpDevice:
     """A fresh unconfirmed secret; an already confirmed device must be removed first."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import admin_views, views
+from accounts import admin_views, token_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -13,6 +13,10 @@ urlpatterns = [
         views.password_reset_confirm,
         name="password_reset_confirm",
     ),
+    path("step-up/", views.step_up, name="step_up"),
+    path("tokens/", token_views.token_list, name="token_list"),
+    path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token_revoke"),
+    path("admin/tokens/", token_views.admin_token_list, name="admin_token_list"),
     path("2fa/verify/", views.mfa_verify, name="mfa_verify"),
     path("2fa/setup/", views.mfa_setup, name="mfa_setup"),
     path("users/<int:pk>/id-number/", views.id_number, name="id_number"),

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts import security, services, totp
+from accounts import security, services, stepup, totp
 from accounts.forms import (
     LoginForm,
     OtpForm,
@@ -24,6 +24,7 @@ from accounts.forms import (
     PasswordResetRequestForm,
     RevealReasonForm,
     SetPasswordForm,
+    StepUpForm,
 )
 from accounts.models import TotpDevice, User
 from audit.services import record
@@ -83,6 +84,7 @@ def _complete_password_step(request, user: User, ip: str):
         # still reach the lock.
         security.note_success(user.username, ip, kind="password")
         request.session[security.SESSION_MFA_KEY] = True
+        stepup.mark_fresh(request.session)  # the password was just entered: the proof of a no-factor user
     record(
         user, "accounts.login", actor=user, data={"second_factor": "pending" if needs_second_factor else "no"}
     )
@@ -103,6 +105,7 @@ def _second_factor_done(request):
     security.drop_session(old_key)
     security.index_session(request.user, request.session.session_key)
     request.session[security.SESSION_MFA_KEY] = True
+    stepup.mark_fresh(request.session)  # a code was just entered
     target = _safe_next(request, request.session.pop(SESSION_NEXT_KEY, None))
     return redirect(target or "core:home")
 
@@ -158,6 +161,10 @@ def mfa_setup(request):
                 messages.success(request, _("Two-factor authentication is on."))
                 return _second_factor_done(request)
             elif action == "remove":
+                # Step-up (finding: a password-only session removed the factor): a fully authenticated
+                # session and a fresh code of the factor being removed.
+                if not stepup.is_fresh(request):
+                    return stepup.refuse(request, "mfa_remove")
                 totp.remove_second_factor(actor=user, user=user)
                 logout(request)
                 messages.success(request, _("Two-factor authentication was removed. Log in again."))
@@ -192,6 +199,7 @@ def logout_view(request):
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @login_required
+@stepup.step_up_required("password_change")
 def password_change(request):
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -307,3 +315,33 @@ def id_number(request, pk: int):
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@sensitive_post_parameters("proof")
+@login_required
+@never_cache
+def step_up(request):
+    """Enter a fresh code (or the password, for a user without a second factor) before a sensitive
+    change; then back to it. Only a fully authenticated session gets here (the second-factor gate)."""
+    factor = stepup.factor_of(request.user)
+    form = StepUpForm(request.POST or None, factor=factor)
+    target = _safe_next(request, request.POST.get("next") or request.GET.get("next")) or reverse("core:home")
+    if request.method == "POST" and form.is_valid():
+        try:
+            passed = stepup.verify(user=request.user, proof=form.cleaned_data["proof"], ip=client_ip(request))
+        except security.LoginRefused as refused:
+            logout(request)
+            return render(
+                request,
+                "accounts/login.html",
+                {"form": _refused_form(request, refused)},
+                status=429 if refused.throttled else 200,
+            )
+        if passed:
+            stepup.mark_fresh(request.session)
+            return redirect(target)
+        if security.locked_until(request.user.username):
+            logout(request)
+            return render(request, "accounts/login.html", {"form": _refused_form(request, None)})
+        form.add_error("proof", form.failure_message)
+    return render(request, "accounts/step_up.html", {"form": form, "factor": factor, "next": target})

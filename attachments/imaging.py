@@ -9,14 +9,50 @@ Pure Pillow, no Django: the data migration that strips files stored before this 
 from __future__ import annotations
 
 import io
+import threading
 import warnings
+from contextlib import contextmanager
 
 JPEG_QUALITY = 90
 JPEG_MODES = ("L", "RGB", "CMYK")
 PNG_MODES = ("1", "L", "LA", "I", "I;16", "RGB", "RGBA")
 
 
-def reencode_image(source, image_format: str) -> bytes:
+class ImageTooLarge(ValueError):
+    """More pixels than the limit (judged from the header, before any decoding), or a decompression bomb."""
+
+
+def check_pixels(image, max_pixels: int | None) -> None:
+    """Refuse an image from its header's dimensions: a 257 KB PNG may declare 88 million pixels, and
+    decoding it would cost gigabytes (Pillow's own bomb check only starts at 89 million)."""
+    if max_pixels and image.width * image.height > max_pixels:
+        raise ImageTooLarge(f"{image.width}x{image.height} exceeds {max_pixels} pixels")
+
+
+_slots: threading.BoundedSemaphore | None = None
+_slots_size = 0
+_slots_lock = threading.Lock()
+
+
+@contextmanager
+def image_slot(concurrency: int, *, timeout: float = 30.0):
+    """At most `concurrency` images decode at once in this process: each costs up to the pixel limit
+    times a few bytes, so a burst of uploads cannot add those costs up. Raises TimeoutError when no slot
+    frees within `timeout` seconds."""
+    global _slots, _slots_size
+    with _slots_lock:
+        if _slots is None or _slots_size != concurrency:
+            _slots, _slots_size = threading.BoundedSemaphore(max(1, concurrency)), concurrency
+        slots = _slots
+    if not slots.acquire(timeout=timeout):
+        raise TimeoutError("no image slot free")
+    try:
+        yield
+    finally:
+        slots.release()
+
+
+def reencode_image(source, image_format: str, *, max_pixels: int | None = None) -> bytes:
     """The image of `source` (a binary file) re-encoded as `image_format` ("JPEG" or "PNG").
 
     EXIF orientation is applied first, so the copy shows the photo the right way up once the
@@ -31,6 +67,7 @@ def reencode_image(source, image_format: str) -> bytes:
         with Image.open(source) as opened:
             if opened.format != image_format:
                 raise ValueError(f"expected {image_format}, found {opened.format}")
+            check_pixels(opened, max_pixels)
             opened.load()
             image = ImageOps.exif_transpose(opened)  # a new image, whatever the orientation
     source.seek(0)

@@ -74,6 +74,11 @@ class Attachment(models.Model):
     content_type = models.CharField(_("content type"), max_length=40)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     served_sha256 = models.CharField(_("SHA-256 of the served copy"), max_length=64, blank=True)
+    # Beside the SHA-256: a keyed MAC of the uploaded bytes (HMAC-SM3 under the SM suite), which someone
+    # who rewrites both the file and its SHA-256 cannot forge without the key. Empty before issue 19.
+    evidence_mac = models.CharField(max_length=64, blank=True)
+    mac_algorithm = models.CharField(max_length=16, blank=True)
+    mac_key = models.CharField(max_length=32, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

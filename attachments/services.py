@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from attachments.imaging import reencode_image
+from attachments.imaging import ImageTooLarge, check_pixels, image_slot, reencode_image
 from attachments.models import Attachment
 from audit.models import AuditEvent
 from audit.services import record
@@ -64,7 +64,7 @@ def sniff_content_type(upload) -> str | None:
     elif head.startswith(b"\x89PNG\r\n\x1a\n"):
         kind = PNG
     elif head.startswith(b"%PDF-"):
-        return PDF if _pdf_has_trailer(upload) else None
+        return PDF if _pdf_has_trailer(upload) and _pdf_is_plain(upload) else None
     else:
         return None
     return kind if _decodes_as_image(upload, "JPEG" if kind == JPEG else "PNG") else None
@@ -79,7 +79,67 @@ def _pdf_has_trailer(upload) -> bool:
     return b"%%EOF" in tail
 
 
+def _too_many_pixels() -> InvalidInput:
+    return InvalidInput.field(
+        "file",
+        _("The photo has more than %(mpx)d million pixels; send a smaller one.")
+        % {"mpx": settings.IMAGE_MAX_PIXELS // 1_000_000},
+    )
+
+
+# Names whose presence makes a PDF active content: scripts, launch actions, attached files, media.
+PDF_ACTIVE_KEYS = frozenset(
+    {"/JS", "/JavaScript", "/EmbeddedFile", "/EmbeddedFiles", "/Launch", "/RichMedia"}
+)
+PDF_MAX_OBJECTS = 200_000
+
+
+def _pdf_is_plain(upload) -> bool:
+    """The file parses as a PDF (pypdf), is not encrypted, has at least one page, and nowhere in its
+    object graph holds JavaScript, a launch action, embedded files or rich media."""
+    import logging as _logging
+
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    _logging.getLogger("pypdf").setLevel(_logging.ERROR)
+    try:
+        reader = PdfReader(upload, strict=False)
+        if reader.is_encrypted or len(reader.pages) < 1:
+            return False
+        seen: set[tuple[int, int]] = set()
+        stack = [reader.trailer]
+        visited = 0
+        while stack:
+            item = stack.pop()
+            if isinstance(item, IndirectObject):
+                ref = (item.idnum, item.generation)
+                if ref in seen:
+                    continue
+                seen.add(ref)
+                item = item.get_object()
+            visited += 1
+            if visited > PDF_MAX_OBJECTS:
+                return False
+            if isinstance(item, DictionaryObject):
+                for key, value in item.items():
+                    if key in PDF_ACTIVE_KEYS or (
+                        key == "/S" and value in (NameObject("/JavaScript"), NameObject("/Launch"))
+                    ):
+                        return False
+                    stack.append(value)
+            elif isinstance(item, ArrayObject):
+                stack.extend(item)
+    except Exception:  # any parser error means "not a PDF we accept"
+        return False
+    finally:
+        upload.seek(0)
+    return True
+
+
 def _decodes_as_image(upload, expected_format: str) -> bool:
+    """Decode the whole image once — after its header's dimensions are within IMAGE_MAX_PIXELS (a pixel
+    bomb is refused with a 400 before a single row is decoded)."""
     from PIL import Image
 
     try:
@@ -89,12 +149,32 @@ def _decodes_as_image(upload, expected_format: str) -> bool:
             with Image.open(upload) as image:
                 if image.format != expected_format:
                     return False
+                check_pixels(image, settings.IMAGE_MAX_PIXELS)
                 image.load()
+    except (ImageTooLarge, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels()
     except Exception:  # any decoder error means "not an image we accept"
         return False
     finally:
         upload.seek(0)
     return True
+
+
+def _judge_and_reencode(upload) -> tuple[str, bytes | None]:
+    """The type by content, and for a photo its re-encoded copy; inside one image slot (IMAGE_CONCURRENCY)."""
+    content_type = sniff_content_type(upload)
+    if content_type is None:
+        raise InvalidInput.field("file", _("Only JPEG or PNG photos and PDF documents are accepted."))
+    if content_type not in IMAGE_FORMATS:
+        return content_type, None
+    try:
+        return content_type, reencode_image(
+            upload, IMAGE_FORMATS[content_type], max_pixels=settings.IMAGE_MAX_PIXELS
+        )
+    except Exception:  # decoded once already; anything else here is still "not a photo we can use"
+        raise InvalidInput.field("file", _("The photo could not be processed."))
+    finally:
+        upload.seek(0)
 
 
 def clean_name(raw: str) -> str:
@@ -113,6 +193,22 @@ def _coordinate(value, limit: int, field: str) -> Decimal | None:
     if not number.is_finite() or abs(number) > limit:
         raise InvalidInput.field(field, _("The location is out of range."))
     return number
+
+
+EVIDENCE_MAC_PURPOSE = "evidence"
+
+
+def _chunks(handle):
+    handle.seek(0)
+    yield from iter(lambda: handle.read(CHUNK), b"")
+    handle.seek(0)
+
+
+def evidence_mac(handle, *, algorithm: str | None = None, key_id: str | None = None):
+    """(algorithm, root key id, MAC) of a file's bytes under the evidence key (core.crypto)."""
+    from core.crypto import mac_chunks
+
+    return mac_chunks(_chunks(handle), purpose=EVIDENCE_MAC_PURPOSE, algorithm=algorithm, key_id=key_id)
 
 
 def _digest(handle) -> str:
@@ -143,26 +239,24 @@ def store_attachment(*, actor, upload, lat=None, lng=None) -> Attachment:
         )
     if size == 0:
         raise InvalidInput.field("file", _("The file is empty."))
-    content_type = sniff_content_type(upload)
-    if content_type is None:
-        raise InvalidInput.field("file", _("Only JPEG or PNG photos and PDF documents are accepted."))
+    try:
+        with image_slot(settings.IMAGE_CONCURRENCY):
+            content_type, served = _judge_and_reencode(upload)
+    except TimeoutError:
+        raise Unavailable()
     lat_value = _coordinate(lat, 90, "lat")
     lng_value = _coordinate(lng, 180, "lng")
     sha256 = _digest(upload)
-    served = None
-    if content_type in IMAGE_FORMATS:
-        try:
-            served = reencode_image(upload, IMAGE_FORMATS[content_type])
-        except Exception:  # decoded once already; anything else here is still "not a photo we can use"
-            raise InvalidInput.field("file", _("The photo could not be processed."))
-        finally:
-            upload.seek(0)
+    mac_algorithm, mac_key, mac_value = evidence_mac(upload)
     attachment = Attachment(
         name=clean_name(getattr(upload, "name", "")),
         size=size,
         content_type=content_type,
         sha256=sha256,
         served_sha256=hashlib.sha256(served).hexdigest() if served is not None else sha256,
+        evidence_mac=mac_value,
+        mac_algorithm=mac_algorithm,
+        mac_key=mac_key,
         uploaded_at=timezone.now(),
         uploaded_by=actor,
         lat=lat_value,
@@ -191,6 +285,7 @@ def store_attachment(*, actor, upload, lat=None, lng=None) -> Attachment:
             "content_type": content_type,
             "sha256": attachment.sha256,
             "served_sha256": attachment.served_sha256,
+            "mac_algorithm": mac_algorithm,
         },
     )
     return attachment

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.models import AuditArchive, AuditChainHead, AuditEvent
-from audit.services import payload_digest, record
+from audit.services import MAC_PURPOSE, canonical_v2, payload_digest, record, row_digest_v2
 from core.config import config_value
 
 ROW_FIELDS = (
@@ -41,6 +41,10 @@ ROW_FIELDS = (
     "request_id",
     "prev_hash",
     "hash",
+    "chain_version",
+    "mac",
+    "mac_algorithm",
+    "mac_key",
 )
 
 
@@ -74,6 +78,8 @@ class VerifyReport:
 
 
 def _row_digest(row: dict) -> str:
+    if row.get("chain_version", 1) >= 2:
+        return row_digest_v2(row)
     at = row["at"]
     return payload_digest(
         row["prev_hash"],
@@ -89,20 +95,52 @@ def _row_digest(row: dict) -> str:
     )
 
 
+def _row_findings(row: dict, *, v2_from: int | None) -> list[Finding]:
+    """Version 1 events (before the recorded point) are checked as they were written; from the point on,
+    an event must be of version 2, with every field in its hash and a MAC that its key confirms."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from core.crypto import mac_matches
+
+    version = row.get("chain_version", 1)
+    if v2_from is not None and row["id"] >= v2_from and version < 2:
+        return [Finding("altered", row["id"], "it claims the old chain version after the recorded change")]
+    if _row_digest(row) != row["hash"]:
+        return [Finding("altered", row["id"], "its content no longer matches its hash")]
+    if version >= 2:
+        try:
+            matches = mac_matches(
+                canonical_v2(row),
+                row.get("mac", ""),
+                purpose=MAC_PURPOSE,
+                algorithm=row.get("mac_algorithm", ""),
+                key_id=row.get("mac_key", ""),
+            )
+        except (ImproperlyConfigured, KeyError):
+            return [Finding("altered", row["id"], "its MAC key or algorithm is unknown")]
+        if not matches:
+            return [Finding("altered", row["id"], "its MAC does not match (rewritten without the key)")]
+    return []
+
+
+def v2_start() -> int | None:
+    head = AuditChainHead.objects.filter(pk=1).first()
+    return head.v2_from_event_id if head else None
+
+
 def _short(h: str) -> int:
     return int(h[:16], 16) if h else -1
 
 
 def check_chain(
-    rows: Iterable[dict], *, start_prev: str, known: dict[int, int]
+    rows: Iterable[dict], *, start_prev: str, known: dict[int, int], v2_from: int | None = None
 ) -> tuple[int, list[Finding], str]:
     """Walk rows in id order. `known` maps a hash prefix to its event id (for telling a reorder from a
     removal). Returns (rows checked, findings, last hash)."""
     findings: list[Finding] = []
     links: list[tuple[int, str, str]] = []  # (id, prev_hash, hash): small, for the second pass
     for row in rows:
-        if _row_digest(row) != row["hash"]:
-            findings.append(Finding("altered", row["id"], "its content no longer matches its hash"))
+        findings.extend(_row_findings(row, v2_from=v2_from))
         links.append((row["id"], row["prev_hash"], row["hash"]))
     findings.extend(_link_findings(links, start_prev=start_prev, known=known))
     return len(links), findings, links[-1][2] if links else start_prev
@@ -147,7 +185,9 @@ def verify(*, archives: bool = False) -> VerifyReport:
     known = {
         _short(h): pk for pk, h in AuditEvent.objects.values_list("id", "hash").iterator(chunk_size=5000)
     }
-    count, findings, last_hash = check_chain(_table_rows(), start_prev=start_prev, known=known)
+    count, findings, last_hash = check_chain(
+        _table_rows(), start_prev=start_prev, known=known, v2_from=v2_start()
+    )
     report.checked = count
     report.findings.extend(findings)
     head = AuditChainHead.objects.filter(pk=1).first()
@@ -205,7 +245,7 @@ def verify_archives() -> tuple[int, list[Finding]]:
                 Finding("archive", archive.first_event_id, f"{archive.file_name} does not match its checksum")
             )
         count, chain_findings, last_hash = check_chain(
-            _read_rows(path), start_prev=archive.first_prev_hash, known={}
+            _read_rows(path), start_prev=archive.first_prev_hash, known={}, v2_from=v2_start()
         )
         findings.extend(chain_findings)
         if count != archive.count or last_hash != archive.last_hash:
@@ -280,7 +320,7 @@ def archive_expired(*, now: dt.datetime, batch: int = 50_000) -> dict:
                 rows.append(row)
             if not rows:
                 break
-            _count, findings, _last = check_chain(rows, start_prev=start_prev, known={})
+            _count, findings, _last = check_chain(rows, start_prev=start_prev, known={}, v2_from=v2_start())
             if findings:
                 raise AuditIntegrityError(
                     "Refusing to archive a broken chain: " + "; ".join(str(f) for f in findings[:5])

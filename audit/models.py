@@ -49,6 +49,12 @@ class AuditEvent(models.Model):
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, blank=True)
+    # Version 1 hashed some fields; version 2 (from AuditChainHead.v2_from_event_id on) hashes every
+    # stored field, and adds a keyed MAC (HMAC-SM3 under the SM suite) naming its algorithm and root key.
+    chain_version = models.PositiveSmallIntegerField(default=1)
+    mac = models.CharField(max_length=64, blank=True)
+    mac_algorithm = models.CharField(max_length=16, blank=True)
+    mac_key = models.CharField(max_length=32, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -75,6 +81,8 @@ class AuditChainHead(models.Model):
 
     last_hash = models.CharField(max_length=64, blank=True)
     last_event_id = models.BigIntegerField(null=True, blank=True)
+    # The recorded point from which every event is of chain version 2 (set by the first such event).
+    v2_from_event_id = models.BigIntegerField(null=True, blank=True)
 
 
 class AuditArchive(models.Model):

@@ -76,7 +76,32 @@ def diff(before: dict, after: dict) -> dict:
     }
 
 
+CHAIN_VERSION = 2
+# Every stored field of an event is in its version-2 hash, but the id (its place is proved by the chain
+# link) and the hash and MAC themselves.
+V2_FIELDS = (
+    "at",
+    "actor_id",
+    "actor_name",
+    "actor_roles",
+    "action",
+    "outcome",
+    "target_type",
+    "target_id",
+    "target_repr",
+    "data",
+    "ip",
+    "request_id",
+    "chain_version",
+    "mac_algorithm",
+    "mac_key",
+)
+MAC_PURPOSE = "audit chain"
+
+
 def event_digest(event: AuditEvent, prev_hash: str) -> str:
+    if event.chain_version >= 2:
+        return row_digest_v2({**{name: getattr(event, name) for name in V2_FIELDS}, "prev_hash": prev_hash})
     return payload_digest(
         prev_hash,
         at=event.at.isoformat(),
@@ -94,7 +119,7 @@ def event_digest(event: AuditEvent, prev_hash: str) -> str:
 def payload_digest(
     prev_hash: str, *, at: str, actor_id, action, outcome, target_type, target_id, data, ip, request_id
 ) -> str:
-    """SHA-256 of one event's canonical JSON and the previous hash (the chain; audit_verify re-runs it)."""
+    """Chain version 1 (events before the recorded point): SHA-256 of some fields and the previous hash."""
     payload = {
         "prev": prev_hash,
         "at": at,
@@ -108,6 +133,51 @@ def payload_digest(
     }
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def canonical_v2(row: dict) -> bytes:
+    """The canonical JSON of a version-2 event: every field of V2_FIELDS and the previous hash."""
+    payload = {name: row.get(name) for name in V2_FIELDS}
+    at = payload["at"]
+    payload["at"] = at if isinstance(at, str) else at.isoformat()
+    payload["prev"] = row["prev_hash"]
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def row_digest_v2(row: dict) -> str:
+    return hashlib.sha256(canonical_v2(row)).hexdigest()
+
+
+def seal_row(row: dict, prev_hash: str) -> dict:
+    """The chain fields of a version-2 event whose other fields are `row` (V2_FIELDS but the three
+    below): version, MAC algorithm and key, link, SHA-256 over every field, keyed MAC. Bulk writers that
+    bypass `record` (the benchmark's data set) seal their rows with it too."""
+    from core.crypto import mac, mac_algorithm
+    from core.keys import keyring
+
+    sealed = {
+        "chain_version": CHAIN_VERSION,
+        "mac_algorithm": mac_algorithm(),
+        "mac_key": keyring().current,
+        "prev_hash": prev_hash,
+    }
+    canonical = canonical_v2({**row, **sealed})
+    sealed["hash"] = hashlib.sha256(canonical).hexdigest()
+    sealed["mac"] = mac(
+        canonical, purpose=MAC_PURPOSE, algorithm=sealed["mac_algorithm"], key_id=sealed["mac_key"]
+    )[2]
+    return sealed
+
+
+def _seal(event: AuditEvent, prev_hash: str) -> None:
+    """Chain the event (SHA-256 over every field and the link) and add its keyed MAC."""
+    for name, value in seal_row({name: getattr(event, name) for name in V2_FIELDS}, prev_hash).items():
+        setattr(event, name, value)
+
+
+def _mark_v2_start(head: AuditChainHead, first_id: int) -> None:
+    if head.v2_from_event_id is None:
+        AuditChainHead.objects.filter(pk=1, v2_from_event_id__isnull=True).update(v2_from_event_id=first_id)
 
 
 def record(
@@ -141,9 +211,9 @@ def record(
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             head = AuditChainHead.objects.create(pk=1)
-        event.prev_hash = head.last_hash
-        event.hash = event_digest(event, head.last_hash)
+        _seal(event, head.last_hash)
         event.save()
+        _mark_v2_start(head, event.pk)
         AuditChainHead.objects.filter(pk=1).update(last_hash=event.hash, last_event_id=event.pk)
     return event
 
@@ -177,10 +247,11 @@ def record_many(objects, action: str, *, actor=None, data_for=None) -> int:
                 ip=meta.get("ip", ""),
                 request_id=meta.get("request_id", ""),
             )
-            event.prev_hash = prev
-            event.hash = prev = event_digest(event, prev)
+            _seal(event, prev)
+            prev = event.hash
             events.append(event)
         AuditEvent.objects.bulk_create(events, batch_size=2000)
         if events:
+            _mark_v2_start(head, events[0].pk)
             AuditChainHead.objects.filter(pk=1).update(last_hash=prev, last_event_id=events[-1].pk)
     return len(events)

@@ -4,7 +4,7 @@ and their audit trail, at a given size, reproducible from a seed.
 Written with bulk writes (PostgreSQL `COPY`, SQLite `executemany` in one transaction) so that L (1M hazards,
 100k enterprises, 5M audit events) builds in minutes. Rows are shaped from the models' own fields, so a
 column added later with a default needs no change here. Audit events are chained exactly like
-`audit.services.record` chains them (`event_digest`), so the trail still verifies.
+`audit.services.record` chains them (`seal_row`), so the trail still verifies.
 
     python -m bench.dataset --size S --engine postgresql [--force]
 """
@@ -19,7 +19,6 @@ import random
 import sys
 import time
 from decimal import Decimal
-from types import SimpleNamespace
 
 from bench.config import GENERATOR_VERSION, SEED, SIZES, Target
 
@@ -241,7 +240,7 @@ def generate(*, hazards: int, seed: int = SEED, now: dt.datetime | None = None, 
 
     from accounts.models import User
     from audit.models import AuditChainHead, AuditEvent
-    from audit.services import event_digest
+    from audit.services import seal_row
     from hazards.models import Hazard
     from registry.demo import BRANDS, PROFILES, ROADS, build_accounts, build_jurisdictions
     from registry.models import Enterprise, Jurisdiction
@@ -415,35 +414,23 @@ def generate(*, hazards: int, seed: int = SEED, now: dt.datetime | None = None, 
             nonlocal event_id, last_hash
             at, who, verb, from_state, to_state = event
             data = {"from_state": from_state, "to_state": to_state}
-            ns = SimpleNamespace(
-                at=at,
-                actor_id=who.pk,
-                action=f"hazards.hazard.{verb}",
-                outcome="success",
-                target_type="hazards.hazard",
-                target_id=target_id,
-                data=data,
-                ip="",
-                request_id="",
-            )
-            digest = event_digest(ns, last_hash)
-            row = table.row(
-                id=event_id,
-                at=at,
-                actor_id=who.pk,
-                actor_name=actor_names[who.pk],
-                actor_roles=actor_roles[who.pk],
-                action=ns.action,
-                outcome="success",
-                target_type="hazards.hazard",
-                target_id=target_id,
-                target_repr=title,
-                data=data,
-                ip="",
-                request_id="",
-                prev_hash=last_hash,
-                hash=digest,
-            )
+            fields = {
+                "at": at,
+                "actor_id": who.pk,
+                "actor_name": actor_names[who.pk],
+                "actor_roles": actor_roles[who.pk],
+                "action": f"hazards.hazard.{verb}",
+                "outcome": "success",
+                "target_type": "hazards.hazard",
+                "target_id": target_id,
+                "target_repr": title,
+                "data": data,
+                "ip": "",
+                "request_id": "",
+            }
+            sealed = seal_row(fields, last_hash)  # chain version 2, as `record` writes
+            digest = sealed["hash"]
+            row = table.row(id=event_id, **fields, **sealed)
             event_id += 1
             last_hash = digest
             return row

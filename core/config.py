@@ -181,6 +181,36 @@ REGISTRY: dict[str, SettingSpec] = {
             max_value=90,
         ),
         SettingSpec(
+            "STEP_UP_SECONDS",
+            SettingType.INT,
+            _("Step-up validity"),
+            _(
+                "Removing a second factor, changing a password or creating an API token needs a second "
+                "factor (or the password) entered this recently; at most 900 seconds (15 minutes)."
+            ),
+            SECONDS,
+            min_value=60,
+            max_value=900,
+        ),
+        SettingSpec(
+            "API_TOKEN_IDLE_SECONDS",
+            SettingType.INT,
+            _("API token idle timeout"),
+            _("A token unused for this long stops working; at most 2592000 seconds (30 days)."),
+            SECONDS,
+            min_value=3600,
+            max_value=30 * 86400,
+        ),
+        SettingSpec(
+            "API_TOKEN_ABSOLUTE_SECONDS",
+            SettingType.INT,
+            _("API token lifetime"),
+            _("A token stops working this long after it was created; at most 7776000 seconds (90 days)."),
+            SECONDS,
+            min_value=3600,
+            max_value=90 * 86400,
+        ),
+        SettingSpec(
             "AUDIT_RETENTION_DAYS",
             SettingType.INT,
             _("Audit record retention"),

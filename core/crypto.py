@@ -20,7 +20,6 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers import Cipher as _Cipher
 from cryptography.hazmat.primitives.ciphers import algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -99,68 +98,150 @@ register_cipher(AesGcmCipher)
 register_cipher(Sm4GcmCipher)
 
 
-def _derive(label: bytes) -> bytes:
-    configured = getattr(settings, "FIELD_ENCRYPTION_KEY", "")
-    if configured:
-        try:
-            master = base64.b64decode(configured, validate=True)
-        except ValueError as exc:
-            raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be base64 (32 random bytes).") from exc
-        if len(master) < 32:
-            raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must hold at least 32 bytes.")
-    else:
-        master = settings.SECRET_KEY.encode()
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"redline", info=label).derive(master)
+def _derive(label: bytes, *, key_id: str | None = None, sm: bool = False) -> bytes:
+    """A purpose key from the key hierarchy (core.keys): the legacy root unless a keyring is set."""
+    from core import keys
+
+    return keys.derive(label, key_id=key_id or keys.LEGACY, sm=sm)
 
 
-@lru_cache(maxsize=8)
-def _cipher(name: str, key_fingerprint: str) -> FieldCipher:
+@lru_cache(maxsize=16)
+def _cipher(name: str, key_id: str, key_fingerprint: tuple) -> FieldCipher:
     try:
         cls = CIPHERS[name]
     except KeyError as exc:
         raise ImproperlyConfigured(f"Unknown field cipher {name!r}; known: {sorted(CIPHERS)}") from exc
-    return cls(_derive(b"redline field encryption"))
+    return cls(_derive(b"redline field encryption", key_id=key_id, sm=name == Sm4GcmCipher.name))
 
 
-def _key_fingerprint() -> str:
-    # Part of the cache key, so a test that overrides the key gets a fresh cipher.
-    material = (getattr(settings, "FIELD_ENCRYPTION_KEY", "") or settings.SECRET_KEY).encode()
-    return hashlib.sha256(material).hexdigest()[:16]
+def _key_fingerprint() -> tuple:
+    # Part of the cache key, so a test that overrides a key or the keyring gets a fresh cipher.
+    from core import keys
+
+    return keys._fingerprint()
 
 
-def cipher(name: str | None = None) -> FieldCipher:
-    return _cipher(
-        name or getattr(settings, "FIELD_ENCRYPTION_CIPHER", AesGcmCipher.name), _key_fingerprint()
-    )
+def field_cipher_name() -> str:
+    """The cipher new values are written with: SM4-GCM whenever the SM suite is on."""
+    from core import keys
+
+    if keys.suite() == "sm":
+        return Sm4GcmCipher.name
+    return getattr(settings, "FIELD_ENCRYPTION_CIPHER", AesGcmCipher.name)
+
+
+def cipher(name: str | None = None, key_id: str | None = None) -> FieldCipher:
+    from core import keys
+
+    return _cipher(name or field_cipher_name(), key_id or keys.keyring().current, _key_fingerprint())
+
+
+def _header(name: str, key_id: str) -> str:
+    from core import keys
+
+    # Values under the legacy root keep the original "<cipher>$" form.
+    return name if key_id == keys.LEGACY else f"{name}:{key_id}"
 
 
 def encrypt_text(value: str, *, context: str = "") -> str:
     if value == "":
         return ""
-    current = cipher()
+    from core import keys
+
+    key_id = keys.keyring().current
+    current = cipher(key_id=key_id)
     payload = current.encrypt(value.encode("utf-8"), context.encode() or None)
-    return f"{current.name}${base64.b64encode(payload).decode('ascii')}"
+    return f"{_header(current.name, key_id)}${base64.b64encode(payload).decode('ascii')}"
+
+
+def value_header(stored: str) -> tuple[str, str]:
+    """(cipher, root key id) of a stored value."""
+    from core import keys
+
+    head = stored.partition("$")[0]
+    name, _sep, key_id = head.partition(":")
+    return name, key_id or keys.LEGACY
 
 
 def decrypt_text(stored: str, *, context: str = "") -> str:
     if not stored:
         return ""
-    name, _sep, body = stored.partition("$")
+    _head, _sep, body = stored.partition("$")
     if not body:
         raise DecryptionError("Not an encrypted value")
+    name, key_id = value_header(stored)
     try:
         payload = base64.b64decode(body, validate=True)
     except ValueError as exc:
         raise DecryptionError("Corrupt encrypted value") from exc
-    return cipher(name).decrypt(payload, context.encode() or None).decode("utf-8")
+    return cipher(name, key_id).decrypt(payload, context.encode() or None).decode("utf-8")
 
 
-def blind_index(value: str, *, purpose: str) -> str:
-    """HMAC-SHA256 of a normalised value: equal inputs give equal digests, nothing else can be learned."""
+# --- Keyed MACs for the audit chain and the evidence hashes (HMAC-SM3 under the SM suite) -------------
+
+MAC_ALGORITHMS = {"hmac-sha256": hashes.SHA256, "hmac-sm3": hashes.SM3}
+
+
+def mac_algorithm() -> str:
+    from core import keys
+
+    return "hmac-sm3" if keys.suite() == "sm" else "hmac-sha256"
+
+
+def mac(data: bytes, *, purpose: str, algorithm: str | None = None, key_id: str | None = None):
+    """(algorithm, root key id, hex MAC) of `data` under the purpose's key (a new value: current key)."""
+    from cryptography.hazmat.primitives import hmac as _hmac
+
+    from core import keys
+
+    algorithm = algorithm or mac_algorithm()
+    key_id = key_id or keys.keyring().current
+    key = keys.derive(b"redline mac:" + purpose.encode(), key_id=key_id, sm=algorithm == "hmac-sm3")
+    signer = _hmac.HMAC(key, MAC_ALGORITHMS[algorithm]())
+    signer.update(data)
+    return algorithm, key_id, signer.finalize().hex()
+
+
+def mac_matches(data: bytes, expected: str, *, purpose: str, algorithm: str, key_id: str) -> bool:
+    return hmac.compare_digest(mac(data, purpose=purpose, algorithm=algorithm, key_id=key_id)[2], expected)
+
+
+def mac_chunks(chunks, *, purpose: str, algorithm: str | None = None, key_id: str | None = None):
+    """`mac` over a stream of byte blocks (an uploaded file): (algorithm, root key id, hex MAC)."""
+    from cryptography.hazmat.primitives import hmac as _hmac
+
+    from core import keys
+
+    algorithm = algorithm or mac_algorithm()
+    key_id = key_id or keys.keyring().current
+    key = keys.derive(b"redline mac:" + purpose.encode(), key_id=key_id, sm=algorithm == "hmac-sm3")
+    signer = _hmac.HMAC(key, MAC_ALGORITHMS[algorithm]())
+    for chunk in chunks:
+        signer.update(chunk)
+    return algorithm, key_id, signer.finalize().hex()
+
+
+def blind_index(value: str, *, purpose: str, algorithm: str | None = None) -> str:
+    """A keyed hash of a normalised value: equal inputs give equal digests, nothing else can be learned.
+    HMAC-SHA256, or HMAC-SM3 under the SM suite, both under the legacy root (the index must not change
+    when a new root key becomes current)."""
     if not value:
         return ""
-    key = _derive(b"redline blind index:" + purpose.encode())
-    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+    algorithm = algorithm or mac_algorithm()
+    if algorithm == "hmac-sha256":
+        key = _derive(b"redline blind index:" + purpose.encode())
+        return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+    from cryptography.hazmat.primitives import hmac as _hmac
+
+    signer = _hmac.HMAC(_derive(b"redline blind index sm3:" + purpose.encode()), hashes.SM3())
+    signer.update(value.encode("utf-8"))
+    return signer.finalize().hex()
+
+
+def blind_indexes(value: str, *, purpose: str) -> list[str]:
+    """The digests of a value under every index algorithm: a lookup finds rows written before the suite
+    changed, until `rotate_field_keys` has rewritten them."""
+    return [blind_index(value, purpose=purpose, algorithm=name) for name in MAC_ALGORITHMS]
 
 
 class EncryptedTextField(models.TextField):

@@ -6,6 +6,11 @@
   text, never evaluated.
 - .csv: UTF-8 (with or without BOM) or GBK, as Excel in China saves them; decoded incrementally.
 Rows are yielded one at a time, so memory does not grow with the file.
+
+Before openpyxl parses anything (it reads every shared string up front), the workbook's first row is read
+on its own and handed to the caller's `check_header`, and the cells of the first sheet and the shared
+strings are counted without parsing; a file over IMPORT_MAX_CELLS is refused. So a workbook of millions
+of cells with the wrong columns is refused in the time it takes to read its first row (issue 19).
 """
 
 from __future__ import annotations
@@ -13,8 +18,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import posixpath
+import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,6 +33,9 @@ from core.exports import unneutralise_csv
 MAX_ZIP_ENTRIES = 200
 MAX_UNCOMPRESSED = 400 * 1024 * 1024
 MAX_RATIO = 200
+CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
+SHARED_STRING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
+HeaderCheck = Callable[[list[str]], None]
 
 
 @dataclass
@@ -60,10 +70,160 @@ def check_xlsx_container(handle) -> None:
     handle.seek(0)
 
 
-def read_xlsx(handle) -> tuple[list[str], Iterator[TableRow]]:
+def _too_many_cells() -> InvalidInput:
+    return InvalidInput.field(
+        "file", _("The file has more than %(n)d cells.") % {"n": settings.IMPORT_MAX_CELLS}
+    )
+
+
+def _count(archive: zipfile.ZipFile, name: str, pattern: re.Pattern, limit: int) -> int:
+    """Occurrences of a tag in one part, streamed in blocks (no XML parsing); stops past `limit`. A tag
+    cut by a block's end is counted with the next block (the last 64 bytes carry over)."""
+    count = 0
+    carry = b""
+    with archive.open(name) as stream:
+        while True:
+            block = stream.read(1 << 20)
+            chunk = carry + block
+            final = not block
+            cut = len(chunk) if final else max(len(chunk) - 64, 0)
+            count += sum(1 for match in pattern.finditer(chunk) if match.start() < cut)
+            if final or count > limit:
+                return count
+            carry = chunk[cut:]
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _first_sheet_path(archive: zipfile.ZipFile) -> str:
+    """The part of the workbook's first sheet (the one openpyxl's `worksheets[0]` reads)."""
+    from defusedxml import ElementTree
+
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return "xl/worksheets/sheet1.xml"
+    sheet = next((e for e in workbook.iter() if _local(e.tag) == "sheet"), None)
+    if sheet is None:
+        return "xl/worksheets/sheet1.xml"
+    rid = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), "")
+    target = next((e.get("Target", "") for e in rels.iter() if e.get("Id") == rid), "")
+    if not target:
+        return "xl/worksheets/sheet1.xml"
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+
+
+def _column_index(ref: str) -> int:
+    letters = "".join(ch for ch in ref if ch.isalpha()).upper()
+    index = 0
+    for ch in letters:
+        index = index * 26 + (ord(ch) - 64)
+    return index - 1
+
+
+def _first_row(archive: zipfile.ZipFile, sheet: str) -> list[str]:
+    """The header row alone: the sheet is parsed up to the end of its first row, and the shared strings
+    only up to the highest one the header uses."""
+    from defusedxml.ElementTree import iterparse
+
+    cells: dict[int, tuple[str, str]] = {}  # column → (type, raw value)
+    with archive.open(sheet) as stream:
+        for _event, element in iterparse(stream, events=("end",)):
+            tag = _local(element.tag)
+            if tag == "c":
+                kind = element.get("t", "n")
+                value = ""
+                for child in element.iter():
+                    if _local(child.tag) in ("v", "t") and child.text:
+                        value += child.text
+                ref = element.get("r", "")
+                column = _column_index(ref) if ref else len(cells)
+                if column > settings.IMPORT_MAX_CELLS:
+                    raise _too_many_cells()
+                cells[column] = (kind, value)
+            elif tag == "row":
+                break
+    shared_needed = {int(v) for k, v in cells.values() if k == "s" and v.isdigit()}
+    shared = _shared_strings(archive, max(shared_needed)) if shared_needed else {}
+    width = max(cells) + 1 if cells else 0
+    header = []
+    for column in range(width):
+        kind, value = cells.get(column, ("n", ""))
+        header.append(_clean(shared.get(int(value), "") if kind == "s" and value.isdigit() else value))
+    return header
+
+
+def _shared_strings(archive: zipfile.ZipFile, last: int) -> dict[int, str]:
+    from defusedxml.ElementTree import iterparse
+
+    found: dict[int, str] = {}
+    try:
+        stream = archive.open("xl/sharedStrings.xml")
+    except KeyError:
+        return found
+    with stream:
+        index = 0
+        for _event, element in iterparse(stream, events=("end",)):
+            if _local(element.tag) == "si":
+                found[index] = "".join(
+                    child.text or "" for child in element.iter() if _local(child.tag) == "t"
+                )
+                index += 1
+                element.clear()
+                if index > last:
+                    break
+    return found
+
+
+def precheck_xlsx(handle, check_header: HeaderCheck | None) -> bool:
+    """Before the parse: the header row to the caller's check, then the cells bound. Returns whether the
+    header could be read (and was checked) this way."""
+    limit = settings.IMPORT_MAX_CELLS
+    header = None
+    handle.seek(0)
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            sheet = _first_sheet_path(archive)
+            if sheet not in archive.namelist():
+                raise InvalidInput.field("file", _("The file is not a valid .xlsx workbook."))
+            try:
+                header = _first_row(archive, sheet)
+            except InvalidInput:
+                raise
+            except Exception:  # a broken part: let openpyxl's own error speak below
+                header = None
+            if header is not None and check_header is not None:
+                check_header(header)
+            if _count(archive, sheet, CELL_TAG, limit) > limit:
+                raise _too_many_cells()
+            shared = "xl/sharedStrings.xml"
+            if shared in archive.namelist() and _count(archive, shared, SHARED_STRING_TAG, limit) > limit:
+                raise _too_many_cells()
+    except zipfile.BadZipFile:
+        raise InvalidInput.field("file", _("The file is not a valid .xlsx workbook."))
+    finally:
+        handle.seek(0)
+    return header is not None
+
+
+def _bounded(rows: Iterator[TableRow], width: int) -> Iterator[TableRow]:
+    """Stop at IMPORT_MAX_CELLS cells read (rows × header columns), whatever the file claims."""
+    limit = settings.IMPORT_MAX_CELLS
+    per_row = max(width, 1)
+    for row in rows:
+        if (row.number - 1) * per_row > limit:
+            raise _too_many_cells()
+        yield row
+
+
+def read_xlsx(handle, check_header: HeaderCheck | None = None) -> tuple[list[str], Iterator[TableRow]]:
     from openpyxl import load_workbook
 
     check_xlsx_container(handle)
+    checked = precheck_xlsx(handle, check_header)
     try:
         wb = load_workbook(handle, read_only=True, data_only=False)
     except Exception:
@@ -74,6 +234,8 @@ def read_xlsx(handle) -> tuple[list[str], Iterator[TableRow]]:
         header = [_clean(v) for v in next(rows)]
     except StopIteration:
         raise InvalidInput.field("file", _("The file is empty."))
+    if check_header is not None and not checked:
+        check_header(header)  # the first row could not be read ahead: judged now, still before the rows
 
     def generate() -> Iterator[TableRow]:
         try:
@@ -84,7 +246,7 @@ def read_xlsx(handle) -> tuple[list[str], Iterator[TableRow]]:
         finally:
             wb.close()
 
-    return header, generate()
+    return header, _bounded(generate(), len(header))
 
 
 def _decode_stream(handle) -> io.TextIOBase:
@@ -101,7 +263,7 @@ def _decode_stream(handle) -> io.TextIOBase:
     return codecs.getreader(encoding)(handle, errors="strict")
 
 
-def read_csv(handle) -> tuple[list[str], Iterator[TableRow]]:
+def read_csv(handle, check_header: HeaderCheck | None = None) -> tuple[list[str], Iterator[TableRow]]:
     text = _decode_stream(handle)
     reader = csv.reader(text)
     try:
@@ -110,6 +272,12 @@ def read_csv(handle) -> tuple[list[str], Iterator[TableRow]]:
         raise InvalidInput.field("file", _("The file is empty."))
     except UnicodeDecodeError:
         raise InvalidInput.field("file", _("The file is neither UTF-8 nor GBK text."))
+    except csv.Error:
+        raise InvalidInput.field("file", _("The file is neither UTF-8 nor GBK text."))
+    if len(header) > settings.IMPORT_MAX_CELLS:
+        raise _too_many_cells()
+    if check_header is not None:
+        check_header(header)
 
     def generate() -> Iterator[TableRow]:
         try:
@@ -120,11 +288,12 @@ def read_csv(handle) -> tuple[list[str], Iterator[TableRow]]:
         except UnicodeDecodeError:
             raise InvalidInput.field("file", _("The file is neither UTF-8 nor GBK text."))
 
-    return header, generate()
+    return header, _bounded(generate(), len(header))
 
 
-def read_table(uploaded) -> tuple[list[str], Iterator[TableRow]]:
-    """Pick the reader by content (a zip is an .xlsx), not by the file's name."""
+def read_table(uploaded, *, check_header: HeaderCheck | None = None) -> tuple[list[str], Iterator[TableRow]]:
+    """Pick the reader by content (a zip is an .xlsx), not by the file's name. `check_header(header)`
+    runs on the first row before the rest of the file is parsed (raise InvalidInput to refuse it)."""
     size = getattr(uploaded, "size", None)
     if size is not None and size > settings.IMPORT_MAX_BYTES:
         raise TooLarge(_("The file is larger than the import limit."))
@@ -133,8 +302,8 @@ def read_table(uploaded) -> tuple[list[str], Iterator[TableRow]]:
     magic = handle.read(4)
     handle.seek(0)
     if magic == b"PK\x03\x04":
-        return read_xlsx(handle)
+        return read_xlsx(handle, check_header)
     name = (getattr(uploaded, "name", "") or "").lower()
     if name.endswith((".xlsx", ".xls")):
         raise InvalidInput.field("file", _("The file is not a valid .xlsx workbook."))
-    return read_csv(handle)
+    return read_csv(handle, check_header)

@@ -143,6 +143,10 @@ def _error(request, status: int, message: str):
 
 
 def error_400(request, exception=None):
+    from core.params import BadParameter
+
+    if isinstance(exception, BadParameter):  # our own, localized message: which parameter and why
+        return _error(request, 400, str(exception))
     return _error(request, 400, _("The request was not valid."))
 
 

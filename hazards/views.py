@@ -22,6 +22,7 @@ from attachments.services import store_attachment
 from audit.services import timeline
 from core.errors import Conflict, DomainError, InvalidInput
 from core.masking import phone_for
+from core.params import id_param
 from core.views import ListPage, apply_domain_errors
 from hazards import forms, services
 from hazards.choices import EvidencePurpose, ExtensionState, State
@@ -89,8 +90,9 @@ def hazard_create(request):
     if not request.user.role_codes & CREATE_ROLES:
         raise PermissionDenied
     initial = {}
-    if request.GET.get("enterprise", "").isdigit():
-        initial["enterprise"] = int(request.GET["enterprise"])
+    enterprise = id_param(request, "enterprise")
+    if enterprise:
+        initial["enterprise"] = enterprise
     form = forms.ReportForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

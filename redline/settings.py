@@ -369,3 +369,13 @@ REDLINE = {
 # --- Official document numbers (R-HAZ-13): a kind's prefix, e.g. {"hazards.order": "蓬应急责改"}, overrides
 # the default each module registers (core.documents.register_document_kind). JSON in the environment.
 DOCUMENT_NUMBER_PREFIXES = json.loads(env_str("DOCUMENT_NUMBER_PREFIXES", "{}") or "{}")
+# --- Step-up, API token lifetime, image and import bounds, commercial cryptography (README "Security").
+STEP_UP_SECONDS = env_int("STEP_UP_SECONDS", 5 * 60)
+API_TOKEN_IDLE_SECONDS = env_int("API_TOKEN_IDLE_SECONDS", 7 * 86400)
+API_TOKEN_ABSOLUTE_SECONDS = env_int("API_TOKEN_ABSOLUTE_SECONDS", 30 * 86400)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+IMAGE_CONCURRENCY = env_int("IMAGE_CONCURRENCY", 2)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 4_000_000)  # IMPORT_MAX_ROWS × 20 columns
+CRYPTO_SUITE = env_str("CRYPTO_SUITE", "intl")  # "sm": SM4 fields, HMAC-SM3 audit and evidence
+CRYPTO_KEYRING_FILE = env_str("CRYPTO_KEYRING_FILE")  # JSON keyring of versioned master keys
+CRYPTO_KEY_PROVIDER = env_str("CRYPTO_KEY_PROVIDER")  # dotted path of a KMS-backed provider

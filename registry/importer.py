@@ -230,10 +230,15 @@ def _parse_row(row: TableRow, columns: dict[str, str], lookups: Lookups) -> tupl
 
 
 def _rows(uploaded) -> tuple[dict[str, str], Iterator[TableRow]]:
-    header, rows = read_table(uploaded)
-    columns, missing = _header_map(header)
-    if missing:
-        raise InvalidInput.field("file", _("Missing column(s): %(cols)s") % {"cols": "、".join(missing)})
+    def check(header: list[str]) -> None:
+        # Run on the first row before the rest of the file is parsed (issue 19: a workbook of millions of
+        # cells took half a minute to be told its columns are missing).
+        _columns, missing = _header_map(header)
+        if missing:
+            raise InvalidInput.field("file", _("Missing column(s): %(cols)s") % {"cols": "、".join(missing)})
+
+    header, rows = read_table(uploaded, check_header=check)
+    columns, _missing = _header_map(header)  # `check` has refused a header with missing columns
     return columns, rows
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError
+from core.params import id_param
 from core.pdf import pdf_response
 from core.scoping import get_visible_or_404
 from core.views import ListPage, apply_domain_errors
@@ -301,19 +302,13 @@ def point_board(request, pk: int):
 
 
 def _map_filters(request) -> dict:
-    def as_int(value):
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            return None
-
     level = request.GET.get("level") or None
     if level not in (None, "none", "red", "orange", "yellow", "blue"):
         level = None
     sector = request.GET.get("sector") or None
     if sector and not Sector.objects.filter(code=sector).exists():
         sector = "-"
-    return {"town_id": as_int(request.GET.get("town")), "sector_code": sector, "level": level}
+    return {"town_id": id_param(request, "town"), "sector_code": sector, "level": level}
 
 
 @login_required

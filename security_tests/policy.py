@@ -161,6 +161,10 @@ POLICY = {
     "accounts:admin_user_set_active": POST_ONLY,
     "accounts:admin_user_reset_password": frozenset({"admin", "sysadmin"}),
     "accounts:admin_user_unlock": POST_ONLY,
+    "accounts:step_up": EVERYONE,
+    "accounts:token_list": EVERYONE,  # one's own tokens
+    "accounts:token_revoke": POST_ONLY,
+    "accounts:admin_token_list": frozenset({"secadmin"}),  # every token: the security administrator's
     "registry:enterprise_list": EVERYONE,
     "registry:enterprise_create": frozenset({"admin", "yjj", "duruan"}),
     "registry:enterprise_detail": BUSINESS,

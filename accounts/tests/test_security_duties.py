@@ -513,6 +513,10 @@ def test_an_account_without_a_role_sees_only_a_page_saying_so(persona, client):
     assert home.context["nav"] == []
     response = client.get("/registry/enterprises/")
     assert response.status_code == 302 and response["Location"] == "/"
+    # force_login entered no password: the password page asks for it first (step-up), then opens.
+    stepped = client.get(reverse("accounts:password_change"))
+    assert stepped.status_code == 302 and stepped["Location"].startswith(reverse("accounts:step_up"))
+    client.post(reverse("accounts:step_up"), {"proof": STRONG, "next": reverse("accounts:password_change")})
     assert client.get(reverse("accounts:password_change")).status_code == 200
     assert client.get("/api/v1/enterprises/").status_code == 403
     assert client.get("/api/v1/me/").json()["roles"] == []

@@ -57,6 +57,9 @@ WEAKER = [
     ("SESSION_COOKIE_AGE", 43201, "最多"),
     ("ACCOUNT_DORMANT_DAYS", 91, "最多"),
     ("AUDIT_RETENTION_DAYS", 179, "至少"),
+    ("STEP_UP_SECONDS", 901, "最多"),
+    ("API_TOKEN_IDLE_SECONDS", 30 * 86400 + 1, "最多"),
+    ("API_TOKEN_ABSOLUTE_SECONDS", 90 * 86400 + 1, "最多"),
 ]
 
 

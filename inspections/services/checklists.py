@@ -219,14 +219,19 @@ def export_columns() -> list[Column]:
 
 def read_items_file(upload) -> list[dict]:
     """Items from an .xlsx/.csv in the export's layout (headers by name, Chinese or the field codes)."""
-    header, rows = read_table(upload)
-    by_header = {}
-    for field, label in ITEM_HEADERS:
-        for candidate in (label, field):
-            if candidate in header:
-                by_header[field] = candidate
-    if "requirement" not in by_header:
-        raise InvalidInput.field("file", _("The file has no “检查内容” column."))
+
+    def columns_of(header: list[str]) -> dict[str, str]:
+        by_header = {}
+        for field, label in ITEM_HEADERS:
+            for candidate in (label, field):
+                if candidate in header:
+                    by_header[field] = candidate
+        if "requirement" not in by_header:
+            raise InvalidInput.field("file", _("The file has no “检查内容” column."))
+        return by_header
+
+    header, rows = read_table(upload, check_header=columns_of)  # judged before the rest is parsed
+    by_header = columns_of(header)
     items = []
     for row in rows:
         items.append({field: row.values.get(column, "") for field, column in by_header.items()})

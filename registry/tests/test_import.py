@@ -407,7 +407,7 @@ def test_the_file_is_parsed_once_for_both_passes(api_en, monkeypatch):
 
     calls = []
     read_table = importer.read_table
-    monkeypatch.setattr(importer, "read_table", lambda f: calls.append(f) or read_table(f))
+    monkeypatch.setattr(importer, "read_table", lambda f, **kw: calls.append(f) or read_table(f, **kw))
     response = post(api_en("duruan"), xlsx_file([row(), row(), row()]))
     assert response.json()["created"] == 3
     assert len(calls) == 1

@@ -36,6 +36,28 @@ def files_to_check(attachment) -> list[tuple[str, object, str]]:
     return [("file", attachment.file, attachment.sha256)]
 
 
+def mac_problem(attachment) -> str | None:
+    """ "changed" when the uploaded bytes no longer match their keyed MAC (HMAC-SM3 under the SM suite):
+    it catches a file rewritten together with its stored SHA-256. None when it matches or has no MAC."""
+    import hmac
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    from attachments.services import evidence_mac
+
+    if not attachment.evidence_mac:
+        return None
+    field_file = attachment.evidence_file
+    try:
+        with field_file.open("rb") as handle:
+            actual = evidence_mac(handle, algorithm=attachment.mac_algorithm, key_id=attachment.mac_key)[2]
+    except (FileNotFoundError, OSError, ValueError):
+        return "missing"
+    except (ImproperlyConfigured, KeyError):
+        return "changed"  # the key that sealed it is gone from the keyring: it can no longer be vouched for
+    return None if hmac.compare_digest(actual, attachment.evidence_mac) else "changed"
+
+
 def check_evidence() -> dict[str, list]:
     """Ids of attachments with a missing or changed file, and each failing file as (id, which, problem)."""
     found = {"changed": [], "missing": [], "checked": [], "files": []}
@@ -47,6 +69,13 @@ def check_evidence() -> dict[str, list]:
             if problem is None:
                 continue
             found["files"].append((attachment.pk, which, problem))
+            if attachment.pk not in found[problem]:
+                found[problem].append(attachment.pk)
+        if any(pk == attachment.pk for pk, _which, _problem in found["files"]):
+            continue  # already named by its SHA-256
+        problem = mac_problem(attachment)
+        if problem is not None:
+            found["files"].append((attachment.pk, "mac", problem))
             if attachment.pk not in found[problem]:
                 found[problem].append(attachment.pk)
     return found

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.integrity import verify
+from audit.integrity import v2_start, verify
 
 
 class Command(BaseCommand):
@@ -13,6 +13,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = verify(archives=options["archives"])
+        start = v2_start()
+        # Events before the recorded point keep the version-1 hash; from it on every field is hashed.
+        self.stdout.write(
+            f"chain version 2 (every field hashed, keyed MAC) from event {start}"
+            if start is not None
+            else "chain version 1 only (no event written since version 2)"
+        )
         for finding in report.findings:
             self.stdout.write(str(finding))
         summary = (
