@@ -14,6 +14,7 @@ from core.errors import DomainError
 from core.exports import xlsx_response
 from core.extensions import home_panels
 from core.middleware import current_request_meta
+from core.ports import record_event
 
 
 @login_required
@@ -70,11 +71,9 @@ class ListPage(abc.ABC):
     def export_response(self, qs):
         """The .xlsx of the filtered list. Every export is one audit record (MLPS 8.1.4.3): what was
         exported, under which filters, how many rows."""
-        from audit.services import record
-
         label = qs.model._meta.label_lower
         filters = {k: v for k, v in self.request.GET.lists() if k not in ("export", "page")}
-        record(
+        record_event(
             None,
             f"{label}.exported",
             actor=self.request.user,

@@ -66,3 +66,8 @@ def mark_read(*, actor, notification_id: int | None = None) -> int:
         if not qs.exists() and not Notification.objects.filter(pk=notification_id, recipient=actor).exists():
             raise NotAllowed()
     return qs.update(read_at=timezone.now())
+
+
+def unread_count(user) -> int:
+    """The number on the bell of the page shell (plugged into core.ports)."""
+    return Notification.objects.for_user(user).unread().count()

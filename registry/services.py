@@ -402,7 +402,9 @@ def set_jurisdiction_active(*, actor, jurisdiction: Jurisdiction, active: bool) 
     """Deactivate (or reactivate) a place. A place that still holds enterprises, active users or active
     villages cannot be deactivated: they would fall out of every town's scope."""
     _check_configuration_manager(actor)
-    from accounts.models import User
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()  # noqa: N806 (accounts is one layer above)
 
     jurisdiction = Jurisdiction.objects.select_for_update().get(pk=jurisdiction.pk)
     if jurisdiction.is_active == active:
@@ -508,7 +510,9 @@ def update_department(*, actor, department: Department, data: dict) -> Departmen
 def set_department_active(*, actor, department: Department, active: bool) -> Department:
     """Deactivate (or reactivate) a department; one with active users cannot be deactivated."""
     _check_configuration_manager(actor)
-    from accounts.models import User
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()  # noqa: N806 (accounts is one layer above)
 
     department = Department.objects.select_for_update().get(pk=department.pk)
     if department.is_active == active:
