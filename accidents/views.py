@@ -36,13 +36,7 @@ from core.exports import Column
 from core.masking import phone_for
 from core.pdf import pdf_response
 from core.scoping import get_visible_or_404
-from core.views import ListPage, apply_domain_errors
-
-
-def _error_message(exc: DomainError) -> str:
-    if not exc.errors:
-        return str(exc.message)
-    return "; ".join(str(m) for msgs in exc.errors.values() for m in msgs)
+from core.views import ListPage, apply_domain_errors, domain_error_text
 
 
 def accident_columns(user) -> list[Column]:
@@ -255,7 +249,7 @@ def _post_action(request, pk, handler, success: str, *, actions: tuple[str, ...]
     except NotAllowed:
         raise PermissionDenied
     except DomainError as exc:
-        messages.error(request, _error_message(exc))
+        messages.error(request, domain_error_text(exc))
     else:
         messages.success(request, success)
     return redirect("accidents:detail", pk=accident.pk)

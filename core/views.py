@@ -32,13 +32,26 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-def apply_domain_errors(form, exc: DomainError) -> None:
-    """Show a service's field errors inline on the form; others on top."""
+def apply_domain_errors(form, exc: DomainError, *, fields=None, fallback: str | None = None) -> None:
+    """Show a service's field errors inline on the form; others on top. The one helper of every page.
+
+    `fields` renames the service's field names to the form's (a dict, or a function of the name) where
+    the two differ; `fallback` is the form field that takes errors of fields the form does not have (on
+    top of the form when None)."""
     if not exc.errors:
         form.add_error(None, str(exc.message))
-    for field, errors in exc.errors.items():
+    rename = fields if callable(fields) else (lambda name: (fields or {}).get(name, name))
+    for name, errors in exc.errors.items():
+        field = rename(name)
         for error in errors:
-            form.add_error(field if field in form.fields else None, error)
+            form.add_error(field if field in form.fields else fallback, error)
+
+
+def domain_error_text(exc: DomainError, sep: str = "; ") -> str:
+    """A service's error as one line, for a flash message or a small status fragment (no form to hold it)."""
+    if exc.errors:
+        return sep.join(str(m) for msgs in exc.errors.values() for m in msgs)
+    return str(exc.message)
 
 
 class ListPage(abc.ABC):
