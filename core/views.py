@@ -38,6 +38,7 @@ def apply_domain_errors(form, exc: DomainError, *, fields=None, fallback: str | 
     `fields` renames the service's field names to the form's (a dict, or a function of the name) where
     the two differ; `fallback` is the form field that takes errors of fields the form does not have (on
     top of the form when None)."""
+    form.domain_status = max(getattr(form, "domain_status", 0), exc.status_code)
     if not exc.errors:
         form.add_error(None, str(exc.message))
     rename = fields if callable(fields) else (lambda name: (fields or {}).get(name, name))
@@ -45,6 +46,17 @@ def apply_domain_errors(form, exc: DomainError, *, fields=None, fallback: str | 
         field = rename(name)
         for error in errors:
             form.add_error(field if field in form.fields else fallback, error)
+
+
+def page_status(*forms) -> int:
+    """The status of a page that shows its forms again: a service's refusal (409 conflict, 403, 400),
+    400 for input the form refused, 200 otherwise (a first view, or a form without errors)."""
+    refused = [
+        getattr(form, "domain_status", 0) or (400 if form.errors else 200)
+        for form in forms
+        if form is not None and form.is_bound
+    ]
+    return max(refused, default=200)
 
 
 def domain_error_text(exc: DomainError, sep: str = "; ") -> str:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
-from core.views import apply_domain_errors, domain_error_text
+from core.views import apply_domain_errors, domain_error_text, page_status
 from registry import services
 from registry.admin_forms import DepartmentForm, JurisdictionForm
 from registry.choices import EnterpriseStatus
@@ -79,6 +79,7 @@ def jurisdiction_create(request):
         request,
         "registry/admin/jurisdiction_form.html",
         {"form": form, "creating": True, "section": "jurisdictions"},
+        status=page_status(form),
     )
 
 
@@ -102,6 +103,7 @@ def jurisdiction_edit(request, pk: int):
         request,
         "registry/admin/jurisdiction_form.html",
         {"form": form, "place": place, "section": "jurisdictions"},
+        status=page_status(form),
     )
 
 
@@ -161,6 +163,7 @@ def department_create(request):
         request,
         "registry/admin/department_form.html",
         {"form": form, "creating": True, "section": "departments"},
+        status=page_status(form),
     )
 
 
@@ -189,6 +192,7 @@ def department_edit(request, pk: int):
         request,
         "registry/admin/department_form.html",
         {"form": form, "department": department, "section": "departments"},
+        status=page_status(form),
     )
 
 

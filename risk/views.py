@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.errors import DomainError
 from core.pdf import pdf_response
 from core.scoping import get_visible_or_404
-from core.views import ListPage, apply_domain_errors, domain_error_text
+from core.views import ListPage, apply_domain_errors, domain_error_text, page_status
 from registry.models import Enterprise, Jurisdiction, Sector
 from risk import selectors, services
 from risk.board import board_pdf
@@ -121,6 +121,7 @@ def point_create(request, enterprise_pk: int):
             "creating": True,
             "grading": _grading_tables(),
         },
+        status=page_status(form, assess_form),
     )
 
 
@@ -143,7 +144,10 @@ def point_edit(request, pk: int):
             messages.success(request, _("The risk point was updated."))
             return redirect("risk:point_detail", pk=point.pk)
     return render(
-        request, "risk/point_form.html", {"form": form, "point": point, "enterprise": point.enterprise}
+        request,
+        "risk/point_form.html",
+        {"form": form, "point": point, "enterprise": point.enterprise},
+        status=page_status(form),
     )
 
 
@@ -201,7 +205,10 @@ def point_assess(request, pk: int):
             messages.success(request, _("The assessment was recorded."))
             return redirect("risk:point_detail", pk=point.pk)
     return render(
-        request, "risk/assess_form.html", {"form": form, "point": point, "grading": _grading_tables()}
+        request,
+        "risk/assess_form.html",
+        {"form": form, "point": point, "grading": _grading_tables()},
+        status=page_status(form),
     )
 
 
