@@ -123,164 +123,6 @@ class ReportForm(forms.Form):
         style(self)
 
 
-class AssignForm(VersionForm):
-    measures = forms.CharField(label=_("Measures"), widget=forms.Textarea(attrs={"rows": 3}))
-    responsible_person = forms.CharField(label=_("Responsible person"), max_length=50)
-    responsible_phone = forms.CharField(label=_("Responsible person's phone"), max_length=20, required=False)
-    funds = forms.DecimalField(label=_("Funds (yuan)"), min_value=0, max_digits=14, decimal_places=2)
-    deadline = forms.DateField(
-        label=_("Deadline"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Empty: the default time for the level."),
-    )
-    contingency_plan = forms.CharField(
-        label=_("Contingency plan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.hazard is not None:
-            policy = DeadlinePolicy.objects.filter(level=self.hazard.level).first()
-            if policy:
-                self.fields["deadline"].help_text = _(
-                    "Empty: %(days)d days from today (%(source)s). An earlier date may be set."
-                ) % {"days": policy.days, "source": policy.source}
-            if self.hazard.is_major:
-                self.fields["contingency_plan"].required = True
-                add_plan_fields(self, self.hazard)
-        style(self)
-
-
-def add_plan_fields(form: forms.Form, hazard) -> None:
-    """R-HAZ-4: the six parts of the treatment plan and its document."""
-    labels = {
-        "plan_goal": _("Goal and tasks"),
-        "plan_methods": _("Methods and measures"),
-        "plan_resources": _("Funds and materials"),
-        "plan_organisation": _("Responsible organisation and people"),
-        "plan_schedule": _("Time limit and requirements"),
-        "plan_safety": _("Safety measures and emergency plan"),
-    }
-    for name, label in labels.items():
-        form.fields[name] = forms.CharField(
-            label=label, widget=forms.Textarea(attrs={"rows": 2}), initial=getattr(hazard, name)
-        )
-    form.fields["plan_document"] = PhotosField(
-        label=_("Treatment plan document (PDF or photo)"), camera=False, required=False
-    )
-
-
-class PlanForm(VersionForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        add_plan_fields(self, self.hazard)
-        style(self)
-
-
-class SubmitForm(VersionForm):
-    rectification_note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
-    cost = forms.DecimalField(
-        label=_("Actual cost (yuan)"), min_value=0, max_digits=14, decimal_places=2, required=False
-    )
-    photos = PhotosField(
-        label=_("Photos after rectification"), help_text=_("At least one photo or document.")
-    )
-
-
-class AcceptForm(VersionForm):
-    note = forms.CharField(
-        label=_("Acceptance opinion"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
-
-
-class RejectForm(VersionForm):
-    reason = forms.CharField(label=_("Reason for rejecting"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class CloseForm(VersionForm):
-    note = forms.CharField(label=_("Closing note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-
-class CancelForm(VersionForm):
-    reason = forms.CharField(
-        label=_("Reason for cancelling"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("A duplicate, or not a hazard."),
-    )
-
-
-class SuperviseForm(VersionForm):
-    authority = forms.CharField(label=_("Listing authority"), max_length=100)
-    document_number = forms.CharField(label=_("Document number"), max_length=60, required=False)
-    due_date = forms.DateField(
-        label=_("Supervision due date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    supervising_department = forms.ModelChoiceField(
-        label=_("Supervising department"), queryset=Department.objects.none(), required=False
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["supervising_department"].queryset = Department.objects.filter(
-            sectors=self.hazard.sector_id, is_active=True
-        )
-        if self.user is not None and self.user.department_id and not self.initial.get("authority"):
-            self.fields["authority"].initial = str(self.user.department)
-        style(self)
-
-
-class ExtensionRequestForm(VersionForm):
-    new_deadline = forms.DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ExtensionDecisionForm(VersionForm):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[("approve", _("Approve the new deadline")), ("refuse", _("Refuse"))],
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-
-class ProgressForm(VersionForm):
-    month = forms.DateField(
-        label=_("Month"), input_formats=["%Y-%m", "%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "month"})
-    )
-    text = forms.CharField(label=_("Progress this month"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ExplainForm(VersionForm):
-    text = forms.CharField(
-        label=_("Written explanation of the delay"), widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
-class CriterionForm(forms.Form):
-    sector = forms.ModelChoiceField(label=_("Sector"), queryset=Sector.objects.all(), to_field_name="code")
-    item = forms.CharField(label=_("Item"), max_length=20)
-    text = forms.CharField(label=_("Criterion"), widget=forms.Textarea(attrs={"rows": 3}))
-    source = forms.CharField(label=_("Source"), max_length=200)
-    is_active = forms.BooleanField(label=_("In force"), required=False, initial=True)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style(self)
-
-
-class DeadlinePolicyForm(forms.Form):
-    days = forms.IntegerField(label=_("Days"), min_value=1, max_value=365)
-    source = forms.CharField(label=_("Source"), max_length=200)
-    effective_from = forms.DateField(
-        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style(self)
-
-
 # --- The typed input of each action of the loop (hazards.rules.FLOW) ------------------------------------
 # The service validates with these forms, whoever calls it; the API's action bodies are generated from them
 # (core.workflow_api), and the pages' forms below extend them with what only a page has (uploads, hidden
@@ -402,3 +244,133 @@ class ProgressInput(forms.Form):
 
 class ExplainInput(forms.Form):
     text = _text(_("Written explanation of the delay"), rows=3)
+
+
+class AssignForm(VersionForm, AssignInput):
+    """The page of `assign`: the action's input, with the plan's parts shown for a major hazard only and its
+    document uploaded here rather than sent as ids."""
+
+    plan_attachments = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in PLAN_LABELS:
+            del self.fields[name]
+        if self.hazard is not None:
+            policy = DeadlinePolicy.objects.filter(level=self.hazard.level).first()
+            if policy:
+                self.fields["deadline"].help_text = _(
+                    "Empty: %(days)d days from today (%(source)s). An earlier date may be set."
+                ) % {"days": policy.days, "source": policy.source}
+            if self.hazard.is_major:
+                self.fields["contingency_plan"].required = True
+                add_plan_fields(self, self.hazard)
+        style(self)
+
+
+def add_plan_fields(form: forms.Form, hazard) -> None:
+    """R-HAZ-4: the six parts of the treatment plan and its document."""
+    for name, label in PLAN_LABELS.items():
+        form.fields[name] = forms.CharField(
+            label=label, widget=forms.Textarea(attrs={"rows": 2}), initial=getattr(hazard, name)
+        )
+    form.fields["plan_document"] = PhotosField(
+        label=_("Treatment plan document (PDF or photo)"), camera=False, required=False
+    )
+
+
+class PlanForm(VersionForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_plan_fields(self, self.hazard)
+        style(self)
+
+
+class SubmitForm(VersionForm, SubmitInput):
+    attachments = None  # the page uploads its photos; the service gets their ids
+    photos = PhotosField(
+        label=_("Photos after rectification"), help_text=_("At least one photo or document.")
+    )
+
+
+class AcceptForm(VersionForm, AcceptInput):
+    pass
+
+
+class RejectForm(VersionForm, RejectInput):
+    pass
+
+
+class CloseForm(VersionForm, CloseInput):
+    pass
+
+
+class CancelForm(VersionForm, CancelInput):
+    pass
+
+
+class SuperviseForm(VersionForm):
+    authority = forms.CharField(label=_("Listing authority"), max_length=100)
+    document_number = forms.CharField(label=_("Document number"), max_length=60, required=False)
+    due_date = forms.DateField(
+        label=_("Supervision due date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    supervising_department = forms.ModelChoiceField(
+        label=_("Supervising department"), queryset=Department.objects.none(), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supervising_department"].queryset = Department.objects.filter(
+            sectors=self.hazard.sector_id, is_active=True
+        )
+        if self.user is not None and self.user.department_id and not self.initial.get("authority"):
+            self.fields["authority"].initial = str(self.user.department)
+        style(self)
+
+
+class ExtensionRequestForm(VersionForm, ExtensionRequestInput):
+    pass
+
+
+class ExtensionDecisionForm(VersionForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve the new deadline")), ("refuse", _("Refuse"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ProgressForm(VersionForm, ProgressInput):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].required = True  # the page asks for the month it reports
+
+
+class ExplainForm(VersionForm, ExplainInput):
+    pass
+
+
+class CriterionForm(forms.Form):
+    sector = forms.ModelChoiceField(label=_("Sector"), queryset=Sector.objects.all(), to_field_name="code")
+    item = forms.CharField(label=_("Item"), max_length=20)
+    text = forms.CharField(label=_("Criterion"), widget=forms.Textarea(attrs={"rows": 3}))
+    source = forms.CharField(label=_("Source"), max_length=200)
+    is_active = forms.BooleanField(label=_("In force"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class DeadlinePolicyForm(forms.Form):
+    days = forms.IntegerField(label=_("Days"), min_value=1, max_value=365)
+    source = forms.CharField(label=_("Source"), max_length=200)
+    effective_from = forms.DateField(
+        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
