@@ -84,6 +84,12 @@ def test_a_schema_valid_body_is_not_refused_for_its_shape(route, persona):
     _key, name, action = next(r for r in action_operations() if r[0] == route)
     flow, admin = REGISTRY[name], persona("admin")
     obj = _object_for(flow, action, admin)
+    if obj is None and name == "hazards.hazard":
+        # The small demo district may hold no hazard in the action's state: walk one there.
+        from hazards.tests.helpers import in_state
+
+        in_state(flow[action].sources[0], persona, persona("ent_duruan").enterprise)
+        obj = _object_for(flow, action, admin)
     if obj is None:
         pytest.skip(f"the demo district has no {name} to {action}")
     transition = flow[action]
