@@ -8,11 +8,13 @@ from core.extensions import (
     DemoBuilder,
     HomePanel,
     NavItem,
+    RiskSource,
     Section,
     demo_builders,
     enterprise_sections,
     home_panels,
     nav_items,
+    risk_sources,
 )
 from core.scoping import scope_of
 
@@ -65,3 +67,34 @@ def _build(*, rng, stdout=None, small=False, **_options):
 
 
 demo_builders.register(DemoBuilder("accidents", 60, _build))
+
+
+def _latest_accident(enterprise_id: int, since, until):
+    from accidents.models import Accident
+
+    return (
+        Accident.objects.filter(enterprise_id=enterprise_id, occurred_at__gte=since, occurred_at__lte=until)
+        .order_by("-occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+
+
+def _enterprises_with_accidents(since) -> set[int]:
+    from accidents.models import Accident
+
+    return set(
+        Accident.objects.filter(enterprise__isnull=False, occurred_at__gte=since).values_list(
+            "enterprise_id", flat=True
+        )
+    )
+
+
+risk_sources.register(
+    RiskSource(
+        "accidents",
+        20,
+        latest_accident=_latest_accident,
+        enterprises_with_accidents=_enterprises_with_accidents,
+    )
+)

@@ -36,13 +36,7 @@ from core.exports import Column
 from core.masking import phone_for
 from core.pdf import pdf_response
 from core.scoping import get_visible_or_404
-from core.views import ListPage, apply_domain_errors
-
-
-def _error_message(exc: DomainError) -> str:
-    if not exc.errors:
-        return str(exc.message)
-    return "; ".join(str(m) for msgs in exc.errors.values() for m in msgs)
+from core.views import ListPage, apply_domain_errors, domain_error_text, page_status
 
 
 def accident_columns(user) -> list[Column]:
@@ -138,7 +132,12 @@ def accident_create(request):
                 % {"level": accident.get_level_display()},
             )
             return redirect("accidents:detail", pk=accident.pk)
-    return render(request, "accidents/accident_form.html", {"form": form, "creating": True, **FORM_LAYOUT})
+    return render(
+        request,
+        "accidents/accident_form.html",
+        {"form": form, "creating": True, **FORM_LAYOUT},
+        status=page_status(form),
+    )
 
 
 def _version(request, accident) -> int:
@@ -184,7 +183,10 @@ def accident_edit(request, pk: int):
             messages.success(request, _("The accident was updated."))
             return redirect("accidents:detail", pk=accident.pk)
     return render(
-        request, "accidents/accident_form.html", {"form": form, "accident": accident, **FORM_LAYOUT}
+        request,
+        "accidents/accident_form.html",
+        {"form": form, "accident": accident, **FORM_LAYOUT},
+        status=page_status(form),
     )
 
 
@@ -255,7 +257,7 @@ def _post_action(request, pk, handler, success: str, *, actions: tuple[str, ...]
     except NotAllowed:
         raise PermissionDenied
     except DomainError as exc:
-        messages.error(request, _error_message(exc))
+        messages.error(request, domain_error_text(exc))
     else:
         messages.success(request, success)
     return redirect("accidents:detail", pk=accident.pk)

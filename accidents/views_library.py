@@ -21,7 +21,7 @@ from core.errors import DomainError
 from core.exports import Column
 from core.params import id_param, year_param
 from core.scoping import get_visible_or_404, scope_of
-from core.views import ListPage, apply_domain_errors
+from core.views import ListPage, apply_domain_errors, page_status
 
 
 class CaseListPage(ListPage):
@@ -103,7 +103,9 @@ def case_create(request):
         else:
             messages.success(request, _("The case was added to the library."))
             return redirect("accidents:case_detail", pk=case.pk)
-    return render(request, "accidents/case_form.html", {"form": form, "creating": True})
+    return render(
+        request, "accidents/case_form.html", {"form": form, "creating": True}, status=page_status(form)
+    )
 
 
 @login_required
@@ -135,7 +137,7 @@ def case_edit(request, pk: int):
         else:
             messages.success(request, _("The case was updated."))
             return redirect("accidents:case_detail", pk=case.pk)
-    return render(request, "accidents/case_form.html", {"form": form, "case": case})
+    return render(request, "accidents/case_form.html", {"form": form, "case": case}, status=page_status(form))
 
 
 class SessionListPage(ListPage):
@@ -210,7 +212,7 @@ def session_create(request):
         else:
             messages.success(request, _("The session was recorded."))
             return redirect("accidents:session_detail", pk=session.pk)
-    return render(request, "accidents/session_form.html", {"form": form})
+    return render(request, "accidents/session_form.html", {"form": form}, status=page_status(form))
 
 
 @login_required
@@ -311,4 +313,6 @@ def thresholds(request):
         }
         for t in rows
     ]
-    return render(request, "accidents/thresholds.html", {"levels": levels, "form": form})
+    return render(
+        request, "accidents/thresholds.html", {"levels": levels, "form": form}, status=page_status(form)
+    )

@@ -100,9 +100,7 @@ def user_list(request):
 
 def _apply_errors(form, exc: DomainError) -> None:
     # The service names the password "password"; the form calls it "password1".
-    if "password" in exc.errors and "password1" in form.fields:
-        exc.errors["password1"] = exc.errors.pop("password")
-    apply_domain_errors(form, exc)
+    apply_domain_errors(form, exc, fields={"password": "password1"})
 
 
 @login_required

@@ -14,6 +14,7 @@ from audit.services import record
 from core.choices import ADMINISTRATOR_ROLES, Role
 from core.config import config_value
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.policy import Policy
 
 # Separation of duties (三权分立, MLPS 8.1.4.2 d): the system administrator runs the accounts (create,
 # profile, password, enable/disable) and the configuration but grants no role; the security administrator
@@ -49,9 +50,13 @@ def may_manage_account(actor, user: User) -> bool:
     return actor.has_role(Role.DISTRICT_ADMIN) and not (user.role_codes & ADMINISTRATOR_ROLES)
 
 
+# The module's policy (core/policy.py) for its role-only checks; who may touch which account is
+# `may_manage_account` and `grantable_roles`, which read the account too.
+POLICY = Policy("accounts", {"manage_users": USER_MANAGER_ROLES})
+
+
 def _check_manager(actor) -> None:
-    if not actor.has_role(*USER_MANAGER_ROLES):
-        raise NotAllowed()
+    POLICY.require(actor, "manage_users")
 
 
 def _check_account(actor, user: User) -> None:

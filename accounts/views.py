@@ -211,9 +211,7 @@ def password_change(request):
                 keep_session_key=request.session.session_key,
             )
         except DomainError as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else "new_password1", error)
+            apply_domain_errors(form, exc, fallback="new_password1")
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password was changed."))

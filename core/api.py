@@ -15,6 +15,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import DomainError
 from core.middleware import current_request_meta
+from core.ports import DENIED, record_event
 
 log = logging.getLogger(__name__)
 
@@ -79,18 +80,15 @@ def exception_handler(exc, context):
 
 def record_denial(request, *, reason: str = "") -> None:
     """MLPS 8.1.4.3: every permission denial is an audit event (API and pages alike)."""
-    from audit.models import AuditEvent
-    from audit.services import record
-
     if request is None:
         return
     user = getattr(request, "user", None)
     match = getattr(request, "resolver_match", None)
-    record(
+    record_event(
         None,
         "security.permission_denied",
         actor=user,
-        outcome=AuditEvent.Outcome.DENIED,
+        outcome=DENIED,
         data={
             "method": request.method,
             "path": request.path[:300],

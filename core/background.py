@@ -71,9 +71,9 @@ def kind_title(name: str) -> str:
 
 
 def _load_kinds() -> None:
-    # Kinds live in their apps (registry.importer, core.exports); importing them registers them.
+    # Kinds live in their apps and register when imported: core.exports here, the others from their
+    # AppConfig.ready() (registry.importer), so the ground never imports the apps above it.
     import core.exports  # noqa: F401
-    import registry.importer  # noqa: F401
 
 
 def staged_name(prefix: str, filename: str) -> str:
@@ -277,7 +277,9 @@ def _finish(job, state: str, *, error: str = "", summary: dict | None = None) ->
 
 
 def _tell_owner(job) -> None:
-    from notifications.services import notify
+    from core.ports import NOTIFY, port
+
+    notify = port(NOTIFY)
 
     title = {
         job.State.DONE: _("Finished: %(what)s"),

@@ -7,6 +7,7 @@
 - `duty_board_panels`: panels of the duty room's "today" board (warnings, clocks, …) from other modules.
 - `assessment_items`: the items of the annual assessment (考核) a module measures from its own records.
 - `cockpit_figures`: the leaders' cockpit figures a module contributes, each linking to its records.
+- `risk_sources`: facts of modules above `risk` that raise risk levels (open major hazards, accidents).
 Each app registers into these in its own `extensions.py` (autodiscovered at start-up).
 """
 
@@ -106,6 +107,24 @@ class CockpitFigure:
     visible: Callable[[Any], bool] = lambda user: True
 
 
+@dataclass(frozen=True)
+class RiskSource:
+    """Facts a module above `risk` contributes to the derived levels (R-RISK-6), so that `risk` reads
+    hazards and accidents without importing them (the layering contract).
+
+    `major_hazards_by_point(enterprise_id)` → {risk point id: title of its newest open major hazard};
+    `latest_accident(enterprise_id, since, until)` → the time of the latest accident in the window or None;
+    `enterprises_with_accidents(since)` → ids of enterprises with an accident since then;
+    `link_demo(rng, points_by_enterprise)` → ids of enterprises whose demo records were tied to points."""
+
+    key: str
+    order: int
+    major_hazards_by_point: Callable[[int], dict] | None = None
+    latest_accident: Callable[..., Any] | None = None
+    enterprises_with_accidents: Callable[[Any], set] | None = None
+    link_demo: Callable[..., set] | None = None
+
+
 class Registry:
     def __init__(self) -> None:
         self._items: dict[str, Any] = {}
@@ -128,3 +147,4 @@ demo_builders = Registry()
 duty_board_panels = Registry()
 assessment_items = Registry()
 cockpit_figures = Registry()
+risk_sources = Registry()

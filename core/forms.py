@@ -1,3 +1,5 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -28,3 +30,117 @@ class SettingForm(forms.Form):
                 label=label, choices=spec.choices, required=False, widget=forms.CheckboxSelectMultiple
             )
         self.auto_id = f"id_{spec.name}_%s"  # one form per setting on the page: unique ids
+
+
+# The largest id the databases store (PostgreSQL bigint, SQLite INTEGER): a larger one is invalid input.
+MAX_ID = 2**63 - 1
+
+
+class IdListWidget(forms.Widget):
+    """Reads a list from a JSON body (a list) or a form post (repeated keys)."""
+
+    def value_from_datadict(self, data, files, name):
+        if hasattr(data, "getlist"):
+            values = data.getlist(name)
+            if len(values) == 1 and isinstance(values[0], list | tuple):
+                return list(values[0])
+            return values
+        return data.get(name)
+
+
+class IdListField(forms.Field):
+    """A list of record ids (e.g. uploaded attachments): an array of integers in the API's schema."""
+
+    widget = IdListWidget
+    default_error_messages = {"invalid": _("Send a list of ids (whole numbers).")}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in (None, "", [], ()):
+            return []
+        if not isinstance(value, list | tuple):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        ids = []
+        for item in value:
+            item = getattr(item, "pk", item)  # a service may be handed the records themselves
+            if isinstance(item, bool):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            try:
+                number = int(item)
+            except (TypeError, ValueError):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            if not 1 <= number <= MAX_ID:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            ids.append(number)
+        return ids
+
+    def api_field(self, **kw):
+        from rest_framework import serializers
+
+        if kw.get("required"):
+            kw["min_length"] = 1  # a required list holds at least one id (an empty one is refused)
+        child = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+        return serializers.ListField(child=child, **kw)
+
+
+class IdField(forms.IntegerField):
+    """One record id: a whole number the database can hold (a larger one would overflow the query)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class MoneyField(forms.DecimalField):
+    """An amount in yuan, rounded to the fen (as the old ledgers did) rather than refused for a third
+    decimal; zero or more, below a trillion."""
+
+    LIMIT = Decimal("999999999999.99")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", self.LIMIT)
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        amount = super().to_python(value)
+        if amount is None:
+            return None
+        if abs(amount) > self.LIMIT + 1:
+            raise forms.ValidationError(self.error_messages["max_value"] % {"limit_value": self.LIMIT})
+        return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    def api_field(self, **kw):
+        from rest_framework import serializers
+
+        if not kw.get("required"):
+            kw["allow_null"] = True
+        return serializers.DecimalField(
+            max_digits=14,
+            decimal_places=2,
+            min_value=0,
+            max_value=int(self.LIMIT),  # whole yuan: the schema stays inside the form's limit
+            coerce_to_string=False,
+            **kw,
+        )
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """true or false, nothing else: a missing or unreadable value is an error, never a silent false."""
+
+    default_error_messages = {"required": _("Send true or false.")}
+
+    def validate(self, value):
+        if value is None:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+    def api_field(self, **kw):
+        from rest_framework import serializers
+
+        return serializers.BooleanField(**kw)

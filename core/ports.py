@@ -17,6 +17,10 @@ _ports: dict[str, Callable[..., Any]] = {}
 
 AUDIT_RECORD = "audit.record"  # (obj, action, *, actor, data, outcome, target_type, target_id, target_repr)
 NOTIFY = "notifications.notify"  # (*, recipients, kind, title, body, url, target, dedup_key)
+UNREAD_COUNT = "notifications.unread_count"  # (user) -> int: the bell in the page shell
+
+# The outcomes of an audit event (audit.models.AuditEvent.Outcome), for the ground's own records.
+SUCCESS, FAILURE, DENIED = "success", "failure", "denied"
 
 
 def plug(name: str, function: Callable[..., Any]) -> None:
@@ -33,3 +37,9 @@ def port(name: str) -> Callable[..., Any]:
 def record_event(obj, action: str, **kwargs):
     """The audit event of a change, inside the caller's transaction (see audit.services.record)."""
     return port(AUDIT_RECORD)(obj, action, **kwargs)
+
+
+def unread_notifications(user) -> int:
+    """The number on the shell's bell; 0 where no notification centre is installed."""
+    counter = _ports.get(UNREAD_COUNT)
+    return counter(user) if counter is not None else 0

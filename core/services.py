@@ -8,19 +8,21 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from audit.services import record
 from core.choices import Role
 from core.config import REGISTRY, SettingSpec, SettingType, forget_overrides
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.models import SystemSetting
+from core.policy import Policy
+from core.ports import record_event as record
 
 # MLPS 8.1.4.2 d (三权分立): the system administrator manages users and configuration; the security and
 # audit administrators and the business roles (the district administrator included) do not.
 SETTINGS_MANAGERS = frozenset({Role.SYSTEM_ADMIN})
+POLICY = Policy("core", {"change_settings": SETTINGS_MANAGERS})
 
 
 def may_change_settings(user) -> bool:
-    return user.is_authenticated and user.has_role(*SETTINGS_MANAGERS)
+    return POLICY.can(user, "change_settings")
 
 
 def _spec(name: str) -> SettingSpec:

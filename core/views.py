@@ -14,6 +14,7 @@ from core.errors import DomainError
 from core.exports import deliver_export
 from core.extensions import home_panels
 from core.middleware import current_request_meta
+from core.ports import record_event
 
 
 @login_required
@@ -31,13 +32,38 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-def apply_domain_errors(form, exc: DomainError) -> None:
-    """Show a service's field errors inline on the form; others on top."""
+def apply_domain_errors(form, exc: DomainError, *, fields=None, fallback: str | None = None) -> None:
+    """Show a service's field errors inline on the form; others on top. The one helper of every page.
+
+    `fields` renames the service's field names to the form's (a dict, or a function of the name) where
+    the two differ; `fallback` is the form field that takes errors of fields the form does not have (on
+    top of the form when None)."""
+    form.domain_status = max(getattr(form, "domain_status", 0), exc.status_code)
     if not exc.errors:
         form.add_error(None, str(exc.message))
-    for field, errors in exc.errors.items():
+    rename = fields if callable(fields) else (lambda name: (fields or {}).get(name, name))
+    for name, errors in exc.errors.items():
+        field = rename(name)
         for error in errors:
-            form.add_error(field if field in form.fields else None, error)
+            form.add_error(field if field in form.fields else fallback, error)
+
+
+def page_status(*forms) -> int:
+    """The status of a page that shows its forms again: a service's refusal (409 conflict, 403, 400),
+    400 for input the form refused, 200 otherwise (a first view, or a form without errors)."""
+    refused = [
+        getattr(form, "domain_status", 0) or (400 if form.errors else 200)
+        for form in forms
+        if form is not None and form.is_bound
+    ]
+    return max(refused, default=200)
+
+
+def domain_error_text(exc: DomainError, sep: str = "; ") -> str:
+    """A service's error as one line, for a flash message or a small status fragment (no form to hold it)."""
+    if exc.errors:
+        return sep.join(str(m) for msgs in exc.errors.values() for m in msgs)
+    return str(exc.message)
 
 
 class ListPage(abc.ABC):
@@ -70,12 +96,10 @@ class ListPage(abc.ABC):
     def export_response(self, qs):
         """The .xlsx (or .csv) of the filtered list. Every export is one audit record (MLPS 8.1.4.3): what was
         exported, under which filters, how many rows."""
-        from audit.services import record
-
         label = qs.model._meta.label_lower
         filters = {k: v for k, v in self.request.GET.lists() if k not in ("export", "page")}
         count = qs.count()
-        record(
+        record_event(
             None,
             f"{label}.exported",
             actor=self.request.user,

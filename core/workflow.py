@@ -60,6 +60,11 @@ class Transition:
     verb: str = ""  # the audit verb; the action's name when empty
     style: str = "primary"  # the button's Bootstrap colour
     confirm: Any = ""  # a question the page asks before posting
+    path: str = ""  # the URL segment of the action's page and API route; from the action's name when empty
+    # Fields whose value the form accepts but a business rule may still refuse (400), e.g. a deadline within
+    # the level's limit or the plan a major hazard needs. Their help text says the rule; the schema test
+    # tolerates a rule's 400 on these fields only.
+    rule_fields: tuple[str, ...] = ()
 
     def __post_init__(self):
         object.__setattr__(self, "roles", frozenset(self.roles))
@@ -71,7 +76,7 @@ class Transition:
 
     @property
     def url_path(self) -> str:
-        return self.action.replace("_", "-")
+        return self.path or self.action.replace("_", "-")
 
 
 @dataclass
@@ -86,6 +91,9 @@ class Step:
     from_state: str
     changes: dict = field(default_factory=dict)  # more fields for the conditional UPDATE
     audit_data: dict = field(default_factory=dict)  # more facts for the audit event
+    before: Any = None  # the workflow's `snapshot` of the object before the write (e.g. a counter key)
+    verb: str = ""  # the audit verb when one action has two outcomes (approved / refused); set in prepare
+    result: Any = None  # what the service returns when it is not the object (e.g. a created request)
 
     @property
     def to_state(self) -> str:
@@ -107,6 +115,7 @@ class Workflow:
         in_scope: Callable[[Any, Any], bool] = object_in_scope,
         page_url_name: str = "",
         on_moved: Hook | None = None,
+        snapshot: Callable[[Any], Any] | None = None,
     ):
         self.model = model
         self.name = name
@@ -115,6 +124,7 @@ class Workflow:
         self.in_scope = in_scope
         self.page_url_name = page_url_name  # a URL taking (pk, action): the page of one transition
         self.on_moved = on_moved  # model-wide writes after every transition (counters, caches)
+        self.snapshot = snapshot  # (obj) → what `on_moved` compares with: read before the write
         self.transitions: dict[str, Transition] = {}
         for transition in transitions:
             if transition.action in self.transitions:
@@ -219,6 +229,8 @@ class Workflow:
         version = self.check(obj, action, actor=actor, version=version)
         transition = self[action]
         step = Step(self, transition, obj, actor, self.validate(action, data), self.state_of(obj))
+        if self.snapshot is not None:
+            step.before = self.snapshot(obj)
         if prepare is not None:
             prepare(step)
         self.write(step, version)
@@ -228,13 +240,13 @@ class Workflow:
             self.on_moved(step)
         record_event(
             step.obj,
-            f"{self.name}.{transition.audit_verb}",
+            f"{self.name}.{step.verb or transition.audit_verb}",
             actor=actor,
             data={"from_state": step.from_state, "to_state": step.to_state, **step.audit_data},
         )
         if notify is not None:
             notify(step)
-        return step.obj
+        return step.result if step.result is not None else step.obj
 
     def write(self, step: Step, version: int) -> None:
         """The conditional UPDATE: of two racing writers exactly one changes the row."""

@@ -9,6 +9,7 @@ checks role, state, version and input once, in API.md's order.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from django import forms
@@ -16,6 +17,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action as drf_action
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from core.workflow import Transition, Workflow
 
@@ -48,18 +50,51 @@ _SIMPLE = [
     (
         forms.DecimalField,
         lambda f, kw: serializers.DecimalField(
-            max_digits=f.max_digits or 20, decimal_places=f.decimal_places or 2, coerce_to_string=False, **kw
+            max_digits=f.max_digits or 20,
+            decimal_places=f.decimal_places or 2,
+            coerce_to_string=False,
+            **_bounds(f, kw),
         ),
     ),
-    (forms.FloatField, lambda f, kw: serializers.FloatField(**kw)),
-    (forms.IntegerField, lambda f, kw: serializers.IntegerField(**kw)),
+    (forms.FloatField, lambda f, kw: serializers.FloatField(**_bounds(f, kw))),
+    (forms.IntegerField, lambda f, kw: serializers.IntegerField(**_bounds(f, kw))),
     (forms.EmailField, lambda f, kw: serializers.EmailField(**kw)),
     (forms.JSONField, lambda f, kw: serializers.JSONField(**kw)),
     (
         forms.CharField,
-        lambda f, kw: serializers.CharField(max_length=f.max_length, allow_blank=not f.required, **kw),
+        lambda f, kw: serializers.CharField(
+            max_length=f.max_length, allow_blank=not f.required, validators=_text_rules(f), **kw
+        ),
     ),
 ]
+
+# What a form's CharField refuses besides its length: a NUL character anywhere, and (when required) a value
+# that is only blanks, which the form strips to nothing. Documented as patterns, so that a body the schema
+# calls valid is not refused for its shape.
+_NO_NUL = r"^[^\x00]*$"
+_SOME_TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"
+
+
+def _text_rules(form_field) -> list:
+    from django.core.validators import RegexValidator
+
+    needs_text = form_field.required and getattr(form_field, "strip", True)
+    return [RegexValidator(_SOME_TEXT if needs_text else _NO_NUL)]
+
+
+def _bounds(form_field, kw: dict) -> dict:
+    """A number's bounds, from the form field's own (min_value, max_value)."""
+    for name in ("min_value", "max_value"):
+        value = getattr(form_field, name, None)
+        if value is not None:
+            kw[name] = _whole_bound(value, upper=name == "max_value")
+    return kw
+
+
+def _whole_bound(value, *, upper: bool) -> int:
+    """A bound as a whole number inside the form's own (JSON has no Decimal, and the serializer takes no
+    float): a stricter schema still never calls valid what the form refuses."""
+    return math.floor(value) if upper else math.ceil(value)
 
 
 def serializer_field(form_field: forms.Field) -> serializers.Field:
@@ -77,21 +112,27 @@ def serializer_field(form_field: forms.Field) -> serializers.Field:
     return maker(form_field, kw) if maker else serializers.CharField(**kw)
 
 
-_SERIALIZERS: dict[tuple[str, str], type] = {}
+_SERIALIZERS: dict[str, type] = {}
+
+
+def form_serializer(name: str, form_class, *, version: bool = False) -> type[serializers.Serializer]:
+    """A named serializer documenting a form's fields, typed (and the `version` the client read)."""
+    if name not in _SERIALIZERS:
+        attrs: dict = {}
+        if version:
+            attrs["version"] = serializers.IntegerField(help_text="The version the client read.")
+        if form_class is not None:
+            for field_name, form_field in form_class.base_fields.items():
+                attrs[field_name] = serializer_field(form_field)
+        _SERIALIZERS[name] = type(name, (serializers.Serializer,), attrs)
+    return _SERIALIZERS[name]
 
 
 def request_serializer(workflow: Workflow, transition: Transition) -> type[serializers.Serializer]:
-    """`<Model><Action>Request`: the version plus the transition form's fields, typed."""
-    key = (workflow.name, transition.action)
-    if key not in _SERIALIZERS:
-        attrs: dict = {"version": serializers.IntegerField(help_text="The version the client read.")}
-        if transition.form is not None:
-            for name, form_field in transition.form.base_fields.items():
-                attrs[name] = serializer_field(form_field)
-        title = "".join(part.capitalize() for part in transition.action.split("_"))
-        name = f"{workflow.model.__name__}{title}Request"
-        _SERIALIZERS[key] = type(name, (serializers.Serializer,), attrs)
-    return _SERIALIZERS[key]
+    """`<Model><Action>`: the version plus the transition form's fields, typed. The schema names a request
+    body `<Model><Action>Request` (COMPONENT_SPLIT_REQUEST adds the suffix)."""
+    title = "".join(part.capitalize() for part in transition.action.split("_"))
+    return form_serializer(f"{workflow.model.__name__}{title}", transition.form, version=True)
 
 
 def add_workflow_actions(
@@ -113,6 +154,10 @@ def add_workflow_actions(
     return viewset
 
 
+def _json_parsers() -> list:
+    return [p for p in api_settings.DEFAULT_PARSER_CLASSES if p.media_type == "application/json"]
+
+
 def _route(workflow, transition, service, response, response_serializer):
     def handler(self, request, pk=None):
         obj = self.get_object()  # visibility: 404
@@ -125,9 +170,13 @@ def _route(workflow, transition, service, response, response_serializer):
 
     handler.__name__ = transition.action
     handler.__doc__ = str(transition.label or transition.action)
-    handler = extend_schema(
+    # As with decorators written `@extend_schema` above `@action`: the route first, then its schema.
+    # The body is JSON, as the schema types it (integers, booleans and arrays have no form encoding).
+    handler = drf_action(
+        detail=True, methods=["post"], url_path=transition.url_path, parser_classes=_json_parsers()
+    )(handler)
+    return extend_schema(
         request=request_serializer(workflow, transition),
         responses=response_serializer,
         operation_id=f"{workflow.name.replace('.', '_')}_{transition.action}",
     )(handler)
-    return drf_action(detail=True, methods=["post"], url_path=transition.url_path)(handler)

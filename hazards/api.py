@@ -18,13 +18,15 @@ from rest_framework.views import APIView
 from attachments.models import Attachment
 from audit.services import timeline
 from core.api import GroupKeyField, ScopedViewSetMixin, display_field
-from core.errors import Conflict, InvalidInput, NotAllowed
+from core.errors import InvalidInput, NotAllowed
 from core.masking import phone_for
+from core.parsers import ObjectJSONParser
+from core.workflow_api import add_workflow_actions, form_serializer
 from hazards import services
 from hazards.api_list import HazardPagination, list_values, shape_rows
 from hazards.filters import HazardFilter
 from hazards.models import Hazard
-from hazards.rules import CREATE_ROLES, may, state_allows
+from hazards.rules import CREATE_ROLES, FLOW
 from hazards.selectors import hazard_stats
 
 
@@ -198,16 +200,6 @@ class HazardDetailSerializer(HazardSerializer):
         ]
 
 
-PLAN_KEYS = (
-    "plan_goal",
-    "plan_methods",
-    "plan_resources",
-    "plan_organisation",
-    "plan_schedule",
-    "plan_safety",
-)
-
-
 class HazardCreateSerializer(serializers.Serializer):
     """Parsing only; the service validates (scope, roles, codes)."""
 
@@ -228,16 +220,6 @@ class HazardCreateSerializer(serializers.Serializer):
     legal_basis = serializers.CharField(required=False, allow_blank=True, default="")
     risk_point = serializers.IntegerField(required=False, allow_null=True)
     attachments = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-
-
-def _action_schema(*fields):
-    return inline_serializer(
-        name="HazardAction_" + "_".join(fields or ("version",)),
-        fields={
-            "version": serializers.IntegerField(),
-            **{f: serializers.CharField(required=False) for f in fields},
-        },
-    )
 
 
 class HazardViewSet(
@@ -289,191 +271,14 @@ class HazardViewSet(
         hazard = Hazard.objects.for_list().prefetch_related("extensions", "progress_notes").get(pk=hazard.pk)
         return HazardDetailSerializer(hazard, context=self.get_serializer_context()).data
 
-    def _act(self, request, name: str, call, *, needs_version: bool = True):
-        """API.md's order: visibility (404) → role (403) → state (409) → version and input (400/409)."""
-        hazard = self.get_object()
-        if not may(request.user, name, hazard):
-            raise NotAllowed(_("Your role may not do this on this hazard."))
-        if not state_allows(name, hazard.state):
-            raise Conflict(
-                _("This is not possible while the hazard is “%(state)s”; reload the page.")
-                % {"state": hazard.get_state_display()}
-            )
-        raw = request.data.get("version", hazard.version if not needs_version else None)
-        try:
-            version = int(raw)
-        except (TypeError, ValueError):
-            raise InvalidInput.field("version", _("Send the version you read."))
-        call(hazard, version, request.data)
-        return Response(self._detail(hazard))
-
-    @extend_schema(
-        request=_action_schema(
-            "assign", "measures", "responsible_person", "funds", "deadline", "contingency_plan"
-        )
-    )
-    @action(detail=True, methods=["post"])
-    def assign(self, request, pk=None):
-        def call(hazard, version, data):
-            services.assign_rectification(
-                actor=request.user,
-                hazard=hazard,
-                version=version,
-                measures=_text(data, "measures"),
-                responsible_person=_text(data, "responsible_person"),
-                responsible_phone=_text(data, "responsible_phone"),
-                funds=data.get("funds"),
-                deadline=data.get("deadline"),
-                contingency_plan=_text(data, "contingency_plan"),
-                plan={k: _text(data, k) for k in PLAN_KEYS if k in data} or data.get("plan") or None,
-                plan_attachments=_ids(data, "plan_attachments"),
-            )
-
-        return self._act(request, "assign", call)
-
-    @extend_schema(request=_action_schema("submit", "rectification_note", "cost", "attachments"))
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        def call(hazard, version, data):
-            services.submit_rectification(
-                actor=request.user,
-                hazard=hazard,
-                version=version,
-                rectification_note=_text(data, "rectification_note"),
-                cost=data.get("cost"),
-                attachments=_ids(data, "attachments"),
-            )
-
-        return self._act(request, "submit", call)
-
-    @extend_schema(request=_action_schema("accept", "note"))
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        return self._act(
-            request,
-            "accept",
-            lambda h, v, d: services.accept_rectification(
-                actor=request.user, hazard=h, version=v, note=_text(d, "note")
-            ),
-        )
-
-    @extend_schema(request=_action_schema("reject", "reason"))
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        return self._act(
-            request,
-            "reject",
-            lambda h, v, d: services.reject_rectification(
-                actor=request.user, hazard=h, version=v, reason=_text(d, "reason")
-            ),
-        )
-
-    @extend_schema(request=_action_schema("close", "note"))
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        return self._act(
-            request,
-            "close",
-            lambda h, v, d: services.close_hazard(
-                actor=request.user, hazard=h, version=v, note=_text(d, "note")
-            ),
-        )
-
-    @extend_schema(request=_action_schema("cancel", "reason"))
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        return self._act(
-            request,
-            "cancel",
-            lambda h, v, d: services.cancel_hazard(
-                actor=request.user, hazard=h, version=v, reason=_text(d, "reason")
-            ),
-        )
-
-    @extend_schema(
-        request=_action_schema(
-            "supervise", "authority", "due_date", "document_number", "supervising_department"
-        )
-    )
-    @action(detail=True, methods=["post"])
-    def supervise(self, request, pk=None):
-        return self._act(
-            request,
-            "supervise",
-            lambda h, v, d: services.supervise_hazard(
-                actor=request.user,
-                hazard=h,
-                version=v,
-                authority=_text(d, "authority"),
-                due_date=d.get("due_date"),
-                document_number=_text(d, "document_number"),
-                supervising_department=d.get("supervising_department"),
-            ),
-        )
-
-    @extend_schema(request=_action_schema("plan", *PLAN_KEYS, "attachments"))
-    @action(detail=True, methods=["post"])
-    def plan(self, request, pk=None):
-        """R-HAZ-4: a major hazard's treatment plan (six parts) and its document."""
-        return self._act(
-            request,
-            "plan",
-            lambda h, v, d: services.save_treatment_plan(
-                actor=request.user,
-                hazard=h,
-                version=v,
-                plan={k: _text(d, k) for k in PLAN_KEYS},
-                attachments=_ids(d, "attachments"),
-            ),
-        )
-
-    @extend_schema(request=_action_schema("extension", "new_deadline", "reason"))
-    @action(detail=True, methods=["post"], url_path="extension")
-    def request_extension(self, request, pk=None):
-        """R-HAZ-7: ask for a later deadline, before the current one passes."""
-        return self._act(
-            request,
-            "request_extension",
-            lambda h, v, d: services.request_extension(
-                actor=request.user,
-                hazard=h,
-                version=v,
-                new_deadline=d.get("new_deadline"),
-                reason=_text(d, "reason"),
-            ),
-        )
-
-    @extend_schema(request=_action_schema("extension_decision", "approve", "note"))
-    @action(detail=True, methods=["post"], url_path="extension-decision")
-    def decide_extension(self, request, pk=None):
-        """R-HAZ-7: approve (`"approve": true`) or refuse (with a `note`) the pending request."""
-
-        def call(hazard, version, data):
-            approve = data.get("approve")
-            if not isinstance(approve, bool) and str(approve).lower() not in ("true", "false"):
-                raise InvalidInput.field("approve", _("Send true or false."))
-            services.decide_extension(
-                actor=request.user,
-                hazard=hazard,
-                version=version,
-                approve=approve is True or str(approve).lower() == "true",
-                note=_text(data, "note"),
-            )
-
-        return self._act(request, "decide_extension", call)
-
-    @extend_schema(request=_action_schema("progress", "month", "text"))
-    @action(detail=True, methods=["post"], url_path="progress-notes")
+    @extend_schema(request=form_serializer("HazardProgress", FLOW["progress"].form))
+    @action(detail=True, methods=["post"], url_path="progress-notes", parser_classes=[ObjectJSONParser])
     def progress(self, request, pk=None):
-        """R-HAZ-8: a monthly progress note of a listed hazard (`month` as YYYY-MM-DD)."""
-        return self._act(
-            request,
-            "progress",
-            lambda h, v, d: services.add_progress_note(
-                actor=request.user, hazard=h, month=d.get("month"), text=_text(d, "text")
-            ),
-            needs_version=False,
-        )
+        """R-HAZ-8: a monthly progress note of a listed hazard (`month` as YYYY-MM-DD). A note does not
+        change the hazard's version, so none is sent."""
+        hazard = self.get_object()
+        services.add_progress_note(actor=request.user, hazard=hazard, data=_body(request))
+        return Response(self._detail(hazard))
 
     @extend_schema(
         responses=inline_serializer(
@@ -527,21 +332,40 @@ def event_rows(hazard: Hazard) -> list[dict]:
     return rows
 
 
-def _text(data, key: str) -> str:
-    value = data.get(key)
-    return value if isinstance(value, str) else ("" if value is None else str(value))
+def _body(request) -> dict:
+    return {k: v for k, v in request.data.items() if k != "version"} if hasattr(request.data, "items") else {}
 
 
-def _ids(data, key: str) -> list:
-    if hasattr(data, "getlist"):
-        values = data.getlist(key)
-        if len(values) == 1 and isinstance(values[0], list):
-            values = values[0]
-    else:
-        values = data.get(key) or []
-    if not isinstance(values, list | tuple):
-        raise InvalidInput.field(key, _("Send a list of attachment ids."))
-    return list(values)
+def _on_hazard(service):
+    """The workflow route's call `(hazard, actor=, version=, data=)` → the hazard service's keywords."""
+
+    def call(hazard, *, actor, version, data):
+        service(actor=actor, hazard=hazard, version=version, data=data)
+        return hazard
+
+    return call
+
+
+# API.md "Hazards": each action is `POST /hazards/{id}/<action>/` with `version`, answering the updated
+# hazard; its body is typed from the action's form in hazards.rules.FLOW (the one the service validates).
+add_workflow_actions(
+    HazardViewSet,
+    FLOW,
+    services={
+        "assign": _on_hazard(services.assign_rectification),
+        "submit": _on_hazard(services.submit_rectification),
+        "accept": _on_hazard(services.accept_rectification),
+        "reject": _on_hazard(services.reject_rectification),
+        "close": _on_hazard(services.close_hazard),
+        "cancel": _on_hazard(services.cancel_hazard),
+        "supervise": _on_hazard(services.supervise_hazard),
+        "plan": _on_hazard(services.save_treatment_plan),
+        "request_extension": _on_hazard(services.request_extension),
+        "decide_extension": _on_hazard(services.decide_extension),
+    },
+    response=lambda view, hazard: view._detail(hazard),
+    response_serializer=HazardDetailSerializer,
+)
 
 
 class HazardStatsView(APIView):

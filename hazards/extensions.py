@@ -7,11 +7,13 @@ from core.extensions import (
     DemoBuilder,
     HomePanel,
     NavItem,
+    RiskSource,
     Section,
     demo_builders,
     enterprise_sections,
     home_panels,
     nav_items,
+    risk_sources,
 )
 from core.scoping import scope_of
 from hazards import tasks  # noqa: F401  (registers the escalation job)
@@ -53,3 +55,42 @@ def _build(*, rng, stdout=None, small=False, **_options):
 
 
 demo_builders.register(DemoBuilder("hazards", 40, _build))
+
+
+def _major_hazards_by_point(enterprise_id: int) -> dict[int, str]:
+    from hazards.models import Hazard
+
+    rows = (
+        Hazard.objects.open()
+        .filter(level="major", risk_point__enterprise_id=enterprise_id, risk_point__isnull=False)
+        .order_by("risk_point_id", "-id")
+        .values_list("risk_point_id", "title")
+    )
+    found: dict[int, str] = {}
+    for point_id, title in rows:
+        found.setdefault(point_id, title)
+    return found
+
+
+def _link_demo_hazards(rng, points_by_enterprise: dict[int, list[int]]) -> set[int]:
+    """The demo ties some open major hazards to a risk point of their enterprise (R-RISK-6)."""
+    from hazards.models import Hazard
+
+    touched: set[int] = set()
+    candidates = (
+        Hazard.objects.open()
+        .filter(level="major", risk_point__isnull=True, enterprise_id__in=list(points_by_enterprise))
+        .order_by("id")
+        .values_list("pk", "enterprise_id")
+    )
+    for hazard_id, enterprise_id in candidates:
+        if rng.random() < 0.6:
+            point_id = rng.choice(points_by_enterprise[enterprise_id])
+            Hazard.objects.filter(pk=hazard_id).update(risk_point_id=point_id)
+            touched.add(enterprise_id)
+    return touched
+
+
+risk_sources.register(
+    RiskSource("hazards", 10, major_hazards_by_point=_major_hazards_by_point, link_demo=_link_demo_hazards)
+)

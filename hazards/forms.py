@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Role
+from core.forms import IdField, IdListField, MoneyField, StrictBooleanField
 from hazards.choices import Category, Level, Source
 from hazards.models import DeadlinePolicy, MajorHazardCriterion
 from registry.models import Department, Enterprise, Sector
@@ -122,23 +123,139 @@ class ReportForm(forms.Form):
         style(self)
 
 
-class AssignForm(VersionForm):
-    measures = forms.CharField(label=_("Measures"), widget=forms.Textarea(attrs={"rows": 3}))
+# --- The typed input of each action of the loop (hazards.rules.FLOW) ------------------------------------
+# The service validates with these forms, whoever calls it; the API's action bodies are generated from them
+# (core.workflow_api), and the pages' forms below extend them with what only a page has (uploads, hidden
+# version). Rules that depend on the hazard (a major hazard's plan, the deadline's limit) stay in the
+# services; each such field names its rule in its help text.
+
+PLAN_LABELS = {
+    "plan_goal": _("Goal and tasks"),
+    "plan_methods": _("Methods and measures"),
+    "plan_resources": _("Funds and materials"),
+    "plan_organisation": _("Responsible organisation and people"),
+    "plan_schedule": _("Time limit and requirements"),
+    "plan_safety": _("Safety measures and emergency plan"),
+}
+MAJOR_ONLY = _("Required for a major hazard.")
+
+
+def _text(label, *, required=True, rows=2, **kwargs):
+    return forms.CharField(
+        label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}), **kwargs
+    )
+
+
+def _plan_parts(*, required: bool) -> dict:
+    return {
+        name: _text(label, required=required, help_text="" if required else MAJOR_ONLY)
+        for name, label in PLAN_LABELS.items()
+    }
+
+
+class AssignInput(forms.Form):
+    measures = _text(_("Measures"), rows=3)
     responsible_person = forms.CharField(label=_("Responsible person"), max_length=50)
     responsible_phone = forms.CharField(label=_("Responsible person's phone"), max_length=20, required=False)
-    funds = forms.DecimalField(label=_("Funds (yuan)"), min_value=0, max_digits=14, decimal_places=2)
+    funds = MoneyField(label=_("Funds (yuan)"))
     deadline = forms.DateField(
         label=_("Deadline"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Empty: the default time for the level."),
+        help_text=_("Empty: the default time for the level. Not in the past, not after that default."),
     )
-    contingency_plan = forms.CharField(
-        label=_("Contingency plan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    contingency_plan = _text(_("Contingency plan"), required=False, rows=3, help_text=MAJOR_ONLY)
+    locals().update(_plan_parts(required=False))
+    plan_attachments = IdListField(
+        label=_("Treatment plan document"), help_text=_("Ids of uploads; required for a major hazard.")
     )
+
+
+class PlanInput(forms.Form):
+    locals().update(_plan_parts(required=True))
+    attachments = IdListField(label=_("Treatment plan document"), help_text=_("Ids of your uploads."))
+
+
+class SubmitInput(forms.Form):
+    rectification_note = _text(_("What was done"), rows=3)
+    cost = MoneyField(label=_("Actual cost (yuan)"), required=False)
+    attachments = IdListField(
+        label=_("Photos after rectification"),
+        required=True,
+        help_text=_("Ids of your uploads, at least one."),
+    )
+
+
+class AcceptInput(forms.Form):
+    note = _text(_("Acceptance opinion"), required=False)
+
+
+class RejectInput(forms.Form):
+    reason = _text(_("Reason for rejecting"))
+
+
+class CloseInput(forms.Form):
+    note = _text(_("Closing note"), required=False)
+
+
+class CancelInput(forms.Form):
+    reason = _text(_("Reason for cancelling"), help_text=_("A duplicate, or not a hazard."))
+
+
+class SuperviseInput(forms.Form):
+    authority = forms.CharField(label=_("Listing authority"), max_length=100)
+    document_number = forms.CharField(label=_("Document number"), max_length=60, required=False)
+    due_date = forms.DateField(
+        label=_("Supervision due date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Not in the past."),
+    )
+    supervising_department = IdField(
+        label=_("Supervising department"),
+        required=False,
+        help_text=_("A department supervising the hazard's sector."),
+    )
+
+
+class ExtensionRequestInput(forms.Form):
+    new_deadline = forms.DateField(
+        label=_("New deadline"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Later than the current deadline, asked before it passes."),
+    )
+    reason = _text(_("Reason"), rows=3)
+
+
+class ExtensionDecisionInput(forms.Form):
+    approve = StrictBooleanField(label=_("Approve the new deadline"))
+    note = _text(_("Note"), required=False, help_text=_("Required when refusing."))
+
+
+class ProgressInput(forms.Form):
+    month = forms.DateField(
+        label=_("Month"),
+        required=False,
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "month"}),
+        help_text=_("Empty: this month. Not in the future."),
+    )
+    text = _text(_("Progress this month"), rows=3)
+
+
+class ExplainInput(forms.Form):
+    text = _text(_("Written explanation of the delay"), rows=3)
+
+
+class AssignForm(VersionForm, AssignInput):
+    """The page of `assign`: the action's input, with the plan's parts shown for a major hazard only and its
+    document uploaded here rather than sent as ids."""
+
+    plan_attachments = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in PLAN_LABELS:
+            del self.fields[name]
         if self.hazard is not None:
             policy = DeadlinePolicy.objects.filter(level=self.hazard.level).first()
             if policy:
@@ -153,15 +270,7 @@ class AssignForm(VersionForm):
 
 def add_plan_fields(form: forms.Form, hazard) -> None:
     """R-HAZ-4: the six parts of the treatment plan and its document."""
-    labels = {
-        "plan_goal": _("Goal and tasks"),
-        "plan_methods": _("Methods and measures"),
-        "plan_resources": _("Funds and materials"),
-        "plan_organisation": _("Responsible organisation and people"),
-        "plan_schedule": _("Time limit and requirements"),
-        "plan_safety": _("Safety measures and emergency plan"),
-    }
-    for name, label in labels.items():
+    for name, label in PLAN_LABELS.items():
         form.fields[name] = forms.CharField(
             label=label, widget=forms.Textarea(attrs={"rows": 2}), initial=getattr(hazard, name)
         )
@@ -177,36 +286,27 @@ class PlanForm(VersionForm):
         style(self)
 
 
-class SubmitForm(VersionForm):
-    rectification_note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
-    cost = forms.DecimalField(
-        label=_("Actual cost (yuan)"), min_value=0, max_digits=14, decimal_places=2, required=False
-    )
+class SubmitForm(VersionForm, SubmitInput):
+    attachments = None  # the page uploads its photos; the service gets their ids
     photos = PhotosField(
         label=_("Photos after rectification"), help_text=_("At least one photo or document.")
     )
 
 
-class AcceptForm(VersionForm):
-    note = forms.CharField(
-        label=_("Acceptance opinion"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
+class AcceptForm(VersionForm, AcceptInput):
+    pass
 
 
-class RejectForm(VersionForm):
-    reason = forms.CharField(label=_("Reason for rejecting"), widget=forms.Textarea(attrs={"rows": 2}))
+class RejectForm(VersionForm, RejectInput):
+    pass
 
 
-class CloseForm(VersionForm):
-    note = forms.CharField(label=_("Closing note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+class CloseForm(VersionForm, CloseInput):
+    pass
 
 
-class CancelForm(VersionForm):
-    reason = forms.CharField(
-        label=_("Reason for cancelling"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("A duplicate, or not a hazard."),
-    )
+class CancelForm(VersionForm, CancelInput):
+    pass
 
 
 class SuperviseForm(VersionForm):
@@ -229,9 +329,8 @@ class SuperviseForm(VersionForm):
         style(self)
 
 
-class ExtensionRequestForm(VersionForm):
-    new_deadline = forms.DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+class ExtensionRequestForm(VersionForm, ExtensionRequestInput):
+    pass
 
 
 class ExtensionDecisionForm(VersionForm):
@@ -243,17 +342,14 @@ class ExtensionDecisionForm(VersionForm):
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class ProgressForm(VersionForm):
-    month = forms.DateField(
-        label=_("Month"), input_formats=["%Y-%m", "%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "month"})
-    )
-    text = forms.CharField(label=_("Progress this month"), widget=forms.Textarea(attrs={"rows": 3}))
+class ProgressForm(VersionForm, ProgressInput):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].required = True  # the page asks for the month it reports
 
 
-class ExplainForm(VersionForm):
-    text = forms.CharField(
-        label=_("Written explanation of the delay"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+class ExplainForm(VersionForm, ExplainInput):
+    pass
 
 
 class CriterionForm(forms.Form):

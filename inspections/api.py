@@ -26,7 +26,7 @@ from inspections.models import (
     ItemResult,
 )
 from inspections.selectors import campaign_progress
-from inspections.services.common import INSPECTORS, PLANNERS, require_role, safe_id
+from inspections.services.common import POLICY, safe_id
 from inspections.services.draws import stored_pairs
 from registry.models import Enterprise
 
@@ -174,7 +174,7 @@ class CampaignViewSet(
     @extend_schema(request=CampaignWriteSerializer, responses=CampaignSerializer)
     def create(self, request, *args, **kwargs):
         # API.md: the role (403) before the input (400); the services check it again.
-        require_role(request.user, PLANNERS, _("Your role may not launch campaigns."))
+        POLICY.require(request.user, "plan", _("Your role may not launch campaigns."))
         data = CampaignWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         campaign = services.launch_campaign(actor=request.user, data=dict(data.validated_data))
@@ -187,7 +187,7 @@ class CampaignViewSet(
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         campaign = self.get_object()
-        require_role(request.user, PLANNERS, _("Your role may not change campaigns."))
+        POLICY.require(request.user, "plan", _("Your role may not change campaigns."))
         data = AssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         n = services.assign_tasks(actor=request.user, campaign=campaign, **data.validated_data)
@@ -276,7 +276,7 @@ class TaskViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def assign(self, request, pk=None):
         """Change an open task's deadline and inspectors; `version` as read (stale → 409)."""
         task = self.get_object()
-        require_role(request.user, PLANNERS, _("Your role may not change campaigns."))
+        POLICY.require(request.user, "plan", _("Your role may not change campaigns."))
         data = TaskAssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         task = services.reassign_task(actor=request.user, task=task, **data.validated_data)
@@ -438,7 +438,7 @@ class InspectionViewSet(
     @action(detail=True, methods=["post"])
     def results(self, request, pk=None):
         inspection = self.get_object()
-        require_role(request.user, INSPECTORS, _("Your role may not inspect."))
+        POLICY.require(request.user, "inspect", _("Your role may not inspect."))
         data = ResultWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         row = services.save_item_result(
@@ -465,7 +465,7 @@ class InspectionViewSet(
     def finish(self, request, pk=None):
         """Finish: every failed item becomes one hazard (prefilled from the item)."""
         inspection = self.get_object()
-        require_role(request.user, INSPECTORS, _("Your role may not inspect."))
+        POLICY.require(request.user, "inspect", _("Your role may not inspect."))
         data = FinishSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.finish_inspection(actor=request.user, inspection=inspection, **data.validated_data)
@@ -543,7 +543,7 @@ class DrawViewSet(
 
     @extend_schema(request=DrawWriteSerializer, responses=DrawSerializer)
     def create(self, request, *args, **kwargs):
-        require_role(request.user, PLANNERS, _("Your role may not make draws."))
+        POLICY.require(request.user, "plan", _("Your role may not make draws."))
         data = DrawWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -605,7 +605,7 @@ class CampaignTargetViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.
     )
     def create(self, request, *args, **kwargs):
         campaign = self._campaign()
-        require_role(request.user, PLANNERS, _("Your role may not change campaigns."))
+        POLICY.require(request.user, "plan", _("Your role may not change campaigns."))
         data = TargetsWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         added = services.add_targets(

@@ -8,6 +8,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from core import ports
-        from notifications.services import notify
+        from notifications.services import notify, unread_count
 
         ports.plug(ports.NOTIFY, notify)
+        ports.plug(ports.UNREAD_COUNT, unread_count)

@@ -126,3 +126,8 @@ def notify_many(messages: Iterable[Message]) -> list[Message]:
         )
         transaction.on_commit(lambda: _email(ids))
     return fresh
+
+
+def unread_count(user) -> int:
+    """The number on the bell of the page shell (plugged into core.ports)."""
+    return Notification.objects.for_user(user).unread().count()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
-from core.views import apply_domain_errors
+from core.views import apply_domain_errors, domain_error_text, page_status
 from registry import services
 from registry.admin_forms import DepartmentForm, JurisdictionForm
 from registry.choices import EnterpriseStatus
@@ -23,12 +23,6 @@ from registry.models import Department, Jurisdiction, Sector
 def _require_manager(request) -> None:
     if not request.user.has_role(*services.CONFIGURATION_MANAGERS):
         raise PermissionDenied
-
-
-def _error_text(exc: DomainError) -> str:
-    if exc.errors:
-        return " ".join(str(m) for msgs in exc.errors.values() for m in msgs)
-    return str(exc.message)
 
 
 # --- Jurisdictions ---------------------------------------------------------------------------------------
@@ -85,6 +79,7 @@ def jurisdiction_create(request):
         request,
         "registry/admin/jurisdiction_form.html",
         {"form": form, "creating": True, "section": "jurisdictions"},
+        status=page_status(form),
     )
 
 
@@ -108,6 +103,7 @@ def jurisdiction_edit(request, pk: int):
         request,
         "registry/admin/jurisdiction_form.html",
         {"form": form, "place": place, "section": "jurisdictions"},
+        status=page_status(form),
     )
 
 
@@ -120,7 +116,7 @@ def jurisdiction_set_active(request, pk: int):
     try:
         services.set_jurisdiction_active(actor=request.user, jurisdiction=place, active=active)
     except DomainError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, domain_error_text(exc, " "))
     else:
         if active:
             messages.success(request, _("%(name)s was reactivated.") % {"name": place.name})
@@ -167,6 +163,7 @@ def department_create(request):
         request,
         "registry/admin/department_form.html",
         {"form": form, "creating": True, "section": "departments"},
+        status=page_status(form),
     )
 
 
@@ -195,6 +192,7 @@ def department_edit(request, pk: int):
         request,
         "registry/admin/department_form.html",
         {"form": form, "department": department, "section": "departments"},
+        status=page_status(form),
     )
 
 
@@ -207,7 +205,7 @@ def department_set_active(request, pk: int):
     try:
         services.set_department_active(actor=request.user, department=department, active=active)
     except DomainError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, domain_error_text(exc, " "))
     else:
         if active:
             messages.success(request, _("%(name)s was reactivated.") % {"name": department.name})

@@ -11,10 +11,10 @@ import math
 import random
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User, UserRole
 from core.choices import Role
 from registry.choices import EnterpriseScale, EnterpriseStatus, JurisdictionKind, SubSector
 from registry.models import Department, Enterprise, EnterpriseStatusChange, Jurisdiction, Sector
@@ -369,7 +369,9 @@ ACCOUNTS = [
 ]
 
 
-def build_accounts(rng: random.Random) -> dict[str, User]:
+def build_accounts(rng: random.Random) -> dict:
+    # The user model sits in accounts, one layer above the registry: reached through Django's setting.
+    User = get_user_model()  # noqa: N806
     users = {}
     departments = {d.code: d for d in Department.objects.all()}
     towns = {t.code: t for t in Jurisdiction.objects.towns()}
@@ -397,9 +399,9 @@ def build_accounts(rng: random.Random) -> dict[str, User]:
         )
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
-        UserRole.objects.filter(user=user).exclude(role__in=roles).delete()
+        user.role_assignments.exclude(role__in=roles).delete()
         for role in roles:
-            UserRole.objects.get_or_create(user=user, role=role)
+            user.role_assignments.get_or_create(role=role)
         users[username] = user
     return users
 

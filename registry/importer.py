@@ -28,13 +28,12 @@ from django.utils.translation import gettext as _
 
 from audit.services import record, record_many
 from core.background import background_task
-from core.errors import InvalidInput, NotAllowed
+from core.errors import InvalidInput
 from core.exports import Column
 from core.scoping import scope_of
 from core.tabular import TableRow, read_table
 from registry.choices import SECTOR_ALIASES, EnterpriseScale, SubSector
 from registry.models import Enterprise, EnterpriseStatusChange, Jurisdiction, Sector
-from registry.services import REGISTRY_EDITORS
 from registry.validators import credit_check_char, credit_code_error, normalise_credit_code, phone_error
 
 # Canonical field → accepted headers (Chinese first, as the district's spreadsheets have them).
@@ -243,8 +242,9 @@ def _rows(uploaded) -> tuple[dict[str, str], Iterator[TableRow]]:
 
 
 def check_can_import(actor) -> None:
-    if not actor.has_role(*REGISTRY_EDITORS):
-        raise NotAllowed()
+    from registry.services import POLICY
+
+    POLICY.require(actor, "import")
 
 
 def _validated_batches(uploaded, actor, result: ImportResult, errors: list[RowError], progress=None):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from audit.services import diff, record
 from core.choices import Role
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.policy import Policy
 from core.scoping import scope_of
 from registry.choices import TOWN_KINDS, EnterpriseScale, EnterpriseStatus, SubSector
 from registry.models import Department, Enterprise, EnterpriseStatusChange, Jurisdiction, Sector
@@ -141,8 +142,7 @@ def _check_can_edit(actor, *, town=None, sectors=(), enterprise: Enterprise | No
 
 def check_can_register(actor) -> None:
     """The role check of a registration, before any input is read (API.md: 403 before 400)."""
-    if not actor.role_codes & REGISTRY_EDITORS:
-        raise NotAllowed()
+    POLICY.require(actor, "register")
 
 
 def check_can_update(actor, enterprise: Enterprise, fields) -> None:
@@ -274,9 +274,15 @@ JURISDICTION_PARENT_KINDS = {
 }
 
 
+# The module's policy (core/policy.py): who registers and imports enterprises, who keeps the reference data.
+POLICY = Policy(
+    "registry",
+    {"register": REGISTRY_EDITORS, "import": REGISTRY_EDITORS, "configure": CONFIGURATION_MANAGERS},
+)
+
+
 def _check_configuration_manager(actor) -> None:
-    if not actor.has_role(*CONFIGURATION_MANAGERS):
-        raise NotAllowed()
+    POLICY.require(actor, "configure")
 
 
 def _clean_names(data: dict, errors: dict) -> dict:
@@ -402,7 +408,9 @@ def set_jurisdiction_active(*, actor, jurisdiction: Jurisdiction, active: bool) 
     """Deactivate (or reactivate) a place. A place that still holds enterprises, active users or active
     villages cannot be deactivated: they would fall out of every town's scope."""
     _check_configuration_manager(actor)
-    from accounts.models import User
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()  # noqa: N806 (accounts is one layer above)
 
     jurisdiction = Jurisdiction.objects.select_for_update().get(pk=jurisdiction.pk)
     if jurisdiction.is_active == active:
@@ -508,7 +516,9 @@ def update_department(*, actor, department: Department, data: dict) -> Departmen
 def set_department_active(*, actor, department: Department, active: bool) -> Department:
     """Deactivate (or reactivate) a department; one with active users cannot be deactivated."""
     _check_configuration_manager(actor)
-    from accounts.models import User
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()  # noqa: N806 (accounts is one layer above)
 
     department = Department.objects.select_for_update().get(pk=department.pk)
     if department.is_active == active:

@@ -10,7 +10,7 @@ from core.errors import DomainError
 from core.extensions import enterprise_sections
 from core.masking import phone_for
 from core.scoping import get_visible_or_404
-from core.views import ListPage, apply_domain_errors
+from core.views import ListPage, apply_domain_errors, page_status
 from registry import services
 from registry.exports import enterprise_columns, export_queryset, ordered
 from registry.filters import EnterpriseFilter
@@ -98,7 +98,9 @@ def enterprise_create(request):
             return redirect("registry:enterprise_detail", pk=enterprise.pk)
     elif request.method == "POST":
         messages.error(request, _("Please correct the errors below."))
-    return render(request, "registry/enterprise_form.html", {"form": form, "creating": True})
+    return render(
+        request, "registry/enterprise_form.html", {"form": form, "creating": True}, status=page_status(form)
+    )
 
 
 def _form_data(form) -> dict:
@@ -123,7 +125,12 @@ def enterprise_edit(request, pk: int):
         else:
             messages.success(request, _("The enterprise was updated."))
             return redirect("registry:enterprise_detail", pk=enterprise.pk)
-    return render(request, "registry/enterprise_form.html", {"form": form, "enterprise": enterprise})
+    return render(
+        request,
+        "registry/enterprise_form.html",
+        {"form": form, "enterprise": enterprise},
+        status=page_status(form),
+    )
 
 
 def _posted_version(request) -> int:

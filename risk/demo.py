@@ -427,30 +427,19 @@ def _assessment(point, *, combo, result, at, by) -> RiskAssessment:
 def link_dynamic_risk(*, rng, stdout=None) -> None:
     """After the hazards and accidents are built: tie some open major hazards to a risk point of their
     enterprise and re-derive the levels they and recent accidents raise (R-RISK-6), so the demo shows why."""
-    from django.apps import apps
-
+    from core.extensions import risk_sources
     from risk.dynamic import enterprises_with_recent_accidents
     from risk.services import refresh_enterprise_risk
 
     touched: set[int] = set()
-    if apps.is_installed("hazards"):
-        hazard_model = apps.get_model("hazards", "Hazard")
-        points_by_enterprise: dict[int, list[int]] = defaultdict(list)
-        for point_id, enterprise_id in (
-            RiskPoint.objects.active().assessed().order_by("id").values_list("pk", "enterprise_id")
-        ):
-            points_by_enterprise[enterprise_id].append(point_id)
-        candidates = (
-            hazard_model.objects.open()
-            .filter(level="major", risk_point__isnull=True, enterprise_id__in=list(points_by_enterprise))
-            .order_by("id")
-            .values_list("pk", "enterprise_id")
-        )
-        for hazard_id, enterprise_id in candidates:
-            if rng.random() < 0.6:
-                point_id = rng.choice(points_by_enterprise[enterprise_id])
-                hazard_model.objects.filter(pk=hazard_id).update(risk_point_id=point_id)
-                touched.add(enterprise_id)
+    points_by_enterprise: dict[int, list[int]] = defaultdict(list)
+    for point_id, enterprise_id in (
+        RiskPoint.objects.active().assessed().order_by("id").values_list("pk", "enterprise_id")
+    ):
+        points_by_enterprise[enterprise_id].append(point_id)
+    for source in risk_sources.all():
+        if source.link_demo is not None:
+            touched |= source.link_demo(rng, points_by_enterprise)
     touched |= enterprises_with_recent_accidents(timezone.now())
     for enterprise_id in sorted(touched):
         refresh_enterprise_risk(enterprise_id=enterprise_id)

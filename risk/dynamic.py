@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.choices import RISK_COLOUR_RANK, RiskColour
+from core.extensions import risk_sources
 from risk.tables import colour_one_higher, highest_colour
 
 # R-RISK-6 (setting): an accident raises the enterprise to at least this colour for this many months.
@@ -45,58 +45,35 @@ def _days_in_month(year: int, month: int) -> int:
     return (nxt - dt.timedelta(days=1)).day
 
 
-def _model(app_label: str, name: str):
-    """A model of a module that may not exist yet in this deployment (hazards, accidents)."""
-    if not apps.is_installed(app_label):
-        return None
-    try:
-        return apps.get_model(app_label, name)
-    except LookupError:
-        return None
-
-
 def open_major_hazards_by_point(enterprise_id: int) -> dict[int, str]:
     """{risk point id: title of its newest open major hazard} for one enterprise (R-RISK-6)."""
-    hazard = _model("hazards", "Hazard")
-    if hazard is None:
-        return {}
-    rows = (
-        hazard.objects.open()
-        .filter(level="major", risk_point__enterprise_id=enterprise_id, risk_point__isnull=False)
-        .order_by("risk_point_id", "-id")
-        .values_list("risk_point_id", "title")
-    )
     found: dict[int, str] = {}
-    for point_id, title in rows:
-        found.setdefault(point_id, title)
+    for source in risk_sources.all():
+        if source.major_hazards_by_point is not None:
+            for point_id, title in source.major_hazards_by_point(enterprise_id).items():
+                found.setdefault(point_id, title)
     return found
 
 
 def recent_accident(enterprise_id: int, now: dt.datetime) -> dt.datetime | None:
     """When the latest accident at the enterprise within the raise window happened, if any (R-RISK-6)."""
-    accident = _model("accidents", "Accident")
-    if accident is None:
-        return None
     since = months_before(now, int(accident_raise()["months"]))
-    return (
-        accident.objects.filter(enterprise_id=enterprise_id, occurred_at__gte=since, occurred_at__lte=now)
-        .order_by("-occurred_at")
-        .values_list("occurred_at", flat=True)
-        .first()
-    )
+    times = [
+        source.latest_accident(enterprise_id, since, now)
+        for source in risk_sources.all()
+        if source.latest_accident is not None
+    ]
+    return max((t for t in times if t is not None), default=None)
 
 
 def enterprises_with_recent_accidents(now: dt.datetime) -> set[int]:
-    accident = _model("accidents", "Accident")
-    if accident is None:
-        return set()
     # One extra month so that levels raised by accidents just leaving the window fall back too.
     since = months_before(now, int(accident_raise()["months"]) + 1)
-    return set(
-        accident.objects.filter(enterprise__isnull=False, occurred_at__gte=since).values_list(
-            "enterprise_id", flat=True
-        )
-    )
+    found: set[int] = set()
+    for source in risk_sources.all():
+        if source.enterprises_with_accidents is not None:
+            found |= set(source.enterprises_with_accidents(since))
+    return found
 
 
 @dataclass(frozen=True)

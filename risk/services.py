@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from audit.services import diff, record
 from core.choices import AccidentType, Role
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.policy import Policy
 from registry.models import Enterprise
 from registry.validators import phone_error
 from risk.choices import ControlLevel, FactorCategory, MeasureKind, Method, PointKind
@@ -50,14 +51,15 @@ def review_months() -> int:
     return int(getattr(settings, "RISK_REVIEW_MONTHS", 12))
 
 
+# The module's policy (core/policy.py): an enterprise keeps its own register; officials those in scope.
+POLICY = Policy("risk", {"manage_own": {Role.ENTERPRISE_USER}, "manage": RISK_EDITORS})
+
+
 def can_manage(user, enterprise_id: int) -> bool:
     """Enterprise users for their own enterprise; town, department and district officials in scope."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    roles = user.role_codes
-    if Role.ENTERPRISE_USER in roles and user.enterprise_id == enterprise_id:
+    if POLICY.can(user, "manage_own") and user.enterprise_id == enterprise_id:
         return True
-    if roles & RISK_EDITORS:
+    if POLICY.can(user, "manage"):
         return Enterprise.objects.visible_to(user).filter(pk=enterprise_id).exists()
     return False
 

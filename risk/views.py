@@ -16,7 +16,7 @@ from core.errors import DomainError
 from core.params import id_param
 from core.pdf import pdf_response
 from core.scoping import get_visible_or_404
-from core.views import ListPage, apply_domain_errors
+from core.views import ListPage, apply_domain_errors, domain_error_text, page_status
 from registry.models import Enterprise, Jurisdiction, Sector
 from risk import selectors, services
 from risk.board import board_pdf
@@ -76,12 +76,7 @@ def _point_for_user(request, pk):
 
 
 def _apply_assessment_errors(form: AssessmentForm, method: str, exc: DomainError) -> None:
-    if not exc.errors:
-        form.add_error(None, str(exc.message))
-    for name, errors in exc.errors.items():
-        field = form.error_field(method, name)
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
+    apply_domain_errors(form, exc, fields=lambda name: form.error_field(method, name))
 
 
 @login_required
@@ -106,14 +101,12 @@ def point_create(request, enterprise_pk: int):
                 actor=request.user, enterprise=enterprise, data=form.cleaned_data, assessment=assessment
             )
         except DomainError as exc:
-            if not exc.errors:
-                form.add_error(None, str(exc.message))
-            for name, errors in exc.errors.items():
-                if name in form.fields:
-                    for error in errors:
-                        form.add_error(name, error)
-                else:
-                    _apply_assessment_errors(assess_form, method, DomainError(errors={name: errors}))
+            on_point = {name: errors for name, errors in exc.errors.items() if name in form.fields}
+            on_assessment = {name: errors for name, errors in exc.errors.items() if name not in form.fields}
+            if on_point or not exc.errors:
+                apply_domain_errors(form, DomainError(exc.message, errors=on_point))
+            if on_assessment:
+                _apply_assessment_errors(assess_form, method, DomainError(errors=on_assessment))
         else:
             messages.success(request, _("The risk point was added."))
             return redirect("risk:point_detail", pk=point.pk)
@@ -129,6 +122,7 @@ def point_create(request, enterprise_pk: int):
             "creating": True,
             "grading": _grading_tables(),
         },
+        status=page_status(form, assess_form),
     )
 
 
@@ -151,7 +145,10 @@ def point_edit(request, pk: int):
             messages.success(request, _("The risk point was updated."))
             return redirect("risk:point_detail", pk=point.pk)
     return render(
-        request, "risk/point_form.html", {"form": form, "point": point, "enterprise": point.enterprise}
+        request,
+        "risk/point_form.html",
+        {"form": form, "point": point, "enterprise": point.enterprise},
+        status=page_status(form),
     )
 
 
@@ -209,7 +206,10 @@ def point_assess(request, pk: int):
             messages.success(request, _("The assessment was recorded."))
             return redirect("risk:point_detail", pk=point.pk)
     return render(
-        request, "risk/assess_form.html", {"form": form, "point": point, "grading": _grading_tables()}
+        request,
+        "risk/assess_form.html",
+        {"form": form, "point": point, "grading": _grading_tables()},
+        status=page_status(form),
     )
 
 
@@ -227,12 +227,6 @@ def _int(value):
         return None
 
 
-def _errors_text(exc: DomainError) -> str:
-    if not exc.errors:
-        return str(exc.message)
-    return "; ".join(str(m) for msgs in exc.errors.values() for m in msgs)
-
-
 @login_required
 @require_POST
 def point_retire(request, pk: int):
@@ -245,7 +239,7 @@ def point_retire(request, pk: int):
             reason=request.POST.get("reason", ""),
         )
     except DomainError as exc:
-        messages.error(request, _errors_text(exc))
+        messages.error(request, domain_error_text(exc))
     else:
         messages.success(request, _("The risk point was retired from the register."))
     return redirect("risk:point_detail", pk=point.pk)
@@ -262,7 +256,7 @@ def measure_add(request, pk: int):
     try:
         measure = services.add_control_measure(actor=request.user, point=point, data=form.cleaned_data)
     except DomainError as exc:
-        messages.error(request, _errors_text(exc))
+        messages.error(request, domain_error_text(exc))
     else:
         from risk.tables import control_level_is_too_low
 
@@ -288,7 +282,7 @@ def measure_remove(request, pk: int, measure_pk: int):
     try:
         services.remove_control_measure(actor=request.user, measure=measure)
     except DomainError as exc:
-        messages.error(request, _errors_text(exc))
+        messages.error(request, domain_error_text(exc))
     else:
         messages.success(request, _("The measure was removed."))
     return redirect("risk:point_detail", pk=point.pk)

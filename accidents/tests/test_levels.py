@@ -101,7 +101,7 @@ def test_a_district_admin_changes_the_thresholds_with_audit_and_others_may_not(a
     assert as_user("leader").get("/accidents/thresholds/").status_code == 200
     assert as_user("leader").post("/accidents/thresholds/", form).status_code == 403
     bad = as_user("admin").post("/accidents/thresholds/", {**form, "major_deaths": 3})
-    assert bad.status_code == 200 and LevelThreshold.objects.get(level=Level.LARGER).deaths == 3
+    assert bad.status_code == 400 and LevelThreshold.objects.get(level=Level.LARGER).deaths == 3
     assert as_user("admin").post("/accidents/thresholds/", form).status_code == 302
     assert LevelThreshold.objects.get(level=Level.LARGER).deaths == 4
     event = AuditEvent.objects.get(action="accidents.thresholds.updated")

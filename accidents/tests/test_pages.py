@@ -53,7 +53,7 @@ def test_the_form_shows_errors_and_writes_nothing(as_user, district):
             "accident_type": "03",
         },
     )
-    assert response.status_code == 200 and 'data-testid="field-error"' in response.content.decode()
+    assert response.status_code == 400 and 'data-testid="field-error"' in response.content.decode()
     assert Accident.objects.count() == before
 
 
@@ -333,7 +333,7 @@ def test_editing_with_a_stale_version_is_refused_and_a_garbled_one_does_not_brea
         "address": "三号车间",
     }
     stale = client.post(f"/accidents/{accident.pk}/edit/", {**form, "version": accident.version + 3})
-    assert stale.status_code == 200 and 'data-testid="form-errors"' in stale.content.decode()
+    assert stale.status_code == 409 and 'data-testid="form-errors"' in stale.content.decode()
     assert client.post(f"/accidents/{accident.pk}/edit/", {**form, "version": "x"}).status_code == 302
     accident.refresh_from_db()
     assert accident.address == "三号车间"

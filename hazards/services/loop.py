@@ -12,15 +12,18 @@ from django.utils.translation import gettext as _
 
 from attachments.models import Attachment
 from attachments.services import link_attachments
+from audit.services import record
 from core.choices import Role
 from core.errors import InvalidInput, NotAllowed
+from core.scoping import in_scope
+from core.workflow import Step
 from hazards import rollup
 from hazards.choices import Category, EvidencePurpose, Level, Source, State
 from hazards.documents import next_serial
 from hazards.models import Hazard, MajorHazardCriterion, local_today
-from hazards.rules import CREATE_ROLES
+from hazards.rules import CREATE_ROLES, FLOW
 from hazards.services import common
-from hazards.services.common import a_date, audit, check, money, raise_if, required_text, tell, write
+from hazards.services.common import raise_if, required_text, tell
 from notifications.recipients import Audience
 from registry.models import Enterprise, Sector
 
@@ -106,7 +109,7 @@ def report_hazard(
             risk_point = RiskPoint.objects.filter(pk=risk_point).first()
         if risk_point is None or risk_point.enterprise_id != enterprise.pk:
             errors["risk_point"] = [_("Choose a risk point of this enterprise.")]
-    if sector_obj is not None and not common.in_scope(
+    if sector_obj is not None and not in_scope(
         actor, town_id=enterprise.town_id, sector_code=sector_obj.pk, enterprise_id=enterprise.pk
     ):
         errors.setdefault("sector", []).append(_("Choose a sector you supervise."))
@@ -141,12 +144,13 @@ def report_hazard(
     linked = link_attachments(
         actor=actor, attachments=attachments, owner=hazard, purpose=EvidencePurpose.BEFORE
     )
-    audit(
+    record(
         hazard,
-        "reported",
+        "hazards.hazard.reported",
         actor=actor,
-        from_state="",
         data={
+            "from_state": "",
+            "to_state": hazard.state,
             "level": level,
             "source": source,
             "criterion": criterion.pk if criterion else None,
@@ -195,161 +199,140 @@ def _report_major_upward(hazard: Hazard, *, actor) -> None:
     )
 
 
-@transaction.atomic
 def assign_rectification(
-    *,
-    actor,
-    hazard: Hazard,
-    version,
-    measures="",
-    responsible_person="",
-    responsible_phone="",
-    funds=None,
-    deadline=None,
-    contingency_plan="",
-    plan: dict | None = None,
-    plan_attachments=(),
+    *, actor, hazard: Hazard, version, data=None, plan: dict | None = None, **fields
 ) -> Hazard:
-    """The five determinations (R-HAZ-3) → `rectifying`; a major hazard also needs its plan (R-HAZ-4)."""
-    check(hazard, "assign", actor=actor, version=version)
+    """The five determinations (R-HAZ-3) → `rectifying`; a major hazard also needs its plan (R-HAZ-4).
+
+    `data` is the input as a page or the API sent it; callers in code may name the fields instead
+    (`measures=…, plan={…}, plan_attachments=[…]`). Either way `AssignInput` validates it."""
+    data = common.given(data, **fields, **(plan or {}))
+    return FLOW.perform(
+        hazard, "assign", actor=actor, version=version, data=data, prepare=_assign_rules, notify=_assigned
+    )
+
+
+def _assign_rules(step: Step) -> None:
+    hazard, data = step.obj, step.data
     errors: dict = {}
-    measures = required_text(errors, "measures", measures)
-    responsible_person = required_text(errors, "responsible_person", responsible_person)
-    funds_value = money(errors, "funds", funds, required=True)
     today = local_today()
     latest = today + dt.timedelta(days=common.deadline_days(hazard.level))
-    deadline_value = a_date(errors, "deadline", deadline, required=False) or (
-        None if "deadline" in errors else latest
-    )
-    if deadline_value is not None:
-        if deadline_value < today:
-            errors["deadline"] = [_("The deadline cannot be in the past.")]
-        elif deadline_value > latest:
-            # R-HAZ-6: an earlier date may be set; a later one needs an extension (R-HAZ-7).
-            errors["deadline"] = [
-                _("The deadline may be at most %(date)s; a later one needs an extension.") % {"date": latest}
-            ]
-    contingency_plan = (contingency_plan or "").strip()
-    changes: dict = {}
+    deadline = data["deadline"] or latest
+    if deadline < today:
+        errors["deadline"] = [_("The deadline cannot be in the past.")]
+    elif deadline > latest:
+        # R-HAZ-6: an earlier date may be set; a later one needs an extension (R-HAZ-7).
+        errors["deadline"] = [
+            _("The deadline may be at most %(date)s; a later one needs an extension.") % {"date": latest}
+        ]
+    contingency_plan = data["contingency_plan"].strip()
     if common.is_major(hazard):
         if not contingency_plan:
             errors["contingency_plan"] = [_("A major hazard needs a contingency plan.")]
-        plan_values = _plan_values(hazard, plan)
+        plan_values = {f: (data[f] or getattr(hazard, f) or "").strip() for f in PLAN_FIELDS}
         for field, value in plan_values.items():
             if not value:
                 errors.setdefault(field, []).append(_("A major hazard's treatment plan needs this part."))
-        changes.update(plan_values)
+        step.changes.update(plan_values)
         has_document = Attachment.objects.for_owner(hazard, EvidencePurpose.PLAN).exists() or bool(
-            plan_attachments
+            data["plan_attachments"]
         )
         if not has_document:
             errors["plan_attachments"] = [_("Attach the treatment plan document.")]
-    raise_if(errors)
-    linked = link_attachments(
-        actor=actor, attachments=plan_attachments, owner=hazard, purpose=EvidencePurpose.PLAN
+    common.raise_if(errors)
+    try:
+        linked = link_attachments(
+            actor=step.actor, attachments=data["plan_attachments"], owner=hazard, purpose=EvidencePurpose.PLAN
+        )
+    except InvalidInput as exc:  # the message belongs to this action's field
+        raise InvalidInput(errors={"plan_attachments": [m for ms in exc.errors.values() for m in ms]})
+    measures, person = data["measures"].strip(), data["responsible_person"].strip()
+    step.changes.update(
+        measures=measures,
+        responsible_person=person,
+        responsible_phone=data["responsible_phone"].strip(),
+        funds=data["funds"],
+        deadline=deadline,
+        original_deadline=deadline,
+        contingency_plan=contingency_plan,
+        assigned_at=timezone.now(),
+        assigned_by=step.actor,
+        notice_serial=hazard.notice_serial or next_serial("notice"),
     )
-    old = write(
-        hazard,
-        "assign",
-        version=int(version),
-        changes={
-            **changes,
-            "measures": measures,
-            "responsible_person": responsible_person[:50],
-            "responsible_phone": (responsible_phone or "").strip()[:20],
-            "funds": funds_value,
-            "deadline": deadline_value,
-            "original_deadline": deadline_value,
-            "contingency_plan": contingency_plan,
-            "assigned_at": timezone.now(),
-            "assigned_by": actor,
-            "notice_serial": hazard.notice_serial or next_serial("notice"),
-        },
+    step.audit_data.update(
+        measures=measures,
+        responsible_person=person,
+        funds=data["funds"],
+        deadline=deadline,
+        contingency_plan=bool(contingency_plan),
+        plan_attachments=[a.pk for a in linked],
     )
-    audit(
-        hazard,
-        "assigned",
-        actor=actor,
-        from_state=old,
-        data={
-            "measures": measures,
-            "responsible_person": responsible_person,
-            "funds": funds_value,
-            "deadline": deadline_value,
-            "contingency_plan": bool(contingency_plan),
-            "plan_attachments": [a.pk for a in linked],
-        },
-    )
+
+
+def _assigned(step: Step) -> None:
+    hazard = step.obj
     tell(
         hazard,
         [Audience.ENTERPRISE],
-        actor=actor,
+        actor=step.actor,
         kind="hazard.assigned",
-        title=_("Rectify by %(date)s: %(title)s") % {"date": deadline_value, "title": hazard.title},
-        body=measures,
+        title=_("Rectify by %(date)s: %(title)s") % {"date": hazard.deadline, "title": hazard.title},
+        body=hazard.measures,
     )
     common.refresh_risk(hazard)
-    return hazard
 
 
-def _plan_values(hazard: Hazard, plan: dict | None) -> dict:
-    plan = plan or {}
-    return {field: (str(plan.get(field) or getattr(hazard, field) or "")).strip() for field in PLAN_FIELDS}
-
-
-@transaction.atomic
-def submit_rectification(
-    *, actor, hazard: Hazard, version, rectification_note="", cost=None, attachments=()
-) -> Hazard:
+def submit_rectification(*, actor, hazard: Hazard, version, data=None, **fields) -> Hazard:
     """The responsible side reports the work done, with "after" evidence → `submitted`."""
-    check(hazard, "submit", actor=actor, version=version)
-    errors: dict = {}
-    note = required_text(errors, "rectification_note", rectification_note)
-    cost_value = money(errors, "cost", cost, required=False)
-    if not list(attachments):
-        errors["attachments"] = [_("Attach at least one photo or document of the rectified state.")]
-    raise_if(errors)
+    data = common.given(data, **fields)
+    return FLOW.perform(
+        hazard, "submit", actor=actor, version=version, data=data, prepare=_submit_rules, notify=_submitted
+    )
+
+
+def _submit_rules(step: Step) -> None:
     linked = link_attachments(
-        actor=actor, attachments=attachments, owner=hazard, purpose=EvidencePurpose.AFTER
+        actor=step.actor, attachments=step.data["attachments"], owner=step.obj, purpose=EvidencePurpose.AFTER
     )
     now = timezone.now()
-    old = write(
-        hazard,
-        "submit",
-        version=int(version),
-        changes={
-            "rectification_note": note,
-            "cost": cost_value,
-            "submitted_at": now,
-            "submitted_on": local_today(now),
-            "submitted_by": actor,
-        },
+    note = step.data["rectification_note"].strip()
+    step.changes.update(
+        rectification_note=note,
+        cost=step.data["cost"],
+        submitted_at=now,
+        submitted_on=local_today(now),
+        submitted_by=step.actor,
     )
-    audit(
-        hazard,
-        "submitted",
-        actor=actor,
-        from_state=old,
-        data={"rectification_note": note, "cost": cost_value, "attachments": [a.pk for a in linked]},
+    step.audit_data.update(
+        rectification_note=note, cost=step.data["cost"], attachments=[a.pk for a in linked]
     )
+
+
+def _submitted(step: Step) -> None:
+    hazard = step.obj
     audiences = [Audience.TOWN] + ([Audience.DEPARTMENT] if common.is_major(hazard) else [])
     tell(
         hazard,
         audiences,
-        actor=actor,
+        actor=step.actor,
         kind="hazard.submitted",
         title=_("Rectification to accept: %(title)s") % {"title": hazard.title},
-        body=note,
+        body=hazard.rectification_note,
         users=[hazard.reported_by],
     )
     common.refresh_risk(hazard)
-    return hazard
 
 
-@transaction.atomic
-def accept_rectification(*, actor, hazard: Hazard, version, note="") -> Hazard:
+def accept_rectification(*, actor, hazard: Hazard, version, data=None, **fields) -> Hazard:
     """Acceptance (验收): never by the submitter, only with "after" evidence on record (R-HAZ-5)."""
-    check(hazard, "accept", actor=actor, version=version)
+    data = common.given(data, **fields)
+    return FLOW.perform(
+        hazard, "accept", actor=actor, version=version, data=data, prepare=_accept_rules, notify=_accepted
+    )
+
+
+def _accept_rules(step: Step) -> None:
+    hazard = step.obj
     if (
         not Attachment.objects.for_owner(hazard, EvidencePurpose.AFTER).exists()
         or not hazard.rectification_note
@@ -357,119 +340,112 @@ def accept_rectification(*, actor, hazard: Hazard, version, note="") -> Hazard:
         raise InvalidInput.field(
             "attachments", _("Acceptance needs the rectification note and after-photos.")
         )
-    old = write(
-        hazard,
-        "accept",
-        version=int(version),
-        changes={
-            "accepted_at": timezone.now(),
-            "accepted_by": actor,
-            "acceptance_note": (note or "").strip(),
-            "acceptance_serial": hazard.acceptance_serial or next_serial("acceptance"),
-        },
+    note = step.data["note"].strip()
+    step.changes.update(
+        accepted_at=timezone.now(),
+        accepted_by=step.actor,
+        acceptance_note=note,
+        acceptance_serial=hazard.acceptance_serial or next_serial("acceptance"),
     )
-    audit(hazard, "accepted", actor=actor, from_state=old, data={"note": (note or "").strip()})
+    step.audit_data["note"] = note
+
+
+def _accepted(step: Step) -> None:
+    hazard = step.obj
     closers = [Audience.DEPARTMENT, Audience.DISTRICT] if common.is_major(hazard) else [Audience.TOWN]
     tell(
         hazard,
         [Audience.ENTERPRISE, *closers],
-        actor=actor,
+        actor=step.actor,
         kind="hazard.accepted",
         title=_("Rectification accepted: %(title)s") % {"title": hazard.title},
         users=[hazard.submitted_by],
     )
     common.refresh_risk(hazard)
-    return hazard
 
 
-@transaction.atomic
-def reject_rectification(*, actor, hazard: Hazard, version, reason="") -> Hazard:
+def reject_rectification(*, actor, hazard: Hazard, version, data=None, **fields) -> Hazard:
     """Not good enough: back to `rectifying` with a reason (R-HAZ-2)."""
-    check(hazard, "reject", actor=actor, version=version)
-    errors: dict = {}
-    reason = required_text(errors, "reason", reason, _("Give the reason for rejecting."))
-    raise_if(errors)
-    old = write(
-        hazard,
-        "reject",
-        version=int(version),
-        changes={"reject_reason": reason, "rejections": hazard.rejections + 1},
+    data = common.given(data, **fields)
+    return FLOW.perform(
+        hazard, "reject", actor=actor, version=version, data=data, prepare=_reject_rules, notify=_rejected
     )
-    audit(hazard, "rejected", actor=actor, from_state=old, data={"reason": reason})
+
+
+def _reject_rules(step: Step) -> None:
+    reason = step.data["reason"].strip()
+    step.changes.update(reject_reason=reason, rejections=step.obj.rejections + 1)
+    step.audit_data["reason"] = reason
+
+
+def _rejected(step: Step) -> None:
+    hazard = step.obj
     tell(
         hazard,
         [Audience.ENTERPRISE],
-        actor=actor,
+        actor=step.actor,
         kind="hazard.rejected",
         title=_("Rectification rejected: %(title)s") % {"title": hazard.title},
-        body=reason,
+        body=hazard.reject_reason,
         users=[hazard.submitted_by],
     )
     common.refresh_risk(hazard)
-    return hazard
 
 
-@transaction.atomic
-def close_hazard(*, actor, hazard: Hazard, version, note="") -> Hazard:
+def close_hazard(*, actor, hazard: Hazard, version, data=None, **fields) -> Hazard:
     """Closure (销号). Major: supervising department or district; listed: the listing authority only."""
-    check(hazard, "close", actor=actor, version=version)
-    was_listed = hazard.listed
-    old = write(
-        hazard,
-        "close",
-        version=int(version),
-        # R-HAZ-8: closing a listed hazard takes it off the list (摘牌); the listing facts stay on record.
-        changes={
-            "closed_at": timezone.now(),
-            "closed_by": actor,
-            "close_note": (note or "").strip(),
-            "listed": False,
-        },
+    data = common.given(data, **fields)
+    return FLOW.perform(
+        hazard, "close", actor=actor, version=version, data=data, prepare=_close_rules, notify=_closed
     )
-    audit(
-        hazard,
-        "closed",
-        actor=actor,
-        from_state=old,
-        data={"note": (note or "").strip(), "delisted": was_listed},
-    )
+
+
+def _close_rules(step: Step) -> None:
+    note = step.data["note"].strip()
+    # R-HAZ-8: closing a listed hazard takes it off the list (摘牌); the listing facts stay on record.
+    step.changes.update(closed_at=timezone.now(), closed_by=step.actor, close_note=note, listed=False)
+    step.audit_data.update(note=note, delisted=step.obj.listed)
+
+
+def _closed(step: Step) -> None:
+    hazard = step.obj
     audiences = [Audience.ENTERPRISE, Audience.TOWN]
     if common.is_major(hazard):
         audiences += [Audience.DEPARTMENT, Audience.DISTRICT]
     tell(
         hazard,
         audiences,
-        actor=actor,
+        actor=step.actor,
         kind="hazard.closed",
         title=_("Hazard closed: %(title)s") % {"title": hazard.title},
         users=[hazard.reported_by],
     )
     common.refresh_risk(hazard)
-    return hazard
 
 
-@transaction.atomic
-def cancel_hazard(*, actor, hazard: Hazard, version, reason="") -> Hazard:
+def cancel_hazard(*, actor, hazard: Hazard, version, data=None, **fields) -> Hazard:
     """A duplicate or not a hazard: `cancelled`, with the reason (R-HAZ-2)."""
-    check(hazard, "cancel", actor=actor, version=version)
-    errors: dict = {}
-    reason = required_text(errors, "reason", reason, _("Give the reason for cancelling."))
-    raise_if(errors)
-    old = write(
-        hazard,
-        "cancel",
-        version=int(version),
-        changes={"cancelled_at": timezone.now(), "cancelled_by": actor, "cancel_reason": reason},
+    data = common.given(data, **fields)
+    return FLOW.perform(
+        hazard, "cancel", actor=actor, version=version, data=data, prepare=_cancel_rules, notify=_cancelled
     )
-    audit(hazard, "cancelled", actor=actor, from_state=old, data={"reason": reason})
+
+
+def _cancel_rules(step: Step) -> None:
+    reason = step.data["reason"].strip()
+    step.changes.update(cancelled_at=timezone.now(), cancelled_by=step.actor, cancel_reason=reason)
+    step.audit_data["reason"] = reason
+
+
+def _cancelled(step: Step) -> None:
+    hazard = step.obj
     tell(
         hazard,
         [Audience.ENTERPRISE, Audience.TOWN],
-        actor=actor,
+        actor=step.actor,
         kind="hazard.cancelled",
         title=_("Hazard cancelled: %(title)s") % {"title": hazard.title},
-        body=reason,
+        body=hazard.cancel_reason,
         users=[hazard.reported_by],
     )
     common.refresh_risk(hazard)
-    return hazard

@@ -13,10 +13,12 @@ from attachments.services import link_attachments
 from audit.services import record
 from core.choices import Role
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.workflow import Step
 from hazards.choices import EvidencePurpose, ExtensionState
 from hazards.models import Extension, Hazard, ProgressNote, local_today
+from hazards.rules import FLOW
 from hazards.services import common
-from hazards.services.common import a_date, audit, check, raise_if, required_text, tell, write
+from hazards.services.common import tell
 from notifications.recipients import Audience
 from registry.models import Department
 
@@ -24,85 +26,75 @@ from registry.models import Department
 LISTED_EXTENSION_NOTICE_WORKING_DAYS = 20
 
 
-@transaction.atomic
-def save_treatment_plan(*, actor, hazard: Hazard, version, plan: dict, attachments=()) -> Hazard:
+def save_treatment_plan(
+    *, actor, hazard: Hazard, version, data=None, plan: dict | None = None, attachments=None
+) -> Hazard:
     """R-HAZ-4: the six parts of a major hazard's treatment plan, and its document."""
-    check(hazard, "plan", actor=actor, version=version)
+    data = common.given(data, **(plan or {}), attachments=attachments)
+    return FLOW.perform(hazard, "plan", actor=actor, version=version, data=data, prepare=_plan_rules)
+
+
+def _plan_rules(step: Step) -> None:
     from hazards.services.loop import PLAN_FIELDS
 
-    values = {field: str(plan.get(field) or "").strip() for field in PLAN_FIELDS}
-    errors: dict = {}
-    for field, value in values.items():
-        if not value:
-            errors[field] = [_("A major hazard's treatment plan needs this part.")]
-    raise_if(errors)
     linked = link_attachments(
-        actor=actor, attachments=attachments, owner=hazard, purpose=EvidencePurpose.PLAN
+        actor=step.actor, attachments=step.data["attachments"], owner=step.obj, purpose=EvidencePurpose.PLAN
     )
-    old = write(hazard, "plan", version=int(version), changes=values)
-    audit(hazard, "plan_saved", actor=actor, from_state=old, data={"attachments": [a.pk for a in linked]})
-    return hazard
+    step.changes.update({field: step.data[field].strip() for field in PLAN_FIELDS})
+    step.audit_data["attachments"] = [a.pk for a in linked]
 
 
-@transaction.atomic
-def supervise_hazard(
-    *,
-    actor,
-    hazard: Hazard,
-    version,
-    authority="",
-    due_date=None,
-    document_number="",
-    supervising_department=None,
-) -> Hazard:
+def supervise_hazard(*, actor, hazard: Hazard, version, data=None, **fields) -> Hazard:
     """R-HAZ-8: put a major hazard under listed supervision (挂牌督办)."""
-    check(hazard, "supervise", actor=actor, version=version)
+    if isinstance(fields.get("supervising_department"), Department):
+        fields["supervising_department"] = fields["supervising_department"].pk
+    data = common.given(data, **fields)
+    return FLOW.perform(
+        hazard, "supervise", actor=actor, version=version, data=data, prepare=_supervise_rules, notify=_listed
+    )
+
+
+def _supervise_rules(step: Step) -> None:
+    hazard, actor, data = step.obj, step.actor, step.data
     if hazard.listed:
         raise Conflict(_("This hazard is already under listed supervision."))
     errors: dict = {}
-    authority = required_text(errors, "authority", authority)
-    due = a_date(errors, "due_date", due_date, required=True)
-    if due is not None and due < local_today():
+    due = data["due_date"]
+    if due < local_today():
         errors["due_date"] = [_("The due date cannot be in the past.")]
-    department = _supervising_department(actor, hazard, supervising_department, errors)
-    raise_if(errors)
+    department = _supervising_department(actor, hazard, data["supervising_department"], errors)
+    common.raise_if(errors)
     by_department = Role.DISTRICT_ADMIN not in actor.role_codes
-    old = write(
-        hazard,
-        "supervise",
-        version=int(version),
-        changes={
-            "listed": True,
-            "listing_authority": authority[:100],
-            "listing_department": actor.department if by_department else None,
-            "supervising_department": department,
-            "listing_document": (document_number or "").strip()[:60],
-            "listing_due_date": due,
-            "listed_at": timezone.now(),
-            "listed_by": actor,
-        },
+    authority = data["authority"].strip()
+    step.changes.update(
+        listed=True,
+        listing_authority=authority,
+        listing_department=actor.department if by_department else None,
+        supervising_department=department,
+        listing_document=data["document_number"].strip(),
+        listing_due_date=due,
+        listed_at=timezone.now(),
+        listed_by=actor,
     )
-    audit(
-        hazard,
-        "supervised",
-        actor=actor,
-        from_state=old,
-        data={
-            "authority": authority,
-            "due_date": due,
-            "document_number": hazard.listing_document,
-            "supervising_department": department.pk if department else None,
-        },
+    step.audit_data.update(
+        authority=authority,
+        due_date=due,
+        document_number=data["document_number"].strip(),
+        supervising_department=department.pk if department else None,
     )
+
+
+def _listed(step: Step) -> None:
+    hazard = step.obj
     tell(
         hazard,
         [Audience.ENTERPRISE, Audience.TOWN, Audience.DEPARTMENT, Audience.DISTRICT],
-        actor=actor,
+        actor=step.actor,
         kind="hazard.supervised",
         title=_("Listed supervision: %(title)s") % {"title": hazard.title},
-        body=_("Listed by %(authority)s, due %(date)s") % {"authority": authority, "date": due},
+        body=_("Listed by %(authority)s, due %(date)s")
+        % {"authority": hazard.listing_authority, "date": hazard.listing_due_date},
     )
-    return hazard
 
 
 def _supervising_department(actor, hazard: Hazard, chosen, errors: dict) -> Department | None:
@@ -119,42 +111,48 @@ def _supervising_department(actor, hazard: Hazard, chosen, errors: dict) -> Depa
 
 
 @transaction.atomic
-def add_progress_note(*, actor, hazard: Hazard, month=None, text="") -> ProgressNote:
-    """R-HAZ-8: the monthly progress of a listed hazard. Notes do not change the hazard's version."""
-    check(hazard, "progress", actor=actor, version=hazard.version)
-    errors: dict = {}
+def add_progress_note(*, actor, hazard: Hazard, data=None, **fields) -> ProgressNote:
+    """R-HAZ-8: the monthly progress of a listed hazard. Notes do not change the hazard's version, so
+    this follows the workflow's chain by hand: the table's check, the action's form, the write, the audit."""
+    FLOW.check(hazard, "progress", actor=actor, version=hazard.version)
     if not hazard.listed:
         raise Conflict(_("Progress notes are kept for listed hazards."))
-    text = required_text(errors, "text", text)
-    month_value = a_date(errors, "month", month, required=False) or local_today()
-    if month_value > local_today():
-        errors["month"] = [_("The month cannot be in the future.")]
-    raise_if(errors)
+    data = FLOW.validate("progress", common.given(data, **fields))
+    month = data["month"] or local_today()
+    if month > local_today():
+        raise InvalidInput.field("month", _("The month cannot be in the future."))
+    text = data["text"].strip()
     note = ProgressNote.objects.create(
-        hazard=hazard, month=month_value.replace(day=1), text=text, written_at=timezone.now(), author=actor
+        hazard=hazard, month=month.replace(day=1), text=text, written_at=timezone.now(), author=actor
     )
     record(hazard, "hazards.hazard.progress_noted", actor=actor, data={"month": note.month, "text": text})
     return note
 
 
-@transaction.atomic
-def explain_delay(*, actor, hazard: Hazard, version, text="") -> Hazard:
+def explain_delay(*, actor, hazard: Hazard, version, data=None, **fields) -> Hazard:
     """R-HAZ-8: an overdue listed hazard needs a written explanation."""
-    check(hazard, "explain", actor=actor, version=version)
-    errors: dict = {}
-    text = required_text(errors, "overdue_explanation", text)
-    raise_if(errors)
-    old = write(hazard, "explain", version=int(version), changes={"overdue_explanation": text})
-    audit(hazard, "delay_explained", actor=actor, from_state=old, data={"text": text})
+    data = common.given(data, **fields)
+    return FLOW.perform(
+        hazard, "explain", actor=actor, version=version, data=data, prepare=_explain_rules, notify=_explained
+    )
+
+
+def _explain_rules(step: Step) -> None:
+    text = step.data["text"].strip()
+    step.changes["overdue_explanation"] = text
+    step.audit_data["text"] = text
+
+
+def _explained(step: Step) -> None:
+    hazard = step.obj
     tell(
         hazard,
         [Audience.TOWN, Audience.DEPARTMENT, Audience.DISTRICT],
-        actor=actor,
+        actor=step.actor,
         kind="hazard.delay_explained",
         title=_("Delay explained: %(title)s") % {"title": hazard.title},
-        body=text,
+        body=hazard.overdue_explanation,
     )
-    return hazard
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
@@ -168,99 +166,129 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     return days
 
 
-@transaction.atomic
-def request_extension(*, actor, hazard: Hazard, version, new_deadline=None, reason="") -> Extension:
-    """R-HAZ-7: the responsible side asks for a later deadline, with a reason, before the current one passes."""
-    check(hazard, "request_extension", actor=actor, version=version)
+def request_extension(*, actor, hazard: Hazard, version, data=None, **fields) -> Extension:
+    """R-HAZ-7: the responsible side asks for a later deadline, with a reason, before the current one passes.
+    Asking bumps the version: whoever decides sees the request they decide on."""
+    data = common.given(data, **fields)
+    return FLOW.perform(
+        hazard,
+        "request_extension",
+        actor=actor,
+        version=version,
+        data=data,
+        prepare=_extension_rules,
+        after=_extension_asked,
+        notify=_extension_told,
+    )
+
+
+def _extension_rules(step: Step) -> None:
+    hazard = step.obj
     if hazard.extensions.filter(state=ExtensionState.PENDING).exists():
         raise Conflict(_("An extension request is already waiting for a decision."))
-    errors: dict = {}
-    reason = required_text(errors, "reason", reason)
-    new = a_date(errors, "new_deadline", new_deadline, required=True)
+    errors: list = []
+    new = step.data["new_deadline"]
     today = local_today()
     if hazard.deadline is None or hazard.deadline < today:
-        errors.setdefault("new_deadline", []).append(
-            _("An extension must be asked before the deadline passes.")
-        )
+        errors.append(_("An extension must be asked before the deadline passes."))
     elif (
         hazard.listed and working_days_between(today, hazard.deadline) < LISTED_EXTENSION_NOTICE_WORKING_DAYS
     ):
-        errors.setdefault("new_deadline", []).append(
+        errors.append(
             _("A listed hazard's extension must be asked at least %(days)d working days before the deadline.")
             % {"days": LISTED_EXTENSION_NOTICE_WORKING_DAYS}
         )
-    if new is not None and hazard.deadline is not None and new <= hazard.deadline:
-        errors.setdefault("new_deadline", []).append(
-            _("The new deadline must be later than the current one.")
-        )
-    raise_if(errors)
-    # Asking bumps the version: whoever decides sees the request they decide on.
-    write(hazard, "request_extension", version=int(version), changes={})
+    if hazard.deadline is not None and new <= hazard.deadline:
+        errors.append(_("The new deadline must be later than the current one."))
+    if errors:
+        raise InvalidInput(errors={"new_deadline": errors})
+    reason = step.data["reason"].strip()
+    step.audit_data.update(old_deadline=hazard.deadline, new_deadline=new, reason=reason)
+
+
+def _extension_asked(step: Step) -> None:
     try:
         with transaction.atomic():
-            extension = Extension.objects.create(
-                hazard=hazard,
-                old_deadline=hazard.deadline,
-                new_deadline=new,
-                reason=reason,
+            step.result = Extension.objects.create(
+                hazard=step.obj,
+                old_deadline=step.obj.deadline,
+                new_deadline=step.data["new_deadline"],
+                reason=step.data["reason"].strip(),
                 requested_at=timezone.now(),
-                requested_by=actor,
+                requested_by=step.actor,
             )
     except IntegrityError:
         raise Conflict(_("An extension request is already waiting for a decision."))
-    audit(
-        hazard,
-        "extension_requested",
-        actor=actor,
-        from_state=hazard.state,
-        data={"old_deadline": hazard.deadline, "new_deadline": new, "reason": reason},
-    )
+
+
+def _extension_told(step: Step) -> None:
+    hazard = step.obj
     audiences = [Audience.TOWN] + ([Audience.DEPARTMENT] if common.is_major(hazard) else [])
     tell(
         hazard,
         audiences,
-        actor=actor,
+        actor=step.actor,
         kind="hazard.extension_requested",
         title=_("Extension requested: %(title)s") % {"title": hazard.title},
-        body=reason,
+        body=step.result.reason,
     )
-    return extension
 
 
-@transaction.atomic
-def decide_extension(*, actor, hazard: Hazard, version, approve: bool, note="") -> Extension:
+def decide_extension(*, actor, hazard: Hazard, version, data=None, **fields) -> Extension:
     """R-HAZ-7: whoever may accept decides; both dates and the decision stay on the record."""
-    check(hazard, "decide_extension", actor=actor, version=version)
-    extension = hazard.extensions.select_for_update().filter(state=ExtensionState.PENDING).first()
+    data = common.given(data, **fields)
+    return FLOW.perform(
+        hazard,
+        "decide_extension",
+        actor=actor,
+        version=version,
+        data=data,
+        prepare=_decision_rules,
+        after=_decision_recorded,
+        notify=_decision_told,
+    )
+
+
+def _decision_rules(step: Step) -> None:
+    hazard, actor = step.obj, step.actor
+    extension = hazard.extensions.filter(state=ExtensionState.PENDING).first()
     if extension is None:
         raise Conflict(_("There is no extension request waiting for a decision."))
     if extension.requested_by_id == actor.pk:
         raise NotAllowed(_("Someone else decides on your own request."))
-    note = (note or "").strip()
+    approve, note = step.data["approve"], step.data["note"].strip()
     if not approve and not note:
         raise InvalidInput.field("note", _("Give the reason for refusing."))
-    changes = {"deadline": extension.new_deadline} if approve else {}
-    write(hazard, "decide_extension", version=int(version), changes=changes)
-    extension.state = ExtensionState.APPROVED if approve else ExtensionState.REFUSED
-    extension.decided_at = timezone.now()
-    extension.decided_by = actor
-    extension.decision_note = note
-    extension.save(update_fields=["state", "decided_at", "decided_by", "decision_note"])
-    audit(
-        hazard,
-        "extension_approved" if approve else "extension_refused",
-        actor=actor,
-        from_state=hazard.state,
-        data={"old_deadline": extension.old_deadline, "new_deadline": extension.new_deadline, "note": note},
+    if approve:
+        step.changes["deadline"] = extension.new_deadline
+    step.result = extension
+    step.verb = "extension_approved" if approve else "extension_refused"
+    step.audit_data.update(
+        old_deadline=extension.old_deadline, new_deadline=extension.new_deadline, note=note
     )
+
+
+def _decision_recorded(step: Step) -> None:
+    # The request is a row of its own (not a workflow object): its decision is written once, here.
+    extension = step.result
+    extension.state = ExtensionState.APPROVED if step.data["approve"] else ExtensionState.REFUSED
+    extension.decided_at = timezone.now()
+    extension.decided_by = step.actor
+    extension.decision_note = step.data["note"].strip()
+    extension.save(update_fields=["state", "decided_at", "decided_by", "decision_note"])
+
+
+def _decision_told(step: Step) -> None:
+    hazard, extension = step.obj, step.result
     tell(
         hazard,
         [Audience.ENTERPRISE],
-        actor=actor,
+        actor=step.actor,
         kind="hazard.extension_decided",
-        title=(_("Extension approved: %(title)s") if approve else _("Extension refused: %(title)s"))
+        title=(
+            _("Extension approved: %(title)s") if step.data["approve"] else _("Extension refused: %(title)s")
+        )
         % {"title": hazard.title},
-        body=note,
+        body=extension.decision_note,
         users=[extension.requested_by],
     )
-    return extension

@@ -15,7 +15,7 @@ from core.choices import Role
 from core.errors import Conflict, InvalidInput
 from inspections.choices import CampaignKind, CampaignState, TaskState
 from inspections.models import Campaign, CampaignTarget, ChecklistTemplate, InspectionTask
-from inspections.services.common import PLANNERS, add_error, planner_limits, raise_if, require_role, safe_id
+from inspections.services.common import POLICY, add_error, planner_limits, raise_if, safe_id
 from notifications.services import notify
 from registry.models import Department, Enterprise, Jurisdiction, Sector
 
@@ -115,7 +115,7 @@ def launch_campaign(
     match_reasons: dict | None = None,
 ) -> Campaign:
     """Create a campaign and its target list: generated from the scope, or the given enterprises."""
-    require_role(actor, PLANNERS, _("Your role may not launch campaigns."))
+    POLICY.require(actor, "plan", _("Your role may not launch campaigns."))
     clean = clean_campaign(actor, data)
     campaign = Campaign.objects.create(
         name=clean["name"],
@@ -167,16 +167,21 @@ def launch_campaign(
 
 
 def _check_campaign_writable(actor, campaign: Campaign, version=None) -> None:
-    require_role(actor, PLANNERS, _("Your role may not change campaigns."))
+    POLICY.require(actor, "plan", _("Your role may not change campaigns."))
     if campaign.state != CampaignState.ACTIVE:
         raise Conflict(_("The campaign is closed."))
     if version is not None and int(version) != campaign.version:
         raise Conflict()
 
 
-def _bump(campaign: Campaign) -> None:
-    Campaign.objects.filter(pk=campaign.pk).update(version=F("version") + 1)
-    campaign.refresh_from_db(fields=["version"])
+def _bump(campaign: Campaign, **changes) -> None:
+    """The conditional UPDATE … WHERE version = v AND state = active: of two racing writers one wins."""
+    matched = Campaign.objects.filter(
+        pk=campaign.pk, version=campaign.version, state=CampaignState.ACTIVE
+    ).update(version=F("version") + 1, **changes)
+    if matched != 1:
+        raise Conflict()
+    campaign.refresh_from_db()
 
 
 @transaction.atomic
@@ -325,9 +330,8 @@ def assign_tasks(
 @transaction.atomic
 def close_campaign(*, actor, campaign: Campaign, version=None) -> Campaign:
     _check_campaign_writable(actor, campaign, version)
-    Campaign.objects.filter(pk=campaign.pk).update(state=CampaignState.CLOSED, version=F("version") + 1)
+    _bump(campaign, state=CampaignState.CLOSED)
     InspectionTask.objects.filter(campaign=campaign, state=TaskState.OPEN).update(state=TaskState.CANCELLED)
-    campaign.refresh_from_db()
     record(campaign, "inspections.campaign.closed", actor=actor)
     return campaign
 
@@ -335,7 +339,7 @@ def close_campaign(*, actor, campaign: Campaign, version=None) -> Campaign:
 @transaction.atomic
 def reassign_task(*, actor, task: InspectionTask, deadline, inspectors=(), version=None) -> InspectionTask:
     """Change one open task's deadline and inspectors (a conditional update on its version)."""
-    require_role(actor, PLANNERS, _("Your role may not change campaigns."))
+    POLICY.require(actor, "plan", _("Your role may not change campaigns."))
     if task.state != TaskState.OPEN:
         raise Conflict(_("This task is no longer open."))
     if version is not None and int(version) != task.version:

@@ -13,7 +13,7 @@ from core.exports import Column
 from core.tabular import read_table
 from inspections.choices import HazardCategory, HazardLevel
 from inspections.models import ChecklistItem, ChecklistTemplate
-from inspections.services.common import TEMPLATE_EDITORS, add_error, raise_if, require_role
+from inspections.services.common import POLICY, add_error, raise_if
 
 HEADER_FIELDS = {
     "name": "模板名称",
@@ -115,7 +115,7 @@ def create_template(
     *, actor, data: dict, items: list[dict], source_type: str = "", source_id=None, check_role: bool = True
 ) -> ChecklistTemplate:
     if check_role:
-        require_role(actor, TEMPLATE_EDITORS, _("Only a district administrator edits checklist templates."))
+        POLICY.require(actor, "edit_templates", _("Only a district administrator edits checklist templates."))
     errors: dict = {}
     header = _clean_header(data, errors)
     raise_if(errors)
@@ -148,7 +148,7 @@ def revise_template(
     *, actor, template: ChecklistTemplate, data: dict, items: list[dict], change_note: str = ""
 ) -> ChecklistTemplate:
     """Editing creates a new version; the old one stays as it was for the inspections that used it."""
-    require_role(actor, TEMPLATE_EDITORS, _("Only a district administrator edits checklist templates."))
+    POLICY.require(actor, "edit_templates", _("Only a district administrator edits checklist templates."))
     current = (
         ChecklistTemplate.objects.select_for_update(of=("self",))
         .filter(family=template.family, is_current=True)
@@ -249,7 +249,7 @@ def import_template(
     change_note: str = "",
 ) -> ChecklistTemplate:
     """An imported file becomes a new version of `template`, or a new template named by `data`."""
-    require_role(actor, TEMPLATE_EDITORS, _("Only a district administrator edits checklist templates."))
+    POLICY.require(actor, "edit_templates", _("Only a district administrator edits checklist templates."))
     items = read_items_file(upload)
     if template is not None:
         header = {

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-
 from core.choices import Role
 from core.documents import next_serial as core_next_serial
-from core.errors import InvalidInput, NotAllowed
+from core.errors import InvalidInput
+from core.policy import Policy
 from core.scoping import scope_of
 
 # Who plans campaigns, assigns tasks and draws (district, departments in their sectors, towns in their town).
@@ -15,6 +14,17 @@ PLANNERS = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.TOWN_OF
 INSPECTORS = frozenset({Role.INSPECTOR, Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER, Role.DISTRICT_ADMIN})
 # Admins edit checklist templates.
 TEMPLATE_EDITORS = frozenset({Role.DISTRICT_ADMIN})
+
+# The module's policy (core/policy.py): services, pages and the API read these rows.
+POLICY = Policy(
+    "inspections",
+    {
+        "plan": PLANNERS,
+        "inspect": INSPECTORS,
+        "edit_templates": TEMPLATE_EDITORS,
+        "change_draw_settings": frozenset({Role.DISTRICT_ADMIN}),
+    },
+)
 
 
 MAX_ID = 2**63 - 1
@@ -29,11 +39,6 @@ def safe_id(value) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if 0 < number <= MAX_ID else None
-
-
-def require_role(actor, roles, message=None) -> None:
-    if not (getattr(actor, "is_authenticated", False) and actor.role_codes & roles):
-        raise NotAllowed(message or _("Your role may not do this."))
 
 
 def raise_if(errors: dict) -> None:

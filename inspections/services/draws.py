@@ -25,7 +25,7 @@ from inspections.models import (
     InspectionTask,
     PublishedResult,
 )
-from inspections.services.common import PLANNERS, add_error, raise_if, require_role, safe_id
+from inspections.services.common import POLICY, add_error, raise_if, safe_id
 from registry.models import Department, Enterprise, Jurisdiction, Sector
 
 SEED_MAX = 2**62
@@ -157,7 +157,7 @@ def make_draw(
     deadline=None,
 ) -> Draw:
     """Draw `count` entities from the pool and pair each with distinct inspectors; store everything."""
-    require_role(actor, PLANNERS, _("Your role may not make draws."))
+    POLICY.require(actor, "plan", _("Your role may not make draws."))
     errors: dict = {}
     pool = pool or {}
     inspector_pool = inspector_pool or {}
@@ -325,7 +325,7 @@ def verify_draw(draw: Draw) -> bool:
 @transaction.atomic
 def publish_results(*, actor, draw: Draw) -> int:
     """Publish the finished inspections of a draw (entity, date, outcome; R-INSP-1 "one public")."""
-    require_role(actor, PLANNERS, _("Your role may not publish results."))
+    POLICY.require(actor, "plan", _("Your role may not publish results."))
     published = 0
     pairs = draw.pairs.filter(published__isnull=True).select_related("task__inspection")
     for pair in pairs:
@@ -348,7 +348,7 @@ def publish_results(*, actor, draw: Draw) -> int:
 
 @transaction.atomic
 def record_conflict(*, actor, inspector, enterprise, reason: str) -> ConflictOfInterest:
-    require_role(actor, PLANNERS, _("Your role may not record conflicts of interest."))
+    POLICY.require(actor, "plan", _("Your role may not record conflicts of interest."))
     errors: dict = {}
     reason = (reason or "").strip()
     if not reason:
@@ -384,7 +384,9 @@ def update_draw_setting(
     effective_from,
     min_draw_share=70,
 ) -> DrawSetting:
-    require_role(actor, {Role.DISTRICT_ADMIN}, _("Only a district administrator changes the draw settings."))
+    POLICY.require(
+        actor, "change_draw_settings", _("Only a district administrator changes the draw settings.")
+    )
     errors: dict = {}
     weight = _int(complaint_weight, "complaint_weight", errors, low=1, high=20)
     window = _int(weight_window_days, "weight_window_days", errors, low=1, high=3650)

@@ -20,7 +20,7 @@ from inspections.choices import (
     TaskState,
 )
 from inspections.models import ChecklistTemplate, Inspection, InspectionTask, ItemResult
-from inspections.services.common import INSPECTORS, add_error, next_serial, raise_if, require_role, safe_id
+from inspections.services.common import POLICY, add_error, next_serial, raise_if, safe_id
 from registry.models import Enterprise
 
 PHOTO_PURPOSE = "inspection"
@@ -51,7 +51,7 @@ def start_inspection(
     template: ChecklistTemplate | None = None,
 ) -> Inspection:
     """Open the task's inspection: the draft in progress is resumed, never duplicated."""
-    require_role(actor, INSPECTORS, _("Your role may not inspect."))
+    POLICY.require(actor, "inspect", _("Your role may not inspect."))
     if task is not None:
         task = InspectionTask.objects.select_for_update().get(pk=task.pk)
         existing = Inspection.objects.filter(task=task).first()
@@ -96,7 +96,7 @@ def start_inspection(
 
 
 def _check_draft_writer(actor, inspection: Inspection) -> None:
-    require_role(actor, INSPECTORS, _("Your role may not inspect."))
+    POLICY.require(actor, "inspect", _("Your role may not inspect."))
     if inspection.state != InspectionState.DRAFT:
         raise Conflict(_("The inspection is finished and can no longer be changed."))
     allowed = {inspection.inspector_id}
@@ -249,7 +249,7 @@ def confirm_item_hazard(*, actor, result: ItemResult, overrides: dict | None = N
     from hazards.models import Hazard
     from hazards.services import report_hazard
 
-    require_role(actor, INSPECTORS, _("Your role may not register hazards."))
+    POLICY.require(actor, "inspect", _("Your role may not register hazards."))
     row = (
         # Lock only the item result: PostgreSQL cannot lock the nullable side of the outer join.
         ItemResult.objects.select_for_update(of=("self",))

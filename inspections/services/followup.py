@@ -12,7 +12,7 @@ from inspections.choices import CampaignKind, HazardCategory
 from inspections.models import ChecklistTemplate
 from inspections.services.campaigns import assign_tasks, launch_campaign
 from inspections.services.checklists import create_template
-from inspections.services.common import PLANNERS, planner_limits, require_role
+from inspections.services.common import POLICY, planner_limits
 from inspections.similarity import SourceCase, bm25_scores, rank_similar, tokens
 from registry.models import Enterprise
 
@@ -72,7 +72,7 @@ def followup_items(source: SourceCase) -> list[dict]:
 @transaction.atomic
 def launch_followup(*, actor, source: SourceCase, enterprise_ids, name: str = "", deadline=None):
     """One action: the chosen enterprises, a checklist from the case, a campaign, tasks with a deadline."""
-    require_role(actor, PLANNERS, _("Your role may not launch campaigns."))
+    POLICY.require(actor, "plan", _("Your role may not launch campaigns."))
     ids = sorted({int(i) for i in enterprise_ids or [] if str(i).isdigit()})
     if not ids:
         raise InvalidInput.field("enterprises", _("Choose at least one enterprise."))

@@ -187,7 +187,7 @@ def test_launching_from_the_page_and_the_reports(as_user, district):
 def test_a_bad_campaign_writes_nothing(as_user):
     before = Campaign.objects.count()
     response = as_user("admin").post("/inspections/campaigns/new/", {"name": "", "goal": ""})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert Campaign.objects.count() == before
 
 

@@ -19,7 +19,7 @@ from core.errors import DomainError
 from core.exports import Column, xlsx_response
 from core.pdf import pdf_response
 from core.scoping import get_visible_or_404
-from core.views import ListPage, apply_domain_errors
+from core.views import ListPage, apply_domain_errors, page_status
 from inspections import services
 from inspections.choices import CampaignKind, CampaignState
 from inspections.documents import campaign_report_pdf
@@ -97,7 +97,7 @@ def campaign_create(request):
                 request, _("The campaign was launched with %(n)d targets.") % {"n": campaign.targets.count()}
             )
             return redirect(campaign)
-    return render(request, "inspections/campaign_form.html", {"form": form})
+    return render(request, "inspections/campaign_form.html", {"form": form}, status=page_status(form))
 
 
 def _campaign(request, pk):

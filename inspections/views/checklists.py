@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 from core.exports import xlsx_response
 from core.scoping import scope_of
-from core.views import apply_domain_errors
+from core.views import apply_domain_errors, page_status
 from inspections import services
 from inspections.forms import ImportForm, ItemFormSet, NewTemplateImportForm, TemplateForm
 from inspections.models import ChecklistTemplate
@@ -103,7 +103,10 @@ def template_edit(request, pk: int | None = None):
             messages.success(request, _("Saved as version %(v)d.") % {"v": saved.version})
             return redirect("inspections:template_detail", pk=saved.pk)
     return render(
-        request, "inspections/template_form.html", {"form": form, "formset": formset, "template": template}
+        request,
+        "inspections/template_form.html",
+        {"form": form, "formset": formset, "template": template},
+        status=page_status(form),
     )
 
 

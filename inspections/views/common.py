@@ -5,13 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 
 from core.errors import DomainError
+from core.views import domain_error_text
 from inspections.services.common import INSPECTORS, PLANNERS, TEMPLATE_EDITORS
 
-
-def error_text(exc: DomainError) -> str:
-    if exc.errors:
-        return "; ".join(str(m) for msgs in exc.errors.values() for m in msgs)
-    return str(exc.message)
+error_text = domain_error_text  # the shared helper, under the name the inspection views use
 
 
 def flash_error(request, exc: DomainError) -> None:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from core.choices import Role
 from core.errors import DomainError
 from core.scoping import get_visible_or_404
-from core.views import apply_domain_errors
+from core.views import apply_domain_errors, page_status
 from inspections import services
 from inspections.forms import ConflictForm, DrawForm, DrawSettingForm
 from inspections.models import (
@@ -74,7 +74,12 @@ def draw_create(request):
         else:
             messages.success(request, _("The draw is made and recorded with its seed."))
             return redirect(draw)
-    return render(request, "inspections/draw_form.html", {"form": form, "setting": DrawSetting.current()})
+    return render(
+        request,
+        "inspections/draw_form.html",
+        {"form": form, "setting": DrawSetting.current()},
+        status=page_status(form),
+    )
 
 
 @login_required
@@ -133,7 +138,9 @@ def conflict_list(request):
             return redirect("inspections:conflict_list")
     conflicts = ConflictOfInterest.objects.visible_to(request.user).select_related("inspector", "enterprise")
     page = Paginator(conflicts, 30).get_page(request.GET.get("page"))
-    return render(request, "inspections/conflict_list.html", {"form": form, "page_obj": page})
+    return render(
+        request, "inspections/conflict_list.html", {"form": form, "page_obj": page}, status=page_status(form)
+    )
 
 
 @login_required
@@ -164,7 +171,12 @@ def draw_settings(request):
         else:
             messages.success(request, _("The draw settings were saved."))
             return redirect("inspections:draw_list")
-    return render(request, "inspections/draw_settings.html", {"form": form, "setting": setting})
+    return render(
+        request,
+        "inspections/draw_settings.html",
+        {"form": form, "setting": setting},
+        status=page_status(form),
+    )
 
 
 def public_results(request):

@@ -110,7 +110,7 @@ def test_jurisdiction_errors_are_inline_and_nothing_is_written(as_user, district
     data.update(overrides)
     before = Jurisdiction.objects.count()
     response = as_user("admin").post(reverse("registry:admin_jurisdiction_create"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors.get(field), response.context["form"].errors
     assert f'data-field="{field}"' in response.content.decode()
     assert Jurisdiction.objects.count() == before
@@ -197,7 +197,7 @@ def test_department_errors_are_inline(as_user, overrides, field):
     data.update(overrides)
     before = Department.objects.count()
     response = as_user("admin").post(reverse("registry:admin_department_create"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors.get(field), response.context["form"].errors
     assert Department.objects.count() == before
 

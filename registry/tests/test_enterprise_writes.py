@@ -174,7 +174,7 @@ def test_the_form_shows_the_credit_code_reason_inline(code, message, district, u
         form_post(district, credit_code=code),
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["credit_code"] == [message]
     assert 'data-testid="field-error"' in response.content.decode()
 

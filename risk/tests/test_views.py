@@ -146,7 +146,7 @@ def test_the_assess_form_shows_errors_for_missing_factors(as_user, district):
     response = as_user("duruan").post(
         f"/risk/points/{point.pk}/assess/", {"method": "lec", "lec_l": "3", "version": point.version}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.content.decode().count('data-testid="field-error"') == 2
 
 
@@ -159,7 +159,7 @@ def test_the_assess_form_offers_only_table_values(as_user, district):
         f"/risk/points/{point.pk}/assess/",
         {"method": "lec", "lec_l": "5", "lec_e": "6", "lec_c": "7", "version": point.version},
     )
-    assert response.status_code == 200  # 5 is not an L value of LEC: the form refuses it
+    assert response.status_code == 400  # 5 is not an L value of LEC: the form refuses it
 
 
 def test_the_board_pdf_contains_the_chinese_text(as_user, district):

@@ -26,7 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
 
     def handle(self, *args, **options):
-        from accounts.models import User
+        from django.contrib.auth import get_user_model
+
+        User = get_user_model()  # noqa: N806 (accounts is one layer above)
 
         path = Path(options["file"])
         if not path.is_file():

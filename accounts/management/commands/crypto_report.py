@@ -5,7 +5,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from core.cryptoreport import report
+from accounts.cryptoreport import report
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 
 from audit.services import record
 from core import keys
-from core.cryptoreport import rotate_field_keys
+from accounts.cryptoreport import rotate_field_keys
 
 
 class Command(BaseCommand):
