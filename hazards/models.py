@@ -36,15 +36,58 @@ def days_left_on(today: dt.date, state: str, deadline: dt.date | None) -> int | 
     return (deadline - today).days
 
 
+class CriterionSource(models.Model):
+    """R-HAZ-9: one edition of a published major-hazard criteria document (判定标准). The library keeps a
+    version per edition: a new edition is a new row, and its items are new rows beside the old ones."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    issuer = models.CharField(_("issued by"), max_length=120, blank=True)
+    document_number = models.CharField(_("document number"), max_length=80, blank=True)
+    edition = models.CharField(_("edition"), max_length=20)
+    effective_from = models.DateField(_("in force from"), null=True, blank=True)
+    is_current = models.BooleanField(_("current edition"), default=True)
+
+    class Meta:
+        verbose_name = _("criteria source")
+        verbose_name_plural = _("criteria sources")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.citation
+
+    @property
+    def citation(self) -> str:
+        number = f"（{self.document_number}）" if self.document_number else ""
+        return f"《{self.title}》{number}"
+
+
 class MajorHazardCriterion(models.Model):
-    """R-HAZ-9: one item of a sector's published major-hazard criteria (重大事故隐患判定标准)."""
+    """R-HAZ-9: one item of a sector's published major-hazard criteria (重大事故隐患判定标准), with the
+    source's article and item number and its wording. `verified` is false until someone checked the
+    wording against a copy of the source; unverified items cannot be active."""
 
     sector = models.ForeignKey(
         "registry.Sector", verbose_name=_("sector"), on_delete=models.PROTECT, related_name="major_criteria"
     )
-    item = models.CharField(_("item"), max_length=20)
+    item = models.CharField(_("code"), max_length=20)
     text = models.TextField(_("criterion"))
     source = models.CharField(_("source"), max_length=200)
+    source_document = models.ForeignKey(
+        CriterionSource,
+        verbose_name=_("source edition"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="criteria",
+    )
+    # The article's lead-in: which units the item applies to (e.g. only enterprises whose confined-space
+    # work carries a hydrogen sulfide or carbon monoxide risk).
+    scope = models.CharField(_("applies to"), max_length=200, blank=True)
+    article = models.CharField(_("article"), max_length=40, blank=True)
+    clause = models.CharField(_("item no."), max_length=20, blank=True)
+    verified = models.BooleanField(_("wording verified"), default=False)
+    note = models.CharField(_("note"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -56,6 +99,11 @@ class MajorHazardCriterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} {self.text[:60]}"
+
+    @property
+    def citation(self) -> str:
+        """The source by name, article and item, as documents print it (R-HAZ-13)."""
+        return f"{self.source}{self.article}{self.clause}"
 
 
 class DeadlinePolicy(models.Model):

@@ -84,6 +84,9 @@ POLICY = {
     "GET /api/v1/enterprises/export/": EVERYONE,
     "POST /api/v1/enterprises/import/": frozenset({"admin", "yjj", "duruan"}),
     "GET /api/v1/enterprises/import/template/": EVERYONE,
+    "GET /api/v1/hazard-criteria/": EVERYONE,  # reference data, as the checklists
+    "GET /api/v1/hazard-criteria/export/": frozenset({"admin"}),
+    "POST /api/v1/hazard-criteria/import/": frozenset({"admin"}),
     "GET /api/v1/hazards/": EVERYONE,
     "POST /api/v1/hazards/": frozenset({"admin", "yjj", "duruan", "inspector_duruan", "ent_duruan"}),
     "GET /api/v1/hazards/{id}/": BUSINESS,
@@ -189,6 +192,8 @@ POLICY = {
     "hazards:statistics": EVERYONE,
     "hazards:criteria": BUSINESS,
     "hazards:criterion_create": frozenset({"admin"}),
+    "hazards:criteria_export": frozenset({"admin"}),
+    "hazards:criteria_import": frozenset({"admin"}),
     "hazards:criterion_edit": frozenset({"admin"}),
     "hazards:deadline_edit": frozenset({"admin"}),
     "hazards:detail": BUSINESS,
