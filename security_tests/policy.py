@@ -36,6 +36,8 @@ POLICY = {
         {"admin", "leader", "yjj", "duruan", "inspector_duruan", "duty"}
     ),
     "POST /api/v1/accidents/{id}/report-steps/": frozenset({"admin", "duty"}),
+    "POST /api/v1/accidents/{id}/chain-steps/": frozenset({"admin", "yjj", "duty"}),  # by step (R-ACC-8)
+    "POST /api/v1/accidents/{id}/reporting-findings/": frozenset({"admin", "yjj"}),  # investigators
     "GET /api/v1/accidents/{id}/reports/": frozenset(
         {"admin", "leader", "yjj", "duruan", "inspector_duruan", "duty"}
     ),
