@@ -69,6 +69,11 @@ DEPARTMENTS = [
 ]
 
 
+# CODES.md: the district's flood-control office (三防办) sits in the Emergency Management Bureau, not in the
+# water bureau (which keeps the water works).
+FLOOD_CONTROL_DEPARTMENT = "emergency"
+
+
 class SubSector(models.TextChoices):
     """Industry-and-trade sub-sectors (CODES.md)."""
 
