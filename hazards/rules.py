@@ -58,6 +58,9 @@ def may(user, action: str, hazard) -> bool:
     """Whether the user's roles allow `action` on this (visible) hazard, ignoring its current state."""
     roles = user.role_codes
     transition = TRANSITIONS[action]
+    if action in ("accept", "close") and ENT in roles and closes_inside(user, hazard):
+        # R-HAZ-12: never the person who rectified (who submitted the rectification).
+        return hazard.submitted_by_id != user.pk
     acting = roles & transition.roles
     if ENT in acting and user.enterprise_id != hazard.enterprise_id:
         acting = acting - {ENT}
@@ -70,6 +73,22 @@ def may(user, action: str, hazard) -> bool:
     if action == "close":
         return may_close(user, hazard, acting)
     return True
+
+
+def closes_inside(user, hazard) -> bool:
+    """R-HAZ-12: a general hazard the enterprise found in its own self-inspection is accepted and closed
+    inside the enterprise, by its principal or its safety manager."""
+    from hazards.choices import Source
+    from registry.models import Enterprise
+
+    if hazard.source != Source.SELF_INSPECTION or hazard.level != Level.GENERAL:
+        return False
+    if user.enterprise_id is None or user.enterprise_id != hazard.enterprise_id:
+        return False
+    heads = Enterprise.objects.filter(pk=hazard.enterprise_id).values_list(
+        "principal_user_id", "safety_manager_user_id"
+    )
+    return any(user.pk in pair for pair in heads)
 
 
 def may_close(user, hazard, acting) -> bool:

@@ -89,6 +89,13 @@ POLICY = {
     "GET /api/v1/hazard-criteria/": EVERYONE,  # reference data, as the checklists
     "GET /api/v1/hazard-criteria/export/": frozenset({"admin"}),
     "POST /api/v1/hazard-criteria/import/": frozenset({"admin"}),
+    "GET /api/v1/hazard-rechecks/": EVERYONE,
+    "GET /api/v1/hazard-statements/": EVERYONE,
+    "POST /api/v1/hazard-statements/": frozenset({"ent_duruan"}),  # the principal signs (R-HAZ-10)
+    "POST /api/v1/hazards/{id}/recheck/": frozenset({"admin", "yjj", "duruan", "inspector_duruan"}),
+    "GET /api/v1/hazards/{id}/resumption/": BUSINESS,
+    "POST /api/v1/hazards/{id}/resumption/": frozenset({"ent_duruan"}),
+    "POST /api/v1/hazards/{id}/resumption/review/": frozenset({"admin", "yjj"}),
     "GET /api/v1/hazards/": EVERYONE,
     "POST /api/v1/hazards/": frozenset({"admin", "yjj", "duruan", "inspector_duruan", "ent_duruan"}),
     "GET /api/v1/hazards/{id}/": BUSINESS,

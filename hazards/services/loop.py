@@ -433,6 +433,9 @@ def close_hazard(*, actor, hazard: Hazard, version, note="") -> Hazard:
         from_state=old,
         data={"note": (note or "").strip(), "delisted": was_listed},
     )
+    from hazards.services.duties import after_close
+
+    after_close(hazard, actor=actor)  # R-HAZ-12: closed inside the enterprise → the sample re-check
     audiences = [Audience.ENTERPRISE, Audience.TOWN]
     if common.is_major(hazard):
         audiences += [Audience.DEPARTMENT, Audience.DISTRICT]
