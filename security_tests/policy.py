@@ -84,6 +84,8 @@ POLICY = {
     "GET /api/v1/enterprises/{id}/": BUSINESS,
     "PATCH /api/v1/enterprises/{id}/": frozenset({"admin", "yjj", "duruan", "ent_duruan"}),
     "GET /api/v1/enterprises/export/": EVERYONE,
+    "GET /api/v1/enterprises/{id}/file/": BUSINESS,  # R-REG-4
+    "POST /api/v1/enterprises/{id}/file/": frozenset({"admin", "yjj", "duruan", "ent_duruan"}),
     "POST /api/v1/enterprises/import/": frozenset({"admin", "yjj", "duruan"}),
     "GET /api/v1/enterprises/import/template/": EVERYONE,
     "GET /api/v1/hazard-criteria/": EVERYONE,  # reference data, as the checklists
