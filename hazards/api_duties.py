@@ -3,8 +3,10 @@ tables, resumption after a major hazard stopped production."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -116,6 +118,32 @@ class StatementViewSet(
             quarter=data.validated_data["quarter"],
         )
         return Response(StatementSerializer(statement).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses=inline_serializer(
+            "MissingStatement",
+            {
+                "year": serializers.IntegerField(),
+                "quarter": serializers.IntegerField(allow_null=True),
+                "due_on": serializers.DateField(),
+            },
+            many=True,
+        )
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def missing(self, request):
+        """The tables past their due date and not filed (flagged late), for `?enterprise=` (an enterprise's
+        own users: their enterprise)."""
+        from core.errors import InvalidInput, NotAllowed
+        from core.scoping import scope_of
+
+        if scope_of(request.user).is_empty:
+            raise NotAllowed()
+        wanted = request.query_params.get("enterprise") or request.user.enterprise_id
+        if not wanted or not str(wanted).isdigit():
+            raise InvalidInput.field("enterprise", _("Choose an enterprise."))
+        enterprise = get_visible_or_404(Enterprise.objects.all(), request.user, pk=int(wanted))
+        return Response(duties.missing_statements(enterprise.pk))
 
 
 class ResumptionSerializer(serializers.ModelSerializer):

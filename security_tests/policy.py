@@ -94,6 +94,7 @@ POLICY = {
     "GET /api/v1/hazard-rechecks/": EVERYONE,
     "GET /api/v1/hazard-statements/": EVERYONE,
     "POST /api/v1/hazard-statements/": frozenset({"ent_duruan"}),  # the principal signs (R-HAZ-10)
+    "GET /api/v1/hazard-statements/missing/": BUSINESS,
     "POST /api/v1/hazards/{id}/recheck/": frozenset({"admin", "yjj", "duruan", "inspector_duruan"}),
     "GET /api/v1/hazards/{id}/resumption/": BUSINESS,
     "POST /api/v1/hazards/{id}/resumption/": frozenset({"ent_duruan"}),

@@ -165,3 +165,19 @@ def test_resumption_is_reviewed_on_site_within_10_days(api_as, persona):
     assert more.status_code == 200, more.content
     assert more.json()["decision"] == "more_work" and more.json()["review_late"] is False
     assert Hazard.objects.get(pk=hazard.pk).state == "rectifying"
+
+
+def test_unfiled_tables_past_their_due_date_are_listed_as_late(api_as, persona):
+    rows = api_as("ent_duruan").get("/api/v1/hazard-statements/missing/").json()
+    today = timezone.localdate()
+    assert {
+        "year": today.year - 1,
+        "quarter": None,
+        "due_on": dt.date(today.year, 1, 31).isoformat(),
+    } in rows or (today <= dt.date(today.year, 1, 31))
+    assert api_as("duruan").get("/api/v1/hazard-statements/missing/").status_code == 400
+    enterprise = persona("ent_duruan").enterprise
+    assert (
+        api_as("baisha").get(f"/api/v1/hazard-statements/missing/?enterprise={enterprise.pk}").status_code
+        == 404
+    )
