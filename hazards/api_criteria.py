@@ -52,9 +52,17 @@ FILTERS = [
 
 @extend_schema(parameters=FILTERS)
 class CriterionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Reference data: every signed-in user reads the library, as the checklists."""
+    """Reference data for every official (the administrator roles touch no business data)."""
 
     serializer_class = CriterionSerializer
+
+    def list(self, request, *args, **kwargs):
+        from core.errors import NotAllowed
+        from core.scoping import scope_of
+
+        if scope_of(request.user).is_empty:
+            raise NotAllowed()
+        return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
         return criteria_io.filtered(self.request.query_params)

@@ -45,6 +45,8 @@ class RecheckInput(serializers.Serializer):
 
 
 class RecheckView(APIView):
+    scoped_model = Hazard  # the id in the path is a hazard's (scope → 404)
+
     @extend_schema(request=RecheckInput, responses=RecheckSerializer)
     def post(self, request, pk: int):
         hazard = get_visible_or_404(Hazard.objects.all(), request.user, pk=pk)
@@ -179,6 +181,8 @@ class ReviewInput(serializers.Serializer):
 class ResumptionView(APIView):
     """R-HAZ-11: GET the applications of a hazard; POST the unit's written application."""
 
+    scoped_model = Hazard  # the id in the path is a hazard's (scope → 404)
+
     @extend_schema(responses=ResumptionSerializer(many=True))
     def get(self, request, pk: int):
         hazard = get_visible_or_404(Hazard.objects.all(), request.user, pk=pk)
@@ -199,6 +203,8 @@ class ResumptionView(APIView):
 
 
 class ResumptionReviewView(APIView):
+    scoped_model = Hazard  # the id in the path is a hazard's (scope → 404)
+
     @extend_schema(request=ReviewInput, responses=ResumptionSerializer)
     def post(self, request, pk: int):
         hazard = get_visible_or_404(Hazard.objects.all(), request.user, pk=pk)

@@ -24,6 +24,8 @@ def _may_keep(user, enterprise) -> bool:
 
 
 class EnterpriseFileView(APIView):
+    scoped_model = Enterprise  # the id in the path is an enterprise's (scope → 404)
+
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         enterprise = get_visible_or_404(Enterprise.objects.all(), request.user, pk=pk)

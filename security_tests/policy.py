@@ -88,7 +88,7 @@ POLICY = {
     "POST /api/v1/enterprises/{id}/file/": frozenset({"admin", "yjj", "duruan", "ent_duruan"}),
     "POST /api/v1/enterprises/import/": frozenset({"admin", "yjj", "duruan"}),
     "GET /api/v1/enterprises/import/template/": EVERYONE,
-    "GET /api/v1/hazard-criteria/": EVERYONE,  # reference data, as the checklists
+    "GET /api/v1/hazard-criteria/": BUSINESS,  # reference data, as its page
     "GET /api/v1/hazard-criteria/export/": frozenset({"admin"}),
     "POST /api/v1/hazard-criteria/import/": frozenset({"admin"}),
     "GET /api/v1/hazard-rechecks/": EVERYONE,
