@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accidents import library, services
-from accidents.choices import AudienceKind, ReportKind, Step
+from accidents.choices import AudienceKind, ReportingFindingKind, ReportKind, Step
 from accidents.filters import AccidentFilter, CaseFilter, SessionFilter
 from accidents.models import (
     Accident,
@@ -27,6 +27,7 @@ from accidents.models import (
     ReportDeadline,
 )
 from accidents.selectors import GROUPS, accident_stats
+from accidents.services import chain
 from core.api import GroupKeyField, ScopedViewSetMixin, display_field
 from core.choices import AccidentType
 from core.masking import phone_for
@@ -60,6 +61,11 @@ class AccidentSerializer(serializers.ModelSerializer):
         max_digits=16, decimal_places=2, min_value=0, required=False, default=0
     )
     report_deadlines = serializers.SerializerMethodField()
+    # R-ACC-8 / R-ACC-9 / R-ACC-7: the chain around the reports.
+    unit_informed_at = serializers.DateTimeField(required=False, allow_null=True)
+    larger_near_miss = serializers.BooleanField(required=False)
+    chain_steps = serializers.SerializerMethodField()
+    reporting_findings = serializers.SerializerMethodField()
     version = serializers.IntegerField(required=False, min_value=0)
     note = serializers.CharField(required=False, write_only=True, allow_blank=True, max_length=200)
 
@@ -95,12 +101,53 @@ class AccidentSerializer(serializers.ModelSerializer):
             "state",
             "state_display",
             "report_deadlines",
+            "unit_informed_at",
+            "unit_informed_assumed",
+            "bypass_reported_to",
+            "bypass_reported_at",
+            "larger_near_miss",
+            "near_miss_reason",
+            "chain_steps",
+            "reporting_findings",
             "reported_at",
             "closed_at",
             "version",
             "note",
         ]
-        read_only_fields = ["title", "standard", "level", "state", "reported_at", "closed_at"]
+        read_only_fields = [
+            "title",
+            "standard",
+            "level",
+            "state",
+            "reported_at",
+            "closed_at",
+            "unit_informed_assumed",
+        ]
+
+    def get_chain_steps(self, obj) -> list[dict]:
+        now = self.context.get("now") or timezone.now()
+        return [
+            {
+                "step": c.step,
+                "step_display": c.get_step_display(),
+                "due_at": _dt.to_representation(c.due_at) if c.due_at else None,
+                "done_at": _dt.to_representation(c.done_at) if c.done_at else None,
+                "overdue": c.is_overdue(now),
+                "note": c.note,
+            }
+            for c in obj.chain_steps.all()
+        ]
+
+    def get_reporting_findings(self, obj) -> list[dict]:
+        return [
+            {
+                "kind": f.kind,
+                "kind_display": f.get_kind_display(),
+                "note": f.note,
+                "recorded_at": f.recorded_at,
+            }
+            for f in obj.reporting_findings.all()
+        ]
 
     def get_report_deadlines(self, obj) -> list[dict]:
         now = self.context.get("now") or timezone.now()
@@ -145,6 +192,17 @@ class StepSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
+class ChainStepSerializer(serializers.Serializer):
+    step = serializers.ChoiceField(choices=sorted(chain.RECORDABLE))
+    at = serializers.DateTimeField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class ReportingFindingSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ReportingFindingKind.choices)
+    note = serializers.CharField(max_length=500)
+
+
 class ReportSerializer(serializers.ModelSerializer):
     # Only follow-up and final reports are posted; the service refuses the others (400).
     kind = serializers.ChoiceField(choices=ReportKind.choices)
@@ -176,7 +234,11 @@ class AccidentViewSet(
     def base_queryset(self):
         return (
             Accident.objects.for_list()
-            .prefetch_related(Prefetch("deadlines", queryset=ReportDeadline.objects.order_by("due_at", "id")))
+            .prefetch_related(
+                Prefetch("deadlines", queryset=ReportDeadline.objects.order_by("due_at", "id")),
+                "chain_steps",
+                "reporting_findings",
+            )
             .order_by("-occurred_at", "-id")
         )
 
@@ -219,6 +281,34 @@ class AccidentViewSet(
         serializer = StepSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.mark_step_done(actor=request.user, accident=accident, **serializer.validated_data)
+        return Response(self.get_serializer(self.base_queryset().get(pk=accident.pk)).data)
+
+    @extend_schema(request=ChainStepSerializer, responses=AccidentSerializer)
+    @action(detail=True, methods=["post"], url_path="chain-steps")
+    def chain_steps(self, request, pk=None):
+        """Record a step of the chain (R-ACC-8): a notification, the report to the district government, the
+        government's receipt of the investigation report and its reply, the rectification evaluation."""
+        accident = self.get_object()
+        # The role first (403 before 400): the duty room records notifications, investigators the rest;
+        # the service then checks the role of the step itself.
+        if not (
+            services.can(request.user, "mark_escalation_step") or services.can(request.user, "investigate")
+        ):
+            services.require(request.user, "investigate")
+        serializer = ChainStepSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        chain.record_chain_step(actor=request.user, accident=accident, **serializer.validated_data)
+        return Response(self.get_serializer(self.base_queryset().get(pk=accident.pk)).data)
+
+    @extend_schema(request=ReportingFindingSerializer, responses=AccidentSerializer)
+    @action(detail=True, methods=["post"], url_path="reporting-findings")
+    def reporting_findings(self, request, pk=None):
+        """R-ACC-7: omitted, false or concealed reporting, as an investigator finds it."""
+        accident = self.get_object()
+        services.require(request.user, "investigate")
+        serializer = ReportingFindingSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        chain.record_reporting_finding(actor=request.user, accident=accident, **serializer.validated_data)
         return Response(self.get_serializer(self.base_queryset().get(pk=accident.pk)).data)
 
     @extend_schema(methods=["GET"], responses=ReportSerializer(many=True))

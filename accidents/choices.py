@@ -31,6 +31,36 @@ class Step(models.TextChoices):
     PROVINCE_TO_MINISTRY = "province_to_ministry", _("Province reports to the State Council")
 
 
+class ChainStepKind(models.TextChoices):
+    """R-ACC-8: the steps of the chain the bureau records after an accident report reaches it."""
+
+    NOTIFY_PUBLIC_SECURITY = "notify_public_security", _("Public security notified")
+    NOTIFY_HUMAN_RESOURCES = "notify_human_resources", _("Human resources and social security notified")
+    NOTIFY_TRADE_UNION = "notify_trade_union", _("Trade union notified")
+    NOTIFY_PROCURATORATE = "notify_procuratorate", _("Procuratorate notified")
+    REPORT_GOVERNMENT = "report_government", _("Reported to the district government")
+    INVESTIGATION_REPORT_RECEIVED = "report_received", _("Investigation report received by the government")
+    GOVERNMENT_REPLY = "government_reply", _("Government's reply to the investigation report")
+    RECTIFICATION_EVALUATION = "rectification_evaluation", _("Evaluation of the rectification measures")
+
+
+NOTIFICATION_STEPS = (
+    ChainStepKind.NOTIFY_PUBLIC_SECURITY,
+    ChainStepKind.NOTIFY_HUMAN_RESOURCES,
+    ChainStepKind.NOTIFY_TRADE_UNION,
+    ChainStepKind.NOTIFY_PROCURATORATE,
+    ChainStepKind.REPORT_GOVERNMENT,
+)
+
+
+class ReportingFindingKind(models.TextChoices):
+    """R-ACC-7: what an investigator finds about the reporting (late reporting is automatic)."""
+
+    OMITTED = "omitted", _("Omitted reporting")
+    FALSE = "false", _("False reporting")
+    CONCEALED = "concealed", _("Concealed reporting")
+
+
 class ReportKind(models.TextChoices):
     INITIAL = "initial", _("Initial report")
     FOLLOW_UP = "follow_up", _("Follow-up report")

@@ -12,7 +12,9 @@ from accidents.choices import (
     AccountabilityMeasure,
     AudienceKind,
     CaseOrigin,
+    ChainStepKind,
     Level,
+    ReportingFindingKind,
     ReportKind,
     Responsibility,
     State,
@@ -92,6 +94,16 @@ class Accident(models.Model):
         _("direct economic loss (yuan)"), max_digits=16, decimal_places=2, default=0
     )
     narrative = models.TextField(_("what happened"), blank=True)
+    # R-ACC-8: the unit's one-hour clock runs from the unit head's receipt of the report from the scene;
+    # unknown, the accident's own time stands in and the record says it was assumed.
+    unit_informed_at = models.DateTimeField(_("unit head informed at"), null=True, blank=True)
+    unit_informed_assumed = models.BooleanField(_("time informed assumed"), default=False)
+    # R-ACC-8: a direct report to a higher level (越级上报), kept as made.
+    bypass_reported_to = models.CharField(_("reported directly to"), max_length=120, blank=True)
+    bypass_reported_at = models.DateTimeField(_("reported directly at"), null=True, blank=True)
+    # R-ACC-9: a larger near-miss event (较大涉险事故) is reported like a larger accident.
+    larger_near_miss = models.BooleanField(_("larger near-miss event"), default=False)
+    near_miss_reason = models.CharField(_("why it is a larger near-miss event"), max_length=200, blank=True)
     measures_taken = models.TextField(_("measures taken"), blank=True)
     reporter_name = models.CharField(_("reporter"), max_length=50, blank=True)
     reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
@@ -164,6 +176,58 @@ class ReportDeadline(models.Model):
         if self.done_at is not None:
             return self.done_at > self.due_at
         return now > self.due_at
+
+
+class ChainStep(models.Model):
+    """R-ACC-8: a step of the accident chain after the report reaches the bureau — the notifications to
+    public security, human resources and social security, the trade union and the procuratorate, the report
+    to the district government (order 493, art. 10); the government's reply to the investigation report
+    (art. 32); the evaluation of the rectification measures within a year of closing (Work Safety Law art. 86).
+    Each step has its due time and the time it was done."""
+
+    accident = models.ForeignKey(Accident, on_delete=models.CASCADE, related_name="chain_steps")
+    step = models.CharField(_("step"), max_length=32, choices=ChainStepKind.choices)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("accident chain step")
+        verbose_name_plural = _("accident chain steps")
+        ordering = ["due_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["accident", "step"], name="acc_chain_step")]
+
+    def __str__(self) -> str:
+        return str(self.get_step_display())
+
+    def is_overdue(self, now=None) -> bool:
+        if self.due_at is None:
+            return False
+        if self.done_at is not None:
+            return self.done_at > self.due_at
+        return (now or timezone.now()) > self.due_at
+
+
+class ReportingFinding(models.Model):
+    """R-ACC-7: omitted, false or concealed reporting (漏报, 谎报, 瞒报) as an investigator finds it; late
+    reporting (迟报) is flagged by the clocks."""
+
+    accident = models.ForeignKey(Accident, on_delete=models.CASCADE, related_name="reporting_findings")
+    kind = models.CharField(_("finding"), max_length=12, choices=ReportingFindingKind.choices)
+    note = models.CharField(_("facts"), max_length=500)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("reporting finding")
+        verbose_name_plural = _("reporting findings")
+        ordering = ["recorded_at", "id"]
 
 
 class LevelChange(models.Model):

@@ -77,7 +77,7 @@ def compute_level(
     return Level.GENERAL
 
 
-# R-ACC-2: the unit reports within 1 h of the accident; each government level passes it on within 2 h,
+# R-ACC-2: the unit reports within 1 h of its head's receipt of the report (R-ACC-8); each government level passes it on within 2 h,
 # so from the district's receipt the city is due +2 h, the province +4 h, the State Council +6 h.
 UNIT_REPORT_HOURS = 1
 ESCALATION_HOURS = {Step.DISTRICT_TO_CITY: 2, Step.CITY_TO_PROVINCE: 4, Step.PROVINCE_TO_MINISTRY: 6}
@@ -100,12 +100,24 @@ def required_steps(level: str) -> tuple[str, ...]:
     return tuple(STEPS_BY_LEVEL[level])
 
 
+def reporting_level(level: str, larger_near_miss: bool = False) -> str:
+    """R-ACC-9: a larger near-miss event is reported like a larger accident even with no casualties."""
+    if larger_near_miss and LEVEL_RANK[level] < LEVEL_RANK[Level.LARGER]:
+        return Level.LARGER
+    return level
+
+
 def due_times(
-    *, occurred_at: dt.datetime, level: str, unit_reported_at: dt.datetime | None = None
+    *,
+    occurred_at: dt.datetime,
+    level: str,
+    unit_reported_at: dt.datetime | None = None,
+    unit_informed_at: dt.datetime | None = None,
 ) -> dict[str, dt.datetime]:
-    """When each required report is due. Escalations run from the district's receipt of the unit's report
-    (its actual time once marked, else the latest time the law allows)."""
-    unit_due = occurred_at + dt.timedelta(hours=UNIT_REPORT_HOURS)
+    """When each required report is due. The unit's hour runs from its head's receipt of the report from
+    the scene (R-ACC-8; the accident's time when unknown). Escalations run from the district's receipt of
+    the unit's report (its actual time once marked, else the latest time the law allows)."""
+    unit_due = (unit_informed_at or occurred_at) + dt.timedelta(hours=UNIT_REPORT_HOURS)
     anchor = unit_reported_at or unit_due
     due = {}
     for step in required_steps(level):

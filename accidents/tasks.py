@@ -10,5 +10,10 @@ from core.jobs import periodic_job
 def flag_late_reports(*, now):
     from accidents.services import flag_late_reports as flag
     from accidents.services import remind_follow_ups
+    from accidents.services.chain import remind_evaluations
 
-    return {"flagged": flag(now=now), "follow_up_reminders": remind_follow_ups(now=now)}
+    return {
+        "flagged": flag(now=now),
+        "follow_up_reminders": remind_follow_ups(now=now),
+        "evaluation_reminders": remind_evaluations(now=now),  # R-ACC-8
+    }

@@ -205,6 +205,8 @@ def accident_detail(request, pk: int):
         "accident": accident,
         "clocks": selectors.clock_rows(accident, now=now),
         "reports": selectors.recent_reports(accident),
+        "chain_steps": accident.chain_steps.all(),  # R-ACC-8
+        "reporting_findings": accident.reporting_findings.all(),  # R-ACC-7
         "next_follow_up": selectors.next_follow_up_due(accident),
         "level_changes": accident.level_changes.select_related("changed_by"),
         "supplement_closes": rules.supplement_window_closes(accident),

@@ -103,7 +103,8 @@ def _hazard(rng, enterprise, state, today, actor, *, overdue=False, major=False,
         else 2,
     )
     if major:
-        hazard.criterion = MajorHazardCriterion.objects.filter(sector=sector).first()
+        # R-HAZ-9: a demo major hazard cites only an item whose wording was checked (active).
+        hazard.criterion = MajorHazardCriterion.objects.filter(sector=sector, is_active=True).first()
         hazard.escalated_at = hazard.reported_at
     if state in (State.RECTIFYING, State.SUBMITTED, State.ACCEPTED, State.CLOSED):
         hazard.measures = MEASURES

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import Role
 from core.forms import IdField, IdListField, MoneyField, StrictBooleanField
 from hazards.choices import Category, Level, Source
-from hazards.models import DeadlinePolicy, MajorHazardCriterion
+from hazards.models import CriterionSource, DeadlinePolicy, MajorHazardCriterion
 from registry.models import Department, Enterprise, Sector
 
 
@@ -354,10 +354,29 @@ class ExplainForm(VersionForm, ExplainInput):
 
 class CriterionForm(forms.Form):
     sector = forms.ModelChoiceField(label=_("Sector"), queryset=Sector.objects.all(), to_field_name="code")
-    item = forms.CharField(label=_("Item"), max_length=20)
+    item = forms.CharField(label=_("Code"), max_length=20)
+    source_document = forms.ModelChoiceField(
+        label=_("Source edition"),
+        queryset=CriterionSource.objects.all(),
+        to_field_name="code",
+        required=False,
+    )
+    source = forms.CharField(label=_("Source"), max_length=200, required=False)
+    scope = forms.CharField(label=_("Applies to"), max_length=200, required=False)
+    article = forms.CharField(label=_("Article"), max_length=40, required=False)
+    clause = forms.CharField(label=_("Item no."), max_length=20, required=False)
     text = forms.CharField(label=_("Criterion"), widget=forms.Textarea(attrs={"rows": 3}))
-    source = forms.CharField(label=_("Source"), max_length=200)
+    verified = forms.BooleanField(label=_("Wording checked against the source"), required=False)
     is_active = forms.BooleanField(label=_("In force"), required=False, initial=True)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class CriteriaImportForm(forms.Form):
+    file = forms.FileField(label=_("Workbook (.xlsx)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,11 +10,13 @@ from django.utils.translation import gettext as _
 
 from core.choices import Role
 from core.errors import DomainError
+from core.exports import xlsx_response
 from core.scoping import scope_of
 from core.views import apply_domain_errors
-from hazards import services
-from hazards.forms import CriterionForm, DeadlinePolicyForm
+from hazards import criteria_io, services
+from hazards.forms import CriteriaImportForm, CriterionForm, DeadlinePolicyForm
 from hazards.models import DeadlinePolicy, MajorHazardCriterion
+from registry.models import Sector
 
 
 def _reader(user) -> None:
@@ -30,7 +32,9 @@ def criteria(request):
         request,
         "hazards/criteria.html",
         {
-            "criteria": MajorHazardCriterion.objects.select_related("sector"),
+            "criteria": criteria_io.filtered(request.GET),
+            "sectors": Sector.objects.all(),
+            "query": request.GET,
             "policies": DeadlinePolicy.objects.select_related("updated_by"),
             "can_edit": Role.DISTRICT_ADMIN in request.user.role_codes,
         },
@@ -49,6 +53,12 @@ def criterion_edit(request, pk: int | None = None):
             "item": criterion.item,
             "text": criterion.text,
             "source": criterion.source,
+            "source_document": criterion.source_document.code if criterion.source_document_id else None,
+            "scope": criterion.scope,
+            "article": criterion.article,
+            "clause": criterion.clause,
+            "verified": criterion.verified,
+            "note": criterion.note,
             "is_active": criterion.is_active,
         }
     form = CriterionForm(request.POST or None, initial=initial)
@@ -83,3 +93,34 @@ def deadline_edit(request, level: str):
             return redirect("hazards:criteria")
     title = _("Default deadline: %(level)s") % {"level": policy.get_level_display()}
     return render(request, "hazards/settings_form.html", {"form": form, "title": title})
+
+
+@login_required
+def criteria_export(request):
+    if Role.DISTRICT_ADMIN not in request.user.role_codes:
+        raise PermissionDenied
+    return xlsx_response(
+        "major-hazard-criteria",
+        criteria_io.export_columns(),
+        criteria_io.filtered(request.GET),
+        sheet_title="重大事故隐患判定标准",
+    )
+
+
+@login_required
+def criteria_import(request):
+    """R-HAZ-9: the district keeps the library current from a workbook; every row is audited."""
+    if Role.DISTRICT_ADMIN not in request.user.role_codes:
+        raise PermissionDenied
+    form = CriteriaImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = criteria_io.import_criteria(actor=request.user, uploaded=form.cleaned_data["file"])
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Imported: %(created)d added, %(updated)d updated.") % result)
+            return redirect("hazards:criteria")
+    return render(
+        request, "hazards/settings_form.html", {"form": form, "title": _("Import the criteria library")}
+    )

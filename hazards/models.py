@@ -36,15 +36,58 @@ def days_left_on(today: dt.date, state: str, deadline: dt.date | None) -> int | 
     return (deadline - today).days
 
 
+class CriterionSource(models.Model):
+    """R-HAZ-9: one edition of a published major-hazard criteria document (判定标准). The library keeps a
+    version per edition: a new edition is a new row, and its items are new rows beside the old ones."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    issuer = models.CharField(_("issued by"), max_length=120, blank=True)
+    document_number = models.CharField(_("document number"), max_length=80, blank=True)
+    edition = models.CharField(_("edition"), max_length=20)
+    effective_from = models.DateField(_("in force from"), null=True, blank=True)
+    is_current = models.BooleanField(_("current edition"), default=True)
+
+    class Meta:
+        verbose_name = _("criteria source")
+        verbose_name_plural = _("criteria sources")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.citation
+
+    @property
+    def citation(self) -> str:
+        number = f"（{self.document_number}）" if self.document_number else ""
+        return f"《{self.title}》{number}"
+
+
 class MajorHazardCriterion(models.Model):
-    """R-HAZ-9: one item of a sector's published major-hazard criteria (重大事故隐患判定标准)."""
+    """R-HAZ-9: one item of a sector's published major-hazard criteria (重大事故隐患判定标准), with the
+    source's article and item number and its wording. `verified` is false until someone checked the
+    wording against a copy of the source; unverified items cannot be active."""
 
     sector = models.ForeignKey(
         "registry.Sector", verbose_name=_("sector"), on_delete=models.PROTECT, related_name="major_criteria"
     )
-    item = models.CharField(_("item"), max_length=20)
+    item = models.CharField(_("code"), max_length=20)
     text = models.TextField(_("criterion"))
     source = models.CharField(_("source"), max_length=200)
+    source_document = models.ForeignKey(
+        CriterionSource,
+        verbose_name=_("source edition"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="criteria",
+    )
+    # The article's lead-in: which units the item applies to (e.g. only enterprises whose confined-space
+    # work carries a hydrogen sulfide or carbon monoxide risk).
+    scope = models.CharField(_("applies to"), max_length=200, blank=True)
+    article = models.CharField(_("article"), max_length=40, blank=True)
+    clause = models.CharField(_("item no."), max_length=20, blank=True)
+    verified = models.BooleanField(_("wording verified"), default=False)
+    note = models.CharField(_("note"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -56,6 +99,11 @@ class MajorHazardCriterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} {self.text[:60]}"
+
+    @property
+    def citation(self) -> str:
+        """The source by name, article and item, as documents print it (R-HAZ-13)."""
+        return f"{self.source}{self.article}{self.clause}"
 
 
 class DeadlinePolicy(models.Model):
@@ -515,3 +563,117 @@ class HazardTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.town_id}/{self.sector}/{self.level}/{self.state}/{self.due}: {self.n}"
+
+
+class RecheckQuerySet(ScopedQuerySet):
+    scope_town = "hazard__town"
+    scope_sector = "hazard__sector"
+    scope_enterprise = "hazard__enterprise"
+
+
+class HazardRecheck(models.Model):
+    """R-HAZ-12: a self-inspection hazard closed inside the enterprise that the random sample (setting,
+    default 10 %) puts before the government for a re-check (复查), with its opinion."""
+
+    hazard = models.OneToOneField(Hazard, on_delete=models.CASCADE, related_name="recheck")
+    selected_at = models.DateTimeField(_("selected at"), default=timezone.now)
+    opinion = models.TextField(_("re-check opinion"), blank=True)
+    passed = models.BooleanField(_("rectification confirmed"), null=True, blank=True)
+    rechecked_at = models.DateTimeField(_("re-checked at"), null=True, blank=True)
+    rechecked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = RecheckQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hazard re-check")
+        verbose_name_plural = _("hazard re-checks")
+        ordering = ["-selected_at", "-id"]
+
+
+class StatementQuerySet(ScopedQuerySet):
+    scope_town = "enterprise__town"
+    scope_sector = "enterprise__sectors"
+    scope_enterprise = "enterprise"
+
+
+class HazardStatement(models.Model):
+    """R-HAZ-10 (order 16, art. 14): the enterprise's quarterly or annual hazard statistics table, filled
+    from its hazard ledger, signed by its principal, due on the 15th of the month after the quarter and on
+    31 January for the year (setting)."""
+
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", on_delete=models.PROTECT, related_name="hazard_statements"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), null=True, blank=True)  # empty: the annual table
+    due_on = models.DateField(_("due on"))
+    figures = models.JSONField(_("figures"), default=dict)
+    signed_by_name = models.CharField(_("signed by (principal)"), max_length=50)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hazard statistics table")
+        verbose_name_plural = _("hazard statistics tables")
+        ordering = ["-year", "-quarter", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year", "quarter"], name="hazard_statement_period"),
+            models.UniqueConstraint(
+                fields=["enterprise", "year"],
+                condition=Q(quarter__isnull=True),
+                name="hazard_statement_annual",
+            ),
+        ]
+
+    @property
+    def late(self) -> bool:
+        return timezone.localdate(self.submitted_at) > self.due_on
+
+
+class ResumptionQuerySet(ScopedQuerySet):
+    scope_town = "hazard__town"
+    scope_sector = "hazard__sector"
+    scope_enterprise = "hazard__enterprise"
+
+
+class Resumption(models.Model):
+    """R-HAZ-11 (order 16, arts. 18, 23): after treating a major hazard that stopped production, the unit
+    applies in writing to resume; the authority reviews on site within 10 days and closes the hazard or
+    orders more work."""
+
+    class Decision(models.TextChoices):
+        CLOSE = "close", _("Resume production and close the hazard")
+        MORE_WORK = "more_work", _("More rectification needed")
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="resumptions")
+    stopped_on = models.DateField(_("production stopped on"))
+    application = models.TextField(_("written application"))
+    applied_at = models.DateTimeField(_("applied at"), default=timezone.now)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_due = models.DateField(_("on-site review due"))
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
+    opinion = models.TextField(_("review opinion"), blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ResumptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("resumption application")
+        verbose_name_plural = _("resumption applications")
+        ordering = ["-applied_at", "-id"]
+
+    @property
+    def review_late(self) -> bool:
+        reviewed = timezone.localdate(self.reviewed_at) if self.reviewed_at else local_today()
+        return reviewed > self.review_due

@@ -38,9 +38,16 @@ def _acting(user, roles: frozenset, hazard) -> set:
     return acting
 
 
+INSIDE = ("accept", "close")  # R-HAZ-12: what an enterprise's head may do on its own self-inspection findings
+
+
 def _guard(action: str):
     def guard(user, hazard) -> bool:
-        acting = _acting(user, FLOW[action].roles, hazard)
+        if action in INSIDE and ENT in user.role_codes and closes_inside(user, hazard):
+            # R-HAZ-12: never the person who rectified (who submitted the rectification).
+            return hazard.submitted_by_id != user.pk
+        roles = FLOW[action].roles - {ENT} if action in INSIDE else FLOW[action].roles
+        acting = _acting(user, roles, hazard)
         if not acting:
             return False
         if action in ("accept", "reject") and hazard.submitted_by_id == user.pk:
@@ -52,6 +59,22 @@ def _guard(action: str):
         return True
 
     return guard
+
+
+def closes_inside(user, hazard) -> bool:
+    """R-HAZ-12: a general hazard the enterprise found in its own self-inspection is accepted and closed
+    inside the enterprise, by its principal or its safety manager."""
+    from hazards.choices import Source
+    from registry.models import Enterprise
+
+    if hazard.source != Source.SELF_INSPECTION or hazard.level != Level.GENERAL:
+        return False
+    if user.enterprise_id is None or user.enterprise_id != hazard.enterprise_id:
+        return False
+    heads = Enterprise.objects.filter(pk=hazard.enterprise_id).values_list(
+        "principal_user_id", "safety_manager_user_id"
+    )
+    return any(user.pk in pair for pair in heads)
 
 
 def may_close(user, hazard, acting) -> bool:
@@ -115,7 +138,7 @@ FLOW = Workflow(
             "accept",
             (State.SUBMITTED,),
             State.ACCEPTED,
-            ACCEPTING,
+            ACCEPTING | {ENT},  # an enterprise's head, on its own self-inspection findings only (guard)
             _("Accept"),
             forms.AcceptInput,
             verb="accepted",
@@ -137,7 +160,7 @@ FLOW = Workflow(
             "close",
             (State.ACCEPTED,),
             State.CLOSED,
-            OFFICIAL,
+            OFFICIAL | {ENT},  # an enterprise's head, on its own self-inspection findings only (guard)
             _("Close the hazard"),
             forms.CloseInput,
             verb="closed",

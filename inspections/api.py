@@ -48,6 +48,7 @@ class ChecklistItemSerializer(serializers.ModelSerializer):
             "level",
             "level_display",
             "is_key",
+            "criterion",
         ]
 
 
@@ -79,7 +80,9 @@ class ChecklistViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ChecklistSerializer
 
     def get_queryset(self):
-        qs = ChecklistTemplate.objects.prefetch_related("items").order_by("family", "-version")
+        qs = ChecklistTemplate.objects.prefetch_related(
+            "items"
+        )  # criterion: the FK id (API.md, R-INSP-5).order_by("family", "-version")
         if self.request.query_params.get("all") != "true" and self.action == "list":
             qs = qs.filter(is_current=True)
         return qs

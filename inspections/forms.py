@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Role
+from hazards.models import MajorHazardCriterion
 from inspections.choices import HazardCategory, HazardLevel
 from inspections.models import ChecklistTemplate
 from registry.models import Department, Jurisdiction, Sector
@@ -72,6 +73,13 @@ class ItemForm(forms.Form):
         label=_("Level when failed"), choices=HazardLevel.choices, widget=forms.Select(attrs=SELECT)
     )
     is_key = forms.BooleanField(label=_("Key item"), required=False)
+    # R-INSP-5: the level and the key mark follow the criterion (an item without one is general).
+    criterion = forms.ModelChoiceField(
+        label=_("Major-hazard criterion"),
+        required=False,
+        queryset=MajorHazardCriterion.objects.select_related("sector"),
+        widget=forms.Select(attrs=SELECT),
+    )
 
 
 ItemFormSet = forms.formset_factory(ItemForm, extra=3, max_num=500)

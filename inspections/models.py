@@ -108,8 +108,17 @@ class ChecklistItem(models.Model):
     level = models.CharField(
         _("level when failed"), max_length=8, choices=HazardLevel.choices, default=HazardLevel.GENERAL
     )
-    # R-INSP-2: key (safety) items; shown first on the phone.
+    # R-INSP-5: an item is key only when it restates a criterion of the major-hazard library; then, and only
+    # then, its failure registers a major hazard citing that criterion. Key items come first on the phone.
     is_key = models.BooleanField(_("key item"), default=False)
+    criterion = models.ForeignKey(
+        "hazards.MajorHazardCriterion",
+        verbose_name=_("major-hazard criterion"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="checklist_items",
+    )
 
     class Meta:
         verbose_name = _("checklist item")

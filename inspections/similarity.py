@@ -143,6 +143,7 @@ class SourceCase:
     text: str = ""
     legal_basis: str = ""
     title: str = ""
+    criterion: int | None = None  # the major-hazard criterion the case cites (R-INSP-5)
 
 
 @dataclass
@@ -166,6 +167,7 @@ def source_from_hazard(user, hazard_id) -> SourceCase:
         sub_sector=hazard.enterprise.sub_sector,
         category=hazard.category,
         level=hazard.level,
+        criterion=hazard.criterion_id,
         equipment=hazard.equipment,
         process=hazard.process,
         text=" ".join(

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from registry import api, imports_api
+from registry import api, api_file, imports_api
 
 router = SimpleRouter()
 router.register("towns", api.TownViewSet, basename="town")
@@ -17,5 +17,6 @@ urlpatterns = [
     ),
     path("enterprises/import/", imports_api.ImportView.as_view(), name="api-enterprise-import"),
     path("enterprises/export/", imports_api.ExportView.as_view(), name="api-enterprise-export"),
+    path("enterprises/<int:pk>/file/", api_file.EnterpriseFileView.as_view(), name="api-enterprise-file"),
     *router.urls,
 ]

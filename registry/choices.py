@@ -69,6 +69,38 @@ DEPARTMENTS = [
 ]
 
 
+# CODES.md: the district's flood-control office (三防办) sits in the Emergency Management Bureau, not in the
+# water bureau (which keeps the water works).
+FLOOD_CONTROL_DEPARTMENT = "emergency"
+
+
+class StandardisationGrade(models.TextChoices):
+    """R-REG-4: work-safety standardisation grades (安全生产标准化)."""
+
+    ONE = "1", _("Grade one")
+    TWO = "2", _("Grade two")
+    THREE = "3", _("Grade three")
+    SMALL = "small", _("Small and micro")
+
+
+class WorkFlag(models.TextChoices):
+    """R-REG-4: cross-industry work that campaigns and checklists target."""
+
+    CONFINED_SPACE = "confined_space", _("Confined-space work")
+    DUST_EXPLOSION = "dust_explosion", _("Dust-explosion risk")
+    AMMONIA = "ammonia_refrigeration", _("Ammonia refrigeration")
+    HEIGHTS = "work_at_heights", _("Work at heights")
+    HOT_WORK = "hot_work", _("Hot work")
+    CHEMICALS = "hazardous_chemicals_use", _("Hazardous-chemical use")
+
+
+class LicenceKind(models.TextChoices):
+    SAFETY_PRODUCTION = "safety_production", _("Safety production licence")
+    HAZARDOUS_CHEMICALS = "hazardous_chemicals", _("Hazardous chemicals operation licence")
+    GAS = "gas", _("Gas operation licence")
+    OTHER = "other", _("Other licence")
+
+
 class SubSector(models.TextChoices):
     """Industry-and-trade sub-sectors (CODES.md)."""
 

@@ -403,7 +403,32 @@ def build_accounts(rng: random.Random) -> dict:
         for role in roles:
             user.role_assignments.get_or_create(role=role)
         users[username] = user
+    if duruan_enterprise is not None:
+        users["ent_duruan_head"] = _enterprise_principal(duruan_enterprise)
     return users
+
+
+def _enterprise_principal(enterprise: Enterprise):
+    """R-HAZ-12: a second account of the demo enterprise, its principal, who accepts and closes the general
+    hazards of the enterprise's own self-inspection (never the person who rectified them). Not one of
+    API.md's personas: the access matrix keeps its ten."""
+    user, _ = get_user_model().objects.update_or_create(
+        username="ent_duruan_head",
+        defaults={
+            "name": "企业主要负责人 梁志强",
+            "phone": "13900000001",  # fixed: the generator's random stream stays that of the registry
+            "email": "",
+            "enterprise": enterprise,
+            "is_active": True,
+            "must_change_password": False,
+            "password_changed_at": timezone.now(),
+        },
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
+    user.role_assignments.get_or_create(role=Role.ENTERPRISE_USER)
+    Enterprise.objects.filter(pk=enterprise.pk).update(principal_user=user)
+    return user
 
 
 def build_registry(*, rng: random.Random, enterprises: int = 2000, stdout=None) -> None:

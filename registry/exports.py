@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from core.exports import Column, deliver_export
 from core.masking import phone_for
+from registry.file import file_columns
 
 
 def enterprise_columns(user) -> list[Column]:
@@ -19,6 +20,8 @@ def enterprise_columns(user) -> list[Column]:
         Column(_("Employees"), lambda e: e.employees, 10),
         Column(_("Operating status"), lambda e: e.get_status_display(), 12),
         Column(_("Risk level"), lambda e: e.get_risk_level_display(), 12),
+        # R-REG-4: the file's columns, under the workbook's headers so that an export imports back.
+        *file_columns(),
     ]
 
 

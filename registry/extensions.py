@@ -1,6 +1,15 @@
 from django.utils.translation import gettext_lazy as _
 
-from core.extensions import DemoBuilder, HomePanel, NavItem, demo_builders, home_panels, nav_items
+from core.extensions import (
+    DemoBuilder,
+    HomePanel,
+    NavItem,
+    Section,
+    demo_builders,
+    enterprise_sections,
+    home_panels,
+    nav_items,
+)
 from core.scoping import scope_of
 
 
@@ -57,4 +66,16 @@ home_panels.register(
 )
 home_panels.register(
     HomePanel("registry_summary", 60, "registry/panels/summary.html", _summary_panel, _shows_summary)
+)
+
+
+def _file_section(request, enterprise):
+    from registry.file import file_of
+
+    return {"file": file_of(enterprise), "enterprise": enterprise}
+
+
+# R-REG-4: the file's duties, with expired items flagged and offered as hazards.
+enterprise_sections.register(
+    Section("file", _("Work-safety file"), 5, "registry/panels/file_section.html", _file_section)
 )

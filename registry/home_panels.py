@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import RiskColour, Role
 from core.scoping import scope_of
 from registry.choices import EnterpriseStatus
+from registry.file import expired_q
 from registry.models import Enterprise, Sector
 
 # Profile fields an enterprise keeps up to date itself (registry.services.SELF_SERVICE_FIELDS).
@@ -41,6 +42,8 @@ def registry_summary(user) -> dict:
     aggregates = {f"status_{s}": Count("pk", filter=Q(status=s)) for s in EnterpriseStatus.values}
     aggregates |= {f"risk_{c}": Count("pk", filter=Q(risk_level=c)) for c in RiskColour.values}
     aggregates["total"] = Count("pk")
+    # R-REG-4: enterprises whose file holds an expired certificate, licence, policy or grade.
+    aggregates["expired"] = Count("pk", filter=expired_q())
     counts = visible.aggregate(**aggregates)
     statuses = [
         {"code": code, "label": label, "count": counts[f"status_{code}"]}
@@ -62,7 +65,13 @@ def registry_summary(user) -> dict:
         if per_sector.get(s.code)
     ]
     sectors.sort(key=lambda row: -row["count"])
-    return {"total": counts["total"], "statuses": statuses, "risks": risks, "sectors": sectors}
+    return {
+        "total": counts["total"],
+        "statuses": statuses,
+        "risks": risks,
+        "sectors": sectors,
+        "expired": counts["expired"],
+    }
 
 
 def own_enterprise_card(user) -> dict:

@@ -33,6 +33,7 @@ from core.exports import Column
 from core.scoping import scope_of
 from core.tabular import TableRow, read_table
 from registry.choices import SECTOR_ALIASES, EnterpriseScale, SubSector
+from registry.file import FILE_HEADERS, clean_file_columns
 from registry.models import Enterprise, EnterpriseStatusChange, Jurisdiction, Sector
 from registry.validators import credit_check_char, credit_code_error, normalise_credit_code, phone_error
 
@@ -55,6 +56,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "lng": ("经度", "lng", "longitude"),
     "lat": ("纬度", "lat", "latitude"),
 }
+HEADERS.update(FILE_HEADERS)  # R-REG-4: the enterprise file's columns
 REQUIRED = ("name", "credit_code", "town", "sectors")
 TEMPLATE_HEADERS = [
     "企业名称",
@@ -73,6 +75,7 @@ TEMPLATE_HEADERS = [
     "经营范围",
     "经度",
     "纬度",
+    *(names[0] for names in FILE_HEADERS.values()),
 ]
 SCALE_NAMES = {"大型": "large", "中型": "medium", "小型": "small", "微型": "micro"}
 SUB_SECTOR_NAMES = {
@@ -218,6 +221,7 @@ def _parse_row(row: TableRow, columns: dict[str, str], lookups: Lookups) -> tupl
                 data[key] = number.quantize(Decimal("0.000001"))
             except InvalidOperation:
                 err(key, _("Enter a valid coordinate."))
+    data.update(clean_file_columns(values, err))
     town = data.get("town")
     if town is not None and not errors and not lookups.scope.district:
         in_scope = town.pk in lookups.scope.town_ids or bool(
@@ -430,6 +434,7 @@ _PLAIN_FIELDS = (
     "business_scope",
     "lat",
     "lng",
+    *FILE_HEADERS,
 )
 
 

@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import RiskColour
 from core.scoping import Scope, ScopedQuerySet, scope_q
-from registry.choices import TOWN_KINDS, EnterpriseScale, EnterpriseStatus, JurisdictionKind, SubSector
+from registry.choices import (
+    TOWN_KINDS,
+    EnterpriseScale,
+    EnterpriseStatus,
+    JurisdictionKind,
+    StandardisationGrade,
+    SubSector,
+)
 from registry.validators import validate_credit_code
 
 
@@ -147,6 +154,46 @@ class Enterprise(models.Model):
     principal_phone = models.CharField(_("principal's phone"), max_length=20, blank=True)
     safety_manager_name = models.CharField(_("safety manager"), max_length=50, blank=True)
     safety_manager_phone = models.CharField(_("safety manager's phone"), max_length=20, blank=True)
+    # R-REG-4 / R-HAZ-12: the accounts of the principal and the safety manager (they accept the enterprise's
+    # own general hazards) and their work-safety certificates.
+    principal_user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("principal's account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    safety_manager_user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("safety manager's account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    principal_certificate_no = models.CharField(_("principal's certificate no."), max_length=40, blank=True)
+    principal_certificate_expires = models.DateField(
+        _("principal's certificate expires"), null=True, blank=True
+    )
+    safety_manager_certificate_no = models.CharField(
+        _("safety manager's certificate no."), max_length=40, blank=True
+    )
+    safety_manager_certificate_expires = models.DateField(
+        _("safety manager's certificate expires"), null=True, blank=True
+    )
+    full_time_safety_staff = models.PositiveSmallIntegerField(
+        _("full-time safety staff"), null=True, blank=True
+    )
+    # R-REG-4: cross-industry work that campaigns and checklists target (codes of WorkFlag).
+    work_flags = models.JSONField(_("cross-industry work"), default=list, blank=True)
+    standardisation_grade = models.CharField(
+        _("work-safety standardisation grade"), max_length=8, choices=StandardisationGrade.choices, blank=True
+    )
+    standardisation_expires = models.DateField(_("standardisation expires"), null=True, blank=True)
+    insurance_policy_no = models.CharField(_("liability insurance policy no."), max_length=60, blank=True)
+    insurance_expires = models.DateField(_("liability insurance expires"), null=True, blank=True)
+    combined_premises = models.BooleanField(_("combines living with work or storage"), default=False)
     business_scope = models.TextField(_("business scope"), blank=True)
     established_on = models.DateField(_("established on"), null=True, blank=True)
     lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -197,3 +244,11 @@ class EnterpriseStatusChange(models.Model):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         ordering = ["-changed_at", "-id"]
+
+
+from registry.models_file import (  # noqa: E402, F401  the enterprise file's ledgers (R-REG-4)
+    Licence,
+    MajorHazardInstallation,
+    RentedPremises,
+    SpecialOperator,
+)

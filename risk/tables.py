@@ -87,7 +87,9 @@ class Band:
 # Highest band first. Settings may replace a method's entry with the same shape.
 DEFAULT_GRADING = {
     Method.LEC: {
-        "source": "R-RISK-2: LEC (Graham–Kinney) grading, State Council Safety Committee Office 2016 No. 11",
+        # The bands are the LEC method's convention (Graham–Kinney), not the 2016 document, which sets only the
+        # four colours (R-RISK-2).
+        "source": "作业条件危险性评价法（LEC）的通行分级（方法惯例，区设置）；四级风险颜色见国务院安委会办公室《关于实施遏制重特大事故工作指南构建双重预防机制的意见》（安委办〔2016〕11号）",
         "effective_from": "2016-10-09",
         "bands": [
             ("320", False, 1, RiskColour.RED),
@@ -98,7 +100,7 @@ DEFAULT_GRADING = {
         ],
     },
     Method.LS: {
-        "source": "R-RISK-3: risk matrix L×S, State Council Safety Committee Office 2016 No. 11",
+        "source": "风险矩阵法（L×S）的通行分级（方法惯例，区设置）；四级风险颜色见国务院安委会办公室《关于实施遏制重特大事故工作指南构建双重预防机制的意见》（安委办〔2016〕11号）",  # R-RISK-3
         "effective_from": "2016-10-09",
         "bands": [
             ("20", True, None, RiskColour.RED),
@@ -111,7 +113,7 @@ DEFAULT_GRADING = {
 
 # R-RISK-4: the levels that may own the control of a risk of each colour, highest first.
 DEFAULT_CONTROL_LEVELS = {
-    "source": "R-RISK-4: control levels per colour (setting, default)",
+    "source": "各颜色风险的管控层级（区设置，默认值）",  # R-RISK-4
     "levels": {
         RiskColour.RED: [ControlLevel.COMPANY],
         RiskColour.ORANGE: [ControlLevel.COMPANY, ControlLevel.DEPARTMENT],

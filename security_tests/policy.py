@@ -36,6 +36,8 @@ POLICY = {
         {"admin", "leader", "yjj", "duruan", "inspector_duruan", "duty"}
     ),
     "POST /api/v1/accidents/{id}/report-steps/": frozenset({"admin", "duty"}),
+    "POST /api/v1/accidents/{id}/chain-steps/": frozenset({"admin", "yjj", "duty"}),  # by step (R-ACC-8)
+    "POST /api/v1/accidents/{id}/reporting-findings/": frozenset({"admin", "yjj"}),  # investigators
     "GET /api/v1/accidents/{id}/reports/": frozenset(
         {"admin", "leader", "yjj", "duruan", "inspector_duruan", "duty"}
     ),
@@ -82,8 +84,21 @@ POLICY = {
     "GET /api/v1/enterprises/{id}/": BUSINESS,
     "PATCH /api/v1/enterprises/{id}/": frozenset({"admin", "yjj", "duruan", "ent_duruan"}),
     "GET /api/v1/enterprises/export/": EVERYONE,
+    "GET /api/v1/enterprises/{id}/file/": BUSINESS,  # R-REG-4
+    "POST /api/v1/enterprises/{id}/file/": frozenset({"admin", "yjj", "duruan", "ent_duruan"}),
     "POST /api/v1/enterprises/import/": frozenset({"admin", "yjj", "duruan"}),
     "GET /api/v1/enterprises/import/template/": EVERYONE,
+    "GET /api/v1/hazard-criteria/": BUSINESS,  # reference data, as its page
+    "GET /api/v1/hazard-criteria/export/": frozenset({"admin"}),
+    "POST /api/v1/hazard-criteria/import/": frozenset({"admin"}),
+    "GET /api/v1/hazard-rechecks/": EVERYONE,
+    "GET /api/v1/hazard-statements/": EVERYONE,
+    "POST /api/v1/hazard-statements/": frozenset({"ent_duruan"}),  # the principal signs (R-HAZ-10)
+    "GET /api/v1/hazard-statements/missing/": BUSINESS,
+    "POST /api/v1/hazards/{id}/recheck/": frozenset({"admin", "yjj", "duruan", "inspector_duruan"}),
+    "GET /api/v1/hazards/{id}/resumption/": BUSINESS,
+    "POST /api/v1/hazards/{id}/resumption/": frozenset({"ent_duruan"}),
+    "POST /api/v1/hazards/{id}/resumption/review/": frozenset({"admin", "yjj"}),
     "GET /api/v1/hazards/": EVERYONE,
     "POST /api/v1/hazards/": frozenset({"admin", "yjj", "duruan", "inspector_duruan", "ent_duruan"}),
     "GET /api/v1/hazards/{id}/": BUSINESS,
@@ -193,6 +208,8 @@ POLICY = {
     "hazards:statistics": EVERYONE,
     "hazards:criteria": BUSINESS,
     "hazards:criterion_create": frozenset({"admin"}),
+    "hazards:criteria_export": frozenset({"admin"}),
+    "hazards:criteria_import": frozenset({"admin"}),
     "hazards:criterion_edit": frozenset({"admin"}),
     "hazards:deadline_edit": frozenset({"admin"}),
     "hazards:detail": BUSINESS,

@@ -16,6 +16,7 @@ from accidents.models import (
     Investigation,
     Measure,
 )
+from accidents.services import chain
 from accidents.services.reporting import _lock
 from accidents.services.roles import require
 from audit.services import diff, record
@@ -274,4 +275,5 @@ def close_accident(*, actor, accident: Accident):
     accident.version += 1
     accident.save(update_fields=["state", "closed_at", "version", "updated_at"])
     record(accident, "accidents.accident.closed", actor=actor)
+    chain.open_evaluation_step(accident)  # R-ACC-8: the one-year evaluation starts at the closing
     return case_from_accident(actor=actor, accident=accident)

@@ -17,6 +17,7 @@ from accidents.models import (
     LevelChange,
     ReportDeadline,
 )
+from accidents.services import chain
 from accidents.services.roles import OFFICIALS, can, in_scope, require
 from audit.services import diff, record
 from core.choices import AccidentType
@@ -216,8 +217,9 @@ def sync_deadlines(accident: Accident, *, now: dt.datetime | None = None) -> Non
     unit = existing.get(Step.UNIT_TO_DISTRICT)
     due = rules.due_times(
         occurred_at=accident.occurred_at,
-        level=accident.level,
+        level=rules.reporting_level(accident.level, accident.larger_near_miss),
         unit_reported_at=unit.done_at if unit else None,
+        unit_informed_at=accident.unit_informed_at,
     )
     for step, deadline in existing.items():
         if step not in due and deadline.done_at is None:
@@ -239,6 +241,7 @@ def record_accident(*, actor, data: dict) -> Accident:
     if "enterprise" not in data and actor.enterprise_id and not actor.role_codes & OFFICIALS:
         data = {**data, "enterprise": actor.enterprise_id}  # an enterprise reports its own accident
     cleaned = _clean_fields(actor, data)
+    cleaned.update(chain.clean_chain_fields(data, occurred_at=cleaned.get("occurred_at")))
     numbers = clean_numbers(data)
     now = timezone.now()
     accident = Accident(**cleaned, **numbers, reported_by=actor, reported_at=now)
@@ -275,6 +278,7 @@ def record_accident(*, actor, data: dict) -> Accident:
         unit.late_flagged_at = now  # R-ACC-7: reported late (迟报)
     unit.save()
     sync_deadlines(accident)
+    chain.open_notification_steps(accident)
     record(
         accident,
         "accidents.accident.recorded",
@@ -329,6 +333,11 @@ def update_accident(*, actor, accident: Accident, data: dict, version: int | Non
     numbers = {k: v for k, v in data.items() if k in NUMBER_FIELDS}
     fields = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     cleaned = _clean_fields(actor, fields, instance=accident)
+    cleaned.update(
+        chain.clean_chain_fields(
+            data, occurred_at=cleaned.get("occurred_at", accident.occurred_at), instance=accident
+        )
+    )
     before = {k: getattr(accident, k) for k in cleaned}
     old_enterprise = accident.enterprise_id
     for key, value in cleaned.items():

@@ -17,6 +17,7 @@ from notifications.recipients import resolve
 from notifications.services import notify
 
 # R-HAZ-6 (setting): used when no DeadlinePolicy row exists; the data migration ships the same values.
+# They are the district's defaults: order 16 sets no number of days.
 DEFAULT_DEADLINE_DAYS = {Level.GENERAL: 15, Level.MAJOR: 90}
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from audit.services import diff, record
 from core.choices import Role
 from core.errors import InvalidInput, NotAllowed
-from hazards.models import DeadlinePolicy, MajorHazardCriterion, local_today
+from hazards.models import CriterionSource, DeadlinePolicy, MajorHazardCriterion, local_today
 from hazards.services.common import a_date, raise_if, required_text
 from registry.models import Sector
 
@@ -19,12 +19,76 @@ def _district_admin(actor) -> None:
         raise NotAllowed(_("Only district administrators edit these settings."))
 
 
+CRITERION_FIELDS = (
+    "sector_id",
+    "item",
+    "text",
+    "source",
+    "source_document_id",
+    "scope",
+    "article",
+    "clause",
+    "verified",
+    "note",
+    "is_active",
+)
+
+
+def _provenance(criterion, given: dict, errors: dict) -> dict:
+    unknown = set(given) - {"source_document", "scope", "article", "clause", "verified", "note"}
+    if unknown:
+        raise TypeError(f"Unknown criterion fields: {sorted(unknown)}")
+    out = {
+        "source_document": criterion.source_document if criterion else None,
+        "scope": criterion.scope if criterion else "",
+        "article": criterion.article if criterion else "",
+        "clause": criterion.clause if criterion else "",
+        "verified": criterion.verified if criterion else False,
+        "note": criterion.note if criterion else "",
+    }
+    for name in ("scope", "article", "clause", "note"):
+        if name in given:
+            out[name] = (given[name] or "").strip()
+    limits = {"scope": 200, "article": 40, "clause": 20, "note": 300}
+    for name, limit in limits.items():
+        if len(out[name]) > limit:
+            errors[name] = [_("At most %(n)d characters.") % {"n": limit}]
+    if "verified" in given:
+        out["verified"] = bool(given["verified"])
+    if "source_document" in given:
+        document = given["source_document"]
+        if document not in (None, "") and not isinstance(document, CriterionSource):
+            document = CriterionSource.objects.filter(code=document).first()
+            if document is None:
+                errors["source_document"] = [_("Choose a source edition of the library.")]
+        out["source_document"] = document or None
+    return out
+
+
 @transaction.atomic
 def save_criterion(
-    *, actor, criterion: MajorHazardCriterion | None = None, sector, item, text, source, is_active=True
+    *,
+    actor,
+    criterion: MajorHazardCriterion | None = None,
+    sector,
+    item,
+    text,
+    source,
+    is_active=True,
+    **provenance,
 ) -> MajorHazardCriterion:
+    """Create or edit one item of the library. `provenance` carries `source_document`, `scope`, `article`,
+    `clause`, `verified` and `note`; left out, they keep their value. R-HAZ-9: only an item whose wording
+    was checked against the source (`verified`) may be active."""
     _district_admin(actor)
     errors: dict = {}
+    extra = _provenance(criterion, provenance, errors)
+    if is_active and not extra["verified"]:
+        errors["is_active"] = [
+            _("Check the wording against the source and mark it verified before activating it.")
+        ]
+    if not (source or "").strip() and extra["source_document"] is not None:
+        source = extra["source_document"].citation
     item = required_text(errors, "item", item)
     text = required_text(errors, "text", text)
     source = required_text(errors, "source", source)
@@ -42,14 +106,16 @@ def save_criterion(
     if criterion is None:
         criterion = MajorHazardCriterion()
     else:
-        before = {f: getattr(criterion, f) for f in ("sector_id", "item", "text", "source", "is_active")}
+        before = {f: getattr(criterion, f) for f in CRITERION_FIELDS}
     criterion.sector = sector_obj
     criterion.item = item[:20]
     criterion.text = text
     criterion.source = source[:200]
     criterion.is_active = bool(is_active)
+    for name, value in extra.items():
+        setattr(criterion, name, value)
     criterion.save()
-    after = {f: getattr(criterion, f) for f in ("sector_id", "item", "text", "source", "is_active")}
+    after = {f: getattr(criterion, f) for f in CRITERION_FIELDS}
     record(
         criterion,
         "hazards.criterion.updated" if before else "hazards.criterion.created",

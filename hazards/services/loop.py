@@ -408,7 +408,10 @@ def _close_rules(step: Step) -> None:
 
 
 def _closed(step: Step) -> None:
+    from hazards.services.duties import after_close
+
     hazard = step.obj
+    after_close(hazard, actor=step.actor)  # R-HAZ-12: closed inside the enterprise → the sample re-check
     audiences = [Audience.ENTERPRISE, Audience.TOWN]
     if common.is_major(hazard):
         audiences += [Audience.DEPARTMENT, Audience.DISTRICT]

@@ -215,6 +215,7 @@ def test_district_admins_edit_the_criteria_library_and_others_cannot(as_user):
         "item": "F-1",
         "text": "消防车通道被占用",
         "source": "GB 35181-2025",
+        "verified": "on",
         "is_active": "on",
     }
     assert as_user("duruan").post("/hazards/criteria/new/", data).status_code == 403

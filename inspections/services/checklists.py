@@ -30,6 +30,7 @@ ITEM_HEADERS = [
     ("category", "隐患类别"),
     ("level", "隐患等级"),
     ("is_key", "重点项"),
+    ("criterion", "重大事故隐患判定标准"),
 ]
 CATEGORY_NAMES = {
     "人的因素": "human",
@@ -39,6 +40,23 @@ CATEGORY_NAMES = {
 }
 LEVEL_NAMES = {"一般": "general", "一般事故隐患": "general", "重大": "major", "重大事故隐患": "major"}
 YES = {"是", "yes", "y", "true", "1", "√", "重点"}
+
+
+def _criterion(value):
+    """A criterion from an id, a library code ("CS-1") or an object; None when empty, False when unknown."""
+    from hazards.models import MajorHazardCriterion
+
+    if value in (None, "", "None"):
+        return None
+    if isinstance(value, MajorHazardCriterion):
+        return value
+    text = str(value).strip()
+    found = None
+    if text.isdigit():
+        found = MajorHazardCriterion.objects.filter(pk=int(text)).first()
+    if found is None:
+        found = MajorHazardCriterion.objects.filter(item=text).order_by("id").first()
+    return found if found is not None else False
 
 
 def clean_items(rows: list[dict]) -> list[dict]:
@@ -64,17 +82,29 @@ def clean_items(rows: list[dict]) -> list[dict]:
             add_error(errors, "items", _("Item %(n)d: choose a hazard category.") % {"n": index})
         if level not in HazardLevel.values:
             add_error(errors, "items", _("Item %(n)d: choose a level.") % {"n": index})
-        is_key = row.get("is_key")
-        if isinstance(is_key, str):
-            is_key = is_key.strip().lower() in YES
+        criterion = _criterion(row.get("criterion"))
+        if criterion is False:
+            add_error(
+                errors, "items", _("Item %(n)d: choose an item of the criteria library.") % {"n": index}
+            )
+            criterion = None
+        if level == HazardLevel.MAJOR and criterion is None:
+            add_error(
+                errors,
+                "items",
+                _("Item %(n)d: only an item linked to a major-hazard criterion registers a major hazard.")
+                % {"n": index},
+            )
         cleaned.append(
             {
                 "requirement": requirement,
                 "requirement_en": (row.get("requirement_en") or "").strip(),
                 "legal_basis": legal_basis,
                 "category": category,
-                "level": level,
-                "is_key": bool(is_key),
+                # R-INSP-5: key, and major when failed, exactly when linked to a criterion.
+                "level": HazardLevel.MAJOR if criterion else HazardLevel.GENERAL,
+                "is_key": criterion is not None,
+                "criterion": criterion,
             }
         )
     if not cleaned and not errors:
@@ -198,6 +228,7 @@ def template_rows(template: ChecklistTemplate) -> list[dict]:
             "category": i.category,
             "level": i.level,
             "is_key": i.is_key,
+            "criterion": i.criterion_id or "",
         }
         for i in template.items.all()
     ]
@@ -214,6 +245,7 @@ def export_columns() -> list[Column]:
         Column("隐患类别", lambda i: labels_c.get(i.category, i.category), 12),
         Column("隐患等级", lambda i: labels_l.get(i.level, i.level), 10),
         Column("重点项", lambda i: "是" if i.is_key else "", 8),
+        Column("重大事故隐患判定标准", lambda i: i.criterion.item if i.criterion_id else "", 14),
     ]
 
 

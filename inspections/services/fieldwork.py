@@ -206,14 +206,25 @@ def hazard_source(inspection: Inspection) -> str:
     return Source.CAMPAIGN
 
 
+def key_criterion(item):
+    """R-INSP-5: the criterion a failed item registers a major hazard under — its linked criterion while
+    that is in force; None for every other item (a general hazard)."""
+    if item.criterion_id is None:
+        return None
+    criterion = item.criterion
+    return criterion if criterion.is_active else None
+
+
 def hazard_prefill(result: ItemResult) -> dict:
     """What a failed item puts into its hazard: category, level, legal basis, the note, the place."""
     item = result.item
     title = item.requirement.rstrip("。.")
+    criterion = key_criterion(item)
     return {
         "title": (_("Not met: %(requirement)s") % {"requirement": title})[:200],
         "category": item.category,
-        "level": item.level,
+        "level": HazardLevel.MAJOR if criterion else HazardLevel.GENERAL,
+        "criterion": criterion,
         "legal_basis": item.legal_basis,
         "description": result.note or item.requirement,
         "location": result.inspection.place,
@@ -253,7 +264,7 @@ def confirm_item_hazard(*, actor, result: ItemResult, overrides: dict | None = N
     row = (
         # Lock only the item result: PostgreSQL cannot lock the nullable side of the outer join.
         ItemResult.objects.select_for_update(of=("self",))
-        .select_related("item", "inspection__task__campaign")
+        .select_related("item__criterion", "inspection__task__campaign")
         .get(pk=result.pk)
     )
     if row.hazard_id:
@@ -273,6 +284,12 @@ def confirm_item_hazard(*, actor, result: ItemResult, overrides: dict | None = N
         add_error(errors, "category", _("Choose a category."))
     if level not in HazardLevel.values:
         add_error(errors, "level", _("Choose a level."))
+    criterion = data["criterion"]
+    if level == HazardLevel.MAJOR and criterion is None:
+        # R-INSP-5: a major hazard rests on a criterion; the hazard page lets an officer cite one later.
+        add_error(
+            errors, "level", _("Only an item linked to a major-hazard criterion registers a major hazard.")
+        )
     if not data["title"]:
         add_error(errors, "title", _("This field is required."))
     raise_if(errors)
@@ -298,6 +315,7 @@ def confirm_item_hazard(*, actor, result: ItemResult, overrides: dict | None = N
         discovered_at=row.updated_at,
         discoverer=actor.display_name,
         legal_basis=data["legal_basis"],
+        criterion=criterion if level == HazardLevel.MAJOR else None,
         origin_type="inspections.itemresult",
         origin_id=row.pk,
     )
@@ -324,7 +342,7 @@ def finish_inspection(
         raise Conflict(_("The inspection is finished and can no longer be changed."))
     if version is not None and int(version) != inspection.version:
         raise Conflict()
-    results = list(inspection.results.select_related("item").order_by("item__number"))
+    results = list(inspection.results.select_related("item__criterion").order_by("item__number"))
     pending = [r.item.number for r in results if r.result == Result.PENDING]
     errors: dict = {}
     if pending and not not_operating:

@@ -27,8 +27,10 @@ def followup_items(source: SourceCase) -> list[dict]:
             "requirement_en": f'Check whether the problem of the case "{source.title}" exists here as well.',
             "legal_basis": (source.legal_basis or f"举一反三：{source.label}")[:300],
             "category": source.category or HazardCategory.MANAGEMENT,
-            "level": source.level or "general",
-            "is_key": True,
+            # R-INSP-5: major and key only through the criterion the case cites.
+            "level": "major" if source.criterion else "general",
+            "is_key": source.criterion is not None,
+            "criterion": source.criterion,
         },
         {
             "requirement": "组织从业人员学习本案例，开展警示教育，并将防范措施落实到岗位操作规程。",
@@ -64,6 +66,7 @@ def followup_items(source: SourceCase) -> list[dict]:
                 "category": item.category,
                 "level": item.level,
                 "is_key": item.is_key,
+                "criterion": item.criterion_id,
             }
         )
     return items

@@ -214,7 +214,10 @@ def test_audiences_resolve_to_the_right_accounts(district, persona, enterprise_i
     assert usernames(resolve([Audience.TOWN], town_id=district["duruan"].pk)) == ["duruan"]
     assert usernames(resolve([Audience.DEPARTMENT], sector_codes=["road_traffic"])) == ["jtj"]
     assert usernames(resolve([Audience.DEPARTMENT], sector_codes=["confined_space"])) == ["yjj"]
-    assert usernames(resolve([Audience.ENTERPRISE], enterprise_id=enterprise.pk)) == ["ent_duruan"]
+    assert usernames(resolve([Audience.ENTERPRISE], enterprise_id=enterprise.pk)) == [
+        "ent_duruan",
+        "ent_duruan_head",
+    ]
     assert usernames(resolve([Audience.DISTRICT, Audience.LEADERS, Audience.DUTY])) == [
         "admin",
         "duty",

@@ -3,9 +3,9 @@
 
 from django.core.management.base import BaseCommand
 
+from accounts.cryptoreport import rotate_field_keys
 from audit.services import record
 from core import keys
-from accounts.cryptoreport import rotate_field_keys
 
 
 class Command(BaseCommand):

@@ -1,0 +1,285 @@
+"""The enterprise's side of the loop and its checks (R-HAZ-10…12): the sample re-check of hazards closed
+inside the enterprise, the quarterly and annual hazard statistics tables, and resumption after a major
+hazard stopped production."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import record
+from core.calendar import period_end
+from core.choices import Role
+from core.errors import Conflict, InvalidInput, NotAllowed
+from core.scoping import in_scope
+from hazards.choices import Level, Source, State
+from hazards.models import Hazard, HazardRecheck, HazardStatement, Resumption, local_today
+from hazards.rules import closes_inside, may_close
+from notifications.recipients import Audience, resolve
+from notifications.services import notify
+from registry.models import Enterprise
+
+GOVERNMENT = frozenset({Role.INSPECTOR, Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER, Role.DISTRICT_ADMIN})
+_sampler = random.SystemRandom()
+
+
+def recheck_percent() -> int:
+    """R-HAZ-12 (setting): the share of hazards closed inside enterprises that the government re-checks."""
+    return int(getattr(settings, "HAZARD_RECHECK_PERCENT", 10))
+
+
+def after_close(hazard: Hazard, *, actor) -> HazardRecheck | None:
+    """Called when a hazard is closed: one closed inside the enterprise may be drawn for a re-check."""
+    if not closes_inside(actor, hazard):
+        return None
+    if _sampler.random() * 100 >= recheck_percent():
+        return None
+    recheck, _created = HazardRecheck.objects.get_or_create(hazard=hazard)
+    record(hazard, "hazards.hazard.recheck_selected", actor=actor, data={"percent": recheck_percent()})
+    transaction.on_commit(
+        lambda: notify(
+            recipients=resolve(
+                [Audience.TOWN, Audience.DEPARTMENT], town_id=hazard.town_id, sector_codes=[hazard.sector_id]
+            ),
+            kind="hazard.recheck_selected",
+            title=_("Re-check a hazard closed by the enterprise: %(title)s") % {"title": hazard.title},
+            body="",
+            url=f"/hazards/{hazard.pk}/",
+            target=hazard,
+            dedup_key=f"hazard:{hazard.pk}:recheck",
+        )
+    )
+    return recheck
+
+
+@transaction.atomic
+def recheck_hazard(*, actor, hazard: Hazard, opinion: str, passed) -> HazardRecheck:
+    """R-HAZ-12: the government's re-check opinion (整改复查意见) on a sampled hazard."""
+    if not actor.role_codes & GOVERNMENT or not in_scope(
+        actor, town_id=hazard.town_id, sector_code=hazard.sector_id, enterprise_id=hazard.enterprise_id
+    ):
+        raise NotAllowed(_("Your role may not re-check this hazard."))
+    recheck = HazardRecheck.objects.select_for_update().filter(hazard=hazard).first()
+    if recheck is None:
+        raise Conflict(_("This hazard was not drawn for a re-check."))
+    if recheck.rechecked_at is not None:
+        raise Conflict(_("This hazard has already been re-checked."))
+    errors: dict = {}
+    opinion = (opinion or "").strip()
+    if not opinion:
+        errors["opinion"] = [_("Write the re-check opinion.")]
+    if passed not in (True, False):
+        errors["passed"] = [_("Say whether the rectification is confirmed.")]
+    if errors:
+        raise InvalidInput(errors=errors)
+    recheck.opinion, recheck.passed = opinion, passed
+    recheck.rechecked_at, recheck.rechecked_by = timezone.now(), actor
+    recheck.save()
+    record(hazard, "hazards.hazard.rechecked", actor=actor, data={"passed": passed, "opinion": opinion[:200]})
+    return recheck
+
+
+# ---------------------------------------------------------------- statistics tables (R-HAZ-10)
+def period_bounds(year: int, quarter: int | None) -> tuple[dt.date, dt.date]:
+    if quarter is None:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    start = dt.date(year, 3 * quarter - 2, 1)
+    end_month = 3 * quarter
+    end = (dt.date(year + (end_month == 12), end_month % 12 + 1, 1)) - dt.timedelta(days=1)
+    return start, end
+
+
+def statement_due(year: int, quarter: int | None) -> dt.date:
+    """The 15th of the month after the quarter; 31 January for the year (setting)."""
+    if quarter is None:
+        return dt.date(year + 1, 1, int(getattr(settings, "HAZARD_ANNUAL_STATEMENT_DAY", 31)))
+    _start, end = period_bounds(year, quarter)
+    following = end + dt.timedelta(days=1)
+    return following.replace(day=int(getattr(settings, "HAZARD_QUARTER_STATEMENT_DAY", 15)))
+
+
+def statement_figures(enterprise_id: int, year: int, quarter: int | None) -> dict:
+    """The table's figures, read from the enterprise's hazard ledger for the period."""
+    start, end = period_bounds(year, quarter)
+    ledger = Hazard.objects.filter(enterprise_id=enterprise_id)
+    found = ledger.filter(discovered_at__date__gte=start, discovered_at__date__lte=end).exclude(
+        state=State.CANCELLED
+    )
+    closed = ledger.filter(closed_at__date__gte=start, closed_at__date__lte=end)
+    open_at_end = (
+        ledger.filter(discovered_at__date__lte=end)
+        .exclude(state=State.CANCELLED)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__date__gt=end))
+    )
+    return {
+        "general_found": found.filter(level=Level.GENERAL).count(),
+        "major_found": found.filter(level=Level.MAJOR).count(),
+        "general_closed": closed.filter(level=Level.GENERAL).count(),
+        "major_closed": closed.filter(level=Level.MAJOR).count(),
+        "open_at_end": open_at_end.count(),
+        "major_open_at_end": open_at_end.filter(level=Level.MAJOR).count(),
+        "self_inspection_found": found.filter(source=Source.SELF_INSPECTION).count(),
+    }
+
+
+def _period(errors: dict, year, quarter) -> tuple[int, int | None]:
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        errors["year"] = [_("Enter a year.")]
+        return 0, None
+    if quarter in (None, ""):
+        return year, None
+    try:
+        quarter = int(quarter)
+        if quarter not in (1, 2, 3, 4):
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["quarter"] = [_("A quarter is 1, 2, 3 or 4; leave it empty for the annual table.")]
+        return year, None
+    return year, quarter
+
+
+@transaction.atomic
+def file_statement(*, actor, enterprise: Enterprise, year, quarter=None) -> HazardStatement:
+    """The principal signs and files the table; its figures come from the ledger, not from typing."""
+    if actor.enterprise_id != enterprise.pk or enterprise.principal_user_id != actor.pk:
+        raise NotAllowed(_("The enterprise's principal signs the hazard statistics table."))
+    errors: dict = {}
+    year, quarter = _period(errors, year, quarter)
+    if not errors:
+        _start, end = period_bounds(year, quarter)
+        if end >= local_today():
+            errors["year"] = [_("The period has not ended yet.")]
+    if errors:
+        raise InvalidInput(errors=errors)
+    statement = HazardStatement(
+        enterprise=enterprise,
+        year=year,
+        quarter=quarter,
+        due_on=statement_due(year, quarter),
+        figures=statement_figures(enterprise.pk, year, quarter),
+        signed_by_name=actor.display_name,
+        submitted_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            statement.save()
+    except IntegrityError:
+        raise Conflict(_("The table for this period has already been filed.")) from None
+    record(
+        statement,
+        "hazards.statement.filed",
+        actor=actor,
+        data={"year": year, "quarter": quarter, "late": statement.late, "figures": statement.figures},
+    )
+    return statement
+
+
+def missing_statements(enterprise_id: int, today: dt.date | None = None) -> list[dict]:
+    """Tables past their due date and not filed (the last four quarters and the last year): flagged late."""
+    today = today or local_today()
+    filed = set(HazardStatement.objects.filter(enterprise_id=enterprise_id).values_list("year", "quarter"))
+    out = []
+    periods = [(today.year - 1, None)]
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    for _i in range(4):
+        quarter -= 1
+        if quarter == 0:
+            year, quarter = year - 1, 4
+        periods.append((year, quarter))
+    for year, quarter in periods:
+        due = statement_due(year, quarter)
+        if due < today and (year, quarter) not in filed:
+            out.append({"year": year, "quarter": quarter, "due_on": due})
+    return out
+
+
+# ---------------------------------------------------------------- resumption (R-HAZ-11)
+REVIEW_DAYS = 10
+
+
+@transaction.atomic
+def apply_resumption(*, actor, hazard: Hazard, stopped_on, application: str) -> Resumption:
+    """The unit's written application to resume, once the major hazard's rectification is submitted."""
+    if Role.ENTERPRISE_USER not in actor.role_codes or actor.enterprise_id != hazard.enterprise_id:
+        raise NotAllowed(_("The unit itself applies to resume production."))
+    if hazard.level != Level.MAJOR or hazard.state != State.SUBMITTED:
+        raise Conflict(_("A unit applies to resume once the major hazard's rectification is submitted."))
+    if hazard.resumptions.filter(reviewed_at__isnull=True).exists():
+        raise Conflict(_("An application is already waiting for its review."))
+    errors: dict = {}
+    application = (application or "").strip()
+    if not application:
+        errors["application"] = [_("Write the application: the treatment done and its evaluation.")]
+    if isinstance(stopped_on, str):
+        try:
+            stopped_on = dt.date.fromisoformat(stopped_on)
+        except ValueError:
+            stopped_on = None
+    if not isinstance(stopped_on, dt.date) or stopped_on > local_today():
+        errors["stopped_on"] = [_("Enter the date production stopped.")]
+    if errors:
+        raise InvalidInput(errors=errors)
+    today = local_today()
+    resumption = Resumption.objects.create(
+        hazard=hazard,
+        stopped_on=stopped_on,
+        application=application,
+        applied_by=actor,
+        # "Within 10 days" counted from the next day; a period ending on a rest day runs on (R-TIME-1).
+        review_due=period_end(today, REVIEW_DAYS),
+    )
+    record(
+        hazard, "hazards.hazard.resumption_applied", actor=actor, data={"review_due": resumption.review_due}
+    )
+    return resumption
+
+
+@transaction.atomic
+def review_resumption(*, actor, resumption: Resumption, decision: str, opinion: str, version) -> Resumption:
+    """The authority's on-site review: close the hazard (accept and close) or order more work (reject)."""
+    from hazards.services.loop import accept_rectification, close_hazard, reject_rectification
+
+    hazard = Hazard.objects.get(pk=resumption.hazard_id)
+    acting = actor.role_codes & {Role.DEPARTMENT_OFFICER, Role.DISTRICT_ADMIN}
+    if (
+        not acting
+        or not in_scope(
+            actor, town_id=hazard.town_id, sector_code=hazard.sector_id, enterprise_id=hazard.enterprise_id
+        )
+        or not may_close(actor, hazard, acting)
+    ):
+        raise NotAllowed(_("The supervising department or the district reviews the resumption."))
+    resumption = Resumption.objects.select_for_update().get(pk=resumption.pk)
+    if resumption.reviewed_at is not None:
+        raise Conflict(_("This application has already been reviewed."))
+    errors: dict = {}
+    if decision not in Resumption.Decision.values:
+        errors["decision"] = [_("Choose to close the hazard or to order more work.")]
+    opinion = (opinion or "").strip()
+    if not opinion:
+        errors["opinion"] = [_("Write the review opinion.")]
+    if errors:
+        raise InvalidInput(errors=errors)
+    if decision == Resumption.Decision.CLOSE:
+        hazard = accept_rectification(actor=actor, hazard=hazard, version=version, note=opinion)
+        close_hazard(actor=actor, hazard=hazard, version=hazard.version, note=opinion)
+    else:
+        reject_rectification(actor=actor, hazard=hazard, version=version, reason=opinion)
+    resumption.decision, resumption.opinion = decision, opinion
+    resumption.reviewed_at, resumption.reviewed_by = timezone.now(), actor
+    resumption.save()
+    record(
+        hazard,
+        "hazards.hazard.resumption_reviewed",
+        actor=actor,
+        data={"decision": decision, "late": resumption.review_late},
+    )
+    return resumption

@@ -1,0 +1,135 @@
+"""The major-hazard criteria library as published (R-HAZ-9) through the API of API.md."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook, load_workbook
+
+from audit.models import AuditEvent
+from hazards.models import MajorHazardCriterion
+
+ROW_FIELDS = {"id", "sector", "source", "article", "item", "text", "verified", "active"}
+
+
+def test_the_confined_space_criterion_keeps_and_and_its_scope(api_as):
+    rows = api_as("duruan").get("/api/v1/hazard-criteria/?sector=confined_space&q=台账").json()["results"]
+    assert len(rows) == 1
+    row = rows[0]
+    assert set(row) >= ROW_FIELDS
+    assert "并且未设置明显的安全警示标志" in row["text"]
+    assert "或者未设置" not in row["text"]
+    assert row["scope"] == "存在硫化氢、一氧化碳等中毒风险的有限空间作业的工贸企业"
+    assert (row["article"], row["item"]) == ("第十三条", "（一）")
+    assert "应急管理部令第10号" in row["source"]
+    assert row["verified"] is True and row["active"] is True
+
+
+def test_contractor_and_special_operation_items_cite_article_3_and_chemical_items_their_numbers(api_as):
+    client = api_as("yjj")
+    special = client.get("/api/v1/hazard-criteria/?q=特种作业人员 专门的安全作业培训").json()["results"]
+    assert [(r["article"], r["item"]) for r in special] == [("第三条", "（二）")]
+    contractors = client.get("/api/v1/hazard-criteria/?q=承包单位").json()["results"]
+    assert [(r["article"], r["item"]) for r in contractors] == [("第三条", "（一）")]
+    tanks = client.get("/api/v1/hazard-criteria/?sector=hazardous_chemicals&q=紧急切断").json()["results"]
+    assert [r["item"] for r in tanks] == ["（五）"]
+    assert "安监总管三〔2017〕121号" in tanks[0]["source"]
+
+
+def test_construction_items_cite_the_housing_ministrys_2024_edition_and_wait_for_checking(api_as):
+    rows = api_as("admin").get("/api/v1/hazard-criteria/?sector=construction").json()["results"]
+    assert rows
+    for row in rows:
+        assert "房屋市政工程生产安全重大事故隐患判定标准（2024版）" in row["source"]
+        assert "工贸" not in row["source"]
+        assert row["verified"] is False and row["active"] is False
+
+
+def test_every_unverified_item_ships_inactive_and_the_families_are_there(db):
+    assert not MajorHazardCriterion.objects.filter(verified=False, is_active=True).exists()
+    sectors = set(MajorHazardCriterion.objects.values_list("sector_id", flat=True))
+    assert {
+        "industry_trade",
+        "confined_space",
+        "hazardous_chemicals",
+        "construction",
+        "road_traffic",
+        "special_equipment",
+        "gas",
+        "fire",
+        "civil_explosives",
+    } <= sectors
+    assert MajorHazardCriterion.objects.filter(sector="hazardous_chemicals", verified=True).count() == 14
+
+
+def test_the_active_filter_and_an_unverified_item_cannot_be_chosen(api_as, enterprise_in):
+    client = api_as("admin")
+    inactive = client.get("/api/v1/hazard-criteria/?active=false").json()["results"]
+    assert inactive and all(not r["active"] for r in inactive)
+    unverified = MajorHazardCriterion.objects.get(item="HM-9.3")
+    town = enterprise_in("duruan", "industry_trade")
+    response = api_as("duruan").post(
+        "/api/v1/hazards/",
+        {
+            "enterprise": town.pk,
+            "title": "悬挑平台",
+            "description": "d",
+            "category": "object",
+            "source": "government_inspection",
+            "criterion": unverified.pk,
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+
+
+def _workbook(rows):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(
+        ["行业", "编码", "标准版本", "来源", "适用范围", "条", "项", "内容", "已核对原文", "启用", "备注"]
+    )
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("c.xlsx", buffer.getvalue())
+
+
+def test_administrators_export_verify_and_activate_through_the_workbook_audited(api_as):
+    admin = api_as("admin")
+    exported = admin.get("/api/v1/hazard-criteria/export/?sector=construction")
+    assert exported.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(exported.streaming_content))).active
+    header = [c.value for c in sheet[1]]
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+    code = header.index("编码")
+    target = next(r for r in rows if r[code] == "HM-9.3")
+    target[header.index("已核对原文")] = "是"
+    target[header.index("启用")] = "是"
+    target[header.index("备注")] = ""
+    before = AuditEvent.objects.filter(action="hazards.criterion.updated").count()
+    response = admin.post(
+        "/api/v1/hazard-criteria/import/", {"file": _workbook([target])}, format="multipart"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json() == {"created": 0, "updated": 1}
+    item = MajorHazardCriterion.objects.get(item="HM-9.3")
+    assert item.verified and item.is_active and item.source_document.code == "housing_2024"
+    assert AuditEvent.objects.filter(action="hazards.criterion.updated").count() == before + 1
+
+
+def test_an_unverified_row_cannot_be_activated_and_nothing_changes(api_as):
+    admin = api_as("admin")
+    row = ["fire", "FIRE-9", "fire_2025", "", "", "", "", "消防车通道被占用", "否", "是", ""]
+    good = ["fire", "FIRE-8", "fire_2025", "", "", "", "", "示例", "否", "否", ""]
+    response = admin.post(
+        "/api/v1/hazard-criteria/import/", {"file": _workbook([good, row])}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert "3" in str(response.json())
+    assert not MajorHazardCriterion.objects.filter(item__in=["FIRE-8", "FIRE-9"]).exists()
+
+
+def test_only_district_administrators_import_and_export(api_as):
+    assert api_as("yjj").get("/api/v1/hazard-criteria/export/").status_code == 403
+    assert api_as("duruan").post("/api/v1/hazard-criteria/import/", {}, format="multipart").status_code == 403
