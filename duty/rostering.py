@@ -179,21 +179,62 @@ class _Month:
         return False
 
     def _trade(self, role, high, low, day) -> bool:
-        """`high` gives a special day to `low` and takes one of `low`'s ordinary days: totals stay."""
-        for other in sorted(
-            d for d in self.mine[low] if low in self.seats[(role, d)] and d not in self.special
-        ):
-            if high in self.seats[(role, other)] or other in self.mine[high]:
+        """Even out weekend and holiday shifts by exchanging the tails of two people's months: from some
+        day on, `high` takes `low`'s remaining shifts and `low` takes `high`'s. In a tight rotation a
+        single-day exchange almost always breaks the rest rule; a tail exchange keeps each tail's own
+        spacing and only has to check the seam. Accepted when it spreads the special shifts more evenly
+        without spreading the totals beyond one."""
+        people = self.pools.get(role, [])
+        best = None
+        for seam in self.days:
+            mine_h = self._role_days(high, role)
+            mine_l = self._role_days(low, role)
+            new_h = [d for d in mine_h if d < seam] + [d for d in mine_l if d >= seam]
+            new_l = [d for d in mine_l if d < seam] + [d for d in mine_h if d >= seam]
+            if not (self._valid(high, role, new_h, set(mine_h)) and self._valid(low, role, new_l, set(mine_l))):
                 continue
-            self.unseat(high, role, day)
-            self.unseat(low, role, other)
-            if self.fits(low, day) and self.fits(high, other):
-                self.seat(low, role, day)
-                self.seat(high, role, other)
-                return True
-            self.seat(high, role, day)
-            self.seat(low, role, other)
-        return False
+            score = self._spread(role, {high: new_h, low: new_l}, people)
+            if best is None or score < best[0]:
+                best = (score, new_h, new_l)
+        if best is None or best[0] >= self._spread(role, {}, people):
+            return False
+        _score, new_h, new_l = best
+        for person, days in ((high, new_h), (low, new_l)):
+            for d in self._role_days(person, role):
+                self.unseat(person, role, d)
+        for person, days in ((high, new_h), (low, new_l)):
+            for d in days:
+                self.seat(person, role, d)
+        return True
+
+    def _role_days(self, person, role) -> list:
+        return sorted(d for d in self.mine[person] if person in self.seats[(role, d)])
+
+    def _valid(self, person, role, days, had) -> bool:
+        other_role = {d for d in self.mine[person] if person not in self.seats[(role, d)]}
+        every = sorted(set(days) | other_role)
+        if len(every) != len(days) + len(other_role):
+            return False
+        gap = (self.rest + self.length).days
+        if any((b - a).days < gap for a, b in zip(every, every[1:], strict=False)):
+            return False
+        for d in days:
+            if d in had:
+                continue
+            start, end = self.span(d)
+            if any(clashes(start, end, b, self.rest) for b in self.outside.get(person, ())):
+                return False
+        return True
+
+    def _spread(self, role, replaced, people):
+        """Lexicographic: the totals' range beyond one first, then the squared spread of special shifts."""
+        totals, specials = [], []
+        for p in people:
+            days = replaced.get(p) if p in replaced else self._role_days(p, role)
+            totals.append(len(days))
+            specials.append(sum(1 for d in days if d in self.special))
+        mean = sum(specials) / len(specials)
+        return (max(0, max(totals) - min(totals) - 1), sum((x - mean) ** 2 for x in specials))
 
     # --- explanation -------------------------------------------------------------------------------
 
