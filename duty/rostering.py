@@ -191,7 +191,9 @@ class _Month:
             mine_l = self._role_days(low, role)
             new_h = [d for d in mine_h if d < seam] + [d for d in mine_l if d >= seam]
             new_l = [d for d in mine_l if d < seam] + [d for d in mine_h if d >= seam]
-            if not (self._valid(high, role, new_h, set(mine_h)) and self._valid(low, role, new_l, set(mine_l))):
+            if not (
+                self._valid(high, role, new_h, set(mine_h)) and self._valid(low, role, new_l, set(mine_l))
+            ):
                 continue
             score = self._spread(role, {high: new_h, low: new_l}, people)
             if best is None or score < best[0]:

@@ -26,7 +26,9 @@ def _generated(room, month, admin):
 
 
 @pytest.mark.parametrize("month", MONTHS, ids=lambda m: f"{m:%Y-%m}")
-def test_a_generated_month_for_every_demo_room_is_covered_rested_and_fair(month, persona, django_assert_max_num_queries):
+def test_a_generated_month_for_every_demo_room_is_covered_rested_and_fair(
+    month, persona, django_assert_max_num_queries
+):
     admin = persona("admin")
     rooms = list(DutyRoom.objects.all())
     assert len(rooms) == 9  # the district's room and one per town/street
@@ -68,7 +70,10 @@ def test_leave_makes_the_month_uneven_and_says_why(persona):
     room = DutyRoom.objects.get(town__isnull=True)
     person = room.officers.order_by("pk").last()
     Unavailability.objects.create(
-        room=room, person=person, start=rules.day_start(dt.date(2026, 11, 1)), end=rules.day_start(dt.date(2026, 11, 28))
+        room=room,
+        person=person,
+        start=rules.day_start(dt.date(2026, 11, 1)),
+        end=rules.day_start(dt.date(2026, 11, 28)),
     )
     roster = _generated(room, dt.date(2026, 11, 1), admin)
     assert services.check_coverage(roster)["gaps"] == []
@@ -84,11 +89,18 @@ def test_a_planted_one_hour_gap_and_a_double_booking_are_found(persona):
     gap_start = leader_shift.start + dt.timedelta(hours=5)
     Shift.objects.filter(pk=leader_shift.pk).update(end=gap_start)
     Shift.objects.create(
-        roster=roster, person=leader_shift.person, role=ShiftRole.LEADER, start=gap_start + dt.timedelta(hours=1),
+        roster=roster,
+        person=leader_shift.person,
+        role=ShiftRole.LEADER,
+        start=gap_start + dt.timedelta(hours=1),
         end=leader_shift.end,
     )
     officer_shift = roster.shifts.filter(role=ShiftRole.OFFICER).order_by("start")[3]
-    other = roster.shifts.filter(role=ShiftRole.OFFICER, start=officer_shift.start).exclude(pk=officer_shift.pk).first()
+    other = (
+        roster.shifts.filter(role=ShiftRole.OFFICER, start=officer_shift.start)
+        .exclude(pk=officer_shift.pk)
+        .first()
+    )
     Shift.objects.filter(pk=other.pk).update(person=officer_shift.person)
 
     coverage = services.check_coverage(roster)
@@ -136,7 +148,12 @@ def test_a_shift_that_breaks_the_rest_rule_is_400_naming_it(api_as, persona):
     roster = services.create_roster(actor=persona("admin"), data={"room": room.pk, "month": "2027-03"})
     person = room.officers.order_by("pk").first()
     start = rules.day_start(dt.date(2027, 3, 5))
-    body = {"start": start.isoformat(), "end": (start + dt.timedelta(hours=24)).isoformat(), "person": person.pk, "role": "officer"}
+    body = {
+        "start": start.isoformat(),
+        "end": (start + dt.timedelta(hours=24)).isoformat(),
+        "person": person.pk,
+        "role": "officer",
+    }
     assert client.post(f"/api/v1/duty/rosters/{roster.pk}/shifts/", body, format="json").status_code == 201
     next_day = start + dt.timedelta(days=1)
     body.update(start=next_day.isoformat(), end=(next_day + dt.timedelta(hours=24)).isoformat())
@@ -144,7 +161,9 @@ def test_a_shift_that_breaks_the_rest_rule_is_400_naming_it(api_as, persona):
     assert refused.status_code == 400
     assert "48" in refused.json()["start"][0]
     # an overlap is not refused: it is listed as a double booking
-    body.update(start=(start + dt.timedelta(hours=2)).isoformat(), end=(start + dt.timedelta(hours=10)).isoformat())
+    body.update(
+        start=(start + dt.timedelta(hours=2)).isoformat(), end=(start + dt.timedelta(hours=10)).isoformat()
+    )
     assert client.post(f"/api/v1/duty/rosters/{roster.pk}/shifts/", body, format="json").status_code == 201
     assert len(services.check_coverage(roster)["double_bookings"]) == 1
     assert Shift.objects.filter(roster=roster).count() == 2
@@ -159,8 +178,13 @@ def test_a_swap_is_requested_accepted_approved_and_coverage_holds(persona):
     assert shift is not None
     before = services.check_coverage(roster)
     free = [
-        p for p in room.officers.exclude(pk=duty.pk)
-        if not Shift.objects.filter(person=p, start__lt=shift.end + dt.timedelta(hours=48), end__gt=shift.start - dt.timedelta(hours=48)).exists()
+        p
+        for p in room.officers.exclude(pk=duty.pk)
+        if not Shift.objects.filter(
+            person=p,
+            start__lt=shift.end + dt.timedelta(hours=48),
+            end__gt=shift.start - dt.timedelta(hours=48),
+        ).exists()
     ]
     assert free, "the pool should hold someone rested"
     swap = services.request_swap(shift, actor=duty, data={"counterpart": free[0].pk, "reason": "家中有事"})
@@ -194,7 +218,9 @@ def test_leave_after_publishing_opens_a_gap_in_the_proof(persona):
     roster = Roster.objects.get(room=room, state=RosterState.PUBLISHED)
     shift = roster.shifts.filter(role=ShiftRole.LEADER).order_by("start")[5]
     _absence, gaps = services.record_absence(
-        room, actor=admin, data={"person": shift.person_id, "start": shift.start, "end": shift.start + dt.timedelta(hours=3)}
+        room,
+        actor=admin,
+        data={"person": shift.person_id, "start": shift.start, "end": shift.start + dt.timedelta(hours=3)},
     )
     assert [g["shift"] for g in gaps] == [shift.pk]
     found = services.check_coverage(roster)["gaps"]
@@ -209,7 +235,14 @@ def test_a_town_keeps_only_its_own_room(api_as, persona):
     assert client.get(f"/api/v1/duty/rooms/{other.pk}/").status_code == 404
     roster = Roster.objects.get(room=other, state=RosterState.PUBLISHED)
     assert client.get(f"/api/v1/duty/rosters/{roster.pk}/coverage/").status_code == 404
-    assert client.post("/api/v1/duty/rosters/", {"room": other.pk, "month": "2027-04"}, format="json").status_code == 400
+    assert (
+        client.post(
+            "/api/v1/duty/rosters/", {"room": other.pk, "month": "2027-04"}, format="json"
+        ).status_code
+        == 400
+    )
     assert api_as("ent_duruan").get("/api/v1/duty/rooms/").json()["count"] == 0
     with pytest.raises(Conflict):
-        services.create_roster(actor=persona("duruan"), data={"room": duruan_room.pk, "month": roster.month.strftime("%Y-%m")})
+        services.create_roster(
+            actor=persona("duruan"), data={"room": duruan_room.pk, "month": roster.month.strftime("%Y-%m")}
+        )
