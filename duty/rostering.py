@@ -201,7 +201,7 @@ class _Month:
         if best is None or best[0] >= self._spread(role, {}, people):
             return False
         _score, new_h, new_l = best
-        for person, days in ((high, new_h), (low, new_l)):
+        for person in (high, low):
             for d in self._role_days(person, role):
                 self.unseat(person, role, d)
         for person, days in ((high, new_h), (low, new_l)):

@@ -10,7 +10,7 @@ import pytest
 
 from audit.models import AuditEvent
 from core import calendar
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput, NotAllowed
 from duty import rules, services
 from duty.choices import RosterState, ShiftRole
 from duty.models import DutyRoom, Roster, Shift, Unavailability
@@ -188,8 +188,8 @@ def test_a_swap_is_requested_accepted_approved_and_coverage_holds(persona):
     ]
     assert free, "the pool should hold someone rested"
     swap = services.request_swap(shift, actor=duty, data={"counterpart": free[0].pk, "reason": "家中有事"})
-    # the counterpart has no sign-in in the demo: the keeper accepts for them is not allowed
-    with pytest.raises(Exception):
+    # only the one taking over accepts; the keeper cannot accept for them
+    with pytest.raises(NotAllowed):
         services.accept_swap(swap, actor=admin, version=swap.version)
     swap.counterpart.role_assignments.create(role="duty_officer")
     counterpart = type(free[0]).objects.get(pk=free[0].pk)
