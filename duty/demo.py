@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.errors import Conflict
+from core.errors import Conflict, InvalidInput
 from duty import services
 from duty.models import Contact, DutyRoom, InfoReport
 from registry.demo import _mobile, _person
@@ -173,6 +173,27 @@ def build_rosters(actor: User, month: dt.date) -> None:
                 services.publish_roster(roster, actor=actor)
 
 
+def build_swap() -> None:
+    """One swap asked for in the district room: the duty officer's next shift to a rested colleague."""
+    from duty.models import Shift, Swap
+
+    if Swap.objects.exists():
+        return
+    duty = User.objects.get(username="duty")
+    shift = (
+        Shift.objects.filter(person=duty, roster__state="published", start__gt=timezone.now())
+        .order_by("start")
+        .first()
+    )
+    if shift is None:
+        return
+    room = shift.roster.room
+    for person in room.officers.exclude(pk=duty.pk).order_by("pk"):
+        with contextlib.suppress(InvalidInput):
+            services.request_swap(shift, actor=duty, data={"counterpart": person.pk, "reason": "家中有事"})
+            return
+
+
 @transaction.atomic
 def build_duty(*, rng: random.Random, small: bool = False, stdout=None) -> None:
     build_rooms(rng)
@@ -180,5 +201,6 @@ def build_duty(*, rng: random.Random, small: bool = False, stdout=None) -> None:
     admin = User.objects.get(username="admin")
     build_rosters(admin, timezone.localdate().replace(day=1))
     build_reports(rng)
+    build_swap()
     if stdout:
         stdout.write(f"  duty: {DutyRoom.objects.count()} duty rooms, rosters published, reports")
