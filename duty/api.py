@@ -4,12 +4,14 @@ of the module's routes designed the same way."""
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import ScopedViewSetMixin, display_field
+from core.errors import InvalidInput
 from core.masking import phone_for
 from core.workflow_api import add_workflow_actions, serializer_field
 from duty import selectors, services
@@ -198,13 +200,13 @@ class SwapViewSet(
         responses={201: SwapSerializer},
     )
     def create(self, request, *args, **kwargs):
-        from core.scoping import get_visible_or_404
-
         services.roles.require(request.user, services.roles.PEOPLE)
         body = _body(request)
-        shift = get_visible_or_404(
-            Shift.objects.select_related("roster__room"), request.user, pk=body.get("shift")
-        )
+        raw = str(body.get("shift", ""))
+        shifts = Shift.objects.visible_to(request.user).select_related("roster__room")
+        shift = shifts.filter(pk=int(raw)).first() if raw.isdigit() else None
+        if shift is None:
+            raise InvalidInput.field("shift", _("Choose a shift you can see."))
         swap = services.request_swap(shift, actor=request.user, data=body)
         return Response(SwapSerializer(swap).data, status=status.HTTP_201_CREATED)
 

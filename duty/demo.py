@@ -108,9 +108,10 @@ def build_reports(rng: random.Random) -> None:
     now = timezone.now()
     duruan, baisha = User.objects.get(username="duruan"), User.objects.get(username="baisha")
     enterprise_user = User.objects.get(username="ent_duruan")
-    services.submit_report(
-        actor=duruan,
+    services.submit_report(  # taken by phone in the duty room; the town's written report is to follow
+        actor=User.objects.get(username="duty"),
         data={
+            "by_phone": True,
             "town": duruan.town_id,
             "title": "杜阮镇某村道路塌陷",
             "event_type": "natural_disaster",

@@ -446,10 +446,10 @@ def report_create(request):
         initial["town"] = request.user.town_id
     elif request.user.enterprise_id:
         initial["town"] = request.user.enterprise.town_id
-    form = ReportForm(initial=initial)
+    form = _report_form(initial=initial)
     status = 200
     if request.method == "POST":
-        form = ReportForm(data=request.POST)
+        form = _report_form(data=request.POST)
         try:
             report = services.submit_report(actor=request.user, data=request.POST)
         except DomainError as exc:
@@ -459,14 +459,21 @@ def report_create(request):
         else:
             messages.success(request, _("Report sent to the district duty room."))
             return redirect(report.get_absolute_url())
+    return render(request, "duty/report_form.html", {"form": form}, status=status)
+
+
+def _report_form(**kwargs) -> ReportForm:
+    """The page's form: the towns as a list to choose from."""
+    from django import forms
+
     from registry.models import Jurisdiction
 
-    return render(
-        request,
-        "duty/report_form.html",
-        {"form": form, "towns": Jurisdiction.objects.towns().order_by("code")},
-        status=status,
-    )
+    form = ReportForm(**kwargs)
+    towns = [("", "---------")] + [
+        (t.pk, t.display_name) for t in Jurisdiction.objects.towns().order_by("code")
+    ]
+    form.fields["town"].widget = forms.Select(choices=towns)
+    return form
 
 
 @login_required

@@ -11,7 +11,9 @@ SEES_ROOMS = frozenset({"admin", "leader", "yjj", "duruan", "inspector_duruan", 
 KEEPERS = frozenset({"admin", "duruan"})  # the district bureau, and a town for its own room
 DESK = frozenset({"admin", "duty"})  # the district's duty desk handles reports
 REPORTERS = frozenset({"admin", "duty", "duruan", "yjj", "ent_duruan"})
-REPORTING_UNIT = frozenset({"duruan", "ent_duruan"})  # the unit of the report answers and follows up
+# The reporting side answers and follows up: the town or enterprise, and whoever recorded the report (the
+# demo's first report was taken by phone by the duty officer).
+REPORTING_UNIT = frozenset({"duruan", "ent_duruan", "duty"})
 
 ROWS = {
     "GET /api/v1/duty/contacts/": EVERYONE,
@@ -26,7 +28,8 @@ ROWS = {
     "POST /api/v1/duty/rosters/{id}/shifts/": KEEPERS,
     "GET /api/v1/duty/swaps/": EVERYONE,
     "POST /api/v1/duty/swaps/": SEES_ROOMS,  # pool members of any official role ask for their own shifts
-    "GET /api/v1/duty/swaps/{id}/": SEES_ROOMS,
+    "GET /api/v1/duty/swaps/{id}/": SEES_ROOMS
+    - {"duruan", "inspector_duruan"},  # the demo swap: district room
     "POST /api/v1/duty/swaps/{id}/accept/": NOBODY,  # only the person taking over (not a persona)
     "POST /api/v1/duty/swaps/{id}/approve/": frozenset({"admin"}),  # the demo swap is the district room's
     "POST /api/v1/duty/swaps/{id}/reject/": frozenset({"admin"}),
