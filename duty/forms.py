@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.choices import AccidentType
 from duty.choices import EventType, LogKind, ShiftRole
@@ -94,11 +95,11 @@ class ReportForm(forms.Form):
     event_type = forms.ChoiceField(label=_("Event type"), choices=EventType.choices)
     occurred_at = _dt_field(_("Time of the event"))
     known_at = _dt_field(_("Time the unit learned of it"))
-    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    place = forms.CharField(label=pgettext_lazy("event", "Place"), max_length=200, required=False)
     deaths = CountField(_("Deaths"))
     missing = CountField(_("Missing"))
     serious_injuries = CountField(_("Serious injuries"))
-    description = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(label=pgettext_lazy("event", "What happened"), widget=forms.Textarea(attrs={"rows": 4}))
     measures = forms.CharField(
         label=_("Measures taken"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
