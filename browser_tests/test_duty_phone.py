@@ -46,8 +46,12 @@ def test_a_towns_report_reaches_the_duty_board_with_its_clock(site, new_page, vi
     now = timezone.localtime()
     page.get_by_label("标题", exact=True).fill("白沙街道某仓库坍塌")
     page.get_by_label("事件类型", exact=True).select_option("production_accident")
-    page.get_by_label("事发时间", exact=True).fill((now - dt.timedelta(minutes=15)).strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("单位获知时间", exact=True).fill((now - dt.timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("事发时间", exact=True).fill(
+        (now - dt.timedelta(minutes=15)).strftime("%Y-%m-%dT%H:%M")
+    )
+    page.get_by_label("单位获知时间", exact=True).fill(
+        (now - dt.timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M")
+    )
     page.get_by_label("死亡人数", exact=True).fill("1")
     page.get_by_label("事件经过", exact=True).fill("仓库货架坍塌，一人被压，经抢救无效死亡。")
     shot(page, viewport, "duty-report-form")

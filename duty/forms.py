@@ -99,7 +99,9 @@ class ReportForm(forms.Form):
     deaths = CountField(_("Deaths"))
     missing = CountField(_("Missing"))
     serious_injuries = CountField(_("Serious injuries"))
-    description = forms.CharField(label=pgettext_lazy("event", "What happened"), widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=pgettext_lazy("event", "What happened"), widget=forms.Textarea(attrs={"rows": 4})
+    )
     measures = forms.CharField(
         label=_("Measures taken"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
