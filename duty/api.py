@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -29,7 +29,7 @@ def form_serializer(name: str, form_class, extra: dict | None = None):
 # --- rooms ---------------------------------------------------------------------------------------------
 
 
-class RoomSerializer(serializers.ModelSerializer):
+class DutyRoomSerializer(serializers.ModelSerializer):
     leaders = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     officers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     phone = serializers.SerializerMethodField()
@@ -48,7 +48,7 @@ class RoomViewSet(
     """Duty rooms in the caller's scope: the district's room (town null) and one per town/street."""
 
     scoped_model = DutyRoom
-    serializer_class = RoomSerializer
+    serializer_class = DutyRoomSerializer
 
     def base_queryset(self):
         return DutyRoom.objects.prefetch_related("leaders", "officers").order_by("town__code", "id")
@@ -100,7 +100,7 @@ class RosterSerializer(serializers.ModelSerializer):
         return f"{roster.month:%Y-%m}"
 
 
-class GapSerializer(serializers.Serializer):
+class CoverageGapSerializer(serializers.Serializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
     missing = serializers.ChoiceField(choices=["leader", "officer"])
@@ -116,7 +116,7 @@ class DoubleBookingSerializer(serializers.Serializer):
 
 
 class CoverageSerializer(serializers.Serializer):
-    gaps = GapSerializer(many=True)
+    gaps = CoverageGapSerializer(many=True)
     double_bookings = DoubleBookingSerializer(many=True)
 
 
@@ -225,7 +225,7 @@ add_workflow_actions(
 # --- information reports ----------------------------------------------------------------------------
 
 
-class DeadlineSerializer(serializers.ModelSerializer):
+class InfoReportDeadlineSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField()
 
     class Meta:
@@ -236,7 +236,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
         return deadline.is_overdue()
 
 
-class UpdateSerializer(serializers.ModelSerializer):
+class InfoReportUpdateSerializer(serializers.ModelSerializer):
     kind_display = display_field("kind")
 
     class Meta:
@@ -244,12 +244,12 @@ class UpdateSerializer(serializers.ModelSerializer):
         fields = ["kind", "kind_display", "submitted_at", "submitted_by", "text", "facts", "changes"]
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class InfoReportSerializer(serializers.ModelSerializer):
     kind = serializers.SerializerMethodField()
     event_type_display = display_field("event_type")
     state_display = display_field("state")
-    deadlines = DeadlineSerializer(many=True, read_only=True)
-    updates = UpdateSerializer(many=True, read_only=True)
+    deadlines = InfoReportDeadlineSerializer(many=True, read_only=True)
+    updates = InfoReportUpdateSerializer(many=True, read_only=True)
     contact_phone = serializers.SerializerMethodField()
     next_follow_up_due = serializers.SerializerMethodField()
 
@@ -302,6 +302,7 @@ class ReportSerializer(serializers.ModelSerializer):
         user = getattr(request, "user", None)
         return phone_for(user, report.contact_phone, report.enterprise_id)
 
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_next_follow_up_due(self, report):
         due = selectors.next_follow_up_due(report)
         return serializers.DateTimeField().to_representation(due) if due else None
@@ -318,7 +319,7 @@ class ReportViewSet(
     Filters `town`, `state`, `late` (true|false)."""
 
     scoped_model = InfoReport
-    serializer_class = ReportSerializer
+    serializer_class = InfoReportSerializer
 
     def base_queryset(self):
         return InfoReport.objects.prefetch_related(
@@ -343,10 +344,10 @@ class ReportViewSet(
 
     def _answer(self, report, code=status.HTTP_200_OK):
         fresh = self.base_queryset().get(pk=report.pk)
-        return Response(ReportSerializer(fresh, context={"request": self.request}).data, status=code)
+        return Response(InfoReportSerializer(fresh, context={"request": self.request}).data, status=code)
 
     @extend_schema(
-        request=form_serializer("InfoReportCreateRequest", ReportForm), responses={201: ReportSerializer}
+        request=form_serializer("InfoReportCreateRequest", ReportForm), responses={201: InfoReportSerializer}
     )
     def create(self, request, *args, **kwargs):
         report = services.submit_report(actor=request.user, data=_body(request))
@@ -356,7 +357,7 @@ class ReportViewSet(
         request=form_serializer(
             "InfoReportFollowUpRequest", FollowUpForm, {"version": serializers.IntegerField(required=False)}
         ),
-        responses=ReportSerializer,
+        responses=InfoReportSerializer,
     )
     @action(detail=True, methods=["post"], url_path="follow-ups")
     def follow_ups(self, request, pk=None):
@@ -371,7 +372,7 @@ class ReportViewSet(
         request=form_serializer(
             "InfoReportFinalRequest", FollowUpForm, {"version": serializers.IntegerField(required=False)}
         ),
-        responses=ReportSerializer,
+        responses=InfoReportSerializer,
     )
     @action(detail=True, methods=["post"])
     def final(self, request, pk=None):
@@ -387,17 +388,17 @@ add_workflow_actions(
     ReportViewSet,
     services.REPORT_FLOW,
     services={k: v for k, v in services.REPORT_SERVICES.items() if k not in ("follow_up", "final")},
-    response=lambda view, report: ReportSerializer(
+    response=lambda view, report: InfoReportSerializer(
         view.base_queryset().get(pk=report.pk), context={"request": view.request}
     ).data,
-    response_serializer=ReportSerializer,
+    response_serializer=InfoReportSerializer,
 )
 
 
 # --- contacts ----------------------------------------------------------------------------------------
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class DutyContactSerializer(serializers.ModelSerializer):
     phone = serializers.SerializerMethodField()
 
     class Meta:
@@ -414,7 +415,7 @@ class ContactViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.Generic
     are masked for roles that need not see them."""
 
     scoped_model = Contact
-    serializer_class = ContactSerializer
+    serializer_class = DutyContactSerializer
 
     def get_queryset(self):
         from django.db.models import Q
