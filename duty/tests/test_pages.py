@@ -140,3 +140,30 @@ def test_a_room_without_anyone_in_the_next_72_hours_raises_an_alert(persona):
     told = Notification.objects.filter(kind="duty.coverage.alert", target_id=room.pk)
     assert told.filter(recipient=persona("duruan")).count() == 1
     assert told.filter(recipient=persona("duty")).count() == 1
+
+
+def test_the_duty_officers_home_has_the_duty_panel_and_the_nav_item(as_user):
+    home = as_user("duty").get("/")
+    assert home.status_code == 200
+    text = home.content.decode()
+    assert 'data-testid="duty-panel-reports"' in text and "/duty/" in text
+    assert 'data-testid="duty-panel-reports"' not in as_user("ent_duruan").get("/").content.decode()
+
+
+def test_the_assessment_items_and_cockpit_figures_count_their_records(persona):
+    from core.extensions import assessment_items, cockpit_figures
+    from duty.models import InfoReport
+
+    items = {i.key: i for i in assessment_items.all()}
+    town = persona("duruan").town
+    late = items["duty_late_reports"].measure(
+        kind="town", unit_id=town.pk, year=timezone.localdate().year, until=timezone.localdate()
+    )
+    assert late.value == InfoReport.objects.filter(town=town, late=True).count() == late.records.count()
+    gaps = items["duty_gaps"].measure(
+        kind="town", unit_id=town.pk, year=timezone.localdate().year, until=timezone.localdate()
+    )
+    assert gaps.value == 0
+    figures = {f.key: f for f in cockpit_figures.all()}
+    value, url = figures["duty_open_reports"].compute(persona("duty"))
+    assert value == InfoReport.objects.open().count() and url.startswith("/api/v1/info-reports/")
