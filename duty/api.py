@@ -204,7 +204,7 @@ class SwapViewSet(
         body = _body(request)
         raw = str(body.get("shift", ""))
         shifts = Shift.objects.visible_to(request.user).select_related("roster__room")
-        shift = shifts.filter(pk=int(raw)).first() if raw.isdigit() else None
+        shift = shifts.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 10 else None
         if shift is None:
             raise InvalidInput.field("shift", _("Choose a shift you can see."))
         swap = services.request_swap(shift, actor=request.user, data=body)

@@ -15,12 +15,40 @@ from duty.choices import EventType, LogKind, ShiftRole
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+class ApiForm(forms.Form):
+    """A form that also takes a JSON body: an object or a list where one value belongs is a field error
+    (400), never a server error."""
+
+    def __init__(self, *args, data=None, **kwargs):
+        self.not_single = []
+        if data is not None and not hasattr(data, "getlist"):
+            kept = {}
+            for key, value in dict(data).items():
+                if isinstance(value, dict | list | tuple):
+                    self.not_single.append(key)
+                else:
+                    kept[key] = value
+            data = kept
+        super().__init__(*args, data=data, **kwargs)
+
+    def clean(self):
+        for key in self.not_single:
+            if key in self.fields:
+                self.add_error(key, _("Enter a single value."))
+        return super().clean()
+
+
+def IdField(label, required=True):  # noqa: N802 - reads like a field class
+    """A record id: bounded so that no database is asked for an integer it cannot hold."""
+    return forms.IntegerField(label=label, min_value=1, max_value=2**31 - 1, required=required)
+
+
 def _dt_field(label, required=True):
     return forms.DateTimeField(label=label, required=required, widget=DATETIME)
 
 
-class RosterCreateForm(forms.Form):
-    room = forms.IntegerField(label=_("Duty room"), min_value=1)
+class RosterCreateForm(ApiForm):
+    room = IdField(_("Duty room"))
     month = forms.CharField(label=_("Month"), max_length=7, help_text=_("YYYY-MM, e.g. 2027-01"))
 
     def clean_month(self):
@@ -31,28 +59,28 @@ class RosterCreateForm(forms.Form):
             raise forms.ValidationError(_("Enter a month as YYYY-MM."))
 
 
-class ShiftForm(forms.Form):
+class ShiftForm(ApiForm):
     start = _dt_field(_("Start"))
     end = _dt_field(_("End"))
-    person = forms.IntegerField(label=_("Person"), min_value=1)
+    person = IdField(_("Person"))
     role = forms.ChoiceField(label=_("Role"), choices=ShiftRole.choices)
 
 
-class EmptyForm(forms.Form):
+class EmptyForm(ApiForm):
     pass
 
 
-class SwapRequestForm(forms.Form):
-    counterpart = forms.IntegerField(label=_("Taken over by"), min_value=1)
+class SwapRequestForm(ApiForm):
+    counterpart = IdField(_("Taken over by"))
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(ApiForm):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
-class AbsenceForm(forms.Form):
-    person = forms.IntegerField(label=_("Person"), min_value=1)
+class AbsenceForm(ApiForm):
+    person = IdField(_("Person"))
     start = _dt_field(_("From"))
     end = _dt_field(_("Until"))
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
@@ -64,7 +92,7 @@ class AbsenceForm(forms.Form):
         return data
 
 
-class LogEntryForm(forms.Form):
+class LogEntryForm(ApiForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=LogKind.choices)
     at = _dt_field(_("Time"), required=False)
     caller = forms.CharField(label=_("From"), max_length=100, required=False)
@@ -74,8 +102,8 @@ class LogEntryForm(forms.Form):
     )
 
 
-class HandoverForm(forms.Form):
-    incoming = forms.IntegerField(label=_("Incoming person"), min_value=1)
+class HandoverForm(ApiForm):
+    incoming = IdField(_("Incoming person"))
     open_matters = forms.CharField(
         label=_("Open matters passed on"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
@@ -88,9 +116,9 @@ class CountField(forms.IntegerField):
         super().__init__(label=label, min_value=0, max_value=100000, required=False)
 
 
-class ReportForm(forms.Form):
-    town = forms.IntegerField(label=_("Town/street"), min_value=1)
-    enterprise = forms.IntegerField(label=_("Enterprise"), min_value=1, required=False)
+class ReportForm(ApiForm):
+    town = IdField(_("Town/street"))
+    enterprise = IdField(_("Enterprise"), required=False)
     title = forms.CharField(label=_("Title"), max_length=200)
     event_type = forms.ChoiceField(label=_("Event type"), choices=EventType.choices)
     occurred_at = _dt_field(_("Time of the event"))
@@ -117,11 +145,11 @@ class ReportForm(forms.Form):
         ),
         required=False,
     )
-    accident = forms.IntegerField(label=_("Accident record"), min_value=1, required=False)
+    accident = IdField(_("Accident record"), required=False)
     by_phone = forms.BooleanField(label=_("Taken by phone (the written report follows)"), required=False)
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(ApiForm):
     text = forms.CharField(label=_("What is new"), widget=forms.Textarea(attrs={"rows": 4}))
     deaths = CountField(_("Deaths"))
     missing = CountField(_("Missing"))
@@ -134,21 +162,21 @@ class FollowUpForm(forms.Form):
     )
 
 
-class RequestMoreForm(forms.Form):
+class RequestMoreForm(ApiForm):
     request = forms.CharField(
         label=_("What the district needs to know"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(ApiForm):
     text = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class LinkAccidentForm(forms.Form):
-    accident = forms.IntegerField(label=_("Accident record"), min_value=1)
+class LinkAccidentForm(ApiForm):
+    accident = IdField(_("Accident record"))
 
 
-class CreateAccidentForm(forms.Form):
+class CreateAccidentForm(ApiForm):
     sector = forms.CharField(label=_("Sector"), max_length=40)
     accident_type = forms.ChoiceField(label=_("Accident type"), choices=AccidentType.choices)
 

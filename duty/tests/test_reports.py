@@ -278,3 +278,12 @@ def test_scope_a_town_sees_its_reports_an_enterprise_only_its_own(api_as, person
 def test_read_only_roles_cannot_report(api_as, district):
     assert _post(api_as("leader"), {}).status_code == 403
     assert _post(api_as("sysadmin"), {}).status_code == 403
+
+
+def test_objects_and_huge_numbers_where_one_value_belongs_are_400(api_as, district):
+    before = InfoReport.objects.count()
+    body = {**_body(district["duruan"], occurred_at={"x": [1]}, by_phone=["a"]), "town": 10**40}
+    response = _post(api_as("admin"), body)
+    assert response.status_code == 400
+    assert {"occurred_at", "by_phone", "town"} <= set(response.json())
+    assert InfoReport.objects.count() == before
