@@ -11,3 +11,5 @@ def _unread_panel(request) -> dict:
 
 
 home_panels.register(HomePanel("notifications_unread", 90, "notifications/panels/unread.html", _unread_panel))
+
+from notifications import webhooks  # noqa: E402,F401  (registers the delivery job)

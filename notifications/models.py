@@ -44,3 +44,78 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SmsMessage(models.Model):
+    """One text message handed to the SMS gateway (whichever backend the setting names), with its outcome."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    phone = models.CharField(max_length=20)
+    text = models.CharField(max_length=500)
+    backend = models.CharField(max_length=200)
+    dedup_key = models.CharField(max_length=200, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["phone", "dedup_key"], name="uniq_sms_dedup"),
+        ]
+
+
+class Webhook(models.Model):
+    """An outside system told of events by signed POSTs (HMAC-SHA256 of the body with `secret`)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    url = models.URLField(_("URL"), max_length=500)
+    secret = models.CharField(max_length=200)
+    events = models.JSONField(default=list, blank=True)  # event names; empty: every event
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+
+    def wants(self, event: str) -> bool:
+        return self.is_active and (not self.events or event in self.events)
+
+
+class WebhookDelivery(models.Model):
+    """One event for one webhook: every attempt is recorded; failures retry with exponential backoff."""
+
+    PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=100)
+    payload = models.JSONField(default=dict)
+    dedup_key = models.CharField(max_length=200, null=True, blank=True)
+    state = models.CharField(max_length=10, default=PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_status = models.IntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["webhook", "dedup_key"], name="uniq_webhook_dedup"),
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="webhook_due")]
+
+
+class WebhookAttempt(models.Model):
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log")
+    at = models.DateTimeField(default=timezone.now)
+    status = models.IntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    ok = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["at", "id"]

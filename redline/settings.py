@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "inspections",
     "accidents",
     "cockpit",
+    "duty",
 ]
 
 MIDDLEWARE = [
@@ -266,6 +267,19 @@ if EMAIL_HOST:
     DEFAULT_FROM_EMAIL = env_str("SMTP_FROM", EMAIL_HOST_USER)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+
+# --- Duty (R-DUTY-2, R-DUTY-3): shift pattern, staffing, report clocks; SMS gateway and webhooks.
+DUTY_SHIFT_START = env_str("DUTY_SHIFT_START", "08:30")
+DUTY_REST_HOURS = env_int("DUTY_REST_HOURS", 48)
+DUTY_FLOOD_SEASON = env_str("DUTY_FLOOD_SEASON", "04-01/10-15")
+DUTY_OFFICERS = env_int("DUTY_OFFICERS", 1)
+DUTY_OFFICERS_HEIGHTENED = env_int("DUTY_OFFICERS_HEIGHTENED", 2)
+INFO_REPORT_PHONE_MINUTES = env_int("INFO_REPORT_PHONE_MINUTES", 30)
+INFO_REPORT_URGENT_WRITTEN_MINUTES = env_int("INFO_REPORT_URGENT_WRITTEN_MINUTES", 60)
+INFO_REPORT_WRITTEN_MINUTES = env_int("INFO_REPORT_WRITTEN_MINUTES", 120)
+SMS_BACKEND = env_str("SMS_BACKEND", "notifications.sms.LogFileBackend")
+SMS_LOG_FILE = env_str("SMS_LOG_FILE", str(VAR_DIR / "log" / "sms.log"))
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
 
 # --- Maps: no tile source by default (every test, a laptop); the map draws on a plain background.
 MAP_TILE_URL = env_str("MAP_TILE_URL")

@@ -17,6 +17,7 @@ API_APPS = [
     "accidents",
     "cockpit",
     "core",  # background jobs
+    "duty",
 ]
 
 urlpatterns = [
@@ -42,6 +43,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("accidents/", include("accidents.urls")),
     path("cockpit/", include("cockpit.urls")),
+    path("duty/", include("duty.urls")),
     path("", include("core.urls")),
 ]
 

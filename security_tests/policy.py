@@ -309,3 +309,4 @@ POLICY.update(__import__("security_tests.policy_cockpit", fromlist=["ROWS"]).ROW
 # instead of API.md's 403. They are to be fixed in their apps, then removed from this list.
 KNOWN_INPUT_BEFORE_ROLE: set[str] = set()  # empty: every endpoint checks the role first
 POLICY.update(__import__("security_tests.policy_jobs", fromlist=["ROWS"]).ROWS)
+POLICY.update(__import__("security_tests.policy_duty", fromlist=["ROWS"]).ROWS)

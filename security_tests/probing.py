@@ -94,6 +94,11 @@ PAGE_MODELS = {
     "accidents/": "accidents.Accident",
     "attachments/": "attachments.Attachment",
     "notifications/": "notifications.Notification",
+    "duty/rooms/": "duty.DutyRoom",
+    "duty/rosters/": "duty.Roster",
+    "duty/shifts/": "duty.Shift",
+    "duty/swaps/": "duty.Swap",
+    "duty/reports/": "duty.InfoReport",
 }
 SCOPED_PAGE_MODELS = set(PAGE_MODELS.values())
 

@@ -1,0 +1,75 @@
+"""The duty room on a 390 px phone: a town officer reports an event with a death through the report form,
+the report page shows its running clocks; the duty officer's board lists who is on duty now and the new
+report with its clocks. No page scrolls sideways, every control has a label."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from browser_tests.conftest import log_in, shot
+
+pytestmark = pytest.mark.browser
+
+PHONE_WIDTH = 390
+
+
+@pytest.fixture
+def viewport() -> str:
+    """This module runs at the phone size only."""
+    return "phone"
+
+
+def _fits(page, name: str) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE_WIDTH, f"{name}: the page is {width} px wide on a {PHONE_WIDTH} px phone"
+
+
+def _unlabelled(page) -> list[str]:
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('main input, main select, main textarea'))
+          .filter(el => !['hidden', 'submit', 'button'].includes(el.type))
+          .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+          .map(el => el.name || el.id)"""
+    )
+
+
+def test_a_towns_report_reaches_the_duty_board_with_its_clock(site, new_page, viewport):
+    page = new_page()
+    log_in(page, site, "baisha")
+    page.goto(f"{site}/duty/reports/new/")
+    _fits(page, "report form")
+    assert _unlabelled(page) == []
+    now = timezone.localtime()
+    page.get_by_label("标题", exact=True).fill("白沙街道某仓库坍塌")
+    page.get_by_label("事件类型", exact=True).select_option("production_accident")
+    page.get_by_label("事发时间", exact=True).fill(
+        (now - dt.timedelta(minutes=15)).strftime("%Y-%m-%dT%H:%M")
+    )
+    page.get_by_label("单位获知时间", exact=True).fill(
+        (now - dt.timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M")
+    )
+    page.get_by_label("死亡人数", exact=True).fill("1")
+    page.get_by_label("事件经过", exact=True).fill("仓库货架坍塌，一人被压，经抢救无效死亡。")
+    shot(page, viewport, "duty-report-form")
+    with page.expect_navigation():
+        page.get_by_role("button", name="报送").click()
+    expect(page.get_by_test_id("report-state")).to_have_text("已报送")
+    expect(page.get_by_test_id("clock-phone")).to_be_visible()
+    expect(page.get_by_test_id("clock-written")).to_contain_text("书面报告")
+    _fits(page, "report page")
+    shot(page, viewport, "duty-report-page")
+
+    page.context.clear_cookies()
+    log_in(page, site, "duty")
+    page.goto(f"{site}/duty/")
+    expect(page.get_by_test_id("on-duty")).to_contain_text("区应急管理局总值班室")
+    reports = page.get_by_test_id("open-reports")
+    expect(reports).to_contain_text("白沙街道某仓库坍塌")
+    expect(reports.get_by_test_id("clock-written").first).to_be_visible()
+    _fits(page, "duty board")
+    shot(page, viewport, "duty-board")
+    assert page.js_errors == []

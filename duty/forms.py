@@ -1,0 +1,186 @@
+"""Forms of the duty module: the one validation of each input, for pages, services and the API alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from core.choices import AccidentType
+from duty.choices import EventType, LogKind, ShiftRole
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ApiForm(forms.Form):
+    """A form that also takes a JSON body: an object or a list where one value belongs is a field error
+    (400), never a server error."""
+
+    def __init__(self, *args, data=None, **kwargs):
+        self.not_single = []
+        if data is not None and not hasattr(data, "getlist"):
+            kept = {}
+            for key, value in dict(data).items():
+                if isinstance(value, dict | list | tuple):
+                    self.not_single.append(key)
+                else:
+                    kept[key] = value
+            data = kept
+        super().__init__(*args, data=data, **kwargs)
+
+    def clean(self):
+        for key in self.not_single:
+            if key in self.fields:
+                self.add_error(key, _("Enter a single value."))
+        return super().clean()
+
+
+def IdField(label, required=True):  # noqa: N802 - reads like a field class
+    """A record id: bounded so that no database is asked for an integer it cannot hold."""
+    return forms.IntegerField(label=label, min_value=1, max_value=2**31 - 1, required=required)
+
+
+def _dt_field(label, required=True):
+    return forms.DateTimeField(label=label, required=required, widget=DATETIME)
+
+
+class RosterCreateForm(ApiForm):
+    room = IdField(_("Duty room"))
+    month = forms.CharField(label=_("Month"), max_length=7, help_text=_("YYYY-MM, e.g. 2027-01"))
+
+    def clean_month(self):
+        raw = self.cleaned_data["month"].strip()
+        try:
+            return dt.datetime.strptime(raw, "%Y-%m").date()
+        except ValueError:
+            raise forms.ValidationError(_("Enter a month as YYYY-MM."))
+
+
+class ShiftForm(ApiForm):
+    start = _dt_field(_("Start"))
+    end = _dt_field(_("End"))
+    person = IdField(_("Person"))
+    role = forms.ChoiceField(label=_("Role"), choices=ShiftRole.choices)
+
+
+class EmptyForm(ApiForm):
+    pass
+
+
+class SwapRequestForm(ApiForm):
+    counterpart = IdField(_("Taken over by"))
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class DecisionForm(ApiForm):
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class AbsenceForm(ApiForm):
+    person = IdField(_("Person"))
+    start = _dt_field(_("From"))
+    end = _dt_field(_("Until"))
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", _("The end must be after the start."))
+        return data
+
+
+class LogEntryForm(ApiForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=LogKind.choices)
+    at = _dt_field(_("Time"), required=False)
+    caller = forms.CharField(label=_("From"), max_length=100, required=False)
+    text = forms.CharField(label=_("What was received"), widget=forms.Textarea(attrs={"rows": 3}))
+    action = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class HandoverForm(ApiForm):
+    incoming = IdField(_("Incoming person"))
+    open_matters = forms.CharField(
+        label=_("Open matters passed on"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+
+class CountField(forms.IntegerField):
+    """A casualty count: empty means "not yet known" (reported as unknown, not waited for)."""
+
+    def __init__(self, label):
+        super().__init__(label=label, min_value=0, max_value=100000, required=False)
+
+
+class ReportForm(ApiForm):
+    town = IdField(_("Town/street"))
+    enterprise = IdField(_("Enterprise"), required=False)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    event_type = forms.ChoiceField(label=_("Event type"), choices=EventType.choices)
+    occurred_at = _dt_field(_("Time of the event"))
+    known_at = _dt_field(_("Time the unit learned of it"))
+    place = forms.CharField(label=pgettext_lazy("event", "Place"), max_length=200, required=False)
+    deaths = CountField(_("Deaths"))
+    missing = CountField(_("Missing"))
+    serious_injuries = CountField(_("Serious injuries"))
+    description = forms.CharField(
+        label=pgettext_lazy("event", "What happened"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    measures = forms.CharField(
+        label=_("Measures taken"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    request = forms.CharField(
+        label=_("Requests to the district"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    contact_name = forms.CharField(label=_("On-scene contact"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_("On-scene contact's phone"), max_length=20, required=False)
+    larger_event = forms.BooleanField(label=_("Larger or above event"), required=False)
+    larger_near_miss = forms.BooleanField(
+        label=_(
+            "Larger near-miss event (10 or more endangered, 3 or more trapped, 500 or more evacuated, …)"
+        ),
+        required=False,
+    )
+    accident = IdField(_("Accident record"), required=False)
+    by_phone = forms.BooleanField(label=_("Taken by phone (the written report follows)"), required=False)
+
+
+class FollowUpForm(ApiForm):
+    text = forms.CharField(label=_("What is new"), widget=forms.Textarea(attrs={"rows": 4}))
+    deaths = CountField(_("Deaths"))
+    missing = CountField(_("Missing"))
+    serious_injuries = CountField(_("Serious injuries"))
+    measures = forms.CharField(
+        label=_("Measures taken"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    request = forms.CharField(
+        label=_("Requests to the district"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class RequestMoreForm(ApiForm):
+    request = forms.CharField(
+        label=_("What the district needs to know"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AnswerForm(ApiForm):
+    text = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class LinkAccidentForm(ApiForm):
+    accident = IdField(_("Accident record"))
+
+
+class CreateAccidentForm(ApiForm):
+    sector = forms.CharField(label=_("Sector"), max_length=40)
+    accident_type = forms.ChoiceField(label=_("Accident type"), choices=AccidentType.choices)
+
+
+def user_choices(ids):
+    users = get_user_model().objects.filter(pk__in=ids).order_by("name", "username")
+    return [(u.pk, u.display_name) for u in users]

@@ -1,0 +1,131 @@
+"""The duty room: the duty log, the written handover, closing a shift (R-DUTY-1)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.services import record
+from core.errors import Conflict, InvalidInput, NotAllowed
+from core.workflow import Transition, Workflow
+from duty.choices import RosterState, ShiftState
+from duty.forms import EmptyForm, HandoverForm, LogEntryForm
+from duty.models import DutyRoom, Handover, LogEntry, Shift
+from duty.services.roles import DUTY_ROOM, PEOPLE, require
+from notifications.services import notify
+
+
+def _on_the_shift_or_room(user, shift) -> bool:
+    return user.pk == shift.person_id or bool(user.role_codes & DUTY_ROOM)
+
+
+SHIFT_FLOW = Workflow(
+    model=Shift,
+    name="duty.shift",
+    transitions=[
+        Transition(
+            "close",
+            (ShiftState.OPEN,),
+            ShiftState.CLOSED,
+            PEOPLE,
+            label=gettext_lazy("Close the shift"),
+            form=EmptyForm,
+            guard=_on_the_shift_or_room,
+        ),
+    ],
+    page_url_name="duty:shift_action",
+)
+
+
+@transaction.atomic
+def add_log_entry(room: DutyRoom, *, actor, data) -> LogEntry:
+    require(actor, DUTY_ROOM)
+    form = LogEntryForm(data=data)
+    if not form.is_valid():
+        raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
+    cleaned = form.cleaned_data
+    now = timezone.now()
+    at = cleaned.get("at") or now
+    if at > now + timezone.timedelta(minutes=1):
+        raise InvalidInput.field("at", _("This time is in the future."))
+    shift = Shift.objects.filter(roster__room=room, roster__state=RosterState.PUBLISHED).covering(at).first()
+    entry = LogEntry.objects.create(
+        room=room,
+        shift=shift,
+        at=at,
+        kind=cleaned["kind"],
+        caller=cleaned["caller"],
+        text=cleaned["text"],
+        action=cleaned["action"],
+        by=actor,
+    )
+    record(entry, "duty.log.added", actor=actor, data={"room": room.pk, "kind": entry.kind})
+    return entry
+
+
+@transaction.atomic
+def write_handover(shift: Shift, *, actor, data) -> Handover:
+    """The outgoing person writes the handover (open matters) and names the incoming person, who signs."""
+    if not _on_the_shift_or_room(actor, shift) or not actor.role_codes & PEOPLE:
+        raise NotAllowed(_("Your role may not do this."))
+    shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    if shift.state != ShiftState.OPEN:
+        raise Conflict(_("This shift is closed."))
+    form = HandoverForm(data=data)
+    if not form.is_valid():
+        raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
+    incoming = get_user_model().objects.filter(pk=form.cleaned_data["incoming"], is_active=True).first()
+    if incoming is None or incoming.pk == shift.person_id:
+        raise InvalidInput.field("incoming", _("Choose the person who takes over."))
+    handover, _created = Handover.objects.update_or_create(
+        shift=shift,
+        defaults={
+            "open_matters": form.cleaned_data["open_matters"],
+            "outgoing": actor,
+            "incoming": incoming,
+            "signed_out_at": timezone.now(),
+            "signed_in_at": None,
+        },
+    )
+    record(shift, "duty.shift.handover_written", actor=actor, data={"incoming": incoming.pk})
+    notify(
+        recipients=[incoming],
+        kind="duty.handover",
+        title=_("Sign the handover of %(shift)s") % {"shift": shift},
+        url=shift.get_absolute_url(),
+        target=shift,
+        dedup_key=f"duty:handover:{handover.pk}:{handover.signed_out_at:%s}",
+    )
+    return handover
+
+
+@transaction.atomic
+def sign_handover(shift: Shift, *, actor) -> Handover:
+    handover = Handover.objects.select_for_update().filter(shift=shift).first()
+    if handover is None:
+        raise Conflict(_("No handover has been written for this shift yet."))
+    if actor.pk != handover.incoming_id:
+        raise NotAllowed(_("Only the incoming person signs the handover."))
+    if handover.signed_in_at is not None:
+        raise Conflict(_("The handover is signed already."))
+    handover.signed_in_at = timezone.now()
+    handover.save(update_fields=["signed_in_at"])
+    record(shift, "duty.shift.handover_signed", actor=actor, data={"handover": handover.pk})
+    return handover
+
+
+def close_shift(shift, *, actor, version, data=None) -> Shift:
+    """A shift cannot close without a handover signed by the outgoing and the incoming person."""
+
+    def prepare(step):
+        handover = Handover.objects.filter(shift=shift).first()
+        if handover is None or handover.signed_in_at is None:
+            raise Conflict(
+                _("Write the handover and have the incoming person sign it before closing the shift.")
+            )
+        step.changes["closed_at"] = timezone.now()
+
+    return SHIFT_FLOW.perform(shift, "close", actor=actor, version=version, data=data or {}, prepare=prepare)

@@ -1,0 +1,289 @@
+"""Information reports: the clocks of R-DUTY-3 from `known_at` under a frozen clock, late flags, bad
+input, the district's handling (acknowledge, ask for more, escalate, accident), paging and scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from duty import services
+from duty.models import InfoReport
+from notifications.models import Notification, SmsMessage
+
+T0 = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def _body(town, **extra):
+    return {
+        "town": town.pk,
+        "title": "测试事件",
+        "event_type": "production_accident",
+        "occurred_at": (T0 - dt.timedelta(minutes=10)).isoformat(),
+        "known_at": T0.isoformat(),
+        "deaths": 0,
+        "missing": 0,
+        "serious_injuries": 0,
+        "description": "测试",
+        **extra,
+    }
+
+
+def _post(client, body):
+    return client.post("/api/v1/info-reports/", body, format="json")
+
+
+def _deadlines(response):
+    return {d["step"]: d for d in response.json()["deadlines"]}
+
+
+def test_an_event_with_a_death_runs_30_minute_and_1_hour_clocks(api_as, district):
+    with time_machine.travel(T0 + dt.timedelta(minutes=20), tick=False):
+        created = _post(api_as("duruan"), _body(district["duruan"], deaths=1))
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert body["kind"] == "initial"
+    clocks = _deadlines(created)
+    assert set(clocks) == {"phone", "written"}
+    assert dt.datetime.fromisoformat(clocks["phone"]["due_at"]) == T0 + dt.timedelta(minutes=30)
+    assert dt.datetime.fromisoformat(clocks["written"]["due_at"]) == T0 + dt.timedelta(hours=1)
+    assert clocks["phone"]["overdue"] is False and body["late"] is False
+
+
+def test_a_report_past_the_30_minutes_is_late_and_counted(api_as, district):
+    with time_machine.travel(T0 + dt.timedelta(minutes=40), tick=False):
+        created = _post(api_as("duruan"), _body(district["duruan"], missing=2))
+    clocks = _deadlines(created)
+    assert clocks["phone"]["overdue"] is True  # done 10 minutes after its deadline
+    assert clocks["written"]["overdue"] is False
+    assert created.json()["late"] is True
+    from duty.selectors import late_counts_per_unit
+
+    rows = {
+        r["town_id"]: r
+        for r in late_counts_per_unit(InfoReport.objects.get(pk=created.json()["id"]).reporter, 2026)
+    }
+    assert rows[district["duruan"].pk]["late"] >= 1
+
+
+def test_larger_near_miss_and_larger_events_run_the_short_clocks(api_as, district):
+    with time_machine.travel(T0 + dt.timedelta(minutes=5), tick=False):
+        near_miss = _post(api_as("duruan"), _body(district["duruan"], larger_near_miss=True))
+        by_numbers = _post(api_as("duruan"), _body(district["duruan"], serious_injuries=12))
+    assert set(_deadlines(near_miss)) == {"phone", "written"}
+    assert set(_deadlines(by_numbers)) == {"phone", "written"}  # 10+ serious injuries: a larger event
+
+
+def test_other_events_have_a_2_hour_written_clock(api_as, district):
+    with time_machine.travel(T0 + dt.timedelta(hours=2, minutes=1), tick=False):
+        created = _post(api_as("duruan"), _body(district["duruan"]))
+    clocks = _deadlines(created)
+    assert set(clocks) == {"written"}
+    assert dt.datetime.fromisoformat(clocks["written"]["due_at"]) == T0 + dt.timedelta(hours=2)
+    assert clocks["written"]["overdue"] is True and created.json()["late"] is True
+
+
+def test_a_phone_report_keeps_the_written_clock_running_until_it_arrives(api_as, persona, district):
+    with time_machine.travel(T0 + dt.timedelta(minutes=10), tick=False):
+        created = _post(api_as("duty"), _body(district["duruan"], deaths=1, by_phone=True))
+        clocks = _deadlines(created)
+        assert clocks["phone"]["done_at"] is not None and clocks["written"]["done_at"] is None
+    with time_machine.travel(T0 + dt.timedelta(minutes=61), tick=False):
+        from duty.tasks import report_clocks
+
+        report_clocks()
+        report = InfoReport.objects.get(pk=created.json()["id"])
+        assert report.late is True
+        assert Notification.objects.filter(kind="duty.report.late", target_id=report.pk).exists()
+        services.REPORT_SERVICES["record_written"](report, actor=persona("duty"), version=report.version)
+        assert report.deadlines.get(step="written").done_at is not None
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"known_at": (T0 - dt.timedelta(minutes=20)).isoformat()}, "known_at"),  # before occurred_at
+        ({"known_at": (T0 + dt.timedelta(days=2)).isoformat()}, "known_at"),  # in the future
+        ({"deaths": -1}, "deaths"),
+        ({"title": ""}, "title"),
+    ],
+)
+def test_bad_input_is_400_and_writes_nothing(api_as, district, change, field):
+    before = InfoReport.objects.count()
+    with time_machine.travel(T0 + dt.timedelta(minutes=5), tick=False):
+        response = _post(api_as("duruan"), _body(district["duruan"], **change))
+    assert response.status_code == 400 and field in response.json()
+    assert InfoReport.objects.count() == before
+
+
+def test_unknown_numbers_are_reported_as_unknown(api_as, district):
+    now = timezone.now().isoformat()
+    response = _post(
+        api_as("duruan"), _body(district["duruan"], deaths=None, missing=None, known_at=now, occurred_at=now)
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["deaths"] is None
+
+
+def test_follow_up_shows_what_changed_and_a_closed_report_refuses_more(api_as, district):
+    client = api_as("duruan")
+    now = timezone.now()
+    created = _post(client, _body(district["duruan"], known_at=now.isoformat(), occurred_at=now.isoformat()))
+    pk = created.json()["id"]
+    follow = client.post(
+        f"/api/v1/info-reports/{pk}/follow-ups/",
+        {"text": "又发现1人受伤", "serious_injuries": 1},
+        format="json",
+    )
+    assert follow.status_code == 200 and follow.json()["kind"] == "follow_up"
+    assert follow.json()["updates"][-1]["changes"] == {"serious_injuries": [0, 1]}
+    final = client.post(f"/api/v1/info-reports/{pk}/final/", {"text": "处置完毕"}, format="json")
+    assert final.status_code == 200 and final.json()["state"] == "closed" and final.json()["kind"] == "final"
+    again = client.post(f"/api/v1/info-reports/{pk}/follow-ups/", {"text": "补充"}, format="json")
+    assert again.status_code == 409
+    assert InfoReport.objects.get(pk=pk).updates.count() == 3
+
+
+def test_the_district_asks_for_more_and_the_reporter_must_answer(api_as, persona, district):
+    now = timezone.now()
+    created = _post(
+        api_as("duruan"), _body(district["duruan"], known_at=now.isoformat(), occurred_at=now.isoformat())
+    )
+    report = InfoReport.objects.get(pk=created.json()["id"])
+    duty = api_as("duty")
+    acked = duty.post(
+        f"/api/v1/info-reports/{report.pk}/acknowledge/", {"version": report.version}, format="json"
+    )
+    assert acked.status_code == 200 and acked.json()["state"] == "acknowledged"
+    asked = duty.post(
+        f"/api/v1/info-reports/{report.pk}/request-more/",
+        {"version": acked.json()["version"], "request": "现场人数？"},
+        format="json",
+    )
+    assert asked.status_code == 200 and asked.json()["state"] == "more_requested"
+    assert Notification.objects.filter(
+        recipient=persona("duruan"), kind="duty.report.more_requested"
+    ).exists()
+    # a duty officer cannot answer for the town; the town can
+    assert (
+        duty.post(
+            f"/api/v1/info-reports/{report.pk}/answer/",
+            {"version": asked.json()["version"], "text": "x"},
+            format="json",
+        ).status_code
+        == 403
+    )
+    answered = api_as("duruan").post(
+        f"/api/v1/info-reports/{report.pk}/answer/",
+        {"version": asked.json()["version"], "text": "现场12人"},
+        format="json",
+    )
+    assert answered.status_code == 200 and answered.json()["state"] == "submitted"
+    assert answered.json()["pending_request"] == ""
+
+
+def test_deaths_page_the_leader_and_the_officer_on_duty_at_once(api_as, district, settings):
+    from duty import selectors
+
+    settings.SMS_BACKEND = "notifications.sms.MemoryBackend"
+    room = selectors.district_room()
+    on_duty = selectors.on_duty(room)
+    assert {s.role for s in on_duty} == {"leader", "officer"}
+    now = timezone.now()
+    created = _post(
+        api_as("baisha"),
+        _body(district["baisha"], deaths=2, known_at=now.isoformat(), occurred_at=now.isoformat()),
+    )
+    pk = created.json()["id"]
+    paged = SmsMessage.objects.filter(dedup_key=f"duty:report:{pk}:page")
+    assert {m.recipient_id for m in paged} >= {s.person_id for s in on_duty}
+    assert (
+        Notification.objects.filter(
+            kind="duty.report.page", target_id=None, recipient_id=on_duty[0].person_id
+        ).exists()
+        or Notification.objects.filter(dedup_key=f"duty:report:{pk}:page").exists()
+    )
+
+
+def test_escalation_reaches_the_leader_on_duty(api_as, district):
+    from duty import selectors
+
+    leader = selectors.on_duty_people(selectors.district_room(), "leader")[0]
+    now = timezone.now()
+    created = _post(
+        api_as("duruan"), _body(district["duruan"], known_at=now.isoformat(), occurred_at=now.isoformat())
+    )
+    escalated = api_as("duty").post(
+        f"/api/v1/info-reports/{created.json()['id']}/escalate/", {"version": 1}, format="json"
+    )
+    assert escalated.status_code == 200 and escalated.json()["escalated_at"]
+    assert Notification.objects.filter(recipient=leader, kind="duty.report.escalated").exists()
+
+
+def test_an_accident_made_from_a_report_keeps_its_times(api_as, persona, district):
+    from accidents.models import Accident
+
+    occurred = timezone.now() - dt.timedelta(hours=2)
+    created = _post(
+        api_as("duruan"),
+        _body(
+            district["duruan"],
+            deaths=1,
+            occurred_at=occurred.isoformat(),
+            known_at=(occurred + dt.timedelta(minutes=5)).isoformat(),
+        ),
+    )
+    report = InfoReport.objects.get(pk=created.json()["id"])
+    response = api_as("duty").post(
+        f"/api/v1/info-reports/{report.pk}/create-accident/",
+        {"version": report.version, "sector": "industry_trade", "accident_type": "03"},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    accident = Accident.objects.get(pk=response.json()["accident"])
+    assert (
+        accident.occurred_at == occurred
+        and accident.reported_at == report.submitted_at
+        and accident.deaths == 1
+    )
+
+
+def test_scope_a_town_sees_its_reports_an_enterprise_only_its_own(api_as, persona, district):
+    now = timezone.now()
+    times = {"known_at": now.isoformat(), "occurred_at": now.isoformat()}
+    mine = _post(api_as("duruan"), _body(district["duruan"], **times)).json()["id"]
+    theirs = _post(api_as("baisha"), _body(district["baisha"], **times)).json()["id"]
+    own = _post(api_as("ent_duruan"), _body(district["duruan"], **times))
+    assert own.status_code == 201 and own.json()["enterprise"] == persona("ent_duruan").enterprise_id
+    town = api_as("duruan")
+    assert town.get(f"/api/v1/info-reports/{theirs}/").status_code == 404
+    assert town.get(f"/api/v1/info-reports/{mine}/").status_code == 200
+    enterprise = api_as("ent_duruan")
+    ids = {r["id"] for r in enterprise.get("/api/v1/info-reports/?page_size=200").json()["results"]}
+    assert own.json()["id"] in ids and mine not in ids and theirs not in ids
+    assert enterprise.get(f"/api/v1/info-reports/{mine}/").status_code == 404
+    # a town cannot report another town's event
+    assert _post(town, _body(district["baisha"], **times)).status_code == 400
+    # the directory is the officials': an enterprise gets an empty list, a leader masked numbers
+    assert enterprise.get("/api/v1/duty/contacts/").json()["count"] == 0
+    phones = [c["phone"] for c in api_as("leader").get("/api/v1/duty/contacts/").json()["results"]]
+    assert phones and all("****" in p for p in phones)
+    assert all(
+        "****" not in c["phone"] for c in api_as("duty").get("/api/v1/duty/contacts/").json()["results"]
+    )
+
+
+def test_read_only_roles_cannot_report(api_as, district):
+    assert _post(api_as("leader"), {}).status_code == 403
+    assert _post(api_as("sysadmin"), {}).status_code == 403
+
+
+def test_objects_and_huge_numbers_where_one_value_belongs_are_400(api_as, district):
+    before = InfoReport.objects.count()
+    body = {**_body(district["duruan"], occurred_at={"x": [1]}, by_phone=["a"]), "town": 10**40}
+    response = _post(api_as("admin"), body)
+    assert response.status_code == 400
+    assert {"occurred_at", "by_phone", "town"} <= set(response.json())
+    assert InfoReport.objects.count() == before

@@ -1,0 +1,248 @@
+"""Rosters: generation for every demo room (R-DUTY-2 rest rules, fairness, heightened staffing), the
+coverage proof (gaps and double bookings), publish refused with a gap, swaps that keep coverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+
+from audit.models import AuditEvent
+from core import calendar
+from core.errors import Conflict, InvalidInput, NotAllowed
+from duty import rules, services
+from duty.choices import RosterState, ShiftRole
+from duty.models import DutyRoom, Roster, Shift, Unavailability
+
+# October 2026: National Day holidays (two officers) inside the flood season; July: flood season only;
+# February: the Spring Festival holidays outside the flood season.
+MONTHS = [dt.date(2026, 10, 1), dt.date(2026, 7, 1), dt.date(2026, 2, 1)]
+
+
+def _generated(room, month, admin):
+    roster = services.create_roster(actor=admin, data={"room": room.pk, "month": f"{month:%Y-%m}"})
+    return services.generate_roster(roster, actor=admin)
+
+
+@pytest.mark.parametrize("month", MONTHS, ids=lambda m: f"{m:%Y-%m}")
+def test_a_generated_month_for_every_demo_room_is_covered_rested_and_fair(
+    month, persona, django_assert_max_num_queries
+):
+    admin = persona("admin")
+    rooms = list(DutyRoom.objects.all())
+    assert len(rooms) == 9  # the district's room and one per town/street
+    days = rules.month_days(month)
+    holidays = calendar.holidays(days[0], days[-1])
+    assert month != dt.date(2026, 7, 1) or not holidays
+    for room in rooms:
+        roster = _generated(room, month, admin)
+        coverage = services.check_coverage(roster)
+        assert coverage == {"gaps": [], "double_bookings": []}, room.name
+        shifts = list(roster.shifts.order_by("start"))
+        per_day = Counter((rules.shift_day(s.start), s.role) for s in shifts)
+        for day in days:
+            assert per_day[(day, ShiftRole.LEADER)] == 1
+            assert per_day[(day, ShiftRole.OFFICER)] == rules.officers_needed(day, holidays)
+        by_person: dict[int, list] = {}
+        for s in shifts:
+            by_person.setdefault(s.person_id, []).append(s)
+        for mine in by_person.values():  # at most one 24-hour shift in 72 hours, 48 hours of rest after it
+            for a, b in zip(mine, mine[1:], strict=False):
+                assert b.start - a.end >= dt.timedelta(hours=48)
+        for role, pool in ((ShiftRole.LEADER, room.leaders), (ShiftRole.OFFICER, room.officers)):
+            counts = Counter(s.person_id for s in shifts if s.role == role)
+            loads = [counts.get(pk, 0) for pk in pool.values_list("pk", flat=True)]
+            assert max(loads) - min(loads) <= 1, (room.name, role, loads)
+        assert roster.uneven_note == ""
+
+
+def test_generation_is_fast_in_queries(persona, django_assert_max_num_queries):
+    admin = persona("admin")
+    room = DutyRoom.objects.get(town__isnull=True)
+    roster = services.create_roster(actor=admin, data={"room": room.pk, "month": "2026-08"})
+    with django_assert_max_num_queries(40):
+        services.generate_roster(roster, actor=admin)
+
+
+def test_leave_makes_the_month_uneven_and_says_why(persona):
+    admin = persona("admin")
+    room = DutyRoom.objects.get(town__isnull=True)
+    person = room.officers.order_by("pk").last()
+    Unavailability.objects.create(
+        room=room,
+        person=person,
+        start=rules.day_start(dt.date(2026, 11, 1)),
+        end=rules.day_start(dt.date(2026, 11, 28)),
+    )
+    roster = _generated(room, dt.date(2026, 11, 1), admin)
+    assert services.check_coverage(roster)["gaps"] == []
+    assert not roster.shifts.filter(person=person, start__lt=rules.day_start(dt.date(2026, 11, 28))).exists()
+    assert person.display_name in roster.uneven_note
+
+
+def test_a_planted_one_hour_gap_and_a_double_booking_are_found(persona):
+    admin = persona("admin")
+    room = DutyRoom.objects.get(town__isnull=True)
+    roster = _generated(room, dt.date(2026, 9, 1), admin)
+    leader_shift = roster.shifts.filter(role=ShiftRole.LEADER).order_by("start")[10]
+    gap_start = leader_shift.start + dt.timedelta(hours=5)
+    Shift.objects.filter(pk=leader_shift.pk).update(end=gap_start)
+    Shift.objects.create(
+        roster=roster,
+        person=leader_shift.person,
+        role=ShiftRole.LEADER,
+        start=gap_start + dt.timedelta(hours=1),
+        end=leader_shift.end,
+    )
+    officer_shift = roster.shifts.filter(role=ShiftRole.OFFICER).order_by("start")[3]
+    other = (
+        roster.shifts.filter(role=ShiftRole.OFFICER, start=officer_shift.start)
+        .exclude(pk=officer_shift.pk)
+        .first()
+    )
+    Shift.objects.filter(pk=other.pk).update(person=officer_shift.person)
+
+    coverage = services.check_coverage(roster)
+    leader_gaps = [g for g in coverage["gaps"] if g["missing"] == "leader"]
+    assert [(g["start"], g["end"]) for g in leader_gaps] == [(gap_start, gap_start + dt.timedelta(hours=1))]
+    assert [(d["person"], d["start"], d["end"]) for d in coverage["double_bookings"]] == [
+        (officer_shift.person_id, officer_shift.start, officer_shift.end)
+    ]
+    # the double-booked seat also leaves the day one officer short
+    assert any(g["missing"] == "officer" and g["start"] == officer_shift.start for g in coverage["gaps"])
+
+
+def test_publish_with_a_gap_is_409_and_changes_nothing(persona, api_as):
+    admin = persona("admin")
+    room = DutyRoom.objects.get(town__isnull=True)
+    roster = _generated(room, dt.date(2027, 1, 1), admin)
+    roster.shifts.filter(role=ShiftRole.LEADER).order_by("start").first().delete()
+    before = (roster.version, AuditEvent.objects.filter(action="duty.roster.publish").count())
+    response = api_as("admin").post(f"/api/v1/duty/rosters/{roster.pk}/publish/", {}, format="json")
+    assert response.status_code == 409
+    roster.refresh_from_db()
+    assert roster.state == RosterState.DRAFT
+    assert (roster.version, AuditEvent.objects.filter(action="duty.roster.publish").count()) == before
+    coverage = api_as("admin").get(f"/api/v1/duty/rosters/{roster.pk}/coverage/").json()
+    assert [g["missing"] for g in coverage["gaps"]] == ["leader"]
+
+
+def test_the_api_builds_generates_and_publishes_a_month(api_as):
+    client = api_as("admin")
+    rooms = client.get("/api/v1/duty/rooms/").json()["results"]
+    assert {"id", "name", "town", "leaders", "officers"} <= set(rooms[0])
+    room = next(r for r in rooms if r["town"] is None)
+    created = client.post("/api/v1/duty/rosters/", {"room": room["id"], "month": "2027-02"}, format="json")
+    assert created.status_code == 201 and created.json()["state"] == "draft"
+    pk = created.json()["id"]
+    assert client.post(f"/api/v1/duty/rosters/{pk}/generate/", {}, format="json").status_code == 200
+    assert client.get(f"/api/v1/duty/rosters/{pk}/coverage/").json() == {"gaps": [], "double_bookings": []}
+    published = client.post(f"/api/v1/duty/rosters/{pk}/publish/", {}, format="json")
+    assert published.status_code == 200 and published.json()["state"] == "published"
+
+
+def test_a_shift_that_breaks_the_rest_rule_is_400_naming_it(api_as, persona):
+    client = api_as("admin")
+    room = DutyRoom.objects.get(town__isnull=True)
+    roster = services.create_roster(actor=persona("admin"), data={"room": room.pk, "month": "2027-03"})
+    person = room.officers.order_by("pk").first()
+    start = rules.day_start(dt.date(2027, 3, 5))
+    body = {
+        "start": start.isoformat(),
+        "end": (start + dt.timedelta(hours=24)).isoformat(),
+        "person": person.pk,
+        "role": "officer",
+    }
+    assert client.post(f"/api/v1/duty/rosters/{roster.pk}/shifts/", body, format="json").status_code == 201
+    next_day = start + dt.timedelta(days=1)
+    body.update(start=next_day.isoformat(), end=(next_day + dt.timedelta(hours=24)).isoformat())
+    refused = client.post(f"/api/v1/duty/rosters/{roster.pk}/shifts/", body, format="json")
+    assert refused.status_code == 400
+    assert "48" in refused.json()["start"][0]
+    # an overlap is not refused: it is listed as a double booking
+    body.update(
+        start=(start + dt.timedelta(hours=2)).isoformat(), end=(start + dt.timedelta(hours=10)).isoformat()
+    )
+    assert client.post(f"/api/v1/duty/rosters/{roster.pk}/shifts/", body, format="json").status_code == 201
+    assert len(services.check_coverage(roster)["double_bookings"]) == 1
+    assert Shift.objects.filter(roster=roster).count() == 2
+
+
+def test_a_swap_is_requested_accepted_approved_and_coverage_holds(persona):
+    admin = persona("admin")
+    room = DutyRoom.objects.get(town__isnull=True)
+    roster = Roster.objects.get(room=room, state=RosterState.PUBLISHED)
+    duty = persona("duty")
+    shift = roster.shifts.filter(person=duty).order_by("start").first()
+    assert shift is not None
+    before = services.check_coverage(roster)
+    free = [
+        p
+        for p in room.officers.exclude(pk=duty.pk)
+        if not Shift.objects.filter(
+            person=p,
+            start__lt=shift.end + dt.timedelta(hours=48),
+            end__gt=shift.start - dt.timedelta(hours=48),
+        ).exists()
+    ]
+    assert free, "the pool should hold someone rested"
+    swap = services.request_swap(shift, actor=duty, data={"counterpart": free[0].pk, "reason": "家中有事"})
+    # only the one taking over accepts; the keeper cannot accept for them
+    with pytest.raises(NotAllowed):
+        services.accept_swap(swap, actor=admin, version=swap.version)
+    swap.counterpart.role_assignments.create(role="duty_officer")
+    counterpart = type(free[0]).objects.get(pk=free[0].pk)
+    swap = services.accept_swap(swap, actor=counterpart, version=swap.version)
+    swap = services.approve_swap(swap, actor=admin, version=swap.version)
+    shift.refresh_from_db()
+    assert swap.state == "approved" and shift.person_id == free[0].pk
+    after = services.check_coverage(roster)
+    assert after["gaps"] == before["gaps"] == [] and after["double_bookings"] == []
+    assert AuditEvent.objects.filter(action="duty.swap.approve").exists()
+
+
+def test_a_swap_to_someone_not_rested_is_refused(persona):
+    room = DutyRoom.objects.get(town__isnull=True)
+    roster = Roster.objects.get(room=room, state=RosterState.PUBLISHED)
+    duty = persona("duty")
+    shift = roster.shifts.filter(person=duty).order_by("start").first()
+    neighbour = roster.shifts.filter(role=ShiftRole.OFFICER, start=shift.start + dt.timedelta(days=1)).first()
+    with pytest.raises(InvalidInput):
+        services.request_swap(shift, actor=duty, data={"counterpart": neighbour.person_id})
+
+
+def test_leave_after_publishing_opens_a_gap_in_the_proof(persona):
+    admin = persona("admin")
+    room = DutyRoom.objects.get(town__isnull=True)
+    roster = Roster.objects.get(room=room, state=RosterState.PUBLISHED)
+    shift = roster.shifts.filter(role=ShiftRole.LEADER).order_by("start")[5]
+    _absence, gaps = services.record_absence(
+        room,
+        actor=admin,
+        data={"person": shift.person_id, "start": shift.start, "end": shift.start + dt.timedelta(hours=3)},
+    )
+    assert [g["shift"] for g in gaps] == [shift.pk]
+    found = services.check_coverage(roster)["gaps"]
+    assert found[0]["start"] == shift.start and found[0]["missing"] == "leader"
+
+
+def test_a_town_keeps_only_its_own_room(api_as, persona):
+    duruan_room = DutyRoom.objects.get(town=persona("duruan").town)
+    other = DutyRoom.objects.exclude(pk=duruan_room.pk).exclude(town__isnull=True).first()
+    client = api_as("duruan")
+    assert [r["id"] for r in client.get("/api/v1/duty/rooms/").json()["results"]] == [duruan_room.pk]
+    assert client.get(f"/api/v1/duty/rooms/{other.pk}/").status_code == 404
+    roster = Roster.objects.get(room=other, state=RosterState.PUBLISHED)
+    assert client.get(f"/api/v1/duty/rosters/{roster.pk}/coverage/").status_code == 404
+    assert (
+        client.post(
+            "/api/v1/duty/rosters/", {"room": other.pk, "month": "2027-04"}, format="json"
+        ).status_code
+        == 400
+    )
+    assert api_as("ent_duruan").get("/api/v1/duty/rooms/").json()["count"] == 0
+    with pytest.raises(Conflict):
+        services.create_roster(
+            actor=persona("duruan"), data={"room": duruan_room.pk, "month": roster.month.strftime("%Y-%m")}
+        )
