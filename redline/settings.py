@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "risk",
     "inspections",
     "accidents",
+    "emergency",
 ]
 
 MIDDLEWARE = [
@@ -325,6 +326,12 @@ SPECTACULAR_SETTINGS = {
         "AccidentReportKindEnum": "accidents.choices.ReportKind",
         "CaseOriginEnum": "accidents.choices.CaseOrigin",
         "EducationOrganiserKindEnum": "accidents.choices.AudienceKind",
+        "PlanTypeEnum": "emergency.choices.PlanType",
+        "PlanVersionStateEnum": "emergency.choices.PlanVersionState",
+        "DrillFormEnum": "emergency.choices.DrillForm",
+        "DrillStateEnum": "emergency.choices.DrillState",
+        "MovementKindEnum": "emergency.choices.MovementKind",
+        "SupplyCategoryEnum": "emergency.choices.SupplyCategory",
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
     # The shared error answers (API.md "Status codes") documented once for every operation.

@@ -1,0 +1,122 @@
+"""Drills and their improvement actions (R-EMG-4, R-EMG-8: AQ/T 9009 evaluation → actions with owners)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from core.errors import InvalidInput
+from core.workflow import Transition, Workflow, record_created
+from emergency.choices import ActionState, DrillState
+from emergency.forms import ActionForm, DrillRecordForm, EvaluateForm, NoteForm
+from emergency.models import Drill, ImprovementAction
+from emergency.services.common import KEEPERS, audit, require_reach, require_role, validate
+
+
+def record_drill(*, actor, data) -> Drill:
+    require_role(actor, KEEPERS)
+    cleaned = validate(DrillRecordForm, data, actor=actor)
+    plan = cleaned["plan"]
+    require_reach(actor, "plan", town_id=plan.town_id, enterprise=plan.owner_enterprise)
+    if cleaned["held_on"] > timezone.localdate():
+        raise InvalidInput.field(
+            "held_on", _("A drill cannot be recorded before it is held (the date is in the future).")
+        )
+    with transaction.atomic():
+        drill = Drill.objects.create(
+            plan=plan,
+            held_on=cleaned["held_on"],
+            form=cleaned["form"],
+            participants=cleaned.get("participants") or 0,
+            scenario=cleaned.get("scenario") or "",
+        )
+        record_created(
+            drill,
+            "emergency.drill",
+            actor=actor,
+            data={"plan": plan.pk, "held_on": drill.held_on.isoformat()},
+        )
+    return drill
+
+
+def _evaluate(step) -> None:
+    step.changes["evaluation"] = step.data["evaluation"]
+
+
+DRILL_FLOW = Workflow(
+    model=Drill,
+    name="emergency.drill",
+    page_url_name="emergency:drill_transition",
+    transitions=[
+        Transition(
+            "evaluate",
+            (DrillState.HELD,),
+            DrillState.EVALUATED,
+            KEEPERS,
+            label=_l("Record the evaluation"),
+            form=EvaluateForm,
+        ),
+    ],
+)
+
+
+def evaluate_drill(drill, *, actor, version, data=None):
+    return DRILL_FLOW.perform(drill, "evaluate", actor=actor, version=version, data=data, prepare=_evaluate)
+
+
+def add_improvement_action(drill: Drill, *, actor, data) -> ImprovementAction:
+    """A problem of the evaluation report becomes an action with an owner and a deadline."""
+    require_role(actor, KEEPERS)
+    require_reach(actor, "drill", town_id=drill.plan.town_id, enterprise=drill.plan.owner_enterprise)
+    cleaned = validate(ActionForm, data)
+    if cleaned["deadline"] < drill.held_on:
+        raise InvalidInput.field("deadline", _("The deadline comes after the drill."))
+    with transaction.atomic():
+        action = ImprovementAction.objects.create(drill=drill, **cleaned)
+        record_created(action, "emergency.improvementaction", actor=actor, data={"drill": drill.pk})
+    return action
+
+
+def _note(step) -> None:
+    step.changes["note"] = step.data.get("note") or ""
+
+
+ACTION_FLOW = Workflow(
+    model=ImprovementAction,
+    name="emergency.improvementaction",
+    page_url_name="emergency:action_transition",
+    transitions=[
+        Transition(
+            "complete", (ActionState.OPEN,), ActionState.DONE, KEEPERS, label=_l("Mark done"), form=NoteForm
+        ),
+        Transition(
+            "verify", (ActionState.DONE,), ActionState.VERIFIED, KEEPERS, label=_l("Verify"), form=NoteForm
+        ),
+        Transition(
+            "reopen",
+            (ActionState.DONE,),
+            ActionState.OPEN,
+            KEEPERS,
+            label=_l("Reopen"),
+            form=NoteForm,
+            style="secondary",
+        ),
+    ],
+)
+
+
+def complete_action(action, *, actor, version, data=None):
+    return ACTION_FLOW.perform(action, "complete", actor=actor, version=version, data=data, prepare=_note)
+
+
+def verify_action(action, *, actor, version, data=None):
+    return ACTION_FLOW.perform(action, "verify", actor=actor, version=version, data=data, prepare=_note)
+
+
+def reopen_action(action, *, actor, version, data=None):
+    return ACTION_FLOW.perform(action, "reopen", actor=actor, version=version, data=data, prepare=_note)
+
+
+__all__ = ["audit"]
