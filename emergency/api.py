@@ -206,7 +206,13 @@ class ShortfallSerializer(serializers.Serializer):
 class ShortfallViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = ShortfallSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("town", int)], responses=ShortfallSerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("town", int),
+            OpenApiParameter("short", bool, description="only items below the norm"),
+        ],
+        responses=ShortfallSerializer(many=True),
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -215,7 +221,7 @@ class ShortfallViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         town = _int_param(self.request, "town")
         if town is not None:
             towns = towns.filter(pk=town)
-        return selectors.shortfalls(towns)
+        return selectors.shortfalls(towns, only_short=self.request.query_params.get("short") == "true")
 
 
 # --- Plans and drills ----------------------------------------------------------------------------
@@ -328,6 +334,23 @@ class PlanViewSet(
             .prefetch_related("versions", "owner_enterprise__sectors")
             .order_by("-pk")
         )
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.action == "list" and self.request.query_params.get("behind") == "true":
+            behind = [s.plan.pk for s in selectors.plan_statuses(qs) if s.behind]
+            qs = qs.filter(pk__in=behind)
+        return qs
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "behind", bool, description="only plans with a filing, check, evaluation or drill overdue"
+            )
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=request_body(PlanForm, "PlanCreateRequest"), responses=PlanSerializer)
     def create(self, request, *args, **kwargs):

@@ -11,6 +11,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import Scope, ScopedQuerySet, scope_q
@@ -111,6 +112,9 @@ class Warehouse(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("emergency:warehouse_detail", args=[self.pk])
 
 
 class SupplyItem(models.Model):
@@ -249,6 +253,9 @@ class Stocktake(models.Model):
             models.UniqueConstraint(fields=["warehouse", "month"], name="emergency_one_stocktake_a_month")
         ]
 
+    def get_absolute_url(self) -> str:
+        return reverse("emergency:stocktake_detail", args=[self.pk])
+
 
 class StocktakeLine(models.Model):
     stocktake = models.ForeignKey(Stocktake, on_delete=models.CASCADE, related_name="lines")
@@ -344,6 +351,9 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("emergency:plan_detail", args=[self.pk])
+
     @property
     def owner_name(self) -> str:
         owner = self.owner_enterprise or self.owner_department or self.owner_town
@@ -386,6 +396,9 @@ class PlanVersion(models.Model):
         ordering = ["plan_id", "-number"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="emergency_plan_version")]
 
+    def get_absolute_url(self) -> str:
+        return reverse("emergency:plan_detail", args=[self.plan_id])
+
 
 class DrillQuerySet(PlanVersionQuerySet):
     pass
@@ -408,6 +421,9 @@ class Drill(models.Model):
     class Meta:
         verbose_name = _("drill")
         ordering = ["-held_on", "-pk"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("emergency:drill_detail", args=[self.pk])
 
 
 class ActionQuerySet(ScopedQuerySet):
@@ -437,6 +453,9 @@ class ImprovementAction(models.Model):
     class Meta:
         verbose_name = _("improvement action")
         ordering = ["deadline", "pk"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("emergency:drill_detail", args=[self.drill_id])
 
 
 # --- Teams -----------------------------------------------------------------------------------------
@@ -563,6 +582,9 @@ class WeatherWarning(models.Model):
         verbose_name = _("warning")
         ordering = ["-valid_from", "-pk"]
 
+    def get_absolute_url(self) -> str:
+        return reverse("emergency:warnings")
+
 
 class Declaration(models.Model):
     """A response level the district declares; each town confirms its checklist once."""
@@ -583,6 +605,9 @@ class Declaration(models.Model):
     class Meta:
         verbose_name = _("response declaration")
         ordering = ["-declared_at", "-pk"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("emergency:warnings")
 
 
 class Confirmation(models.Model):
@@ -609,3 +634,6 @@ class Confirmation(models.Model):
                 fields=["declaration", "town"], name="emergency_one_confirmation_per_town"
             )
         ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("emergency:warnings")

@@ -10,11 +10,12 @@ from emergency import rules, selectors, services
 from emergency.models import Plan
 
 D = dt.date
+PUBLISHED = D(2026, 3, 6)
 
 
 @pytest.fixture
 def plan(persona):
-    def make(actor="ent_duruan", *, published_on=D(2026, 3, 6), type="comprehensive", **owner):
+    def make(actor="ent_duruan", *, published_on=PUBLISHED, type="comprehensive", **owner):
         user = persona(actor)
         if not owner:
             owner = (
