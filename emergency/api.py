@@ -28,6 +28,7 @@ from emergency.models import (
     PlanVersion,
     RescueTeam,
     Shelter,
+    StockBatch,
     SupplyItem,
     Warehouse,
     WaterloggingPoint,
@@ -138,6 +139,7 @@ class StockRowSerializer(serializers.Serializer):
 
 class StockViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = StockRowSerializer
+    queryset = StockBatch.objects.none()  # rows are sums over batches; this only names the model
 
     @extend_schema(
         parameters=[OpenApiParameter("warehouse", int), OpenApiParameter("item", int)],
@@ -205,6 +207,7 @@ class ShortfallSerializer(serializers.Serializer):
 
 class ShortfallViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = ShortfallSerializer
+    queryset = SupplyItem.objects.none()  # rows are computed; this only names the model for the schema
 
     @extend_schema(
         parameters=[

@@ -21,6 +21,8 @@ from emergency.models import (
     RescueTeam,
     Shelter,
     StockBatch,
+    Stocktake,
+    StocktakeLine,
     SupplyItem,
     TransferEntry,
     Warehouse,
@@ -182,6 +184,16 @@ def _enterprise_plans(today) -> None:
         keeper="安全员",
         phone="13900001111",
     )
+    warehouse = Warehouse.objects.filter(enterprise=enterprise).first()
+    StockBatch.objects.create(
+        warehouse=warehouse,
+        item=SupplyItem.objects.get(code="XF-001"),
+        batch_no="MH-01",
+        quantity=20,
+        received_on=today - dt.timedelta(days=90),
+        expires_on=today + dt.timedelta(days=25),
+    )
+    _counted(warehouse, ent_user, today)
     for type_, title, state, days in (
         ("comprehensive", "生产安全事故综合应急预案", PlanVersionState.FILED, 200),
         ("onsite", "机械伤害现场处置方案", PlanVersionState.PUBLISHED, 300),
@@ -205,3 +217,30 @@ def _enterprise_plans(today) -> None:
             if state == PlanVersionState.FILED
             else None,
         )
+        if type_ == "comprehensive":
+            Drill.objects.create(
+                plan=plan,
+                held_on=published + dt.timedelta(days=30),
+                form="functional",
+                participants=25,
+                scenario="仓库火灾初期扑救与人员疏散",
+                evaluation="疏散集合点标识不清",
+                state="evaluated",
+            )
+
+
+def _counted(warehouse, actor, today) -> None:
+    """This month's count, confirmed without differences (R-EMG-5)."""
+    if actor is None:
+        return
+    stocktake = Stocktake.objects.create(
+        warehouse=warehouse,
+        month=today.replace(day=1),
+        counted_by=actor,
+        state="confirmed",
+        confirmed_on=today - dt.timedelta(days=3),
+    )
+    StocktakeLine.objects.bulk_create(
+        StocktakeLine(stocktake=stocktake, batch=b, expected=b.quantity, counted=b.quantity)
+        for b in warehouse.batches.filter(quantity__gt=0)
+    )

@@ -106,7 +106,10 @@ def readiness(town, *, today: dt.date | None = None) -> Readiness:
     short_items = sum(1 for i, n in norms.items() if stock.get(i, 0) < n)
 
     batches = StockBatch.objects.filter(
-        warehouse__town_id=town.pk, warehouse__level=WarehouseLevel.TOWN, quantity__gt=0
+        warehouse__town_id=town.pk,
+        warehouse__level=WarehouseLevel.TOWN,
+        warehouse__is_active=True,
+        quantity__gt=0,
     )
     total = batches.aggregate(n=Sum("quantity"))["n"] or 0
     soon = today + dt.timedelta(days=max(rules.expiry_alert_days()))

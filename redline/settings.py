@@ -332,6 +332,13 @@ SPECTACULAR_SETTINGS = {
         "DrillStateEnum": "emergency.choices.DrillState",
         "MovementKindEnum": "emergency.choices.MovementKind",
         "SupplyCategoryEnum": "emergency.choices.SupplyCategory",
+        "WarehouseLevelEnum": "emergency.choices.WarehouseLevel",
+        "ResponseLevelEnum": "emergency.choices.ResponseLevel",
+        "TeamKindEnum": "emergency.choices.TeamKind",
+        "WarningHazardEnum": "emergency.choices.WarningHazard",
+        "WarningSignalEnum": "emergency.choices.Signal",
+        "WarningStateEnum": "emergency.choices.WarningState",
+        "DeclarationStateEnum": "emergency.choices.DeclarationState",
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
     # The shared error answers (API.md "Status codes") documented once for every operation.
