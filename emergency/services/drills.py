@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from core.errors import InvalidInput
 from core.workflow import Transition, Workflow, record_created
@@ -55,7 +55,7 @@ DRILL_FLOW = Workflow(
             (DrillState.HELD,),
             DrillState.EVALUATED,
             KEEPERS,
-            label=_l("Record the evaluation"),
+            label=gettext_lazy("Record the evaluation"),
             form=EvaluateForm,
         ),
     ],
@@ -89,17 +89,27 @@ ACTION_FLOW = Workflow(
     page_url_name="emergency:action_transition",
     transitions=[
         Transition(
-            "complete", (ActionState.OPEN,), ActionState.DONE, KEEPERS, label=_l("Mark done"), form=NoteForm
+            "complete",
+            (ActionState.OPEN,),
+            ActionState.DONE,
+            KEEPERS,
+            label=gettext_lazy("Mark done"),
+            form=NoteForm,
         ),
         Transition(
-            "verify", (ActionState.DONE,), ActionState.VERIFIED, KEEPERS, label=_l("Verify"), form=NoteForm
+            "verify",
+            (ActionState.DONE,),
+            ActionState.VERIFIED,
+            KEEPERS,
+            label=gettext_lazy("Verify"),
+            form=NoteForm,
         ),
         Transition(
             "reopen",
             (ActionState.DONE,),
             ActionState.OPEN,
             KEEPERS,
-            label=_l("Reopen"),
+            label=gettext_lazy("Reopen"),
             form=NoteForm,
             style="secondary",
         ),

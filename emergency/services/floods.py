@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from core.workflow import Transition, Workflow, record_created
 from emergency.choices import ConfirmationState, DeclarationState, WarningState
@@ -125,7 +125,7 @@ WARNING_FLOW = Workflow(
             (WarningState.ACTIVE,),
             WarningState.LIFTED,
             WARNING_ROLES,
-            label=_l("Lift"),
+            label=gettext_lazy("Lift"),
             form=NoteForm,
             style="secondary",
         ),
@@ -177,7 +177,7 @@ DECLARATION_FLOW = Workflow(
             (DeclarationState.ACTIVE,),
             DeclarationState.ENDED,
             WARNING_ROLES,
-            label=_l("End the response"),
+            label=gettext_lazy("End the response"),
             form=NoteForm,
             style="secondary",
         ),
@@ -212,7 +212,7 @@ CONFIRMATION_FLOW = Workflow(
             (ConfirmationState.PENDING,),
             ConfirmationState.CONFIRMED,
             TOWN_ROLES,
-            label=_l("Confirm the checklist"),
+            label=gettext_lazy("Confirm the checklist"),
             form=ConfirmForm,
         ),
     ],

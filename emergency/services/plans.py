@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from core.choices import Role
 from core.errors import InvalidInput
@@ -135,10 +135,19 @@ VERSION_FLOW = Workflow(
     name="emergency.planversion",
     page_url_name="emergency:planversion_transition",
     transitions=[
-        Transition("publish", (S.DRAFT,), S.PUBLISHED, KEEPERS, label=_l("Publish"), form=PublishForm),
-        Transition("file", (S.PUBLISHED,), S.FILED, KEEPERS, label=_l("Record the filing"), form=FileForm),
         Transition(
-            "check_filing", (S.FILED,), S.CHECKED, BUREAU, label=_l("Check the filing"), form=CheckFilingForm
+            "publish", (S.DRAFT,), S.PUBLISHED, KEEPERS, label=gettext_lazy("Publish"), form=PublishForm
+        ),
+        Transition(
+            "file", (S.PUBLISHED,), S.FILED, KEEPERS, label=gettext_lazy("Record the filing"), form=FileForm
+        ),
+        Transition(
+            "check_filing",
+            (S.FILED,),
+            S.CHECKED,
+            BUREAU,
+            label=gettext_lazy("Check the filing"),
+            form=CheckFilingForm,
         ),
     ],
 )

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from core.errors import Conflict, InvalidInput
 from core.workflow import Transition, Workflow, record_created
@@ -280,7 +280,7 @@ STOCKTAKE_FLOW = Workflow(
             sources=(StocktakeState.DRAFT,),
             target=StocktakeState.CONFIRMED,
             roles=KEEPERS,
-            label=_l("Confirm the count"),
+            label=gettext_lazy("Confirm the count"),
             form=NoteForm,
         ),
     ],
