@@ -60,7 +60,7 @@ class OwnerKind(models.TextChoices):
 
 class PlanVersionState(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("plan", "Published")
     FILED = "filed", _("Filed")
     CHECKED = "checked", _("Filing checked")
 
@@ -77,7 +77,7 @@ class DrillState(models.TextChoices):
 
 
 class ActionState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("improvement action", "Open")
     DONE = "done", _("Done")
     VERIFIED = "verified", _("Verified")
 

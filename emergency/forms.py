@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from emergency.choices import (
     DrillForm,
@@ -68,11 +69,14 @@ class MovementForm(ScopedForm):
         "batch": "emergency.StockBatch",
         "accident": "accidents.Accident",
     }
-    kind = forms.ChoiceField(label=_("Kind"), choices=[c for c in MovementKind.choices if c[0] != "count"])
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("stock movement", "Kind"),
+        choices=[c for c in MovementKind.choices if c[0] != "count"],
+    )
     warehouse = forms.ModelChoiceField(label=_("Warehouse"), queryset=None)
-    item = forms.ModelChoiceField(label=_("Item"), queryset=None)
+    item = forms.ModelChoiceField(label=pgettext_lazy("supply", "Item"), queryset=None)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10_000_000)
-    reason = forms.CharField(label=_("Reason"), max_length=200)
+    reason = forms.CharField(label=pgettext_lazy("stock movement", "Reason"), max_length=200)
     to_warehouse = forms.ModelChoiceField(label=_("To warehouse"), queryset=None, required=False)
     batch = forms.ModelChoiceField(label=_("Batch"), queryset=None, required=False)
     batch_no = forms.CharField(label=_("Batch number"), max_length=40, required=False)
@@ -108,7 +112,7 @@ class MovementForm(ScopedForm):
 class WarehouseForm(ScopedForm):
     scoped_fields = {"town": "registry.Jurisdiction", "enterprise": "registry.Enterprise"}
     name = forms.CharField(label=_("Name"), max_length=100)
-    level = forms.ChoiceField(label=_("Level"), choices=WarehouseLevel.choices)
+    level = forms.ChoiceField(label=pgettext_lazy("warehouse", "Level"), choices=WarehouseLevel.choices)
     town = forms.ModelChoiceField(label=_("Town/street"), queryset=None, required=False)
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None, required=False)
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
@@ -239,7 +243,7 @@ class ShelterForm(ScopedForm):
 
 
 class WarningForm(_Bootstrap, forms.Form):
-    hazard = forms.ChoiceField(label=_("Hazard"), choices=WarningHazard.choices)
+    hazard = forms.ChoiceField(label=pgettext_lazy("weather", "Hazard"), choices=WarningHazard.choices)
     signal = forms.ChoiceField(label=_("Signal"), choices=Signal.choices)
     area = forms.CharField(label=_("Area"), max_length=200)
     valid_from = forms.DateTimeField(label=_("Valid from"), widget=_datetime())
@@ -261,7 +265,7 @@ class WarningForm(_Bootstrap, forms.Form):
 
 class DeclarationForm(_Bootstrap, forms.Form):
     level = forms.ChoiceField(label=_("Response level"), choices=ResponseLevel.choices)
-    hazard = forms.ChoiceField(label=_("Hazard"), choices=WarningHazard.choices)
+    hazard = forms.ChoiceField(label=pgettext_lazy("weather", "Hazard"), choices=WarningHazard.choices)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 

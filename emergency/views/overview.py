@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from core.exports import Column, xlsx_response
 from core.pdf import PdfDocument, pdf_response
+from core.scoping import scope_of
 from emergency import readiness_check, selectors
 from emergency.models import Plan, RescueTeam, Shelter, Warehouse, WaterloggingPoint
 from emergency.towns import visible_towns
@@ -77,7 +78,10 @@ def preparedness(request):
         "emergency/preparedness.html",
         {
             "towns": visible_towns(user),
-            "selected": towns[0] if request.GET.get("town") else None,
+            # A town officer's page is its own town's; the district picks a town or sees them all.
+            "selected": towns[0]
+            if len(towns) == 1 and (request.GET.get("town") or not scope_of(user).district)
+            else None,
             "scores": scores,
             "shortfalls": short[:50],
             "expiring": selectors.expiring(user, today=today)[:30],
