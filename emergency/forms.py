@@ -18,6 +18,21 @@ from emergency.choices import (
 )
 
 
+class IdChoiceField(forms.ModelChoiceField):
+    """A record chosen by its id: anything but a plausible id is an invalid choice before any query."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            number = int(str(value))
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        if not 0 < number < 2**31:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(number)
+
+
 class _Bootstrap:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,16 +88,16 @@ class MovementForm(ScopedForm):
         label=pgettext_lazy("stock movement", "Kind"),
         choices=[c for c in MovementKind.choices if c[0] != "count"],
     )
-    warehouse = forms.ModelChoiceField(label=_("Warehouse"), queryset=None)
-    item = forms.ModelChoiceField(label=pgettext_lazy("supply", "Item"), queryset=None)
+    warehouse = IdChoiceField(label=_("Warehouse"), queryset=None)
+    item = IdChoiceField(label=pgettext_lazy("supply", "Item"), queryset=None)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10_000_000)
     reason = forms.CharField(label=pgettext_lazy("stock movement", "Reason"), max_length=200)
-    to_warehouse = forms.ModelChoiceField(label=_("To warehouse"), queryset=None, required=False)
-    batch = forms.ModelChoiceField(label=_("Batch"), queryset=None, required=False)
+    to_warehouse = IdChoiceField(label=_("To warehouse"), queryset=None, required=False)
+    batch = IdChoiceField(label=_("Batch"), queryset=None, required=False)
     batch_no = forms.CharField(label=_("Batch number"), max_length=40, required=False)
     expires_on = forms.DateField(label=_("Expires on"), required=False, widget=_date())
     confirm_expired = forms.BooleanField(label=_("Issue expired stock (confirmed)"), required=False)
-    accident = forms.ModelChoiceField(label=_("Accident"), queryset=None, required=False)
+    accident = IdChoiceField(label=_("Accident"), queryset=None, required=False)
     info_report = forms.CharField(label=_("Information report number"), max_length=40, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -113,8 +128,8 @@ class WarehouseForm(ScopedForm):
     scoped_fields = {"town": "registry.Jurisdiction", "enterprise": "registry.Enterprise"}
     name = forms.CharField(label=_("Name"), max_length=100)
     level = forms.ChoiceField(label=pgettext_lazy("warehouse", "Level"), choices=WarehouseLevel.choices)
-    town = forms.ModelChoiceField(label=_("Town/street"), queryset=None, required=False)
-    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None, required=False)
+    town = IdChoiceField(label=_("Town/street"), queryset=None, required=False)
+    enterprise = IdChoiceField(label=_("Enterprise"), queryset=None, required=False)
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
     lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     lng = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
@@ -141,9 +156,9 @@ class PlanForm(ScopedForm):
         "owner_enterprise": "registry.Enterprise",
         "owner_town": "registry.Jurisdiction",
     }
-    owner_enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None, required=False)
-    owner_department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
-    owner_town = forms.ModelChoiceField(label=_("Town/street"), queryset=None, required=False)
+    owner_enterprise = IdChoiceField(label=_("Enterprise"), queryset=None, required=False)
+    owner_department = IdChoiceField(label=_("Department"), queryset=None, required=False)
+    owner_town = IdChoiceField(label=_("Town/street"), queryset=None, required=False)
     type = forms.ChoiceField(label=_("Type"), choices=PlanType.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     hazard_types = forms.CharField(label=_("Hazard types"), max_length=200, required=False)
@@ -173,7 +188,7 @@ class CheckFilingForm(_Bootstrap, forms.Form):
 
 class DrillRecordForm(ScopedForm):
     scoped_fields = {"plan": "emergency.Plan"}
-    plan = forms.ModelChoiceField(label=_("Plan"), queryset=None)
+    plan = IdChoiceField(label=_("Plan"), queryset=None)
     held_on = forms.DateField(label=_("Held on"), widget=_date())
     form = forms.ChoiceField(label=_("Form"), choices=DrillForm.choices)
     participants = forms.IntegerField(label=_("Participants"), min_value=0, max_value=100000, required=False)
@@ -198,8 +213,8 @@ class TeamForm(ScopedForm):
     scoped_fields = {"town": "registry.Jurisdiction", "enterprise": "registry.Enterprise"}
     kind = forms.ChoiceField(label=_("Kind"), choices=TeamKind.choices)
     name = forms.CharField(label=_("Name"), max_length=100)
-    town = forms.ModelChoiceField(label=_("Town/street"), queryset=None)
-    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None, required=False)
+    town = IdChoiceField(label=_("Town/street"), queryset=None)
+    enterprise = IdChoiceField(label=_("Enterprise"), queryset=None, required=False)
     leader = forms.CharField(label=_("Head"), max_length=50, required=False)
     phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
     members = forms.IntegerField(label=_("Members (besides the head)"), min_value=0, max_value=10000)
@@ -218,7 +233,7 @@ class TeamForm(ScopedForm):
 
 class PointForm(ScopedForm):
     scoped_fields = {"town": "registry.Jurisdiction"}
-    town = forms.ModelChoiceField(label=_("Town/street"), queryset=None)
+    town = IdChoiceField(label=_("Town/street"), queryset=None)
     name = forms.CharField(label=_("Place"), max_length=100)
     lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     lng = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
@@ -234,7 +249,7 @@ class PointForm(ScopedForm):
 
 class ShelterForm(ScopedForm):
     scoped_fields = {"town": "registry.Jurisdiction"}
-    town = forms.ModelChoiceField(label=_("Town/street"), queryset=None)
+    town = IdChoiceField(label=_("Town/street"), queryset=None)
     name = forms.CharField(label=_("Name"), max_length=100)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     capacity = forms.IntegerField(label=_("Capacity (persons)"), min_value=1, max_value=1_000_000)

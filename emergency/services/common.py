@@ -49,7 +49,24 @@ def require_reach(actor, field: str, **where) -> None:
         )
 
 
+def _plain(form_class, data):
+    """A JSON body may nest objects or lists where a form expects a scalar: they become text, which the
+    field then refuses as invalid input (400) instead of failing inside the field's parser."""
+    if data is None or hasattr(data, "getlist"):
+        return data or {}
+    from django import forms
+
+    fields = form_class.base_fields
+    return {
+        key: str(value)
+        if isinstance(value, dict | list) and not isinstance(fields.get(key), forms.MultipleChoiceField)
+        else value
+        for key, value in data.items()
+    }
+
+
 def validate(form_class, data, *, actor=None, **kwargs) -> dict:
+    data = _plain(form_class, data)
     form = (
         form_class(data=data or {}, actor=actor, **kwargs)
         if actor is not None
