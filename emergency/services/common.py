@@ -54,6 +54,8 @@ def _plain(form_class, data):
     field then refuses as invalid input (400) instead of failing inside the field's parser."""
     if data is None or hasattr(data, "getlist"):
         return data or {}
+    if not isinstance(data, dict):  # a JSON number, string or list where an object belongs
+        raise InvalidInput()
     from django import forms
 
     fields = form_class.base_fields
