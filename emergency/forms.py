@@ -33,6 +33,28 @@ class IdChoiceField(forms.ModelChoiceField):
         return super().to_python(number)
 
 
+class IdListField(forms.Field):
+    """A list of ids (uploads from `POST /api/v1/attachments/`): a JSON array or comma-separated text."""
+
+    @staticmethod
+    def api_field(**kwargs):
+        from rest_framework import serializers
+
+        kwargs.pop("allow_null", None)
+        return serializers.ListField(child=serializers.IntegerField(), **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        items = value if isinstance(value, list | tuple) else str(value).replace("，", ",").split(",")
+        try:
+            return [int(str(item).strip()) for item in items if str(item).strip()]
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter the ids of uploaded files, separated by commas."), code="invalid"
+            )
+
+
 class _Bootstrap:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -174,6 +196,9 @@ class PlanForm(ScopedForm):
 
 class PublishForm(_Bootstrap, forms.Form):
     published_on = forms.DateField(label=_("Published on"), widget=_date())
+    attachments = IdListField(
+        label=_("Plan documents"), required=False, help_text=_("Ids of the uploaded plan documents (PDF).")
+    )
 
 
 class FileForm(_Bootstrap, forms.Form):

@@ -123,7 +123,15 @@ def _check(step) -> None:
 
 
 def _previous_superseded(step) -> None:
-    """A newly published version restarts the plan's evaluation clock."""
+    """A newly published version restarts the plan's evaluation clock and keeps its documents."""
+    from attachments.services import link_attachments
+
+    documents = step.data.get("attachments") or []
+    if documents:
+        linked = link_attachments(
+            actor=step.actor, attachments=documents, owner=step.obj, purpose="plan_document"
+        )
+        step.audit_data["documents"] = [a.pk for a in linked]
     plan = step.obj.plan
     plan.last_evaluated_on = None
     plan.revision_reason = ""

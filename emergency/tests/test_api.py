@@ -86,3 +86,36 @@ def test_a_warning_and_a_declaration_through_the_api(api_as):
     )
     assert response.status_code == 201
     assert {c["state"] for c in response.json()["confirmations"]} == {"pending"}
+
+
+def test_a_version_is_published_with_its_documents(api_as, persona):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from attachments.models import Attachment
+    from core.pdf import PdfDocument
+    from emergency import services
+
+    plan = services.create_plan(
+        actor=persona("ent_duruan"),
+        data={
+            "owner_enterprise": persona("ent_duruan").enterprise_id,
+            "type": "special",
+            "title": "有限空间专项应急预案",
+        },
+    )
+    draft = plan.versions.get()
+    client = api_as("ent_duruan")
+    pdf = PdfDocument("有限空间专项应急预案").render()
+    upload = client.post(
+        "/api/v1/attachments/",
+        {"file": SimpleUploadedFile("plan.pdf", pdf, "application/pdf")},
+        format="multipart",
+    )
+    assert upload.status_code == 201, upload.content
+    body = {"version": draft.version, "published_on": "2026-11-02", "attachments": [upload.json()["id"]]}
+    response = client.post(f"/api/v1/plan-versions/{draft.pk}/publish/", body, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["filing_due"] == "2026-11-30"
+    assert list(Attachment.objects.for_owner(draft, "plan_document").values_list("pk", flat=True)) == [
+        upload.json()["id"]
+    ]
