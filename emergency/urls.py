@@ -26,6 +26,7 @@ urlpatterns = [
     path("drills/new/", views.drill_create, name="drill_create"),
     path("drills/<int:pk>/", views.drill_detail, name="drill_detail"),
     path("drills/<int:pk>/<slug:action>/", views.drill_transition, name="drill_transition"),
+    path("actions/<int:pk>/hazard/", views.action_hazard, name="action_hazard"),
     path("actions/<int:pk>/<slug:action>/", views.action_transition, name="action_transition"),
     path("teams/", views.team_list, name="teams"),
     path("teams/new/", views.team_create, name="team_create"),

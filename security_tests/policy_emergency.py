@@ -66,6 +66,7 @@ ROWS = {
     "emergency:drill_detail": BUSINESS,
     "emergency:drill_transition": NOBODY,
     "emergency:action_transition": NOBODY,
+    "emergency:action_hazard": POST_ONLY,
     "emergency:teams": EVERYONE,
     "emergency:team_create": KEEPERS,
     "emergency:floods": EVERYONE,

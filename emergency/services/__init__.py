@@ -6,6 +6,7 @@ from emergency.services.drills import (  # noqa: F401
     add_improvement_action,
     complete_action,
     evaluate_drill,
+    raise_action_as_hazard,
     record_drill,
     reopen_action,
     verify_action,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -129,4 +130,37 @@ def reopen_action(action, *, actor, version, data=None):
     return ACTION_FLOW.perform(action, "reopen", actor=actor, version=version, data=data, prepare=_note)
 
 
-__all__ = ["audit"]
+def raise_action_as_hazard(action: ImprovementAction, *, actor) -> ImprovementAction:
+    """A drill's problem that is a hazard of the enterprise enters the hazard loop (R-EMG-8), once."""
+    from core.choices import Role
+    from core.errors import Conflict
+    from hazards.choices import Source
+    from hazards.services import report_hazard
+
+    plan = action.drill.plan
+    if plan.owner_enterprise_id is None:
+        raise InvalidInput.field("hazard", _("Only an enterprise's drill problem enters the hazard loop."))
+    with transaction.atomic():
+        fresh = ImprovementAction.objects.select_for_update().get(pk=action.pk)
+        if fresh.hazard_id is not None:
+            raise Conflict(_("This problem is already a hazard."))
+        source = (
+            Source.SELF_INSPECTION
+            if Role.ENTERPRISE_USER in actor.role_codes
+            else Source.GOVERNMENT_INSPECTION
+        )
+        hazard = report_hazard(
+            actor=actor,
+            enterprise=plan.owner_enterprise,
+            title=fresh.problem[:200],
+            category="management",
+            source=source,
+            description=_("Found in the drill of %(date)s on the plan “%(plan)s”.")
+            % {"date": action.drill.held_on.isoformat(), "plan": plan.title},
+            origin_type="emergency.improvementaction",
+            origin_id=fresh.pk,
+        )
+        ImprovementAction.objects.filter(pk=fresh.pk).update(hazard=hazard, version=F("version") + 1)
+        audit(fresh, "emergency.improvementaction.hazard_raised", actor=actor, data={"hazard": hazard.pk})
+    fresh.refresh_from_db()
+    return fresh

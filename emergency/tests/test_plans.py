@@ -229,3 +229,23 @@ def test_plans_are_scoped(api_as, plan):
     assert set(Plan.objects.filter(pk__in=ids).values_list("owner_enterprise", flat=True)) <= {
         p.owner_enterprise_id
     }
+
+
+def test_a_drill_problem_enters_the_hazard_loop_once(persona, plan):
+    from core.errors import Conflict
+    from hazards.models import Hazard
+
+    p = plan()
+    drill = services.record_drill(
+        actor=persona("ent_duruan"), data={"plan": p.pk, "held_on": D(2026, 6, 1), "form": "tabletop"}
+    )
+    action = services.add_improvement_action(
+        drill,
+        actor=persona("ent_duruan"),
+        data={"problem": "应急物资柜缺少正压式空气呼吸器", "owner": "王五", "deadline": "2026-06-30"},
+    )
+    action = services.raise_action_as_hazard(action, actor=persona("ent_duruan"))
+    hazard = Hazard.objects.get(pk=action.hazard_id)
+    assert hazard.enterprise_id == p.owner_enterprise_id and hazard.state == "reported"
+    with pytest.raises(Conflict):
+        services.raise_action_as_hazard(action, actor=persona("ent_duruan"))

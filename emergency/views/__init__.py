@@ -13,6 +13,7 @@ from emergency.views.floods import (  # noqa: F401
 )
 from emergency.views.overview import map_data, preparedness, readiness_report  # noqa: F401
 from emergency.views.plans import (  # noqa: F401
+    action_hazard,
     action_transition,
     drill_create,
     drill_detail,

@@ -161,3 +161,16 @@ action_transition = transition_page(
         "reopen": services.reopen_action,
     },
 )
+
+
+@login_required
+@require_POST
+def action_hazard(request, pk):
+    action = get_visible_or_404(ImprovementAction.objects.select_related("drill__plan"), request.user, pk=pk)
+    try:
+        services.raise_action_as_hazard(action, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The problem is now a hazard in the hazard loop."))
+    return redirect("emergency:drill_detail", pk=action.drill_id)
