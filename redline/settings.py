@@ -375,3 +375,9 @@ REDLINE = {
 # --- Official document numbers (R-HAZ-13): a kind's prefix, e.g. {"hazards.order": "蓬应急责改"}, overrides
 # the default each module registers (core.documents.register_document_kind). JSON in the environment.
 DOCUMENT_NUMBER_PREFIXES = json.loads(env_str("DOCUMENT_NUMBER_PREFIXES", "{}") or "{}")
+
+# --- Emergency preparedness (README "Configuration"; the signal sets stay in emergency/rules.py unless a
+# deployment sets EMERGENCY_SIGNAL_SETS here).
+EMERGENCY_PLAN_REVIEW_YEARS = env_int("EMERGENCY_PLAN_REVIEW_YEARS", 3)
+EMERGENCY_STOCKTAKE_DAYS = env_int("EMERGENCY_STOCKTAKE_DAYS", 31)
+EMERGENCY_EXPIRY_ALERT_DAYS = tuple(int(d) for d in env_list("EMERGENCY_EXPIRY_ALERT_DAYS", ["30", "7"]))
