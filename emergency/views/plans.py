@@ -52,8 +52,11 @@ def plan_detail(request, pk):
     plan = get_visible_or_404(
         Plan.objects.select_related("owner_enterprise", "owner_department", "owner_town"), request.user, pk=pk
     )
+    from attachments.models import Attachment
+
     versions = [
-        (v, services.VERSION_FLOW.buttons(request.user, v)) for v in plan.versions.order_by("-number")
+        (v, services.VERSION_FLOW.buttons(request.user, v), Attachment.objects.for_owner(v, "plan_document"))
+        for v in plan.versions.order_by("-number")
     ]
     return render(
         request,
