@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "accidents",
     "cockpit",
     "duty",
+    "emergency",
 ]
 
 MIDDLEWARE = [
@@ -347,6 +348,19 @@ SPECTACULAR_SETTINGS = {
         "AccidentReportKindEnum": "accidents.choices.ReportKind",
         "CaseOriginEnum": "accidents.choices.CaseOrigin",
         "EducationOrganiserKindEnum": "accidents.choices.AudienceKind",
+        "PlanTypeEnum": "emergency.choices.PlanType",
+        "PlanVersionStateEnum": "emergency.choices.PlanVersionState",
+        "DrillFormEnum": "emergency.choices.DrillForm",
+        "DrillStateEnum": "emergency.choices.DrillState",
+        "MovementKindEnum": "emergency.choices.MovementKind",
+        "SupplyCategoryEnum": "emergency.choices.SupplyCategory",
+        "WarehouseLevelEnum": "emergency.choices.WarehouseLevel",
+        "ResponseLevelEnum": "emergency.choices.ResponseLevel",
+        "TeamKindEnum": "emergency.choices.TeamKind",
+        "WarningHazardEnum": "emergency.choices.WarningHazard",
+        "WarningSignalEnum": "emergency.choices.Signal",
+        "WarningStateEnum": "emergency.choices.WarningState",
+        "DeclarationStateEnum": "emergency.choices.DeclarationState",
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
     # The shared error answers (API.md "Status codes") documented once for every operation.
@@ -393,3 +407,9 @@ IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 4_000_000)  # IMPORT_MAX_ROWS × 
 CRYPTO_SUITE = env_str("CRYPTO_SUITE", "intl")  # "sm": SM4 fields, HMAC-SM3 audit and evidence
 CRYPTO_KEYRING_FILE = env_str("CRYPTO_KEYRING_FILE")  # JSON keyring of versioned master keys
 CRYPTO_KEY_PROVIDER = env_str("CRYPTO_KEY_PROVIDER")  # dotted path of a KMS-backed provider
+
+# --- Emergency preparedness (README "Configuration"; the signal sets stay in emergency/rules.py unless a
+# deployment sets EMERGENCY_SIGNAL_SETS here).
+EMERGENCY_PLAN_REVIEW_YEARS = env_int("EMERGENCY_PLAN_REVIEW_YEARS", 3)
+EMERGENCY_STOCKTAKE_DAYS = env_int("EMERGENCY_STOCKTAKE_DAYS", 31)
+EMERGENCY_EXPIRY_ALERT_DAYS = tuple(int(d) for d in env_list("EMERGENCY_EXPIRY_ALERT_DAYS", ["30", "7"]))

@@ -18,6 +18,7 @@ API_APPS = [
     "cockpit",
     "core",  # background jobs
     "duty",
+    "emergency",
 ]
 
 urlpatterns = [
@@ -44,6 +45,7 @@ urlpatterns = [
     path("accidents/", include("accidents.urls")),
     path("cockpit/", include("cockpit.urls")),
     path("duty/", include("duty.urls")),
+    path("emergency/", include("emergency.urls")),
     path("", include("core.urls")),
 ]
 

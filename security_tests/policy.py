@@ -310,3 +310,4 @@ POLICY.update(__import__("security_tests.policy_cockpit", fromlist=["ROWS"]).ROW
 KNOWN_INPUT_BEFORE_ROLE: set[str] = set()  # empty: every endpoint checks the role first
 POLICY.update(__import__("security_tests.policy_jobs", fromlist=["ROWS"]).ROWS)
 POLICY.update(__import__("security_tests.policy_duty", fromlist=["ROWS"]).ROWS)
+POLICY.update(__import__("security_tests.policy_emergency", fromlist=["ROWS"]).ROWS)

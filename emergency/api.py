@@ -1,0 +1,596 @@
+"""REST API: supplies and plans/drills exactly as API.md fixes them, and the registers of preparedness."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from core.api import ScopedViewSetMixin, display_field
+from core.masking import phone_for
+from core.workflow_api import add_workflow_actions, serializer_field
+from emergency import selectors, services
+from emergency.forms import (
+    DeclarationForm,
+    DrillRecordForm,
+    MovementForm,
+    PlanForm,
+    WarehouseForm,
+    WarningForm,
+)
+from emergency.models import (
+    Declaration,
+    Drill,
+    Movement,
+    Plan,
+    PlanVersion,
+    RescueTeam,
+    Shelter,
+    StockBatch,
+    SupplyItem,
+    Warehouse,
+    WaterloggingPoint,
+    WeatherWarning,
+)
+from emergency.rules import grade_of
+from emergency.towns import visible_towns
+
+
+def request_body(form_class, name: str):
+    """The typed request body of a create operation, generated from the form the service validates with."""
+    attrs = {field_name: serializer_field(f) for field_name, f in form_class.base_fields.items()}
+    return type(name, (serializers.Serializer,), attrs)
+
+
+def _int_param(request, name):
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationError({name: ["Enter a whole number."]})
+
+
+# --- Supplies ------------------------------------------------------------------------------------
+
+
+class WarehouseSerializer(serializers.ModelSerializer):
+    level_display = display_field("level")
+
+    class Meta:
+        model = Warehouse
+        fields = [
+            "id",
+            "name",
+            "level",
+            "level_display",
+            "town",
+            "enterprise",
+            "location",
+            "lat",
+            "lng",
+            "keeper",
+            "phone",
+            "is_active",
+        ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["phone"] = phone_for(self.context["request"].user, instance.phone, instance.enterprise_id)
+        return data
+
+
+class WarehouseViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    scoped_model = Warehouse
+    serializer_class = WarehouseSerializer
+
+    def base_queryset(self):
+        return Warehouse.objects.order_by("pk")
+
+    @extend_schema(
+        request=request_body(WarehouseForm, "WarehouseCreateRequest"), responses=WarehouseSerializer
+    )
+    def create(self, request, *args, **kwargs):
+        warehouse = services.create_warehouse(actor=request.user, data=request.data)
+        return Response(self.get_serializer(warehouse).data, status=status.HTTP_201_CREATED)
+
+
+class SupplyItemSerializer(serializers.ModelSerializer):
+    category_display = display_field("category")
+    name = serializers.CharField(source="__str__", read_only=True)
+
+    class Meta:
+        model = SupplyItem
+        fields = [
+            "id",
+            "code",
+            "name",
+            "category",
+            "category_display",
+            "unit",
+            "shelf_life_days",
+            "default_norm",
+        ]
+
+
+class SupplyItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The catalogue is reference data: every signed-in user reads it."""
+
+    serializer_class = SupplyItemSerializer
+
+    def get_queryset(self):
+        return SupplyItem.objects.order_by("category", "code")
+
+
+class StockRowSerializer(serializers.Serializer):
+    warehouse = serializers.IntegerField()
+    item = serializers.IntegerField()
+    quantity = serializers.IntegerField()
+
+
+class StockViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = StockRowSerializer
+    queryset = StockBatch.objects.none()  # rows are sums over batches; this only names the model
+
+    @extend_schema(
+        parameters=[OpenApiParameter("warehouse", int), OpenApiParameter("item", int)],
+        responses=StockRowSerializer(many=True),
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        request = self.request
+        return selectors.stock_rows(
+            request.user, warehouse=_int_param(request, "warehouse"), item=_int_param(request, "item")
+        )
+
+
+class MovementSerializer(serializers.ModelSerializer):
+    kind_display = display_field("kind")
+    lines = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Movement
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "warehouse",
+            "to_warehouse",
+            "item",
+            "quantity",
+            "reason",
+            "person",
+            "at",
+            "accident",
+            "info_report_ref",
+            "expired_confirmed",
+            "lines",
+        ]
+
+    def get_lines(self, obj) -> list[dict]:
+        return [{"batch": line.batch_id, "delta": line.delta} for line in obj.lines.all()]
+
+
+class MovementViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    scoped_model = Movement
+    serializer_class = MovementSerializer
+
+    def base_queryset(self):
+        return Movement.objects.prefetch_related("lines").order_by("-at", "-pk")
+
+    @extend_schema(request=request_body(MovementForm, "MovementCreateRequest"), responses=MovementSerializer)
+    def create(self, request, *args, **kwargs):
+        movement = services.record_movement(actor=request.user, data=request.data)
+        return Response(self.get_serializer(movement).data, status=status.HTTP_201_CREATED)
+
+
+class ShortfallSerializer(serializers.Serializer):
+    town = serializers.IntegerField(source="town.pk")
+    item = serializers.IntegerField(source="item.pk")
+    norm = serializers.IntegerField()
+    quantity = serializers.IntegerField()
+    shortfall = serializers.IntegerField()
+
+
+class ShortfallViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = ShortfallSerializer
+    queryset = SupplyItem.objects.none()  # rows are computed; this only names the model for the schema
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("town", int),
+            OpenApiParameter("short", bool, description="only items below the norm"),
+        ],
+        responses=ShortfallSerializer(many=True),
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        towns = visible_towns(self.request.user)
+        town = _int_param(self.request, "town")
+        if town is not None:
+            towns = towns.filter(pk=town)
+        return selectors.shortfalls(towns, only_short=self.request.query_params.get("short") == "true")
+
+
+# --- Plans and drills ----------------------------------------------------------------------------
+
+
+class PlanVersionSerializer(serializers.ModelSerializer):
+    state_display = display_field("state")
+
+    class Meta:
+        model = PlanVersion
+        fields = [
+            "id",
+            "plan",
+            "number",
+            "state",
+            "state_display",
+            "published_on",
+            "filing_due",
+            "filed_on",
+            "filing_number",
+            "check_due",
+            "checked_on",
+            "check_note",
+            "version",
+        ]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    type_display = display_field("type")
+    owner_kind_display = display_field("owner_kind")
+    versions = PlanVersionSerializer(many=True, read_only=True)
+    state = serializers.SerializerMethodField()
+    published_on = serializers.SerializerMethodField()
+    filing_due = serializers.SerializerMethodField()
+    review_due = serializers.SerializerMethodField()
+    next_drill_due = serializers.SerializerMethodField()
+    last_drill = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "owner_kind",
+            "owner_kind_display",
+            "owner_enterprise",
+            "owner_department",
+            "owner_town",
+            "town",
+            "type",
+            "type_display",
+            "title",
+            "hazard_types",
+            "crowded_place",
+            "state",
+            "published_on",
+            "filing_due",
+            "review_due",
+            "last_evaluated_on",
+            "revision_reason",
+            "last_drill",
+            "next_drill_due",
+            "versions",
+            "version",
+        ]
+
+    def _status(self, obj):
+        cache = self.context.setdefault("_status", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = selectors.plan_status(obj, today=timezone.localdate())
+        return cache[obj.pk]
+
+    def get_state(self, obj) -> str | None:
+        current = self._status(obj).current
+        return current.state if current else "draft"
+
+    def get_published_on(self, obj) -> str | None:
+        current = self._status(obj).current
+        return current.published_on.isoformat() if current and current.published_on else None
+
+    def get_filing_due(self, obj) -> str | None:
+        current = self._status(obj).current
+        return current.filing_due.isoformat() if current and current.filing_due else None
+
+    def get_review_due(self, obj) -> str | None:
+        value = self._status(obj).review_due
+        return value.isoformat() if value else None
+
+    def get_next_drill_due(self, obj) -> str | None:
+        value = self._status(obj).next_drill_due
+        return value.isoformat() if value else None
+
+    def get_last_drill(self, obj) -> str | None:
+        value = self._status(obj).last_drill
+        return value.isoformat() if value else None
+
+
+class PlanViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    scoped_model = Plan
+    serializer_class = PlanSerializer
+
+    def base_queryset(self):
+        return (
+            Plan.objects.select_related("owner_enterprise")
+            .prefetch_related("versions", "owner_enterprise__sectors")
+            .order_by("-pk")
+        )
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.action == "list" and self.request.query_params.get("behind") == "true":
+            behind = [s.plan.pk for s in selectors.plan_statuses(qs) if s.behind]
+            qs = qs.filter(pk__in=behind)
+        return qs
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "behind", bool, description="only plans with a filing, check, evaluation or drill overdue"
+            )
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=request_body(PlanForm, "PlanCreateRequest"), responses=PlanSerializer)
+    def create(self, request, *args, **kwargs):
+        plan = services.create_plan(actor=request.user, data=request.data)
+        plan = self.base_queryset().get(pk=plan.pk)
+        return Response(self.get_serializer(plan).data, status=status.HTTP_201_CREATED)
+
+
+class PlanVersionViewSet(ScopedViewSetMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    scoped_model = PlanVersion
+    serializer_class = PlanVersionSerializer
+
+
+add_workflow_actions(
+    PlanVersionViewSet,
+    services.VERSION_FLOW,
+    services={
+        "publish": services.publish_plan_version,
+        "file": services.file_plan_version,
+        "check_filing": services.check_plan_filing,
+    },
+)
+
+
+class DrillSerializer(serializers.ModelSerializer):
+    form_display = display_field("form")
+    state_display = display_field("state")
+
+    class Meta:
+        model = Drill
+        fields = [
+            "id",
+            "plan",
+            "held_on",
+            "form",
+            "form_display",
+            "participants",
+            "scenario",
+            "evaluation",
+            "state",
+            "state_display",
+            "version",
+        ]
+
+
+class DrillViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    scoped_model = Drill
+    serializer_class = DrillSerializer
+
+    def base_queryset(self):
+        return Drill.objects.order_by("-held_on", "-pk")
+
+    @extend_schema(request=request_body(DrillRecordForm, "DrillCreateRequest"), responses=DrillSerializer)
+    def create(self, request, *args, **kwargs):
+        drill = services.record_drill(actor=request.user, data=request.data)
+        return Response(self.get_serializer(drill).data, status=status.HTTP_201_CREATED)
+
+
+add_workflow_actions(DrillViewSet, services.DRILL_FLOW, services={"evaluate": services.evaluate_drill})
+
+
+# --- Teams and the three preventions --------------------------------------------------------------
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    kind_display = display_field("kind")
+    below_norm = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RescueTeam
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "name",
+            "town",
+            "enterprise",
+            "leader",
+            "phone",
+            "members",
+            "certified_members",
+            "equipment",
+            "base",
+            "lat",
+            "lng",
+            "duty_24h",
+            "response_minutes",
+            "below_norm",
+        ]
+
+    def get_below_norm(self, obj) -> list[str]:
+        return selectors.team_flags([obj])[0][1]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["phone"] = phone_for(self.context["request"].user, instance.phone, instance.enterprise_id)
+        return data
+
+
+class TeamViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    scoped_model = RescueTeam
+    serializer_class = TeamSerializer
+
+    def base_queryset(self):
+        return RescueTeam.objects.order_by("pk")
+
+
+class PointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WaterloggingPoint
+        fields = [
+            "id",
+            "town",
+            "name",
+            "lat",
+            "lng",
+            "depth_history",
+            "max_depth_cm",
+            "pumps",
+            "barriers",
+            "responsible",
+        ]
+
+
+class PointViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    scoped_model = WaterloggingPoint
+    serializer_class = PointSerializer
+
+    def base_queryset(self):
+        return WaterloggingPoint.objects.order_by("pk")
+
+
+class ShelterSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Shelter
+        fields = ["id", "town", "name", "address", "capacity", "lat", "lng"]
+
+
+class ShelterViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    scoped_model = Shelter
+    serializer_class = ShelterSerializer
+
+    def base_queryset(self):
+        return Shelter.objects.order_by("pk")
+
+
+class WarningSerializer(serializers.ModelSerializer):
+    hazard_display = display_field("hazard")
+    signal_display = display_field("signal")
+    state_display = display_field("state")
+    grade = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WeatherWarning
+        fields = [
+            "id",
+            "hazard",
+            "hazard_display",
+            "signal",
+            "signal_display",
+            "grade",
+            "area",
+            "valid_from",
+            "valid_until",
+            "note",
+            "state",
+            "state_display",
+            "version",
+        ]
+
+    def get_grade(self, obj) -> str:
+        return grade_of(obj.signal)
+
+
+class WarningViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    scoped_model = WeatherWarning
+    serializer_class = WarningSerializer
+
+    def base_queryset(self):
+        return WeatherWarning.objects.order_by("-valid_from", "-pk")
+
+    @extend_schema(request=request_body(WarningForm, "WarningCreateRequest"), responses=WarningSerializer)
+    def create(self, request, *args, **kwargs):
+        warning = services.issue_warning(actor=request.user, data=request.data)
+        return Response(self.get_serializer(warning).data, status=status.HTTP_201_CREATED)
+
+
+class DeclarationSerializer(serializers.ModelSerializer):
+    level_display = display_field("level")
+    confirmations = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Declaration
+        fields = [
+            "id",
+            "level",
+            "level_display",
+            "hazard",
+            "declared_at",
+            "note",
+            "state",
+            "confirmations",
+            "version",
+        ]
+
+    def get_confirmations(self, obj) -> list[dict]:
+        return [
+            {
+                "town": c.town_id,
+                "state": c.state,
+                "confirmed_by": c.confirmed_by_id,
+                "confirmed_at": c.confirmed_at,
+            }
+            for c in obj.confirmations.all()
+        ]
+
+
+class DeclarationViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    scoped_model = Declaration
+    serializer_class = DeclarationSerializer
+
+    def base_queryset(self):
+        return Declaration.objects.prefetch_related("confirmations").order_by("-declared_at", "-pk")
+
+    @extend_schema(
+        request=request_body(DeclarationForm, "DeclarationCreateRequest"), responses=DeclarationSerializer
+    )
+    def create(self, request, *args, **kwargs):
+        declaration = services.declare_response(actor=request.user, data=request.data)
+        return Response(self.get_serializer(declaration).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,320 @@
+"""The typed input of every emergency write: pages, services and the API validate with these forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from emergency.choices import (
+    DrillForm,
+    MovementKind,
+    PlanType,
+    ResponseLevel,
+    Signal,
+    TeamKind,
+    WarehouseLevel,
+    WarningHazard,
+)
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A record chosen by its id: anything but a plausible id is an invalid choice before any query."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            number = int(str(value))
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        if not 0 < number < 2**31:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(number)
+
+
+class IdListField(forms.Field):
+    """A list of ids (uploads from `POST /api/v1/attachments/`): a JSON array or comma-separated text."""
+
+    @staticmethod
+    def api_field(**kwargs):
+        from rest_framework import serializers
+
+        kwargs.pop("allow_null", None)
+        return serializers.ListField(child=serializers.IntegerField(), **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        items = value if isinstance(value, list | tuple) else str(value).replace("，", ",").split(",")
+        try:
+            return [int(str(item).strip()) for item in items if str(item).strip()]
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter the ids of uploaded files, separated by commas."), code="invalid"
+            )
+
+
+class _Bootstrap:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+def _date():
+    return forms.DateInput(attrs={"type": "date"})
+
+
+def _datetime():
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ScopedForm(_Bootstrap, forms.Form):
+    """A form whose choices of records are limited to what the actor sees (other records: "not valid")."""
+
+    scoped_fields: dict[str, str] = {}
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        from django.apps import apps
+
+        for name, label in self.scoped_fields.items():
+            model = apps.get_model(label)
+            manager = model._default_manager
+            qs = (
+                manager.visible_to(actor)
+                if actor is not None and hasattr(manager, "visible_to")
+                else manager.all()
+            )
+            if label == "registry.Jurisdiction":
+                qs = manager.towns()
+            self.fields[name].queryset = qs
+
+
+class MovementForm(ScopedForm):
+    scoped_fields = {
+        "warehouse": "emergency.Warehouse",
+        "to_warehouse": "emergency.Warehouse",
+        "batch": "emergency.StockBatch",
+        "accident": "accidents.Accident",
+    }
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("stock movement", "Kind"),
+        choices=[c for c in MovementKind.choices if c[0] != "count"],
+    )
+    warehouse = IdChoiceField(label=_("Warehouse"), queryset=None)
+    item = IdChoiceField(label=pgettext_lazy("supply", "Item"), queryset=None)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10_000_000)
+    reason = forms.CharField(label=pgettext_lazy("stock movement", "Reason"), max_length=200)
+    to_warehouse = IdChoiceField(label=_("To warehouse"), queryset=None, required=False)
+    batch = IdChoiceField(label=_("Batch"), queryset=None, required=False)
+    batch_no = forms.CharField(label=_("Batch number"), max_length=40, required=False)
+    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=_date())
+    confirm_expired = forms.BooleanField(label=_("Issue expired stock (confirmed)"), required=False)
+    accident = IdChoiceField(label=_("Accident"), queryset=None, required=False)
+    info_report = forms.CharField(label=_("Information report number"), max_length=40, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from emergency.models import SupplyItem
+
+        self.fields["item"].queryset = SupplyItem.objects.all()
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == MovementKind.TRANSFER:
+            target = data.get("to_warehouse")
+            if target is None and "to_warehouse" not in self.errors:
+                self.add_error("to_warehouse", _("Choose the warehouse that receives the transfer."))
+            elif target is not None and target == data.get("warehouse"):
+                self.add_error("to_warehouse", _("A transfer goes to another warehouse."))
+        batch = data.get("batch")
+        if batch is not None and (
+            batch.warehouse_id != getattr(data.get("warehouse"), "pk", None)
+            or batch.item_id != getattr(data.get("item"), "pk", None)
+        ):
+            self.add_error("batch", _("This batch is not of this item in this warehouse."))
+        return data
+
+
+class WarehouseForm(ScopedForm):
+    scoped_fields = {"town": "registry.Jurisdiction", "enterprise": "registry.Enterprise"}
+    name = forms.CharField(label=_("Name"), max_length=100)
+    level = forms.ChoiceField(label=pgettext_lazy("warehouse", "Level"), choices=WarehouseLevel.choices)
+    town = IdChoiceField(label=_("Town/street"), queryset=None, required=False)
+    enterprise = IdChoiceField(label=_("Enterprise"), queryset=None, required=False)
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
+    lng = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+    keeper = forms.CharField(label=_("Keeper"), max_length=50, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+
+    def clean(self):
+        data = super().clean()
+        level = data.get("level")
+        if level == WarehouseLevel.TOWN and not data.get("town"):
+            self.add_error("town", _("A town reserve belongs to a town."))
+        if level == WarehouseLevel.ENTERPRISE and not data.get("enterprise"):
+            self.add_error("enterprise", _("An enterprise reserve belongs to an enterprise."))
+        return data
+
+
+class StocktakeLineForm(forms.Form):
+    counted = forms.IntegerField(min_value=0)
+    explanation = forms.CharField(max_length=200, required=False)
+
+
+class PlanForm(ScopedForm):
+    scoped_fields = {
+        "owner_enterprise": "registry.Enterprise",
+        "owner_town": "registry.Jurisdiction",
+    }
+    owner_enterprise = IdChoiceField(label=_("Enterprise"), queryset=None, required=False)
+    owner_department = IdChoiceField(label=_("Department"), queryset=None, required=False)
+    owner_town = IdChoiceField(label=_("Town/street"), queryset=None, required=False)
+    type = forms.ChoiceField(label=_("Type"), choices=PlanType.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    hazard_types = forms.CharField(label=_("Hazard types"), max_length=200, required=False)
+    crowded_place = forms.BooleanField(label=_("Crowded place or high-risk unit"), required=False)
+    published_on = forms.DateField(label=_("Published on"), required=False, widget=_date())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from registry.models import Department
+
+        self.fields["owner_department"].queryset = Department.objects.filter(is_active=True)
+
+
+class PublishForm(_Bootstrap, forms.Form):
+    published_on = forms.DateField(label=_("Published on"), widget=_date())
+    attachments = IdListField(
+        label=_("Plan documents"), required=False, help_text=_("Ids of the uploaded plan documents (PDF).")
+    )
+
+
+class FileForm(_Bootstrap, forms.Form):
+    filed_on = forms.DateField(label=_("Filed on"), widget=_date())
+    filing_number = forms.CharField(label=_("Filing number"), max_length=60, required=False)
+
+
+class CheckFilingForm(_Bootstrap, forms.Form):
+    checked_on = forms.DateField(label=_("Checked on"), widget=_date())
+    check_note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class DrillRecordForm(ScopedForm):
+    scoped_fields = {"plan": "emergency.Plan"}
+    plan = IdChoiceField(label=_("Plan"), queryset=None)
+    held_on = forms.DateField(label=_("Held on"), widget=_date())
+    form = forms.ChoiceField(label=_("Form"), choices=DrillForm.choices)
+    participants = forms.IntegerField(label=_("Participants"), min_value=0, max_value=100000, required=False)
+    scenario = forms.CharField(label=_("Scenario"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class EvaluateForm(_Bootstrap, forms.Form):
+    evaluation = forms.CharField(label=_("Evaluation report"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ActionForm(_Bootstrap, forms.Form):
+    problem = forms.CharField(label=_("Problem"), max_length=300)
+    owner = forms.CharField(label=_("Owner"), max_length=50)
+    deadline = forms.DateField(label=_("Deadline"), widget=_date())
+
+
+class NoteForm(_Bootstrap, forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class TeamForm(ScopedForm):
+    scoped_fields = {"town": "registry.Jurisdiction", "enterprise": "registry.Enterprise"}
+    kind = forms.ChoiceField(label=_("Kind"), choices=TeamKind.choices)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    town = IdChoiceField(label=_("Town/street"), queryset=None)
+    enterprise = IdChoiceField(label=_("Enterprise"), queryset=None, required=False)
+    leader = forms.CharField(label=_("Head"), max_length=50, required=False)
+    phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
+    members = forms.IntegerField(label=_("Members (besides the head)"), min_value=0, max_value=10000)
+    certified_members = forms.IntegerField(label=_("Members with certificates"), min_value=0, required=False)
+    equipment = forms.CharField(
+        label=_("Equipment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    base = forms.CharField(label=_("Base location"), max_length=200, required=False)
+    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
+    lng = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+    duty_24h = forms.BooleanField(label=_("24-hour duty"), required=False)
+    response_minutes = forms.IntegerField(
+        label=_("Expected response time (minutes)"), min_value=0, max_value=1440
+    )
+
+
+class PointForm(ScopedForm):
+    scoped_fields = {"town": "registry.Jurisdiction"}
+    town = IdChoiceField(label=_("Town/street"), queryset=None)
+    name = forms.CharField(label=_("Place"), max_length=100)
+    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
+    lng = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+    depth_history = forms.CharField(label=_("History of depth"), max_length=300, required=False)
+    max_depth_cm = forms.IntegerField(
+        label=_("Deepest water (cm)"), min_value=0, max_value=2000, required=False
+    )
+    pumps = forms.CharField(label=_("Pumps assigned"), max_length=200, required=False)
+    barriers = forms.CharField(label=_("Barriers assigned"), max_length=200, required=False)
+    responsible = forms.CharField(label=_("Person responsible"), max_length=50)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+
+
+class ShelterForm(ScopedForm):
+    scoped_fields = {"town": "registry.Jurisdiction"}
+    town = IdChoiceField(label=_("Town/street"), queryset=None)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    capacity = forms.IntegerField(label=_("Capacity (persons)"), min_value=1, max_value=1_000_000)
+    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
+    lng = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+
+
+class WarningForm(_Bootstrap, forms.Form):
+    hazard = forms.ChoiceField(label=pgettext_lazy("weather", "Hazard"), choices=WarningHazard.choices)
+    signal = forms.ChoiceField(label=_("Signal"), choices=Signal.choices)
+    area = forms.CharField(label=_("Area"), max_length=200)
+    valid_from = forms.DateTimeField(label=_("Valid from"), widget=_datetime())
+    valid_until = forms.DateTimeField(label=_("Valid until"), required=False, widget=_datetime())
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def clean(self):
+        from emergency.rules import signals_for
+
+        data = super().clean()
+        hazard, signal = data.get("hazard"), data.get("signal")
+        if hazard and signal and signal not in signals_for(hazard):
+            self.add_error("signal", _("This hazard has no such warning signal in Guangdong."))
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end <= start:
+            self.add_error("valid_until", _("The end of validity comes after its start."))
+        return data
+
+
+class DeclarationForm(_Bootstrap, forms.Form):
+    level = forms.ChoiceField(label=_("Response level"), choices=ResponseLevel.choices)
+    hazard = forms.ChoiceField(label=pgettext_lazy("weather", "Hazard"), choices=WarningHazard.choices)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ConfirmForm(_Bootstrap, forms.Form):
+    """A town's checklist under a declared level: each item ticked when in place."""
+
+    duty_staffed = forms.BooleanField(label=_("Duty staffed"), required=False)
+    supplies_ready = forms.BooleanField(label=_("Supplies ready"), required=False)
+    teams_standby = forms.BooleanField(label=_("Teams on standby"), required=False)
+    points_watched = forms.BooleanField(label=_("Waterlogging points watched"), required=False)
+    people_moved = forms.BooleanField(label=_("People in danger moved"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)

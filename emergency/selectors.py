@@ -1,0 +1,246 @@
+"""Scoped reads that shape pages and the API: stock, shortfalls, the readiness score, plans and drills due."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Max, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from emergency import rules
+from emergency.choices import PlanVersionState, StocktakeState, TeamKind, WarehouseLevel
+from emergency.models import (
+    Drill,
+    Plan,
+    RescueTeam,
+    ReserveNorm,
+    StockBatch,
+    Stocktake,
+    SupplyItem,
+    Warehouse,
+)
+
+# The readiness score's three parts (points): coverage of the norms, fresh stock, the monthly count.
+COVERAGE_POINTS = Decimal(60)
+FRESH_POINTS = Decimal(20)
+COUNT_POINTS = Decimal(20)
+
+
+def _round(value) -> Decimal:
+    return Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def stock_rows(user, *, warehouse=None, item=None):
+    """API.md: rows {warehouse, item, quantity} summed over the batches the user sees."""
+    qs = StockBatch.objects.visible_to(user)
+    if warehouse:
+        qs = qs.filter(warehouse_id=warehouse)
+    if item:
+        qs = qs.filter(item_id=item)
+    return qs.values("warehouse", "item").annotate(quantity=Sum("quantity")).order_by("warehouse", "item")
+
+
+def town_stock(town_id: int, *, today: dt.date) -> dict[int, int]:
+    """Usable (unexpired) stock per item in the town's own reserves (town-level warehouses)."""
+    rows = (
+        StockBatch.objects.filter(
+            warehouse__town_id=town_id, warehouse__level=WarehouseLevel.TOWN, warehouse__is_active=True
+        )
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .values("item")
+        .annotate(total=Sum("quantity"))
+    )
+    return {row["item"]: row["total"] or 0 for row in rows}
+
+
+def town_norms(town_id: int) -> dict[int, int]:
+    """The town's norms: the district's own figures, else SL 298-2004 defaults carried by the catalogue."""
+    norms = {item.pk: item.default_norm for item in SupplyItem.objects.filter(default_norm__gt=0)}
+    for norm in ReserveNorm.objects.filter(town_id=town_id, warehouse__isnull=True):
+        norms[norm.item_id] = norm.quantity
+    return {k: v for k, v in norms.items() if v > 0}
+
+
+def shortfall(norm: int, quantity: int) -> int:
+    return max(norm - quantity, 0)
+
+
+def shortfalls(towns, *, today: dt.date | None = None, only_short: bool = False) -> list[dict]:
+    today = today or timezone.localdate()
+    items = {item.pk: item for item in SupplyItem.objects.all()}
+    rows = []
+    for town in towns:
+        stock = town_stock(town.pk, today=today)
+        for item_id, norm in sorted(town_norms(town.pk).items()):
+            quantity = stock.get(item_id, 0)
+            short = shortfall(norm, quantity)
+            if only_short and not short:
+                continue
+            rows.append(
+                {"town": town, "item": items[item_id], "norm": norm, "quantity": quantity, "shortfall": short}
+            )
+    return rows
+
+
+@dataclass
+class Readiness:
+    town: object
+    score: Decimal
+    lines: list = field(default_factory=list)  # (label, points, max points, explanation)
+
+
+def readiness(town, *, today: dt.date | None = None) -> Readiness:
+    """The town's score out of 100, each point explained; the lines add up to the score exactly.
+
+    Coverage (60): the mean over normed items of min(stock / norm, 1). Fresh stock (20): the share of the
+    town's stock not expiring within 30 days. Count (20): the share of the town's warehouses counted within
+    the stocktaking period (R-EMG-5)."""
+    today = today or timezone.localdate()
+    stock = town_stock(town.pk, today=today)
+    norms = town_norms(town.pk)
+    ratios = [min(Decimal(stock.get(i, 0)) / Decimal(n), Decimal(1)) for i, n in norms.items()]
+    coverage = _round(COVERAGE_POINTS * (sum(ratios) / len(ratios))) if ratios else COVERAGE_POINTS
+    short_items = sum(1 for i, n in norms.items() if stock.get(i, 0) < n)
+
+    batches = StockBatch.objects.filter(
+        warehouse__town_id=town.pk,
+        warehouse__level=WarehouseLevel.TOWN,
+        warehouse__is_active=True,
+        quantity__gt=0,
+    )
+    total = batches.aggregate(n=Sum("quantity"))["n"] or 0
+    soon = today + dt.timedelta(days=max(rules.expiry_alert_days()))
+    stale = (
+        batches.filter(expires_on__isnull=False, expires_on__lte=soon).aggregate(n=Sum("quantity"))["n"] or 0
+    )
+    fresh = _round(FRESH_POINTS * Decimal(total - stale) / Decimal(total)) if total else FRESH_POINTS
+
+    warehouses = list(Warehouse.objects.filter(town_id=town.pk, level=WarehouseLevel.TOWN, is_active=True))
+    since = today - dt.timedelta(days=rules.stocktake_days())
+    counted = {
+        s.warehouse_id
+        for s in Stocktake.objects.filter(
+            warehouse__in=warehouses, state=StocktakeState.CONFIRMED, confirmed_on__gte=since
+        )
+    }
+    count = (
+        _round(COUNT_POINTS * Decimal(len(counted)) / Decimal(len(warehouses))) if warehouses else Decimal(0)
+    )
+
+    lines = [
+        (
+            _("Reserves against the norms"),
+            coverage,
+            COVERAGE_POINTS,
+            _("%(short)s of %(items)s normed items below the norm")
+            % {"short": short_items, "items": len(norms)},
+        ),
+        (
+            _("Stock not near expiry"),
+            fresh,
+            FRESH_POINTS,
+            _("%(stale)s of %(total)s units expire within %(days)s days")
+            % {"stale": stale, "total": total, "days": max(rules.expiry_alert_days())},
+        ),
+        (
+            _("Monthly count"),
+            count,
+            COUNT_POINTS,
+            _("%(counted)s of %(all)s warehouses counted in the last %(days)s days")
+            % {"counted": len(counted), "all": len(warehouses), "days": rules.stocktake_days()},
+        ),
+    ]
+    return Readiness(town=town, score=sum((line[1] for line in lines), Decimal(0)), lines=lines)
+
+
+def expiring(user, *, today: dt.date | None = None, days: int = 30):
+    today = today or timezone.localdate()
+    return (
+        StockBatch.objects.visible_to(user)
+        .filter(quantity__gt=0, expires_on__isnull=False, expires_on__lte=today + dt.timedelta(days=days))
+        .select_related("warehouse", "item")
+        .order_by("expires_on")
+    )
+
+
+@dataclass
+class PlanStatus:
+    plan: Plan
+    current: object
+    filing_due: dt.date | None
+    filing_overdue: bool
+    check_due: dt.date | None
+    check_overdue: bool
+    review_due: dt.date | None
+    review_overdue: bool
+    last_drill: dt.date | None
+    next_drill_due: dt.date | None
+    drill_overdue: bool
+
+    @property
+    def behind(self) -> bool:
+        return self.filing_overdue or self.check_overdue or self.review_overdue or self.drill_overdue
+
+
+def plan_status(plan: Plan, *, today: dt.date | None = None, last_drill=None) -> PlanStatus:
+    today = today or timezone.localdate()
+    current = plan.current()
+    published_on = current.published_on if current else None
+    if last_drill is None:
+        last_drill = plan.drills.aggregate(last=Max("held_on"))["last"]
+    review_since = plan.last_evaluated_on or published_on
+    review = rules.review_due(review_since) if review_since else None
+    drill_due = rules.drill_due(plan, last_drill, published_on)
+    filing_due = current.filing_due if current and current.state == PlanVersionState.PUBLISHED else None
+    check_due = current.check_due if current and current.state == PlanVersionState.FILED else None
+    return PlanStatus(
+        plan=plan,
+        current=current,
+        filing_due=filing_due,
+        filing_overdue=bool(filing_due and filing_due < today),
+        check_due=check_due,
+        check_overdue=bool(check_due and check_due < today),
+        review_due=review,
+        review_overdue=bool(review and review < today) or bool(plan.revision_reason),
+        last_drill=last_drill,
+        next_drill_due=drill_due,
+        drill_overdue=bool(drill_due and drill_due < today),
+    )
+
+
+def plan_statuses(plans, *, today: dt.date | None = None) -> list[PlanStatus]:
+    plans = list(
+        plans.select_related("owner_enterprise", "owner_department", "owner_town", "town")
+        .prefetch_related("versions", "owner_enterprise__sectors")
+        .annotate(last_drill=Max("drills__held_on"))
+    )
+    return [plan_status(p, today=today, last_drill=p.last_drill) for p in plans]
+
+
+def compliance(user, *, today: dt.date | None = None) -> dict:
+    """Who is behind, by town and by sector: plans with drills or reviews overdue."""
+    by_town: dict[str, dict] = {}
+    by_sector: dict[str, dict] = {}
+    for status in plan_statuses(Plan.objects.visible_to(user), today=today):
+        plan = status.plan
+        town = str(plan.town.name) if plan.town else _("District")
+        sectors = (
+            [s.code for s in plan.owner_enterprise.sectors.all()] if plan.owner_enterprise else ["government"]
+        )
+        for bucket, key in [(by_town, town)] + [(by_sector, s) for s in sectors]:
+            row = bucket.setdefault(key, {"plans": 0, "drills_behind": 0, "reviews_behind": 0})
+            row["plans"] += 1
+            row["drills_behind"] += int(status.drill_overdue)
+            row["reviews_behind"] += int(status.review_overdue)
+    return {"by_town": by_town, "by_sector": by_sector}
+
+
+def team_flags(teams) -> list[tuple[RescueTeam, list[str]]]:
+    return [(t, rules.micro_fire_shortcomings(t) if t.kind == TeamKind.MICRO_FIRE else []) for t in teams]
+
+
+def drills_of(user):
+    return Drill.objects.visible_to(user).select_related("plan").order_by("-held_on")

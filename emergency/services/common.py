@@ -1,0 +1,83 @@
+"""What every emergency write shares: who may write where, input validation, the audit record."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from audit.services import record
+from core.choices import Role
+from core.errors import InvalidInput, NotAllowed
+from core.scoping import scope_of
+
+# Who keeps preparedness records (read-only roles and the administrators keep none).
+KEEPERS = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.TOWN_OFFICER, Role.ENTERPRISE_USER})
+# The bureau: checks filings, sets norms and keeps the district's reserves.
+BUREAU = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER})
+# The duty room enters warnings; the district declares response levels through it.
+WARNING_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.DUTY_OFFICER})
+TOWN_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.TOWN_OFFICER})
+
+
+def require_role(actor, roles) -> None:
+    if not getattr(actor, "is_authenticated", False) or not (actor.role_codes & set(roles)):
+        raise NotAllowed(_("Your role may not do this here."))
+
+
+def may(actor, roles) -> bool:
+    return bool(getattr(actor, "is_authenticated", False) and actor.role_codes & set(roles))
+
+
+def reaches(actor, *, town_id=None, enterprise=None) -> bool:
+    """Whether a record placed in this town (or at this enterprise) lies in the actor's scope."""
+    scope = scope_of(actor)
+    if scope.district:
+        return True
+    if enterprise is not None:
+        if enterprise.pk in scope.enterprise_ids or enterprise.town_id in scope.town_ids:
+            return True
+        return bool(
+            scope.sector_codes and set(enterprise.sectors.values_list("code", flat=True)) & scope.sector_codes
+        )
+    return town_id is not None and town_id in scope.town_ids
+
+
+def require_reach(actor, field: str, **where) -> None:
+    """A record the actor may not place there is refused as invalid input on the field (no hint)."""
+    if not reaches(actor, **where):
+        raise InvalidInput.field(
+            field, _("Select a valid choice. That choice is not one of the available choices.")
+        )
+
+
+def _plain(form_class, data):
+    """A JSON body may nest objects or lists where a form expects a scalar: they become text, which the
+    field then refuses as invalid input (400) instead of failing inside the field's parser."""
+    if data is None or hasattr(data, "getlist"):
+        return data or {}
+    if not isinstance(data, dict):  # a JSON number, string or list where an object belongs
+        raise InvalidInput()
+    from django import forms
+
+    fields = form_class.base_fields
+    return {
+        key: str(value)
+        if isinstance(value, dict | list) and not isinstance(fields.get(key), forms.MultipleChoiceField)
+        else value
+        for key, value in data.items()
+    }
+
+
+def validate(form_class, data, *, actor=None, **kwargs) -> dict:
+    data = _plain(form_class, data)
+    form = (
+        form_class(data=data or {}, actor=actor, **kwargs)
+        if actor is not None
+        else form_class(data=data or {})
+    )
+    if not form.is_valid():
+        raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
+    return form.cleaned_data
+
+
+def audit(obj, action: str, *, actor, data: dict | None = None) -> None:
+    record(obj, action, actor=actor, data=data or {})

@@ -1,0 +1,243 @@
+"""The three preventions (三防, R-EMG-7): waterlogging points, shelters and people to move, warnings with
+Guangdong's signal sets (grades R-DUTY-5), and the district's declared response level with each town's
+checklist, confirmed once per town."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.workflow import Transition, Workflow, record_created
+from emergency.choices import ConfirmationState, DeclarationState, WarningState
+from emergency.forms import ConfirmForm, DeclarationForm, NoteForm, PointForm, ShelterForm, WarningForm
+from emergency.models import (
+    Confirmation,
+    Declaration,
+    Shelter,
+    TransferEntry,
+    WaterloggingPoint,
+    WeatherWarning,
+)
+from emergency.services.common import (
+    KEEPERS,
+    TOWN_ROLES,
+    WARNING_ROLES,
+    require_reach,
+    require_role,
+    validate,
+)
+
+CHECKLIST = ("duty_staffed", "supplies_ready", "teams_standby", "points_watched", "people_moved")
+
+
+def _blank(cleaned: dict, nullable=("lat", "lng")) -> dict:
+    return {
+        k: (v if v is not None or k in nullable else ("" if not isinstance(v, int) else 0))
+        for k, v in cleaned.items()
+    }
+
+
+def register_point(*, actor, data) -> WaterloggingPoint:
+    require_role(actor, KEEPERS - {"enterprise_user"})
+    cleaned = validate(PointForm, data, actor=actor)
+    require_reach(actor, "town", town_id=cleaned["town"].pk)
+    cleaned["max_depth_cm"] = cleaned.get("max_depth_cm") or 0
+    with transaction.atomic():
+        point = WaterloggingPoint.objects.create(**_blank(cleaned))
+        record_created(point, "emergency.waterloggingpoint", actor=actor)
+    return point
+
+
+def register_shelter(*, actor, data) -> Shelter:
+    require_role(actor, KEEPERS - {"enterprise_user"})
+    cleaned = validate(ShelterForm, data, actor=actor)
+    require_reach(actor, "town", town_id=cleaned["town"].pk)
+    with transaction.atomic():
+        shelter = Shelter.objects.create(**_blank(cleaned))
+        record_created(shelter, "emergency.shelter", actor=actor)
+    return shelter
+
+
+def register_transfer(*, actor, town, zone, households, persons, shelter, mover, phone="") -> TransferEntry:
+    from core.errors import InvalidInput
+
+    require_role(actor, KEEPERS - {"enterprise_user"})
+    require_reach(actor, "town", town_id=town.pk)
+    if shelter.town_id != town.pk:
+        raise InvalidInput.field("shelter", _("Choose a shelter of the same town."))
+    if persons < households:
+        raise InvalidInput.field("persons", _("Each household has at least one person."))
+    with transaction.atomic():
+        entry = TransferEntry.objects.create(
+            town=town,
+            zone=zone,
+            households=households,
+            persons=persons,
+            shelter=shelter,
+            mover=mover,
+            phone=phone,
+        )
+        record_created(entry, "emergency.transferentry", actor=actor)
+    return entry
+
+
+# --- Warnings ------------------------------------------------------------------------------------
+
+
+def issue_warning(*, actor, data) -> WeatherWarning:
+    """The duty room enters a warning with its area and validity (the signal must be of the hazard's set)."""
+    require_role(actor, WARNING_ROLES)
+    cleaned = validate(WarningForm, data)
+    with transaction.atomic():
+        warning = WeatherWarning.objects.create(
+            hazard=cleaned["hazard"],
+            signal=cleaned["signal"],
+            area=cleaned["area"],
+            valid_from=cleaned["valid_from"],
+            valid_until=cleaned.get("valid_until"),
+            note=cleaned.get("note") or "",
+            issued_by=actor,
+        )
+        record_created(
+            warning,
+            "emergency.warning",
+            actor=actor,
+            data={"hazard": warning.hazard, "signal": warning.signal},
+        )
+    _tell_towns(
+        _("%(hazard)s warning: %(signal)s")
+        % {"hazard": warning.get_hazard_display(), "signal": warning.get_signal_display()},
+        key=f"emergency.warning:{warning.pk}",
+        target=warning,
+    )
+    return warning
+
+
+WARNING_FLOW = Workflow(
+    model=WeatherWarning,
+    name="emergency.warning",
+    page_url_name="emergency:warning_transition",
+    transitions=[
+        Transition(
+            "lift",
+            (WarningState.ACTIVE,),
+            WarningState.LIFTED,
+            WARNING_ROLES,
+            label=gettext_lazy("Lift"),
+            form=NoteForm,
+            style="secondary",
+        ),
+    ],
+)
+
+
+def lift_warning(warning, *, actor, version, data=None):
+    return WARNING_FLOW.perform(warning, "lift", actor=actor, version=version, data=data)
+
+
+# --- Declared response levels ----------------------------------------------------------------------
+
+
+def declare_response(*, actor, data) -> Declaration:
+    """The district declares a level: every town gets its checklist once (one confirmation row each)."""
+    from registry.models import Jurisdiction
+
+    require_role(actor, WARNING_ROLES)
+    cleaned = validate(DeclarationForm, data)
+    with transaction.atomic():
+        declaration = Declaration.objects.create(
+            level=cleaned["level"],
+            hazard=cleaned["hazard"],
+            note=cleaned.get("note") or "",
+            declared_at=timezone.now(),
+            declared_by=actor,
+        )
+        towns = Jurisdiction.objects.towns().filter(is_active=True)
+        Confirmation.objects.bulk_create(
+            [Confirmation(declaration=declaration, town=town) for town in towns], ignore_conflicts=True
+        )
+        record_created(declaration, "emergency.declaration", actor=actor, data={"level": declaration.level})
+    _tell_towns(
+        _("Response %(level)s declared: confirm your checklist") % {"level": declaration.get_level_display()},
+        key=f"emergency.declaration:{declaration.pk}",
+        target=declaration,
+    )
+    return declaration
+
+
+DECLARATION_FLOW = Workflow(
+    model=Declaration,
+    name="emergency.declaration",
+    page_url_name="emergency:declaration_transition",
+    transitions=[
+        Transition(
+            "end",
+            (DeclarationState.ACTIVE,),
+            DeclarationState.ENDED,
+            WARNING_ROLES,
+            label=gettext_lazy("End the response"),
+            form=NoteForm,
+            style="secondary",
+        ),
+    ],
+)
+
+
+def end_declaration(declaration, *, actor, version, data=None):
+    return DECLARATION_FLOW.perform(declaration, "end", actor=actor, version=version, data=data)
+
+
+def _confirm(step) -> None:
+    if step.obj.declaration.state != DeclarationState.ACTIVE:
+        from core.errors import Conflict
+
+        raise Conflict(_("The response has ended."))
+    step.changes.update(
+        checklist={key: bool(step.data.get(key)) for key in CHECKLIST}
+        | {"note": step.data.get("note") or ""},
+        confirmed_by=step.actor,
+        confirmed_at=timezone.now(),
+    )
+
+
+CONFIRMATION_FLOW = Workflow(
+    model=Confirmation,
+    name="emergency.confirmation",
+    page_url_name="emergency:confirmation_transition",
+    transitions=[
+        Transition(
+            "confirm",
+            (ConfirmationState.PENDING,),
+            ConfirmationState.CONFIRMED,
+            TOWN_ROLES,
+            label=gettext_lazy("Confirm the checklist"),
+            form=ConfirmForm,
+        ),
+    ],
+)
+
+
+def confirm_checklist(confirmation, *, actor, version, data=None):
+    return CONFIRMATION_FLOW.perform(
+        confirmation, "confirm", actor=actor, version=version, data=data, prepare=_confirm
+    )
+
+
+def _tell_towns(title, *, key: str, target) -> None:
+    from notifications.recipients import Audience, resolve
+    from notifications.services import notify
+    from registry.models import Jurisdiction
+
+    def send():
+        for town in Jurisdiction.objects.towns().filter(is_active=True):
+            notify(
+                recipients=resolve([Audience.TOWN], town_id=town.pk),
+                kind="emergency",
+                title=title,
+                dedup_key=key,
+                target=target,
+            )
+
+    transaction.on_commit(send)

@@ -1,0 +1,213 @@
+"""Emergency plans: versions, publication, filing within 20 working days, the bureau's check within 5,
+evaluation every 3 years and revision on its triggers (R-EMG-1…3, R-EMG-8, R-TIME-1)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.choices import Role
+from core.errors import InvalidInput
+from core.workflow import Transition, Workflow, record_created
+from emergency import rules
+from emergency.choices import ENTERPRISE_PLAN_TYPES, OwnerKind, PlanVersionState
+from emergency.forms import CheckFilingForm, FileForm, PlanForm, PublishForm
+from emergency.models import Plan, PlanVersion
+from emergency.services.common import BUREAU, KEEPERS, audit, require_reach, require_role, validate
+
+S = PlanVersionState
+
+
+def _owner(cleaned, actor):
+    enterprise, department, town = (
+        cleaned.get(k) for k in ("owner_enterprise", "owner_department", "owner_town")
+    )
+    given = [x for x in (enterprise, department, town) if x is not None]
+    if len(given) > 1:
+        raise InvalidInput.field(
+            "owner_enterprise", _("Name one owner: an enterprise, a department or a town.")
+        )
+    if enterprise is not None:
+        require_reach(actor, "owner_enterprise", enterprise=enterprise)
+        return OwnerKind.ENTERPRISE, enterprise.town_id
+    if department is not None:
+        if Role.DISTRICT_ADMIN not in actor.role_codes and actor.department_id != department.pk:
+            raise InvalidInput.field(
+                "owner_department",
+                _("Select a valid choice. That choice is not one of the available choices."),
+            )
+        return OwnerKind.DEPARTMENT, None
+    if town is not None:
+        require_reach(actor, "owner_town", town_id=town.pk)
+        return OwnerKind.TOWN, town.pk
+    # No owner named: an enterprise user's own plan, a town officer's town plan.
+    raise InvalidInput.field("owner_enterprise", _("Name the plan's owner."))
+
+
+def _check_dates(published_on, filed_on=None) -> None:
+    today = timezone.localdate()
+    if published_on is not None and published_on > today:
+        raise InvalidInput.field("published_on", _("A publication date cannot be in the future."))
+    if published_on is not None and filed_on is not None and published_on > filed_on:
+        raise InvalidInput.field(
+            "published_on",
+            _("The plan cannot be published after it was filed (filed on %(date)s).") % {"date": filed_on},
+        )
+
+
+def create_plan(*, actor, data) -> Plan:
+    require_role(actor, KEEPERS)
+    cleaned = validate(PlanForm, data, actor=actor)
+    kind, town_id = _owner(cleaned, actor)
+    if kind == OwnerKind.ENTERPRISE and cleaned["type"] not in ENTERPRISE_PLAN_TYPES:
+        raise InvalidInput.field(
+            "type", _("An enterprise's plan is comprehensive, special or on-site disposal.")
+        )
+    published_on = cleaned.get("published_on")
+    _check_dates(published_on)
+    with transaction.atomic():
+        plan = Plan.objects.create(
+            owner_kind=kind,
+            owner_enterprise=cleaned.get("owner_enterprise"),
+            owner_department=cleaned.get("owner_department"),
+            owner_town=cleaned.get("owner_town"),
+            town_id=town_id,
+            type=cleaned["type"],
+            title=cleaned["title"],
+            hazard_types=cleaned.get("hazard_types") or "",
+            crowded_place=bool(cleaned.get("crowded_place")),
+        )
+        first = PlanVersion.objects.create(
+            plan=plan,
+            number=1,
+            state=S.PUBLISHED if published_on else S.DRAFT,
+            published_on=published_on,
+            filing_due=rules.filing_due(published_on) if published_on else None,
+        )
+        record_created(plan, "emergency.plan", actor=actor, data={"type": plan.type, "owner": kind})
+        record_created(first, "emergency.planversion", actor=actor, data={"state": first.state})
+    return plan
+
+
+def _publish(step) -> None:
+    published_on = step.data["published_on"]
+    _check_dates(published_on, step.obj.filed_on)
+    step.changes.update(published_on=published_on, filing_due=rules.filing_due(published_on))
+    step.audit_data["filing_due"] = step.changes["filing_due"].isoformat()
+
+
+def _file(step) -> None:
+    filed_on = step.data["filed_on"]
+    if filed_on > timezone.localdate():
+        raise InvalidInput.field("filed_on", _("A filing date cannot be in the future."))
+    if step.obj.published_on and filed_on < step.obj.published_on:
+        raise InvalidInput.field(
+            "filed_on",
+            _("The plan cannot be published after it was filed (published on %(date)s).")
+            % {"date": step.obj.published_on},
+        )
+    step.changes.update(
+        filed_on=filed_on,
+        filing_number=step.data.get("filing_number") or "",
+        check_due=rules.check_due(filed_on),
+    )
+
+
+def _check(step) -> None:
+    checked_on = step.data["checked_on"]
+    if step.obj.filed_on and checked_on < step.obj.filed_on:
+        raise InvalidInput.field("checked_on", _("The check comes after the filing."))
+    step.changes.update(checked_on=checked_on, check_note=step.data.get("check_note") or "")
+
+
+def _previous_superseded(step) -> None:
+    """A newly published version restarts the plan's evaluation clock and keeps its documents."""
+    from attachments.services import link_attachments
+
+    documents = step.data.get("attachments") or []
+    if documents:
+        linked = link_attachments(
+            actor=step.actor, attachments=documents, owner=step.obj, purpose="plan_document"
+        )
+        step.audit_data["documents"] = [a.pk for a in linked]
+    plan = step.obj.plan
+    plan.last_evaluated_on = None
+    plan.revision_reason = ""
+    plan.save(update_fields=["last_evaluated_on", "revision_reason"])
+
+
+VERSION_FLOW = Workflow(
+    model=PlanVersion,
+    name="emergency.planversion",
+    page_url_name="emergency:planversion_transition",
+    transitions=[
+        Transition(
+            "publish", (S.DRAFT,), S.PUBLISHED, KEEPERS, label=gettext_lazy("Publish"), form=PublishForm
+        ),
+        Transition(
+            "file", (S.PUBLISHED,), S.FILED, KEEPERS, label=gettext_lazy("Record the filing"), form=FileForm
+        ),
+        Transition(
+            "check_filing",
+            (S.FILED,),
+            S.CHECKED,
+            BUREAU,
+            label=gettext_lazy("Check the filing"),
+            form=CheckFilingForm,
+        ),
+    ],
+)
+
+
+def publish_plan_version(plan_version, *, actor, version, data=None):
+    return VERSION_FLOW.perform(
+        plan_version,
+        "publish",
+        actor=actor,
+        version=version,
+        data=data,
+        prepare=_publish,
+        after=_previous_superseded,
+    )
+
+
+def file_plan_version(plan_version, *, actor, version, data=None):
+    return VERSION_FLOW.perform(plan_version, "file", actor=actor, version=version, data=data, prepare=_file)
+
+
+def check_plan_filing(plan_version, *, actor, version, data=None):
+    return VERSION_FLOW.perform(
+        plan_version, "check_filing", actor=actor, version=version, data=data, prepare=_check
+    )
+
+
+def start_revision(plan: Plan, *, actor, changes: str = "") -> PlanVersion:
+    """A new draft version (revision after a trigger of R-EMG-3)."""
+    require_role(actor, KEEPERS)
+    require_reach(actor, "plan", town_id=plan.town_id, enterprise=plan.owner_enterprise)
+    with transaction.atomic():
+        number = (plan.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        draft = PlanVersion.objects.create(plan=plan, number=number, changes=changes[:2000])
+        record_created(draft, "emergency.planversion", actor=actor, data={"number": number})
+    return draft
+
+
+def record_evaluation(plan: Plan, *, actor, evaluated_on, revision_reason: str = "") -> Plan:
+    """R-EMG-3: the plan's evaluation; a named trigger marks it for revision."""
+    require_role(actor, KEEPERS)
+    require_reach(actor, "plan", town_id=plan.town_id, enterprise=plan.owner_enterprise)
+    if evaluated_on > timezone.localdate():
+        raise InvalidInput.field("evaluated_on", _("An evaluation date cannot be in the future."))
+    with transaction.atomic():
+        plan.last_evaluated_on = evaluated_on
+        plan.revision_reason = (revision_reason or "")[:200]
+        plan.save(update_fields=["last_evaluated_on", "revision_reason"])
+        audit(
+            plan,
+            "emergency.plan.evaluated",
+            actor=actor,
+            data={"on": evaluated_on.isoformat(), "revision": plan.revision_reason},
+        )
+    return plan

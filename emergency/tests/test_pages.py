@@ -1,0 +1,143 @@
+"""The pages answer each role in its scope; the preparedness page shows a town what it lacks."""
+
+import pytest
+from django.urls import reverse
+
+from emergency.models import Plan, Warehouse
+
+PAGES = [
+    "emergency:preparedness",
+    "emergency:warehouses",
+    "emergency:shortfalls",
+    "emergency:plans",
+    "emergency:drills",
+    "emergency:teams",
+    "emergency:floods",
+    "emergency:warnings",
+]
+
+
+@pytest.mark.parametrize("name", ["admin", "leader", "yjj", "duruan", "ent_duruan", "duty"])
+def test_every_page_answers_each_business_role(as_user, name):
+    client = as_user(name)
+    for page in PAGES:
+        assert client.get(reverse(page)).status_code == 200, (page, name)
+
+
+def test_administrators_see_no_business_data_pages(as_user):
+    client = as_user("sysadmin")
+    assert client.get(reverse("emergency:warehouses")).status_code == 200
+    assert "防汛物资仓库" not in client.get(reverse("emergency:warehouses")).content.decode()
+
+
+def test_a_town_sees_its_warehouses_and_not_another_towns(as_user, district):
+    mine = Warehouse.objects.get(town=district["duruan"], level="town")
+    other = Warehouse.objects.get(town=district["baisha"], level="town")
+    client = as_user("duruan")
+    listing = client.get(reverse("emergency:warehouses")).content.decode()
+    assert mine.name in listing and other.name not in listing
+    assert client.get(reverse("emergency:warehouse_detail", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("emergency:warehouse_detail", args=[other.pk])).status_code == 404
+
+
+def test_an_enterprise_sees_its_own_plans_and_stock(as_user, api_as, persona):
+    ent = persona("ent_duruan").enterprise
+    own = Plan.objects.filter(owner_enterprise=ent).first()
+    town_plan = Plan.objects.filter(owner_kind="town").first()
+    client = as_user("ent_duruan")
+    assert client.get(reverse("emergency:plan_detail", args=[own.pk])).status_code == 200
+    assert client.get(reverse("emergency:plan_detail", args=[town_plan.pk])).status_code == 404
+    warehouses = api_as("ent_duruan").get("/api/v1/supplies/warehouses/").json()["results"]
+    assert [w["enterprise"] for w in warehouses] == [ent.pk]
+    stock = api_as("ent_duruan").get("/api/v1/supplies/stock/").json()["results"]
+    assert {row["warehouse"] for row in stock} <= {w["id"] for w in warehouses}
+
+
+def test_the_preparedness_page_of_a_town_shows_its_score_and_shortfalls(as_user, district):
+    response = as_user("duruan").get(reverse("emergency:preparedness"))
+    html = response.content.decode()
+    assert 'data-testid="readiness-table"' in html and str(district["duruan"]) in html
+    assert str(district["baisha"]) not in html.split('data-testid="readiness-table"')[1].split("</table>")[0]
+    # Another town picked by hand is out of scope.
+    assert (
+        as_user("duruan")
+        .get(reverse("emergency:preparedness") + f"?town={district['baisha'].pk}")
+        .status_code
+        == 404
+    )
+
+
+def test_the_readiness_check_downloads_as_pdf_and_xlsx(as_user, district):
+    client = as_user("admin")
+    pdf = client.get(reverse("emergency:readiness_report", args=["pdf"]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    xlsx = client.get(reverse("emergency:readiness_report", args=["xlsx"]) + f"?town={district['duruan'].pk}")
+    assert xlsx.status_code == 200
+    b"".join(xlsx.streaming_content)
+    xlsx.close()
+
+
+def test_the_map_layers_are_scoped(as_user, district):
+    data = as_user("duruan").get(reverse("emergency:map_data")).json()
+    assert set(data["layers"]) == {"warehouses", "teams", "points", "shelters"}
+    assert all(row["name"].startswith(district["duruan"].name) for row in data["layers"]["points"])
+
+
+def test_an_issue_from_the_page_beyond_the_stock_keeps_the_input(as_user, district):
+    warehouse = Warehouse.objects.get(town=district["duruan"], level="town")
+    batch = warehouse.batches.order_by("pk").first()
+    response = as_user("duruan").post(
+        reverse("emergency:movement_create"),
+        {
+            "kind": "out",
+            "warehouse": warehouse.pk,
+            "item": batch.item_id,
+            "quantity": batch.quantity + 999999,
+            "reason": "抢险领用测试",
+        },
+    )
+    assert response.status_code == 409 and "抢险领用测试" in response.content.decode()
+    batch.refresh_from_db()
+    assert batch.quantity == warehouse.batches.order_by("pk").first().quantity
+
+
+def test_the_duty_board_panel_shows_the_warning_in_force(rf, persona):
+    from django.template.loader import render_to_string
+
+    from core.extensions import duty_board_panels
+
+    panel = next(p for p in duty_board_panels.all() if p.key == "emergency.warnings")
+    request = rf.get("/")
+    request.user = persona("duty")
+    html = render_to_string(panel.template, {"panel": panel.context(request)}, request=request)
+    assert 'data-testid="emergency-board"' in html and "全区" in html
+
+
+def test_the_cockpit_figures_match_their_api_lists(api_as, persona):
+    from core.extensions import cockpit_figures
+
+    for figure in cockpit_figures.all():
+        if not figure.key.startswith("emergency."):
+            continue
+        value, href = figure.compute(persona("duruan"))
+        assert api_as("duruan").get(href).json()["count"] == value, figure.key
+
+
+def test_the_assessment_items_explain_their_value(district):
+    import datetime as dt
+
+    from core.extensions import assessment_items
+
+    items = {i.key: i for i in assessment_items.all() if i.key.startswith("emergency.")}
+    assert set(items) == {
+        "emergency.drills_behind",
+        "emergency.plan_reviews_behind",
+        "emergency.supply_readiness",
+    }
+    until = dt.date.today()
+    for item in items.values():
+        measured = item.measure(kind="town", unit_id=district["duruan"].pk, year=until.year, until=until)
+        if item.better == "lower":
+            assert measured.value == measured.records.count()
+        else:
+            assert 0 <= measured.value <= 1

@@ -1,0 +1,251 @@
+"""Plans: filing within 20 working days (R-EMG-2, R-TIME-1), check within 5, review every 3 years
+(R-EMG-3), drill frequencies (R-EMG-4), and the bad inputs of the issue."""
+
+import datetime as dt
+
+import pytest
+
+from core.errors import InvalidInput
+from emergency import rules, selectors, services
+from emergency.models import Plan
+
+D = dt.date
+PUBLISHED = D(2026, 3, 6)
+
+
+@pytest.fixture
+def plan(persona):
+    def make(actor="ent_duruan", *, published_on=PUBLISHED, type="comprehensive", **owner):
+        user = persona(actor)
+        if not owner:
+            owner = (
+                {"owner_enterprise": user.enterprise_id}
+                if user.enterprise_id
+                else {"owner_town": user.town_id}
+            )
+        data = {"type": type, "title": "生产安全事故综合应急预案", **owner}
+        if published_on:
+            data["published_on"] = published_on
+        return services.create_plan(actor=user, data=data)
+
+    return make
+
+
+def test_filing_due_after_a_weekend(db):
+    # Published on a Friday: 20 working days are four full weeks (weekends skipped), ending Fri 3 April.
+    assert rules.filing_due(D(2026, 3, 6)) == D(2026, 4, 3)
+    assert rules.check_due(D(2026, 3, 5)) == D(2026, 3, 12)  # Thu → Fri, then Mon–Thu
+
+
+def test_filing_due_across_national_day_with_its_make_up_saturday(db):
+    """Published Wed 16 Sept 2026: Sun 20 Sept and Sat 10 Oct are make-up working days (调休); 25–27 Sept
+    (Mid-Autumn) and 1–7 Oct are holidays. The 20th working day is Tue 20 Oct."""
+    assert rules.filing_due(D(2026, 9, 16)) == D(2026, 10, 20)
+    # The check's 5 working days from Wed 30 Sept: 8, 9, 10 (Saturday, worked), 12, 13 October.
+    assert rules.check_due(D(2026, 9, 30)) == D(2026, 10, 13)
+
+
+def test_a_new_plan_answers_its_filing_and_review_dates(api_as, persona):
+    client = api_as("ent_duruan")
+    body = {
+        "owner_enterprise": persona("ent_duruan").enterprise_id,
+        "type": "comprehensive",
+        "title": "综合应急预案",
+        "published_on": "2026-09-16",
+    }
+    response = client.post("/api/v1/plans/", body, format="json")
+    assert response.status_code == 201, response.json()
+    data = response.json()
+    assert data["filing_due"] == "2026-10-20" and data["state"] == "published"
+    assert data["review_due"] == "2029-09-17"  # 16 Sept 2029 is a Sunday: the next working day
+    assert data["type_display"]
+
+
+def test_the_whole_filing_loop_and_its_overdue_flags(persona, plan):
+    p = plan()
+    current = p.current()
+    status = selectors.plan_status(p, today=D(2026, 4, 7))
+    assert status.filing_due == D(2026, 4, 3) and status.filing_overdue
+    current = services.file_plan_version(
+        current,
+        actor=persona("ent_duruan"),
+        version=current.version,
+        data={"filed_on": "2026-04-02", "filing_number": "备-2026-01"},
+    )
+    assert current.state == "filed" and current.check_due == D(
+        2026, 4, 10
+    )  # 3 Apr, then 7–10 Apr (Qingming 4–6)
+    with pytest.raises(Exception) as refused:
+        services.check_plan_filing(
+            current, actor=persona("ent_duruan"), version=current.version, data={"checked_on": "2026-04-08"}
+        )
+    assert refused.value.status_code == 403  # the bureau checks
+    current = services.check_plan_filing(
+        current, actor=persona("yjj"), version=current.version, data={"checked_on": "2026-04-08"}
+    )
+    assert current.state == "checked"
+    assert not selectors.plan_status(Plan.objects.get(pk=p.pk), today=D(2026, 4, 20)).filing_overdue
+
+
+def test_a_plan_published_after_its_filing_is_refused(persona, plan):
+    p = plan(published_on=D(2026, 5, 20))
+    current = p.current()
+    with pytest.raises(InvalidInput) as caught:
+        services.file_plan_version(
+            current, actor=persona("ent_duruan"), version=current.version, data={"filed_on": "2026-05-10"}
+        )
+    assert "filed_on" in caught.value.errors
+    current.refresh_from_db()
+    assert current.state == "published" and current.filed_on is None
+
+
+def test_a_future_publication_is_refused(persona):
+    with pytest.raises(InvalidInput) as caught:
+        services.create_plan(
+            actor=persona("ent_duruan"),
+            data={
+                "owner_enterprise": persona("ent_duruan").enterprise_id,
+                "type": "onsite",
+                "title": "x",
+                "published_on": dt.date.today() + dt.timedelta(days=400),
+            },
+        )
+    assert "published_on" in caught.value.errors
+
+
+def test_an_enterprise_plan_has_an_enterprise_type(persona):
+    with pytest.raises(InvalidInput) as caught:
+        services.create_plan(
+            actor=persona("ent_duruan"),
+            data={"owner_enterprise": persona("ent_duruan").enterprise_id, "type": "overall", "title": "x"},
+        )
+    assert "type" in caught.value.errors
+
+
+@pytest.mark.parametrize(
+    ("owner", "type", "months"),
+    [
+        ("enterprise", "comprehensive", 12),
+        ("enterprise", "special", 12),
+        ("enterprise", "onsite", 6),
+        ("high_risk", "comprehensive", 6),
+        ("crowded", "special", 6),
+        ("town", "overall", 24),
+        ("department", "departmental", 24),
+    ],
+)
+def test_drill_due_per_plan_type_and_unit(persona, plan, owner, type, months):
+    ent = persona("ent_duruan").enterprise
+    ent.sub_sector = "machinery"
+    ent.save(update_fields=["sub_sector"])
+    if owner == "high_risk":
+        from registry.models import Enterprise
+
+        ent = Enterprise.objects.filter(sectors__code="hazardous_chemicals").order_by("pk").first()
+        p = plan("admin", type=type, owner_enterprise=ent.pk)
+    elif owner == "crowded":
+        p = plan("ent_duruan", type=type, owner_enterprise=ent.pk, crowded_place=True)
+    elif owner == "town":
+        p = plan("duruan", type=type)
+    elif owner == "department":
+        p = plan("yjj", type=type, owner_department=persona("yjj").department_id)
+    else:
+        p = plan("ent_duruan", type=type)
+    p = Plan.objects.get(pk=p.pk)
+    assert selectors.plan_status(p).next_drill_due == rules.add_months(D(2026, 3, 6), months)
+    held = D(2026, 5, 15)
+    services.record_drill(actor=persona("admin"), data={"plan": p.pk, "held_on": held, "form": "tabletop"})
+    assert selectors.plan_status(p).next_drill_due == rules.add_months(held, months)
+
+
+def test_review_due_every_three_years_and_after_an_evaluation(persona, plan):
+    p = plan()
+    assert selectors.plan_status(p).review_due == D(2029, 3, 6)
+    services.record_evaluation(p, actor=persona("ent_duruan"), evaluated_on=D(2026, 11, 2))
+    assert selectors.plan_status(Plan.objects.get(pk=p.pk)).review_due == D(2029, 11, 2)
+    services.record_evaluation(
+        p, actor=persona("ent_duruan"), evaluated_on=D(2026, 11, 3), revision_reason="组织机构调整"
+    )
+    assert selectors.plan_status(Plan.objects.get(pk=p.pk)).review_overdue  # a trigger asks for revision now
+
+
+def test_a_drill_in_the_future_is_refused(api_as, plan):
+    p = plan()
+    response = api_as("ent_duruan").post(
+        "/api/v1/drills/",
+        {"plan": p.pk, "held_on": (dt.date.today() + dt.timedelta(days=3)).isoformat(), "form": "tabletop"},
+        format="json",
+    )
+    assert response.status_code == 400 and "held_on" in response.json()
+
+
+def test_a_drill_through_the_api_moves_the_plans_next_drill(api_as, persona, plan):
+    p = plan(type="onsite")
+    client = api_as("ent_duruan")
+    response = client.post(
+        "/api/v1/drills/", {"plan": p.pk, "held_on": "2026-07-01", "form": "functional"}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    assert client.get(f"/api/v1/plans/{p.pk}/").json()["next_drill_due"] == "2027-01-01"
+
+
+def test_evaluation_problems_become_actions_with_owners(persona, plan):
+    p = plan()
+    drill = services.record_drill(
+        actor=persona("ent_duruan"), data={"plan": p.pk, "held_on": D(2026, 6, 1), "form": "full_scale"}
+    )
+    drill = services.evaluate_drill(
+        drill,
+        actor=persona("ent_duruan"),
+        version=drill.version,
+        data={"evaluation": "疏散通道堵塞，通讯不畅"},
+    )
+    action = services.add_improvement_action(
+        drill,
+        actor=persona("ent_duruan"),
+        data={"problem": "疏散通道堵塞", "owner": "王五", "deadline": "2026-06-30"},
+    )
+    action = services.complete_action(action, actor=persona("ent_duruan"), version=action.version, data={})
+    action = services.verify_action(
+        action, actor=persona("duruan"), version=action.version, data={"note": "现场核实"}
+    )
+    assert (drill.state, action.state) == ("evaluated", "verified")
+
+
+def test_compliance_names_who_is_behind_by_town_and_sector(persona, plan):
+    plan(type="onsite", published_on=D(2026, 1, 5))
+    result = selectors.compliance(persona("admin"), today=D(2026, 12, 1))
+    duruan = result["by_town"][persona("duruan").town.name]
+    assert duruan["drills_behind"] >= 1
+    assert result["by_sector"]["industry_trade"]["drills_behind"] >= 1
+
+
+def test_plans_are_scoped(api_as, plan):
+    p = plan()
+    assert api_as("duruan").get(f"/api/v1/plans/{p.pk}/").status_code == 200
+    assert api_as("baisha").get(f"/api/v1/plans/{p.pk}/").status_code == 404
+    assert api_as("ent_duruan").get(f"/api/v1/plans/{p.pk}/").status_code == 200
+    ids = [row["id"] for row in api_as("ent_duruan").get("/api/v1/plans/?page_size=200").json()["results"]]
+    assert set(Plan.objects.filter(pk__in=ids).values_list("owner_enterprise", flat=True)) <= {
+        p.owner_enterprise_id
+    }
+
+
+def test_a_drill_problem_enters_the_hazard_loop_once(persona, plan):
+    from core.errors import Conflict
+    from hazards.models import Hazard
+
+    p = plan()
+    drill = services.record_drill(
+        actor=persona("ent_duruan"), data={"plan": p.pk, "held_on": D(2026, 6, 1), "form": "tabletop"}
+    )
+    action = services.add_improvement_action(
+        drill,
+        actor=persona("ent_duruan"),
+        data={"problem": "应急物资柜缺少正压式空气呼吸器", "owner": "王五", "deadline": "2026-06-30"},
+    )
+    action = services.raise_action_as_hazard(action, actor=persona("ent_duruan"))
+    hazard = Hazard.objects.get(pk=action.hazard_id)
+    assert hazard.enterprise_id == p.owner_enterprise_id and hazard.state == "reported"
+    with pytest.raises(Conflict):
+        services.raise_action_as_hazard(action, actor=persona("ent_duruan"))

@@ -1,0 +1,37 @@
+from emergency.views.floods import (  # noqa: F401
+    confirmation_transition,
+    declaration_create,
+    declaration_transition,
+    flood_registers,
+    point_create,
+    shelter_create,
+    team_create,
+    team_list,
+    warning_create,
+    warning_list,
+    warning_transition,
+)
+from emergency.views.overview import map_data, preparedness, readiness_report  # noqa: F401
+from emergency.views.plans import (  # noqa: F401
+    action_hazard,
+    action_transition,
+    drill_create,
+    drill_detail,
+    drill_list,
+    drill_transition,
+    plan_create,
+    plan_detail,
+    plan_list,
+    plan_revise,
+    planversion_transition,
+)
+from emergency.views.supplies import (  # noqa: F401
+    movement_create,
+    shortfall_list,
+    stocktake_detail,
+    stocktake_start,
+    stocktake_transition,
+    warehouse_create,
+    warehouse_detail,
+    warehouse_list,
+)

@@ -1,0 +1,169 @@
+"""Pages of teams and the three preventions: points, shelters, transfer lists, warnings, response levels."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Sum
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core.masking import phone_for
+from core.workflow_views import transition_page
+from emergency import selectors, services
+from emergency.choices import DeclarationState, WarningState
+from emergency.forms import DeclarationForm, PointForm, ShelterForm, TeamForm, WarningForm
+from emergency.models import (
+    Confirmation,
+    Declaration,
+    RescueTeam,
+    Shelter,
+    TransferEntry,
+    WaterloggingPoint,
+    WeatherWarning,
+)
+from emergency.rules import grade_of
+from emergency.services.common import KEEPERS, WARNING_ROLES, may
+from emergency.views.common import form_page, page_of
+
+OFFICIALS = KEEPERS - {"enterprise_user"}
+
+
+@login_required
+def team_list(request):
+    teams = RescueTeam.objects.visible_to(request.user).select_related("town", "enterprise")
+    page = page_of(request, teams)
+    rows = [
+        (t, flags, phone_for(request.user, t.phone, t.enterprise_id))
+        for t, flags in selectors.team_flags(page)
+    ]
+    return render(
+        request,
+        "emergency/team_list.html",
+        {"page_obj": page, "rows": rows, "can_add": may(request.user, KEEPERS)},
+    )
+
+
+@login_required
+def team_create(request):
+    return form_page(
+        request,
+        form_class=TeamForm,
+        service=services.register_team,
+        roles=KEEPERS,
+        title=_("New rescue team"),
+        success=lambda t: reverse("emergency:teams"),
+    )
+
+
+@login_required
+def flood_registers(request):
+    user = request.user
+    points = WaterloggingPoint.objects.visible_to(user).select_related("town")
+    shelters = (
+        Shelter.objects.visible_to(user).select_related("town").annotate(assigned=Sum("entries__persons"))
+    )
+    entries = TransferEntry.objects.visible_to(user).select_related("town", "shelter")
+    return render(
+        request,
+        "emergency/floods.html",
+        {
+            "points": [(p, phone_for(user, p.phone)) for p in points],
+            "shelters": shelters,
+            "entries": [(e, phone_for(user, e.phone)) for e in entries],
+            "can_add": may(user, OFFICIALS),
+        },
+    )
+
+
+@login_required
+def point_create(request):
+    return form_page(
+        request,
+        form_class=PointForm,
+        service=services.register_point,
+        roles=OFFICIALS,
+        title=_("New waterlogging point"),
+        success=lambda p: reverse("emergency:floods"),
+    )
+
+
+@login_required
+def shelter_create(request):
+    return form_page(
+        request,
+        form_class=ShelterForm,
+        service=services.register_shelter,
+        roles=OFFICIALS,
+        title=_("New shelter"),
+        success=lambda s: reverse("emergency:floods"),
+    )
+
+
+@login_required
+def warning_list(request):
+    user = request.user
+    warnings = WeatherWarning.objects.visible_to(user)
+    declarations = Declaration.objects.visible_to(user).prefetch_related(
+        "confirmations__town", "confirmations__confirmed_by"
+    )[:10]
+    mine = (
+        Confirmation.objects.visible_to(user)
+        .filter(declaration__state=DeclarationState.ACTIVE)
+        .select_related("declaration", "town")
+    )
+    return render(
+        request,
+        "emergency/warnings.html",
+        {
+            "warnings": [
+                (w, grade_of(w.signal), services.WARNING_FLOW.buttons(user, w))
+                for w in page_of(request, warnings)
+            ],
+            "declarations": [(d, services.DECLARATION_FLOW.buttons(user, d)) for d in declarations],
+            "mine": [(c, services.CONFIRMATION_FLOW.buttons(user, c)) for c in mine],
+            "can_warn": may(user, WARNING_ROLES),
+            "active": WarningState.ACTIVE,
+        },
+    )
+
+
+@login_required
+def warning_create(request):
+    return form_page(
+        request,
+        form_class=WarningForm,
+        service=services.issue_warning,
+        roles=WARNING_ROLES,
+        title=_("Enter a warning"),
+        success=lambda w: reverse("emergency:warnings"),
+    )
+
+
+@login_required
+def declaration_create(request):
+    return form_page(
+        request,
+        form_class=DeclarationForm,
+        service=services.declare_response,
+        roles=WARNING_ROLES,
+        title=_("Declare a response level"),
+        success=lambda d: reverse("emergency:warnings"),
+    )
+
+
+warning_transition = transition_page(
+    services.WARNING_FLOW,
+    queryset=lambda: WeatherWarning.objects.all(),
+    services={"lift": services.lift_warning},
+)
+declaration_transition = transition_page(
+    services.DECLARATION_FLOW,
+    queryset=lambda: Declaration.objects.all(),
+    services={"end": services.end_declaration},
+)
+confirmation_transition = transition_page(
+    services.CONFIRMATION_FLOW,
+    queryset=lambda: Confirmation.objects.all(),
+    services={"confirm": services.confirm_checklist},
+)

@@ -1,0 +1,180 @@
+"""The preparedness page (a town's, or the district's), its map layers and the pre-season readiness check."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from core.exports import Column, xlsx_response
+from core.pdf import PdfDocument, pdf_response
+from core.scoping import scope_of
+from emergency import readiness_check, selectors
+from emergency.models import Plan, RescueTeam, Shelter, Warehouse, WaterloggingPoint
+from emergency.towns import visible_towns
+
+
+def _towns(request):
+    towns = visible_towns(request.user)
+    raw = request.GET.get("town")
+    if raw:
+        try:
+            towns = towns.filter(pk=int(raw))
+        except ValueError:
+            raise Http404
+        if not towns:
+            raise Http404
+    return list(towns)
+
+
+def _bar(title, names, values, colour="#1565c0") -> dict:
+    return {
+        "title": {"text": title, "textStyle": {"fontSize": 13}},
+        "tooltip": {},
+        "grid": {"left": 48, "right": 12, "bottom": 72, "top": 36},
+        "xAxis": {"type": "category", "data": names, "axisLabel": {"rotate": 40, "interval": 0}},
+        "yAxis": {"type": "value"},
+        "series": [{"type": "bar", "data": values, "itemStyle": {"color": colour}}],
+    }
+
+
+@login_required
+def preparedness(request):
+    user = request.user
+    towns = _towns(request)
+    today = timezone.localdate()
+    scores = [selectors.readiness(t, today=today) for t in towns]
+    short = selectors.shortfalls(towns, today=today, only_short=True)
+    by_item: dict[str, int] = {}
+    for row in short:
+        key = f"{row['item']}（{row['item'].unit}）"
+        by_item[key] = by_item.get(key, 0) + row["shortfall"]
+    statuses = selectors.plan_statuses(Plan.objects.visible_to(user), today=today)
+    teams = RescueTeam.objects.visible_to(user)
+    if request.GET.get("town"):
+        teams = teams.filter(town__in=towns)
+    flags = [(t, f) for t, f in selectors.team_flags(teams.select_related("town")) if f]
+    charts = [
+        (
+            "readiness",
+            _bar(
+                _("Readiness score"),
+                [str(s.town) for s in scores],
+                [float(s.score) for s in scores],
+                "#2e7d32",
+            ),
+        ),
+        (
+            "shortfalls",
+            _bar(_("Shortfalls against the norms"), list(by_item), list(by_item.values()), "#d32f2f"),
+        ),
+    ]
+    return render(
+        request,
+        "emergency/preparedness.html",
+        {
+            "towns": visible_towns(user),
+            # A town officer's page is its own town's; the district picks a town or sees them all.
+            "selected": towns[0]
+            if len(towns) == 1 and (request.GET.get("town") or not scope_of(user).district)
+            else None,
+            "scores": scores,
+            "shortfalls": short[:50],
+            "expiring": selectors.expiring(user, today=today)[:30],
+            "filings_due": [s for s in statuses if s.filing_overdue or s.check_overdue][:30],
+            "reviews_behind": [s for s in statuses if s.review_overdue][:30],
+            "drills_behind": [s for s in statuses if s.drill_overdue][:30],
+            "team_count": teams.count(),
+            "teams_below": flags[:30],
+            "points": WaterloggingPoint.objects.visible_to(user).filter(town__in=towns).count()
+            if towns
+            else 0,
+            "shelters": Shelter.objects.visible_to(user).filter(town__in=towns).count() if towns else 0,
+            "charts": [{"key": k, "element_id": f"chart-{k}", "option": o} for k, o in charts],
+            "map_config": {
+                "tileUrl": settings.MAP_TILE_URL,
+                "attribution": settings.MAP_TILE_ATTRIBUTION,
+                "center": [22.615, 113.070],
+            },
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def map_data(request):
+    """The map's layers, each scoped: warehouses, teams, waterlogging points, shelters; town shapes."""
+    from registry.models import Jurisdiction
+
+    user = request.user
+
+    def rows(qs, kind, label):
+        return [
+            {
+                "kind": kind,
+                "name": str(getattr(o, "name", "")),
+                "lat": float(o.lat),
+                "lng": float(o.lng),
+                "label": label(o),
+            }
+            for o in qs.exclude(lat=None).exclude(lng=None)
+        ]
+
+    towns = Jurisdiction.objects.towns().filter(is_active=True)
+    return JsonResponse(
+        {
+            "towns": [
+                {
+                    "name": t.display_name,
+                    "lat": float(t.lat) if t.lat is not None else None,
+                    "lng": float(t.lng) if t.lng is not None else None,
+                    "boundary": t.boundary or [],
+                }
+                for t in towns
+            ],
+            "layers": {
+                "warehouses": rows(
+                    Warehouse.objects.visible_to(user), "warehouse", lambda w: w.get_level_display()
+                ),
+                "teams": rows(RescueTeam.objects.visible_to(user), "team", lambda t: t.get_kind_display()),
+                "points": rows(
+                    WaterloggingPoint.objects.visible_to(user),
+                    "point",
+                    lambda p: _("deepest %(cm)s cm") % {"cm": p.max_depth_cm},
+                ),
+                "shelters": rows(
+                    Shelter.objects.visible_to(user),
+                    "shelter",
+                    lambda s: _("%(n)s persons") % {"n": s.capacity},
+                ),
+            },
+        }
+    )
+
+
+@login_required
+def readiness_report(request, fmt):
+    """The pre-season readiness check (by 1 April, R-EMG-7): each town and the district, PDF or .xlsx."""
+    towns = _towns(request)
+    if not towns:
+        raise Http404
+    rows = readiness_check.rows(request.user, towns)
+    if fmt == "xlsx":
+        columns = [
+            Column(str(label), (lambda key: lambda r: r[key])(key), 18)
+            for key, label in readiness_check.COLUMNS
+        ]
+        return xlsx_response("readiness-check", columns, rows, sheet_title=str(_("Readiness check")))
+    if fmt != "pdf":
+        raise Http404
+    doc = PdfDocument(str(_("Pre-season readiness check")), subtitle=timezone.localdate().isoformat())
+    for row in rows:
+        doc.heading(row["town"])
+        doc.facts([(str(label), row[key]) for key, label in readiness_check.COLUMNS if key != "town"])
+    doc.signatures([str(_("Checked by")), str(_("Town/street in charge"))])
+    return pdf_response(doc.render(), "readiness-check")
