@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "risk",
     "inspections",
     "accidents",
+    "accountability",
 ]
 
 MIDDLEWARE = [
@@ -361,3 +362,9 @@ REDLINE = {
 # --- Official document numbers (R-HAZ-13): a kind's prefix, e.g. {"hazards.order": "蓬应急责改"}, overrides
 # the default each module registers (core.documents.register_document_kind). JSON in the environment.
 DOCUMENT_NUMBER_PREFIXES = json.loads(env_str("DOCUMENT_NUMBER_PREFIXES", "{}") or "{}")
+
+# Accountability and assessment (issue 15; R-ACCT-4..6).
+ACCOUNTABILITY_OVERDUE_DAYS = env_int("ACCOUNTABILITY_OVERDUE_DAYS", 30)
+ACCOUNTABILITY_GENERAL_OVERDUE_COUNT = env_int("ACCOUNTABILITY_GENERAL_OVERDUE_COUNT", 3)
+ASSESSMENT_POINTS_PER_RECORD = env_int("ASSESSMENT_POINTS_PER_RECORD", 2)
+ENFORCEMENT_DECISION_DAYS = env_int("ENFORCEMENT_DECISION_DAYS", 90)

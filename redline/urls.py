@@ -15,6 +15,7 @@ API_APPS = [
     "risk",
     "inspections",
     "accidents",
+    "accountability",
 ]
 
 urlpatterns = [
@@ -39,6 +40,7 @@ urlpatterns = [
     path("risk/", include("risk.urls")),
     path("inspections/", include("inspections.urls")),
     path("accidents/", include("accidents.urls")),
+    path("accountability/", include("accountability.urls")),
     path("", include("core.urls")),
 ]
 
