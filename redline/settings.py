@@ -326,6 +326,10 @@ SPECTACULAR_SETTINGS = {
         "AccidentReportKindEnum": "accidents.choices.ReportKind",
         "CaseOriginEnum": "accidents.choices.CaseOrigin",
         "EducationOrganiserKindEnum": "accidents.choices.AudienceKind",
+        "AccountabilityMeasureEnum": "accountability.choices.Measure",
+        "EnforcementMeasureEnum": "accountability.choices.CaseMeasure",
+        "EnforcementStateEnum": "accountability.choices.CaseState",
+        "AssessmentUnitKindEnum": ["town", "department"],
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
     # The shared error answers (API.md "Status codes") documented once for every operation.
