@@ -130,3 +130,10 @@ class DocumentKind(models.TextChoices):
     CLOSING = "closing", _("Case closing report")
     CIRCULAR = "circular", _("Circular of criticism")
     INTERVIEW = "interview", _("Interview minutes")
+
+
+CASE_FLAGS = {
+    "decision_overdue": _("Decision overdue"),
+    "payment_overdue": _("Payment overdue"),
+    "hearing_window": _("Hearing request window open"),
+}

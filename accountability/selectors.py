@@ -138,9 +138,8 @@ def default_year(today: dt.date | None = None) -> int:
 
 
 def case_flags(case, today: dt.date | None = None) -> list[str]:
-    """The clocks that ran out: decision (90 days), payment (15 days); the hearing window is shown open."""
+    """Codes of the clocks that ran out (decision 90 days, payment 15 days) and of the open hearing window."""
     from django.utils import timezone
-    from django.utils.translation import gettext as _
 
     from accountability.choices import CaseState
 
@@ -150,12 +149,18 @@ def case_flags(case, today: dt.date | None = None) -> list[str]:
         case.state in (CaseState.FILED, CaseState.INVESTIGATING, CaseState.NOTIFIED)
         and case.decision_due < today
     ):
-        flags.append(_("Decision overdue"))
+        flags.append("decision_overdue")
     if case.state == CaseState.DELIVERED and case.payment_due and case.payment_due < today:
-        flags.append(_("Payment overdue"))
+        flags.append("payment_overdue")
     if case.state == CaseState.NOTIFIED and case.hearing_request_due and today <= case.hearing_request_due:
-        flags.append(_("Hearing request window open"))
+        flags.append("hearing_window")
     return flags
+
+
+def flag_labels(case) -> list:
+    from accountability.choices import CASE_FLAGS
+
+    return [CASE_FLAGS[code] for code in case_flags(case)]
 
 
 def plan_progress(plan) -> dict:
@@ -193,7 +198,7 @@ def case_statistics(user, year: int) -> list[dict]:
         if case.measure:
             row["measures"][case.get_measure_display()] += 1
         row["fines"] += total_fine(case)
-        row["overdue"] += int(bool([f for f in case_flags(case, today) if "window" not in f]))
+        row["overdue"] += int(any(f.endswith("overdue") for f in case_flags(case, today)))
     return [
         {
             "department": dept,

@@ -305,7 +305,7 @@ def assessment_adjust(request, kind, pk):
 def case_list(request):
     qs = EnforcementCase.objects.visible_to(request.user).select_related("department", "enterprise", "town")
     page = _page(request, qs)
-    rows = [{"case": c, "flags": selectors.case_flags(c)} for c in page]
+    rows = [{"case": c, "flags": selectors.flag_labels(c)} for c in page]
     return render(
         request,
         "accountability/case_list.html",
@@ -350,7 +350,7 @@ def case_detail(request, pk):
         "accountability/case_detail.html",
         {
             "case": case,
-            "flags": selectors.case_flags(case),
+            "flags": selectors.flag_labels(case),
             "documents": case.documents.all(),
             "inquiries": case.inquiries.all(),
             "buttons": enforcement.CASE_FLOW.buttons(request.user, case),
