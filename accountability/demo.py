@@ -102,9 +102,96 @@ def build_accountability(*, rng, small: bool = False, stdout=None) -> int:
                     certificate_no=f"AG{enterprise.pk:06d}",
                     certificate_expiry=dt.date(year + 2, 1, 31),
                 )
+        _for_the_demo_enterprise(year)
     from accountability.services import run_triggers
 
     fired = run_triggers()
     if stdout is not None:
         stdout.write(f"accountability: {made} positions, proposals {fired}\n")
     return made
+
+
+def _for_the_demo_enterprise(year: int) -> None:
+    """The enterprise account's unit gets a position, a decided interview with a commitment, an
+    enforcement case and a plan of its department: every account has something to open."""
+    from accountability.choices import CaseOrigin, CaseState, Measure, ProposalState, TargetKind, Trigger
+    from accountability.models import (
+        CaseDocument,
+        Commitment,
+        EnforcementCase,
+        EnforcementPlan,
+        MeasureRecord,
+        Proposal,
+    )
+    from accountability.services.enforcement import ENFORCEMENT_DAYS_DEFAULT
+    from accounts.models import User
+    from core.calendar import period_end
+    from core.documents import official_number
+    from registry.models import Department
+
+    user = User.objects.filter(username="ent_duruan").select_related("enterprise__town").first()
+    enterprise = user.enterprise if user else None
+    department = Department.objects.filter(sectors="industry_trade", is_active=True).order_by("code").first()
+    if enterprise is None or department is None:
+        return
+    position = ResponsibilityPosition.objects.create(
+        unit_kind=UnitKind.ENTERPRISE,
+        enterprise=enterprise,
+        position=TEMPLATES[4][1],
+        duties=TEMPLATES[4][2],
+        first_responsible=True,
+    )
+    PositionHolder.objects.create(
+        position=position, name=enterprise.principal_name or "负责人", start_on=dt.date(year - 2, 1, 1)
+    )
+    now = timezone.now()
+    proposal = Proposal.objects.create(
+        trigger=Trigger.LATE_ACCIDENT_REPORT,
+        target_kind=TargetKind.ENTERPRISE,
+        target_key=f"enterprise:{enterprise.pk}",
+        town=enterprise.town,
+        enterprise=enterprise,
+        cause="demo:late-report",
+        measure=Measure.CIRCULAR,
+        facts=[],
+        reason="2025年一起轻伤事故迟报4小时。",
+        state=ProposalState.DECIDED,
+        decision="change",
+        decided_measure=Measure.INTERVIEW,
+        decision_note="首次迟报，改为约谈主要负责人。",
+        decided_at=now - dt.timedelta(days=20),
+    )
+    record = MeasureRecord.objects.create(
+        proposal=proposal,
+        target_kind=TargetKind.ENTERPRISE,
+        town=enterprise.town,
+        enterprise=enterprise,
+        measure=Measure.INTERVIEW,
+        state="carried_out",
+        document_number=official_number("accountability.interview"),
+        held_on=timezone.localdate() - dt.timedelta(days=14),
+        participants="区安委办、杜阮镇、企业主要负责人",
+        minutes="企业承认事故信息报送不及时，承诺完善报告制度。",
+    )
+    Commitment.objects.create(
+        record=record,
+        text="修订事故信息报告制度并组织全员培训",
+        due_on=timezone.localdate() + dt.timedelta(days=16),
+    )
+    filed = timezone.localdate() - dt.timedelta(days=10)
+    case = EnforcementCase.objects.create(
+        department=department,
+        enterprise=enterprise,
+        town=enterprise.town,
+        sector_id="industry_trade",
+        origin=CaseOrigin.HAZARD,
+        title="未采取措施消除事故隐患",
+        facts="粉尘除尘系统隐患经复查仍未整改。",
+        state=CaseState.INVESTIGATING,
+        filed_on=filed,
+        decision_due=period_end(filed, ENFORCEMENT_DAYS_DEFAULT),
+    )
+    CaseDocument.objects.create(case=case, kind="filing", number=official_number("enforcement.filing"))
+    EnforcementPlan.objects.create(
+        department=department, year=year, planned_inspections=24, note="工贸企业每月两家"
+    )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accountability import exports, selectors
 from accountability.choices import ProposalState
 from accountability.models import (
+    CaseDocument,
     Commitment,
     EnforcementCase,
     EnforcementPlan,
@@ -378,14 +379,11 @@ def case_inquiry(request, pk):
 
 
 @login_required
-def case_document(request, pk, doc):
-    case = get_visible_or_404(
-        EnforcementCase.objects.select_related("department", "enterprise", "town"), request.user, pk=pk
+def case_document(request, pk):
+    document = get_visible_or_404(
+        CaseDocument.objects.select_related("case__department", "case__enterprise"), request.user, pk=pk
     )
-    document = case.documents.filter(pk=doc).first()
-    if document is None:
-        raise Http404
-    return exports.case_document_pdf(case, document)
+    return exports.case_document_pdf(document.case, document)
 
 
 @login_required

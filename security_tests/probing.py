@@ -92,6 +92,12 @@ PAGE_MODELS = {
     "accidents/cases/": "accidents.Case",
     "accidents/education/": "accidents.EducationSession",
     "accidents/": "accidents.Accident",
+    "accountability/proposals/": "accountability.Proposal",
+    "accountability/measures/": "accountability.MeasureRecord",
+    "accountability/commitments/": "accountability.Commitment",
+    "accountability/cases/documents/": "accountability.CaseDocument",
+    "accountability/cases/": "accountability.EnforcementCase",
+    "accountability/responsibility/": "accountability.ResponsibilityPosition",
     "attachments/": "attachments.Attachment",
     "notifications/": "notifications.Notification",
 }

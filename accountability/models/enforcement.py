@@ -157,6 +157,12 @@ class EnforcementCase(models.Model):
         return total_fine(self)
 
 
+class CaseDocumentQuerySet(CaseQuerySet):
+    def scope_filter(self, scope: Scope):
+        q = super().scope_filter(scope)
+        return None if q is None else Q(case__in=EnforcementCase.objects.filter(q).values("pk"))
+
+
 class CaseDocument(models.Model):
     """Each step's document with its official number (R-HAZ-13); a number is never used twice."""
 
@@ -168,6 +174,8 @@ class CaseDocument(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     body = models.TextField(_("content"), blank=True)
+
+    objects = CaseDocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("case document")

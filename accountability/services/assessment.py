@@ -102,6 +102,8 @@ def set_weights(*, actor, year, kind, weights) -> dict[str, int]:
 
 def publish_scorecard(*, actor, year, kind, version):
     """Freeze the year: every unit's items, points and the records behind them are stored as they are now."""
+    if not has_role(actor, Role.DISTRICT_ADMIN):  # API.md: the role (403) before the input (400)
+        raise NotAllowed(_("Your role may not do this here."))
     year, kind = _check_year_kind(year, kind)
 
     def after(step):

@@ -22,6 +22,7 @@ from core.scoping import has_role
 from core.workflow import Transition, Workflow, record_created
 
 OFFICERS = {Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER}
+ENFORCEMENT_DAYS_DEFAULT = 90
 
 
 def _own_department(user, case) -> bool:
@@ -93,7 +94,9 @@ def file_case(*, actor, data) -> EnforcementCase:
             title=clean["title"],
             facts=clean["facts"],
             filed_on=today,
-            decision_due=period_end(today, int(getattr(settings, "ENFORCEMENT_DECISION_DAYS", 90))),
+            decision_due=period_end(
+                today, int(getattr(settings, "ENFORCEMENT_DECISION_DAYS", ENFORCEMENT_DAYS_DEFAULT))
+            ),
             created_by=actor,
         )
         document = issue_document(case, DocumentKind.FILING, actor=actor, number=clean.get("number", ""))

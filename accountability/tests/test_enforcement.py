@@ -121,9 +121,6 @@ def test_only_the_filing_department_moves_the_case(filed, persona):
 
 def test_a_pdf_for_each_document(filed, as_user):
     document = filed.documents.get()
-    response = as_user("yjj").get(f"/accountability/cases/{filed.pk}/documents/{document.pk}.pdf")
+    response = as_user("yjj").get(f"/accountability/cases/documents/{document.pk}.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    assert (
-        as_user("baisha").get(f"/accountability/cases/{filed.pk}/documents/{document.pk}.pdf").status_code
-        == 404
-    )
+    assert as_user("baisha").get(f"/accountability/cases/documents/{document.pk}.pdf").status_code == 404
