@@ -343,7 +343,7 @@ class AdjustView(APIView):
     )
     def post(self, request):
         from core.choices import Role
-        from core.errors import NotAllowed
+        from core.errors import InvalidInput, NotAllowed
         from core.scoping import has_role
 
         body = request.data if hasattr(request.data, "get") else {}
@@ -352,7 +352,7 @@ class AdjustView(APIView):
         try:
             year, unit = int(body.get("year")), int(body.get("unit"))
         except (TypeError, ValueError):
-            raise Http404
+            raise InvalidInput(errors={"year": [_("Give the year and the unit.")], "unit": [_("Give the year and the unit.")]})
         line = selectors.score_line_row(request.user, year=year, kind=body.get("kind"), unit_id=unit)
         adjustment = assessment_services.adjust_score(actor=request.user, line=line, data=body)
         return Response({"id": adjustment.pk})
