@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -352,7 +351,12 @@ class AdjustView(APIView):
         try:
             year, unit = int(body.get("year")), int(body.get("unit"))
         except (TypeError, ValueError):
-            raise InvalidInput(errors={"year": [_("Give the year and the unit.")], "unit": [_("Give the year and the unit.")]})
+            raise InvalidInput(
+                errors={
+                    "year": [_("Give the year and the unit.")],
+                    "unit": [_("Give the year and the unit.")],
+                }
+            )
         line = selectors.score_line_row(request.user, year=year, kind=body.get("kind"), unit_id=unit)
         adjustment = assessment_services.adjust_score(actor=request.user, line=line, data=body)
         return Response({"id": adjustment.pk})
