@@ -7,6 +7,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -455,6 +456,29 @@ class CaseViewSet(
         body = request.data if hasattr(request.data, "get") else {}
         case = enforcement.file_case(actor=request.user, data=body)
         return Response(self.get_serializer(case).data, status=201)
+
+    @extend_schema(
+        request=inline_serializer(
+            "CaseInquiry",
+            {
+                "person": serializers.CharField(),
+                "asked_on": serializers.DateField(),
+                "content": serializers.CharField(),
+                "attachments": serializers.ListField(child=serializers.IntegerField(), required=False),
+            },
+        ),
+        responses=inline_serializer("CaseInquiryRecorded", {"id": serializers.IntegerField()}),
+    )
+    @action(detail=True, methods=["post"], url_path="inquiries")
+    def inquiries(self, request, pk=None):
+        """A record of inquiry during the investigation, with evidence from the caller's uploads."""
+        case = self.get_object()
+        body = request.data if hasattr(request.data, "get") else {}
+        attachments = body.get("attachments") or []
+        if not isinstance(attachments, list):
+            attachments = [attachments]
+        inquiry = enforcement.add_inquiry(actor=request.user, case=case, data=body, attachments=attachments)
+        return Response({"id": inquiry.pk}, status=201)
 
 
 add_workflow_actions(CaseViewSet, enforcement.CASE_FLOW, services=enforcement.CASE_SERVICES)

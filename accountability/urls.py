@@ -27,5 +27,9 @@ urlpatterns = [
     path("cases/documents/<int:pk>.pdf", views.case_document, name="case_document"),
     path("cases/<int:pk>/<slug:action>/", views.case_action, name="case_action"),
     path("responsibility/", views.position_list, name="position_list"),
+    path("responsibility/staff/", views.staff_save, name="staff_save"),
+    path("responsibility/templates/", views.duty_templates, name="duty_templates"),
     path("responsibility/<int:pk>/", views.position_detail, name="position_detail"),
+    path("responsibility/<int:pk>/holder/", views.position_holder, name="position_holder"),
+    path("responsibility/<int:pk>/letter/", views.position_letter, name="position_letter"),
 ]

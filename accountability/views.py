@@ -17,6 +17,7 @@ from accountability.choices import ProposalState
 from accountability.models import (
     CaseDocument,
     Commitment,
+    DutyTemplate,
     EnforcementCase,
     EnforcementPlan,
     MeasureRecord,
@@ -24,7 +25,7 @@ from accountability.models import (
     ResponsibilityPosition,
 )
 from accountability.services import assessment as assessment_services
-from accountability.services import enforcement
+from accountability.services import enforcement, responsibility
 from accountability.services import proposals as proposal_services
 from core.choices import Role
 from core.errors import DomainError
@@ -200,7 +201,6 @@ def assessment(request):
             "items": items,
             "can_publish": has_role(request.user, Role.DISTRICT_ADMIN)
             and (card is None or card.state == "draft"),
-            "weights_form": assessment_services,
             "quarters": [1, 2, 3, 4],
         },
     )
@@ -431,7 +431,15 @@ def position_list(request):
     return render(
         request,
         "accountability/position_list.html",
-        {"page": _page(request, qs, 50), "gaps": gaps[:100], "gap_count": len(gaps), "year": year},
+        {
+            "page": _page(request, qs, 50),
+            "gaps": gaps[:100],
+            "gap_count": len(gaps),
+            "year": year,
+            "staff_form": responsibility.StaffForm(),
+            "can_record_staff": has_role(request.user, *responsibility.STAFF_ROLES),
+            "can_edit_templates": has_role(request.user, Role.DISTRICT_ADMIN),
+        },
     )
 
 
@@ -441,5 +449,73 @@ def position_detail(request, pk):
     return render(
         request,
         "accountability/position_detail.html",
-        {"position": position, "holders": position.holders.all(), "letters": position.letters.all()},
+        {
+            "position": position,
+            "holders": position.holders.all(),
+            "letters": position.letters.all(),
+            "can_keep": responsibility.may_keep(request.user, position),
+            "holder_form": responsibility.HolderForm(),
+            "letter_form": responsibility.LetterForm(initial={"year": dt.date.today().year}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def position_holder(request, pk):
+    position = get_visible_or_404(ResponsibilityPosition.objects.all(), request.user, pk=pk)
+    return _done(
+        request,
+        position.get_absolute_url(),
+        lambda: responsibility.assign_holder(actor=request.user, position=position, data=request.POST),
+    )
+
+
+@login_required
+@require_POST
+def position_letter(request, pk):
+    position = get_visible_or_404(ResponsibilityPosition.objects.all(), request.user, pk=pk)
+    return _done(
+        request,
+        position.get_absolute_url(),
+        lambda: responsibility.record_letter(
+            actor=request.user,
+            position=position,
+            data=request.POST,
+            attachments=request.POST.getlist("attachments"),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def staff_save(request):
+    return _done(
+        request,
+        request.path.rsplit("staff/", 1)[0],
+        lambda: responsibility.record_staff(actor=request.user, data=request.POST),
+    )
+
+
+@login_required
+def duty_templates(request):
+    if not has_role(request.user, Role.DISTRICT_ADMIN):
+        raise Http404
+    form, status = responsibility.TemplateForm(), 200
+    if request.method == "POST":
+        form = responsibility.TemplateForm(data=request.POST)
+        try:
+            responsibility.save_duty_template(actor=request.user, data=request.POST)
+        except DomainError as exc:
+            from core.views import apply_domain_errors
+
+            form.is_valid()
+            apply_domain_errors(form, exc)
+            status = exc.status_code
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(request.path)
+    templates = DutyTemplate.objects.all()
+    return render(
+        request, "accountability/duty_templates.html", {"form": form, "templates": templates}, status=status
     )

@@ -34,6 +34,7 @@ ROWS = {
     "POST /api/v1/enforcement/cases/{id}/reconsider/": OFFICERS,
     "POST /api/v1/enforcement/cases/{id}/sue/": OFFICERS,
     "POST /api/v1/enforcement/cases/{id}/close/": OFFICERS,
+    "POST /api/v1/enforcement/cases/{id}/inquiries/": OFFICERS,
     "GET /api/v1/enforcement/stats/": EVERYONE,
     "accountability:proposal_list": EVERYONE,
     "accountability:proposal_detail": BUSINESS,
@@ -59,4 +60,8 @@ ROWS = {
     "accountability:case_action": NOBODY,
     "accountability:position_list": EVERYONE,
     "accountability:position_detail": BUSINESS,
+    "accountability:position_holder": POST_ONLY,
+    "accountability:position_letter": POST_ONLY,
+    "accountability:staff_save": POST_ONLY,
+    "accountability:duty_templates": ADMIN,
 }
