@@ -134,7 +134,9 @@ def _for_the_demo_enterprise(year: int) -> None:
     officer = User.objects.filter(username="yjj").select_related("department").first()
     department = officer.department if officer and officer.department_id else None
     if department is None:
-        department = Department.objects.filter(sectors="industry_trade", is_active=True).order_by("code").first()
+        department = (
+            Department.objects.filter(sectors="industry_trade", is_active=True).order_by("code").first()
+        )
     if enterprise is None or department is None:
         return
     position = ResponsibilityPosition.objects.create(

@@ -154,7 +154,7 @@ def test_an_enforcement_penalty_outside_the_law_answers_400_naming_the_article(
         {"version": 2, "measure": "fine", "fine": "80000"},
         format="json",
     )
-    assert answer.status_code == 400 and "102" in answer.json()["fine"][0]
+    assert answer.status_code == 400 and "第一百零二条" in answer.json()["fine"][0]
     assert EnforcementCase.objects.get(pk=case["id"]).state == "investigating"
     assert api_as("baisha").get(f"/api/v1/enforcement/cases/{case['id']}/").status_code == 404
     stats = client.get(f"/api/v1/enforcement/stats/?year={dt.date.today().year}").json()

@@ -69,10 +69,10 @@ def test_a_fine_outside_article_102_is_refused_naming_it(filed, persona):
     act(filed, "investigate", yjj, FILED)
     with pytest.raises(InvalidInput) as refused:
         act(filed, "notify", yjj, FILED, measure="fine", fine="60000")
-    assert "102" in str(refused.value.errors["fine"][0])
+    assert "第一百零二条" in str(refused.value.errors["fine"][0])
     with pytest.raises(InvalidInput) as daily:
         act(filed, "notify", yjj, FILED, measure="daily_penalty", fine="1000")
-    assert "112" in str(daily.value.errors["daily_days"][0])
+    assert "第一百一十二条" in str(daily.value.errors["daily_days"][0])
 
 
 def test_the_hearing_window_payment_clock_and_capped_surcharge(filed, persona):
