@@ -116,6 +116,10 @@ class LineResult:
     def unit_id(self) -> int:
         return self.unit.pk
 
+    @property
+    def rating_label(self):
+        return Rating(self.rating).label if self.rating else ""
+
 
 def units(kind: str):
     if kind == "town":
@@ -181,5 +185,24 @@ def record_ref(obj) -> dict:
 
     kind = obj._meta.model_name
     href = API_PATHS[kind].format(obj.pk) if kind in API_PATHS else ""
-    url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
+    url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else page_url(kind, obj)
     return {"kind": kind, "id": obj.pk, "title": str(obj), "href": href or url, "url": url}
+
+
+# Pages of records whose models name no URL of their own.
+PAGES = {
+    "accident": ("accidents:detail", lambda obj: obj.pk),
+    "campaigntarget": ("inspections:campaign_detail", lambda obj: obj.campaign_id),
+}
+
+
+def page_url(kind: str, obj) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    if kind not in PAGES:
+        return ""
+    name, key = PAGES[kind]
+    try:
+        return reverse(name, args=[key(obj)])
+    except NoReverseMatch:
+        return ""

@@ -27,7 +27,7 @@ def scorecard_export(fmt: str, *, year, kind, quarter, lines):
             Column(_("Rank"), lambda line: line.rank, 8),
             Column(_("Unit"), lambda line: str(line.unit), 24),
             Column(_("Score"), lambda line: line.score, 10),
-            Column(_("Rating"), lambda line: line.rating, 12),
+            Column(_("Rating"), lambda line: str(line.rating_label), 12),
         ]
         for index, item in enumerate(items):
             columns.append(
@@ -40,7 +40,7 @@ def scorecard_export(fmt: str, *, year, kind, quarter, lines):
     pdf = PdfDocument(_title(year, kind, quarter))
     pdf.table(
         [_("Rank"), _("Unit"), _("Score"), _("Rating")],
-        [[line.rank, str(line.unit), line.score, line.rating] for line in lines],
+        [[line.rank, str(line.unit), line.score, str(line.rating_label)] for line in lines],
     )
     for line in lines:
         pdf.heading(f"{line.rank}. {line.unit} — {line.score}")
