@@ -321,7 +321,50 @@ def decide_proposal(proposal, *, actor, version, data=None):
         )
 
     return PROPOSAL_FLOW.perform(
-        proposal, "decide", actor=actor, version=version, data=data, prepare=prepare, after=after
+        proposal,
+        "decide",
+        actor=actor,
+        version=version,
+        data=data,
+        prepare=prepare,
+        after=after,
+        notify=_tell_target,
+    )
+
+
+def _tell_target(step) -> None:
+    """The unit a measure was decided on is told (its officials, or the enterprise's own users)."""
+    from notifications.recipients import Audience, resolve
+    from notifications.services import notify
+
+    proposal = step.obj
+    if proposal.state != ProposalState.DECIDED:
+        return
+    if proposal.target_kind == TargetKind.DEPARTMENT:
+        sectors = list(proposal.department.sectors.values_list("code", flat=True))
+        recipients = [
+            u
+            for u in resolve([Audience.DEPARTMENT], sector_codes=sectors)
+            if u.department_id == proposal.department_id
+        ]
+    elif proposal.target_kind == TargetKind.ENTERPRISE:
+        recipients = resolve(
+            [Audience.ENTERPRISE, Audience.TOWN],
+            enterprise_id=proposal.enterprise_id,
+            town_id=proposal.town_id,
+        )
+    else:
+        recipients = resolve([Audience.TOWN], town_id=proposal.town_id)
+    record = MeasureRecord.objects.filter(proposal=proposal).first()
+    notify(
+        recipients=recipients,
+        kind="accountability.measure",
+        title=_("Accountability measure decided: %(measure)s")
+        % {"measure": proposal.get_decided_measure_display()},
+        body=str(proposal.get_trigger_display()),
+        url=record.get_absolute_url() if record else proposal.get_absolute_url(),
+        target=proposal,
+        dedup_key=f"accountability.decided:{proposal.pk}",
     )
 
 

@@ -159,3 +159,17 @@ def test_an_enforcement_penalty_outside_the_law_answers_400_naming_the_article(
     assert api_as("baisha").get(f"/api/v1/enforcement/cases/{case['id']}/").status_code == 404
     stats = client.get(f"/api/v1/enforcement/stats/?year={dt.date.today().year}").json()
     assert any(row["cases"] >= 1 for row in stats)
+
+
+def test_the_proposal_list_costs_the_same_queries_for_any_page_size(proposals, api_as):
+    client = api_as("admin")
+    client.get("/api/v1/accountability/proposals/?page_size=1")  # warm the caches of the first request
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (1, 50):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/api/v1/accountability/proposals/?page_size={size}").status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]

@@ -144,3 +144,23 @@ def test_dismissing_needs_a_reason_and_creates_no_measure(clean, enterprise_in, 
     )
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.DISMISSED and not MeasureRecord.objects.exists()
+
+
+def test_the_town_is_told_of_the_decided_measure_and_sees_it_in_its_history(
+    clean, enterprise_in, persona, as_user
+):
+    from notifications.models import Notification
+
+    enterprise = enterprise_in("duruan", "industry_trade")
+    hazard(enterprise, major=True, deadline=dt.date(2026, 4, 1))
+    run_triggers()
+    proposal = Proposal.objects.get(trigger=Trigger.MAJOR_HAZARD_OVERDUE, target_kind=TargetKind.TOWN)
+    assert Notification.objects.filter(recipient=persona("admin"), kind="accountability.proposal").exists()
+    decide_proposal(proposal, actor=persona("admin"), version=1, data={"decision": "accept"})
+    assert Notification.objects.filter(recipient=persona("duruan"), kind="accountability.measure").exists()
+    history = as_user("duruan").get(f"/accountability/targets/town/{proposal.town_id}/")
+    assert (
+        history.status_code == 200
+        and MeasureRecord.objects.get(proposal=proposal).document_number.encode() in history.content
+    )
+    assert as_user("baisha").get(f"/accountability/targets/town/{proposal.town_id}/").status_code == 404
