@@ -98,3 +98,26 @@ def case_document_pdf(case, document):
     pdf.signatures([str(case.department), _("Party")])
     pdf.paragraph(timezone.localtime(document.issued_at).strftime("%Y-%m-%d"))
     return pdf_response(pdf.render(), document.number)
+
+
+def measure_pdf(measure):
+    """Interview minutes, a circular or another decided measure, with its official number."""
+    pdf = PdfDocument(str(measure.get_measure_display()), serial=measure.document_number)
+    proposal = measure.proposal
+    facts = [(_("Target"), str(measure.target))]
+    if proposal is not None:
+        facts += [(_("Trigger"), proposal.get_trigger_display()), (_("Why"), proposal.reason)]
+        facts += [(_("Facts that fired it"), "\n".join(f.get("title", "") for f in proposal.facts))]
+    if measure.held_on:
+        facts += [(_("Held or issued on"), measure.held_on), (_("Participants"), measure.participants)]
+    pdf.facts(facts)
+    if measure.minutes:
+        pdf.paragraph(measure.minutes)
+    commitments = list(measure.commitments.all())
+    if commitments:
+        pdf.heading(_("Commitments"))
+        pdf.table(
+            [_("Commitment"), _("Due on"), _("Done on")],
+            [[c.text, c.due_on, c.done_on or ""] for c in commitments],
+        )
+    return pdf_response(pdf.render(), measure.document_number or f"measure-{measure.pk}")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("proposals/<int:pk>/<slug:action>/", views.proposal_action, name="proposal_action"),
     path("measures/<int:pk>/", views.measure_detail, name="measure_detail"),
     path("measures/<int:pk>/commitments/", views.commitment_add, name="commitment_add"),
+    path("measures/<int:pk>/document.pdf", views.measure_document, name="measure_document"),
     path("measures/<int:pk>/<slug:action>/", views.measure_action, name="measure_action"),
     path("commitments/<int:pk>/done/", views.commitment_done, name="commitment_done"),
     path("targets/<slug:kind>/<int:pk>/", views.target_history, name="target_history"),

@@ -117,6 +117,16 @@ def measure_detail(request, pk):
     )
 
 
+@login_required
+def measure_document(request, pk):
+    measure = get_visible_or_404(
+        MeasureRecord.objects.select_related("proposal", "town", "department", "enterprise"),
+        request.user,
+        pk=pk,
+    )
+    return exports.measure_pdf(measure)
+
+
 measure_action = transition_page(
     proposal_services.MEASURE_FLOW,
     queryset=lambda: MeasureRecord.objects.all(),

@@ -41,6 +41,7 @@ ROWS = {
     "accountability:proposal_action": NOBODY,  # the probe's action name is unknown: 404
     "accountability:measure_detail": BUSINESS,
     "accountability:commitment_add": POST_ONLY,
+    "accountability:measure_document": BUSINESS,
     "accountability:measure_action": NOBODY,
     "accountability:commitment_done": POST_ONLY,
     "accountability:target_history": NOBODY,  # the probe's target kind is unknown: 404

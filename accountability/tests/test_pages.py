@@ -56,3 +56,12 @@ def test_exports_of_the_scorecard(district, as_user):
 def test_the_lists_open_for_each_role(district, as_user, url):
     for name in ("admin", "leader", "yjj", "duruan", "ent_duruan"):
         assert as_user(name).get(url).status_code == 200, name
+
+
+def test_a_decided_measure_prints_as_a_numbered_document(district, as_user):
+    from accountability.models import MeasureRecord
+
+    measure = MeasureRecord.objects.exclude(document_number="").order_by("pk").first()
+    response = as_user("duruan").get(f"/accountability/measures/{measure.pk}/document.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert as_user("baisha").get(f"/accountability/measures/{measure.pk}/document.pdf").status_code == 404
