@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "cockpit",
     "duty",
     "emergency",
+    "accountability",
 ]
 
 MIDDLEWARE = [
@@ -361,6 +362,10 @@ SPECTACULAR_SETTINGS = {
         "WarningSignalEnum": "emergency.choices.Signal",
         "WarningStateEnum": "emergency.choices.WarningState",
         "DeclarationStateEnum": "emergency.choices.DeclarationState",
+        "AccountabilityMeasureEnum": "accountability.choices.Measure",
+        "EnforcementMeasureEnum": "accountability.choices.CaseMeasure",
+        "EnforcementStateEnum": "accountability.choices.CaseState",
+        "AssessmentUnitKindEnum": ["town", "department"],
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
     # The shared error answers (API.md "Status codes") documented once for every operation.
@@ -413,3 +418,9 @@ CRYPTO_KEY_PROVIDER = env_str("CRYPTO_KEY_PROVIDER")  # dotted path of a KMS-bac
 EMERGENCY_PLAN_REVIEW_YEARS = env_int("EMERGENCY_PLAN_REVIEW_YEARS", 3)
 EMERGENCY_STOCKTAKE_DAYS = env_int("EMERGENCY_STOCKTAKE_DAYS", 31)
 EMERGENCY_EXPIRY_ALERT_DAYS = tuple(int(d) for d in env_list("EMERGENCY_EXPIRY_ALERT_DAYS", ["30", "7"]))
+
+# Accountability and assessment (issue 15; R-ACCT-4..6).
+ACCOUNTABILITY_OVERDUE_DAYS = env_int("ACCOUNTABILITY_OVERDUE_DAYS", 30)
+ACCOUNTABILITY_GENERAL_OVERDUE_COUNT = env_int("ACCOUNTABILITY_GENERAL_OVERDUE_COUNT", 3)
+ASSESSMENT_POINTS_PER_RECORD = env_int("ASSESSMENT_POINTS_PER_RECORD", 2)
+ENFORCEMENT_DECISION_DAYS = env_int("ENFORCEMENT_DECISION_DAYS", 90)

@@ -19,6 +19,7 @@ API_APPS = [
     "core",  # background jobs
     "duty",
     "emergency",
+    "accountability",
 ]
 
 urlpatterns = [
@@ -46,6 +47,7 @@ urlpatterns = [
     path("cockpit/", include("cockpit.urls")),
     path("duty/", include("duty.urls")),
     path("emergency/", include("emergency.urls")),
+    path("accountability/", include("accountability.urls")),
     path("", include("core.urls")),
 ]
 

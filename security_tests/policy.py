@@ -311,3 +311,4 @@ KNOWN_INPUT_BEFORE_ROLE: set[str] = set()  # empty: every endpoint checks the ro
 POLICY.update(__import__("security_tests.policy_jobs", fromlist=["ROWS"]).ROWS)
 POLICY.update(__import__("security_tests.policy_duty", fromlist=["ROWS"]).ROWS)
 POLICY.update(__import__("security_tests.policy_emergency", fromlist=["ROWS"]).ROWS)
+POLICY.update(__import__("security_tests.policy_accountability", fromlist=["ROWS"]).ROWS)

@@ -1,0 +1,553 @@
+"""REST API of the accountability module (API.md "Accountability", "Assessment")."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accountability import selectors
+from accountability.assessment import record_ref
+from accountability.models import EnforcementCase, MeasureRecord, Proposal, ResponsibilityPosition
+from accountability.services import assessment as assessment_services
+from accountability.services import enforcement
+from accountability.services import proposals as proposal_services
+from core.api import ScopedViewSetMixin, StandardPagination, display_field
+from core.workflow_api import add_workflow_actions
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {"kind": {"type": "string"}, "id": {"type": "integer"}, "name": {"type": "string"}},
+    }
+)
+class TargetField(serializers.Field):
+    def to_representation(self, obj):
+        target = obj.target
+        return {"kind": obj.target_kind, "id": obj.target_id, "name": str(target) if target else ""}
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    target = TargetField(source="*", read_only=True)
+    trigger_display = display_field("trigger")
+    measure_display = display_field("measure")
+    state_display = display_field("state")
+    decided_measure_display = display_field("decided_measure")
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "trigger",
+            "trigger_display",
+            "target",
+            "measure",
+            "measure_display",
+            "facts",
+            "reason",
+            "state",
+            "state_display",
+            "decision",
+            "decided_measure",
+            "decided_measure_display",
+            "decision_note",
+            "decided_at",
+            "created_at",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class ProposalViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Accountability proposals in the caller's scope; filters `state`, `trigger`, `target_kind`."""
+
+    scoped_model = Proposal
+    serializer_class = ProposalSerializer
+    filterset_fields = ["state", "trigger", "target_kind"]
+
+    def base_queryset(self):
+        return Proposal.objects.select_related("town", "department", "enterprise").order_by(
+            "-created_at", "-id"
+        )
+
+
+add_workflow_actions(
+    ProposalViewSet, proposal_services.PROPOSAL_FLOW, services={"decide": proposal_services.decide_proposal}
+)
+
+
+class CommitmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    due_on = serializers.DateField()
+    done_on = serializers.DateField(allow_null=True)
+    follow_up_note = serializers.CharField()
+
+
+class MeasureRecordSerializer(serializers.ModelSerializer):
+    target = TargetField(source="*", read_only=True)
+    measure_display = display_field("measure")
+    state_display = display_field("state")
+    commitments = CommitmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = MeasureRecord
+        fields = [
+            "id",
+            "proposal",
+            "target",
+            "measure",
+            "measure_display",
+            "state",
+            "state_display",
+            "document_number",
+            "held_on",
+            "participants",
+            "minutes",
+            "closing_note",
+            "commitments",
+            "created_at",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class MeasureViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Decided measures (interviews, circulars, referrals …) with their commitments, in the caller's scope."""
+
+    scoped_model = MeasureRecord
+    serializer_class = MeasureRecordSerializer
+    filterset_fields = ["state", "measure", "target_kind"]
+
+    def base_queryset(self):
+        return MeasureRecord.objects.select_related("town", "department", "enterprise").prefetch_related(
+            "commitments"
+        )
+
+
+add_workflow_actions(
+    MeasureViewSet,
+    proposal_services.MEASURE_FLOW,
+    services={"record": proposal_services.record_measure, "close": proposal_services.close_measure},
+)
+
+
+# --- assessment ---------------------------------------------------------------------------------------
+
+
+def _int_param(request, name, low, high, *, required=True):
+    value = request.query_params.get(name)
+    if value in (None, ""):
+        if required:
+            raise ValidationError({name: [_("This parameter is required.")]})
+        return None
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise ValidationError(
+            {name: [_("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high}]}
+        )
+    return int(value)
+
+
+def _kind_param(request):
+    kind = request.query_params.get("kind") or "town"
+    if kind not in ("town", "department"):
+        raise ValidationError({"kind": [_("Choose town or department.")]})
+    return kind
+
+
+class ItemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    weight = serializers.IntegerField()
+    value = serializers.FloatField()
+    points = serializers.FloatField()
+    records = serializers.CharField(help_text="A list URL whose count is the value (rates: the denominator).")
+    records_count = serializers.IntegerField()
+    veto = serializers.BooleanField()
+
+
+class LineSerializer(serializers.Serializer):
+    target = serializers.DictField()
+    score = serializers.FloatField()
+    rank = serializers.IntegerField()
+    rating = serializers.CharField()
+    vetoed = serializers.BooleanField()
+    frozen = serializers.BooleanField()
+    items = ItemSerializer(many=True)
+
+
+PERIOD = [
+    OpenApiParameter("year", int, required=True),
+    OpenApiParameter("kind", enum=["town", "department"], required=False),
+    OpenApiParameter(
+        "quarter", int, required=False, description="1–4: the year up to the end of that quarter."
+    ),
+]
+
+
+def _records_url(request, *, year, kind, unit, item, quarter):
+    query = {"year": year, "kind": kind, "unit": unit, "item": item}
+    if quarter:
+        query["quarter"] = quarter
+    return request.build_absolute_uri(reverse("api-assessment-records") + "?" + urlencode(query))
+
+
+class AssessmentView(APIView):
+    """The scorecard: one row per town or department the caller may see, ranked among all (R-ACCT-6)."""
+
+    @extend_schema(parameters=PERIOD, responses=LineSerializer(many=True))
+    def get(self, request):
+        year = _int_param(request, "year", 2000, 2100)
+        kind = _kind_param(request)
+        quarter = _int_param(request, "quarter", 1, 4, required=False)
+        _card, lines = selectors.scorecard(request.user, year=year, kind=kind, quarter=quarter)
+        rows = [
+            {
+                "target": {"kind": kind, "id": line.unit_id, "name": str(line.unit)},
+                "score": float(line.score),
+                "rank": line.rank,
+                "rating": line.rating,
+                "vetoed": line.vetoed,
+                "frozen": line.frozen,
+                "items": [
+                    {
+                        "code": item.key,
+                        "label": str(item.label),
+                        "weight": item.weight,
+                        "value": float(item.value),
+                        "points": float(item.points),
+                        "records": _records_url(
+                            request, year=year, kind=kind, unit=line.unit_id, item=item.key, quarter=quarter
+                        ),
+                        "records_count": item.record_count,
+                        "veto": item.veto,
+                    }
+                    for item in line.items
+                ],
+            }
+            for line in lines
+        ]
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(page)
+
+
+class RecordSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    href = serializers.CharField()
+
+
+class AssessmentRecordsView(APIView):
+    """The records behind one item of one unit's score; `count` is the item's value."""
+
+    @extend_schema(
+        parameters=[
+            *PERIOD,
+            OpenApiParameter("unit", int, required=True),
+            OpenApiParameter("item", str, required=True),
+        ],
+        responses=RecordSerializer(many=True),
+    )
+    def get(self, request):
+        year = _int_param(request, "year", 2000, 2100)
+        kind = _kind_param(request)
+        quarter = _int_param(request, "quarter", 1, 4, required=False)
+        unit = _int_param(request, "unit", 1, 2**31)
+        _card, line = selectors.scorecard_line(
+            request.user, year=year, kind=kind, unit_id=unit, quarter=quarter
+        )
+        item = selectors.item_of(line, request.query_params.get("item", ""))
+        rows = [
+            {k: r.get(k, "") for k in ("kind", "id", "title", "href")} for r in map(record_ref, item.records)
+        ]
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(page)
+
+
+class WeightsView(APIView):
+    """The district's weights of a year (they add up to 100; otherwise 400)."""
+
+    @extend_schema(
+        request=inline_serializer(
+            "AssessmentWeights",
+            {
+                "year": serializers.IntegerField(),
+                "kind": serializers.ChoiceField(choices=["town", "department"]),
+                "weights": serializers.DictField(child=serializers.IntegerField()),
+            },
+        ),
+        responses=inline_serializer("AssessmentWeightsSaved", {"weights": serializers.DictField()}),
+    )
+    def post(self, request):
+        body = request.data if hasattr(request.data, "get") else {}
+        weights = assessment_services.set_weights(
+            actor=request.user, year=body.get("year"), kind=body.get("kind"), weights=body.get("weights")
+        )
+        return Response({"weights": weights})
+
+
+class PublishView(APIView):
+    """Publish and freeze a year's scorecard."""
+
+    @extend_schema(
+        request=inline_serializer(
+            "AssessmentPublish",
+            {
+                "year": serializers.IntegerField(),
+                "kind": serializers.ChoiceField(choices=["town", "department"]),
+                "version": serializers.IntegerField(),
+            },
+        ),
+        responses=inline_serializer(
+            "AssessmentPublished", {"state": serializers.CharField(), "version": serializers.IntegerField()}
+        ),
+    )
+    def post(self, request):
+        body = request.data if hasattr(request.data, "get") else {}
+        card = assessment_services.publish_scorecard(
+            actor=request.user, year=body.get("year"), kind=body.get("kind"), version=body.get("version")
+        )
+        return Response({"state": card.state, "version": card.version})
+
+
+class AdjustView(APIView):
+    """A reasoned change to a published unit's item (the frozen figures stay as they were)."""
+
+    @extend_schema(
+        request=inline_serializer(
+            "AssessmentAdjust",
+            {
+                "year": serializers.IntegerField(),
+                "kind": serializers.ChoiceField(choices=["town", "department"]),
+                "unit": serializers.IntegerField(),
+                "item": serializers.CharField(),
+                "delta": serializers.DecimalField(max_digits=7, decimal_places=2),
+                "reason": serializers.CharField(),
+            },
+        ),
+        responses=inline_serializer("AssessmentAdjusted", {"id": serializers.IntegerField()}),
+    )
+    def post(self, request):
+        from core.choices import Role
+        from core.errors import InvalidInput, NotAllowed
+        from core.scoping import has_role
+
+        body = request.data if hasattr(request.data, "get") else {}
+        if not has_role(request.user, Role.DISTRICT_ADMIN):  # API.md: the role (403) before the input (400)
+            raise NotAllowed(_("Your role may not do this here."))
+        try:
+            year, unit = int(body.get("year")), int(body.get("unit"))
+        except (TypeError, ValueError):
+            raise InvalidInput(
+                errors={
+                    "year": [_("Give the year and the unit.")],
+                    "unit": [_("Give the year and the unit.")],
+                }
+            )
+        line = selectors.score_line_row(request.user, year=year, kind=body.get("kind"), unit_id=unit)
+        adjustment = assessment_services.adjust_score(actor=request.user, line=line, data=body)
+        return Response({"id": adjustment.pk})
+
+
+# --- enforcement --------------------------------------------------------------------------------------
+
+
+class DocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    number = serializers.CharField()
+    issued_at = serializers.DateTimeField()
+
+
+class EnforcementCaseSerializer(serializers.ModelSerializer):
+    state_display = display_field("state")
+    measure_display = display_field("measure")
+    documents = DocumentSerializer(many=True, read_only=True)
+    flags = serializers.SerializerMethodField()
+    total_fine = serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, coerce_to_string=False
+    )
+
+    class Meta:
+        model = EnforcementCase
+        fields = [
+            "id",
+            "department",
+            "enterprise",
+            "town",
+            "sector",
+            "origin",
+            "origin_id",
+            "title",
+            "facts",
+            "state",
+            "state_display",
+            "filed_on",
+            "decision_due",
+            "notice_served_on",
+            "hearing_request_due",
+            "hearing_requested",
+            "measure",
+            "measure_display",
+            "article",
+            "fine",
+            "daily_days",
+            "total_fine",
+            "decided_on",
+            "delivered_on",
+            "payment_due",
+            "paid_on",
+            "paid_amount",
+            "surcharge",
+            "closed_on",
+            "documents",
+            "flags",
+            "version",
+        ]
+        read_only_fields = fields
+
+    def get_flags(self, obj) -> list[str]:
+        return selectors.case_flags(obj)
+
+
+class CaseViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Enforcement cases (R-ACCT-5) in the caller's scope; POST files one (officers)."""
+
+    scoped_model = EnforcementCase
+    serializer_class = EnforcementCaseSerializer
+    filterset_fields = ["state", "department", "measure"]
+
+    def base_queryset(self):
+        return EnforcementCase.objects.prefetch_related("documents").order_by("-filed_on", "-id")
+
+    @extend_schema(
+        request=inline_serializer(
+            "CaseFiling",
+            {
+                "enterprise": serializers.IntegerField(),
+                "sector": serializers.CharField(),
+                "origin": serializers.CharField(),
+                "origin_id": serializers.IntegerField(required=False),
+                "title": serializers.CharField(),
+                "facts": serializers.CharField(),
+                "department": serializers.IntegerField(required=False),
+                "number": serializers.CharField(required=False),
+            },
+        ),
+        responses=EnforcementCaseSerializer,
+    )
+    def create(self, request):
+        body = request.data if hasattr(request.data, "get") else {}
+        case = enforcement.file_case(actor=request.user, data=body)
+        return Response(self.get_serializer(case).data, status=201)
+
+    @extend_schema(
+        request=inline_serializer(
+            "CaseInquiry",
+            {
+                "person": serializers.CharField(),
+                "asked_on": serializers.DateField(),
+                "content": serializers.CharField(),
+                "attachments": serializers.ListField(child=serializers.IntegerField(), required=False),
+            },
+        ),
+        responses=inline_serializer("CaseInquiryRecorded", {"id": serializers.IntegerField()}),
+    )
+    @action(detail=True, methods=["post"], url_path="inquiries")
+    def inquiries(self, request, pk=None):
+        """A record of inquiry during the investigation, with evidence from the caller's uploads."""
+        case = self.get_object()
+        body = request.data if hasattr(request.data, "get") else {}
+        attachments = body.get("attachments") or []
+        if not isinstance(attachments, list):
+            attachments = [attachments]
+        inquiry = enforcement.add_inquiry(actor=request.user, case=case, data=body, attachments=attachments)
+        return Response({"id": inquiry.pk}, status=201)
+
+
+add_workflow_actions(CaseViewSet, enforcement.CASE_FLOW, services=enforcement.CASE_SERVICES)
+
+
+class StatsView(APIView):
+    """Cases, measures, fines and overdue steps per department for a year."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, required=True)],
+        responses=inline_serializer(
+            "EnforcementStats",
+            {
+                "department": serializers.IntegerField(),
+                "cases": serializers.IntegerField(),
+                "measures": serializers.DictField(),
+                "fines": serializers.FloatField(),
+                "overdue": serializers.IntegerField(),
+            },
+            many=True,
+        ),
+    )
+    def get(self, request):
+        year = _int_param(request, "year", 2000, 2100)
+        return Response(
+            [
+                {**row, "department": row["department"].pk, "fines": float(row["fines"])}
+                for row in selectors.case_statistics(request.user, year)
+            ]
+        )
+
+
+# --- responsibility lists -----------------------------------------------------------------------------
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    unit_kind_display = display_field("unit_kind")
+    holder = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ResponsibilityPosition
+        fields = [
+            "id",
+            "unit_kind",
+            "unit_kind_display",
+            "town",
+            "department",
+            "enterprise",
+            "portfolio",
+            "position",
+            "duties",
+            "first_responsible",
+            "holder",
+        ]
+        read_only_fields = fields
+
+    def get_holder(self, obj) -> str | None:
+        holder = obj.holder
+        return holder.name if holder else None
+
+
+class PositionViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Responsibility positions with their current holder, in the caller's scope."""
+
+    scoped_model = ResponsibilityPosition
+    serializer_class = PositionSerializer
+    filterset_fields = ["unit_kind", "town", "department", "enterprise"]
+
+    def base_queryset(self):
+        return ResponsibilityPosition.objects.prefetch_related("holders").order_by("unit_kind", "id")

@@ -1,0 +1,68 @@
+"""Scope of the records about a target (a town, a department or an enterprise), shared by the models."""
+
+from django.db.models import Exists, OuterRef, Q
+
+from core.scoping import Scope, ScopedQuerySet
+
+
+def department_in_sectors(codes, path: str = "department_id") -> Q:
+    from registry.models import Department
+
+    through = Department.sectors.through
+    return Q(Exists(through.objects.filter(department_id=OuterRef(path), sector_id__in=codes)))
+
+
+def enterprise_in_sectors(codes, path: str = "enterprise_id") -> Q:
+    from registry.models import Enterprise
+
+    through = Enterprise.sectors.through
+    return Q(Exists(through.objects.filter(enterprise_id=OuterRef(path), sector_id__in=codes)))
+
+
+class TargetQuerySet(ScopedQuerySet):
+    """A town sees what concerns it (itself or its enterprises), a department what concerns it or the
+    enterprises of its sectors, an enterprise what concerns it; never another unit's records."""
+
+    town_path = "town_id"
+    department_path = "department_id"
+    enterprise_path = "enterprise_id"
+
+    def scope_filter(self, scope: Scope):
+        if scope.district:
+            return None
+        parts = Q(pk__in=[])
+        if scope.town_ids:
+            parts |= Q(**{f"{self.town_path}__in": scope.town_ids})
+        if scope.sector_codes:
+            parts |= department_in_sectors(scope.sector_codes, self.department_path)
+            parts |= enterprise_in_sectors(scope.sector_codes, self.enterprise_path)
+        if scope.enterprise_ids:
+            parts |= Q(**{f"{self.enterprise_path}__in": scope.enterprise_ids})
+        return parts
+
+
+def own_department_q(scope: Scope, path: str = "department_id") -> Q:
+    """A department officer's own department (the scope knows the user; departments are not sectors)."""
+    from django.contrib.auth import get_user_model
+
+    if not scope.user_id:
+        return Q(pk__in=[])
+    users = get_user_model().objects.filter(pk=scope.user_id, department__isnull=False)
+    return Q(**{f"{path}__in": users.values("department_id")})
+
+
+class UnitQuerySet(ScopedQuerySet):
+    """Scores of a town or a department: a town sees its own, a department its own; enterprises nothing."""
+
+    town_path = "town_id"
+    department_path = "department_id"
+
+    def scope_filter(self, scope: Scope):
+        if scope.district:
+            return None
+        parts = Q(pk__in=[])
+        if scope.town_ids:
+            parts |= Q(**{f"{self.town_path}__in": scope.town_ids})
+        if scope.sector_codes:
+            parts |= own_department_q(scope, self.department_path)
+        return parts

@@ -1,0 +1,243 @@
+"""Scoped reads that shape the pages and the API: scorecards (live or frozen), target histories, counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import Http404
+
+from accountability import assessment
+from accountability.assessment import ItemResult, LineResult
+from accountability.choices import ProposalState, ScorecardState
+from accountability.models import MeasureRecord, Proposal, Scorecard, ScoreLine
+from core.scoping import scope_of
+
+
+def visible_unit_ids(user, kind: str) -> set[int] | None:
+    """None: every unit. A town officer sees its town's score, a department officer its department's."""
+    scope = scope_of(user)
+    if scope.district:
+        return None
+    if kind == "town":
+        return set(scope.town_ids)
+    if scope.sector_codes and getattr(user, "department_id", None):
+        return {user.department_id}
+    return set()
+
+
+def _frozen_lines(card: Scorecard) -> list[LineResult]:
+    labels = {item.key: item for item in assessment.items_for(card.kind)}
+    lines = []
+    for row in card.lines.select_related("town", "department").prefetch_related("items", "adjustments"):
+        adjustments = list(row.adjustments.all())
+        items = []
+        for frozen in row.items.all():
+            item = labels.get(frozen.key)
+            mine = [a for a in adjustments if a.item_key == frozen.key]
+            items.append(
+                ItemResult(
+                    key=frozen.key,
+                    label=item.label if item else frozen.key,
+                    weight=frozen.weight,
+                    value=frozen.value,
+                    points=frozen.points + sum((a.delta for a in mine), Decimal(0)),
+                    records=frozen.records,
+                    better=item.better if item else "lower",
+                    veto=item.veto if item else False,
+                    adjustments=mine,
+                )
+            )
+        line = assessment.finish_line(LineResult(kind=card.kind, unit=row.unit, items=items, frozen=True))
+        line.row = row
+        lines.append(line)
+    return assessment.rank(lines)
+
+
+def scorecard(
+    user, *, year: int, kind: str, quarter: int | None = None
+) -> tuple[Scorecard | None, list[LineResult]]:
+    """The year's (or a quarter's) lines the user may see, ranked among all units."""
+    card = Scorecard.objects.filter(year=year, kind=kind).first()
+    if quarter is None and card is not None and card.state == ScorecardState.PUBLISHED:
+        lines = _frozen_lines(card)
+    else:
+        lines = assessment.compute(kind, year, assessment.quarter_end(year, quarter))
+    allowed = visible_unit_ids(user, kind)
+    if allowed is not None:
+        lines = [line for line in lines if line.unit_id in allowed]
+    return card, lines
+
+
+def scorecard_line(
+    user, *, year: int, kind: str, unit_id: int, quarter: int | None = None
+) -> tuple[Scorecard | None, LineResult]:
+    """One unit's line, or 404 when it is not the user's to see."""
+    allowed = visible_unit_ids(user, kind)
+    if allowed is not None and unit_id not in allowed:
+        raise Http404
+    _card, lines = scorecard(user, year=year, kind=kind, quarter=quarter)
+    line = next((line for line in lines if line.unit_id == unit_id), None)
+    if line is None:
+        raise Http404
+    return _card, line
+
+
+def item_of(line: LineResult, key: str) -> ItemResult:
+    item = next((i for i in line.items if i.key == key), None)
+    if item is None:
+        raise Http404
+    return item
+
+
+def score_line_row(user, *, year: int, kind: str, unit_id: int) -> ScoreLine:
+    lookup = {"town_id": unit_id} if kind == "town" else {"department_id": unit_id}
+    row = (
+        ScoreLine.objects.visible_to(user)
+        .filter(scorecard__year=year, scorecard__kind=kind, **lookup)
+        .first()
+    )
+    if row is None:
+        raise Http404
+    return row
+
+
+def pending_proposals(user):
+    return (
+        Proposal.objects.visible_to(user)
+        .filter(state=ProposalState.PROPOSED)
+        .select_related("town", "department", "enterprise")
+    )
+
+
+def target_history(user, *, kind: str, unit_id: int):
+    """What has been proposed and decided about one target: the record of its accountability."""
+    lookup = {"town": "town_id", "department": "department_id", "enterprise": "enterprise_id"}.get(kind)
+    if lookup is None:
+        raise Http404
+    filters = {"target_kind": kind, lookup: unit_id}
+    proposals = (
+        Proposal.objects.visible_to(user).filter(**filters).select_related("town", "department", "enterprise")
+    )
+    measures = (
+        MeasureRecord.objects.visible_to(user)
+        .filter(**filters)
+        .prefetch_related("commitments")
+        .select_related("town", "department", "enterprise")
+    )
+    return list(proposals), list(measures)
+
+
+def default_year(today: dt.date | None = None) -> int:
+    from django.utils import timezone
+
+    return (today or timezone.localdate()).year
+
+
+# --- enforcement --------------------------------------------------------------------------------------
+
+
+def case_flags(case, today: dt.date | None = None) -> list[str]:
+    """Codes of the clocks that ran out (decision 90 days, payment 15 days) and of the open hearing window."""
+    from django.utils import timezone
+
+    from accountability.choices import CaseState
+
+    today = today or timezone.localdate()
+    flags = []
+    if (
+        case.state in (CaseState.FILED, CaseState.INVESTIGATING, CaseState.NOTIFIED)
+        and case.decision_due < today
+    ):
+        flags.append("decision_overdue")
+    if case.state == CaseState.DELIVERED and case.payment_due and case.payment_due < today:
+        flags.append("payment_overdue")
+    if case.state == CaseState.NOTIFIED and case.hearing_request_due and today <= case.hearing_request_due:
+        flags.append("hearing_window")
+    return flags
+
+
+def flag_labels(case) -> list:
+    from accountability.choices import CASE_FLAGS
+
+    return [CASE_FLAGS[code] for code in case_flags(case)]
+
+
+def plan_progress(plan) -> dict:
+    """Inspections of the year by the department's inspectors; the double-random draws count towards it."""
+    from inspections.models import DrawPair, Inspection
+
+    draws = DrawPair.objects.filter(
+        draw__inspector_department_id=plan.department_id, draw__created_at__year=plan.year
+    ).count()
+    inspections = Inspection.objects.filter(
+        inspector__department_id=plan.department_id, started_at__year=plan.year, task__isnull=True
+    ).count()
+    done = draws + inspections
+    return {"draws": draws, "inspections": inspections, "done": done, "planned": plan.planned_inspections}
+
+
+def case_statistics(user, year: int) -> list[dict]:
+    from collections import defaultdict
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from accountability.models import EnforcementCase
+    from accountability.services.penalties import total_fine
+
+    today = timezone.localdate()
+    rows: dict = defaultdict(
+        lambda: {"cases": 0, "measures": defaultdict(int), "fines": Decimal(0), "overdue": 0}
+    )
+    for case in (
+        EnforcementCase.objects.visible_to(user).filter(filed_on__year=year).select_related("department")
+    ):
+        row = rows[case.department]
+        row["cases"] += 1
+        if case.measure:
+            row["measures"][case.get_measure_display()] += 1
+        row["fines"] += total_fine(case)
+        row["overdue"] += int(any(f.endswith("overdue") for f in case_flags(case, today)))
+    return [
+        {
+            "department": dept,
+            "cases": r["cases"],
+            "measures": dict(r["measures"]),
+            "fines": r["fines"],
+            "overdue": r["overdue"],
+        }
+        for dept, r in sorted(rows.items(), key=lambda kv: kv[0].code)
+    ]
+
+
+# --- responsibility lists -----------------------------------------------------------------------------
+
+
+def enterprise_gaps(user, today: dt.date | None = None):
+    """Enterprises whose principal or safety manager is missing, or whose certificate expired (R-REG-4)."""
+    from django.utils import timezone
+
+    from accountability.choices import StaffRole
+    from accountability.models import EnterpriseStaff
+    from registry.models import Enterprise
+
+    today = today or timezone.localdate()
+    enterprises = Enterprise.objects.visible_to(user).order_by("name")
+    staff: dict[int, list] = {}
+    for person in EnterpriseStaff.objects.visible_to(user).filter(active=True):
+        staff.setdefault(person.enterprise_id, []).append(person)
+    gaps = []
+    for enterprise in enterprises.only("pk", "name", "town_id"):
+        people = staff.get(enterprise.pk, [])
+        roles = {p.role for p in people}
+        problems = []
+        if StaffRole.PRINCIPAL not in roles:
+            problems.append("principal")
+        if StaffRole.SAFETY_MANAGER not in roles:
+            problems.append("safety_manager")
+        if any(p.certificate_expired(today) for p in people):
+            problems.append("expired")
+        if problems:
+            gaps.append({"enterprise": enterprise, "problems": problems})
+    return gaps

@@ -1,0 +1,419 @@
+"""Enforcement cases (R-ACCT-5): filing → investigation → prior notice → decision → delivery → payment,
+reconsideration or lawsuit → closing; every step leaves a numbered document (R-HAZ-13)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accountability.choices import CaseMeasure, CaseOrigin, CaseState, DocumentKind
+from accountability.models import CaseDocument, EnforcementCase, EnforcementPlan, InquiryRecord
+from accountability.services import penalties
+from audit.services import record
+from core.calendar import period_end
+from core.choices import Role
+from core.documents import official_number
+from core.errors import Conflict, InvalidInput, NotAllowed
+from core.scoping import has_role
+from core.workflow import Transition, Workflow, record_created
+
+OFFICERS = {Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER}
+ENFORCEMENT_DAYS_DEFAULT = 90
+
+
+def _own_department(user, case) -> bool:
+    return has_role(user, Role.DISTRICT_ADMIN) or getattr(user, "department_id", None) == case.department_id
+
+
+def issue_document(case, kind: str, *, actor, number: str = "", body: str = "") -> CaseDocument:
+    """A step's document: the next official number of its kind, or the number typed for a paper original
+    (a number already used answers 409)."""
+    number = (number or "").strip() or official_number(f"enforcement.{kind}")
+    if CaseDocument.objects.filter(number=number).exists():
+        raise Conflict(_("The document number %(number)s is already used.") % {"number": number})
+    try:
+        with transaction.atomic():
+            return CaseDocument.objects.create(
+                case=case, kind=kind, number=number, issued_by=actor, body=body
+            )
+    except IntegrityError:
+        raise Conflict(_("The document number %(number)s is already used.") % {"number": number})
+
+
+class CaseForm(forms.Form):
+    enterprise = forms.IntegerField(label=gettext_lazy("Party (enterprise id)"))
+    sector = forms.CharField(label=gettext_lazy("Sector"), max_length=32)
+    origin = forms.ChoiceField(label=gettext_lazy("Source"), choices=CaseOrigin.choices)
+    origin_id = forms.IntegerField(label=gettext_lazy("Source record"), required=False, min_value=1)
+    title = forms.CharField(label=gettext_lazy("Case"), max_length=200)
+    facts = forms.CharField(
+        label=gettext_lazy("Facts of the violation"), widget=forms.Textarea, max_length=10000
+    )
+    department = forms.IntegerField(
+        label=gettext_lazy("Department (district administrators)"), required=False
+    )
+    number = forms.CharField(
+        label=gettext_lazy("Document number (paper original)"), max_length=40, required=False
+    )
+
+
+def file_case(*, actor, data) -> EnforcementCase:
+    """Filing (立案): the 90-day decision clock starts the day after (R-TIME-1)."""
+    from registry.models import Department, Enterprise
+
+    with transaction.atomic():
+        if not has_role(actor, *OFFICERS):
+            raise NotAllowed(_("Your role may not do this here."))
+        form = CaseForm(data=data)
+        if not form.is_valid():
+            raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
+        clean = form.cleaned_data
+        enterprise = Enterprise.objects.visible_to(actor).filter(pk=clean["enterprise"]).first()
+        if enterprise is None:
+            raise InvalidInput.field("enterprise", _("Unknown enterprise."))
+        if clean["sector"] not in enterprise.sector_codes():
+            raise InvalidInput.field("sector", _("The enterprise is not in this sector."))
+        if has_role(actor, Role.DISTRICT_ADMIN) and clean.get("department"):
+            department = Department.objects.filter(pk=clean["department"], is_active=True).first()
+        else:
+            department = actor.department
+        if department is None:
+            raise InvalidInput.field("department", _("Choose the department that files the case."))
+        today = timezone.localdate()
+        case = EnforcementCase.objects.create(
+            department=department,
+            enterprise=enterprise,
+            town=enterprise.town,
+            sector_id=clean["sector"],
+            origin=clean["origin"],
+            origin_id=clean.get("origin_id"),
+            title=clean["title"],
+            facts=clean["facts"],
+            filed_on=today,
+            decision_due=period_end(
+                today, int(getattr(settings, "ENFORCEMENT_DECISION_DAYS", ENFORCEMENT_DAYS_DEFAULT))
+            ),
+            created_by=actor,
+        )
+        document = issue_document(case, DocumentKind.FILING, actor=actor, number=clean.get("number", ""))
+        record_created(case, "accountability.case", actor=actor, data={"number": document.number})
+    return case
+
+
+class InvestigateForm(forms.Form):
+    investigation_note = forms.CharField(
+        label=gettext_lazy("Findings"), widget=forms.Textarea, required=False
+    )
+
+
+class NoticeForm(forms.Form):
+    measure = forms.ChoiceField(label=gettext_lazy("Measure"), choices=CaseMeasure.choices)
+    fine = forms.DecimalField(
+        label=gettext_lazy("Fine (yuan)"), max_digits=14, decimal_places=2, required=False, min_value=0
+    )
+    daily_days = forms.IntegerField(
+        label=gettext_lazy("Days of continued refusal"), required=False, min_value=1
+    )
+    investigation_note = forms.CharField(
+        label=gettext_lazy("Findings"), widget=forms.Textarea, required=False
+    )
+    number = forms.CharField(
+        label=gettext_lazy("Document number (paper original)"), max_length=40, required=False
+    )
+
+
+class HearingForm(forms.Form):
+    defence = forms.CharField(
+        label=gettext_lazy("Statement and defence"), widget=forms.Textarea, required=False
+    )
+
+
+class NumberForm(forms.Form):
+    number = forms.CharField(
+        label=gettext_lazy("Document number (paper original)"), max_length=40, required=False
+    )
+
+
+class DeliverForm(NumberForm):
+    delivered_on = forms.DateField(label=gettext_lazy("Delivered on"))
+
+
+class PayForm(forms.Form):
+    paid_on = forms.DateField(label=gettext_lazy("Paid on"))
+
+
+class CloseCaseForm(NumberForm):
+    closing_note = forms.CharField(label=gettext_lazy("Closing note"), widget=forms.Textarea)
+
+
+def _t(action, sources, target, label, form=None, verb="", roles=OFFICERS, **kw):
+    return Transition(
+        action, sources, target, roles, label=label, form=form, guard=_own_department, verb=verb, **kw
+    )
+
+
+ENDS = (CaseState.PAID, CaseState.RECONSIDERATION, CaseState.LAWSUIT, CaseState.DECIDED, CaseState.DELIVERED)
+CASE_FLOW = Workflow(
+    model=EnforcementCase,
+    name="accountability.case",
+    transitions=[
+        _t(
+            "investigate",
+            (CaseState.FILED,),
+            CaseState.INVESTIGATING,
+            gettext_lazy("Start the investigation"),
+            InvestigateForm,
+        ),
+        _t(
+            "notify",
+            (CaseState.INVESTIGATING,),
+            CaseState.NOTIFIED,
+            gettext_lazy("Serve the prior notice"),
+            NoticeForm,
+        ),
+        _t(
+            "hearing",
+            (CaseState.NOTIFIED,),
+            None,
+            gettext_lazy("Record a defence or hearing request"),
+            HearingForm,
+        ),
+        _t("decide", (CaseState.NOTIFIED,), CaseState.DECIDED, gettext_lazy("Decide"), NumberForm),
+        _t(
+            "deliver",
+            (CaseState.DECIDED,),
+            CaseState.DELIVERED,
+            gettext_lazy("Record the delivery"),
+            DeliverForm,
+        ),
+        _t("pay", (CaseState.DELIVERED,), CaseState.PAID, gettext_lazy("Record the payment"), PayForm),
+        _t(
+            "reconsider",
+            (CaseState.DELIVERED,),
+            CaseState.RECONSIDERATION,
+            gettext_lazy("Reconsideration applied for"),
+        ),
+        _t("sue", (CaseState.DELIVERED,), CaseState.LAWSUIT, gettext_lazy("Lawsuit filed")),
+        _t("close", ENDS, CaseState.CLOSED, gettext_lazy("Close the case"), CloseCaseForm, style="secondary"),
+    ],
+    page_url_name="accountability:case_action",
+)
+
+
+def _perform(case, action, *, actor, version, data, prepare=None, document=None):
+    def after(step):
+        if document:
+            issue_document(step.obj, document, actor=step.actor, number=step.data.get("number", ""))
+
+    return CASE_FLOW.perform(
+        case, action, actor=actor, version=version, data=data, prepare=prepare, after=after
+    )
+
+
+def investigate_case(case, *, actor, version, data=None):
+    def prepare(step):
+        step.changes["investigation_note"] = step.data.get("investigation_note", "")
+
+    return _perform(case, "investigate", actor=actor, version=version, data=data, prepare=prepare)
+
+
+def notify_case(case, *, actor, version, data=None):
+    """The prior notice: the measure and fine, checked against the law; the 5-day hearing window opens."""
+
+    def prepare(step):
+        d = step.data
+        errors = penalties.check_penalty(d["measure"], d.get("fine"), d.get("daily_days"))
+        if errors:
+            raise InvalidInput(errors=errors)
+        today = timezone.localdate()
+        step.changes.update(
+            measure=d["measure"],
+            fine=d.get("fine"),
+            daily_days=d.get("daily_days"),
+            article=penalties.BASIS[d["measure"]],
+            notice_served_on=today,
+            hearing_request_due=period_end(today, penalties.HEARING_DAYS),
+        )
+        if d.get("investigation_note"):
+            step.changes["investigation_note"] = d["investigation_note"]
+
+    return _perform(
+        case,
+        "notify",
+        actor=actor,
+        version=version,
+        data=data,
+        prepare=prepare,
+        document=DocumentKind.PRIOR_NOTICE,
+    )
+
+
+def record_hearing(case, *, actor, version, data=None):
+    def prepare(step):
+        if timezone.localdate() > step.obj.hearing_request_due:
+            raise InvalidInput.field(
+                "defence",
+                _(
+                    "Administrative Penalty Law art. 64: a hearing is requested within 5 days of the notice (until %(date)s)."
+                )
+                % {"date": step.obj.hearing_request_due},
+            )
+        step.changes.update(hearing_requested=True, defence=step.data.get("defence", ""))
+
+    return _perform(case, "hearing", actor=actor, version=version, data=data, prepare=prepare)
+
+
+def decide_case(case, *, actor, version, data=None):
+    def prepare(step):
+        today = timezone.localdate()
+        if not step.obj.hearing_requested and today <= step.obj.hearing_request_due:
+            raise Conflict(
+                _("The party may request a hearing until %(date)s; decide after that day.")
+                % {"date": step.obj.hearing_request_due}
+            )
+        step.changes["decided_on"] = today
+
+    return _perform(
+        case,
+        "decide",
+        actor=actor,
+        version=version,
+        data=data,
+        prepare=prepare,
+        document=DocumentKind.DECISION,
+    )
+
+
+def deliver_case(case, *, actor, version, data=None):
+    def prepare(step):
+        delivered = step.data["delivered_on"]
+        if delivered < step.obj.decided_on or delivered > timezone.localdate():
+            raise InvalidInput.field("delivered_on", _("The delivery falls between the decision and today."))
+        step.changes.update(delivered_on=delivered, payment_due=period_end(delivered, penalties.PAYMENT_DAYS))
+
+    return _perform(
+        case,
+        "deliver",
+        actor=actor,
+        version=version,
+        data=data,
+        prepare=prepare,
+        document=DocumentKind.DELIVERY,
+    )
+
+
+def pay_case(case, *, actor, version, data=None):
+    def prepare(step):
+        paid = step.data["paid_on"]
+        if paid < step.obj.delivered_on or paid > timezone.localdate():
+            raise InvalidInput.field("paid_on", _("The payment falls between the delivery and today."))
+        fine = penalties.total_fine(step.obj)
+        surcharge = penalties.late_surcharge(fine, step.obj.payment_due, paid)
+        step.changes.update(paid_on=paid, surcharge=surcharge, paid_amount=fine + surcharge)
+        step.audit_data.update(surcharge=str(surcharge))
+
+    return _perform(case, "pay", actor=actor, version=version, data=data, prepare=prepare)
+
+
+def reconsider_case(case, *, actor, version, data=None):
+    return _perform(case, "reconsider", actor=actor, version=version, data=data)
+
+
+def sue_case(case, *, actor, version, data=None):
+    return _perform(case, "sue", actor=actor, version=version, data=data)
+
+
+def close_case(case, *, actor, version, data=None):
+    def prepare(step):
+        if step.obj.state in (CaseState.DECIDED, CaseState.DELIVERED) and penalties.total_fine(step.obj):
+            raise Conflict(_("A fine is outstanding; record the payment, reconsideration or lawsuit first."))
+        step.changes.update(closed_on=timezone.localdate(), closing_note=step.data["closing_note"])
+
+    return _perform(
+        case, "close", actor=actor, version=version, data=data, prepare=prepare, document=DocumentKind.CLOSING
+    )
+
+
+CASE_SERVICES = {
+    "investigate": investigate_case,
+    "notify": notify_case,
+    "hearing": record_hearing,
+    "decide": decide_case,
+    "deliver": deliver_case,
+    "pay": pay_case,
+    "reconsider": reconsider_case,
+    "sue": sue_case,
+    "close": close_case,
+}
+
+
+class InquiryForm(forms.Form):
+    person = forms.CharField(label=gettext_lazy("Person questioned"), max_length=100)
+    asked_on = forms.DateField(label=gettext_lazy("Date"))
+    content = forms.CharField(
+        label=gettext_lazy("Questions and answers"), widget=forms.Textarea, max_length=20000
+    )
+
+
+def add_inquiry(*, actor, case, data, attachments=()) -> InquiryRecord:
+    """A record of inquiry during the investigation, numbered, with evidence from the uploads."""
+    from attachments.services import link_attachments
+
+    with transaction.atomic():
+        if not CASE_FLOW.may(actor, "investigate", case):
+            raise NotAllowed(_("Your role may not do this here."))
+        if case.state != CaseState.INVESTIGATING:
+            raise Conflict(_("Inquiries are recorded during the investigation."))
+        form = InquiryForm(data=data)
+        if not form.is_valid():
+            raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
+        inquiry = InquiryRecord.objects.create(case=case, created_by=actor, **form.cleaned_data)
+        link_attachments(actor=actor, attachments=attachments, owner=inquiry, purpose="evidence")
+        document = issue_document(case, DocumentKind.INQUIRY, actor=actor)
+        record(
+            case,
+            "accountability.case.inquiry_added",
+            actor=actor,
+            data={"inquiry": inquiry.pk, "number": document.number},
+        )
+    return inquiry
+
+
+class PlanForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
+    planned_inspections = forms.IntegerField(
+        label=gettext_lazy("Inspections planned"), min_value=0, max_value=100000
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Whom, when, by which inspectors"), widget=forms.Textarea, required=False
+    )
+
+
+def save_plan(*, actor, data) -> EnforcementPlan:
+    with transaction.atomic():
+        if not has_role(actor, Role.DEPARTMENT_OFFICER) or not actor.department_id:
+            raise NotAllowed(_("Your role may not do this here."))
+        form = PlanForm(data=data)
+        if not form.is_valid():
+            raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
+        clean = form.cleaned_data
+        plan, created = EnforcementPlan.objects.update_or_create(
+            department_id=actor.department_id,
+            year=clean["year"],
+            defaults={
+                "planned_inspections": clean["planned_inspections"],
+                "note": clean["note"],
+                "created_by": actor,
+            },
+        )
+        record(
+            plan,
+            "accountability.plan.saved" if not created else "accountability.plan.created",
+            actor=actor,
+            data=clean,
+        )
+    return plan

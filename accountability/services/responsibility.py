@@ -1,0 +1,151 @@
+"""Writes of the responsibility lists (R-ACCT-1/2, R-REG-4): templates, positions, holders, letters, staff."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accountability.choices import StaffRole, UnitKind
+from accountability.models import (
+    DutyTemplate,
+    EnterpriseStaff,
+    PositionHolder,
+    ResponsibilityLetter,
+    ResponsibilityPosition,
+)
+from audit.services import record
+from core.choices import Role
+from core.errors import Conflict, InvalidInput, NotAllowed
+from core.scoping import has_role, object_in_scope
+
+
+def _valid(form_class, data) -> dict:
+    form = form_class(data=data)
+    if not form.is_valid():
+        raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
+    return form.cleaned_data
+
+
+def may_keep(user, position: ResponsibilityPosition) -> bool:
+    """The district keeps every list; a town or department its own positions; an enterprise its own."""
+    if has_role(user, Role.DISTRICT_ADMIN):
+        return True
+    if position.unit_kind == UnitKind.TOWN:
+        return has_role(user, Role.TOWN_OFFICER) and user.town_id == position.town_id
+    if position.unit_kind == UnitKind.DEPARTMENT:
+        return has_role(user, Role.DEPARTMENT_OFFICER) and user.department_id == position.department_id
+    if position.unit_kind == UnitKind.ENTERPRISE:
+        return has_role(user, Role.ENTERPRISE_USER) and user.enterprise_id == position.enterprise_id
+    return False
+
+
+class TemplateForm(forms.Form):
+    unit_kind = forms.ChoiceField(label=gettext_lazy("Kind of unit"), choices=UnitKind.choices)
+    position = forms.CharField(label=gettext_lazy("Position"), max_length=100)
+    duties = forms.CharField(label=gettext_lazy("Duties"), widget=forms.Textarea, max_length=10000)
+    first_responsible = forms.BooleanField(label=gettext_lazy("First person responsible"), required=False)
+
+
+def save_duty_template(*, actor, data) -> DutyTemplate:
+    """The district edits the duties of a position per kind of unit; new positions copy them."""
+    with transaction.atomic():
+        if not has_role(actor, Role.DISTRICT_ADMIN):
+            raise NotAllowed(_("Your role may not do this here."))
+        clean = _valid(TemplateForm, data)
+        template, created = DutyTemplate.objects.update_or_create(
+            unit_kind=clean["unit_kind"],
+            position=clean["position"],
+            defaults={"duties": clean["duties"], "first_responsible": clean["first_responsible"]},
+        )
+        record(template, "accountability.template.saved", actor=actor, data={"created": created, **clean})
+    return template
+
+
+class HolderForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=50)
+    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=20, required=False)
+    start_on = forms.DateField(label=gettext_lazy("In post from"))
+
+
+def assign_holder(*, actor, position: ResponsibilityPosition, data) -> PositionHolder:
+    """A new holder: the current one's term ends the day before (the history is kept)."""
+    import datetime as dt
+
+    with transaction.atomic():
+        if not may_keep(actor, position) or not object_in_scope(actor, position):
+            raise NotAllowed(_("Your role may not do this here."))
+        clean = _valid(HolderForm, data)
+        current = (
+            PositionHolder.objects.select_for_update().filter(position=position, end_on__isnull=True).first()
+        )
+        if current is not None:
+            if clean["start_on"] <= current.start_on:
+                raise InvalidInput.field(
+                    "start_on", _("The new holder starts after the current one started.")
+                )
+            current.end_on = clean["start_on"] - dt.timedelta(days=1)
+            current.save(update_fields=["end_on"])
+        holder = PositionHolder.objects.create(position=position, **clean)
+        record(position, "accountability.position.holder_assigned", actor=actor, data={"holder": holder.name})
+    return holder
+
+
+class LetterForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
+    signed_on = forms.DateField(label=gettext_lazy("Signed on"))
+    signed_by = forms.CharField(label=gettext_lazy("Signed by"), max_length=50)
+
+
+def record_letter(*, actor, position: ResponsibilityPosition, data, attachments=()) -> ResponsibilityLetter:
+    """The year's signed responsibility letter; its scan is linked as an attachment ("letter")."""
+    from attachments.services import link_attachments
+
+    with transaction.atomic():
+        if not may_keep(actor, position) or not object_in_scope(actor, position):
+            raise NotAllowed(_("Your role may not do this here."))
+        clean = _valid(LetterForm, data)
+        if ResponsibilityLetter.objects.filter(position=position, year=clean["year"]).exists():
+            raise Conflict(_("The letter of %(year)s is already recorded.") % {"year": clean["year"]})
+        letter = ResponsibilityLetter.objects.create(position=position, **clean)
+        link_attachments(actor=actor, attachments=attachments, owner=letter, purpose="letter")
+        record(position, "accountability.position.letter_recorded", actor=actor, data={"year": clean["year"]})
+    return letter
+
+
+class StaffForm(forms.Form):
+    enterprise = forms.IntegerField(label=gettext_lazy("Enterprise"))
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=StaffRole.choices)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=50)
+    certificate_no = forms.CharField(label=gettext_lazy("Certificate number"), max_length=60, required=False)
+    certificate_expiry = forms.DateField(label=gettext_lazy("Certificate expiry"), required=False)
+
+
+STAFF_ROLES = {Role.DISTRICT_ADMIN, Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER, Role.ENTERPRISE_USER}
+
+
+def record_staff(*, actor, data) -> EnterpriseStaff:
+    """An enterprise's principal, safety manager or safety staff with the certificate (R-REG-4); a new
+    principal or safety manager replaces the one in post."""
+    from registry.models import Enterprise
+
+    with transaction.atomic():
+        if not has_role(actor, *STAFF_ROLES):
+            raise NotAllowed(_("Your role may not do this here."))
+        clean = _valid(StaffForm, data)
+        enterprise = Enterprise.objects.visible_to(actor).filter(pk=clean.pop("enterprise")).first()
+        if enterprise is None:
+            raise InvalidInput.field("enterprise", _("Unknown enterprise."))
+        if clean["role"] != StaffRole.SAFETY_STAFF:
+            EnterpriseStaff.objects.filter(enterprise=enterprise, role=clean["role"], active=True).update(
+                active=False
+            )
+        staff = EnterpriseStaff.objects.create(enterprise=enterprise, **clean)
+        record(
+            enterprise,
+            "accountability.staff.recorded",
+            actor=actor,
+            data={"role": clean["role"], "name": clean["name"]},
+        )
+    return staff

@@ -1,0 +1,126 @@
+"""R-ACCT-5: an enforcement case's steps, clocks, penalty ranges, numbered documents and the surcharge."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from accountability import selectors
+from accountability.choices import CaseState
+from accountability.services import enforcement
+from accountability.services.penalties import late_surcharge
+from core.calendar import period_end
+from core.errors import Conflict, InvalidInput, NotAllowed
+
+pytestmark = pytest.mark.django_db
+FILED = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)  # Monday 10:00 in Shanghai
+
+
+def case_data(enterprise, **extra):
+    return {
+        "enterprise": enterprise.pk,
+        "sector": "industry_trade",
+        "origin": "hazard",
+        "title": "未采取措施消除事故隐患",
+        "facts": "经复查，粉尘除尘系统隐患逾期未整改。",
+        **extra,
+    }
+
+
+@pytest.fixture
+def filed(district, persona, enterprise_in):
+    with time_machine.travel(FILED, tick=False):
+        case = enforcement.file_case(
+            actor=persona("yjj"), data=case_data(enterprise_in("duruan", "industry_trade"))
+        )
+    return case
+
+
+def act(case, action, user, day, **data):
+    with time_machine.travel(day, tick=False):
+        case.refresh_from_db()
+        return enforcement.CASE_SERVICES[action](case, actor=user, version=case.version, data=data)
+
+
+def test_filing_numbers_the_form_and_starts_the_90_day_clock(filed):
+    assert filed.decision_due == period_end(dt.date(2026, 3, 2), 90)
+    number = filed.documents.get().number
+    assert number.startswith("蓬应急立〔2026〕") and number.endswith("号")
+    with time_machine.travel(
+        dt.datetime.combine(filed.decision_due + dt.timedelta(days=1), dt.time(3), dt.UTC)
+    ):
+        assert selectors.case_flags(filed) == ["decision_overdue"]
+    assert selectors.case_flags(filed, dt.date(2026, 3, 3)) == []
+
+
+def test_a_document_number_used_before_answers_409(filed, persona, enterprise_in):
+    used = filed.documents.get().number
+    with pytest.raises(Conflict), time_machine.travel(FILED):
+        enforcement.file_case(
+            actor=persona("yjj"), data=case_data(enterprise_in("duruan", "industry_trade"), number=used)
+        )
+
+
+def test_a_fine_outside_article_102_is_refused_naming_it(filed, persona):
+    yjj = persona("yjj")
+    act(filed, "investigate", yjj, FILED)
+    with pytest.raises(InvalidInput) as refused:
+        act(filed, "notify", yjj, FILED, measure="fine", fine="60000")
+    assert "第一百零二条" in str(refused.value.errors["fine"][0])
+    with pytest.raises(InvalidInput) as daily:
+        act(filed, "notify", yjj, FILED, measure="daily_penalty", fine="1000")
+    assert "第一百一十二条" in str(daily.value.errors["daily_days"][0])
+
+
+def test_the_hearing_window_payment_clock_and_capped_surcharge(filed, persona):
+    yjj = persona("yjj")
+    act(filed, "investigate", yjj, FILED)
+    act(filed, "notify", yjj, FILED, measure="fine", fine="30000")
+    filed.refresh_from_db()
+    assert filed.hearing_request_due == period_end(dt.date(2026, 3, 2), 5)
+    assert filed.article.startswith("《中华人民共和国安全生产法》第一百零二条")
+    with pytest.raises(Conflict):  # the party's 5 days to request a hearing are still running
+        act(filed, "decide", yjj, FILED)
+    after = dt.datetime.combine(filed.hearing_request_due + dt.timedelta(days=1), dt.time(3), dt.UTC)
+    with pytest.raises(InvalidInput):  # a request after the window is refused
+        act(filed, "hearing", yjj, after, defence="要求听证")
+    act(filed, "decide", yjj, after)
+    delivered = after.date()
+    act(filed, "deliver", yjj, after, delivered_on=delivered.isoformat())
+    filed.refresh_from_db()
+    assert filed.payment_due == period_end(delivered, 15)
+    late = dt.datetime.combine(filed.payment_due + dt.timedelta(days=2), dt.time(3), dt.UTC)
+    with time_machine.travel(late, tick=False):
+        assert selectors.case_flags(filed) == ["payment_overdue"]
+    act(filed, "pay", yjj, late, paid_on=(filed.payment_due + dt.timedelta(days=2)).isoformat())
+    filed.refresh_from_db()
+    assert filed.state == CaseState.PAID and filed.surcharge == Decimal("1800.00")  # 3 % × 2 days
+    act(filed, "close", yjj, late, closing_note="罚款及加处罚款已缴清")
+    filed.refresh_from_db()
+    kinds = list(filed.documents.values_list("kind", flat=True))
+    assert kinds == ["filing", "prior_notice", "decision", "delivery", "closing"]
+    assert len(set(filed.documents.values_list("number", flat=True))) == 5
+
+
+def test_the_surcharge_never_exceeds_the_fine():
+    due = dt.date(2026, 5, 1)
+    assert late_surcharge(Decimal("30000"), due, due) == 0
+    assert late_surcharge(Decimal("30000"), due, due + dt.timedelta(days=10)) == Decimal("9000.00")
+    assert late_surcharge(Decimal("30000"), due, due + dt.timedelta(days=40)) == Decimal("30000")
+
+
+def test_only_the_filing_department_moves_the_case(filed, persona):
+    with pytest.raises(NotAllowed):
+        act(filed, "investigate", persona("duruan"), FILED)
+    with pytest.raises(NotAllowed):
+        act(filed, "investigate", persona("jtj"), FILED)
+
+
+def test_a_pdf_for_each_document(filed, as_user):
+    document = filed.documents.get()
+    response = as_user("yjj").get(f"/accountability/cases/documents/{document.pk}.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert as_user("baisha").get(f"/accountability/cases/documents/{document.pk}.pdf").status_code == 404

@@ -1,0 +1,67 @@
+"""The pages: the home panel for the deciding official, the drill-down from a score to its records."""
+
+from __future__ import annotations
+
+import pytest
+
+from accountability.models import Proposal
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_home_page_puts_proposals_in_front_of_the_district(district, as_user, enterprise_in):
+    from accountability.services.proposals import check_accident
+    from accountability.tests.helpers import accident
+
+    check_accident(accident(enterprise_in("duruan", "industry_trade"), late=True))
+    assert Proposal.objects.filter(state="proposed").exists()
+    page = as_user("admin").get("/")
+    assert b'data-testid="acct-pending-count"' in page.content
+    assert b"acct-pending-count" not in as_user("duruan").get("/").content
+
+
+def test_a_town_clicks_from_its_score_down_to_the_records(district, as_user, persona):
+    client = as_user("duruan")
+    town = persona("duruan").town_id
+    listing = client.get("/accountability/assessment/?year=2026&kind=town")
+    assert (
+        listing.status_code == 200 and f"/accountability/assessment/town/{town}/".encode() in listing.content
+    )
+    unit = client.get(f"/accountability/assessment/town/{town}/?year=2026")
+    assert unit.status_code == 200 and b'data-testid="records-accidents"' in unit.content
+    records = client.get(f"/accountability/assessment/town/{town}/accidents/?year=2026")
+    assert records.status_code == 200
+    other = persona("baisha").town_id
+    assert client.get(f"/accountability/assessment/town/{other}/?year=2026").status_code == 404
+    assert as_user("ent_duruan").get("/accountability/assessment/").status_code == 404
+
+
+def test_exports_of_the_scorecard(district, as_user):
+    client = as_user("admin")
+    xlsx = client.get("/accountability/assessment/?year=2026&kind=town&export=xlsx")
+    assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content)[:2] == b"PK"
+    pdf = client.get("/accountability/assessment/?year=2026&kind=department&export=pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/accountability/",
+        "/accountability/cases/",
+        "/accountability/cases/stats/",
+        "/accountability/responsibility/",
+    ],
+)
+def test_the_lists_open_for_each_role(district, as_user, url):
+    for name in ("admin", "leader", "yjj", "duruan", "ent_duruan"):
+        assert as_user(name).get(url).status_code == 200, name
+
+
+def test_a_decided_measure_prints_as_a_numbered_document(district, as_user):
+    from accountability.models import MeasureRecord
+
+    measure = MeasureRecord.objects.exclude(document_number="").order_by("pk").first()
+    response = as_user("duruan").get(f"/accountability/measures/{measure.pk}/document.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert as_user("baisha").get(f"/accountability/measures/{measure.pk}/document.pdf").status_code == 404

@@ -1,0 +1,166 @@
+"""R-ACCT-4: proposals fire on their facts, once per target and cause, and an official decides them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import IntegrityError, transaction
+
+from accountability.choices import Measure, ProposalState, TargetKind, Trigger
+from accountability.models import MeasureRecord, Proposal
+from accountability.services import decide_proposal, run_triggers
+from accountability.services.proposals import check_accident
+from accountability.tests.helpers import accident, hazard
+from core.errors import Conflict, InvalidInput, NotAllowed
+
+NOW = dt.datetime(2026, 6, 15, 10, 0, tzinfo=dt.UTC)
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def clean(district):
+    MeasureRecord.objects.all().delete()
+    Proposal.objects.all().delete()
+    from hazards.models import Hazard
+
+    # Only the facts of each test count: the demo district's overdue hazards are moved out of reach.
+    Hazard.objects.filter(state="rectifying").update(deadline=dt.date(2026, 12, 31))
+    from accidents.models import Accident
+
+    Accident.objects.update(occurred_at=NOW - dt.timedelta(days=800))
+
+
+def test_a_major_hazard_overdue_past_30_days_proposes_interviews_of_town_and_department(clean, enterprise_in):
+    enterprise = enterprise_in("duruan", "industry_trade")
+    old = hazard(enterprise, major=True, deadline=dt.date(2026, 5, 1))  # 45 days overdue
+    hazard(enterprise, major=True, deadline=dt.date(2026, 5, 20))  # 26 days: not yet
+    run_triggers()
+    proposals = Proposal.objects.filter(trigger=Trigger.MAJOR_HAZARD_OVERDUE)
+    kinds = sorted(p.target_kind for p in proposals)
+    assert TargetKind.TOWN in kinds and TargetKind.DEPARTMENT in kinds
+    town = proposals.get(target_kind=TargetKind.TOWN)
+    assert town.town_id == enterprise.town_id and town.measure == Measure.INTERVIEW
+    assert town.facts == [
+        {"kind": "hazard", "id": old.pk, "title": str(old), "href": f"/api/v1/hazards/{old.pk}/"}
+    ]
+
+
+def test_re_running_the_job_adds_nothing(clean, enterprise_in):
+    enterprise = enterprise_in("duruan", "industry_trade")
+    hazard(enterprise, major=True, deadline=dt.date(2026, 4, 1))
+    for index in range(4):
+        hazard(enterprise, deadline=dt.date(2026, 4, 2 + index))
+    first = run_triggers()
+    count = Proposal.objects.count()
+    assert first["hazards"] == count > 0
+    assert run_triggers() == {"hazards": 0, "accidents": 0}
+    assert Proposal.objects.count() == count
+    general = Proposal.objects.filter(trigger=Trigger.GENERAL_HAZARDS_OVERDUE, target_kind=TargetKind.TOWN)
+    assert general.count() == 1 and len(general.get().facts) == 3  # the fourth waits for two more
+
+
+def test_three_general_hazards_are_needed(clean, enterprise_in):
+    enterprise = enterprise_in("duruan", "industry_trade")
+    hazard(enterprise, deadline=dt.date(2026, 4, 1))
+    hazard(enterprise, deadline=dt.date(2026, 4, 2))
+    run_triggers()
+    assert not Proposal.objects.filter(trigger=Trigger.GENERAL_HAZARDS_OVERDUE).exists()
+    hazard(enterprise, deadline=dt.date(2026, 4, 3))
+    run_triggers()
+    assert (
+        Proposal.objects.filter(trigger=Trigger.GENERAL_HAZARDS_OVERDUE, target_kind=TargetKind.TOWN).count()
+        == 1
+    )
+
+
+def test_a_late_report_proposes_a_circular_once_even_when_the_facts_arrive_twice(clean, enterprise_in):
+    enterprise = enterprise_in("duruan", "industry_trade")
+    late = accident(enterprise, late=True)
+    assert check_accident(late) == 1
+    assert check_accident(late) == 0  # the same facts again
+    run_triggers()
+    proposal = Proposal.objects.get(trigger=Trigger.LATE_ACCIDENT_REPORT)
+    assert proposal.measure == Measure.CIRCULAR and proposal.target_kind == TargetKind.ENTERPRISE
+    assert proposal.town_id == enterprise.town_id
+    with pytest.raises(IntegrityError), transaction.atomic():  # the database holds it too
+        Proposal.objects.create(
+            trigger=proposal.trigger,
+            target_kind=proposal.target_kind,
+            target_key=proposal.target_key,
+            cause=proposal.cause,
+            measure=Measure.CIRCULAR,
+            enterprise=enterprise,
+        )
+
+
+def test_a_larger_accident_proposes_interviews_of_town_and_sector_department(clean, enterprise_in):
+    enterprise = enterprise_in("duruan", "industry_trade")
+    accident(enterprise, deaths=3, level="larger")
+    accident(enterprise, deaths=1, level="general")  # on time and general: nothing
+    run_triggers()
+    proposals = Proposal.objects.filter(trigger=Trigger.LARGER_ACCIDENT)
+    assert {p.target_kind for p in proposals} == {TargetKind.TOWN, TargetKind.DEPARTMENT}
+    assert Proposal.objects.count() == proposals.count()
+
+
+def test_an_official_decides_once_and_the_measure_becomes_a_numbered_record(clean, enterprise_in, persona):
+    enterprise = enterprise_in("duruan", "industry_trade")
+    hazard(enterprise, major=True, deadline=dt.date(2026, 4, 1))
+    run_triggers()
+    proposal = Proposal.objects.get(trigger=Trigger.MAJOR_HAZARD_OVERDUE, target_kind=TargetKind.TOWN)
+    with pytest.raises(NotAllowed):
+        decide_proposal(proposal, actor=persona("duruan"), version=1, data={"decision": "accept"})
+    with pytest.raises(InvalidInput) as missing:
+        decide_proposal(proposal, actor=persona("admin"), version=1, data={"decision": "dismiss"})
+    assert "note" in missing.value.errors
+    decide_proposal(
+        proposal, actor=persona("admin"), version=1, data={"decision": "change", "measure": "circular"}
+    )
+    proposal.refresh_from_db()
+    assert proposal.state == ProposalState.DECIDED and proposal.decided_measure == Measure.CIRCULAR
+    record = MeasureRecord.objects.get(proposal=proposal)
+    assert record.measure == Measure.CIRCULAR and record.document_number.startswith("蓬安委通〔2026〕")
+    with pytest.raises(Conflict):
+        decide_proposal(
+            proposal, actor=persona("admin"), version=proposal.version, data={"decision": "accept"}
+        )
+
+
+def test_dismissing_needs_a_reason_and_creates_no_measure(clean, enterprise_in, persona):
+    enterprise = enterprise_in("duruan", "industry_trade")
+    accident(enterprise, late=True)
+    run_triggers()
+    proposal = Proposal.objects.get(trigger=Trigger.LATE_ACCIDENT_REPORT)
+    decide_proposal(
+        proposal, actor=persona("admin"), version=1, data={"decision": "dismiss", "note": "系统故障"}
+    )
+    proposal.refresh_from_db()
+    assert proposal.state == ProposalState.DISMISSED and not MeasureRecord.objects.exists()
+
+
+def test_the_town_is_told_of_the_decided_measure_and_sees_it_in_its_history(
+    clean, enterprise_in, persona, as_user
+):
+    from notifications.models import Notification
+
+    enterprise = enterprise_in("duruan", "industry_trade")
+    hazard(enterprise, major=True, deadline=dt.date(2026, 4, 1))
+    run_triggers()
+    proposal = Proposal.objects.get(trigger=Trigger.MAJOR_HAZARD_OVERDUE, target_kind=TargetKind.TOWN)
+    assert Notification.objects.filter(recipient=persona("admin"), kind="accountability.proposal").exists()
+    decide_proposal(proposal, actor=persona("admin"), version=1, data={"decision": "accept"})
+    assert Notification.objects.filter(recipient=persona("duruan"), kind="accountability.measure").exists()
+    history = as_user("duruan").get(f"/accountability/targets/town/{proposal.town_id}/")
+    assert (
+        history.status_code == 200
+        and MeasureRecord.objects.get(proposal=proposal).document_number.encode() in history.content
+    )
+    assert as_user("baisha").get(f"/accountability/targets/town/{proposal.town_id}/").status_code == 404
