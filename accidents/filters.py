@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accidents.choices import CaseOrigin, Level, State
 from accidents.models import Accident, Case, EducationSession
@@ -12,7 +13,7 @@ class AccidentFilter(django_filters.FilterSet):
     town = django_filters.ModelChoiceFilter(label=_("Town/street"), queryset=Jurisdiction.objects.towns())
     sector = django_filters.ModelChoiceFilter(label=_("Sector"), queryset=Sector.objects.all())
     accident_type = django_filters.ChoiceFilter(label=_("Accident type"), choices=AccidentType.choices)
-    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
+    level = django_filters.ChoiceFilter(label=pgettext_lazy("accident", "Level"), choices=Level.choices)
     state = django_filters.ChoiceFilter(label=_("State"), choices=State.choices)
     # Bounded: year 1 in local time falls before the first representable instant (a crash, not a filter).
     year = django_filters.NumberFilter(
@@ -37,7 +38,7 @@ class AccidentFilter(django_filters.FilterSet):
 class CaseFilter(django_filters.FilterSet):
     sector = django_filters.ModelChoiceFilter(label=_("Sector"), queryset=Sector.objects.all())
     accident_type = django_filters.ChoiceFilter(label=_("Accident type"), choices=AccidentType.choices)
-    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
+    level = django_filters.ChoiceFilter(label=pgettext_lazy("accident", "Level"), choices=Level.choices)
     origin = django_filters.ChoiceFilter(label=_("Origin"), choices=CaseOrigin.choices)
     tag = django_filters.CharFilter(label=_("Tag"), method="by_tag")
     q = django_filters.CharFilter(label=_("Search"), method="search")

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accidents.choices import AccountabilityMeasure, AudienceKind, ReportKind, Responsibility, Step
 from accidents.models import Case
@@ -110,7 +111,7 @@ class AccidentForm(StyledForm, NumbersMixin):
 
 
 class SupplementForm(StyledForm, NumbersMixin):
-    note = forms.CharField(label=_("What changed"), max_length=200)
+    note = forms.CharField(label=pgettext_lazy("accident", "What changed"), max_length=200)
 
 
 class StepForm(StyledForm):

@@ -5,6 +5,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from core.choices import Role
@@ -31,7 +32,7 @@ class UserFilter(django_filters.FilterSet):
     active = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=[
-            ("1", _("Active")),
+            ("1", pgettext_lazy("account", "Active")),
             ("0", _("Disabled")),
             ("reset", _("Must change password")),
             ("locked", _("Locked after failed logins")),
@@ -153,7 +154,7 @@ class UserForm(RolesMixin, forms.Form):
         label=_("Resident ID number"),
         max_length=18,
         required=False,
-        help_text=_("Optional; stored encrypted and shown masked (R-REG-3)."),
+        help_text=_("Optional; stored encrypted and shown masked."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
     password1 = forms.CharField(

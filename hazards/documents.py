@@ -7,6 +7,7 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Image, Table
@@ -45,9 +46,9 @@ def _facts(hazard: Hazard) -> list[tuple[str, object]]:
             _("Location"),
             " · ".join(p for p in [hazard.location, hazard.area, hazard.equipment, hazard.process] if p),
         ),
-        (_("Description"), hazard.description),
-        (_("Level"), hazard.get_level_display()),
-        (_("Category"), hazard.get_category_display()),
+        (pgettext("hazard", "Description"), hazard.description),
+        (pgettext("hazard", "Level"), hazard.get_level_display()),
+        (pgettext("hazard", "Category"), hazard.get_category_display()),
         (_("Source"), hazard.get_source_display()),
         (_("Discovered at"), _date(hazard.discovered_at)),
     ]
@@ -63,7 +64,7 @@ def _determinations(hazard: Hazard) -> list[tuple[str, object]]:
         (_("Measures"), hazard.measures),
         (_("Responsible person"), hazard.responsible_person),
         (_("Funds (yuan)"), hazard.funds if hazard.funds is not None else "—"),
-        (_("Deadline"), _date(hazard.deadline)),
+        (pgettext("hazard", "Deadline"), _date(hazard.deadline)),
         (_("Contingency plan"), hazard.contingency_plan or "—"),
     ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.exports import Column
 
@@ -20,14 +21,14 @@ def ledger_columns() -> list[Column]:
         Column(_("Sector"), lambda h: h.sector.display_name, 14),
         Column(_("Hazard"), lambda h: h.title, 32),
         Column(_("Location"), lambda h: h.location, 16),
-        Column(_("Category"), lambda h: h.get_category_display(), 12),
-        Column(_("Level"), lambda h: h.get_level_display(), 12),
+        Column(pgettext("hazard", "Category"), lambda h: h.get_category_display(), 12),
+        Column(pgettext("hazard", "Level"), lambda h: h.get_level_display(), 12),
         Column(_("Major-hazard criterion"), lambda h: h.criterion.text if h.criterion_id else "", 30),
         Column(_("Source"), lambda h: h.get_source_display(), 14),
         Column(_("Measures"), lambda h: h.measures, 30),
         Column(_("Responsible person"), lambda h: h.responsible_person, 12),
         Column(_("Funds (yuan)"), lambda h: h.funds, 12),
-        Column(_("Deadline"), lambda h: h.deadline, 12),
+        Column(pgettext("hazard", "Deadline"), lambda h: h.deadline, 12),
         Column(_("Contingency plan"), lambda h: h.contingency_plan, 24),
         Column(_("State"), lambda h: h.get_state_display(), 12),
         Column(_("Overdue"), lambda h: _yes(h.is_overdue()), 8),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.choices import Role
 from hazards.choices import Category, Level, Source
@@ -57,7 +58,7 @@ class VersionForm(forms.Form):
 class ReportForm(forms.Form):
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
     title = forms.CharField(label=_("What is wrong"), max_length=200)
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    category = forms.ChoiceField(label=pgettext_lazy("hazard", "Category"), choices=Category.choices)
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
     sector = forms.ModelChoiceField(
         label=_("Sector"),
@@ -66,7 +67,9 @@ class ReportForm(forms.Form):
         required=False,
         help_text=_("Leave empty for the enterprise's main sector."),
     )
-    level = forms.ChoiceField(label=_("Level"), choices=Level.choices, initial=Level.GENERAL)
+    level = forms.ChoiceField(
+        label=pgettext_lazy("hazard", "Level"), choices=Level.choices, initial=Level.GENERAL
+    )
     criterion = forms.ModelChoiceField(
         label=_("Major-hazard criterion"),
         queryset=MajorHazardCriterion.objects.filter(is_active=True).select_related("sector"),
@@ -78,7 +81,7 @@ class ReportForm(forms.Form):
     equipment = forms.CharField(label=_("Equipment"), max_length=100, required=False)
     process = forms.CharField(label=_("Process"), max_length=100, required=False)
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=pgettext_lazy("hazard", "Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     discovered_at = forms.DateTimeField(
         label=_("Discovered at"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
@@ -128,7 +131,7 @@ class AssignForm(VersionForm):
     responsible_phone = forms.CharField(label=_("Responsible person's phone"), max_length=20, required=False)
     funds = forms.DecimalField(label=_("Funds (yuan)"), min_value=0, max_digits=14, decimal_places=2)
     deadline = forms.DateField(
-        label=_("Deadline"),
+        label=pgettext_lazy("hazard", "Deadline"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Empty: the default time for the level."),

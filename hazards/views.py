@@ -15,7 +15,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from attachments.models import Attachment
 from attachments.services import store_attachment
@@ -164,14 +164,14 @@ def hazard_detail(request, pk: int):
 
 
 EVENT_LABELS = {
-    "reported": gettext_lazy("Registered"),
+    "reported": pgettext_lazy("hazard", "Registered"),
     "assigned": gettext_lazy("Rectification assigned"),
     "plan_saved": gettext_lazy("Treatment plan saved"),
     "submitted": gettext_lazy("Submitted for acceptance"),
     "accepted": gettext_lazy("Accepted"),
     "rejected": gettext_lazy("Rejected"),
-    "closed": gettext_lazy("Closed"),
-    "cancelled": gettext_lazy("Cancelled"),
+    "closed": pgettext_lazy("hazard", "Closed"),
+    "cancelled": pgettext_lazy("hazard", "Cancelled"),
     "supervised": gettext_lazy("Put under listed supervision"),
     "progress_noted": gettext_lazy("Monthly progress noted"),
     "delay_explained": gettext_lazy("Delay explained"),

@@ -69,7 +69,7 @@ class AssessmentForm(_Bootstrap, forms.Form):
     next_review_on = forms.DateField(
         label=_("Next review"),
         required=False,
-        help_text=_("At least yearly (R-RISK-7); empty means one year from today."),
+        help_text=_("At least yearly; empty means one year from today."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

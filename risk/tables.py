@@ -87,7 +87,7 @@ class Band:
 # Highest band first. Settings may replace a method's entry with the same shape.
 DEFAULT_GRADING = {
     Method.LEC: {
-        "source": "R-RISK-2: LEC (Graham–Kinney) grading, State Council Safety Committee Office 2016 No. 11",
+        "source": "作业条件危险性评价法（LEC），《关于实施遏制重特大事故工作指南构建双重预防机制的意见》（安委办〔2016〕11号）",
         "effective_from": "2016-10-09",
         "bands": [
             ("320", False, 1, RiskColour.RED),
@@ -98,7 +98,7 @@ DEFAULT_GRADING = {
         ],
     },
     Method.LS: {
-        "source": "R-RISK-3: risk matrix L×S, State Council Safety Committee Office 2016 No. 11",
+        "source": "风险矩阵法（L×S），《关于实施遏制重特大事故工作指南构建双重预防机制的意见》（安委办〔2016〕11号）",
         "effective_from": "2016-10-09",
         "bands": [
             ("20", True, None, RiskColour.RED),
@@ -111,7 +111,7 @@ DEFAULT_GRADING = {
 
 # R-RISK-4: the levels that may own the control of a risk of each colour, highest first.
 DEFAULT_CONTROL_LEVELS = {
-    "source": "R-RISK-4: control levels per colour (setting, default)",
+    "source": "风险分级管控层级（默认设置），安委办〔2016〕11号",
     "levels": {
         RiskColour.RED: [ControlLevel.COMPANY],
         RiskColour.ORANGE: [ControlLevel.COMPANY, ControlLevel.DEPARTMENT],
