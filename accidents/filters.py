@@ -20,7 +20,7 @@ class AccidentFilter(django_filters.FilterSet):
         label=_("Year"), field_name="occurred_at", lookup_expr="year", min_value=1900, max_value=2200
     )
     enterprise = django_filters.NumberFilter(label=_("Enterprise"), field_name="enterprise_id")
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=pgettext_lazy("filter", "Search"), method="search")
 
     class Meta:
         model = Accident
@@ -41,7 +41,7 @@ class CaseFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(label=pgettext_lazy("accident", "Level"), choices=Level.choices)
     origin = django_filters.ChoiceFilter(label=_("Origin"), choices=CaseOrigin.choices)
     tag = django_filters.CharFilter(label=_("Tag"), method="by_tag")
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=pgettext_lazy("filter", "Search"), method="search")
 
     class Meta:
         model = Case
@@ -62,7 +62,9 @@ class SessionFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(
         label=_("Year"), field_name="held_on", lookup_expr="year", min_value=1900, max_value=2200
     )
-    q = django_filters.CharFilter(label=_("Search"), field_name="title", lookup_expr="icontains")
+    q = django_filters.CharFilter(
+        label=pgettext_lazy("filter", "Search"), field_name="title", lookup_expr="icontains"
+    )
 
     class Meta:
         model = EducationSession

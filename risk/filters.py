@@ -29,7 +29,7 @@ class RiskPointFilter(django_filters.FilterSet):
     effective_colour = django_filters.ChoiceFilter(label=_("Effective colour"), choices=RiskColour.choices)
     method = django_filters.ChoiceFilter(label=_("Method"), choices=Method.choices)
     active = django_filters.BooleanFilter(label=pgettext_lazy("risk point", "Active"), field_name="is_active")
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=pgettext_lazy("filter", "Search"), method="search")
 
     class Meta:
         model = RiskPoint
