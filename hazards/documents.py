@@ -12,18 +12,16 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Image, Table
 
-from core.documents import next_serial as core_next_serial
+from core.documents import issuing_body_name, official_number
 from core.pdf import PdfDocument
 from hazards.choices import EvidencePurpose
 from hazards.models import Hazard
 
-SERIAL_PREFIX = {"notice": "ZG", "acceptance": "YS"}
-
 
 def next_serial(kind: str) -> str:
-    """The next number of a kind in the current year, e.g. ZG-2026-00017 (no gaps, no duplicates)."""
-    year, last = core_next_serial(f"hazards.{kind}")
-    return f"{SERIAL_PREFIX[kind]}-{year}-{last:05d}"
+    """The next number of a kind in the agency's form (R-HAZ-13), e.g. 蓬应急隐改〔2026〕17号: no gaps, no
+    duplicates; the prefixes are settings (REDLINE_DOCUMENTS)."""
+    return official_number(f"hazards.{kind}")
 
 
 def _date(value) -> str:
@@ -94,7 +92,9 @@ def rectification_notice(hazard: Hazard) -> bytes:
                 (_("Supervision due date"), _date(hazard.listing_due_date)),
             ]
         )
-    doc.signatures([_("Issued by (seal)"), _("Inspector"), _("Received by the enterprise")])
+    doc.signatures(
+        [(_("Issued by (seal)"), issuing_body_name()), _("Inspector"), _("Received by the enterprise")]
+    )
     return doc.render()
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from core.documents import issuing_body_name
 from core.pdf import PdfDocument
 from inspections.choices import Result
 from inspections.models import Campaign, Inspection
@@ -104,7 +105,9 @@ def rectification_order_pdf(inspection: Inspection) -> bytes:
         ],
         widths=[10 * 2.83, 70 * 2.83, 20 * 2.83, 50 * 2.83, 20 * 2.83],
     )
-    doc.signatures([_("Inspectors"), _("Received by the enterprise")])
+    doc.signatures(
+        [(_("Issued by (seal)"), issuing_body_name()), _("Inspectors"), _("Received by the enterprise")]
+    )
     return doc.render()
 
 

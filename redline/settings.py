@@ -356,3 +356,18 @@ AUDIT_ARCHIVE_DIR = Path(env_str("AUDIT_ARCHIVE_DIR", str(VAR_DIR / "audit-archi
 REDLINE = {
     "DISTRICT_CODE": env_str("REDLINE_DISTRICT_CODE", "440703"),
 }
+
+# R-HAZ-13: official documents as the agency issues them — numbers like 蓬应急责改〔2026〕17号 (prefix per issuing
+# body and document kind) and the issuing body's name on the "下达单位（盖章）" line.
+REDLINE_DOCUMENTS = {
+    "default_body": "district",
+    "bodies": {"district": env_str("REDLINE_ISSUING_BODY", "江门市蓬江区应急管理局")},
+    "prefixes": {
+        "district": {
+            "hazards.notice": "蓬应急隐改",
+            "hazards.acceptance": "蓬应急隐验",
+            "inspections.order": "蓬应急责改",
+            "inspections.record": "蓬应急检记",
+        }
+    },
+}
