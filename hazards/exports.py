@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -13,8 +15,11 @@ def _yes(value: bool) -> str:
 
 
 def ledger_columns() -> list[Column]:
+    """A fresh row counter per export: 序号 runs 1…N down the ledger; the hazard's own number is apart."""
+    row = itertools.count(1)
     return [
-        Column(_("No."), lambda h: h.pk, 8),
+        Column(_("No."), lambda h: next(row), 6),
+        Column(_("Hazard no."), lambda h: h.pk, 10),
         Column(_("Registered at"), lambda h: h.reported_at, 18),
         Column(_("Town/street"), lambda h: h.town.display_name, 12),
         Column(_("Enterprise"), lambda h: h.enterprise.name, 28),

@@ -64,3 +64,24 @@ def test_documents_of_another_town_are_404(as_user, persona):
     for url in (f"/hazards/{hazard.pk}/notice.pdf", f"/hazards/{hazard.pk}/acceptance.pdf"):
         assert as_user("baisha").get(url).status_code == 404
         assert as_user("ent_duruan").get(url).status_code == 200
+
+
+def test_the_ledger_numbers_its_rows_1_to_n_and_shows_each_hazards_own_number(as_user):
+    from openpyxl import load_workbook
+
+    response = as_user("duruan").get("/hazards/?export=xlsx&sort=reported")
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    response.close()
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("序号", "隐患编号")
+    assert [r[0] for r in rows[1:]] == list(range(1, len(rows)))
+    assert len(rows) > 2
+
+
+def test_lists_and_detail_show_the_hazard_number(as_user, persona):
+    hazard = rectifying(persona("duruan"), persona("ent_duruan").enterprise, title="编号可见的隐患")
+    client = as_user("duruan")
+    listing = client.get("/hazards/?q=编号可见的隐患").content.decode()
+    assert f'data-testid="hazard-number">隐患编号 {hazard.pk}<' in listing
+    detail = client.get(f"/hazards/{hazard.pk}/").content.decode()
+    assert f'data-testid="hazard-number">{hazard.pk}<' in detail and hazard.notice_serial in detail

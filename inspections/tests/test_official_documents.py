@@ -24,7 +24,9 @@ def _text(response) -> str:
 def test_inspection_documents_cite_laws_not_rule_ids_and_carry_official_numbers(as_user, persona, district):
     admin, inspector = persona("admin"), persona("inspector_duruan")
     campaign = services.launch_campaign(actor=admin, data=campaign_data([district["duruan"]]))
-    services.assign_tasks(actor=admin, campaign=campaign, deadline=campaign.end_date, inspectors=[inspector.pk])
+    services.assign_tasks(
+        actor=admin, campaign=campaign, deadline=campaign.end_date, inspectors=[inspector.pk]
+    )
     task = InspectionTask.objects.filter(campaign=campaign).order_by("id").first()
     inspection = services.start_inspection(actor=inspector, task=task)
     # Every item fails, so every shipped legal basis is printed on the order.
