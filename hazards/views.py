@@ -16,10 +16,11 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from attachments.models import Attachment
 from attachments.services import store_attachment
+from audit.labels import action_label, actor_label
 from audit.services import timeline
 from core.errors import Conflict, DomainError, InvalidInput
 from core.masking import phone_for
@@ -207,33 +208,16 @@ def hazard_detail(request, pk: int):
     )
 
 
-EVENT_LABELS = {
-    "reported": pgettext_lazy("hazard", "Registered"),
-    "assigned": gettext_lazy("Rectification assigned"),
-    "plan_saved": gettext_lazy("Treatment plan saved"),
-    "submitted": gettext_lazy("Submitted for acceptance"),
-    "accepted": gettext_lazy("Accepted"),
-    "rejected": gettext_lazy("Rejected"),
-    "closed": pgettext_lazy("hazard", "Closed"),
-    "cancelled": pgettext_lazy("hazard", "Cancelled"),
-    "supervised": gettext_lazy("Put under listed supervision"),
-    "progress_noted": gettext_lazy("Monthly progress noted"),
-    "delay_explained": gettext_lazy("Delay explained"),
-    "extension_requested": gettext_lazy("Extension requested"),
-    "extension_approved": gettext_lazy("Extension approved"),
-    "extension_refused": gettext_lazy("Extension refused"),
-}
 DETAIL_KEYS = ("reason", "note", "rectification_note", "text", "authority", "new_deadline")
 
 
 def _event(event) -> dict:
     data = event.data or {}
-    verb = event.action.rsplit(".", 1)[-1]
     states = dict(State.choices)
     return {
         "at": event.at,
-        "actor": event.actor.display_name if event.actor else event.actor_name,
-        "label": EVENT_LABELS.get(verb, event.action),
+        "actor": actor_label(event),
+        "label": action_label(event.action),
         "from_state": data.get("from_state", ""),
         "to_state": data.get("to_state", ""),
         "from_label": states.get(data.get("from_state", ""), ""),
