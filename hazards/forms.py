@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.choices import Role
-from hazards.choices import Category, Level, Source
+from hazards.choices import Category, ExtensionState, Level, Source
 from hazards.models import DeadlinePolicy, MajorHazardCriterion
 from registry.models import Department, Enterprise, Sector
 
@@ -194,6 +194,24 @@ class AcceptForm(VersionForm):
     note = forms.CharField(
         label=_("Acceptance opinion"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    close_too = forms.BooleanField(label=_("Close the hazard (销号) with this acceptance"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An ordinary hazard is accepted and closed in one confirmation when the acceptor may close it;
+        # a major hazard keeps its separate closure by the supervising authority.
+        hazard = self.hazard
+        if hazard is None or hazard.is_major or self.user is None or not _may_close_after(self.user, hazard):
+            del self.fields["close_too"]
+        else:
+            self.fields["close_too"].initial = True
+
+
+def _may_close_after(user, hazard) -> bool:
+    """Whether the user may close the hazard once it is accepted (the role rule of `close`)."""
+    from hazards.rules import may
+
+    return may(user, "close", hazard)
 
 
 class RejectForm(VersionForm):
@@ -238,12 +256,41 @@ class ExtensionRequestForm(VersionForm):
 
 
 class ExtensionDecisionForm(VersionForm):
+    """The decision with its facts: the request (current and requested date, reason, who asked) is shown
+    above the form, and the approver may grant a different date than the one requested (R-HAZ-7)."""
+
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("approve", _("Approve the new deadline")), ("refuse", _("Refuse"))],
         widget=forms.RadioSelect,
     )
+    deadline = forms.DateField(
+        label=_("Approved deadline"),
+        required=False,
+        help_text=_("The requested date unless you set another."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pending = None
+        if self.hazard is not None:
+            self.pending = (
+                self.hazard.extensions.filter(state=ExtensionState.PENDING)
+                .select_related("requested_by")
+                .first()
+            )
+        if self.pending is not None:
+            self.fields["deadline"].initial = self.pending.new_deadline
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("deadline")
+        approving = data.get("decision") == "approve" and self.pending is not None
+        if approving and chosen and chosen <= self.pending.old_deadline:
+            self.add_error("deadline", _("The approved deadline must be later than the current one."))
+        return data
 
 
 class ProgressForm(VersionForm):

@@ -273,6 +273,16 @@ def _resubmission(hazard: Hazard, action: str) -> dict:
     return {"rectification_note": hazard.rectification_note, "cost": hazard.cost}
 
 
+def _accept(request, hazard, data):
+    """验收; for an ordinary hazard whose acceptor may also close it, 销号 in the same confirmation."""
+    services.accept_rectification(
+        actor=request.user, hazard=hazard, version=data["version"], note=data["note"]
+    )
+    if data.get("close_too"):
+        hazard.refresh_from_db()
+        services.close_hazard(actor=request.user, hazard=hazard, version=hazard.version, note=data["note"])
+
+
 @dataclass(frozen=True)
 class ActionPage:
     form: type
@@ -307,9 +317,7 @@ ACTIONS: dict[str, ActionPage] = {
     ),
     "accept": ActionPage(
         forms.AcceptForm,
-        lambda r, h, d: services.accept_rectification(
-            actor=r.user, hazard=h, version=d["version"], note=d["note"]
-        ),
+        _accept,
         gettext_lazy("Accept"),
         gettext_lazy("Rectification accepted."),
         "success",
@@ -366,7 +374,12 @@ ACTIONS: dict[str, ActionPage] = {
     "decide_extension": ActionPage(
         forms.ExtensionDecisionForm,
         lambda r, h, d: services.decide_extension(
-            actor=r.user, hazard=h, version=d["version"], approve=d["decision"] == "approve", note=d["note"]
+            actor=r.user,
+            hazard=h,
+            version=d["version"],
+            approve=d["decision"] == "approve",
+            note=d["note"],
+            deadline=d.get("deadline"),
         ),
         gettext_lazy("Decide on the extension"),
         gettext_lazy("Extension decided."),

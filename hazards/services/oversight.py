@@ -228,8 +228,9 @@ def request_extension(*, actor, hazard: Hazard, version, new_deadline=None, reas
 
 
 @transaction.atomic
-def decide_extension(*, actor, hazard: Hazard, version, approve: bool, note="") -> Extension:
-    """R-HAZ-7: whoever may accept decides; both dates and the decision stay on the record."""
+def decide_extension(*, actor, hazard: Hazard, version, approve: bool, note="", deadline=None) -> Extension:
+    """R-HAZ-7: whoever may accept decides; both dates and the decision stay on the record. `deadline`
+    grants another date than the one requested (later than the current deadline)."""
     check(hazard, "decide_extension", actor=actor, version=version)
     extension = hazard.extensions.select_for_update().filter(state=ExtensionState.PENDING).first()
     if extension is None:
@@ -239,7 +240,14 @@ def decide_extension(*, actor, hazard: Hazard, version, approve: bool, note="") 
     note = (note or "").strip()
     if not approve and not note:
         raise InvalidInput.field("note", _("Give the reason for refusing."))
-    changes = {"deadline": extension.new_deadline} if approve else {}
+    granted = extension.new_deadline
+    if approve and deadline is not None:
+        if deadline <= extension.old_deadline:
+            raise InvalidInput.field(
+                "deadline", _("The approved deadline must be later than the current one.")
+            )
+        granted = deadline
+    changes = {"deadline": granted} if approve else {}
     write(hazard, "decide_extension", version=int(version), changes=changes)
     extension.state = ExtensionState.APPROVED if approve else ExtensionState.REFUSED
     extension.decided_at = timezone.now()
@@ -251,7 +259,12 @@ def decide_extension(*, actor, hazard: Hazard, version, approve: bool, note="") 
         "extension_approved" if approve else "extension_refused",
         actor=actor,
         from_state=hazard.state,
-        data={"old_deadline": extension.old_deadline, "new_deadline": extension.new_deadline, "note": note},
+        data={
+            "old_deadline": extension.old_deadline,
+            "new_deadline": extension.new_deadline,
+            "approved_deadline": granted if approve else None,
+            "note": note,
+        },
     )
     tell(
         hazard,

@@ -109,3 +109,68 @@ def test_a_resubmission_after_a_send_back_starts_from_the_previous_one(as_user, 
     assert response.status_code == 302, response.content.decode()[:1500]
     hazard.refresh_from_db()
     assert hazard.cost == 320 and hazard.state == "submitted"
+
+
+def _extension_pending(persona, enterprise_in):
+    import datetime as dt
+
+    from hazards import services
+    from hazards.tests.helpers import rectifying
+
+    hazard = rectifying(persona("duruan"), enterprise_in("duruan", "industry_trade"))
+    wanted = hazard.deadline + dt.timedelta(days=30)
+    services.request_extension(
+        actor=persona("ent_duruan"),
+        hazard=hazard,
+        version=hazard.version,
+        new_deadline=wanted,
+        reason="设备到货延迟",
+    )
+    hazard.refresh_from_db()
+    return hazard, wanted
+
+
+def test_the_extension_decision_shows_the_request_and_may_grant_another_date(as_user, persona, enterprise_in):
+    import datetime as dt
+
+    hazard, wanted = _extension_pending(persona, enterprise_in)
+    client = as_user("duruan")
+    page = client.get(f"/hazards/{hazard.pk}/decide_extension/").content.decode()
+    assert "设备到货延迟" in page and wanted.strftime("%Y-%m-%d") in page
+    granted = hazard.deadline + dt.timedelta(days=10)
+    response = client.post(
+        f"/hazards/{hazard.pk}/decide_extension/",
+        {
+            "version": hazard.version,
+            "decision": "approve",
+            "deadline": granted.isoformat(),
+            "note": "给予10天",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:1000]
+    hazard.refresh_from_db()
+    assert hazard.deadline == granted
+
+
+def test_an_ordinary_hazard_is_accepted_and_closed_in_one_confirmation(as_user, persona, enterprise_in):
+    hazard = submitted(
+        persona("duruan"), enterprise_in("duruan", "industry_trade"), submitter=persona("ent_duruan")
+    )
+    client = as_user("duruan")
+    form = client.get(f"/hazards/{hazard.pk}/accept/").context["form"]
+    assert "close_too" in form.fields and form["close_too"].value() is True
+    response = client.post(f"/hazards/{hazard.pk}/accept/", {"version": hazard.version, "close_too": "on"})
+    assert response.status_code == 302
+    hazard.refresh_from_db()
+    assert hazard.state == "closed"
+
+
+def test_a_major_hazard_keeps_acceptance_and_closure_apart(as_user, persona, enterprise_in):
+    hazard = submitted(
+        persona("admin"),
+        enterprise_in("duruan", "industry_trade"),
+        submitter=persona("ent_duruan"),
+        major=True,
+    )
+    form = as_user("admin").get(f"/hazards/{hazard.pk}/accept/").context["form"]
+    assert "close_too" not in form.fields
