@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import User
 from core.choices import Role
 from registry.models import Department, Enterprise, Jurisdiction
-from registry.validators import normalise_credit_code
+from registry.validators import normalise_credit_code, validate_phone
 
 
 def _style(form: forms.Form) -> None:
@@ -119,7 +119,11 @@ class UserForm(RolesMixin, forms.Form):
     )
     name = forms.CharField(label=_("Full name"), max_length=50, required=False)
     phone = forms.CharField(
-        label=_("Mobile phone"), max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+        label=_("Mobile phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+        validators=[validate_phone],
     )
     email = forms.EmailField(label=_("Email"), required=False)
     roles = forms.MultipleChoiceField(

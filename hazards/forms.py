@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -10,6 +12,7 @@ from core.choices import Role
 from hazards.choices import Category, ExtensionState, Level, Source
 from hazards.models import DeadlinePolicy, MajorHazardCriterion
 from registry.models import Department, Enterprise, Sector
+from registry.validators import validate_phone
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -34,6 +37,22 @@ class PhotosField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data if item]
         return [single(data, initial)] if data else []
+
+
+def picker(field, *, sector_field: str = "", town_field: str = "") -> None:
+    """Make an enterprise <select> searchable (registry/picker.js: name, credit code, pinyin initials, searched
+    on the server); choosing an enterprise fills its sector (and town) in the same form."""
+    field.widget.attrs.update(
+        {
+            "data-enterprise-picker": reverse("registry:enterprise_search"),
+            "data-picker-label": _("Search by name, credit code or pinyin initials"),
+            "data-picker-empty": _("No enterprise found."),
+        }
+    )
+    if sector_field:
+        field.widget.attrs["data-sector-field"] = sector_field
+    if town_field:
+        field.widget.attrs["data-town-field"] = town_field
 
 
 def style(form: forms.Form) -> None:
@@ -122,13 +141,22 @@ class ReportForm(forms.Form):
         if user.role_codes == {Role.ENTERPRISE_USER}:
             self.fields["source"].choices = [(Source.SELF_INSPECTION, Source.SELF_INSPECTION.label)]
             self.fields["enterprise"].initial = user.enterprise_id
+        else:
+            # An official registers what the government found: not "企业自查", the list's first choice.
+            self.fields["source"].initial = Source.GOVERNMENT_INSPECTION
+        # Found now, by the person registering it, unless the form says otherwise.
+        self.fields["discovered_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        self.fields["discoverer"].initial = user.display_name
+        picker(self.fields["enterprise"], sector_field="sector")
         style(self)
 
 
 class AssignForm(VersionForm):
     measures = forms.CharField(label=_("Measures"), widget=forms.Textarea(attrs={"rows": 3}))
     responsible_person = forms.CharField(label=_("Responsible person"), max_length=50)
-    responsible_phone = forms.CharField(label=_("Responsible person's phone"), max_length=20, required=False)
+    responsible_phone = forms.CharField(
+        label=_("Responsible person's phone"), max_length=20, required=False, validators=[validate_phone]
+    )
     funds = forms.DecimalField(label=_("Funds (yuan)"), min_value=0, max_digits=14, decimal_places=2)
     deadline = forms.DateField(
         label=pgettext_lazy("hazard", "Deadline"),

@@ -162,6 +162,7 @@ POLICY = {
     "accounts:admin_user_reset_password": frozenset({"admin", "sysadmin"}),
     "accounts:admin_user_unlock": POST_ONLY,
     "registry:enterprise_list": EVERYONE,
+    "registry:enterprise_search": EVERYONE,
     "registry:enterprise_create": frozenset({"admin", "yjj", "duruan"}),
     "registry:enterprise_detail": BUSINESS,
     "registry:enterprise_edit": frozenset({"admin", "yjj", "duruan", "ent_duruan"}),
