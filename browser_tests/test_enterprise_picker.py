@@ -21,7 +21,9 @@ def test_pinyin_initials_find_the_enterprise_and_fill_its_sector(site, new_page)
     from registry.models import Enterprise
     from registry.picker import initials
 
-    enterprise = Enterprise.objects.filter(town__code="440703100", sectors__code="industry_trade").order_by("id")[1]
+    enterprise = Enterprise.objects.filter(town__code="440703100", sectors__code="industry_trade").order_by(
+        "id"
+    )[1]
     page = new_page()
     _log_in(page, site, "duruan")
     page.goto(f"{site}/hazards/new/")
@@ -35,7 +37,9 @@ def test_pinyin_initials_find_the_enterprise_and_fill_its_sector(site, new_page)
     shot(page, "phone", "enterprise-picker-results")
     option.click()
     expect(form.locator("select[name=enterprise]")).to_have_value(str(enterprise.pk))
-    sector = enterprise.sectors.order_by("order").first() if hasattr(enterprise.sectors.model, "order") else None
+    sector = (
+        enterprise.sectors.order_by("order").first() if hasattr(enterprise.sectors.model, "order") else None
+    )
     expect(form.locator("select[name=sector]")).not_to_have_value("")
     if sector is not None:
         assert form.locator("select[name=sector]").input_value() in {s.code for s in enterprise.sectors.all()}
