@@ -176,7 +176,7 @@ def _inspection(request, pk):
             "enterprise", "town", "template", "inspector", "task__campaign"
         ).prefetch_related(
             Prefetch(
-                "results", ItemResult.objects.select_related("item").order_by("-item__is_key", "item__number")
+                "results", ItemResult.objects.select_related("item").order_by("item__number")
             )
         ),
         request.user,
