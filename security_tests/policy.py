@@ -248,6 +248,7 @@ POLICY = {
     "inspections:draw_settings": frozenset({"admin"}),
     "inspections:draw_detail": frozenset({"admin", "leader", "yjj", "duruan", "inspector_duruan", "duty"}),
     "inspections:draw_publish": POST_ONLY,
+    "inspections:draw_notice": frozenset({"admin", "leader", "yjj", "duruan", "inspector_duruan", "duty"}),
     "inspections:public_results": EVERYONE,
     "inspections:learn": NOBODY,
     "accidents:list": EVERYONE,

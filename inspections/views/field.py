@@ -175,9 +175,7 @@ def _inspection(request, pk):
         Inspection.objects.select_related(
             "enterprise", "town", "template", "inspector", "task__campaign"
         ).prefetch_related(
-            Prefetch(
-                "results", ItemResult.objects.select_related("item").order_by("item__number")
-            )
+            Prefetch("results", ItemResult.objects.select_related("item").order_by("item__number"))
         ),
         request.user,
         pk=pk,
