@@ -23,6 +23,7 @@ from attachments.services import store_attachment
 from audit.labels import action_label, actor_label
 from audit.services import timeline
 from core.errors import Conflict, DomainError, InvalidInput
+from core.idempotency import idempotent
 from core.masking import phone_for
 from core.views import ListPage, apply_domain_errors
 from hazards import forms, services
@@ -124,6 +125,7 @@ def _photos_round(request, *, owner=None, purpose: str = "") -> tuple[list[Attac
 
 
 @login_required
+@idempotent
 def hazard_create(request):
     if not request.user.role_codes & CREATE_ROLES:
         raise PermissionDenied
