@@ -73,11 +73,11 @@ class IdempotencyKey(models.Model):
     capture with a key) gets the first answer again and never writes twice. Kept for a limited time."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(_("key"), max_length=64)
-    path = models.CharField(_("path"), max_length=200)
-    status = models.PositiveSmallIntegerField(_("status"), null=True, blank=True)
-    location = models.CharField(_("location"), max_length=200, blank=True)
-    body = models.TextField(_("body"), blank=True)
+    key = models.CharField(_("idempotency key"), max_length=64)
+    path = models.CharField(_("request path"), max_length=200)
+    status = models.PositiveSmallIntegerField(_("answer status"), null=True, blank=True)
+    location = models.CharField(_("answer redirect"), max_length=200, blank=True)
+    body = models.TextField(_("answer body"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
