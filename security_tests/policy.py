@@ -279,6 +279,8 @@ POLICY = {
     "accidents:session_detail": BUSINESS,
     "core:home": EVERYONE,
     "core:healthz": EVERYONE,
+    "core:service_worker": EVERYONE,
+    "core:manifest": EVERYONE,
     "core:admin_settings": frozenset({"sysadmin"}),  # 三权分立: configuration is system_admin's alone
     "core:admin_setting_reset": POST_ONLY,
 }
