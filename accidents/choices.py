@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Level(models.TextChoices):
@@ -17,9 +18,9 @@ LEVEL_RANK = {Level.GENERAL: 1, Level.LARGER: 2, Level.MAJOR: 3, Level.ESPECIALL
 
 
 class State(models.TextChoices):
-    REPORTED = "reported", _("Reported")
+    REPORTED = "reported", pgettext_lazy("accident", "Reported")
     INVESTIGATING = "investigating", _("Under investigation")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("accident", "Closed")
 
 
 class Step(models.TextChoices):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accidents.selectors import clock_rows
 from core.masking import phone_for
@@ -21,12 +22,15 @@ def express_report_pdf(accident, *, user) -> bytes:
     doc.facts(
         [
             (_("Accident"), accident.title),
-            (_("Unit"), accident.enterprise.name if accident.enterprise_id else _("No enterprise involved")),
+            (
+                pgettext("accident", "Unit"),
+                accident.enterprise.name if accident.enterprise_id else _("No enterprise involved"),
+            ),
             (_("Time of the accident"), _when(accident.occurred_at)),
             (_("Place"), f"{accident.town.name} {accident.address}".strip()),
             (_("Sector"), accident.sector.display_name),
             (_("Accident type"), f"{accident.accident_type} {accident.get_accident_type_display()}"),
-            (_("Level"), accident.get_level_display()),
+            (pgettext("accident", "Level"), accident.get_level_display()),
             (_("Deaths"), accident.deaths),
             (_("Missing"), accident.missing),
             (_("Serious injuries"), accident.serious_injuries),
@@ -45,7 +49,7 @@ def express_report_pdf(accident, *, user) -> bytes:
     doc.paragraph(accident.measures_taken or _("Unknown so far."))
     doc.heading(_("Reporting deadlines"))
     doc.table(
-        [_("Report"), _("Due at"), _("Reported at"), _("Overdue")],
+        [_("Report"), _("Due at"), _("Reported at"), pgettext("report clock", "Overdue")],
         [
             [
                 row["label"],

@@ -32,9 +32,14 @@ def _panel(request) -> dict:
     from django.utils import timezone
 
     from accidents import selectors, services
+    from accidents.choices import Step
+    from core.choices import Role
 
     now = timezone.now()
     clocks = selectors.due_clocks(request.user, now=now)
+    if request.user.role_codes <= {Role.ENTERPRISE_USER}:
+        # Escalations (区报市, 市报省…) are the government's duty, not the enterprise's: it sees only its own.
+        clocks = [d for d in clocks if d.step == Step.UNIT_TO_DISTRICT]
     return {
         "clocks": [{"deadline": d, "overdue": d.is_overdue(now)} for d in clocks],
         "can_record": services.can(request.user, "record_accident"),

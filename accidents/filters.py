@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accidents.choices import CaseOrigin, Level, State
 from accidents.models import Accident, Case, EducationSession
@@ -12,14 +13,14 @@ class AccidentFilter(django_filters.FilterSet):
     town = django_filters.ModelChoiceFilter(label=_("Town/street"), queryset=Jurisdiction.objects.towns())
     sector = django_filters.ModelChoiceFilter(label=_("Sector"), queryset=Sector.objects.all())
     accident_type = django_filters.ChoiceFilter(label=_("Accident type"), choices=AccidentType.choices)
-    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
+    level = django_filters.ChoiceFilter(label=pgettext_lazy("accident", "Level"), choices=Level.choices)
     state = django_filters.ChoiceFilter(label=_("State"), choices=State.choices)
     # Bounded: year 1 in local time falls before the first representable instant (a crash, not a filter).
     year = django_filters.NumberFilter(
         label=_("Year"), field_name="occurred_at", lookup_expr="year", min_value=1900, max_value=2200
     )
     enterprise = django_filters.NumberFilter(label=_("Enterprise"), field_name="enterprise_id")
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=pgettext_lazy("filter", "Search"), method="search")
 
     class Meta:
         model = Accident
@@ -37,10 +38,10 @@ class AccidentFilter(django_filters.FilterSet):
 class CaseFilter(django_filters.FilterSet):
     sector = django_filters.ModelChoiceFilter(label=_("Sector"), queryset=Sector.objects.all())
     accident_type = django_filters.ChoiceFilter(label=_("Accident type"), choices=AccidentType.choices)
-    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
+    level = django_filters.ChoiceFilter(label=pgettext_lazy("accident", "Level"), choices=Level.choices)
     origin = django_filters.ChoiceFilter(label=_("Origin"), choices=CaseOrigin.choices)
     tag = django_filters.CharFilter(label=_("Tag"), method="by_tag")
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=pgettext_lazy("filter", "Search"), method="search")
 
     class Meta:
         model = Case
@@ -61,7 +62,9 @@ class SessionFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(
         label=_("Year"), field_name="held_on", lookup_expr="year", min_value=1900, max_value=2200
     )
-    q = django_filters.CharFilter(label=_("Search"), field_name="title", lookup_expr="icontains")
+    q = django_filters.CharFilter(
+        label=pgettext_lazy("filter", "Search"), field_name="title", lookup_expr="icontains"
+    )
 
     class Meta:
         model = EducationSession

@@ -1,14 +1,20 @@
 """Forms parse input only; the rules live in accidents.services and accidents.library."""
 
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accidents.choices import AccountabilityMeasure, AudienceKind, ReportKind, Responsibility, Step
 from accidents.models import Case
 from core.choices import AccidentType
 from hazards.choices import Category as HazardCategory
 from hazards.choices import Level as HazardLevel
+from hazards.forms import picker
 from registry.models import Department, Enterprise, Jurisdiction, Sector
+from registry.validators import validate_phone
 
 
 class StyledForm(forms.Form):
@@ -77,7 +83,9 @@ class AccidentForm(StyledForm, NumbersMixin):
         label=_("Measures taken"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     reporter_name = forms.CharField(label=_("Reporter"), max_length=50, required=False)
-    reporter_phone = forms.CharField(label=_("Reporter's phone"), max_length=20, required=False)
+    reporter_phone = forms.CharField(
+        label=_("Reporter's phone"), max_length=20, required=False, validators=[validate_phone]
+    )
     lat = forms.DecimalField(label=_("Latitude"), required=False, max_digits=9, decimal_places=6)
     lng = forms.DecimalField(label=_("Longitude"), required=False, max_digits=9, decimal_places=6)
 
@@ -104,13 +112,25 @@ class AccidentForm(StyledForm, NumbersMixin):
     def __init__(self, *args, user=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).order_by("name")
+        picker(self.fields["enterprise"], sector_field="sector", town_field="town")
         if editing:
             for name in ("deaths", "missing", "serious_injuries", "minor_injuries", "direct_loss"):
                 del self.fields[name]
 
+    def clean_occurred_at(self):
+        """The service's time rule, checked with the other fields so every error shows in one round."""
+        value = self.cleaned_data.get("occurred_at")
+        if value is not None:
+            now = timezone.now()
+            if value > now + dt.timedelta(minutes=5):
+                raise forms.ValidationError(_("The accident cannot be in the future."))
+            if value < now - dt.timedelta(days=3650):
+                raise forms.ValidationError(_("The accident time is too far in the past."))
+        return value
+
 
 class SupplementForm(StyledForm, NumbersMixin):
-    note = forms.CharField(label=_("What changed"), max_length=200)
+    note = forms.CharField(label=pgettext_lazy("accident", "What changed"), max_length=200)
 
 
 class StepForm(StyledForm):

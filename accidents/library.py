@@ -52,6 +52,41 @@ def anonymise(text: str, *, names: tuple[str, ...] = ()) -> str:
     return NAMED_PERSON_RE.sub(lambda m: f"{m.group(1)}某某", out)
 
 
+def generalised_party(accident: Accident) -> str:
+    """The enterprise as teaching material names it: its town, scale and sector, never its name
+    (e.g. 杜阮镇某小型工贸企业); without an enterprise, the town alone."""
+    town = accident.town.name
+    enterprise = accident.enterprise if accident.enterprise_id else None
+    if enterprise is None:
+        return f"{town}某地"
+    scale = str(enterprise.get_scale_display()) if enterprise.scale else ""
+    sector = accident.sector.name if accident.sector_id else ""
+    return f"{town}某{scale}{sector}企业"
+
+
+def identifying_strings(accident: Accident) -> tuple[str, ...]:
+    """What would identify the unit or place: the enterprise's name, short name and address, the accident's
+    exact address; longest first, so a name is replaced before a part of it."""
+    found = [accident.address]
+    if accident.enterprise_id:
+        enterprise = accident.enterprise
+        found += [enterprise.name, enterprise.address]
+    return tuple(sorted({s.strip() for s in found if s and len(s.strip()) >= 2}, key=len, reverse=True))
+
+
+def anonymise_case_text(text: str, accident: Accident, *, names: tuple[str, ...] = ()) -> str:
+    """People (names, ID and phone numbers) and the unit (name, exact address) out of a case's text."""
+    party = generalised_party(accident)
+    for value in identifying_strings(accident):
+        text = (text or "").replace(value, party)
+    return anonymise(text, names=names)
+
+
+def case_title(accident: Accident) -> str:
+    when = timezone.localtime(accident.occurred_at).strftime("%Y-%m-%d")
+    return f"{when} {generalised_party(accident)} {accident.get_accident_type_display()}"[:200]
+
+
 def _index(case: Case) -> None:
     case.search_text = segment(case.title, case.summary, case.causes, case.lessons, " ".join(case.tags))
     case.tag_index = ("|" + "|".join(case.tags) + "|")[:400] if case.tags else ""
@@ -69,7 +104,9 @@ def clean_tags(raw) -> list[str]:
 
 
 def case_from_accident(*, actor, accident: Accident) -> Case:
-    """A closed accident becomes a case, anonymised: no reporter, victims' names or phone numbers."""
+    """A closed accident becomes a case, anonymised: no reporter, victims' names or phone numbers, and the
+    enterprise generalised to its town, scale and sector, without its name or exact address (the original
+    stays on the accident record only)."""
     existing = Case.objects.filter(accident=accident).first()
     if existing is not None:
         return existing
@@ -85,10 +122,11 @@ def case_from_accident(*, actor, accident: Accident) -> Case:
     with translation.override("zh-hans"):  # the library's text is Chinese whatever the actor's language
         tags = [accident.sector.name, str(accident.get_accident_type_display())]
         source = _("Investigation of accident no. %(id)s") % {"id": accident.pk}
+        title = case_title(accident)
     case = Case(
         origin=CaseOrigin.LOCAL,
         accident=accident,
-        title=accident.title,
+        title=title,
         occurred_on=timezone.localtime(accident.occurred_at).date(),
         place=accident.town.name,
         town=accident.town,
@@ -99,9 +137,9 @@ def case_from_accident(*, actor, accident: Accident) -> Case:
         deaths=accident.deaths,
         serious_injuries=accident.serious_injuries,
         direct_loss=accident.direct_loss,
-        summary=anonymise(accident.narrative, names=names) or accident.title,
-        causes=anonymise(causes, names=names),
-        lessons=anonymise(lessons, names=names),
+        summary=anonymise_case_text(accident.narrative, accident, names=names) or title,
+        causes=anonymise_case_text(causes, accident, names=names),
+        lessons=anonymise_case_text(lessons, accident, names=names),
         tags=tags,
         source=source,
         created_by=actor,

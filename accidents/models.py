@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accidents.choices import (
     AccountabilityMeasure,
@@ -31,11 +32,13 @@ class LevelThreshold(models.Model):
     includes X). Kept as data with its source so a district admin can follow a changed regulation.
     """
 
-    level = models.CharField(_("level"), max_length=20, choices=Level.choices, unique=True)
+    level = models.CharField(
+        pgettext_lazy("accident", "level"), max_length=20, choices=Level.choices, unique=True
+    )
     deaths = models.PositiveIntegerField(_("deaths from"))
     serious_injuries = models.PositiveIntegerField(_("serious injuries from"))
     direct_loss = models.DecimalField(_("direct loss from (yuan)"), max_digits=16, decimal_places=2)
-    source = models.CharField(_("source"), max_length=200)
+    source = models.CharField(pgettext_lazy("legal basis", "source"), max_length=200)
     effective_from = models.DateField(_("effective from"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -108,7 +111,9 @@ class Accident(models.Model):
     reporter_name = models.CharField(_("reporter"), max_length=50, blank=True)
     reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
     # Computed by accidents.rules.compute_level only (R-ACC-1); never typed by hand.
-    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.GENERAL)
+    level = models.CharField(
+        pgettext_lazy("accident", "level"), max_length=20, choices=Level.choices, default=Level.GENERAL
+    )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.REPORTED)
     reported_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     reported_by = models.ForeignKey(
@@ -118,7 +123,7 @@ class Accident(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("accident", "closed at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -234,8 +239,10 @@ class LevelChange(models.Model):
     """R-ACC-3: the level history, with the numbers that produced each level."""
 
     accident = models.ForeignKey(Accident, on_delete=models.CASCADE, related_name="level_changes")
-    from_level = models.CharField(_("from"), max_length=20, choices=Level.choices, blank=True)
-    to_level = models.CharField(_("to"), max_length=20, choices=Level.choices)
+    from_level = models.CharField(
+        pgettext_lazy("accident level", "from"), max_length=20, choices=Level.choices, blank=True
+    )
+    to_level = models.CharField(pgettext_lazy("accident level", "to"), max_length=20, choices=Level.choices)
     numbers = models.JSONField(_("numbers"), default=dict)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
@@ -254,11 +261,11 @@ class AccidentReport(models.Model):
 
     accident = models.ForeignKey(Accident, on_delete=models.CASCADE, related_name="reports")
     kind = models.CharField(_("kind"), max_length=16, choices=ReportKind.choices)
-    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    submitted_at = models.DateTimeField(pgettext_lazy("accident", "submitted at"), default=timezone.now)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    text = models.TextField(_("content"), blank=True)
+    text = models.TextField(pgettext_lazy("case", "content"), blank=True)
     numbers = models.JSONField(_("numbers"), default=dict)
 
     class Meta:
@@ -280,7 +287,7 @@ class Investigation(models.Model):
     direct_causes = models.TextField(_("direct causes"), blank=True)
     indirect_causes = models.TextField(_("indirect causes"), blank=True)
     lessons = models.TextField(_("lessons"), blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("accident", "closed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("investigation")
@@ -343,7 +350,7 @@ class CaseQuerySet(models.QuerySet):
 
 
 class Case(models.Model):
-    origin = models.CharField(_("origin"), max_length=10, choices=CaseOrigin.choices)
+    origin = models.CharField(pgettext_lazy("accident", "origin"), max_length=10, choices=CaseOrigin.choices)
     accident = models.OneToOneField(
         Accident,
         verbose_name=_("accident"),
@@ -375,7 +382,9 @@ class Case(models.Model):
         _("accident type"), max_length=4, choices=AccidentType.choices, blank=True
     )
     standard = models.CharField(_("classification standard"), max_length=20, default=ACCIDENT_TYPE_STANDARD)
-    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.GENERAL)
+    level = models.CharField(
+        pgettext_lazy("accident", "level"), max_length=20, choices=Level.choices, default=Level.GENERAL
+    )
     deaths = models.PositiveIntegerField(_("deaths"), default=0)
     serious_injuries = models.PositiveIntegerField(_("serious injuries"), default=0)
     direct_loss = models.DecimalField(
@@ -385,7 +394,7 @@ class Case(models.Model):
     causes = models.TextField(_("causes"), blank=True)
     lessons = models.TextField(_("lessons"), blank=True)
     tags = models.JSONField(_("tags"), default=list, blank=True)
-    source = models.CharField(_("source"), max_length=200, blank=True)
+    source = models.CharField(pgettext_lazy("legal basis", "source"), max_length=200, blank=True)
     # jieba-segmented title, summary, causes, lessons and tags, words separated by spaces (accidents.search).
     search_text = models.TextField(editable=False, blank=True)
     # "|tag|tag|" so one tag filters exactly on SQLite and PostgreSQL alike.

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from accidents import rules, selectors, services
@@ -41,7 +42,7 @@ from core.views import ListPage, apply_domain_errors, domain_error_text, page_st
 
 def accident_columns(user) -> list[Column]:
     return [
-        Column(_("No."), lambda a: a.pk, 8),
+        Column(pgettext("accident", "No."), lambda a: a.pk, 8),
         Column(_("Title"), lambda a: a.title, 40),
         Column(_("Time of the accident"), lambda a: a.occurred_at, 18),
         Column(_("Town/street"), lambda a: a.town.display_name),
@@ -49,7 +50,7 @@ def accident_columns(user) -> list[Column]:
         Column(_("Enterprise"), lambda a: a.enterprise.name if a.enterprise_id else "", 30),
         Column(_("Sector"), lambda a: a.sector.display_name),
         Column(_("Accident type"), lambda a: a.get_accident_type_display()),
-        Column(_("Level"), lambda a: a.get_level_display()),
+        Column(pgettext("accident", "Level"), lambda a: a.get_level_display()),
         Column(_("Deaths"), lambda a: a.deaths, 8),
         Column(_("Missing"), lambda a: a.missing, 8),
         Column(_("Serious injuries"), lambda a: a.serious_injuries, 8),

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accidents import library, selectors, services
 from accidents.choices import CaseOrigin
@@ -45,7 +46,7 @@ class CaseListPage(ListPage):
             Column(_("Origin"), lambda c: c.get_origin_display()),
             Column(_("Sector"), lambda c: c.sector.display_name if c.sector_id else ""),
             Column(_("Accident type"), lambda c: c.get_accident_type_display()),
-            Column(_("Level"), lambda c: c.get_level_display()),
+            Column(pgettext("accident", "Level"), lambda c: c.get_level_display()),
             Column(_("Deaths"), lambda c: c.deaths, 8),
             Column(_("Causes"), lambda c: c.causes, 50),
             Column(_("Lessons"), lambda c: c.lessons, 50),
@@ -256,7 +257,9 @@ def accident_stats(request):
                 "element_id": f"chart-{group}",
                 "title": titles[group],
                 "rows": rows,
-                "option": selectors.chart_option(rows, title=titles[group], series_name=_("Accidents")),
+                "option": selectors.chart_option(
+                    rows, title=titles[group], series_name=pgettext("count", "Accidents")
+                ),
             }
         )
     return render(

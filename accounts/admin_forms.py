@@ -5,11 +5,12 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from core.choices import Role
 from registry.models import Department, Enterprise, Jurisdiction
-from registry.validators import normalise_credit_code
+from registry.validators import normalise_credit_code, validate_phone
 
 
 def _style(form: forms.Form) -> None:
@@ -31,7 +32,7 @@ class UserFilter(django_filters.FilterSet):
     active = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=[
-            ("1", _("Active")),
+            ("1", pgettext_lazy("account", "Active")),
             ("0", _("Disabled")),
             ("reset", _("Must change password")),
             ("locked", _("Locked after failed logins")),
@@ -118,7 +119,11 @@ class UserForm(RolesMixin, forms.Form):
     )
     name = forms.CharField(label=_("Full name"), max_length=50, required=False)
     phone = forms.CharField(
-        label=_("Mobile phone"), max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+        label=_("Mobile phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+        validators=[validate_phone],
     )
     email = forms.EmailField(label=_("Email"), required=False)
     roles = forms.MultipleChoiceField(
@@ -153,7 +158,7 @@ class UserForm(RolesMixin, forms.Form):
         label=_("Resident ID number"),
         max_length=18,
         required=False,
-        help_text=_("Optional; stored encrypted and shown masked (R-REG-3)."),
+        help_text=_("Optional; stored encrypted and shown masked."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
     password1 = forms.CharField(

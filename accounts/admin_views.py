@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from accounts import security, services
@@ -81,7 +82,7 @@ class UserListPage(ListPage):
             Column(_("Town/street"), lambda u: u.town.name if u.town else "", 12),
             Column(_("Department"), lambda u: u.department.name if u.department else "", 18),
             Column(_("Enterprise"), lambda u: u.enterprise.name if u.enterprise else "", 30),
-            Column(_("Active"), lambda u: _("Yes") if u.is_active else _("No"), 8),
+            Column(pgettext("account", "Active"), lambda u: _("Yes") if u.is_active else _("No"), 8),
             Column(_("Last login"), lambda u: u.last_login, 18),
         ]
 

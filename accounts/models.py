@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.choices import Role
 from core.crypto import EncryptedTextField, blind_index, blind_indexes
@@ -30,7 +31,7 @@ class User(AbstractUser):
     A user belongs to a town, a department or an enterprise and may hold several roles (UserRole).
     """
 
-    name = models.CharField(_("name"), max_length=50, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     town = models.ForeignKey(
         "registry.Jurisdiction",

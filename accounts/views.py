@@ -194,7 +194,10 @@ def logout_view(request):
         services.end_sessions(user)
     else:
         logout(request)
-    return redirect("accounts:login")
+    response = redirect("accounts:login")
+    # The field app's offline copies (pages, queued captures) leave the device with the user.
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")

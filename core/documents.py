@@ -18,8 +18,10 @@ def next_serial(kind: str) -> tuple[int, int]:
 
 
 # --- Official document numbers (R-HAZ-13): 蓬应急责改〔2026〕17号 -------------------------------------------
-# Each module declares its kinds with a default prefix (issuing-body abbreviation + kind abbreviation) in
-# its AppConfig.ready(); `DOCUMENT_NUMBER_PREFIXES` (a setting) overrides any of them per installation.
+# A number's prefix is the issuing body's abbreviation and the document kind's word. Each module declares its
+# kinds with a default prefix in its AppConfig.ready() (`register_document_kind`); the installation's
+# `REDLINE_DOCUMENTS` (prefixes per issuing body and kind, the bodies' full names) and
+# `DOCUMENT_NUMBER_PREFIXES` (per kind) settings override them.
 DOCUMENT_KINDS: dict[str, str] = {}
 
 
@@ -27,22 +29,51 @@ def register_document_kind(kind: str, default_prefix: str) -> None:
     DOCUMENT_KINDS[kind] = default_prefix
 
 
-def prefix_for(kind: str) -> str:
+def _documents_setting() -> dict:
     from django.conf import settings
 
-    overrides = getattr(settings, "DOCUMENT_NUMBER_PREFIXES", {}) or {}
-    try:
-        return overrides.get(kind) or DOCUMENT_KINDS[kind]
-    except KeyError:
+    return settings.REDLINE_DOCUMENTS
+
+
+def prefix_for(kind: str, *, body: str = "") -> str:
+    from django.conf import settings
+
+    setting = _documents_setting()
+    default = setting["default_body"]
+    prefixes = setting["prefixes"]
+    found = (
+        prefixes.get(body or default, {}).get(kind)
+        or (getattr(settings, "DOCUMENT_NUMBER_PREFIXES", {}) or {}).get(kind)
+        or prefixes.get(default, {}).get(kind)
+        or DOCUMENT_KINDS.get(kind)
+    )
+    if not found:
         raise KeyError(f"document kind {kind!r} is not registered (core.documents.register_document_kind)")
+    return found
 
 
 def format_number(prefix: str, year: int, number: int) -> str:
     return f"{prefix}〔{year}〕{number}号"
 
 
-def official_number(kind: str) -> str:
-    """The next official number of a kind in the current year, gapless, in the agency's form."""
-    prefix = prefix_for(kind)
-    year, number = next_serial(kind)
+def official_number(kind: str, *, body: str = "") -> str:
+    """The next number of a kind in the agency's form, gapless per issuing body, kind and year. The default
+    body keeps the plain `kind` counter, so numbering continues across the change of form."""
+    default = _documents_setting()["default_body"]
+    prefix = prefix_for(kind, body=body)
+    year, number = next_serial(kind if (body or default) == default else f"{kind}@{body}")
     return format_number(prefix, year, number)
+
+
+def issuing_body_name(body: str = "") -> str:
+    """The name printed on the "下达单位（盖章）" line: the issuing body's full name (setting)."""
+    setting = _documents_setting()
+    bodies = setting["bodies"]
+    return bodies.get(body or setting["default_body"]) or bodies[setting["default_body"]]
+
+
+def district_name() -> str:
+    """The district's own name for footers and headings (setting REDLINE["DISTRICT_NAME"])."""
+    from django.conf import settings
+
+    return settings.REDLINE.get("DISTRICT_NAME") or issuing_body_name()

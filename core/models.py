@@ -156,3 +156,24 @@ class BackgroundJob(models.Model):
     @property
     def percent(self) -> int | None:
         return min(100, self.done * 100 // self.total) if self.total else None
+
+
+class IdempotencyKey(models.Model):
+    """One client-chosen key per user and write: a retried request (the field app's offline queue sends each
+    capture with a key) gets the first answer again and never writes twice. Kept for a limited time."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("idempotency key"), max_length=64)
+    path = models.CharField(_("request path"), max_length=200)
+    status = models.PositiveSmallIntegerField(_("answer status"), null=True, blank=True)
+    location = models.CharField(_("answer redirect"), max_length=200, blank=True)
+    body = models.TextField(_("answer body"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once")]
+
+    def __str__(self) -> str:
+        return self.key

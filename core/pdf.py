@@ -23,6 +23,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from core.documents import district_name
+
 FONT = "RedlineCJK"
 _registered = False
 
@@ -70,7 +72,8 @@ class PdfDocument:
         self.styles = _styles()
         self.title = title
         self.story: list = [Paragraph(text(title), self.styles["title"])]
-        line = " · ".join(part for part in [subtitle, f"{_('No.')} {serial}" if serial else ""] if part)
+        # The number stands alone, in the agency's form (蓬应急责改〔2026〕17号, R-HAZ-13).
+        line = " · ".join(part for part in [subtitle, serial] if part)
         if line:
             self.story.append(Paragraph(text(line), self.styles["subtitle"]))
         self.story.append(Spacer(1, 6 * mm))
@@ -101,10 +104,15 @@ class PdfDocument:
         self.story.append(table)
         return self
 
-    def signatures(self, labels: Sequence[str]) -> PdfDocument:
+    def signatures(self, labels: Sequence[str | tuple[str, str]]) -> PdfDocument:
+        """Signature lines; a (label, name) pair prints the name already filled in (the issuing body)."""
         self.story.append(Spacer(1, 10 * mm))
         cell = self.styles["cell"]
-        rows = [[Paragraph(text(f"{label}："), cell), Paragraph(text(_("Date:")), cell)] for label in labels]
+        lines = [label if isinstance(label, tuple) else (label, "") for label in labels]
+        rows = [
+            [Paragraph(text(f"{label}：{name}"), cell), Paragraph(text(_("Date:")), cell)]
+            for label, name in lines
+        ]
         table = Table(rows, colWidths=[100 * mm, 70 * mm], rowHeights=[14 * mm] * len(rows))
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
         self.story.append(table)
@@ -127,11 +135,12 @@ class PdfDocument:
     def render(self) -> bytes:
         buffer = io.BytesIO()
         printed = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+        issuer = district_name()  # the district's name, not the software's
 
         def footer(canvas, doc):
             canvas.saveState()
             canvas.setFont(FONT, 8)
-            canvas.drawString(18 * mm, 10 * mm, f"Redline · {self.title} · {printed}")
+            canvas.drawString(18 * mm, 10 * mm, f"{issuer} · {self.title} · {printed}")
             canvas.drawRightString(192 * mm, 10 * mm, f"{doc.page}")
             canvas.restoreState()
 

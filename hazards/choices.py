@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Level(models.TextChoices):
@@ -14,12 +15,12 @@ class Level(models.TextChoices):
 class State(models.TextChoices):
     """R-HAZ-2: reported → rectifying → submitted → accepted → closed; cancelled as an exit."""
 
-    REPORTED = "reported", _("Reported")
+    REPORTED = "reported", pgettext_lazy("hazard", "Reported")
     RECTIFYING = "rectifying", _("Rectifying")
     SUBMITTED = "submitted", _("Awaiting acceptance")
     ACCEPTED = "accepted", _("Accepted")
-    CLOSED = "closed", _("Closed")
-    CANCELLED = "cancelled", _("Cancelled")
+    CLOSED = "closed", pgettext_lazy("hazard", "Closed")
+    CANCELLED = "cancelled", pgettext_lazy("hazard", "Cancelled")
 
 
 OPEN_STATES = (State.REPORTED, State.RECTIFYING, State.SUBMITTED, State.ACCEPTED)

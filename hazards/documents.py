@@ -7,22 +7,21 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Image, Table
 
-from core.documents import next_serial as core_next_serial
+from core.documents import issuing_body_name, official_number
 from core.pdf import PdfDocument
 from hazards.choices import EvidencePurpose
 from hazards.models import Hazard
 
-SERIAL_PREFIX = {"notice": "ZG", "acceptance": "YS"}
-
 
 def next_serial(kind: str) -> str:
-    """The next number of a kind in the current year, e.g. ZG-2026-00017 (no gaps, no duplicates)."""
-    year, last = core_next_serial(f"hazards.{kind}")
-    return f"{SERIAL_PREFIX[kind]}-{year}-{last:05d}"
+    """The next number of a kind in the agency's form (R-HAZ-13), e.g. 蓬应急隐改〔2026〕17号: no gaps, no
+    duplicates; the prefixes are settings (REDLINE_DOCUMENTS)."""
+    return official_number(f"hazards.{kind}")
 
 
 def _date(value) -> str:
@@ -45,9 +44,9 @@ def _facts(hazard: Hazard) -> list[tuple[str, object]]:
             _("Location"),
             " · ".join(p for p in [hazard.location, hazard.area, hazard.equipment, hazard.process] if p),
         ),
-        (_("Description"), hazard.description),
-        (_("Level"), hazard.get_level_display()),
-        (_("Category"), hazard.get_category_display()),
+        (pgettext("hazard", "Description"), hazard.description),
+        (pgettext("hazard", "Level"), hazard.get_level_display()),
+        (pgettext("hazard", "Category"), hazard.get_category_display()),
         (_("Source"), hazard.get_source_display()),
         (_("Discovered at"), _date(hazard.discovered_at)),
     ]
@@ -63,7 +62,7 @@ def _determinations(hazard: Hazard) -> list[tuple[str, object]]:
         (_("Measures"), hazard.measures),
         (_("Responsible person"), hazard.responsible_person),
         (_("Funds (yuan)"), hazard.funds if hazard.funds is not None else "—"),
-        (_("Deadline"), _date(hazard.deadline)),
+        (pgettext("hazard", "Deadline"), _date(hazard.deadline)),
         (_("Contingency plan"), hazard.contingency_plan or "—"),
     ]
 
@@ -93,7 +92,9 @@ def rectification_notice(hazard: Hazard) -> bytes:
                 (_("Supervision due date"), _date(hazard.listing_due_date)),
             ]
         )
-    doc.signatures([_("Issued by (seal)"), _("Inspector"), _("Received by the enterprise")])
+    doc.signatures(
+        [(_("Issued by (seal)"), issuing_body_name()), _("Inspector"), _("Received by the enterprise")]
+    )
     return doc.render()
 
 

@@ -38,13 +38,15 @@ class HazardFilter(StaticFormFilterSet):
         widget=StateSelect(attrs={"size": 1}),
         method="in_states",
     )
-    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
+    level = django_filters.ChoiceFilter(label=pgettext_lazy("hazard", "Level"), choices=Level.choices)
     sector = django_filters.ModelChoiceFilter(
         label=_("Sector"), queryset=Sector.objects.all(), to_field_name="code"
     )
     town = django_filters.ModelChoiceFilter(label=_("Town/street"), queryset=Jurisdiction.objects.towns())
     department = DepartmentFilter(
-        label=_("Department"), queryset=Department.objects.filter(is_active=True), method="in_department"
+        label=pgettext_lazy("hazard", "Department"),
+        queryset=Department.objects.filter(is_active=True),
+        method="in_department",
     )
     enterprise = django_filters.NumberFilter(
         label=_("Enterprise"), field_name="enterprise_id", min_value=1, max_value=MAX_ID, decimal_places=0
@@ -67,7 +69,7 @@ class HazardFilter(StaticFormFilterSet):
         lookup_expr="date__lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=pgettext_lazy("filter", "Search"), method="search")
 
     class Meta:
         model = Hazard

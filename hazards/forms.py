@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.choices import Role
 from core.forms import IdField, IdListField, MoneyField, StrictBooleanField
-from hazards.choices import Category, Level, Source
+from hazards.choices import Category, ExtensionState, Level, Source
 from hazards.models import CriterionSource, DeadlinePolicy, MajorHazardCriterion
 from registry.models import Department, Enterprise, Sector
+from registry.validators import validate_phone
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -36,6 +40,22 @@ class PhotosField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+def picker(field, *, sector_field: str = "", town_field: str = "") -> None:
+    """Make an enterprise <select> searchable (registry/picker.js: name, credit code, pinyin initials, searched
+    on the server); choosing an enterprise fills its sector (and town) in the same form."""
+    field.widget.attrs.update(
+        {
+            "data-enterprise-picker": reverse("registry:enterprise_search"),
+            "data-picker-label": _("Search by name, credit code or pinyin initials"),
+            "data-picker-empty": _("No enterprise found."),
+        }
+    )
+    if sector_field:
+        field.widget.attrs["data-sector-field"] = sector_field
+    if town_field:
+        field.widget.attrs["data-town-field"] = town_field
+
+
 def style(form: forms.Form) -> None:
     for field in form.fields.values():
         widget = field.widget
@@ -58,7 +78,7 @@ class VersionForm(forms.Form):
 class ReportForm(forms.Form):
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
     title = forms.CharField(label=_("What is wrong"), max_length=200)
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    category = forms.ChoiceField(label=pgettext_lazy("hazard", "Category"), choices=Category.choices)
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
     sector = forms.ModelChoiceField(
         label=_("Sector"),
@@ -67,7 +87,9 @@ class ReportForm(forms.Form):
         required=False,
         help_text=_("Leave empty for the enterprise's main sector."),
     )
-    level = forms.ChoiceField(label=_("Level"), choices=Level.choices, initial=Level.GENERAL)
+    level = forms.ChoiceField(
+        label=pgettext_lazy("hazard", "Level"), choices=Level.choices, initial=Level.GENERAL
+    )
     criterion = forms.ModelChoiceField(
         label=_("Major-hazard criterion"),
         queryset=MajorHazardCriterion.objects.filter(is_active=True).select_related("sector"),
@@ -79,7 +101,7 @@ class ReportForm(forms.Form):
     equipment = forms.CharField(label=_("Equipment"), max_length=100, required=False)
     process = forms.CharField(label=_("Process"), max_length=100, required=False)
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=pgettext_lazy("hazard", "Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     discovered_at = forms.DateTimeField(
         label=_("Discovered at"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
@@ -120,6 +142,13 @@ class ReportForm(forms.Form):
         if user.role_codes == {Role.ENTERPRISE_USER}:
             self.fields["source"].choices = [(Source.SELF_INSPECTION, Source.SELF_INSPECTION.label)]
             self.fields["enterprise"].initial = user.enterprise_id
+        else:
+            # An official registers what the government found: not "企业自查", the list's first choice.
+            self.fields["source"].initial = Source.GOVERNMENT_INSPECTION
+        # Found now, by the person registering it, unless the form says otherwise.
+        self.fields["discovered_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        self.fields["discoverer"].initial = user.display_name
+        picker(self.fields["enterprise"], sector_field="sector")
         style(self)
 
 
@@ -156,10 +185,12 @@ def _plan_parts(*, required: bool) -> dict:
 class AssignInput(forms.Form):
     measures = _text(_("Measures"), rows=3)
     responsible_person = forms.CharField(label=_("Responsible person"), max_length=50)
-    responsible_phone = forms.CharField(label=_("Responsible person's phone"), max_length=20, required=False)
+    responsible_phone = forms.CharField(
+        label=_("Responsible person's phone"), max_length=20, required=False, validators=[validate_phone]
+    )
     funds = MoneyField(label=_("Funds (yuan)"))
     deadline = forms.DateField(
-        label=_("Deadline"),
+        label=pgettext_lazy("hazard", "Deadline"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Empty: the default time for the level. Not in the past, not after that default."),
@@ -229,6 +260,12 @@ class ExtensionRequestInput(forms.Form):
 class ExtensionDecisionInput(forms.Form):
     approve = StrictBooleanField(label=_("Approve the new deadline"))
     note = _text(_("Note"), required=False, help_text=_("Required when refusing."))
+    deadline = forms.DateField(
+        label=_("Approved deadline"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: the date requested. Another date must be later than the current deadline."),
+    )
 
 
 class ProgressInput(forms.Form):
@@ -294,7 +331,24 @@ class SubmitForm(VersionForm, SubmitInput):
 
 
 class AcceptForm(VersionForm, AcceptInput):
-    pass
+    close_too = forms.BooleanField(label=_("Close the hazard (销号) with this acceptance"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An ordinary hazard is accepted and closed in one confirmation when the acceptor may close it;
+        # a major hazard keeps its separate closure by the supervising authority.
+        hazard = self.hazard
+        if hazard is None or hazard.is_major or self.user is None or not _may_close_after(self.user, hazard):
+            del self.fields["close_too"]
+        else:
+            self.fields["close_too"].initial = True
+
+
+def _may_close_after(user, hazard) -> bool:
+    """Whether the user may close the hazard once it is accepted (the role rule of `close`)."""
+    from hazards.rules import may
+
+    return may(user, "close", hazard)
 
 
 class RejectForm(VersionForm, RejectInput):
@@ -334,12 +388,41 @@ class ExtensionRequestForm(VersionForm, ExtensionRequestInput):
 
 
 class ExtensionDecisionForm(VersionForm):
+    """The decision with its facts: the request (current and requested date, reason, who asked) is shown
+    above the form, and the approver may grant a different date than the one requested (R-HAZ-7)."""
+
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("approve", _("Approve the new deadline")), ("refuse", _("Refuse"))],
         widget=forms.RadioSelect,
     )
+    deadline = forms.DateField(
+        label=_("Approved deadline"),
+        required=False,
+        help_text=_("The requested date unless you set another."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pending = None
+        if self.hazard is not None:
+            self.pending = (
+                self.hazard.extensions.filter(state=ExtensionState.PENDING)
+                .select_related("requested_by")
+                .first()
+            )
+        if self.pending is not None:
+            self.fields["deadline"].initial = self.pending.new_deadline
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("deadline")
+        approving = data.get("decision") == "approve" and self.pending is not None
+        if approving and chosen and chosen <= self.pending.old_deadline:
+            self.add_error("deadline", _("The approved deadline must be later than the current one."))
+        return data
 
 
 class ProgressForm(VersionForm, ProgressInput):

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.scoping import ScopedQuerySet
 from hazards.choices import OPEN_STATES, RUNNING_STATES, Category, ExtensionState, Level, Source, State
@@ -70,7 +71,7 @@ class MajorHazardCriterion(models.Model):
     sector = models.ForeignKey(
         "registry.Sector", verbose_name=_("sector"), on_delete=models.PROTECT, related_name="major_criteria"
     )
-    item = models.CharField(_("code"), max_length=20)
+    item = models.CharField(pgettext_lazy("hazard criteria", "item"), max_length=20)
     text = models.TextField(_("criterion"))
     source = models.CharField(_("source"), max_length=200)
     source_document = models.ForeignKey(
@@ -110,7 +111,7 @@ class DeadlinePolicy(models.Model):
     """R-HAZ-6 (setting): default rectification time per level, with its source and effective date."""
 
     level = models.CharField(_("level"), max_length=8, choices=Level.choices, unique=True)
-    days = models.PositiveSmallIntegerField(_("days"))
+    days = models.PositiveSmallIntegerField(pgettext_lazy("hazard", "days"))
     source = models.CharField(_("source"), max_length=200)
     effective_from = models.DateField(_("effective from"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -215,11 +216,11 @@ class Hazard(models.Model):
         on_delete=models.SET_NULL,
         related_name="hazards",
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("hazard", "title"), max_length=200)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     level = models.CharField(_("level"), max_length=8, choices=Level.choices, default=Level.GENERAL)
     source = models.CharField(_("source"), max_length=24, choices=Source.choices)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("hazard", "description"), blank=True)
     location = models.CharField(_("location"), max_length=200, blank=True)
     area = models.CharField(_("area"), max_length=100, blank=True)
     equipment = models.CharField(_("equipment"), max_length=100, blank=True)
@@ -259,7 +260,7 @@ class Hazard(models.Model):
     responsible_person = models.CharField(_("responsible person"), max_length=50, blank=True)
     responsible_phone = models.CharField(_("responsible person's phone"), max_length=20, blank=True)
     funds = models.DecimalField(_("funds (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline = models.DateField(pgettext_lazy("hazard", "deadline"), null=True, blank=True)
     contingency_plan = models.TextField(_("contingency plan"), blank=True)
     original_deadline = models.DateField(_("original deadline"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)

@@ -86,6 +86,10 @@ def statistics(request):
             "chart": chart,
             "date_from": date_from,
             "date_to": date_to,
-            "groups": [("town", _("Town/street")), ("sector", _("Sector")), ("department", _("Department"))],
+            "groups": [
+                ("town", _("Town/street")),
+                ("sector", _("Sector")),
+                ("department", pgettext("hazard", "Department")),
+            ],
         },
     )

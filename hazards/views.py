@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,8 +20,10 @@ from django.utils.translation import gettext_lazy
 
 from attachments.models import Attachment
 from attachments.services import store_attachment
+from audit.labels import action_label, actor_label
 from audit.services import timeline
 from core.errors import Conflict, DomainError, InvalidInput
+from core.idempotency import idempotent
 from core.masking import phone_for
 from core.params import id_param
 from core.views import ListPage, apply_domain_errors
@@ -85,7 +88,45 @@ def _store_uploads(request, files, field: str, *, lat=None, lng=None) -> list[At
     return stored
 
 
+def _store_each(request, files, *, lat=None, lng=None) -> tuple[list[Attachment], list[str]]:
+    """Store every acceptable upload at once, so a form refused for another field keeps its photos.
+
+    Returns the stored files (unlinked, the uploader's own until the form succeeds) and one message per
+    refused file, naming it, so a refused photo is never mistaken for an attached one.
+    """
+    stored, refused = [], []
+    for upload in files:
+        try:
+            stored.append(store_attachment(actor=request.user, upload=upload, lat=lat, lng=lng))
+        except DomainError as exc:
+            message = exc.errors.get("file", [exc.message])[0] if exc.errors else exc.message
+            refused.append(f"{upload.name}: {message}")
+    return stored, refused
+
+
+def _kept_attachments(request, *, owner=None, purpose: str = "") -> list[Attachment]:
+    """The files an earlier round of this form stored, named by id on the page (`kept`): only the user's own
+    unlinked uploads, or files already on `owner` for `purpose`; anything else is ignored."""
+    ids = {int(v) for v in request.POST.getlist("kept") if v.isdigit() and len(v) < 19}
+    if not ids:
+        return []
+    allowed = Q(owner_type="", uploaded_by=request.user)
+    if owner is not None:
+        allowed |= Q(owner_type=owner._meta.label_lower, owner_id=owner.pk, purpose=purpose)
+    return list(Attachment.objects.filter(allowed, pk__in=ids).order_by("id"))
+
+
+def _photos_round(request, *, owner=None, purpose: str = "") -> tuple[list[Attachment], list[str]]:
+    """One POST of a form with photos: the files kept from before plus the ones chosen now."""
+    kept = _kept_attachments(request, owner=owner, purpose=purpose)
+    new, refused = _store_each(
+        request, request.FILES.getlist("photos"), lat=request.POST.get("lat"), lng=request.POST.get("lng")
+    )
+    return kept + new, refused
+
+
 @login_required
+@idempotent
 def hazard_create(request):
     if not request.user.role_codes & CREATE_ROLES:
         raise PermissionDenied
@@ -93,18 +134,19 @@ def hazard_create(request):
     enterprise = id_param(request, "enterprise")
     if enterprise:
         initial["enterprise"] = enterprise
-    form = forms.ReportForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            with transaction.atomic():
-                photos = _store_uploads(
-                    request,
-                    data.pop("photos"),
-                    "photos",
-                    lat=data.pop("lat", None),
-                    lng=data.pop("lng", None),
-                )
+    form = forms.ReportForm(request.POST or None, user=request.user, initial=initial)
+    kept: list[Attachment] = []
+    if request.method == "POST":
+        kept, refused = _photos_round(request)
+        valid = form.is_valid()
+        for message in refused:
+            form.add_error("photos", message)
+        if valid and not refused:
+            data = dict(form.cleaned_data)
+            data.pop("photos", None)
+            data.pop("lat", None)
+            data.pop("lng", None)
+            try:
                 hazard = services.report_hazard(
                     actor=request.user,
                     **{
@@ -112,14 +154,19 @@ def hazard_create(request):
                         for k, v in data.items()
                         if v not in (None, "") or k in ("title", "category", "source")
                     },
-                    attachments=photos,
+                    attachments=kept,
                 )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("The hazard is registered."))
-            return redirect(hazard)
-    return render(request, "hazards/hazard_form.html", {"form": form}, status=400 if form.errors else 200)
+            except DomainError as exc:
+                apply_domain_errors(form, exc)
+            else:
+                messages.success(request, _("The hazard is registered."))
+                return redirect(hazard)
+    return render(
+        request,
+        "hazards/hazard_form.html",
+        {"form": form, "kept_photos": kept},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -165,33 +212,16 @@ def hazard_detail(request, pk: int):
     )
 
 
-EVENT_LABELS = {
-    "reported": gettext_lazy("Registered"),
-    "assigned": gettext_lazy("Rectification assigned"),
-    "plan_saved": gettext_lazy("Treatment plan saved"),
-    "submitted": gettext_lazy("Submitted for acceptance"),
-    "accepted": gettext_lazy("Accepted"),
-    "rejected": gettext_lazy("Rejected"),
-    "closed": gettext_lazy("Closed"),
-    "cancelled": gettext_lazy("Cancelled"),
-    "supervised": gettext_lazy("Put under listed supervision"),
-    "progress_noted": gettext_lazy("Monthly progress noted"),
-    "delay_explained": gettext_lazy("Delay explained"),
-    "extension_requested": gettext_lazy("Extension requested"),
-    "extension_approved": gettext_lazy("Extension approved"),
-    "extension_refused": gettext_lazy("Extension refused"),
-}
 DETAIL_KEYS = ("reason", "note", "rectification_note", "text", "authority", "new_deadline")
 
 
 def _event(event) -> dict:
     data = event.data or {}
-    verb = event.action.rsplit(".", 1)[-1]
     states = dict(State.choices)
     return {
         "at": event.at,
-        "actor": event.actor.display_name if event.actor else event.actor_name,
-        "label": EVENT_LABELS.get(verb, event.action),
+        "actor": actor_label(event),
+        "label": action_label(event.action),
         "from_state": data.get("from_state", ""),
         "to_state": data.get("to_state", ""),
         "from_label": states.get(data.get("from_state", ""), ""),
@@ -229,17 +259,32 @@ def _plan_save(request, hazard, data):
 
 
 def _submit(request, hazard, data):
-    photos = _store_uploads(
-        request, data.get("photos") or [], "photos", lat=data.get("lat"), lng=data.get("lng")
-    )
     services.submit_rectification(
         actor=request.user,
         hazard=hazard,
         version=data["version"],
         rectification_note=data["rectification_note"],
         cost=data.get("cost"),
-        attachments=photos,
+        attachments=data["kept_photos"],
     )
+
+
+def _resubmission(hazard: Hazard, action: str) -> dict:
+    """After a send-back the submit form starts from the previous submission (note and cost), so nothing
+    already reported has to be typed again, nor is lost from the acceptance record."""
+    if action != "submit" or not hazard.rejections:
+        return {}
+    return {"rectification_note": hazard.rectification_note, "cost": hazard.cost}
+
+
+def _accept(request, hazard, data):
+    """验收; for an ordinary hazard whose acceptor may also close it, 销号 in the same confirmation."""
+    services.accept_rectification(
+        actor=request.user, hazard=hazard, version=data["version"], note=data["note"]
+    )
+    if data.get("close_too"):
+        hazard.refresh_from_db()
+        services.close_hazard(actor=request.user, hazard=hazard, version=hazard.version, note=data["note"])
 
 
 @dataclass(frozen=True)
@@ -249,6 +294,8 @@ class ActionPage:
     label: Any
     done: Any
     style: str = "primary"
+    # Photos stored when the form is posted and kept (by id on the page) when it comes back with errors.
+    photos_purpose: str = ""
 
 
 ACTIONS: dict[str, ActionPage] = {
@@ -270,12 +317,11 @@ ACTIONS: dict[str, ActionPage] = {
         _submit,
         gettext_lazy("Submit for acceptance"),
         gettext_lazy("Submitted for acceptance."),
+        photos_purpose=EvidencePurpose.AFTER,
     ),
     "accept": ActionPage(
         forms.AcceptForm,
-        lambda r, h, d: services.accept_rectification(
-            actor=r.user, hazard=h, version=d["version"], note=d["note"]
-        ),
+        _accept,
         gettext_lazy("Accept"),
         gettext_lazy("Rectification accepted."),
         "success",
@@ -332,7 +378,12 @@ ACTIONS: dict[str, ActionPage] = {
     "decide_extension": ActionPage(
         forms.ExtensionDecisionForm,
         lambda r, h, d: services.decide_extension(
-            actor=r.user, hazard=h, version=d["version"], approve=d["decision"] == "approve", note=d["note"]
+            actor=r.user,
+            hazard=h,
+            version=d["version"],
+            approve=d["decision"] == "approve",
+            note=d["note"],
+            deadline=d.get("deadline"),
         ),
         gettext_lazy("Decide on the extension"),
         gettext_lazy("Extension decided."),
@@ -366,10 +417,10 @@ def hazard_action(request, pk: int, action: str):
     status = 200
     form = page.form(
         request.POST or None,
-        request.FILES or None,
+        None if page.photos_purpose else (request.FILES or None),
         hazard=hazard,
         user=request.user,
-        initial={"version": hazard.version},
+        initial={"version": hazard.version, **_resubmission(hazard, action)},
     )
     if not state_allows(action, hazard.state):
         messages.error(
@@ -378,11 +429,22 @@ def hazard_action(request, pk: int, action: str):
             % {"state": hazard.get_state_display()},
         )
         return redirect(hazard)
+    kept: list[Attachment] | None = None
+    refused: list[str] = []
+    if page.photos_purpose:
+        if request.method == "POST":
+            kept, refused = _photos_round(request, owner=hazard, purpose=page.photos_purpose)
+        else:
+            # A resubmission after a send-back starts from what was submitted, photos included.
+            kept = list(Attachment.objects.for_owner(hazard, page.photos_purpose))
     if request.method == "POST":
-        if form.is_valid():
+        valid = form.is_valid()
+        for message in refused:
+            form.add_error("photos", message)
+        if valid and not refused:
             try:
                 with transaction.atomic():
-                    page.call(request, hazard, form.cleaned_data)
+                    page.call(request, hazard, {**form.cleaned_data, "kept_photos": kept or []})
             except Conflict as exc:
                 form.add_error(None, str(exc.message))
                 status = 409
@@ -397,6 +459,6 @@ def hazard_action(request, pk: int, action: str):
     return render(
         request,
         "hazards/action_form.html",
-        {"form": form, "hazard": hazard, "action": action, "title": page.label},
+        {"form": form, "hazard": hazard, "action": action, "title": page.label, "kept_photos": kept},
         status=status,
     )

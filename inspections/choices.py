@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class HazardCategory(models.TextChoices):
@@ -27,7 +28,7 @@ class CampaignKind(models.TextChoices):
 
 class CampaignState(models.TextChoices):
     ACTIVE = "active", _("Under way")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("campaign", "Closed")
 
 
 class TaskState(models.TextChoices):

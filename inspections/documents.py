@@ -7,7 +7,9 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from core.documents import issuing_body_name
 from core.pdf import PdfDocument
 from inspections.choices import Result
 from inspections.models import Campaign, Inspection
@@ -46,7 +48,7 @@ def inspection_record_pdf(inspection: Inspection) -> bytes:
             (_("Finished at"), _when(inspection.finished_at)),
             (_("Inspectors"), _inspectors(inspection)),
             (_("People present"), inspection.people_present or "—"),
-            (_("Outcome"), inspection.get_outcome_display() or _("Draft")),
+            (pgettext("inspection", "Outcome"), inspection.get_outcome_display() or _("Draft")),
         ]
     )
     doc.heading(_("Items checked"))
@@ -79,7 +81,8 @@ def rectification_order_pdf(inspection: Inspection) -> bytes:
         _(
             "%(enterprise)s: at the inspection of %(date)s the following problems were found. Under article 65 "
             "of the Work Safety Law you are ordered to remove them by %(deadline)s and to report the "
-            "rectification in writing. Major hazards require a treatment plan (R-HAZ-4)."
+            "rectification in writing. Major hazards require a treatment plan under article 15 of the Interim "
+            "Provisions on the Investigation and Governance of Work Safety Accident Hazards."
         )
         % {
             "enterprise": inspection.enterprise.name,
@@ -89,7 +92,7 @@ def rectification_order_pdf(inspection: Inspection) -> bytes:
     )
     doc.spacer()
     doc.table(
-        [_("No."), _("Problem"), _("Level"), _("Legal basis"), _("Hazard no.")],
+        [_("No."), _("Problem"), pgettext("inspection", "Level"), _("Legal basis"), _("Hazard no.")],
         [
             [
                 r.item.number,
@@ -102,7 +105,9 @@ def rectification_order_pdf(inspection: Inspection) -> bytes:
         ],
         widths=[10 * 2.83, 70 * 2.83, 20 * 2.83, 50 * 2.83, 20 * 2.83],
     )
-    doc.signatures([_("Inspectors"), _("Received by the enterprise")])
+    doc.signatures(
+        [(_("Issued by (seal)"), issuing_body_name()), _("Inspectors"), _("Received by the enterprise")]
+    )
     return doc.render()
 
 
@@ -124,7 +129,7 @@ def campaign_report_pdf(campaign: Campaign, progress: Progress) -> bytes:
         ]
     )
     header = [
-        _("Unit"),
+        pgettext("inspection", "Unit"),
         _("Targets"),
         _("Inspected"),
         _("Coverage %"),

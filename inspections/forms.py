@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.choices import Role
 from hazards.models import MajorHazardCriterion
@@ -49,7 +50,9 @@ class TemplateForm(forms.Form):
         label=_("English topic"), max_length=160, required=False, widget=forms.TextInput(attrs=TEXT)
     )
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2})
+        label=pgettext_lazy("inspection", "Description"),
+        required=False,
+        widget=forms.Textarea(attrs={**TEXT, "rows": 2}),
     )
     change_note = forms.CharField(
         label=_("What changed"), max_length=200, required=False, widget=forms.TextInput(attrs=TEXT)
@@ -140,7 +143,9 @@ class CampaignForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs=DATE))
+    deadline = forms.DateField(
+        label=pgettext_lazy("inspection", "Deadline"), widget=forms.DateInput(attrs=DATE)
+    )
     town = forms.ModelChoiceField(
         label=_("Targets of town/street"),
         queryset=Jurisdiction.objects.towns(),
@@ -240,7 +245,9 @@ class DrawForm(forms.Form):
         empty_label=_("By the enterprise's sector"),
         widget=forms.Select(attrs=SELECT),
     )
-    deadline = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(attrs=DATE))
+    deadline = forms.DateField(
+        label=pgettext_lazy("inspection", "Deadline"), required=False, widget=forms.DateInput(attrs=DATE)
+    )
 
 
 class ConflictForm(forms.Form):
@@ -287,7 +294,9 @@ class DrawSettingForm(forms.Form):
         max_value=100,
         widget=forms.NumberInput(attrs=TEXT),
     )
-    source = forms.CharField(label=_("Source"), max_length=200, widget=forms.TextInput(attrs=TEXT))
+    source = forms.CharField(
+        label=pgettext_lazy("legal basis", "Source"), max_length=200, widget=forms.TextInput(attrs=TEXT)
+    )
     effective_from = forms.DateField(label=_("Effective from"), widget=forms.DateInput(attrs=DATE))
 
 
@@ -295,7 +304,9 @@ class FollowupForm(forms.Form):
     name = forms.CharField(
         label=_("Campaign name"), max_length=160, required=False, widget=forms.TextInput(attrs=TEXT)
     )
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs=DATE))
+    deadline = forms.DateField(
+        label=pgettext_lazy("inspection", "Deadline"), widget=forms.DateInput(attrs=DATE)
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -303,7 +314,9 @@ class FollowupForm(forms.Form):
 
 
 class TaskAssignForm(forms.Form):
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs=DATE))
+    deadline = forms.DateField(
+        label=pgettext_lazy("inspection", "Deadline"), widget=forms.DateInput(attrs=DATE)
+    )
     inspectors = InspectorField(
         label=_("Inspectors"),
         queryset=get_user_model().objects.none(),

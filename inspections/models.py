@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.scoping import Scope, ScopedQuerySet, scope_q
 from inspections.choices import (
@@ -61,7 +62,7 @@ class ChecklistTemplate(models.Model):
     )
     topic = models.CharField(_("topic"), max_length=120, blank=True)
     topic_en = models.CharField(_("English topic"), max_length=160, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("inspection", "description"), blank=True)
     # A checklist built from a case (举一反三) keeps the link back to it.
     source_type = models.CharField(
         _("source case type"), max_length=40, choices=SourceType.choices, blank=True
@@ -351,7 +352,7 @@ class InspectionTask(models.Model):
     inspectors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("inspectors"), blank=True, related_name="inspection_tasks"
     )
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline = models.DateField(pgettext_lazy("inspection", "deadline"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=12, choices=TaskState.choices, default=TaskState.OPEN)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
@@ -450,7 +451,9 @@ class Inspection(models.Model):
     place = models.CharField(_("place inspected"), max_length=200, blank=True)
     people_present = models.CharField(_("people present"), max_length=300, blank=True)
     summary = models.TextField(_("summary"), blank=True)
-    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(
+        pgettext_lazy("inspection", "outcome"), max_length=16, choices=Outcome.choices, blank=True
+    )
     rectification_days = models.PositiveSmallIntegerField(_("days given to rectify"), default=15)
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -488,7 +491,10 @@ class ItemResultQuerySet(models.QuerySet):
 class ItemResult(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="results")
     item = models.ForeignKey(
-        ChecklistItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
+        ChecklistItem,
+        verbose_name=pgettext_lazy("checklist", "item"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     result = models.CharField(_("result"), max_length=8, choices=Result.choices, default=Result.PENDING)
     note = models.TextField(_("note"), blank=True)
@@ -527,7 +533,9 @@ class DrawSetting(models.Model):
     publication_working_days = models.PositiveSmallIntegerField(
         _("publish results within (working days)"), default=20
     )
-    source = models.CharField(_("source"), max_length=200, default="国办发〔2015〕58号")
+    source = models.CharField(
+        pgettext_lazy("legal basis", "source"), max_length=200, default="国办发〔2015〕58号"
+    )
     effective_from = models.DateField(_("effective from"), default=timezone.localdate)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -711,7 +719,7 @@ class PublishedResult(models.Model):
 
     pair = models.OneToOneField(DrawPair, on_delete=models.PROTECT, related_name="published")
     inspected_on = models.DateField(_("inspected on"))
-    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    outcome = models.CharField(pgettext_lazy("inspection", "outcome"), max_length=16, choices=Outcome.choices)
     published_at = models.DateTimeField(_("published at"), default=timezone.now)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -40,6 +40,7 @@ urlpatterns = [
     path("draws/settings/", draws.draw_settings, name="draw_settings"),
     path("draws/<int:pk>/", draws.draw_detail, name="draw_detail"),
     path("draws/<int:pk>/publish/", draws.draw_publish, name="draw_publish"),
+    path("draws/<int:pk>/notice.pdf", draws.draw_notice, name="draw_notice"),
     path("public/", draws.public_results, name="public_results"),
     path("learn/", learn.learn, name="learn"),
 ]

@@ -397,6 +397,8 @@ AUDIT_ARCHIVE_DIR = Path(env_str("AUDIT_ARCHIVE_DIR", str(VAR_DIR / "audit-archi
 
 REDLINE = {
     "DISTRICT_CODE": env_str("REDLINE_DISTRICT_CODE", "440703"),
+    # The district's name as its documents print it (PDF footers, report headings).
+    "DISTRICT_NAME": env_str("REDLINE_DISTRICT_NAME", "江门市蓬江区"),
 }
 
 # --- Official document numbers (R-HAZ-13): a kind's prefix, e.g. {"hazards.order": "蓬应急责改"}, overrides
@@ -424,3 +426,17 @@ ACCOUNTABILITY_OVERDUE_DAYS = env_int("ACCOUNTABILITY_OVERDUE_DAYS", 30)
 ACCOUNTABILITY_GENERAL_OVERDUE_COUNT = env_int("ACCOUNTABILITY_GENERAL_OVERDUE_COUNT", 3)
 ASSESSMENT_POINTS_PER_RECORD = env_int("ASSESSMENT_POINTS_PER_RECORD", 2)
 ENFORCEMENT_DECISION_DAYS = env_int("ENFORCEMENT_DECISION_DAYS", 90)
+# R-HAZ-13: official documents as the agency issues them — numbers like 蓬应急责改〔2026〕17号 (prefix per issuing
+# body and document kind) and the issuing body's name on the "下达单位（盖章）" line.
+REDLINE_DOCUMENTS = {
+    "default_body": "district",
+    "bodies": {"district": env_str("REDLINE_ISSUING_BODY", "江门市蓬江区应急管理局")},
+    "prefixes": {
+        "district": {
+            "hazards.notice": "蓬应急隐改",
+            "hazards.acceptance": "蓬应急隐验",
+            "inspections.order": "蓬应急责改",
+            "inspections.record": "蓬应急检记",
+        }
+    },
+}

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.choices import JurisdictionKind
 from registry.models import Jurisdiction, Sector
+from registry.validators import validate_phone
 
 
 class _Styled:
@@ -53,7 +54,11 @@ class DepartmentForm(_Styled, forms.Form):
     name = forms.CharField(label=_("Chinese name"), max_length=50)
     name_en = forms.CharField(label=_("English name"), max_length=80, required=False)
     phone = forms.CharField(
-        label=_("Duty phone"), max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+        label=_("Duty phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+        validators=[validate_phone],
     )
     sectors = forms.ModelMultipleChoiceField(
         label=_("Supervised sectors"),

@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.choices import RiskColour
 from registry.choices import EnterpriseStatus
@@ -14,7 +15,7 @@ class EnterpriseFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(label=_("Operating status"), choices=EnterpriseStatus.choices)
     risk_level = django_filters.ChoiceFilter(label=_("Risk level"), choices=RiskColour.choices)
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=pgettext_lazy("filter", "Search"), method="search")
 
     class Meta:
         model = Enterprise

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -160,3 +161,18 @@ def enterprise_status(request, pk: int):
     else:
         messages.error(request, _("Give a status and a reason."))
     return redirect("registry:enterprise_detail", pk=enterprise.pk)
+
+
+@login_required
+def enterprise_search(request):
+    """JSON for the enterprise picker (forms of hazards, accidents, inspections): scoped, at most 20."""
+    from registry import picker
+
+    raw_id = request.GET.get("id", "")
+    if raw_id.isdigit() and len(raw_id) < 19:
+        found = list(
+            Enterprise.objects.visible_to(request.user).filter(pk=int(raw_id)).prefetch_related("sectors")
+        )
+    else:
+        found = picker.search(request.user, request.GET.get("q", ""))
+    return JsonResponse({"results": [picker.as_option(e) for e in found]})

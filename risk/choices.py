@@ -23,7 +23,7 @@ class ControlLevel(models.TextChoices):
 
 class PointKind(models.TextChoices):
     SITE = "site", _("Site / area")
-    UNIT = "unit", _("Unit")
+    UNIT = "unit", pgettext_lazy("risk point", "Unit")
     FACILITY = "facility", _("Facility")
     OPERATION = "operation", _("Operation / activity")
     EQUIPMENT = "equipment", _("Equipment")

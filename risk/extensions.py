@@ -37,9 +37,12 @@ enterprise_sections.register(
 
 
 def _panel(request) -> dict:
+    from django.utils import timezone
+
     from risk.selectors import home_panel
 
-    return home_panel(request.user)
+    # `today` marks a review already past its date as overdue, not merely listed.
+    return {**home_panel(request.user), "today": timezone.localdate()}
 
 
 home_panels.register(HomePanel("risk", 30, "risk/panels/home.html", _panel, _sees_business_data))

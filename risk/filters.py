@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.choices import RiskColour
 from registry.models import Jurisdiction, Sector
@@ -27,8 +28,8 @@ class RiskPointFilter(django_filters.FilterSet):
     colour = django_filters.ChoiceFilter(label=_("Assessed colour"), choices=RiskColour.choices)
     effective_colour = django_filters.ChoiceFilter(label=_("Effective colour"), choices=RiskColour.choices)
     method = django_filters.ChoiceFilter(label=_("Method"), choices=Method.choices)
-    active = django_filters.BooleanFilter(label=_("Active"), field_name="is_active")
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    active = django_filters.BooleanFilter(label=pgettext_lazy("risk point", "Active"), field_name="is_active")
+    q = django_filters.CharFilter(label=pgettext_lazy("filter", "Search"), method="search")
 
     class Meta:
         model = RiskPoint

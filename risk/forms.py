@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import AccidentType
+from registry.validators import validate_phone
 from risk.choices import ControlLevel, FactorCategory, MeasureKind, Method, PointKind
 from risk.tables import LEC_C, LEC_E, LEC_L, LS_L, LS_S, plain_number
 
@@ -49,7 +50,7 @@ class RiskPointForm(_Bootstrap, forms.Form):
     )
     responsible_person = forms.CharField(label=_("Person responsible"), max_length=50, required=False)
     responsible_phone = forms.CharField(
-        label=_("Phone of the person responsible"), max_length=20, required=False
+        label=_("Phone of the person responsible"), max_length=20, required=False, validators=[validate_phone]
     )
 
     def __init__(self, *args, **kwargs):
@@ -69,7 +70,7 @@ class AssessmentForm(_Bootstrap, forms.Form):
     next_review_on = forms.DateField(
         label=_("Next review"),
         required=False,
-        help_text=_("At least yearly (R-RISK-7); empty means one year from today."),
+        help_text=_("At least yearly; empty means one year from today."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

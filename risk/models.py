@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.choices import AccidentType, RiskColour
 from core.scoping import ScopedQuerySet, scope_q
@@ -86,7 +87,7 @@ class RiskPoint(models.Model):
         related_name="+",
     )
     next_review_on = models.DateField(_("next review"), null=True, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("risk point", "active"), default=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -189,7 +190,7 @@ class ControlMeasure(models.Model):
     description = models.TextField(_("measure"))
     level = models.CharField(_("responsible level"), max_length=12, choices=ControlLevel.choices)
     responsible_person = models.CharField(_("person responsible"), max_length=50, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("risk point", "active"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -49,7 +49,7 @@ def remind_reviews(*, now: dt.datetime, batch_size: int = 500) -> str:
                     recipient=user,
                     kind="risk.review_due",
                     title=_("Risk point “%(name)s” is due for reassessment") % {"name": point.name},
-                    body=_("The next review date was %(date)s (R-RISK-7).") % {"date": point.next_review_on},
+                    body=_("The next review date was %(date)s.") % {"date": point.next_review_on},
                     url=reverse("risk:point_assess", args=[point.pk]),
                     target=point,
                     dedup_key=f"risk.review_due:{point.pk}:{point.next_review_on.isoformat()}",

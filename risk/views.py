@@ -263,9 +263,7 @@ def measure_add(request, pk: int):
         if control_level_is_too_low(point.effective_colour or point.colour, measure.level):
             messages.warning(
                 request,
-                _(
-                    "The measure was added, but its level is below what the point's colour requires (R-RISK-4)."
-                ),
+                _("The measure was added, but its level is below what the point's colour requires."),
             )
         else:
             messages.success(request, _("The measure was added."))

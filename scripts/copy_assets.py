@@ -27,6 +27,12 @@ FILES = [
     ("leaflet.markercluster/dist/leaflet.markercluster.js", "leaflet/leaflet.markercluster.js"),
     ("leaflet.markercluster/dist/MarkerCluster.css", "leaflet/MarkerCluster.css"),
     ("leaflet.markercluster/dist/MarkerCluster.Default.css", "leaflet/MarkerCluster.Default.css"),
+    # Offline field capture: the service worker's Workbox modules and IndexedDB through idb.
+    ("workbox-sw/build/workbox-sw.js", "workbox/workbox-sw.js"),
+    ("workbox-core/build/workbox-core.prod.js", "workbox/workbox-core.prod.js"),
+    ("workbox-routing/build/workbox-routing.prod.js", "workbox/workbox-routing.prod.js"),
+    ("workbox-strategies/build/workbox-strategies.prod.js", "workbox/workbox-strategies.prod.js"),
+    ("idb/build/umd.js", "idb/idb.umd.js"),
 ]
 
 

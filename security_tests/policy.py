@@ -181,6 +181,7 @@ POLICY = {
     "accounts:token_revoke": POST_ONLY,
     "accounts:admin_token_list": frozenset({"secadmin"}),  # every token: the security administrator's
     "registry:enterprise_list": EVERYONE,
+    "registry:enterprise_search": EVERYONE,
     "registry:enterprise_create": frozenset({"admin", "yjj", "duruan"}),
     "registry:enterprise_detail": BUSINESS,
     "registry:enterprise_edit": frozenset({"admin", "yjj", "duruan", "ent_duruan"}),
@@ -268,6 +269,7 @@ POLICY = {
     "inspections:draw_settings": frozenset({"admin"}),
     "inspections:draw_detail": frozenset({"admin", "leader", "yjj", "duruan", "inspector_duruan", "duty"}),
     "inspections:draw_publish": POST_ONLY,
+    "inspections:draw_notice": frozenset({"admin", "leader", "yjj", "duruan", "inspector_duruan", "duty"}),
     "inspections:public_results": EVERYONE,
     "inspections:learn": NOBODY,
     "accidents:list": EVERYONE,
@@ -298,6 +300,8 @@ POLICY = {
     "accidents:session_detail": BUSINESS,
     "core:home": EVERYONE,
     "core:healthz": EVERYONE,
+    "core:service_worker": EVERYONE,
+    "core:manifest": EVERYONE,
     "core:admin_settings": frozenset({"sysadmin"}),  # 三权分立: configuration is system_admin's alone
     "core:admin_setting_reset": POST_ONLY,
 }

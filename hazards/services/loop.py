@@ -9,6 +9,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from attachments.models import Attachment
 from attachments.services import link_attachments
@@ -83,7 +84,7 @@ def report_hazard(
             errors["source"] = [_("An enterprise registers its own findings as self-inspection.")]
     title = required_text(errors, "title", title)
     if category not in Category.values:
-        errors["category"] = [_("Choose a category.")]
+        errors["category"] = [pgettext("hazard", "Choose a category.")]
     if source not in Source.values:
         errors.setdefault("source", []).append(_("Choose a source."))
     if level not in Level.values:

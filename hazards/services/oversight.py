@@ -259,12 +259,24 @@ def _decision_rules(step: Step) -> None:
     approve, note = step.data["approve"], step.data["note"].strip()
     if not approve and not note:
         raise InvalidInput.field("note", _("Give the reason for refusing."))
+    granted = extension.new_deadline
+    deadline = step.data.get("deadline")
+    if approve and deadline is not None:
+        # The decider may grant another date than the one asked for, later than the current deadline.
+        if deadline <= extension.old_deadline:
+            raise InvalidInput.field(
+                "deadline", _("The approved deadline must be later than the current one.")
+            )
+        granted = deadline
     if approve:
-        step.changes["deadline"] = extension.new_deadline
+        step.changes["deadline"] = granted
     step.result = extension
     step.verb = "extension_approved" if approve else "extension_refused"
     step.audit_data.update(
-        old_deadline=extension.old_deadline, new_deadline=extension.new_deadline, note=note
+        old_deadline=extension.old_deadline,
+        new_deadline=extension.new_deadline,
+        approved_deadline=granted if approve else None,
+        note=note,
     )
 
 

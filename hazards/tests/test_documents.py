@@ -1,6 +1,7 @@
 """PDFs (rectification notice, acceptance record) carry the Chinese text and serials; the ledger too."""
 
 import io
+import re
 
 from pypdf import PdfReader
 
@@ -17,7 +18,7 @@ def text_of(response) -> str:
 def test_the_rectification_notice_contains_the_chinese_facts_and_a_serial(as_user, persona):
     enterprise = persona("ent_duruan").enterprise
     hazard = rectifying(persona("duruan"), enterprise, title="车间消防通道堵塞")
-    assert hazard.notice_serial.startswith("ZG-")
+    assert re.fullmatch(r"蓬应急隐改〔20\d\d〕[1-9]\d*号", hazard.notice_serial)
     client = as_user("duruan")
     client.cookies["django_language"] = "zh-hans"
     text = text_of(client.get(f"/hazards/{hazard.pk}/notice.pdf", HTTP_ACCEPT_LANGUAGE="zh-hans"))
@@ -30,12 +31,15 @@ def test_the_rectification_notice_contains_the_chinese_facts_and_a_serial(as_use
     ]:
         assert expected in text, expected
     assert "整改通知书" in text
+    # The issuing body is named on its seal line, and the footer names the district, not the software.
+    assert "下达单位（盖章）：江门市蓬江区应急管理局" in text
+    assert "Redline" not in text and "蓬江区" in text
 
 
 def test_the_acceptance_record_exists_once_accepted(as_user, persona):
     enterprise = persona("ent_duruan").enterprise
     hazard = in_state("accepted", persona, enterprise)
-    assert hazard.acceptance_serial.startswith("YS-")
+    assert re.fullmatch(r"蓬应急隐验〔20\d\d〕[1-9]\d*号", hazard.acceptance_serial)
     client = as_user("duruan")
     text = text_of(client.get(f"/hazards/{hazard.pk}/acceptance.pdf", HTTP_ACCEPT_LANGUAGE="zh-hans"))
     assert "验收" in text and "已清理完毕" in text and hazard.acceptance_serial in text
@@ -51,7 +55,8 @@ def test_serials_increase_without_duplicates(persona):
     enterprise = persona("ent_duruan").enterprise
     serials = [rectifying(persona("duruan"), enterprise).notice_serial for _ in range(3)]
     assert len(set(serials)) == 3
-    assert sorted(serials) == serials
+    numbers = [int(re.search(r"〕(\d+)号", s).group(1)) for s in serials]
+    assert sorted(numbers) == numbers
 
 
 def test_documents_of_another_town_are_404(as_user, persona):
@@ -59,3 +64,24 @@ def test_documents_of_another_town_are_404(as_user, persona):
     for url in (f"/hazards/{hazard.pk}/notice.pdf", f"/hazards/{hazard.pk}/acceptance.pdf"):
         assert as_user("baisha").get(url).status_code == 404
         assert as_user("ent_duruan").get(url).status_code == 200
+
+
+def test_the_ledger_numbers_its_rows_1_to_n_and_shows_each_hazards_own_number(as_user):
+    from openpyxl import load_workbook
+
+    response = as_user("duruan").get("/hazards/?export=xlsx&sort=reported")
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    response.close()
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("序号", "隐患编号")
+    assert [r[0] for r in rows[1:]] == list(range(1, len(rows)))
+    assert len(rows) > 2
+
+
+def test_lists_and_detail_show_the_hazard_number(as_user, persona):
+    hazard = rectifying(persona("duruan"), persona("ent_duruan").enterprise, title="编号可见的隐患")
+    client = as_user("duruan")
+    listing = client.get("/hazards/?q=编号可见的隐患").content.decode()
+    assert f'data-testid="hazard-number">隐患编号 {hazard.pk}<' in listing
+    detail = client.get(f"/hazards/{hazard.pk}/").content.decode()
+    assert f'data-testid="hazard-number">{hazard.pk}<' in detail and hazard.notice_serial in detail

@@ -61,7 +61,7 @@ def test_the_ledger_export_is_an_xlsx_of_the_scoped_list(as_user, persona):
         __import__("accounts.models").models.User.objects.get(username="baisha")
     )
     assert len(rows) - 1 == baisha.count()
-    towns = {row[2] for row in rows[1:]}
+    towns = {row[3] for row in rows[1:]}
     assert towns <= {"白沙街道", "Baisha Street"}
     period = as_user("admin").get("/hazards/?export=xlsx&reported_from=2999-01-01")
     rows = list(load_workbook(BytesIO(b"".join(period.streaming_content))).active.iter_rows(values_only=True))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.choices import Role
-from core.documents import next_serial as core_next_serial
+from core.documents import official_number
 from core.errors import InvalidInput
 from core.policy import Policy
 from core.scoping import scope_of
@@ -50,10 +50,10 @@ def add_error(errors: dict, field: str, message) -> None:
     errors.setdefault(field, []).append(message)
 
 
-def next_serial(kind: str, prefix: str) -> str:
-    """〔2026〕检记 0001-style numbers, gapless per kind and year (row-locked increment)."""
-    year, last = core_next_serial(f"inspections.{kind}")
-    return f"{prefix}〔{year}〕{last:04d}"
+def next_serial(kind: str, prefix: str = "") -> str:
+    """Numbers in the agency's form (R-HAZ-13), e.g. 蓬应急责改〔2026〕17号, gapless per kind and year; the
+    prefix per issuing body and kind is a setting (REDLINE_DOCUMENTS), `prefix` is no longer used."""
+    return official_number(f"inspections.{kind}")
 
 
 def planner_limits(actor) -> tuple[set[int] | None, set[str] | None]:

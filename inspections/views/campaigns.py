@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from audit.services import timeline
@@ -225,7 +225,7 @@ def campaign_close(request, pk: int):
 
 def progress_columns() -> list[Column]:
     return [
-        Column(_("Unit"), lambda r: r.name, 24),
+        Column(pgettext("inspection", "Unit"), lambda r: r.name, 24),
         Column(_("Targets"), lambda r: r.targets, 10),
         Column(_("Inspected"), lambda r: r.inspected, 10),
         Column(_("Coverage %"), lambda r: r.coverage_percent, 10),

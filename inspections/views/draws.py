@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -50,7 +51,11 @@ def draw_create(request):
     if not can_plan(request.user):
         raise PermissionDenied
     form = DrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    preview = None
+    if request.method == "POST" and form.is_valid() and request.POST.get("confirm") != "1":
+        # First the pool and its sizes, then the draw on a second, deliberate confirmation.
+        preview = _pool_preview(request.user, form.cleaned_data)
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             draw = services.make_draw(
@@ -77,9 +82,75 @@ def draw_create(request):
     return render(
         request,
         "inspections/draw_form.html",
-        {"form": form, "setting": DrawSetting.current()},
+        {"form": form, "setting": DrawSetting.current(), "preview": preview},
         status=page_status(form),
     )
+
+
+def _pool_preview(user, data) -> dict:
+    """What the draw would draw from: the operating enterprises of the pool the user can see, the inspectors."""
+    from inspections.services.draws import _inspector_pool
+
+    enterprises = Enterprise.objects.visible_to(user).operating()
+    if data.get("town") is not None:
+        enterprises = enterprises.filter(town=data["town"])
+    if data.get("sector") is not None:
+        enterprises = enterprises.filter(sectors=data["sector"])
+    return {
+        "enterprises": enterprises.distinct().count(),
+        "sample": list(enterprises.distinct().order_by("name").values_list("name", flat=True)[:10]),
+        "inspectors": len(_inspector_pool(data.get("inspector_town"), data.get("inspector_department"))),
+        "data": data,
+    }
+
+
+@login_required
+def draw_notice(request, pk: int):
+    """The public notice (公示) of a draw, printable at draw time: pool, rules, seed, who inspects whom."""
+    from core.documents import issuing_body_name
+    from core.pdf import PdfDocument, pdf_response
+
+    draw = get_visible_or_404(
+        Draw.objects.select_related("town", "sector", "inspector_town", "inspector_department"),
+        request.user,
+        pk=pk,
+    )
+    pairs = draw.pairs.select_related("enterprise__town").prefetch_related(
+        Prefetch("assignments", DrawAssignment.objects.select_related("inspector").order_by("position"))
+    )
+    doc = PdfDocument(_("Public notice of a double-random inspection draw"), subtitle=issuing_body_name())
+    doc.facts(
+        [
+            (_("Drawn at"), timezone.localtime(draw.created_at).strftime("%Y-%m-%d %H:%M")),
+            (_("Enterprise pool"), _pool_label(draw)),
+            (
+                _("Inspector pool"),
+                f"{draw.inspector_town or ''} {draw.inspector_department or ''}".strip() or _("Any"),
+            ),
+            (_("Seed"), str(draw.seed)),
+            (_("Rules applied"), draw.snapshot.get("settings", {}).get("source", "")),
+        ]
+    )
+    doc.table(
+        ["#", _("Enterprise"), _("Town/street"), _("Inspectors")],
+        [
+            [
+                p.position,
+                p.enterprise.name,
+                p.enterprise.town,
+                "、".join(str(a.inspector) for a in p.assignments.all()),
+            ]
+            for p in pairs
+        ],
+    )
+    doc.signatures([(_("Issued by (seal)"), issuing_body_name())])
+    return pdf_response(doc.render(), f"draw-notice-{draw.pk}")
+
+
+def _pool_label(draw) -> str:
+    town = draw.town.display_name if draw.town_id else _("Whole area")
+    sector = draw.sector.display_name if draw.sector_id else _("All sectors")
+    return f"{town} · {sector} ({len(draw.snapshot.get('enterprises', []))})"
 
 
 @login_required

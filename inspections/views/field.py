@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from audit.services import timeline
 from core.errors import DomainError
+from core.idempotency import idempotent
 from core.pdf import pdf_response
 from core.scoping import get_visible_or_404
 from inspections import services
@@ -175,9 +176,7 @@ def _inspection(request, pk):
         Inspection.objects.select_related(
             "enterprise", "town", "template", "inspector", "task__campaign"
         ).prefetch_related(
-            Prefetch(
-                "results", ItemResult.objects.select_related("item").order_by("-item__is_key", "item__number")
-            )
+            Prefetch("results", ItemResult.objects.select_related("item").order_by("item__number"))
         ),
         request.user,
         pk=pk,
@@ -237,6 +236,7 @@ def inspection_detail(request, pk: int):
 
 @login_required
 @require_POST
+@idempotent
 def item_save(request, pk: int, item_id: int):
     """HTMX autosave of one item; answers a small status line (the draft is on the server)."""
     inspection = _inspection(request, pk)
@@ -257,6 +257,7 @@ def item_save(request, pk: int, item_id: int):
 
 @login_required
 @require_POST
+@idempotent
 def item_photo(request, pk: int, item_id: int):
     inspection = _inspection(request, pk)
     error = ""

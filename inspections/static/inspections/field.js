@@ -39,6 +39,35 @@
     var form = event.target.closest("form[data-autosave]");
     if (form) { pending.delete(form); }
   });
+  // A photo the server refuses (400: not a photo, too large…) comes back with its message: show it, and
+  // empty the file input either way, so no file name stays next to a photo that was not attached.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var form = event.detail.requestConfig && event.detail.requestConfig.elt;
+    form = form && form.closest && form.closest("form[data-photo-form]");
+    if (form && event.detail.xhr && event.detail.xhr.status === 400) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-photo-form]");
+    if (form) { form.reset(); }
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-photo-form]");
+    if (!form) { return; }
+    var target = document.querySelector(form.getAttribute("hx-target"));
+    var page = document.getElementById("field-page");
+    if (target) {
+      var alert = document.createElement("div");
+      alert.className = "text-danger small";
+      alert.setAttribute("role", "alert");
+      alert.textContent = (page && page.dataset.photoUnsentText) || "The photo was not sent.";
+      var old = target.querySelector("[role=alert]");
+      if (old) { old.remove(); }
+      target.insertBefore(alert, target.firstChild);
+    }
+  });
   window.addEventListener("online", retry);
   window.setInterval(retry, 15000);
   window.addEventListener("beforeunload", function (event) {
