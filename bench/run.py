@@ -27,7 +27,7 @@ from pathlib import Path
 from bench import load, report
 from bench.config import DATA_DIR, PG_SERVER, ROOT, SIZES, Target
 from bench.server import serve
-from bench.worker import PERSONAS, STATS_PATH, TOWN_OFFICER, list_path
+from bench.worker import LIST_VARIANTS, PERSONAS, STATS_PATH, TOWN_OFFICER, deep_page, list_path
 
 RESULTS_JSON = ROOT / "bench" / "results.json"
 RESULTS_MD = ROOT / "bench" / "results.md"
@@ -164,6 +164,14 @@ def http_scenarios(target: Target, secret: str, prep: dict, sql: dict, settings:
                     "queries": sql[name]["queries"],
                 },
             )
+        deep = deep_page(prep["open_in_town"])
+        add("list_page_deep", measure(base, list_path(deep), token, settings), page=deep)
+        for name, (username, auth, path) in LIST_VARIANTS.items():
+            if auth == "token":
+                headers = {"Authorization": f"Token {prep['tokens'][username]}"}
+            else:
+                headers = {"Cookie": f"sessionid={prep['sessions'][username]}"}
+            add(name, measure(base, path, headers, settings))
         admin = {"Authorization": f"Token {prep['tokens']['admin']}"}
         add(
             "stats",

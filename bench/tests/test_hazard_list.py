@@ -180,3 +180,26 @@ def test_deep_pages_spend_the_same_queries_as_page_1(api_as, django_assert_max_n
     inner = page_sql[page_sql.index("IN (SELECT") :]
     assert "OFFSET" in inner and "registry_enterprise" not in inner.split("OFFSET")[0]
     assert client.get(f"/api/v1/hazards/?page_size=1&page={total + 1}").status_code == 404
+
+
+@pytest.mark.parametrize("name", ["list_search", "list_overdue", "list_enterprise", "list_html"])
+def test_the_bench_list_variants_answer_rows(api_as, as_user, name):
+    # Each scenario the bench loads must answer 200 with rows, or it would time error pages.
+    from bench.worker import LIST_VARIANTS
+
+    username, auth, path = LIST_VARIANTS[name]
+    response = (api_as if auth == "token" else as_user)(username).get(path)
+    assert response.status_code == 200
+    if auth == "token":
+        assert response.json()["results"]
+
+
+def test_the_bench_search_word_is_in_the_generated_titles():
+    from urllib.parse import parse_qs, urlsplit
+
+    from bench.dataset import TITLES, _search_words
+    from bench.worker import LIST_VARIANTS
+
+    word = parse_qs(urlsplit(LIST_VARIANTS["list_search"][2]).query)["q"][0]
+    assert word == "配电箱"
+    assert any(word in _search_words(title, "").split() for _category, title in TITLES)
