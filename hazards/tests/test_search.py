@@ -131,3 +131,46 @@ def test_the_engine_answers_not_like():
 def test_blank_query_filters_nothing():
     qs = Hazard.objects.all()
     assert search_hazards(qs, "   ") is qs
+
+
+def test_the_index_follows_updates_and_deletes(api_as, titled):
+    hazard = titled("脚手架缺少扫地杆")
+    client = api_as("admin")
+    assert hazard.pk in ids(client, "脚手架")
+    Hazard.objects.filter(pk=hazard.pk).update(search_words=words_of("吊篮安全锁失效"))
+    assert hazard.pk not in ids(client, "脚手架") and hazard.pk in ids(client, "吊篮")
+    gone = titled("吊篮配重不足")
+    assert gone.pk in ids(client, "吊篮")
+    Hazard.objects.filter(pk=gone.pk).delete()
+    assert ids(client, "吊篮") == {hazard.pk}
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite drops triggers when it rebuilds a table")
+def test_missing_triggers_are_recreated_after_migrate(api_as, titled):
+    from hazards.search import SQLITE_DROP, ensure_index
+
+    with connection.cursor() as cursor:
+        for sql in SQLITE_DROP:
+            cursor.execute(sql)
+    ensure_index(connection)  # what post_migrate runs; the FTS table is rebuilt from the rows
+    hazard = titled("行车钢丝绳断股")
+    assert hazard.pk in ids(api_as("admin"), "钢丝绳")
+
+
+def test_the_migration_back_fills_existing_rows(titled):
+    import importlib
+
+    from django.apps import apps as django_apps
+    from django.db import connection as conn
+
+    hazard = titled("消防栓无水")
+    Hazard.objects.filter(pk=hazard.pk).update(search_words="")
+    migration = importlib.import_module("hazards.migrations.0009_search_words")
+
+    class Editor:
+        connection = conn
+
+    migration.BATCH = 3  # several batches over the test district's rows
+    migration.backfill(django_apps, Editor())
+    assert Hazard.objects.get(pk=hazard.pk).search_words == words_of("消防栓无水", "", "")
+    assert not Hazard.objects.filter(search_words="").exists()
