@@ -12,7 +12,7 @@ after every migrate (apps.py) and recreates whatever is missing.
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, F, Func, Q, Value
 from django.db.models.expressions import RawSQL
 
 from core.textsearch import index_words, query_words
@@ -75,12 +75,13 @@ def matching_words(words: list[str]) -> Q:
     vendor = connection.vendor
     if vendor == "postgresql":
         expr = " & ".join(f"'{w}':*" for w in words)
-        match = RawSQL(
-            f"to_tsvector('simple', \"{TABLE}\".\"search_words\") @@ to_tsquery('simple', %s)",
-            [expr],
-            output_field=BooleanField(),
+        # Expressions, not raw SQL naming the table: inside the paginator's id subquery the table is
+        # aliased. `to_tsvector('simple', search_words)` is the GIN index's expression.
+        vector = Func(F("search_words"), template="to_tsvector('simple', %(expressions)s)")
+        query = Func(Value(expr), template="to_tsquery('simple', %(expressions)s)")
+        return Q(
+            Func(vector, query, template="%(expressions)s", arg_joiner=" @@ ", output_field=BooleanField())
         )
-        return Q(match)
     if vendor == "sqlite":
         expr = " AND ".join(f'"{w}"*' for w in words)
         return Q(id__in=RawSQL(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [expr]))
