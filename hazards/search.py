@@ -47,6 +47,8 @@ def words_of(title: str = "", description: str = "", location: str = "") -> str:
 def ensure_index(conn=None, *, rebuild: bool = False) -> None:
     """Create the engine's index where missing; `rebuild` re-reads every row into SQLite's FTS table."""
     conn = conn or connection
+    if TABLE not in conn.introspection.table_names():
+        return  # migrated back past hazards' first migration
     with conn.cursor() as cursor:
         if conn.vendor == "sqlite":
             missing = not _sqlite_has_table(cursor)
