@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versi
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: setup run test lint format demo-reset worker jobs messages bench bench-quick security-report backup restore clean serve prod-smoke
+.PHONY: setup run test lint format demo-reset worker jobs messages bench bench-quick bench-publish security-report backup restore clean serve prod-smoke
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (python3.12 / python3.13 not found)"; exit 1; }
@@ -91,6 +91,10 @@ bench: setup
 
 bench-quick: setup
 	$(PY) -m bench.run --sizes S --quick
+
+# The README's published table changes only here, from the last run's bench/results.md.
+bench-publish: setup
+	$(PY) -m bench.run --publish
 
 security-report: setup
 	$(PY) -m reports.security

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("BENCH_DATA_DIR", str(ROOT / "bench" / "data")))
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/")
 SEED = 20261129
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3  # 3: hazards carry their full-text words (issue 18)
 
 # issue 7: S 10k hazards, M 100k, L 1M; 1 enterprise per 10 hazards, 5 audit events per hazard.
 SIZES = {"S": 10_000, "M": 100_000, "L": 1_000_000}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import random
@@ -210,6 +211,13 @@ class Writer:
 # --- Generation --------------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
+def _search_words(title: str, location: str) -> str:
+    from hazards.search import words_of
+
+    return words_of(title, "", location)
+
+
 def credit_code(serial: int, salt: int) -> str:
     """A valid, unique unified social credit code (R-REG-1) for the n-th generated enterprise."""
     from registry.validators import CREDIT_ALPHABET, credit_check_char
@@ -358,6 +366,8 @@ def generate(*, hazards: int, seed: int = SEED, now: dt.datetime | None = None, 
                     "escalated_at": reported_at if major else None,
                     "updated_at": reported_at,
                 }
+                # The generator's texts come from short lists: segment each pair once (issue 18).
+                values["search_words"] = _search_words(title, values["location"])
                 path = PATHS[state]
                 times = {"reported": reported_at}
                 span = (now - reported_at).total_seconds()

@@ -9,6 +9,7 @@ from bench.config import ROOT
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 ORDER = ["S", "M", "L"]
+THROUGHPUT_GOAL = 0.3  # list throughput / trivial endpoint at L (issue 18, raised from 0.25)
 
 
 def _find(results: list[dict], scenario: str, size: str, engine: str) -> dict | None:
@@ -46,8 +47,12 @@ def compute_targets(results: list[dict], engines: list[str]) -> list[dict]:
         pair = f"{big}/S" if big != "L" else "L/S"
         note = "" if big == "L" else f" (L not measured in this run; {big} instead)"
         for scenario, limit, label in [
-            ("list_page_1", 1.5, "hazard list page 1 p50 (4 connections)"),
+            ("list_page_1", 1.3, "hazard list page 1 p50 (4 connections)"),
             ("list_page_50", 2.0, "hazard list page 50 p50"),
+            ("list_search", 1.3, "hazard list q search (full text) p50"),
+            ("list_overdue", 1.3, "hazard list overdue=true p50"),
+            ("list_enterprise", 1.3, "hazard list as an enterprise user p50"),
+            ("list_html", 1.3, "hazard list HTML page p50"),
             ("stats", 1.5, "hazard stats p50"),
             ("cockpit", 1.5, "cockpit p50"),
         ]:
@@ -63,14 +68,30 @@ def compute_targets(results: list[dict], engines: list[str]) -> list[dict]:
                 )
             )
         row = _find(results, "list_page_1", big, engine) or {}
+        deep = _find(results, "list_page_deep", big, engine)
+        if deep is not None or big != "S":
+            ratio = _ratio(deep and deep["p50_ms"], row.get("p50_ms"))
+            page = deep.get("page", "500") if deep else "500"
+            targets.append(
+                _target(
+                    f"hazard list page {page} p50 / page 1 p50, at {big}, {engine}{note}",
+                    "≤ 2",
+                    ratio,
+                    # a deep page is a goal for the large size, like the two below
+                    None if big == "S" else (ratio is not None and ratio <= 2),
+                )
+            )
         base = row.get("baseline", {})
+        # These two are goals for the large size: at S the fixed cost of a request dominates both, so an
+        # S-only run shows the figure and judges nothing (`make bench-quick` fails only on S-only targets).
+        at_scale = big != "S"
         ratio = _ratio(base.get("server_ms"), base.get("raw_sql_ms"))
         targets.append(
             _target(
                 f"hazard list server time / raw SQL time, at {big}, {engine}{note}",
                 "≤ 2",
                 ratio,
-                None if ratio is None else ratio <= 2,
+                None if ratio is None or not at_scale else ratio <= 2,
             )
         )
         ping = _find(results, "ping", big, engine)
@@ -78,9 +99,9 @@ def compute_targets(results: list[dict], engines: list[str]) -> list[dict]:
         targets.append(
             _target(
                 f"hazard list throughput / trivial endpoint throughput, at {big}, {engine}{note}",
-                "≥ 0.25",
+                f"≥ {THROUGHPUT_GOAL}",
                 ratio,
-                None if ratio is None else ratio >= 0.25,
+                None if ratio is None or not at_scale else ratio >= THROUGHPUT_GOAL,
             )
         )
         stream = [r for r in results if r["scenario"] == "transitions" and r["engine"] == engine]
@@ -176,6 +197,11 @@ def markdown(report: dict) -> str:
             f"| {_fmt(r.get('errors'))} | {_fmt(r.get('peak_rss_mb'))} | {base_text} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def missed(targets: list[dict]) -> list[str]:
+    """Names of the targets judged and not met (a target judged nothing when `met` is None)."""
+    return [t["name"] for t in targets if t["met"] is False]
 
 
 def update_readme(table: str, readme: Path | None = None) -> bool:

@@ -48,6 +48,19 @@ def list_path(page: int) -> str:
 
 
 STATS_PATH = "/api/v1/stats/hazards/?group_by=town"
+DEEP_PAGE = 500  # issue 18: page 500 / page 1 ≤ 2 at L (the last page when the list is shorter)
+ENTERPRISE_USER = "ent_duruan"
+# The list as users reach it besides the counters' path (issue 18): each falls back to an exact count.
+LIST_VARIANTS = {
+    "list_search": (TOWN_OFFICER, "token", "/api/v1/hazards/?q=%E9%85%8D%E7%94%B5%E7%AE%B1"),  # q=配电箱
+    "list_overdue": (TOWN_OFFICER, "token", "/api/v1/hazards/?overdue=true"),
+    "list_enterprise": (ENTERPRISE_USER, "token", f"/api/v1/hazards/?{OPEN_FILTER}"),
+    "list_html": (TOWN_OFFICER, "session", f"/hazards/?{OPEN_FILTER}"),
+}
+
+
+def deep_page(open_rows: int, page_size: int = 20) -> int:
+    return max(1, min(DEEP_PAGE, -(-open_rows // page_size)))
 
 
 # --- prepare: credentials and the hazards the scenarios use --------------------------------------------------

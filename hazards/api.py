@@ -23,7 +23,7 @@ from core.masking import phone_for
 from core.parsers import ObjectJSONParser
 from core.workflow_api import add_workflow_actions, form_serializer
 from hazards import services
-from hazards.api_list import HazardPagination, list_values, shape_rows
+from hazards.api_list import DeferredRows, HazardPagination, shape_rows
 from hazards.filters import HazardFilter
 from hazards.models import Hazard
 from hazards.rules import CREATE_ROLES, FLOW
@@ -242,7 +242,7 @@ class HazardViewSet(
     @extend_schema(responses=HazardSerializer(many=True))
     def list(self, request, *args, **kwargs):
         # HazardSerializer's fields, shaped from plain rows (issue 7; hazards/api_list.py).
-        page = self.paginate_queryset(list_values(self.filter_queryset(self.get_queryset())))
+        page = self.paginate_queryset(DeferredRows(self.filter_queryset(self.get_queryset())))
         return self.get_paginated_response(shape_rows(page))
 
     def get_serializer_class(self):

@@ -6,6 +6,12 @@ compares them row by row). The criterion and the supervising department, which f
 subqueries of the page's rows: three more outer joins made PostgreSQL's planner spend ten times the
 query's execution time. `HazardPagination` takes the total from
 `hazards.rollup` when the filter allows, instead of a COUNT(*) that grows with the data.
+
+Deep pages (issue 18) are a deferred join (`DeferredRows`): the page's ids are chosen by a subquery that
+selects only `id` under the list's filter and ORDER BY, which the open-list indexes answer without reading
+the rows (OFFSET skips index entries, not joined rows), and only those ids are joined to the names. One
+query as before, so a request's query count does not change; `?page=N`, `count/next/previous` are
+PageNumberPagination's as API.md fixes them.
 """
 
 from __future__ import annotations
@@ -86,6 +92,28 @@ LOOKED_UP = {
 def list_values(queryset):
     """The scoped, filtered, ordered hazards as plain rows (inner joins to the always-shown names only)."""
     return queryset.select_related(None).prefetch_related(None).values(*COLUMNS, **JOINED, **LOOKED_UP)
+
+
+class DeferredRows:
+    """What the paginator slices: a filtered, ordered hazard queryset whose slice is a deferred join."""
+
+    ordered = True  # the queryset's ORDER BY is kept (the paginator warns about unordered lists)
+
+    def __init__(self, queryset):
+        self.queryset = queryset.select_related(None).prefetch_related(None)
+
+    def count(self) -> int:
+        return self.queryset.order_by().count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        ids = self.queryset.values("id")[index]
+        page = self.queryset.model.objects.filter(id__in=ids).order_by(*self.queryset.query.order_by)
+        return list(list_values(page))
 
 
 def _d(field, value):

@@ -14,6 +14,7 @@ from audit.services import record_many
 from hazards import rollup
 from hazards.choices import Category, Level, Source, State
 from hazards.models import Hazard, MajorHazardCriterion
+from hazards.search import words_of
 from registry.models import Department, Enterprise, Jurisdiction
 
 TITLES = [
@@ -102,6 +103,7 @@ def _hazard(rng, enterprise, state, today, actor, *, overdue=False, major=False,
         if state != State.CANCELLED
         else 2,
     )
+    hazard.search_words = words_of(hazard.title, hazard.description, hazard.location)
     if major:
         # R-HAZ-9: a demo major hazard cites only an item whose wording was checked (active).
         hazard.criterion = MajorHazardCriterion.objects.filter(sector=sector, is_active=True).first()

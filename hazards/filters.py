@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -11,7 +11,8 @@ from drf_spectacular.utils import extend_schema_field
 from core.filters import StaticFormFilterSet
 from hazards.choices import Level, Source, State
 from hazards.models import Hazard
-from registry.models import Department, Enterprise, Jurisdiction, Sector
+from hazards.search import search_q
+from registry.models import Department, Jurisdiction, Sector
 
 MAX_ID = 2**63 - 1
 YES_NO = (("true", _("Yes")), ("false", _("No")))
@@ -117,13 +118,6 @@ class HazardFilter(StaticFormFilterSet):
 
 
 def search_hazards(queryset, value: str):
-    value = (value or "").strip()
-    if not value:
-        return queryset
-    matching = Enterprise.objects.filter(name__icontains=value).values("pk")
-    return queryset.filter(
-        Q(title__icontains=value)
-        | Q(description__icontains=value)
-        | Q(location__icontains=value)
-        | Q(enterprise__in=matching)
-    )
+    """Full-text words of title, description and location, or the enterprise's name (hazards.search)."""
+    condition = search_q(value)
+    return queryset if condition is None else queryset.filter(condition)

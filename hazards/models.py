@@ -225,6 +225,8 @@ class Hazard(models.Model):
     area = models.CharField(_("area"), max_length=100, blank=True)
     equipment = models.CharField(_("equipment"), max_length=100, blank=True)
     process = models.CharField(_("process"), max_length=100, blank=True)
+    # jieba words of title, description and location for the full-text index (hazards.search.words_of).
+    search_words = models.TextField(_("search words"), blank=True, default="", editable=False)
     discovered_at = models.DateTimeField(_("discovered at"), default=timezone.now)
     discoverer = models.CharField(_("discovered by"), max_length=50, blank=True)
     criterion = models.ForeignKey(

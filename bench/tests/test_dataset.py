@@ -43,6 +43,13 @@ def test_generator_writes_the_counts_and_proportions_of_issue_7(district):
     open_share = sum(states[s] for s in OPEN_STATES) / HAZARDS
     assert 0.3 < open_share < 0.75
     assert all(h.deadline for h in new.exclude(state__in=["reported", "cancelled"]))
+    # Full-text words for the list's `q` (issue 18), found through the engine's index.
+    assert not new.filter(search_words="").exists()
+    from hazards.filters import search_hazards
+
+    sample = new.order_by("id").first()
+    word = max(sample.search_words.split(), key=len)
+    assert search_hazards(new, word).filter(pk=sample.pk).exists()
     for enterprise in Enterprise.objects.order_by("-id")[: HAZARDS // 10]:
         assert credit_code_error(enterprise.credit_code) is None
         assert enterprise.sectors.exists()

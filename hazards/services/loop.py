@@ -18,7 +18,7 @@ from core.choices import Role
 from core.errors import InvalidInput, NotAllowed
 from core.scoping import in_scope
 from core.workflow import Step
-from hazards import rollup
+from hazards import rollup, search
 from hazards.choices import Category, EvidencePurpose, Level, Source, State
 from hazards.documents import next_serial
 from hazards.models import Hazard, MajorHazardCriterion, local_today
@@ -127,6 +127,7 @@ def report_hazard(
         source=source,
         description=description or "",
         location=(location or "")[:200],
+        search_words=search.words_of(title[:200], description or "", (location or "")[:200]),
         area=(area or "")[:100],
         equipment=(equipment or "")[:100],
         process=(process or "")[:100],
