@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from accountability import selectors
 from accountability.assessment import record_ref
+from accountability.choices import CaseMeasure, Measure
 from accountability.models import EnforcementCase, MeasureRecord, Proposal, ResponsibilityPosition
 from accountability.services import assessment as assessment_services
 from accountability.services import enforcement
@@ -40,6 +41,8 @@ class ProposalSerializer(serializers.ModelSerializer):
     measure_display = display_field("measure")
     state_display = display_field("state")
     decided_measure_display = display_field("decided_measure")
+    # Empty until decided (a read-only model field would be documented without the blank value).
+    decided_measure = serializers.ChoiceField(choices=Measure.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Proposal
@@ -324,40 +327,33 @@ class PublishView(APIView):
         return Response({"state": card.state, "version": card.version})
 
 
+class AssessmentAdjustSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=1900, max_value=9999)
+    kind = serializers.ChoiceField(choices=["town", "department"])
+    unit = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    item = serializers.CharField()
+    delta = serializers.DecimalField(max_digits=7, decimal_places=2)
+    reason = serializers.CharField()
+
+
 class AdjustView(APIView):
     """A reasoned change to a published unit's item (the frozen figures stay as they were)."""
 
     @extend_schema(
-        request=inline_serializer(
-            "AssessmentAdjust",
-            {
-                "year": serializers.IntegerField(),
-                "kind": serializers.ChoiceField(choices=["town", "department"]),
-                "unit": serializers.IntegerField(),
-                "item": serializers.CharField(),
-                "delta": serializers.DecimalField(max_digits=7, decimal_places=2),
-                "reason": serializers.CharField(),
-            },
-        ),
+        request=AssessmentAdjustSerializer,
         responses=inline_serializer("AssessmentAdjusted", {"id": serializers.IntegerField()}),
     )
     def post(self, request):
         from core.choices import Role
-        from core.errors import InvalidInput, NotAllowed
+        from core.errors import NotAllowed
         from core.scoping import has_role
 
         body = request.data if hasattr(request.data, "get") else {}
         if not has_role(request.user, Role.DISTRICT_ADMIN):  # API.md: the role (403) before the input (400)
             raise NotAllowed(_("Your role may not do this here."))
-        try:
-            year, unit = int(body.get("year")), int(body.get("unit"))
-        except (TypeError, ValueError):
-            raise InvalidInput(
-                errors={
-                    "year": [_("Give the year and the unit.")],
-                    "unit": [_("Give the year and the unit.")],
-                }
-            )
+        shape = AssessmentAdjustSerializer(data=body)
+        shape.is_valid(raise_exception=True)
+        year, unit = shape.validated_data["year"], shape.validated_data["unit"]
         line = selectors.score_line_row(request.user, year=year, kind=body.get("kind"), unit_id=unit)
         adjustment = assessment_services.adjust_score(actor=request.user, line=line, data=body)
         return Response({"id": adjustment.pk})
@@ -381,6 +377,8 @@ class EnforcementCaseSerializer(serializers.ModelSerializer):
     total_fine = serializers.DecimalField(
         max_digits=14, decimal_places=2, read_only=True, coerce_to_string=False
     )
+    # Empty until the prior notice names it.
+    measure = serializers.ChoiceField(choices=CaseMeasure.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = EnforcementCase
@@ -467,7 +465,7 @@ class CaseViewSet(
                 "attachments": serializers.ListField(child=serializers.IntegerField(), required=False),
             },
         ),
-        responses=inline_serializer("CaseInquiryRecorded", {"id": serializers.IntegerField()}),
+        responses={201: inline_serializer("CaseInquiryRecorded", {"id": serializers.IntegerField()})},
     )
     @action(detail=True, methods=["post"], url_path="inquiries")
     def inquiries(self, request, pk=None):

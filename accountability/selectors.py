@@ -83,14 +83,22 @@ def scorecard_line(
     return _card, line
 
 
+def item_slug(key: str) -> str:
+    """An item's key as a URL slug: keys such as ``emergency.drills_behind`` carry a dot."""
+    return key.replace(".", "--")
+
+
 def item_of(line: LineResult, key: str) -> ItemResult:
-    item = next((i for i in line.items if i.key == key), None)
+    item = next((i for i in line.items if key in (i.key, item_slug(i.key))), None)
     if item is None:
         raise Http404
     return item
 
 
 def score_line_row(user, *, year: int, kind: str, unit_id: int) -> ScoreLine:
+    # Unknown kinds and numbers no database column can hold name no line: 404, not a 500.
+    if kind not in ("town", "department") or not (0 < unit_id < 2**63 and 0 < year < 10000):
+        raise Http404
     lookup = {"town_id": unit_id} if kind == "town" else {"department_id": unit_id}
     row = (
         ScoreLine.objects.visible_to(user)

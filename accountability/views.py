@@ -231,6 +231,7 @@ def assessment_unit(request, kind, pk):
             "quarter": quarter,
             "card": card,
             "line": line,
+            "rows": [(item, selectors.item_slug(item.key)) for item in line.items],
             "can_adjust": line.frozen and has_role(request.user, Role.DISTRICT_ADMIN),
         },
     )

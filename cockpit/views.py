@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cockpit import figures, selectors
+from cockpit.panels import on_duty_now, ranking
 from cockpit.policy import may_open_cockpit
 from core.extensions import duty_board_panels
 
@@ -37,6 +38,8 @@ def cockpit_context(request) -> dict:
         "trend_chart": trend_chart(trend),
         "colours_chart": selectors.colours_chart(colours),
         "panels": panels,
+        "on_duty": on_duty_now(user),
+        "ranking": ranking(user),
         "now": timezone.localtime(),
         "refresh_seconds": REFRESH_SECONDS,
     }

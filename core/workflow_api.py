@@ -79,6 +79,10 @@ def _text_rules(form_field) -> list:
     from django.core.validators import RegexValidator
 
     needs_text = form_field.required and getattr(form_field, "strip", True)
+    # A validator may carry its rule as a pattern (e.g. a phone number): the whole value matches it.
+    pattern = next((p for v in form_field.validators if (p := getattr(v, "api_pattern", None))), None)
+    if pattern is not None:
+        return [RegexValidator(f"^{pattern}$" if form_field.required else f"^({pattern})?$")]
     return [RegexValidator(_SOME_TEXT if needs_text else _NO_NUL)]
 
 

@@ -38,9 +38,11 @@ class ApiForm(forms.Form):
         return super().clean()
 
 
-def IdField(label, required=True):  # noqa: N802 - reads like a field class
+def IdField(label, required=True, help_text=""):  # noqa: N802 - reads like a field class
     """A record id: bounded so that no database is asked for an integer it cannot hold."""
-    return forms.IntegerField(label=label, min_value=1, max_value=2**31 - 1, required=required)
+    return forms.IntegerField(
+        label=label, min_value=1, max_value=2**31 - 1, required=required, help_text=help_text
+    )
 
 
 def _dt_field(label, required=True):
@@ -173,11 +175,13 @@ class AnswerForm(ApiForm):
 
 
 class LinkAccidentForm(ApiForm):
-    accident = IdField(_("Accident record"))
+    accident = IdField(_("Accident record"), help_text=_("An accident record you can see."))
 
 
 class CreateAccidentForm(ApiForm):
-    sector = forms.CharField(label=_("Sector"), max_length=40)
+    sector = forms.CharField(
+        label=_("Sector"), max_length=40, help_text=_("The code of a sector (GET /api/v1/sectors/).")
+    )
     accident_type = forms.ChoiceField(label=_("Accident type"), choices=AccidentType.choices)
 
 

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from core.api import ScopedViewSetMixin, display_field
 from core.masking import phone_for
+from core.scoping import scope_of
 from core.workflow_api import add_workflow_actions, serializer_field
 from emergency import selectors, services
 from emergency.forms import (
@@ -123,11 +124,14 @@ class SupplyItemSerializer(serializers.ModelSerializer):
 
 
 class SupplyItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """The catalogue is reference data: every signed-in user reads it."""
+    """The catalogue is reference data: every signed-in user with a business scope reads it; the three
+    administrator roles (whose scope is empty) see no business data, so none of it either."""
 
     serializer_class = SupplyItemSerializer
 
     def get_queryset(self):
+        if scope_of(self.request.user).is_empty:
+            return SupplyItem.objects.none()
         return SupplyItem.objects.order_by("category", "code")
 
 

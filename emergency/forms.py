@@ -202,12 +202,16 @@ class PublishForm(_Bootstrap, forms.Form):
 
 
 class FileForm(_Bootstrap, forms.Form):
-    filed_on = forms.DateField(label=_("Filed on"), widget=_date())
+    filed_on = forms.DateField(
+        label=_("Filed on"),
+        widget=_date(),
+        help_text=_("Not in the future, and not before the version was published."),
+    )
     filing_number = forms.CharField(label=_("Filing number"), max_length=60, required=False)
 
 
 class CheckFilingForm(_Bootstrap, forms.Form):
-    checked_on = forms.DateField(label=_("Checked on"), widget=_date())
+    checked_on = forms.DateField(label=_("Checked on"), widget=_date(), help_text=_("Not before the filing."))
     check_note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 

@@ -4,7 +4,7 @@ tables, resumption after a major hazard stopped production."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -122,15 +122,25 @@ class StatementViewSet(
         return Response(StatementSerializer(statement).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        responses=inline_serializer(
-            "MissingStatement",
-            {
-                "year": serializers.IntegerField(),
-                "quarter": serializers.IntegerField(allow_null=True),
-                "due_on": serializers.DateField(),
-            },
-            many=True,
-        )
+        parameters=[
+            OpenApiParameter(
+                "enterprise",
+                int,
+                description="The enterprise (required for officials; an enterprise's users: their own).",
+            )
+        ],
+        responses={
+            200: inline_serializer(
+                "MissingStatement",
+                {
+                    "year": serializers.IntegerField(),
+                    "quarter": serializers.IntegerField(allow_null=True),
+                    "due_on": serializers.DateField(),
+                },
+                many=True,
+            ),
+            404: OpenApiResponse(description="The enterprise is unknown or outside the caller's scope."),
+        },
     )
     @action(detail=False, methods=["get"], pagination_class=None)
     def missing(self, request):
@@ -142,7 +152,8 @@ class StatementViewSet(
         if scope_of(request.user).is_empty:
             raise NotAllowed()
         wanted = request.query_params.get("enterprise") or request.user.enterprise_id
-        if not wanted or not str(wanted).isdigit():
+        wanted = str(wanted or "")
+        if not (wanted.isascii() and wanted.isdigit()) or not 0 < int(wanted) < 2**31:
             raise InvalidInput.field("enterprise", _("Choose an enterprise."))
         enterprise = get_visible_or_404(Enterprise.objects.all(), request.user, pk=int(wanted))
         return Response(duties.missing_statements(enterprise.pk))

@@ -366,6 +366,8 @@ SPECTACULAR_SETTINGS = {
         "EnforcementMeasureEnum": "accountability.choices.CaseMeasure",
         "EnforcementStateEnum": "accountability.choices.CaseState",
         "AssessmentUnitKindEnum": ["town", "department"],
+        "ResumptionDecisionEnum": "hazards.models.Resumption.Decision",
+        "ProposalDecisionEnum": "accountability.choices.Decision",
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
     # The shared error answers (API.md "Status codes") documented once for every operation.

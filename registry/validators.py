@@ -59,6 +59,11 @@ def validate_phone(value: str) -> None:
         raise ValidationError(error, code="phone")
 
 
+# The same rule as a pattern for the API schema (ASCII digits, no surrounding blanks: a little stricter than
+# the validator, so the schema never calls valid a number the form refuses).
+validate_phone.api_pattern = r"(1[3-9][0-9]{9}|(0[0-9]{2,3}-?)?[0-9]{7,8}(-[0-9]{1,6})?)"
+
+
 def id_number_error(value: str) -> str | None:
     number = (value or "").strip().upper()
     if not re.match(r"^\d{17}[\dX]$", number):

@@ -113,10 +113,22 @@ class InvestigateForm(forms.Form):
 class NoticeForm(forms.Form):
     measure = forms.ChoiceField(label=gettext_lazy("Measure"), choices=CaseMeasure.choices)
     fine = forms.DecimalField(
-        label=gettext_lazy("Fine (yuan)"), max_digits=14, decimal_places=2, required=False, min_value=0
+        label=gettext_lazy("Fine (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        min_value=0,
+        help_text=gettext_lazy(
+            "Required for a fine or a daily penalty: above zero and within Work Safety Law art. 102; "
+            "none for closure or referral."
+        ),
     )
     daily_days = forms.IntegerField(
-        label=gettext_lazy("Days of continued refusal"), required=False, min_value=1
+        label=gettext_lazy("Days of continued refusal"),
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,  # the column's range
+        help_text=gettext_lazy("Required for a daily penalty (Work Safety Law art. 112)."),
     )
     investigation_note = forms.CharField(
         label=gettext_lazy("Findings"), widget=forms.Textarea, required=False
@@ -174,6 +186,8 @@ CASE_FLOW = Workflow(
             CaseState.NOTIFIED,
             gettext_lazy("Serve the prior notice"),
             NoticeForm,
+            # The fine the measure needs and the law allows (penalties.check_penalty).
+            rule_fields=("fine", "daily_days"),
         ),
         _t(
             "hearing",

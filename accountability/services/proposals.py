@@ -249,9 +249,14 @@ class DecideForm(forms.Form):
         label=gettext_lazy("Measure decided (when changing it)"),
         choices=[("", "—"), *Measure.choices],
         required=False,
+        help_text=gettext_lazy("Required when the decision is to change the measure."),
     )
     note = forms.CharField(
-        label=gettext_lazy("Note or reason"), widget=forms.Textarea, required=False, max_length=2000
+        label=gettext_lazy("Note or reason"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=2000,
+        help_text=gettext_lazy("Required when dismissing: the reason."),
     )
 
     def clean(self):
@@ -276,6 +281,8 @@ PROPOSAL_FLOW = Workflow(
             label=gettext_lazy("Decide"),
             form=DecideForm,
             verb="decided",
+            # What the decision needs: the measure when changing it, the reason when dismissing.
+            rule_fields=("measure", "note"),
         ),
     ],
     page_url_name="accountability:proposal_action",
@@ -379,7 +386,10 @@ class RecordForm(forms.Form):
 
 class CloseForm(forms.Form):
     closing_note = forms.CharField(
-        label=gettext_lazy("Follow-up conclusion"), widget=forms.Textarea, max_length=4000
+        label=gettext_lazy("Follow-up conclusion"),
+        widget=forms.Textarea,
+        max_length=4000,
+        help_text=gettext_lazy("The measure closes once every commitment made under it is done."),
     )
 
 
@@ -404,6 +414,8 @@ MEASURE_FLOW = Workflow(
             label=gettext_lazy("Close after follow-up"),
             form=CloseForm,
             verb="closed",
+            # A rule of the measure: no commitment left open.
+            rule_fields=("closing_note",),
         ),
     ],
     page_url_name="accountability:measure_action",

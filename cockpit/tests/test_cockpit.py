@@ -61,3 +61,14 @@ def test_the_leaders_home_page_carries_the_figures_in_small(as_user):
     html = as_user("leader").get("/").content.decode()
     assert 'data-testid="panel-cockpit"' in html and 'data-code="hazards_overdue"' in html
     assert 'data-testid="panel-cockpit"' not in as_user("duruan").get("/").content.decode()
+
+
+def test_the_cockpit_shows_who_is_on_duty_and_the_assessment_ranking(as_user):
+    page = as_user("leader").get("/cockpit/")
+    rooms = page.context["on_duty"]
+    assert len(rooms) >= 2 and any(r["people"] for r in rooms)
+    html = page.content.decode()
+    assert 'data-testid="cockpit-on-duty"' in html and 'data-testid="cockpit-ranking"' in html
+    town = as_user("duruan").get("/cockpit/").context
+    assert len(town["on_duty"]) == 1  # a town sees its own duty room
+    assert all(r["url"].startswith("/accountability/assessment/town/") for r in town["ranking"]["rows"])

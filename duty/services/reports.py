@@ -114,6 +114,7 @@ FLOW = Workflow(
             label=gettext_lazy("Link to an accident record"),
             form=LinkAccidentForm,
             style="secondary",
+            rule_fields=("accident",),  # a record that exists and that the desk can see
         ),
         Transition(
             "create_accident",
@@ -123,6 +124,7 @@ FLOW = Workflow(
             label=gettext_lazy("Create the accident record"),
             form=CreateAccidentForm,
             style="secondary",
+            rule_fields=("sector",),  # a code of the sector register
             guard=lambda user, report: report.accident_id is None,
         ),
         Transition(

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from duty import selectors, services
+from duty import rules, selectors, services
 from duty.choices import RosterState
 from duty.models import DutyRoom, LogEntry, Roster
 from duty.tasks import alert_uncovered, remind_tomorrow, uncovered
@@ -122,10 +122,15 @@ def test_the_report_form_keeps_what_was_typed(as_user, persona):
 
 
 def test_tomorrows_person_is_reminded_once(persona):
-    now = timezone.now()
+    # A fixed hour inside the demo's published month: "tomorrow" is the duty day that starts tomorrow at the
+    # shift start, whatever the hour the suite runs at (near midnight the shift on duty is yesterday's).
+    today = timezone.localdate()
+    now = timezone.make_aware(dt.datetime(today.year, today.month, 10, 12, 0))
     remind_tomorrow(now=now)
     remind_tomorrow(now=now)
-    tomorrow = selectors.on_duty(selectors.district_room(), now + dt.timedelta(days=1))
+    starts = rules.day_start(dt.date(today.year, today.month, 11))
+    tomorrow = selectors.on_duty(selectors.district_room(), starts + dt.timedelta(minutes=1))
+    assert tomorrow
     for shift in tomorrow:
         assert Notification.objects.filter(recipient=shift.person, kind="duty.reminder").count() == 1
 

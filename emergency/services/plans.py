@@ -147,7 +147,13 @@ VERSION_FLOW = Workflow(
             "publish", (S.DRAFT,), S.PUBLISHED, KEEPERS, label=gettext_lazy("Publish"), form=PublishForm
         ),
         Transition(
-            "file", (S.PUBLISHED,), S.FILED, KEEPERS, label=gettext_lazy("Record the filing"), form=FileForm
+            "file",
+            (S.PUBLISHED,),
+            S.FILED,
+            KEEPERS,
+            label=gettext_lazy("Record the filing"),
+            form=FileForm,
+            rule_fields=("filed_on",),  # not in the future, not before the version's publication
         ),
         Transition(
             "check_filing",
@@ -156,6 +162,7 @@ VERSION_FLOW = Workflow(
             BUREAU,
             label=gettext_lazy("Check the filing"),
             form=CheckFilingForm,
+            rule_fields=("checked_on",),  # not before the filing
         ),
     ],
 )
