@@ -59,7 +59,7 @@ def _facts(hazard: Hazard) -> list[tuple[str, object]]:
 
 def _determinations(hazard: Hazard) -> list[tuple[str, object]]:
     return [
-        (_("Measures"), hazard.measures),
+        (pgettext("hazard", "Measures"), hazard.measures),
         (_("Responsible person"), hazard.responsible_person),
         (_("Funds (yuan)"), hazard.funds if hazard.funds is not None else "—"),
         (pgettext("hazard", "Deadline"), _date(hazard.deadline)),
@@ -111,7 +111,7 @@ def acceptance_record(hazard: Hazard) -> bytes:
     doc.heading(_("Rectification"))
     doc.facts(
         [
-            (_("What was done"), hazard.rectification_note),
+            (pgettext("hazard", "What was done"), hazard.rectification_note),
             (_("Actual cost (yuan)"), hazard.cost if hazard.cost is not None else "—"),
             (_("Submitted at"), _date(hazard.submitted_at)),
             (_("Submitted by"), hazard.submitted_by.display_name if hazard.submitted_by else "—"),

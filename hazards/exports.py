@@ -30,7 +30,7 @@ def ledger_columns() -> list[Column]:
         Column(pgettext("hazard", "Level"), lambda h: h.get_level_display(), 12),
         Column(_("Major-hazard criterion"), lambda h: h.criterion.text if h.criterion_id else "", 30),
         Column(_("Source"), lambda h: h.get_source_display(), 14),
-        Column(_("Measures"), lambda h: h.measures, 30),
+        Column(pgettext("hazard", "Measures"), lambda h: h.measures, 30),
         Column(_("Responsible person"), lambda h: h.responsible_person, 12),
         Column(_("Funds (yuan)"), lambda h: h.funds, 12),
         Column(pgettext("hazard", "Deadline"), lambda h: h.deadline, 12),

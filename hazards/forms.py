@@ -183,7 +183,7 @@ def _plan_parts(*, required: bool) -> dict:
 
 
 class AssignInput(forms.Form):
-    measures = _text(_("Measures"), rows=3)
+    measures = _text(pgettext_lazy("hazard", "Measures"), rows=3)
     responsible_person = forms.CharField(label=_("Responsible person"), max_length=50)
     responsible_phone = forms.CharField(
         label=_("Responsible person's phone"), max_length=20, required=False, validators=[validate_phone]
@@ -208,7 +208,7 @@ class PlanInput(forms.Form):
 
 
 class SubmitInput(forms.Form):
-    rectification_note = _text(_("What was done"), rows=3)
+    rectification_note = _text(pgettext_lazy("hazard", "What was done"), rows=3)
     cost = MoneyField(label=_("Actual cost (yuan)"), required=False)
     attachments = IdListField(
         label=_("Photos after rectification"),
