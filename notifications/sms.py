@@ -10,6 +10,7 @@ with a dedup key is sent at most once per phone.
 from __future__ import annotations
 
 import json
+import abc
 import logging
 from pathlib import Path
 
@@ -23,9 +24,11 @@ log = logging.getLogger(__name__)
 DEFAULT_BACKEND = "notifications.sms.LogFileBackend"
 
 
-class SmsBackend:
-    def send(self, phone: str, text: str) -> None:  # pragma: no cover - the interface
-        raise NotImplementedError
+class SmsBackend(abc.ABC):
+    """The gateway interface: a district's SMS provider implements `send` (SMS_BACKEND names the class)."""
+
+    @abc.abstractmethod
+    def send(self, phone: str, text: str) -> None: ...
 
 
 class LogFileBackend(SmsBackend):
