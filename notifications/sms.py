@@ -9,8 +9,8 @@ with a dedup key is sent at most once per phone.
 
 from __future__ import annotations
 
-import json
 import abc
+import json
 import logging
 from pathlib import Path
 
