@@ -168,19 +168,29 @@ def contexts(browser):
 def new_page(contexts, browser, viewport):
     """A new page at the test's viewport with no cookies (so no session and the default language)."""
     pages = []
+    own: list = []
 
-    def make():
+    def open_context():
+        context = browser.new_context(
+            viewport=VIEWPORTS[viewport],
+            locale="zh-CN",
+            device_scale_factor=1,
+            is_mobile=viewport == "phone",
+            has_touch=viewport == "phone",
+        )
+        context.set_default_timeout(10_000)
+        return context
+
+    def make(fresh: bool = False):
+        """fresh: a context of its own, for a second persona after a page that registered the offline
+        service worker, whose background fetches could set a new CSRF cookie between the login page and
+        its post."""
         context = contexts.get(viewport)
-        if context is None:
-            context = browser.new_context(
-                viewport=VIEWPORTS[viewport],
-                locale="zh-CN",
-                device_scale_factor=1,
-                is_mobile=viewport == "phone",
-                has_touch=viewport == "phone",
-            )
-            context.set_default_timeout(10_000)
-            contexts[viewport] = context
+        if fresh:
+            context = open_context()
+            own.append(context)
+        elif context is None:
+            context = contexts[viewport] = open_context()
         for page in pages:
             if not page.is_closed():
                 page.close()
@@ -196,6 +206,8 @@ def new_page(contexts, browser, viewport):
     for page in pages:
         if not page.is_closed():
             page.close()
+    for context in own:
+        context.close()
 
 
 def shot(page, viewport: str, name: str) -> None:

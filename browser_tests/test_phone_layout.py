@@ -28,6 +28,7 @@ def test_subtabs_items_and_year_label(site, new_page, viewport):
     )
     assert numbers == sorted(numbers) and len(numbers) > 3, numbers
 
+    page = new_page(fresh=True)
     _log_in(page, site, "admin")
     page.goto(f"{site}/accidents/stats/")
     label = page.locator("label[for=f-year]")
