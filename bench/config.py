@@ -11,11 +11,15 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("BENCH_DATA_DIR", str(ROOT / "bench" / "data")))
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/")
 SEED = 20261129
-GENERATOR_VERSION = 3  # 3: hazards carry their full-text words (issue 18)
+GENERATOR_VERSION = 4  # 4: every module, enterprises with coordinates (issue 18)
 
 # issue 7: S 10k hazards, M 100k, L 1M; 1 enterprise per 10 hazards, 5 audit events per hazard.
 SIZES = {"S": 10_000, "M": 100_000, "L": 1_000_000}
 ENGINES = ("sqlite", "postgresql")
+# `--tiny` (BENCH_SCALE=0.1): every size a tenth as large, in databases of their own, to check that every
+# scenario runs end to end in a few minutes; its figures judge nothing about S or L.
+SCALE = float(os.environ.get("BENCH_SCALE") or 1)
+TINY_SUFFIX = "" if SCALE == 1 else "_tiny"
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,7 @@ class Target:
 
     @property
     def hazards(self) -> int:
-        return SIZES[self.size]
+        return max(100, round(SIZES[self.size] * SCALE))
 
     @property
     def label(self) -> str:
@@ -35,15 +39,15 @@ class Target:
 
     @property
     def pg_name(self) -> str:
-        return f"redline_bench_{self.size.lower()}"
+        return f"redline_bench_{self.size.lower()}{TINY_SUFFIX}"
 
     @property
     def var_dir(self) -> Path:
-        return DATA_DIR / f"sqlite_{self.size.lower()}"
+        return DATA_DIR / f"sqlite_{self.size.lower()}{TINY_SUFFIX}"
 
     @property
     def pg_var_dir(self) -> Path:
-        return DATA_DIR / f"pg_{self.size.lower()}"
+        return DATA_DIR / f"pg_{self.size.lower()}{TINY_SUFFIX}"
 
     @property
     def sqlite_path(self) -> Path:

@@ -21,6 +21,7 @@ import sys
 import time
 from decimal import Decimal
 
+from bench import modules
 from bench.config import GENERATOR_VERSION, SEED, SIZES, Target
 
 ENTERPRISES_PER_HAZARD = 0.1
@@ -231,6 +232,12 @@ def credit_code(serial: int, salt: int) -> str:
     return body + credit_check_char(body)
 
 
+def _near(centre, radius: float, rng: random.Random) -> Decimal | None:
+    if centre is None:
+        return None
+    return Decimal(str(round(float(centre) + rng.uniform(-radius, radius) * 0.8, 6)))
+
+
 def _next_id(connection, table: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
@@ -250,7 +257,7 @@ def generate(*, hazards: int, seed: int = SEED, now: dt.datetime | None = None, 
     from audit.models import AuditChainHead, AuditEvent
     from audit.services import seal_row
     from hazards.models import Hazard
-    from registry.demo import BRANDS, PROFILES, ROADS, build_accounts, build_jurisdictions
+    from registry.demo import BRANDS, PROFILES, ROADS, TOWNS, build_accounts, build_jurisdictions
     from registry.models import Enterprise, Jurisdiction
 
     log = log or (lambda message: None)
@@ -265,6 +272,8 @@ def generate(*, hazards: int, seed: int = SEED, now: dt.datetime | None = None, 
             build_jurisdictions(random.Random(f"{seed}:registry"))
         towns = list(Jurisdiction.objects.towns().order_by("code"))
         town_weights = TOWN_WEIGHTS[: len(towns)] + [5] * max(0, len(towns) - len(TOWN_WEIGHTS))
+        # Coordinates inside the town's circle, as the demo places them, so the map has every enterprise.
+        radius = {code: r for code, _n, _e, _k, _la, _ln, r, _v in TOWNS}
 
         # Enterprises and their sectors.
         n_enterprises = max(1, round(hazards * ENTERPRISES_PER_HAZARD))
@@ -298,6 +307,8 @@ def generate(*, hazards: int, seed: int = SEED, now: dt.datetime | None = None, 
                     principal_name=f"负责人{pk}",
                     safety_manager_name=f"安全员{pk}",
                     business_scope=f"{word}的生产、加工与销售。",
+                    lat=_near(town.lat, radius.get(town.code, 0.01), rng),
+                    lng=_near(town.lng, radius.get(town.code, 0.01), rng),
                     created_at=now,
                     updated_at=now,
                 )
@@ -584,7 +595,9 @@ def build(target: Target, *, seed: int = SEED, force: bool = False) -> dict:
     if fast:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA synchronous=OFF")
-    counts = generate(hazards=target.hazards, seed=seed, log=lambda m: print(m, file=sys.stderr, flush=True))
+    say = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    counts = generate(hazards=target.hazards, seed=seed, log=say)
+    counts["modules"] = modules.build(seed=seed, log=say)
     with connection.cursor() as cursor:
         if fast:
             cursor.execute("PRAGMA synchronous=NORMAL")

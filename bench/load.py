@@ -139,6 +139,63 @@ def _run_python(base_url, path, *, headers, connections, seconds) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def timed_requests(base_url: str, path: str, *, headers: dict, count: int) -> dict:
+    """`count` GETs one after another on one kept-alive connection, each timed by the client and read
+    for the bench server's own figures (bench.middleware): request ms inside Django, SQL ms, queries.
+    The ratio is the median client time over the median SQL time of those same requests."""
+    import http.client
+
+    _check_loopback(base_url)
+    port = urlsplit(base_url).port
+    conn = http.client.HTTPConnection(LOOPBACK, port, timeout=30)
+    client, server, sql, queries, errors = [], [], [], [], 0
+    try:
+        for _ in range(max(1, min(count, 10_000)) + 1):
+            started = time.perf_counter()
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status != 200 or response.getheader("X-Bench-SQL-ms") is None:
+                errors += 1
+                continue
+            client.append(elapsed)
+            server.append(float(response.getheader("X-Bench-Request-ms")))
+            sql.append(float(response.getheader("X-Bench-SQL-ms")))
+            queries.append(int(response.getheader("X-Bench-Queries")))
+    finally:
+        conn.close()
+    client, server, sql = client[1:], server[1:], sql[1:]  # the first warms the connection
+    if not client:
+        return {
+            "requests": 0,
+            "errors": errors,
+            "request_ms": None,
+            "server_ms": None,
+            "sql_ms": None,
+            "queries": None,
+            "ratio": None,
+        }
+    median = _median
+    ratio = round(median(client) / median(sql), 2) if median(sql) else None
+    return {
+        "requests": len(client),
+        "errors": errors,
+        "request_ms": round(median(client), 3),
+        "server_ms": round(median(server), 3),
+        "sql_ms": round(median(sql), 3),
+        "queries": max(queries),
+        "ratio": ratio,
+        "p50_ms": round(median(client), 3),
+    }
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
 def percentile(sorted_values: list[float], q: float) -> float:
     if not sorted_values:
         return 0.0

@@ -53,8 +53,16 @@ def compute_targets(results: list[dict], engines: list[str]) -> list[dict]:
             ("list_overdue", 1.3, "hazard list overdue=true p50"),
             ("list_enterprise", 1.3, "hazard list as an enterprise user p50"),
             ("list_html", 1.3, "hazard list HTML page p50"),
+            ("list_mixed_scope", 1.3, "hazard list as a user scoped by town and sectors p50"),
             ("stats", 1.5, "hazard stats p50"),
             ("cockpit", 1.5, "cockpit p50"),
+            ("map_district", 1.5, "risk map data at district zoom p50"),
+            ("map_town", 1.5, "risk map data at town zoom p50"),
+            *[
+                (r["scenario"], 1.5, f"home page of {r['scenario'].split(':', 1)[1]} p50 (1 connection)")
+                for r in results
+                if r["scenario"].startswith("home:") and r["size"] == "S" and r["engine"] == engine
+            ],
         ]:
             small, large = _find(results, scenario, "S", engine), _find(results, scenario, big, engine)
             ratio = _ratio(large and large["p50_ms"], small and small["p50_ms"]) if big != "S" else None
@@ -81,19 +89,20 @@ def compute_targets(results: list[dict], engines: list[str]) -> list[dict]:
                     None if big == "S" else (ratio is not None and ratio <= 2),
                 )
             )
-        base = row.get("baseline", {})
-        # These two are goals for the large size: at S the fixed cost of a request dominates both, so an
-        # S-only run shows the figure and judges nothing (`make bench-quick` fails only on S-only targets).
+        # Goals for the large size: at S the fixed cost of a request dominates, so an S-only run shows the
+        # figure and judges nothing (`make bench-quick` fails only on the targets S alone decides).
         at_scale = big != "S"
-        ratio = _ratio(base.get("server_ms"), base.get("raw_sql_ms"))
-        targets.append(
-            _target(
-                f"hazard list server time / raw SQL time, at {big}, {engine}{note}",
-                "≤ 2",
-                ratio,
-                None if ratio is None or not at_scale else ratio <= 2,
+        for scenario, label in [("list_page_1", "hazard list"), ("stats", "hazard stats")]:
+            captured = _find(results, f"captured_sql:{scenario}", big, engine) or {}
+            ratio = captured.get("ratio")
+            targets.append(
+                _target(
+                    f"{label} request time / SQL time of its own queries (captured), at {big}, {engine}{note}",
+                    "≤ 3",
+                    ratio,
+                    None if not at_scale else (ratio is not None and ratio <= 3),
+                )
             )
-        )
         ping = _find(results, "ping", big, engine)
         ratio = _ratio(row.get("throughput"), ping and ping["throughput"])
         targets.append(
@@ -104,6 +113,28 @@ def compute_targets(results: list[dict], engines: list[str]) -> list[dict]:
                 None if ratio is None or not at_scale else ratio >= THROUGHPUT_GOAL,
             )
         )
+        jobs_s, jobs_big = _find(results, "jobs", "S", engine), _find(results, "jobs", big, engine)
+        if jobs_s and big != "S":
+            ratio = _ratio(jobs_big and jobs_big["ms_per_due_hazard"], jobs_s["ms_per_due_hazard"])
+            targets.append(
+                _target(
+                    f"escalation job time per due hazard, {pair}, {engine}{note}",
+                    "≤ 1.5",
+                    ratio,
+                    ratio is not None and ratio <= 1.5,
+                )
+            )
+        pool = _find(results, "balanced_list", big, engine)
+        if pool:
+            spread = _ratio(pool["p99_ms"], pool["p50_ms"])
+            targets.append(
+                _target(
+                    f"hazard list through nginx to 2 app servers, 64 connections, at {big}, {engine}",
+                    "0 errors, p99/p50 ≤ 4",
+                    f"{pool['errors']} errors, p99/p50 {spread}",
+                    pool["errors"] == 0 and spread is not None and spread <= 4,
+                )
+            )
         stream = [r for r in results if r["scenario"] == "transitions" and r["engine"] == engine]
         if stream:
             errors = sum(r["errors"] for r in stream)
@@ -122,10 +153,12 @@ def compute_targets(results: list[dict], engines: list[str]) -> list[dict]:
             ratio = _ratio(imp["rows_per_second"], imp["baseline"]["rows_per_second"])
             targets.append(
                 _target(
-                    f"import rate / openpyxl read-only parse rate, {imp['rows']} rows, {engine}",
-                    "≥ 0.33, peak RSS ≤ 300 MB",
+                    # Timed in a worker process through the import service; not yet over HTTP as a job.
+                    f"import rate (import service, in a worker process) / openpyxl read-only parse rate, "
+                    f"{imp['rows']} rows, {engine}",
+                    "≥ 0.5, peak RSS ≤ 300 MB",
                     f"{ratio}, {imp['peak_rss_mb']} MB",
-                    ratio is not None and ratio >= 0.33 and imp["peak_rss_mb"] <= 300,
+                    ratio is not None and ratio >= 0.5 and imp["peak_rss_mb"] <= 300,
                 )
             )
         exports = sorted(
@@ -140,6 +173,19 @@ def compute_targets(results: list[dict], engines: list[str]) -> list[dict]:
                     "≤ 1.2 (streams)",
                     ratio,
                     ratio is not None and ratio <= 1.2,
+                )
+            )
+        if exports:
+            last = exports[-1]
+            base = last.get("baseline", {})
+            ratio = _ratio(base.get("openpyxl_seconds"), last.get("seconds"))  # rates: rows/s over rows/s
+            targets.append(
+                _target(
+                    f"export rate (list export, in a worker process) / openpyxl write-only rate, "
+                    f"{last['rows']} rows, {engine}",
+                    "≥ 0.5, peak RSS ≤ 300 MB",
+                    f"{ratio}, {last['peak_rss_mb']} MB",
+                    ratio is not None and ratio >= 0.5 and last["peak_rss_mb"] <= 300,
                 )
             )
         counts = [r for r in results if r["scenario"] == "list_queries" and r["engine"] == engine]

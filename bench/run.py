@@ -22,12 +22,22 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 from bench import load, report
-from bench.config import DATA_DIR, PG_SERVER, ROOT, SIZES, Target
-from bench.server import serve
-from bench.worker import LIST_VARIANTS, PERSONAS, STATS_PATH, TOWN_OFFICER, deep_page, list_path
+from bench.config import DATA_DIR, PG_SERVER, ROOT, SCALE, SIZES, Target
+from bench.server import balancer, redis, serve
+from bench.worker import (
+    HOME_PERSONAS,
+    LIST_VARIANTS,
+    MAP_DISTRICT,
+    MAP_TOWN_ZOOM,
+    STATS_PATH,
+    TOWN_OFFICER,
+    deep_page,
+    list_path,
+)
 
 RESULTS_JSON = ROOT / "bench" / "results.json"
 RESULTS_MD = ROOT / "bench" / "results.md"
@@ -111,17 +121,7 @@ def build(target: Target, secret: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def measure(
-    base: str, path: str, headers: dict, settings: Settings, *, connections=4, seconds=None, runs=None
-) -> dict:
-    """Warm-up, then several runs; the figures are the medians of the runs."""
-    seconds = seconds or settings.seconds
-    for _ in range(settings.warmup):
-        load.run(base, path, headers=headers, connections=connections, seconds=1)
-    runs = [
-        load.run(base, path, headers=headers, connections=connections, seconds=seconds)
-        for _ in range(runs or settings.runs)
-    ]
+def _summary(path: str, connections: int, runs: list[dict]) -> dict:
     done = [r for r in runs if r["requests"]]
 
     def median(key):
@@ -133,75 +133,178 @@ def measure(
         "p50_ms": median("p50_ms"),
         "p95_ms": median("p95_ms"),
         "p99_ms": median("p99_ms"),
-        "throughput": round(statistics.median(r["throughput"] for r in runs), 1),
+        "throughput": round(statistics.median(r["throughput"] for r in runs), 1) if runs else 0.0,
         "errors": sum(r["error_count"] for r in runs),
         "requests": sum(r["requests"] for r in runs),
         "runs": runs,
     }
 
 
-def http_scenarios(target: Target, secret: str, prep: dict, sql: dict, settings: Settings) -> list[dict]:
-    rows = []
+def measure(
+    base: str, path: str, headers: dict, settings: Settings, *, connections=4, seconds=None, runs=None
+):
+    """Warm-up, then several runs against one server; the figures are the medians of the runs."""
+    seconds = seconds or settings.seconds
+    for _ in range(settings.warmup):
+        load.run(base, path, headers=headers, connections=connections, seconds=1)
+    done = [
+        load.run(base, path, headers=headers, connections=connections, seconds=seconds)
+        for _ in range(runs or settings.runs)
+    ]
+    return _summary(path, connections, done)
 
-    def add(scenario: str, result: dict, **extra) -> None:
-        rows.append({"scenario": scenario, "size": target.size, "engine": target.engine, **result, **extra})
-        log(
-            f"{target.label} {scenario}: p50 {result['p50_ms']} ms, {result['throughput']} req/s, "
-            f"{result['errors']} errors"
-        )
 
-    token = {"Authorization": f"Token {prep['tokens'][TOWN_OFFICER]}"}
-    with serve(target, secret_key=secret) as base:
-        add("ping", measure(base, "/api/v1/ping/", token, settings))
-        for page in (1, 50):
-            name = f"list_page_{page}"
-            add(
-                name,
-                measure(base, list_path(page), token, settings),
-                baseline={
-                    "server_ms": sql[name]["server_ms"],
-                    "raw_sql_ms": sql[name]["raw_sql_ms"],
-                    "queries": sql[name]["queries"],
-                },
+def interleaved(cases: dict[str, dict], settings: Settings) -> dict[str, dict]:
+    """One scenario on every size's server, in alternating rounds (S, L, L, S, …) within one run, so that
+    a ratio compares two servers under the same machine load (issue 18). `cases`: size → case."""
+    sizes = list(cases)
+    for size in sizes:
+        c = cases[size]
+        for _ in range(settings.warmup):
+            load.run(c["base"], c["path"], headers=c["headers"], connections=c["connections"], seconds=1)
+    runs: dict[str, list] = {size: [] for size in sizes}
+    for round_ in range(cases[sizes[0]]["runs"]):
+        for size in sizes if round_ % 2 == 0 else reversed(sizes):
+            c = cases[size]
+            runs[size].append(
+                load.run(
+                    c["base"],
+                    c["path"],
+                    headers=c["headers"],
+                    connections=c["connections"],
+                    seconds=c["seconds"],
+                )
             )
-        deep = deep_page(prep["open_in_town"])
-        add("list_page_deep", measure(base, list_path(deep), token, settings), page=deep)
-        for name, (username, auth, path) in LIST_VARIANTS.items():
-            if auth == "token":
-                headers = {"Authorization": f"Token {prep['tokens'][username]}"}
-            else:
-                headers = {"Cookie": f"sessionid={prep['sessions'][username]}"}
-            add(name, measure(base, path, headers, settings))
-        admin = {"Authorization": f"Token {prep['tokens']['admin']}"}
-        add(
-            "stats",
-            measure(base, STATS_PATH, admin, settings),
-            baseline={
-                "server_ms": sql["stats"]["server_ms"],
-                "raw_sql_ms": sql["stats"]["raw_sql_ms"],
-                "queries": sql["stats"]["queries"],
-            },
-        )
+    return {size: _summary(cases[size]["path"], cases[size]["connections"], runs[size]) for size in sizes}
+
+
+def _headers(prep: dict, username: str, auth: str) -> dict:
+    if auth == "token":
+        return {"Authorization": f"Token {prep['tokens'][username]}"}
+    return {"Cookie": f"sessionid={prep['sessions'][username]}"}
+
+
+def scenario_specs(prep: dict, settings: Settings) -> list[tuple[str, str, dict, int, float, int, dict]]:
+    """Every user path measured over HTTP: (name, path, headers, connections, seconds, runs, extra)."""
+    token = _headers(prep, TOWN_OFFICER, "token")
+    admin = _headers(prep, "admin", "token")
+    s, r = settings.seconds, settings.runs
+    deep = deep_page(prep["open_in_town"])
+    specs = [
+        ("ping", "/api/v1/ping/", token, 4, s, r, {}),
+        ("list_page_1", list_path(1), token, 4, s, r, {}),
+        ("list_page_50", list_path(50), token, 4, s, r, {}),
+        ("list_page_deep", list_path(deep), token, 4, s, r, {"page": deep}),
+    ]
+    for name, (username, auth, path) in LIST_VARIANTS.items():
+        specs.append((name, path, _headers(prep, username, auth), 4, s, r, {}))
+    specs += [
+        ("stats", STATS_PATH, admin, 4, s, r, {}),
         # The leaders' cockpit (issue 16): every figure, district-wide, as the API answers it.
-        add("cockpit", measure(base, "/api/v1/cockpit/", admin, settings))
-        cookie = {"Cookie": f"sessionid={prep['sessions'][TOWN_OFFICER]}"}
-        add("hazard_page", measure(base, f"/hazards/{prep['hazard_page']}/", cookie, settings))
-        for username in PERSONAS:
-            cookie = {"Cookie": f"sessionid={prep['sessions'][username]}"}
-            add(
+        ("cockpit", "/api/v1/cockpit/", admin, 4, s, r, {}),
+        (
+            "hazard_page",
+            f"/hazards/{prep['hazard_page']}/",
+            _headers(prep, TOWN_OFFICER, "session"),
+            4,
+            s,
+            r,
+            {},
+        ),
+        ("map_district", MAP_DISTRICT, _headers(prep, "admin", "session"), 4, s, r, {}),
+        (
+            "map_town",
+            f"{MAP_DISTRICT.split('?')[0]}?zoom={MAP_TOWN_ZOOM}&bbox={prep['map_town']}",
+            _headers(prep, "admin", "session"),
+            4,
+            s,
+            r,
+            {},
+        ),
+    ]
+    for username in HOME_PERSONAS:
+        # One connection: a slow page still completes inside the run.
+        specs.append(
+            (
                 f"home:{username}",
-                measure(
-                    base,
-                    "/",
-                    cookie,
-                    settings,
-                    connections=1,
-                    seconds=settings.home_seconds,
-                    runs=settings.home_runs,
-                ),
+                "/",
+                _headers(prep, username, "session"),
+                1,
+                settings.home_seconds,
+                settings.home_runs,
+                {},
             )
-        rows.append(transitions(target, secret, base, prep, settings))
+        )
+    return specs
+
+
+def http_scenarios(targets: list[Target], bases: dict, preps: dict, settings: Settings) -> list[dict]:
+    """Every scenario on every size's server, interleaved; one row per scenario and size."""
+    rows = []
+    by_size = {t.size: scenario_specs(preps[t.size], settings) for t in targets}
+    engine = targets[0].engine
+    for index, spec in enumerate(by_size[targets[0].size]):
+        name = spec[0]
+        cases = {}
+        for t in targets:
+            _n, path, headers, connections, seconds, runs, _extra = by_size[t.size][index]
+            cases[t.size] = {
+                "base": bases[t.size],
+                "path": path,
+                "headers": headers,
+                "connections": connections,
+                "seconds": seconds,
+                "runs": runs,
+            }
+        measured = interleaved(cases, settings)
+        for t in targets:
+            extra = by_size[t.size][index][6]
+            row = {"scenario": name, "size": t.size, "engine": engine, **measured[t.size], **extra}
+            rows.append(row)
+            log(
+                f"{t.label} {name}: p50 {row['p50_ms']} ms, {row['throughput']} req/s, {row['errors']} errors"
+            )
     return rows
+
+
+def captured_sql(target: Target, base: str, prep: dict, settings: Settings) -> list[dict]:
+    """Request time over HTTP against the SQL time of the queries that same request sent, as the bench
+    server's middleware reports them (bench.middleware): one connection, requests one after another."""
+    rows = []
+    for name, path, headers in [
+        ("list_page_1", list_path(1), _headers(prep, TOWN_OFFICER, "token")),
+        ("stats", STATS_PATH, _headers(prep, "admin", "token")),
+    ]:
+        result = load.timed_requests(base, path, headers=headers, count=settings.sql_repeat)
+        rows.append(
+            {"scenario": f"captured_sql:{name}", "size": target.size, "engine": target.engine, **result}
+        )
+        log(
+            f"{target.label} captured SQL {name}: request {result['request_ms']} ms, "
+            f"SQL {result['sql_ms']} ms in {result['queries']} queries"
+        )
+    return rows
+
+
+def balanced(
+    target: Target, secret: str, redis_url: str, first_base: str, prep: dict, settings: Settings
+) -> dict:
+    """Two app servers on the same database behind nginx, the list at 64 connections (issue 18)."""
+    with (
+        serve(target, secret_key=secret, redis_url=redis_url) as second,
+        balancer([first_base, second]) as base,
+    ):
+        result = measure(base, list_path(1), _headers(prep, TOWN_OFFICER, "token"), settings, connections=64)
+    log(
+        f"{target.label} balanced list: p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, {result['errors']} errors"
+    )
+    return {"scenario": "balanced_list", "size": target.size, "engine": target.engine, "servers": 2, **result}
+
+
+def job_scenarios(target: Target, secret: str) -> dict:
+    result = worker(target, secret, "jobs")
+    log(f"{target.label} jobs: {result['due_hazards']} due, escalation {result['seconds']} s")
+    return {"scenario": "jobs", "size": target.size, "engine": target.engine, **result}
 
 
 def transitions(target: Target, secret: str, base: str, prep: dict, settings: Settings) -> dict:
@@ -295,13 +398,56 @@ def xlsx_scenarios(target: Target, secret: str, settings: Settings, *, with_impo
     return rows
 
 
+def run_engine(engine: str, sizes: list[str], secret: str, settings: Settings, versions: dict):
+    """Build each size's database, then serve them all side by side and measure them interleaved."""
+    targets = [Target(size, engine) for size in sizes]
+    results, datasets, preps = [], {}, {}
+    for target in targets:
+        datasets[target.label] = build(target, secret)
+        v = worker(target, secret, "versions")
+        versions.update(python=v["python"], django=v["django"])
+        if v["database"] not in versions["databases"]:
+            versions["databases"].append(v["database"])
+        preps[target.size] = worker(target, secret, "prepare")
+        sql = worker(target, secret, "sql", rows=settings.sql_repeat)
+        results.append(
+            {
+                "scenario": "list_queries",
+                "size": target.size,
+                "engine": engine,
+                "queries_by_page_size": sql["queries_by_page_size"],
+            }
+        )
+    with ExitStack() as stack:
+        redis_url = stack.enter_context(redis())
+        bases = {
+            t.size: stack.enter_context(serve(t, secret_key=secret, redis_url=redis_url)) for t in targets
+        }
+        results.extend(http_scenarios(targets, bases, preps, settings))
+        for target in targets:
+            results.extend(captured_sql(target, bases[target.size], preps[target.size], settings))
+        big = targets[-1]
+        results.append(balanced(big, secret, redis_url, bases[big.size], preps[big.size], settings))
+        for target in targets:
+            results.append(transitions(target, secret, bases[target.size], preps[target.size], settings))
+    for index, target in enumerate(targets):
+        results.append(job_scenarios(target, secret))
+        results.extend(xlsx_scenarios(target, secret, settings, with_import=index == 0))
+    return results, datasets
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", default="S")
     parser.add_argument("--engines", default="sqlite,postgresql")
-    parser.add_argument("--quick", action="store_true", help="shorter runs and a 20k-row import")
+    parser.add_argument("--quick", action="store_true", help="shorter runs and a 5k-row import")
+    parser.add_argument(
+        "--tiny",
+        action="store_true",
+        help="every size a tenth as large (databases of their own): checks that every scenario runs",
+    )
     parser.add_argument(
         "--publish",
         action="store_true",
@@ -313,6 +459,12 @@ def main(argv=None) -> int:
         help="keep the sizes of the previous bench/results.json that this run does not measure",
     )
     args = parser.parse_args(argv)
+    if args.tiny and not os.environ.get("BENCH_SCALE"):
+        # The sizes are read when bench.config is imported: start again with the scale in the environment.
+        os.environ["BENCH_SCALE"] = "0.1"
+        return subprocess.run(
+            [sys.executable, "-m", "bench.run", *(argv if argv is not None else sys.argv[1:])]
+        ).returncode
     if args.publish:
         return publish()
     sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
@@ -336,25 +488,9 @@ def main(argv=None) -> int:
     versions: dict = {"databases": []}
     datasets = {}
     for engine in engines:
-        for index, size in enumerate(sizes):
-            target = Target(size, engine)
-            datasets[target.label] = build(target, secret)
-            v = worker(target, secret, "versions")
-            versions.update(python=v["python"], django=v["django"])
-            if v["database"] not in versions["databases"]:
-                versions["databases"].append(v["database"])
-            prep = worker(target, secret, "prepare")
-            sql = worker(target, secret, "sql", rows=settings.sql_repeat)
-            results.append(
-                {
-                    "scenario": "list_queries",
-                    "size": size,
-                    "engine": engine,
-                    "queries_by_page_size": sql["queries_by_page_size"],
-                }
-            )
-            results.extend(http_scenarios(target, secret, prep, sql, settings))
-            results.extend(xlsx_scenarios(target, secret, settings, with_import=index == 0))
+        rows, built = run_engine(engine, sizes, secret, settings, versions)
+        results.extend(rows)
+        datasets.update(built)
     finished = dt.datetime.now(dt.UTC)
     merged_from = None
     if args.merge and RESULTS_JSON.exists():
@@ -369,6 +505,7 @@ def main(argv=None) -> int:
         "started": started.isoformat(),
         "finished": finished.isoformat(),
         "quick": args.quick,
+        "scale": SCALE,
         "sizes": sizes,
         "engines": engines,
         "machine": machine(),

@@ -10,6 +10,7 @@ why import and export each run in a fresh process.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import resource
@@ -35,6 +36,11 @@ PERSONAS = [
     "auditadmin",
 ]
 TOWN_OFFICER = "duruan"
+# Made by `prepare` (issue 18): a department officer whose department supervises three sectors, and a
+# user scoped by both a town and a department's sectors.
+THREE_SECTORS = "bench_dept3"
+MIXED_SCOPE = "bench_mixed"
+HOME_PERSONAS = [*PERSONAS, THREE_SECTORS, MIXED_SCOPE]
 OPEN_FILTER = "state=reported&state=rectifying&state=submitted&state=accepted"
 SHARED_CLIENTS = 8  # of the 16 transition clients, these share one hazard; the others have one each
 
@@ -56,7 +62,11 @@ LIST_VARIANTS = {
     "list_overdue": (TOWN_OFFICER, "token", "/api/v1/hazards/?overdue=true"),
     "list_enterprise": (ENTERPRISE_USER, "token", f"/api/v1/hazards/?{OPEN_FILTER}"),
     "list_html": (TOWN_OFFICER, "session", f"/hazards/?{OPEN_FILTER}"),
+    "list_mixed_scope": (MIXED_SCOPE, "token", f"/api/v1/hazards/?{OPEN_FILTER}"),
 }
+# The risk map's data as the page asks for it: the whole district zoomed out, one town zoomed in.
+MAP_DISTRICT = "/risk/map/data.json?zoom=11"
+MAP_TOWN_ZOOM = 15
 
 
 def deep_page(open_rows: int, page_size: int = 20) -> int:
@@ -75,9 +85,10 @@ def prepare(args) -> dict:
     from hazards.choices import State
     from hazards.models import Hazard
 
-    users = {u.username: u for u in User.objects.filter(username__in=PERSONAS)}
+    _scoped_personas()
+    users = {u.username: u for u in User.objects.filter(username__in=HOME_PERSONAS)}
     tokens, sessions = {}, {}
-    for username in PERSONAS:
+    for username in HOME_PERSONAS:
         user = users[username]
         tokens[username] = ApiToken.issue(user)
         session = SessionStore()
@@ -97,6 +108,7 @@ def prepare(args) -> dict:
         "tokens": tokens,
         "sessions": sessions,
         "hazard_page": page_hazard.pk,
+        "map_town": _town_box(officer.town),
         "transition_hazards": transitions,
         "audit_max_id": audit_max,
         "open_in_town": Hazard.objects.filter(
@@ -104,6 +116,47 @@ def prepare(args) -> dict:
             state__in=[State.REPORTED, State.RECTIFYING, State.SUBMITTED, State.ACCEPTED],
         ).count(),
     }
+
+
+def _scoped_personas() -> None:
+    """The department with the most sectors (three or more) and a town-and-sectors user, once."""
+    from django.db.models import Count
+
+    from accounts.models import User, UserRole
+    from core.choices import Role
+    from registry.models import Department
+
+    department = (
+        Department.objects.annotate(n=Count("sectors")).filter(n__gte=3).order_by("-n", "code").first()
+    )
+    duruan = User.objects.get(username=TOWN_OFFICER).town
+    other = Department.objects.exclude(pk=getattr(department, "pk", None)).order_by("code").first()
+    specs = [
+        (THREE_SECTORS, "三个行业领域的部门科长", None, department, [Role.DEPARTMENT_OFFICER]),
+        (MIXED_SCOPE, "镇街与行业双重范围", duruan, other, [Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER]),
+    ]
+    for username, name, town, dept, roles in specs:
+        if User.objects.filter(username=username).exists():
+            continue
+        user = User.objects.create(
+            username=username, name=name, town=town, department=dept, password_changed_at=_now()
+        )
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        for role in roles:
+            UserRole.objects.create(user=user, role=role)
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _town_box(town) -> str:
+    """The map's bbox around a town's centre, as the page sends it when zoomed in on the town."""
+    lat, lng = float(town.lat), float(town.lng)
+    return f"{lat - 0.02:.6f},{lng - 0.02:.6f},{lat + 0.02:.6f},{lng + 0.02:.6f}"
 
 
 def _audit_max() -> int:
@@ -428,6 +481,39 @@ def openpyxl_write(args) -> dict:
     return {"rows": rows, "seconds": round(seconds, 2), "peak_rss_mb": peak_rss_mb()}
 
 
+def jobs(args) -> dict:
+    """The escalation ladder and the modules' reminder jobs as the scheduler runs them, each in a
+    transaction rolled back afterwards (the dataset stays as built); time per hazard due (issue 18)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from core.jobs import registry
+    from hazards.choices import State
+    from hazards.models import Hazard, local_today
+    from hazards.tasks import REMINDER_DAYS
+
+    now = timezone.now()
+    horizon = local_today(now) + dt.timedelta(days=REMINDER_DAYS[0])
+    due = Hazard.objects.filter(state__in=[State.RECTIFYING, State.SUBMITTED], deadline__lte=horizon).count()
+    out = {"due_hazards": due, "jobs": {}}
+    for job in registry.all():
+        name = job.name
+        if not (name == "hazards.escalate" or "remind" in name):
+            continue
+        started = time.perf_counter()
+        try:
+            with transaction.atomic():
+                job.func(now=now)
+                raise _Rollback
+        except _Rollback:
+            pass
+        out["jobs"][name] = round(time.perf_counter() - started, 3)
+    seconds = out["jobs"].get("hazards.escalate")
+    out["seconds"] = seconds
+    out["ms_per_due_hazard"] = round(seconds * 1000 / due, 4) if seconds and due else None
+    return out
+
+
 def versions(args) -> dict:
     import platform
 
@@ -457,6 +543,7 @@ COMMANDS = {
     "export_run": export_run,
     "openpyxl_write": openpyxl_write,
     "versions": versions,
+    "jobs": jobs,
 }
 NEEDS_DJANGO = set(COMMANDS) - {"openpyxl_read", "openpyxl_write"}
 

@@ -71,6 +71,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
+if env_bool("BENCH_SQL_TIMING", False):
+    # Only the benchmark's own servers (bench/server.py): each response carries its request and SQL time.
+    MIDDLEWARE.insert(0, "bench.middleware.SqlTiming")
 
 ROOT_URLCONF = "redline.urls"
 WSGI_APPLICATION = "redline.wsgi.application"
