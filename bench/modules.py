@@ -65,9 +65,7 @@ FAMILIES = [
             ("duty.ReportUpdate", "report_id", "duty.InfoReport"),
         ),
     ),
-    Family("duty.LogEntry", 0.05),
-    Family("emergency.Movement", 0.03, (("emergency.MovementLine", "movement_id", "emergency.Movement"),)),
-    Family("emergency.Drill", 0.01, (("emergency.ImprovementAction", "drill_id", "emergency.Drill"),)),
+    Family("emergency.Drill", 5 / 2000, (("emergency.ImprovementAction", "drill_id", "emergency.Drill"),)),
     Family("accountability.Proposal", 4 / 2000),
 ]
 
