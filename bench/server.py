@@ -68,7 +68,7 @@ def redis():
     cmd = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
     with _process(cmd, env=dict(os.environ), log_name="redis.log") as (process, log_path):
         _wait(lambda: _redis_ping(port), process, 20, log_path, "redis-server")
-        yield f"redis://127.0.0.1:{port}/0"
+        yield f"redis://127.0.0.1:{port}"  # the caller appends a database number per benchmark database
 
 
 def _redis_ping(port: int) -> bool:
@@ -108,10 +108,12 @@ def serve(target: Target, *, secret_key: str, redis_url: str, workers: int | Non
 
 @contextmanager
 def job_worker(target: Target, *, secret_key: str, redis_url: str):
-    """The Celery worker that runs `core.BackgroundJob` jobs for `target` (beat is not needed here)."""
+    """The Celery worker that runs `core.BackgroundJob` jobs for `target` (beat is not needed here). One
+    process (`--pool solo`), so its own peak RSS is the job's. Give each database its own Redis database
+    number (`redis_url`), so that a worker never takes another database's job or cache key."""
     env = target.env(secret_key=secret_key)
     env["REDIS_URL"] = redis_url
-    cmd = [sys.executable, "-m", "celery", "-A", "redline", "worker", "--concurrency", "1", "-l", "warning"]
+    cmd = [sys.executable, "-m", "celery", "-A", "redline", "worker", "--pool", "solo", "-l", "warning"]
     with _process(cmd, env=env, log_name=f"worker-{target.size}-{target.engine}.log") as (process, _log):
         yield process
 

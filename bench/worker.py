@@ -14,7 +14,6 @@ import datetime as dt
 import json
 import os
 import resource
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -111,6 +110,7 @@ def prepare(args) -> dict:
         "map_town": _town_box(officer.town),
         "transition_hazards": transitions,
         "audit_max_id": audit_max,
+        "admin_hazards": Hazard.objects.count(),  # the administrator's export: every hazard
         "open_in_town": Hazard.objects.filter(
             town_id=officer.town_id,
             state__in=[State.REPORTED, State.RECTIFYING, State.SUBMITTED, State.ACCEPTED],
@@ -241,97 +241,29 @@ def verify(args) -> dict:
     return {"lost_updates": len(problems), "problems": problems[:20], "new_events": len(new)}
 
 
-# --- sql: the raw SQL of scenarios 1 and 2, and the same request in-process ---------------------------------
-
-
-def _plain_sql(name: str, user) -> list[str]:
-    """What a plain implementation asks the database for the same answer: for the list, the exact
-    COUNT(*) and the page of the same filter and order; for the statistics, the GROUP BY over the rows."""
-    from django.db import connection
-    from django.http import QueryDict
-    from django.test.utils import CaptureQueriesContext
-
-    from hazards.api_list import list_values
-    from hazards.filters import HazardFilter
-    from hazards.models import Hazard
-    from hazards.selectors import _aggregates
-
-    with CaptureQueriesContext(connection) as captured:
-        if name.startswith("list_page_"):
-            page = int(name.rsplit("_", 1)[1])
-            base = Hazard.objects.visible_to(user).order_by("-reported_at", "-id")
-            qs = HazardFilter(QueryDict(OPEN_FILTER), queryset=base).qs
-            qs.count()
-            list(list_values(qs)[(page - 1) * 20 : page * 20])
-        else:
-            qs = (
-                Hazard.objects.visible_to(user)
-                .values("town_id")
-                .annotate(**_aggregates(None))
-                .order_by("town_id")
-            )
-            list(qs)
-    # The user's roles are read by the request too (and counted there); the baseline is the data's SQL.
-    return [q["sql"] for q in captured.captured_queries if '"accounts_' not in q["sql"]]
+# --- sql: queries per list request by page size ---------------------------------------------------------------
 
 
 def sql(args) -> dict:
-    """Per scenario: the request's time through the whole stack in-process (server time), and the raw
-    SQL of the same count and page (or aggregate) run directly on the database."""
+    """SQL queries per list request must not grow with the page size (counted in-process). The time
+    the SQL takes is captured per request by the served middleware instead (bench.middleware)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import ApiToken, User
 
-    repeat = int(args.rows or 30)
-    out = {}
-    for name, username, path in [
-        ("list_page_1", TOWN_OFFICER, list_path(1)),
-        ("list_page_50", TOWN_OFFICER, list_path(50)),
-        ("stats", "admin", STATS_PATH),
-    ]:
-        user = User.objects.get(username=username)
-        key = ApiToken.issue(user)
-        client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {key}")
-        response = client.get(path)  # warm caches and connection, touch the token once
-        if response.status_code != 200:
-            raise RuntimeError(f"{path} answered {response.status_code}: {response.content[:300]!r}")
-        with CaptureQueriesContext(connection) as captured:
-            client.get(path)
-        request_queries = [q["sql"] for q in captured.captured_queries]
-        queries = _plain_sql(name, user)
-        server = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            client.get(path)
-            server.append((time.perf_counter() - started) * 1000)
-        raw = []
-        with connection.cursor() as cursor:
-            for _ in range(repeat):
-                started = time.perf_counter()
-                for query in queries:
-                    cursor.execute(query)
-                    cursor.fetchall()
-                raw.append((time.perf_counter() - started) * 1000)
-        out[name] = {
-            "queries": len(request_queries),
-            "request_queries": request_queries,
-            "raw_queries": queries,
-            "server_ms": round(statistics.median(server), 3),
-            "raw_sql_ms": round(statistics.median(raw), 3),
-        }
-    # SQL queries per list request must not grow with the page size.
     key = ApiToken.issue(User.objects.get(username=TOWN_OFFICER))
     client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {key}")
     client.get(list_path(1))  # the token's first use touches its last-used time once
     by_size = {}
     for page_size in (10, 50, 200):
         with CaptureQueriesContext(connection) as captured:
-            client.get(f"{list_path(1)}&page_size={page_size}")
+            response = client.get(f"{list_path(1)}&page_size={page_size}")
+        if response.status_code != 200:
+            raise RuntimeError(f"the list answered {response.status_code}: {response.content[:300]!r}")
         by_size[str(page_size)] = len(captured.captured_queries)
-    out["queries_by_page_size"] = by_size
-    return out
+    return {"queries_by_page_size": by_size}
 
 
 # --- import and export ---------------------------------------------------------------------------------------
@@ -356,7 +288,7 @@ def make_import_file(args) -> dict:
         sectors = PROFILES[i % len(PROFILES)][0]
         ws.append(
             [
-                f"江门市导入测试{i}号五金制品有限公司",
+                f"{IMPORT_NAME}{i}号五金制品有限公司",
                 credit_code(10_000_000 + i, 7),
                 towns[i % len(towns)],
                 "、".join(sector_names[s] for s in sectors),
@@ -410,6 +342,22 @@ def import_run(args) -> dict:
         "rows_per_second": round(rows / seconds, 1),
         "peak_rss_mb": peak_rss_mb(),
     }
+
+
+IMPORT_NAME = "江门市导入测试"  # every enterprise of the import file starts so (make_import_file)
+
+
+def forget_import(args) -> dict:
+    """Remove what the import scenario created, so the dataset is as built for the next run."""
+    from django.db import transaction
+
+    from registry.models import Enterprise
+
+    with transaction.atomic():
+        imported = Enterprise.objects.filter(name__startswith=IMPORT_NAME)
+        Enterprise.sectors.through.objects.filter(enterprise__in=imported).delete()
+        deleted, _by_model = imported.delete()
+    return {"deleted": deleted}
 
 
 def openpyxl_read(args) -> dict:
@@ -544,6 +492,7 @@ COMMANDS = {
     "openpyxl_write": openpyxl_write,
     "versions": versions,
     "jobs": jobs,
+    "forget_import": forget_import,
 }
 NEEDS_DJANGO = set(COMMANDS) - {"openpyxl_read", "openpyxl_write"}
 

@@ -217,3 +217,26 @@ def _force_second_factor(client) -> None:
     session = client.session
     session[SESSION_MFA_KEY] = True
     session.save()
+
+
+# --- import and export over HTTP -----------------------------------------------------------------------------
+
+
+def test_the_upload_is_a_multipart_body_django_reads(tmp_path, rf):
+    from bench import jobs_http
+
+    file = tmp_path / "e.xlsx"
+    file.write_bytes(b"PK\x03\x04 not really a workbook")
+    body, content_type = jobs_http.multipart({"dry_run": "true"}, "file", file)
+    request = rf.post("/", data=body, content_type=content_type)
+    assert request.POST["dry_run"] == "true"
+    assert request.FILES["file"].read() == file.read_bytes()
+
+
+def test_the_workers_peak_memory_is_read_from_proc():
+    import os
+
+    from bench import jobs_http
+
+    assert jobs_http.peak_rss_mb(os.getpid()) > 10
+    assert jobs_http.peak_rss_mb(2**22 + 12345) is None
