@@ -47,7 +47,7 @@ class Settings:
     def __init__(self, quick: bool):
         self.quick = quick
         self.warmup = 1 if quick else 3
-        self.runs = 3
+        self.runs = 2 if quick else 3  # rounds alternate between the sizes: an even count is balanced
         self.seconds = 2 if quick else 8
         self.home_runs = 1 if quick else 2  # twelve roles: the home page gets shorter runs
         self.home_seconds = 2 if quick else 5  # one connection: a slow page still completes

@@ -20,6 +20,14 @@ jieba.setLogLevel(logging.WARNING)
 _WORD = re.compile(r"[^\W_]+")
 
 
+def load_dictionary() -> None:
+    """Load jieba's dictionary now. Called as a server process starts (redline/wsgi.py): otherwise each
+    worker loads it inside its first search, which takes seconds and, with several workers starting at
+    once on a busy machine, ran past gunicorn's 30-second timeout so the workers were killed and the
+    next search started over."""
+    jieba.initialize()
+
+
 def _words(tokens) -> list[str]:
     out: list[str] = []
     for token in tokens:
