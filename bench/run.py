@@ -410,14 +410,13 @@ def run_engine(engine: str, sizes: list[str], secret: str, settings: Settings, v
         for target in targets:
             results.append(transitions(target, secret, bases[target.size], preps[target.size], settings))
         for index, target in enumerate(targets):
-            with job_worker(target, secret_key=secret, redis_url=urls[target.size]) as process:
-                if index == 0:
-                    results.append(
-                        http_import(target, secret, bases[target.size], preps[target.size], settings)
-                    )
-                results.append(
-                    http_export(target, secret, bases[target.size], preps[target.size], process.pid)
-                )
+            base, prep, url = bases[target.size], preps[target.size], urls[target.size]
+            if index == 0:
+                with job_worker(target, secret_key=secret, redis_url=url):
+                    results.append(http_import(target, secret, base, prep, settings))
+            # A fresh worker: its peak RSS is the export's alone.
+            with job_worker(target, secret_key=secret, redis_url=url) as process:
+                results.append(http_export(target, secret, base, prep, process.pid))
     for target in targets:
         results.append(job_scenarios(target, secret))
         results.extend(xlsx_scenarios(target, secret, settings))

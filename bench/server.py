@@ -113,8 +113,14 @@ def job_worker(target: Target, *, secret_key: str, redis_url: str):
     number (`redis_url`), so that a worker never takes another database's job or cache key."""
     env = target.env(secret_key=secret_key)
     env["REDIS_URL"] = redis_url
-    cmd = [sys.executable, "-m", "celery", "-A", "redline", "worker", "--pool", "solo", "-l", "warning"]
-    with _process(cmd, env=env, log_name=f"worker-{target.size}-{target.engine}.log") as (process, _log):
+    cmd = [sys.executable, "-m", "celery", "-A", "redline", "worker", "--pool", "solo", "-l", "info"]
+    log_name = f"worker-{target.size}-{target.engine}.log"
+    start = (DATA_DIR / log_name).stat().st_size if (DATA_DIR / log_name).exists() else 0
+    with _process(cmd, env=env, log_name=log_name) as (process, log_path):
+        # Ready before the clock starts: a job's time is not the worker's start-up.
+        _wait(
+            lambda: b" ready." in Path(log_path).read_bytes()[start:], process, 120, log_path, "celery worker"
+        )
         yield process
 
 
@@ -143,6 +149,8 @@ http {{
       proxy_set_header Host 127.0.0.1;
       proxy_set_header X-Forwarded-For $remote_addr;
       proxy_read_timeout 30s;
+      # Answers are buffered in memory only: nginx's workers need not write into the run's directory.
+      proxy_max_temp_file_size 0;
     }}
   }}
 }}
