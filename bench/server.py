@@ -96,7 +96,7 @@ def server_env(target: Target, *, secret_key: str, redis_url: str, port: int, wo
 
 
 @contextmanager
-def serve(target: Target, *, secret_key: str, redis_url: str, workers: int | None = None, startup=90.0):
+def serve(target: Target, *, secret_key: str, redis_url: str, workers: int | None = None, startup=240.0):
     """Yields the base URL of gunicorn serving `target` exactly as `make serve` starts it."""
     port = free_port()
     env = server_env(target, secret_key=secret_key, redis_url=redis_url, port=port, workers=workers)
