@@ -68,6 +68,8 @@ class Target:
                 "ALLOWED_HOSTS": "127.0.0.1",
                 "LOG_LEVEL": "WARNING",
                 "PYTHONPATH": str(ROOT),
+                # `collectstatic` writes here before the servers start, as `make serve` runs it.
+                "STATIC_ROOT": str(DATA_DIR / "static"),
             }
         )
         if self.engine == "postgresql":

@@ -375,6 +375,19 @@ def xlsx_scenarios(target: Target, secret: str, settings: Settings) -> list[dict
     return rows
 
 
+def collect_static(secret: str) -> None:
+    """`make serve` collects the static files before gunicorn starts: pages with DEBUG=false need the
+    manifest of hashed names, or they answer 500."""
+    env = Target("S", "sqlite").env(secret_key=secret)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=900,
+    )
+
+
 def run_engine(engine: str, sizes: list[str], secret: str, settings: Settings, versions: dict):
     """Build each size's database, then serve them all side by side and measure them interleaved."""
     targets = [Target(size, engine) for size in sizes]
@@ -528,6 +541,7 @@ def main(argv=None) -> int:
     results: list[dict] = []
     versions: dict = {"databases": []}
     datasets = {}
+    collect_static(secret)
     for engine in engines:
         rows, built = run_engine(engine, sizes, secret, settings, versions)
         results.extend(rows)
