@@ -12,4 +12,5 @@ ROWS = {
     "hazards:recheck_list": GOVERNMENT,
     "hazards:recheck": GOVERNMENT,  # a hazard not drawn says so (200); the opinion form only for a drawn one
     "hazards:resumption": BUSINESS,  # whoever sees the hazard sees its applications; forms by role
+    "registry:enterprise_file": BUSINESS,  # as the enterprise's page; adding rows by role
 }
