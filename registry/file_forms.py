@@ -34,7 +34,7 @@ class LicenceForm(LedgerForm):
 
 class SpecialOperatorForm(LedgerForm):
     ledger, title = "special_operator", _("Add a special operator")
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Full name"), max_length=50)
     operation = forms.CharField(
         label=_("Operation"), max_length=60, help_text=_("e.g. 电工作业, 焊接与热切割作业")
     )
