@@ -7,7 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accidents.choices import AccountabilityMeasure, AudienceKind, ReportKind, Responsibility, Step
+from accidents.choices import (
+    AccountabilityMeasure,
+    AudienceKind,
+    ChainStepKind,
+    ReportingFindingKind,
+    ReportKind,
+    Responsibility,
+    Step,
+)
 from accidents.models import Case
 from core.choices import AccidentType
 from hazards.choices import Category as HazardCategory
@@ -23,6 +31,9 @@ class StyledForm(forms.Form):
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
                 continue
             if isinstance(widget, forms.SelectMultiple):
                 widget.attrs.setdefault("class", "form-select")
@@ -41,6 +52,16 @@ def _number(label):
         initial=0,
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+def _moment_field(label, **kwargs):
+    return forms.DateTimeField(
+        label=label,
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        **kwargs,
     )
 
 
@@ -88,9 +109,27 @@ class AccidentForm(StyledForm, NumbersMixin):
     )
     lat = forms.DecimalField(label=_("Latitude"), required=False, max_digits=9, decimal_places=6)
     lng = forms.DecimalField(label=_("Longitude"), required=False, max_digits=9, decimal_places=6)
+    # R-ACC-8: the unit's hour runs from its head's receipt; empty means the accident's time, marked assumed.
+    unit_informed_at = _moment_field(
+        _("Unit head informed at"), help_text=_("Leave empty when unknown: the time of the accident is used.")
+    )
+    bypass_reported_to = forms.CharField(
+        label=_("Reported directly to"),
+        max_length=120,
+        required=False,
+        help_text=_("A report made directly to a higher level (越级上报), e.g. the city bureau."),
+    )
+    bypass_reported_at = _moment_field(_("Time of the direct report"))
+    larger_near_miss = forms.BooleanField(
+        label=_("Larger near-miss event"), required=False, widget=forms.CheckboxInput
+    )
+    near_miss_reason = forms.CharField(
+        label=_("Why it is a larger near-miss event"), max_length=200, required=False
+    )
 
     field_order = [
         "occurred_at",
+        "unit_informed_at",
         "town",
         "address",
         "enterprise",
@@ -107,6 +146,10 @@ class AccidentForm(StyledForm, NumbersMixin):
         "reporter_phone",
         "lat",
         "lng",
+        "bypass_reported_to",
+        "bypass_reported_at",
+        "larger_near_miss",
+        "near_miss_reason",
     ]
 
     def __init__(self, *args, user=None, editing=False, **kwargs):
@@ -143,6 +186,21 @@ class StepForm(StyledForm):
         help_text=_("Leave empty for now."),
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class ChainStepForm(StyledForm):
+    """R-ACC-8: one step of the chain as done; the service checks which role records which step."""
+
+    step = forms.ChoiceField(choices=ChainStepKind.choices, widget=forms.HiddenInput)
+    at = _moment_field(pgettext_lazy("accident chain", "Done at"), help_text=_("Leave empty for now."))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ReportingFindingForm(StyledForm):
+    """R-ACC-7: omitted, false or concealed reporting as an investigator finds it."""
+
+    kind = forms.ChoiceField(label=_("Finding"), choices=ReportingFindingKind.choices)
+    note = forms.CharField(label=_("Facts found"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReportForm(StyledForm):

@@ -11,8 +11,10 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accidents import rules
-from accidents.choices import Level, ReportKind, State
-from accidents.models import Accident, AccidentReport, Case, EducationSession, ReportDeadline
+from accidents.choices import NOTIFICATION_STEPS, ChainStepKind, Level, ReportKind, State
+from accidents.models import Accident, AccidentReport, Case, ChainStep, EducationSession, ReportDeadline
+from accidents.services import chain
+from accidents.services.roles import can
 from core.choices import AccidentType
 from core.scoping import scope_of
 from registry.models import Department, Jurisdiction, Sector
@@ -38,6 +40,54 @@ def clock_rows(accident: Accident, *, now: dt.datetime | None = None) -> list[di
             }
         )
     return sorted(rows, key=lambda r: r["due_at"])
+
+
+# The order the chain reads in on the page: the notifications, then the reply, then the evaluation.
+CHAIN_ORDER = (
+    *NOTIFICATION_STEPS,
+    ChainStepKind.INVESTIGATION_REPORT_RECEIVED,
+    ChainStepKind.GOVERNMENT_REPLY,
+    ChainStepKind.RECTIFICATION_EVALUATION,
+)
+
+
+def chain_rows(accident: Accident, user, *, now: dt.datetime | None = None) -> list[dict]:
+    """R-ACC-8 / R-ACC-9: each step of the chain with its clock and whether this user may record it. The
+    government's receipt of the investigation report shows before it is recorded: it starts the reply clock."""
+    now = now or timezone.now()
+    steps = {s.step: s for s in accident.chain_steps.select_related("done_by")}
+    if accident.state != State.REPORTED:
+        steps.setdefault(
+            ChainStepKind.INVESTIGATION_REPORT_RECEIVED,
+            ChainStep(accident=accident, step=ChainStepKind.INVESTIGATION_REPORT_RECEIVED),
+        )
+    may_notify, may_investigate = can(user, "mark_escalation_step"), can(user, "investigate")
+    rows = []
+    for kind in CHAIN_ORDER:
+        step = steps.get(kind)
+        if step is None:
+            continue
+        remind_from = (
+            step.due_at - dt.timedelta(days=chain.EVALUATION_REMIND_DAYS)
+            if kind == ChainStepKind.RECTIFICATION_EVALUATION and step.due_at
+            else None
+        )
+        rows.append(
+            {
+                "step": kind,
+                "label": ChainStepKind(kind).label,
+                "due_at": step.due_at,
+                "done_at": step.done_at,
+                "done_by": step.done_by,
+                "note": step.note,
+                "overdue": step.is_overdue(now),
+                "reminded_at": step.reminded_at,
+                "remind_from": remind_from,
+                "can_record": step.done_at is None
+                and (may_notify if kind in NOTIFICATION_STEPS else may_investigate),
+            }
+        )
+    return rows
 
 
 def next_follow_up_due(accident: Accident) -> dt.datetime | None:

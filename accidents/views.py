@@ -19,6 +19,7 @@ from accidents.documents import express_report_pdf
 from accidents.filters import AccidentFilter
 from accidents.forms import (
     AccidentForm,
+    ChainStepForm,
     ExtensionForm,
     FindingForm,
     InvestigationForm,
@@ -26,11 +27,13 @@ from accidents.forms import (
     MeasureHazardForm,
     OpenInvestigationForm,
     ReportForm,
+    ReportingFindingForm,
     ReportUploadForm,
     StepForm,
     SupplementForm,
 )
 from accidents.models import Accident, Investigation, Measure, ReportDeadline
+from accidents.services import chain
 from audit.services import timeline
 from core.errors import DomainError, InvalidInput, NotAllowed
 from core.exports import Column
@@ -66,6 +69,8 @@ def accident_columns(user) -> list[Column]:
 FORM_LAYOUT = {
     "numbers": ("deaths", "missing", "serious_injuries", "minor_injuries"),
     "later": ("direct_loss", "measures_taken", "reporter_name", "reporter_phone", "lat", "lng"),
+    # R-ACC-8: a direct report to a higher level and a larger near-miss event, rare, folded apart.
+    "chain": ("bypass_reported_to", "bypass_reported_at", "larger_near_miss", "near_miss_reason"),
 }
 
 
@@ -165,8 +170,15 @@ def accident_edit(request, pk: int):
             "reporter_phone",
             "lat",
             "lng",
+            "bypass_reported_to",
+            "larger_near_miss",
+            "near_miss_reason",
         )
     }
+    for moment in ("unit_informed_at", "bypass_reported_at"):
+        value = getattr(accident, moment)
+        if value and not (moment == "unit_informed_at" and accident.unit_informed_assumed):
+            initial[moment] = timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
     initial["occurred_at"] = timezone.localtime(accident.occurred_at).strftime("%Y-%m-%dT%H:%M")
     form = AccidentForm(request.POST or None, user=request.user, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
@@ -206,8 +218,11 @@ def accident_detail(request, pk: int):
         "accident": accident,
         "clocks": selectors.clock_rows(accident, now=now),
         "reports": selectors.recent_reports(accident),
-        "chain_steps": accident.chain_steps.all(),  # R-ACC-8
-        "reporting_findings": accident.reporting_findings.all(),  # R-ACC-7
+        "chain_rows": selectors.chain_rows(accident, user, now=now),  # R-ACC-8, R-ACC-9
+        "reporting_findings": accident.reporting_findings.select_related("recorded_by"),  # R-ACC-7
+        "can_record_finding": services.can(user, "investigate"),
+        "chain_form": ChainStepForm(),
+        "finding_form_reporting": ReportingFindingForm(),
         "next_follow_up": selectors.next_follow_up_due(accident),
         "level_changes": accident.level_changes.select_related("changed_by"),
         "supplement_closes": rules.supplement_window_closes(accident),
@@ -288,6 +303,43 @@ def mark_step(request, pk: int):
         handle,
         _("The report was marked as made."),
         actions=("mark_unit_step", "mark_escalation_step"),
+    )
+
+
+@login_required
+@require_POST
+def record_chain_step(request, pk: int):
+    """R-ACC-8: a notification, the report to the district government, the government's receipt of the
+    investigation report and its reply, or the one-year evaluation, recorded as done."""
+
+    def handle(accident):
+        form = ChainStepForm(request.POST)
+        if not form.is_valid():
+            raise InvalidInput(_("Check the time the step was done."))
+        chain.record_chain_step(actor=request.user, accident=accident, **form.cleaned_data)
+
+    return _post_action(
+        request,
+        pk,
+        handle,
+        _("The step was recorded."),
+        actions=("mark_escalation_step", "investigate"),
+    )
+
+
+@login_required
+@require_POST
+def record_reporting_finding(request, pk: int):
+    """R-ACC-7: omitted, false or concealed reporting as an investigator finds it."""
+
+    def handle(accident):
+        form = ReportingFindingForm(request.POST)
+        if not form.is_valid():
+            raise InvalidInput(_("Choose omitted, false or concealed reporting and state the facts found."))
+        chain.record_reporting_finding(actor=request.user, accident=accident, **form.cleaned_data)
+
+    return _post_action(
+        request, pk, handle, _("The reporting finding was recorded."), actions=("investigate",)
     )
 
 

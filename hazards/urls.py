@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hazards import library_views, stats_views, views
+from hazards import duty_views, library_views, stats_views, views
 
 app_name = "hazards"
 urlpatterns = [
@@ -13,7 +13,10 @@ urlpatterns = [
     path("criteria/import/", library_views.criteria_import, name="criteria_import"),
     path("criteria/<int:pk>/", library_views.criterion_edit, name="criterion_edit"),
     path("deadlines/<str:level>/", library_views.deadline_edit, name="deadline_edit"),
+    path("rechecks/", duty_views.recheck_list, name="recheck_list"),
     path("<int:pk>/", views.hazard_detail, name="detail"),
+    path("<int:pk>/recheck/", duty_views.recheck, name="recheck"),
+    path("<int:pk>/resumption/", duty_views.resumption, name="resumption"),
     path("<int:pk>/notice.pdf", stats_views.notice_pdf, name="notice_pdf"),
     path("<int:pk>/acceptance.pdf", stats_views.acceptance_pdf, name="acceptance_pdf"),
     path("<int:pk>/<slug:action>/", views.hazard_action, name="action"),

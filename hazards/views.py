@@ -31,9 +31,10 @@ from hazards import forms, services
 from hazards.choices import EvidencePurpose, ExtensionState, State
 from hazards.exports import ledger_columns
 from hazards.filters import HazardFilter, search_hazards
-from hazards.models import Hazard
+from hazards.models import Hazard, HazardRecheck
 from hazards.rules import CREATE_ROLES, available_actions, may, state_allows
 from hazards.selectors import get_hazard_for_user
+from hazards.services.duties import GOVERNMENT
 
 
 class HazardListPage(ListPage):
@@ -208,6 +209,10 @@ def hazard_detail(request, pk: int):
             "days_left": hazard.days_left(),
             "can_print_notice": hazard.state not in (State.REPORTED, State.CANCELLED),
             "can_print_acceptance": hazard.state in (State.ACCEPTED, State.CLOSED),
+            # R-HAZ-12: the government's re-check of a sampled self-closed hazard, for those who do it.
+            "recheck": HazardRecheck.objects.filter(hazard=hazard).first()
+            if request.user.role_codes & GOVERNMENT
+            else None,
         },
     )
 

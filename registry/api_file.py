@@ -9,18 +9,10 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.choices import Role
 from core.errors import NotAllowed
 from core.scoping import get_visible_or_404
 from registry import file
 from registry.models import Enterprise
-from registry.services import REGISTRY_EDITORS
-
-
-def _may_keep(user, enterprise) -> bool:
-    if user.role_codes & REGISTRY_EDITORS:
-        return True
-    return Role.ENTERPRISE_USER in user.role_codes and user.enterprise_id == enterprise.pk
 
 
 class EnterpriseFileView(APIView):
@@ -34,7 +26,7 @@ class EnterpriseFileView(APIView):
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, pk: int):
         enterprise = get_visible_or_404(Enterprise.objects.all(), request.user, pk=pk)
-        if not _may_keep(request.user, enterprise):
+        if not file.may_keep(request.user, enterprise):
             raise NotAllowed()
         data = request.data if hasattr(request.data, "get") else {}
         row = file.add_ledger_row(actor=request.user, enterprise=enterprise, data=data)

@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record
+from core.choices import Role
 from core.errors import InvalidInput
 from registry.choices import LicenceKind, StandardisationGrade, WorkFlag
 from registry.models import Enterprise, Licence, MajorHazardInstallation, RentedPremises, SpecialOperator
+from registry.services import REGISTRY_EDITORS
 
 LAW = "《中华人民共和国安全生产法》（2021）"
 
@@ -310,3 +312,10 @@ def file_columns() -> list:
         return value
 
     return [Column(names[0], cell(key), 16) for key, names in FILE_HEADERS.items()]
+
+
+def may_keep(user, enterprise: Enterprise) -> bool:
+    """Who adds rows to the file: the registry's editors, and the enterprise's own users for their own."""
+    if user.role_codes & REGISTRY_EDITORS:
+        return True
+    return Role.ENTERPRISE_USER in user.role_codes and user.enterprise_id == enterprise.pk

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry import admin_views, import_views, views
+from registry import admin_views, file_views, import_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("enterprises/new/", views.enterprise_create, name="enterprise_create"),
     path("enterprises/search/", views.enterprise_search, name="enterprise_search"),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
+    path("enterprises/<int:pk>/file/", file_views.enterprise_file, name="enterprise_file"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
     path("enterprises/<int:pk>/status/", views.enterprise_status, name="enterprise_status"),
     path("enterprises/import/", import_views.import_upload, name="enterprise_import"),

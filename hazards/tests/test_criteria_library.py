@@ -133,3 +133,27 @@ def test_an_unverified_row_cannot_be_activated_and_nothing_changes(api_as):
 def test_only_district_administrators_import_and_export(api_as):
     assert api_as("yjj").get("/api/v1/hazard-criteria/export/").status_code == 403
     assert api_as("duruan").post("/api/v1/hazard-criteria/import/", {}, format="multipart").status_code == 403
+
+
+def test_the_civil_explosives_items_cite_the_ministrys_2023_notice_as_retrieved(api_as):
+    rows = api_as("admin").get("/api/v1/hazard-criteria/?sector=civil_explosives").json()["results"]
+    first = next(r for r in rows if r["code"] == "EX-1")
+    assert first["text"].startswith("营业执照、生产许可证、安全生产许可证未依法取得或超过有效期限")
+    assert "工信厅安全函〔2023〕337号" in first["source"]
+    assert "民用爆炸物品行业重大事故隐患判定标准（试行）" in first["source"]
+    assert first["verified"] is True and first["active"] is True
+
+
+def test_inland_ship_items_of_the_2024_standard_ship_verified_with_their_article(api_as):
+    rows = api_as("admin").get("/api/v1/hazard-criteria/?sector=water_transport").json()["results"]
+    assert len(rows) == 6
+    assert all(r["article"] == "第四条" and r["verified"] and r["active"] for r in rows)
+    assert any(r["text"] == "船舶超核定航区航行" for r in rows)
+    assert all("内河运输船舶重大事故隐患判定标准" in r["source"] for r in rows)
+
+
+def test_items_not_matched_against_a_retrieved_text_stay_unverified_and_inactive(db):
+    for code in ("IT-11.9", "IT-11.10", "CS-2", "HC-15", "HC-20", "HM-4.1", "FIRE-1", "GAS-1", "RT-1"):
+        row = MajorHazardCriterion.objects.get(item=code)
+        assert (row.verified, row.is_active) == (False, False), code
+        assert row.note, code

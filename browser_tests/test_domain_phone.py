@@ -1,0 +1,114 @@
+"""The accident chain and the enterprise file on a 390 px phone: the duty officer records the notification
+of public security from the accident page and sees its clock turn done; the enterprise's safety officer sees
+its expired licence flagged on the file and adds a special operator. No page scrolls sideways, every control
+has a label."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from browser_tests.conftest import log_in, shot
+
+pytestmark = pytest.mark.browser
+
+PHONE_WIDTH = 390
+
+
+@pytest.fixture
+def viewport() -> str:
+    """This module runs at the phone size only."""
+    return "phone"
+
+
+def _fits(page, name: str) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE_WIDTH, f"{name}: the page is {width} px wide on a {PHONE_WIDTH} px phone"
+
+
+def _unlabelled(page) -> list[str]:
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('main input, main select, main textarea'))
+          .filter(el => !['hidden', 'submit', 'button'].includes(el.type))
+          .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+          .map(el => el.name || el.id)"""
+    )
+
+
+def _accident():
+    from accidents import services
+    from accounts.models import User
+    from registry.models import Enterprise
+
+    town = User.objects.get(username="duruan")
+    enterprise = Enterprise.objects.filter(town=town.town, sectors="industry_trade").order_by("pk").first()
+    return services.record_accident(
+        actor=town,
+        data={
+            "occurred_at": timezone.now() - dt.timedelta(minutes=40),
+            "town": town.town,
+            "sector": "industry_trade",
+            "enterprise": enterprise,
+            "accident_type": "04",
+            "narrative": "冲压车间工人手部被压伤",
+            "deaths": 0,
+            "serious_injuries": 1,
+            "direct_loss": Decimal("0"),
+        },
+    )
+
+
+def test_the_duty_officer_records_a_notification_on_the_accident_page(site, new_page, viewport):
+    accident = _accident()
+    page = new_page()
+    log_in(page, site, "duty")
+    page.goto(f"{site}/accidents/{accident.pk}/")
+    chain = page.get_by_test_id("accident-chain")
+    expect(chain).to_be_visible()
+    expect(page.get_by_test_id("chain-notify_procuratorate")).to_be_visible()
+    _fits(page, "accident chain")
+    assert _unlabelled(page) == []
+    step = page.get_by_test_id("chain-notify_public_security")
+    step.get_by_label("备注", exact=True).fill("已电话通报区公安分局指挥中心")
+    with page.expect_navigation():
+        step.get_by_role("button", name="记录").click()
+    step = page.get_by_test_id("chain-notify_public_security")
+    expect(step).to_contain_text("已完成")
+    expect(step).to_contain_text("已电话通报区公安分局指挥中心")
+    _fits(page, "accident chain after recording")
+    shot(page, viewport, "accident-chain")
+
+
+def test_the_enterprise_sees_its_expired_licence_and_adds_a_special_operator(site, new_page, viewport):
+    from accounts.models import User
+    from registry.models import Licence
+
+    enterprise = User.objects.get(username="ent_duruan").enterprise
+    Licence.objects.create(
+        enterprise=enterprise,
+        kind="safety_production",
+        number="（粤）WH安许证字〔2020〕0099",
+        expires_on=timezone.localdate() - dt.timedelta(days=3),
+    )
+    page = new_page()
+    log_in(page, site, "ent_duruan")
+    page.goto(f"{site}/registry/enterprises/{enterprise.pk}/file/")
+    expect(page.get_by_test_id("file-expired")).to_contain_text("WH安许证字〔2020〕0099")
+    expect(page.get_by_test_id("ledger-licence").get_by_test_id("expired-badge")).to_be_visible()
+    _fits(page, "enterprise file")
+    ledger = page.get_by_test_id("ledger-special_operator")
+    ledger.locator("summary").click()
+    assert _unlabelled(page) == []
+    ledger.get_by_label("姓名", exact=True).fill("王强")
+    ledger.get_by_label("作业类别", exact=True).fill("焊接与热切割作业")
+    ledger.get_by_label("证书编号", exact=True).fill("T440703199001011234")
+    ledger.get_by_label("证书有效期至", exact=True).fill("2030-06-30")
+    with page.expect_navigation():
+        ledger.get_by_role("button", name="添加").click()
+    expect(page.get_by_test_id("ledger-special_operator")).to_contain_text("王强")
+    _fits(page, "enterprise file after adding")
+    shot(page, viewport, "enterprise-file")
