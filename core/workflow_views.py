@@ -69,10 +69,6 @@ def _form_for_get(workflow: Workflow, name: str, obj, request, form_class):
     if not workflow.may(request.user, name, obj):
         raise PermissionDenied(_("Your role may not do this here."))
     if not workflow.state_allows(name, workflow.state_of(obj)):
-        messages.error(
-            request,
-            _("This is not possible in the current state (“%(state)s”); reload the page.")
-            % {"state": workflow.state_label(obj)},
-        )
+        messages.error(request, workflow.refusal(obj))
         return form_class(), 409
     return form_class(), 200
