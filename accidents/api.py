@@ -66,7 +66,12 @@ class AccidentSerializer(serializers.ModelSerializer):
     larger_near_miss = serializers.BooleanField(required=False)
     chain_steps = serializers.SerializerMethodField()
     reporting_findings = serializers.SerializerMethodField()
-    version = serializers.IntegerField(required=False, min_value=0)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="On PATCH: the version the client read; a stale one answers 409. Optional (API.md fixes "
+        "PATCH of the casualty numbers without it): when absent, the version this request reads is used.",
+    )
     note = serializers.CharField(required=False, write_only=True, allow_blank=True, max_length=200)
 
     class Meta:
@@ -263,7 +268,8 @@ class AccidentViewSet(
 
     def perform_update(self, serializer):
         data = _service_data(serializer.validated_data)
-        version = data.pop("version", None)
+        # API.md fixes PATCH without a version (documented optional): absent, the version read here is used.
+        version = data.pop("version", serializer.instance.version)
         accident = services.update_accident(
             actor=self.request.user, accident=serializer.instance, data=data, version=version
         )

@@ -178,10 +178,11 @@ def build_accidents(*, rng: random.Random, small: bool = False, stdout=None) -> 
                 "measures_taken": "全面停工，封闭现场，组织排查。",
             },
         )
-        _backdate(larger, 40, escalations_done=False)
+        _backdate(larger, 40, escalations_done=False)  # leaves `larger` read afresh
         services.supplement_accident(
             actor=users["admin"],
             accident=larger,
+            version=larger.version,
             numbers={"deaths": 3, "serious_injuries": 1},
             note="一名重伤人员经抢救无效死亡",
         )

@@ -146,9 +146,9 @@ def accident_create(request):
     )
 
 
-def _version(request, accident) -> int:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else accident.version
+def _version(request, accident) -> str | None:
+    """The version the page was read at; the workflow refuses a missing one (400) and a stale one (409)."""
+    return request.POST.get("version")
 
 
 @login_required
@@ -352,7 +352,13 @@ def supplement(request, pk: int):
             raise InvalidInput(_("Check the numbers and say what changed."))
         data = dict(form.cleaned_data)
         note = data.pop("note")
-        services.supplement_accident(actor=request.user, accident=accident, numbers=data, note=note)
+        services.supplement_accident(
+            actor=request.user,
+            accident=accident,
+            numbers=data,
+            note=note,
+            version=_version(request, accident),
+        )
 
     return _post_action(
         request, pk, handle, _("The supplementary report was recorded."), actions=("supplement_accident",)

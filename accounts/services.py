@@ -10,49 +10,29 @@ from django.utils.translation import gettext as _
 
 from accounts import security
 from accounts.models import ApiToken, PasswordHistory, User, UserRole, normalise_id_number
+from accounts.policy import (  # noqa: F401  (re-exported: pages and other apps read them here)
+    ALL_ACCOUNTS_ROLES,
+    BUSINESS_ROLES,
+    ID_NUMBER_READERS,
+    POLICY,
+    USER_LIST_READERS,
+    USER_MANAGER_ROLES,
+    grantable_roles,
+)
 from audit.services import record
 from core.choices import ADMINISTRATOR_ROLES, Role
 from core.config import config_value
 from core.errors import Conflict, InvalidInput, NotAllowed
-from core.policy import Policy
-
-# Separation of duties (三权分立, MLPS 8.1.4.2 d): the system administrator runs the accounts (create,
-# profile, password, enable/disable) and the configuration but grants no role; the security administrator
-# grants and revokes roles; the audit administrator only reads the audit records. The district
-# administrator runs its own staff's business accounts as before, and grants business roles except its own.
-USER_MANAGER_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.SYSTEM_ADMIN})
-BUSINESS_ROLES = frozenset(Role.values) - ADMINISTRATOR_ROLES
-# Who opens the user list: the account managers, and the security administrator to pick whom to grant.
-USER_LIST_READERS = USER_MANAGER_ROLES | {Role.SECURITY_ADMIN}
-# Who sees and manages every account, the administrators' own included.
-ALL_ACCOUNTS_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN})
 
 
-def grantable_roles(actor) -> frozenset[str]:
-    """The roles the actor may grant or revoke (on others only: nobody changes its own roles)."""
-    if actor.has_role(Role.SECURITY_ADMIN):
-        return frozenset(Role.values)
-    if actor.has_role(Role.DISTRICT_ADMIN):
-        # Another district administrator is the security administrator's to make.
-        return BUSINESS_ROLES - {Role.DISTRICT_ADMIN}
-    return frozenset()
-
-
+# The rules of who may touch which account are the module's policy (accounts/policy.py); the `may_*`
+# names are its reads, kept for the pages and the API that call them.
 def may_change_roles(actor, user: User | None = None) -> bool:
-    return bool(grantable_roles(actor)) and (user is None or user.pk != actor.pk)
+    return POLICY.can(actor, "change_roles", user)
 
 
 def may_manage_account(actor, user: User) -> bool:
-    """Accounts holding an administrator role are out of the district administrator's reach: it could
-    otherwise reset a security administrator's password and act as one."""
-    if actor.has_role(*ALL_ACCOUNTS_ROLES):
-        return True
-    return actor.has_role(Role.DISTRICT_ADMIN) and not (user.role_codes & ADMINISTRATOR_ROLES)
-
-
-# The module's policy (core/policy.py) for its role-only checks; who may touch which account is
-# `may_manage_account` and `grantable_roles`, which read the account too.
-POLICY = Policy("accounts", {"manage_users": USER_MANAGER_ROLES})
+    return POLICY.can(actor, "manage_account", user)
 
 
 def _check_manager(actor) -> None:
@@ -294,14 +274,8 @@ def unlock_account(*, actor: User, user: User) -> None:
     record(user, "accounts.user.unlocked", actor=actor)
 
 
-# Roles that must identify officials (R-REG-3): those who manage accounts.
-ID_NUMBER_READERS = frozenset({Role.DISTRICT_ADMIN, Role.SYSTEM_ADMIN})
-
-
 def may_reveal_id_number(actor: User, user: User) -> bool:
-    """One's own number; others' for the account managers, within their reach (the district
-    administrator never reads an administrator's number)."""
-    return actor.pk == user.pk or (actor.has_role(*ID_NUMBER_READERS) and may_manage_account(actor, user))
+    return POLICY.can(actor, "reveal_id_number", user)
 
 
 @transaction.atomic

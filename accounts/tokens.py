@@ -15,14 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ApiToken, User
+from accounts.policy import POLICY, TOKEN_ADMIN_ROLES
 from audit.services import record
-from core.choices import Role
 from core.config import config_value
 from core.errors import NotAllowed
-
-# Who lists and revokes other people's tokens: the security administrator (ASVS 3.5: credentials are
-# the security administrator's to withdraw, 三权分立).
-TOKEN_ADMIN_ROLES = frozenset({Role.SECURITY_ADMIN})
 
 
 def expires_at(token: ApiToken) -> dt.datetime:
@@ -58,7 +54,7 @@ def expire_token(token: ApiToken, *, reason: str) -> None:
 
 
 def may_manage_tokens_of(actor: User, owner: User) -> bool:
-    return actor.pk == owner.pk or actor.has_role(*TOKEN_ADMIN_ROLES)
+    return POLICY.can(actor, "manage_tokens_of", owner)
 
 
 def tokens_visible_to(actor: User):

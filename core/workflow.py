@@ -97,7 +97,8 @@ class Step:
 
     @property
     def to_state(self) -> str:
-        return self.transition.target or self.from_state
+        target = self.transition.target
+        return self.from_state if target is None else target  # a False target (is_active) is a state
 
 
 Hook = Callable[[Step], None]
@@ -116,6 +117,7 @@ class Workflow:
         page_url_name: str = "",
         on_moved: Hook | None = None,
         snapshot: Callable[[Any], Any] | None = None,
+        state_message: Callable[[Any], str] | None = None,
     ):
         self.model = model
         self.name = name
@@ -125,6 +127,9 @@ class Workflow:
         self.page_url_name = page_url_name  # a URL taking (pk, action): the page of one transition
         self.on_moved = on_moved  # model-wide writes after every transition (counters, caches)
         self.snapshot = snapshot  # (obj) → what `on_moved` compares with: read before the write
+        # (obj) → the 409's message when the state refuses an action, for models whose state has no labels
+        # of its own (an `is_active` flag: "this risk point has been retired").
+        self.state_message = state_message
         self.transitions: dict[str, Transition] = {}
         for transition in transitions:
             if transition.action in self.transitions:
@@ -187,10 +192,7 @@ class Workflow:
         if not self.may(actor, action, obj):
             raise NotAllowed(_("Your role may not do this here."))
         if not self.state_allows(action, self.state_of(obj)):
-            raise Conflict(
-                _("This is not possible in the current state (“%(state)s”); reload the page.")
-                % {"state": self.state_label(obj)}
-            )
+            raise Conflict(self.refusal(obj))
         try:
             number = int(version)
         except (TypeError, ValueError):
@@ -198,6 +200,14 @@ class Workflow:
         if number != getattr(obj, self.version_field):
             raise Conflict()
         return number
+
+    def refusal(self, obj) -> str:
+        """Why the current state refuses an action (the 409's message)."""
+        if self.state_message is not None:
+            return self.state_message(obj)
+        return _("This is not possible in the current state (“%(state)s”); reload the page.") % {
+            "state": self.state_label(obj)
+        }
 
     def state_label(self, obj) -> str:
         display = getattr(obj, f"get_{self.state_field}_display", None)

@@ -1,9 +1,10 @@
 """The page of one transition, generated from the workflow table: its form, its button, its errors.
 
 `transition_page(FLOW, queryset=…, services={...})` gives a view for a URL pattern taking `pk` and
-`action` (the transition's `url_path`). GET shows the transition's form; POST calls the service. A refused
-role answers 403, an out-of-scope object 404, a stale version or illegal state 409 and invalid input 400 —
-each with the form, the user's input kept and the message on the page.
+`action` (the transition's `url_path`). GET shows the transition's form to those the table lets act on
+the object now; POST calls the service. A refused role or guard answers 403 (on GET as on POST: the form
+of an action the user may not take is never shown), an out-of-scope object 404, a stale version or illegal
+state 409 and invalid input 400 — each with the form, the user's input kept and the message on the page.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -55,8 +57,18 @@ def transition_page(
                 messages.success(request, _("Done: %(action)s.") % {"action": transition.label or name})
                 return redirect(obj.get_absolute_url())
         else:
-            form = form_class()
+            form, status = _form_for_get(workflow, name, obj, request, form_class)
         context = {"object": obj, "transition": transition, "form": form, "version": obj.version}
         return render(request, template or "core/workflow/transition.html", context, status=status)
 
     return view
+
+
+def _form_for_get(workflow: Workflow, name: str, obj, request, form_class):
+    """The same role, scope and guard as the service (403), and the state (409), before a form is offered."""
+    if not workflow.may(request.user, name, obj):
+        raise PermissionDenied(_("Your role may not do this here."))
+    if not workflow.state_allows(name, workflow.state_of(obj)):
+        messages.error(request, workflow.refusal(obj))
+        return form_class(), 409
+    return form_class(), 200

@@ -130,7 +130,12 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
 
 class EnterpriseUpdateSerializer(EnterpriseSerializer):
-    version = serializers.IntegerField(required=False, min_value=0)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="The version the client read; a stale one answers 409. Optional (API.md fixes PATCH "
+        "without it): when absent, the version this request reads is used.",
+    )
 
     class Meta(EnterpriseSerializer.Meta):
         read_only_fields = ["status", "risk_level", "risk_level_reason", "created_at", "updated_at"]
@@ -176,7 +181,7 @@ class EnterpriseViewSet(
             services.check_can_update(request.user, enterprise, set(request.data) - {"version"})
             version = request.data.get("version")
             if isinstance(version, int) and not isinstance(version, bool):
-                services.check_version(enterprise, version)
+                services.check_version(enterprise, version, actor=request.user)
         return super().partial_update(request, *args, **kwargs)
 
     def perform_create(self, serializer):
@@ -186,7 +191,9 @@ class EnterpriseViewSet(
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        version = data.pop("version", None)
+        # API.md fixes `PATCH /enterprises/{id}/` without a version, and the schema documents it as optional:
+        # a client that sends none writes over the version this request read (the UPDATE still checks it).
+        version = data.pop("version", serializer.instance.version)
         serializer.instance = services.update_enterprise(
             actor=self.request.user, enterprise=serializer.instance, data=data, version=version
         )

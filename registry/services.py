@@ -6,7 +6,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import diff, record
@@ -14,6 +13,7 @@ from core.choices import Role
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.policy import Policy
 from core.scoping import scope_of
+from core.workflow import Transition, Workflow
 from registry.choices import TOWN_KINDS, EnterpriseScale, EnterpriseStatus, SubSector
 from registry.models import Department, Enterprise, EnterpriseStatusChange, Jurisdiction, Sector
 from registry.validators import credit_code_error, normalise_credit_code, phone_error
@@ -152,10 +152,41 @@ def check_can_update(actor, enterprise: Enterprise, fields) -> None:
     )
 
 
-def check_version(enterprise: Enterprise, version: int | None) -> None:
-    """A version older than the stored one is a conflict (409), checked before the input (400)."""
-    if version is not None and version != enterprise.version:
-        raise Conflict()
+def _may_edit(user, enterprise: Enterprise) -> bool:
+    try:
+        check_can_update(user, enterprise, ())
+    except NotAllowed:
+        return False
+    return True
+
+
+# The enterprise's workflow (core/workflow.py): every write to a registered enterprise is a transition of
+# this table, performed with the version the client read and a conditional UPDATE. Its state is the
+# operating status; a correction keeps it, a status change moves it to the status the input names.
+_ALL_STATUSES = tuple(EnterpriseStatus.values)
+FLOW = Workflow(
+    model=Enterprise,
+    name="registry.enterprise",
+    state_field="status",
+    transitions=[
+        Transition(
+            "update",
+            _ALL_STATUSES,
+            None,
+            REGISTRY_EDITORS | {Role.ENTERPRISE_USER},
+            guard=_may_edit,
+            verb="updated",
+        ),
+        Transition(
+            "change_status", _ALL_STATUSES, None, REGISTRY_EDITORS, guard=_may_edit, verb="status_changed"
+        ),
+    ],
+)
+
+
+def check_version(enterprise: Enterprise, version, *, actor, action: str = "update") -> None:
+    """The API's early check: role (403), then a stale version (409), before the input (400)."""
+    FLOW.check(enterprise, action, actor=actor, version=version)
 
 
 @transaction.atomic
@@ -198,11 +229,27 @@ def _snapshot(enterprise: Enterprise) -> dict:
     return data
 
 
-@transaction.atomic
-def update_enterprise(*, actor, enterprise: Enterprise, data: dict, version: int | None = None) -> Enterprise:
-    # API.md's order of checks: role (403), version (409), then the input (400).
+def update_enterprise(*, actor, enterprise: Enterprise, data: dict, version: int) -> Enterprise:
+    # API.md's order of checks: role (403; which fields an enterprise may change is part of it), version
+    # (409), then the input (400).
     check_can_update(actor, enterprise, data.keys())
-    check_version(enterprise, version)
+
+    def prepare(step):
+        step.before = _snapshot(enterprise)
+        cleaned = _clean_update(actor, enterprise, data)
+        step.audit_data["sectors"] = cleaned.pop("sectors", None)
+        step.changes.update({k: v for k, v in cleaned.items() if k in EDITABLE_FIELDS})
+
+    def after(step):
+        sectors = step.audit_data.pop("sectors")
+        if sectors is not None:
+            enterprise.sectors.set(sectors)
+        step.audit_data["changes"] = diff(step.before, _snapshot(enterprise))
+
+    return FLOW.perform(enterprise, "update", actor=actor, version=version, prepare=prepare, after=after)
+
+
+def _clean_update(actor, enterprise: Enterprise, data: dict) -> dict:
     unknown = set(data) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInput(errors={f: [_("This field cannot be changed here.")] for f in sorted(unknown)})
@@ -216,45 +263,38 @@ def update_enterprise(*, actor, enterprise: Enterprise, data: dict, version: int
             enterprise=enterprise,
             fields=data.keys(),
         )
-    before = _snapshot(enterprise)
-    sectors = cleaned.pop("sectors", None)
-    current = version if version is not None else enterprise.version
-    fields = {k: v for k, v in cleaned.items() if k in EDITABLE_FIELDS}
-    updated = Enterprise.objects.filter(pk=enterprise.pk, version=current).update(
-        **fields, version=current + 1, updated_at=timezone.now()
-    )
-    if updated != 1:
-        raise Conflict()
-    enterprise.refresh_from_db()
-    if sectors is not None:
-        enterprise.sectors.set(sectors)
-    changes = diff(before, _snapshot(enterprise))
-    record(enterprise, "registry.enterprise.updated", actor=actor, data={"changes": changes})
-    return enterprise
+    return cleaned
 
 
-@transaction.atomic
-def change_enterprise_status(*, actor, enterprise: Enterprise, status: str, reason: str) -> Enterprise:
-    if status not in EnterpriseStatus.values:
-        raise InvalidInput.field("status", _("Unknown operating status."))
-    if not (reason or "").strip():
-        raise InvalidInput.field("reason", _("Give a reason for the change."))
-    _check_can_edit(actor, town=enterprise.town, sectors=enterprise.sectors.all())
-    if status == enterprise.status:
-        raise Conflict(_("The enterprise already has this status."))
-    old = enterprise.status
-    Enterprise.objects.filter(pk=enterprise.pk).update(status=status, version=enterprise.version + 1)
-    EnterpriseStatusChange.objects.create(
-        enterprise=enterprise, from_status=old, to_status=status, reason=reason.strip(), changed_by=actor
+def change_enterprise_status(
+    *, actor, enterprise: Enterprise, status: str, reason: str, version: int
+) -> Enterprise:
+    """The operating status moves, with its history row (the reason is the record's evidence)."""
+
+    def prepare(step):
+        if status not in EnterpriseStatus.values:
+            raise InvalidInput.field("status", _("Unknown operating status."))
+        if not (reason or "").strip():
+            raise InvalidInput.field("reason", _("Give a reason for the change."))
+        if status == step.from_state:
+            raise Conflict(_("The enterprise already has this status."))
+        step.changes["status"] = status
+        step.audit_data.update(
+            to_state=status, changes={"status": [step.from_state, status]}, reason=reason.strip()
+        )
+
+    def after(step):
+        EnterpriseStatusChange.objects.create(
+            enterprise=enterprise,
+            from_status=step.from_state,
+            to_status=status,
+            reason=reason.strip(),
+            changed_by=actor,
+        )
+
+    return FLOW.perform(
+        enterprise, "change_status", actor=actor, version=version, prepare=prepare, after=after
     )
-    enterprise.refresh_from_db()
-    record(
-        enterprise,
-        "registry.enterprise.status_changed",
-        actor=actor,
-        data={"changes": {"status": [old, status]}, "reason": reason.strip()},
-    )
-    return enterprise
 
 
 # --- Configuration: the jurisdiction tree and the departments -------------------------------------------

@@ -149,7 +149,12 @@ def enterprise_status(request, pk: int):
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
-            services.change_enterprise_status(actor=request.user, enterprise=enterprise, **form.cleaned_data)
+            services.change_enterprise_status(
+                actor=request.user,
+                enterprise=enterprise,
+                version=_posted_version(request),
+                **form.cleaned_data,
+            )
             messages.success(request, _("The operating status was changed."))
         except DomainError as exc:
             messages.error(

@@ -291,11 +291,11 @@ class RiskPointViewSet(
     def partial_update(self, request, pk=None):
         point = self.get_object()
         _check_writer(request.user)
-        _check_fresh(point, request.data)
-        serializer = PointUpdateSerializer(data=request.data, partial=True)
+        _check_fresh(point, request.data, actor=request.user, action="update")
+        serializer = PointUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        version = data.pop("version", None)
+        version = data.pop("version")
         point = services.update_risk_point(actor=request.user, point=point, data=data, version=version)
         return self._point_response(point)
 
@@ -305,7 +305,7 @@ class RiskPointViewSet(
         """Assess or reassess the point; the earlier assessment stays in the history."""
         point = self.get_object()
         _check_writer(request.user)
-        _check_fresh(point, request.data)
+        _check_fresh(point, request.data, actor=request.user, action="assess")
         serializer = AssessSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -325,7 +325,7 @@ class RiskPointViewSet(
     def retire(self, request, pk=None):
         point = self.get_object()
         _check_writer(request.user)
-        _check_fresh(point, request.data)
+        _check_fresh(point, request.data, actor=request.user, action="retire")
         serializer = RetireSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.retire_risk_point(actor=request.user, point=point, **serializer.validated_data)
@@ -364,14 +364,12 @@ class RiskPointViewSet(
         return Response(ControlMeasureSerializer(rows, many=True, context=context).data, status=code)
 
 
-def _check_fresh(point: RiskPoint, data) -> None:
-    """409 for a retired point or a stale `version` comes before any 400 (API.md order)."""
-    try:
-        version = int(data.get("version"))
-    except (TypeError, ValueError):
-        version = None
-    if not point.is_active or (version is not None and version != point.version):
-        services.check_version(point, version)
+def _check_fresh(point: RiskPoint, data, *, actor, action: str) -> None:
+    """Role and scope (403), a retired point or a stale `version` (409) come before the body's 400 (API.md
+    order): the point's workflow checks them, as the service will again in its one transaction."""
+    services.check_version(
+        point, data.get("version") if hasattr(data, "get") else None, actor=actor, action=action
+    )
 
 
 class RiskStatsView(APIView):

@@ -17,6 +17,7 @@ from audit.services import diff, record
 from core.choices import AccidentType, Role
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.policy import Policy
+from core.workflow import Transition, Workflow
 from registry.models import Enterprise
 from registry.validators import phone_error
 from risk.choices import ControlLevel, FactorCategory, MeasureKind, Method, PointKind
@@ -69,23 +70,52 @@ def _check_can_manage(actor, enterprise_id: int) -> None:
         raise NotAllowed(_("Your role may not change this enterprise's risk register."))
 
 
-def check_version(point: RiskPoint, version: int | None) -> None:
-    if not point.is_active:
-        raise Conflict(_("This risk point has been retired."))
-    if version is not None and int(version) != point.version:
-        raise Conflict()
+def _still_listed(point: RiskPoint) -> str:
+    return _("This risk point has been retired.")
 
 
-def _bump(point: RiskPoint, **fields) -> None:
-    """Conditional update: the write only happens if nobody changed the point since it was read."""
-    updated = RiskPoint.objects.filter(pk=point.pk, version=point.version, is_active=True).update(
-        version=point.version + 1, **fields
-    )
-    if updated != 1:
-        raise Conflict()
-    point.version += 1
-    for name, value in fields.items():
-        setattr(point, name, value)
+# The point's workflow (core/workflow.py): its state is whether it is still on the register. Every write to
+# a point is a transition performed through FLOW: role and scope (`can_manage`), the point still listed
+# (409), the version the client read (400 missing, 409 stale), then the conditional UPDATE and the audit.
+_WRITERS = RISK_EDITORS | {Role.ENTERPRISE_USER}
+FLOW = Workflow(
+    model=RiskPoint,
+    name="risk.riskpoint",
+    state_field="is_active",
+    state_message=_still_listed,
+    transitions=[
+        Transition(
+            "update",
+            (True,),
+            None,
+            _WRITERS,
+            guard=lambda user, p: can_manage(user, p.enterprise_id),
+            verb="updated",
+        ),
+        Transition(
+            "assess",
+            (True,),
+            None,
+            _WRITERS,
+            guard=lambda user, p: can_manage(user, p.enterprise_id),
+            verb="assessed",
+        ),
+        Transition(
+            "retire",
+            (True,),
+            False,
+            _WRITERS,
+            guard=lambda user, p: can_manage(user, p.enterprise_id),
+            verb="retired",
+        ),
+    ],
+    in_scope=lambda user, point: True,  # the guard's `can_manage` is the scope: own enterprise, or visible_to
+)
+
+
+def check_version(point: RiskPoint, version, *, actor, action: str) -> None:
+    """The API's early check, so that 403 and 409 come before the body's 400 (API.md order)."""
+    FLOW.check(point, action, actor=actor, version=version)
 
 
 def clean_point_data(data: dict, *, partial: bool = False) -> dict:
@@ -280,19 +310,17 @@ def create_risk_point(
     return point
 
 
-@transaction.atomic
-def update_risk_point(*, actor, point: RiskPoint, data: dict, version: int | None) -> RiskPoint:
-    _check_can_manage(actor, point.enterprise_id)
-    point = RiskPoint.objects.select_for_update().get(pk=point.pk)
-    check_version(point, version)
-    cleaned = clean_point_data({k: v for k, v in data.items() if k in POINT_FIELDS}, partial=True)
-    before = {k: getattr(point, k) for k in cleaned}
-    _bump(point, **cleaned)
-    changes = diff(before, cleaned)
-    record(point, "risk.riskpoint.updated", actor=actor, data=changes)
-    if "name" in changes:
-        refresh_enterprise_risk(enterprise_id=point.enterprise_id)
-    return point
+def update_risk_point(*, actor, point: RiskPoint, data: dict, version: int) -> RiskPoint:
+    def prepare(step):
+        cleaned = clean_point_data({k: v for k, v in data.items() if k in POINT_FIELDS}, partial=True)
+        step.audit_data.update(diff({k: getattr(point, k) for k in cleaned}, cleaned))
+        step.changes.update(cleaned)
+
+    def after(step):
+        if "name" in step.audit_data:
+            refresh_enterprise_risk(enterprise_id=point.enterprise_id)
+
+    return FLOW.perform(point, "update", actor=actor, version=version, prepare=prepare, after=after)
 
 
 @transaction.atomic
@@ -307,49 +335,42 @@ def assess_risk_point(
     note: str = "",
 ) -> RiskAssessment:
     """Assess or reassess a point; earlier assessments stay in its history (R-RISK-7)."""
-    _check_can_manage(actor, point.enterprise_id)
-    point = RiskPoint.objects.select_for_update().get(pk=point.pk)
-    check_version(point, version)
-    now = timezone.now()
-    chosen, result, next_review = clean_assessment(
-        method=method, factors=factors, next_review_on=next_review_on, today=timezone.localdate(now)
-    )
-    previous = point.colour
-    row = _write_assessment(
-        point=point,
-        actor=actor,
-        method=method,
-        result=result,
-        next_review_on=next_review,
-        note=note,
-        now=now,
-        values=chosen,
-    )
-    _bump(point, **_current_fields(row))
-    record(
-        point,
-        "risk.riskpoint.assessed",
-        actor=actor,
-        data={**_assessment_audit(row), "previous_colour": previous},
-    )
-    refresh_enterprise_risk(enterprise_id=point.enterprise_id)
-    point.refresh_from_db()
-    return row
+
+    def prepare(step):
+        now = timezone.now()
+        chosen, result, next_review = clean_assessment(
+            method=method, factors=factors, next_review_on=next_review_on, today=timezone.localdate(now)
+        )
+        values = {
+            "point": point,
+            "actor": actor,
+            "method": method,
+            "result": result,
+            "next_review_on": next_review,
+        }
+        step.result = _write_assessment(**values, note=note, now=now, values=chosen)
+        step.changes.update(_current_fields(step.result))
+        step.audit_data.update({**_assessment_audit(step.result), "previous_colour": point.colour})
+
+    def after(step):
+        refresh_enterprise_risk(enterprise_id=point.enterprise_id)
+        point.refresh_from_db()
+
+    return FLOW.perform(point, "assess", actor=actor, version=version, prepare=prepare, after=after)
 
 
-@transaction.atomic
-def retire_risk_point(*, actor, point: RiskPoint, version: int | None, reason: str) -> RiskPoint:
+def retire_risk_point(*, actor, point: RiskPoint, version: int, reason: str) -> RiskPoint:
     """A point that no longer exists (equipment removed, process stopped) leaves the register, not the history."""
-    _check_can_manage(actor, point.enterprise_id)
-    point = RiskPoint.objects.select_for_update().get(pk=point.pk)
-    check_version(point, version)
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput.field("reason", _("Give a reason."))
-    _bump(point, is_active=False)
-    record(point, "risk.riskpoint.retired", actor=actor, data={"reason": reason})
-    refresh_enterprise_risk(enterprise_id=point.enterprise_id)
-    return point
+
+    def prepare(step):
+        step.audit_data["reason"] = (reason or "").strip()
+        if not step.audit_data["reason"]:
+            raise InvalidInput.field("reason", _("Give a reason."))
+
+    def after(step):
+        refresh_enterprise_risk(enterprise_id=point.enterprise_id)
+
+    return FLOW.perform(point, "retire", actor=actor, version=version, prepare=prepare, after=after)
 
 
 def clean_measure_data(data: dict) -> dict:

@@ -30,7 +30,7 @@ INVESTIGATION_TEXT_FIELDS = ("lead_unit", "team", "direct_causes", "indirect_cau
 @transaction.atomic
 def open_investigation(*, actor, accident: Accident, lead_unit: str, team: str = "") -> Investigation:
     require(actor, "investigate")
-    accident = _lock(accident, None)
+    accident = _lock(accident)
     if accident.state != State.REPORTED or Investigation.objects.filter(accident=accident).exists():
         raise Conflict(_("This accident is already under investigation or closed."))
     lead_unit = (lead_unit or "").strip()
@@ -256,7 +256,7 @@ def close_accident(*, actor, accident: Accident):
     from accidents.library import case_from_accident
 
     require(actor, "investigate")
-    accident = _lock(accident, None)
+    accident = _lock(accident)
     if accident.state != State.INVESTIGATING:
         raise Conflict(_("Only an accident under investigation can be closed."))
     investigation = Investigation.objects.select_for_update().get(accident=accident)

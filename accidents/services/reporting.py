@@ -18,10 +18,11 @@ from accidents.models import (
     ReportDeadline,
 )
 from accidents.services import chain
-from accidents.services.roles import OFFICIALS, can, in_scope, require
+from accidents.services.roles import OFFICIALS, POLICY, can, in_scope, require
 from audit.services import diff, record
 from core.choices import AccidentType
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.workflow import Transition, Workflow
 from notifications.recipients import Audience, resolve
 from notifications.services import notify
 from registry.choices import TOWN_KINDS
@@ -316,21 +317,51 @@ def _jsonable(numbers: dict) -> dict:
     return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in numbers.items()}
 
 
-def _lock(accident: Accident, version: int | None) -> Accident:
-    fresh = Accident.objects.select_for_update().get(pk=accident.pk)
-    if version is not None and fresh.version != version:
-        raise Conflict()
-    return fresh
+def _lock(accident: Accident) -> Accident:
+    """The accident's row held while its report deadlines change (ReportDeadline rows, not the accident's
+    state): two officers marking steps at once see each other's marks. No version: nothing of the accident
+    itself is written here; its own changes go through FLOW."""
+    return Accident.objects.select_for_update().get(pk=accident.pk)
+
+
+# The accident's workflow (core/workflow.py): a correction of the facts and a supplementary report keep the
+# state; the investigation moves it (accidents.services.investigation). Each is performed with the version
+# the client read, by the one conditional UPDATE.
+OPEN = (State.REPORTED, State.INVESTIGATING)
+FLOW = Workflow(
+    model=Accident,
+    name="accidents.accident",
+    transitions=[
+        Transition("update", OPEN, None, POLICY.roles("update_accident"), verb="updated"),
+        Transition("supplement", OPEN, None, POLICY.roles("supplement_accident"), verb="supplemented"),
+    ],
+    state_message=lambda accident: _("A closed accident can no longer be changed."),
+)
 
 
 @transaction.atomic
-def update_accident(*, actor, accident: Accident, data: dict, version: int | None = None) -> Accident:
+def update_accident(*, actor, accident: Accident, data: dict, version: int) -> Accident:
     """Correct the facts of an open accident; casualty numbers go through `supplement_accident`."""
-    require(actor, "update_accident")
-    accident = _lock(accident, version)
-    if accident.state == State.CLOSED:
-        raise Conflict(_("A closed accident can no longer be changed."))
     numbers = {k: v for k, v in data.items() if k in NUMBER_FIELDS}
+    if set(data) - set(NUMBER_FIELDS) - {"note"} or not numbers:
+        accident = FLOW.perform(
+            accident,
+            "update",
+            actor=actor,
+            version=version,
+            prepare=lambda s: _correct(s, data),
+            after=_corrected,
+        )
+        version = accident.version
+    if numbers:
+        accident = supplement_accident(
+            actor=actor, accident=accident, numbers=numbers, note=data.get("note", ""), version=version
+        )
+    return accident
+
+
+def _correct(step, data: dict) -> None:
+    accident, actor = step.obj, step.actor
     fields = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     cleaned = _clean_fields(actor, fields, instance=accident)
     cleaned.update(
@@ -339,38 +370,44 @@ def update_accident(*, actor, accident: Accident, data: dict, version: int | Non
         )
     )
     before = {k: getattr(accident, k) for k in cleaned}
-    old_enterprise = accident.enterprise_id
     for key, value in cleaned.items():
         setattr(accident, key, value)
     _check_scope_and_enterprise(actor, accident)
-    changes = diff(before, {k: getattr(accident, k) for k in cleaned})
-    if changes:
-        accident.title = _title(accident)
-        accident.version += 1
-        accident.save()
-        sync_deadlines(accident)
-        record(accident, "accidents.accident.updated", actor=actor, data={"changes": changes})
-    if numbers:
-        accident = supplement_accident(
-            actor=actor, accident=accident, numbers=numbers, note=data.get("note", "")
-        )
-    if changes and ("enterprise" in changes or "occurred_at" in changes):
-        _refresh_risk(old_enterprise, accident.enterprise_id)
-    return accident
+    step.changes.update({**cleaned, "title": _title(accident)})
+    step.audit_data["changes"] = diff(before, cleaned)
+    step.before = before.get("enterprise", accident.enterprise)
+
+
+def _corrected(step) -> None:
+    """The clocks follow the corrected facts; the risk level of the enterprises it moved between too."""
+    sync_deadlines(step.obj)
+    if {"enterprise", "occurred_at"} & set(step.audit_data["changes"]):
+        _refresh_risk(getattr(step.before, "pk", None), step.obj.enterprise_id)
 
 
 @transaction.atomic
 def supplement_accident(
-    *, actor, accident: Accident, numbers: dict, note: str = "", version: int | None = None
+    *, actor, accident: Accident, numbers: dict, note: str = "", version: int
 ) -> Accident:
     """R-ACC-3: late casualty changes within the window update the numbers and the level, with history."""
-    require(actor, "supplement_accident")
-    accident = _lock(accident, version)
-    if accident.state == State.CLOSED:
-        raise Conflict(_("A closed accident can no longer be changed."))
+    note = (note or "").strip()[:200]
+    accident = FLOW.perform(
+        accident,
+        "supplement",
+        actor=actor,
+        version=version,
+        prepare=lambda step: _supplement(step, numbers, note),
+        after=lambda step: _supplement_history(step, note),
+        notify=_tell_raised_level,
+    )
+    _refresh_risk(accident.enterprise_id)
+    return accident
+
+
+def _supplement(step, numbers: dict, note: str) -> None:
+    accident = step.obj
     closes = rules.supplement_window_closes(accident)
-    now = timezone.now()
-    if now > closes:
+    if timezone.now() > closes:
         days = rules.supplement_window_days(
             sector_code=accident.sector_id, accident_type=accident.accident_type
         )
@@ -383,23 +420,24 @@ def supplement_accident(
         )
     old = {k: getattr(accident, k) for k in NUMBER_FIELDS}
     new = clean_numbers(numbers, base=old)
-    changes = diff(old, new)
-    if not changes:
-        return accident
-    for key, value in new.items():
-        setattr(accident, key, value)
-    old_level = accident.level
-    accident.level = rules.compute_level(**_level_inputs(new))
-    accident.version += 1
-    accident.save()
-    note = (note or "").strip()[:200]
-    if accident.level != old_level:
+    level = rules.compute_level(**_level_inputs(new))
+    step.changes.update({**new, "level": level})
+    step.audit_data.update(changes=diff(old, new), from_level=accident.level, to_level=level, reason=note)
+
+
+def _supplement_history(step, note: str) -> None:
+    accident, audit = step.obj, step.audit_data
+    if not audit["changes"]:
+        return
+    numbers = _jsonable({k: getattr(accident, k) for k in NUMBER_FIELDS})
+    now = timezone.now()
+    if audit["to_level"] != audit["from_level"]:
         LevelChange.objects.create(
             accident=accident,
-            from_level=old_level,
+            from_level=audit["from_level"],
             to_level=accident.level,
-            numbers=_jsonable(new),
-            changed_by=actor,
+            numbers=numbers,
+            changed_by=step.actor,
             changed_at=now,
             reason=note or _("Supplementary report"),
         )
@@ -408,33 +446,25 @@ def supplement_accident(
         accident=accident,
         kind=ReportKind.SUPPLEMENTARY,
         submitted_at=now,
-        submitted_by=actor,
+        submitted_by=step.actor,
         text=note,
-        numbers=_jsonable(new),
+        numbers=numbers,
     )
-    record(
-        accident,
-        "accidents.accident.supplemented",
-        actor=actor,
-        data={
-            "changes": changes,
-            "from_level": old_level,
-            "to_level": accident.level,
-            "reason": note,
-        },
+
+
+def _tell_raised_level(step) -> None:
+    accident = step.obj
+    if LEVEL_RANK[accident.level] <= LEVEL_RANK[step.audit_data["from_level"]]:
+        return
+    notify(
+        recipients=_audiences(accident) + resolve([Audience.LEADERS]),
+        kind="accident.level_raised",
+        title=_("Accident level raised to %(level)s: %(title)s")
+        % {"level": accident.get_level_display(), "title": accident.title},
+        url=f"/accidents/{accident.pk}/",
+        target=accident,
+        dedup_key=f"accident:{accident.pk}:level:{accident.level}",
     )
-    if LEVEL_RANK[accident.level] > LEVEL_RANK[old_level]:
-        notify(
-            recipients=_audiences(accident) + resolve([Audience.LEADERS]),
-            kind="accident.level_raised",
-            title=_("Accident level raised to %(level)s: %(title)s")
-            % {"level": accident.get_level_display(), "title": accident.title},
-            url=f"/accidents/{accident.pk}/",
-            target=accident,
-            dedup_key=f"accident:{accident.pk}:level:{accident.level}",
-        )
-    _refresh_risk(accident.enterprise_id)
-    return accident
 
 
 @transaction.atomic
@@ -445,7 +475,7 @@ def mark_step_done(
     if step not in Step.values:
         raise InvalidInput.field("step", _("Unknown reporting step."))
     require(actor, "mark_unit_step" if step == Step.UNIT_TO_DISTRICT else "mark_escalation_step")
-    accident = _lock(accident, None)
+    accident = _lock(accident)
     deadline = accident.deadlines.select_for_update().filter(step=step).first()
     if deadline is None:
         raise Conflict(_("This accident's level does not require that report."))
@@ -474,7 +504,7 @@ def mark_step_done(
 def submit_report(*, actor, accident: Accident, kind: str, text: str) -> AccidentReport:
     """R-ACC-4: follow-up reports until the final one."""
     require(actor, "submit_report")
-    accident = _lock(accident, None)
+    accident = _lock(accident)
     if kind not in (ReportKind.FOLLOW_UP, ReportKind.FINAL):
         raise InvalidInput.field("kind", _("Choose a follow-up or a final report."))
     if accident.reports.filter(kind=ReportKind.FINAL).exists():

@@ -334,7 +334,15 @@ def test_editing_with_a_stale_version_is_refused_and_a_garbled_one_does_not_brea
     }
     stale = client.post(f"/accidents/{accident.pk}/edit/", {**form, "version": accident.version + 3})
     assert stale.status_code == 409 and 'data-testid="form-errors"' in stale.content.decode()
-    assert client.post(f"/accidents/{accident.pk}/edit/", {**form, "version": "x"}).status_code == 302
+    # A garbled version is refused like a missing one (400, the form kept), never read as "the current one".
+    garbled = client.post(f"/accidents/{accident.pk}/edit/", {**form, "version": "x"})
+    assert garbled.status_code == 400 and 'data-testid="form-errors"' in garbled.content.decode()
+    accident.refresh_from_db()
+    assert accident.address != "三号车间"
+    assert (
+        client.post(f"/accidents/{accident.pk}/edit/", {**form, "version": accident.version}).status_code
+        == 302
+    )
     accident.refresh_from_db()
     assert accident.address == "三号车间"
 

@@ -20,7 +20,11 @@ def test_a_late_death_raises_the_level_with_history_and_audit(record, persona):
     assert accident.level == Level.GENERAL
     with time_machine.travel(T0 + dt.timedelta(days=29), tick=False):
         accident = services.supplement_accident(
-            actor=persona("duruan"), accident=accident, numbers={"deaths": 3}, note="一名伤者抢救无效死亡"
+            actor=persona("duruan"),
+            accident=accident,
+            numbers={"deaths": 3},
+            note="一名伤者抢救无效死亡",
+            version=accident.version,
         )
     assert accident.deaths == 3 and accident.level == Level.LARGER
     history = list(accident.level_changes.values_list("from_level", "to_level"))
@@ -40,7 +44,9 @@ def test_supplementary_reporting_is_refused_after_30_days(record, persona):
         time_machine.travel(T0 + dt.timedelta(days=30, minutes=1), tick=False),
         pytest.raises(Conflict) as exc,
     ):
-        services.supplement_accident(actor=persona("duruan"), accident=accident, numbers={"deaths": 1})
+        services.supplement_accident(
+            actor=persona("duruan"), accident=accident, numbers={"deaths": 1}, version=accident.version
+        )
     assert "30" in str(exc.value.message)
     accident.refresh_from_db()
     assert accident.deaths == 0 and accident.level_changes.count() == 1
@@ -50,11 +56,16 @@ def test_road_traffic_accidents_have_a_7_day_window(record, persona):
     with time_machine.travel(T0 + dt.timedelta(minutes=20), tick=False):
         accident = record("baisha", town="baisha", sector="road_traffic", enterprise=None, accident_type="02")
     with time_machine.travel(T0 + dt.timedelta(days=6), tick=False):
-        services.supplement_accident(
-            actor=persona("baisha"), accident=accident, numbers={"serious_injuries": 1}
+        accident = services.supplement_accident(
+            actor=persona("baisha"),
+            accident=accident,
+            numbers={"serious_injuries": 1},
+            version=accident.version,
         )
     with time_machine.travel(T0 + dt.timedelta(days=7, hours=1), tick=False), pytest.raises(Conflict):
-        services.supplement_accident(actor=persona("baisha"), accident=accident, numbers={"deaths": 1})
+        services.supplement_accident(
+            actor=persona("baisha"), accident=accident, numbers={"deaths": 1}, version=accident.version
+        )
 
 
 def test_negative_numbers_are_refused_and_nothing_changes(record, persona):
@@ -62,7 +73,9 @@ def test_negative_numbers_are_refused_and_nothing_changes(record, persona):
 
     accident = record()
     with pytest.raises(InvalidInput) as exc:
-        services.supplement_accident(actor=persona("duruan"), accident=accident, numbers={"deaths": -1})
+        services.supplement_accident(
+            actor=persona("duruan"), accident=accident, numbers={"deaths": -1}, version=accident.version
+        )
     assert "deaths" in exc.value.errors
     accident.refresh_from_db()
     assert accident.deaths == 0

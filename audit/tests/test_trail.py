@@ -86,7 +86,7 @@ def test_an_update_writes_one_event_with_before_and_after(api_as, registered):
 def test_a_status_change_in_the_browser_writes_one_event(as_user, registered, persona):
     response = as_user("duruan").post(
         reverse("registry:enterprise_status", args=[registered.pk]),
-        {"status": "suspended", "reason": "责令停产整顿"},
+        {"status": "suspended", "reason": "责令停产整顿", "version": registered.version},
         REMOTE_ADDR=CLIENT_IP,
     )
     assert response.status_code == 302
@@ -245,6 +245,7 @@ def test_the_enterprise_page_shows_its_timeline_oldest_first(as_user, registered
         enterprise=Enterprise.objects.get(pk=registered.pk),
         status="shutdown",
         reason="停产检修",
+        version=2,
     )
     response = as_user("inspector_duruan").get(reverse("registry:enterprise_detail", args=[registered.pk]))
     events = list(response.context["events"])

@@ -38,3 +38,30 @@ def test_the_apps_declare_their_policies():
 
     assert {"accidents", "accounts", "core", "inspections", "registry", "risk"} <= set(POLICIES)
     assert POLICIES["core"].roles("change_settings") == {Role.SYSTEM_ADMIN}
+
+
+def test_an_object_rule_is_read_after_the_roles(persona):
+    """An action that is not a transition narrows by object through the policy's guards (accounts)."""
+    policy = Policy(
+        "example",
+        {"edit_own": {Role.TOWN_OFFICER, Role.DISTRICT_ADMIN}},
+        guards={"edit_own": lambda user, obj: obj.pk == user.pk},
+    )
+    town, admin = persona("duruan"), persona("admin")
+    assert policy.can(town, "edit_own")  # no object: the role alone (a menu entry)
+    assert policy.can(town, "edit_own", town) and not policy.can(town, "edit_own", admin)
+    assert not policy.can(persona("leader"), "edit_own", persona("leader"))  # the roles come first
+    with pytest.raises(NotAllowed):
+        policy.require(town, "edit_own", obj=admin)
+    with pytest.raises(ValueError):
+        Policy("example", {"a": {Role.TOWN_OFFICER}}, guards={"b": lambda user, obj: True})
+
+
+def test_the_accounts_object_rules_are_its_policy(persona):
+    from accounts.policy import POLICY
+
+    admin, town = persona("admin"), persona("duruan")
+    assert POLICY.can(admin, "manage_account", town) and not POLICY.can(town, "manage_account", admin)
+    assert POLICY.can(town, "reveal_id_number", town) and not POLICY.can(town, "reveal_id_number", admin)
+    assert not POLICY.can(admin, "change_roles", admin) and POLICY.can(admin, "change_roles", town)
+    assert POLICY.can(town, "manage_tokens_of", town) and not POLICY.can(town, "manage_tokens_of", admin)

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import pytest
 from django import forms
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.signed_cookies import SessionStore
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.test import RequestFactory
 
 from audit.models import AuditEvent
 from core.choices import Role
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.workflow import REGISTRY, Transition, Workflow
 from core.workflow_api import request_serializer
+from core.workflow_views import transition_page
 from hazards.choices import State
 from hazards.models import Hazard
 from hazards.tests.helpers import reported
@@ -108,3 +114,29 @@ def test_the_api_body_is_typed_from_the_form(flow):
     assert fields["note"].required and fields["note"].max_length == 20
     assert type(fields["due"]).__name__ == "DateField" and not fields["due"].required
     assert type(fields["amount"]).__name__ == "DecimalField"
+
+
+def _transition_get(flow, user, hazard, action):
+    view = transition_page(
+        flow,
+        queryset=lambda: Hazard.objects.all(),
+        services={name: (lambda *a, **k: None) for name in ("start", "remark", "guarded")},
+    )
+    request = RequestFactory().get("/")
+    request.user, request.session = user, SessionStore()
+    request._messages = FallbackStorage(request)
+    return view(request, pk=hazard.pk, action=action)
+
+
+def test_the_transition_page_checks_role_and_guard_before_showing_its_form(flow, hazard, persona):
+    """GET is held to the table like POST: a visible object is no licence to see the form of an action."""
+    town = persona("duruan")
+    assert _transition_get(flow, town, hazard, "start").status_code == 200
+    with pytest.raises(PermissionDenied):  # the guard refuses
+        _transition_get(flow, town, hazard, "guarded")
+    with pytest.raises(PermissionDenied):  # sees the hazard, but the role is not in the table
+        _transition_get(flow, persona("admin"), hazard, "start")
+    with pytest.raises(Http404):  # out of scope: 404, never a hint
+        _transition_get(flow, persona("baisha"), hazard, "start")
+    Hazard.objects.filter(pk=hazard.pk).update(state=State.RECTIFYING)
+    assert _transition_get(flow, town, hazard, "start").status_code == 409

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from core.choices import Role
 from core.errors import Conflict, InvalidInput
+from core.workflow import Transition, Workflow
 from inspections.choices import CampaignKind, CampaignState, TaskState
 from inspections.models import Campaign, CampaignTarget, ChecklistTemplate, InspectionTask
 from inspections.services.common import POLICY, add_error, planner_limits, raise_if, safe_id
@@ -166,12 +167,12 @@ def launch_campaign(
     return campaign
 
 
-def _check_campaign_writable(actor, campaign: Campaign, version=None) -> None:
+def _check_campaign_writable(actor, campaign: Campaign) -> None:
+    """The list of an active campaign: its edits keep the state and write through `_bump` with the version
+    read here; closing it is the workflow's transition (CAMPAIGN_FLOW)."""
     POLICY.require(actor, "plan", _("Your role may not change campaigns."))
     if campaign.state != CampaignState.ACTIVE:
         raise Conflict(_("The campaign is closed."))
-    if version is not None and int(version) != campaign.version:
-        raise Conflict()
 
 
 def _bump(campaign: Campaign, **changes) -> None:
@@ -327,51 +328,76 @@ def assign_tasks(
     return len(changed)
 
 
-@transaction.atomic
-def close_campaign(*, actor, campaign: Campaign, version=None) -> Campaign:
-    _check_campaign_writable(actor, campaign, version)
-    _bump(campaign, state=CampaignState.CLOSED)
-    InspectionTask.objects.filter(campaign=campaign, state=TaskState.OPEN).update(state=TaskState.CANCELLED)
-    record(campaign, "inspections.campaign.closed", actor=actor)
-    return campaign
+# The workflows of a campaign and of its tasks (core/workflow.py): performed with the version the client
+# read and the one conditional UPDATE.
+CAMPAIGN_FLOW = Workflow(
+    model=Campaign,
+    name="inspections.campaign",
+    transitions=[
+        Transition(
+            "close", (CampaignState.ACTIVE,), CampaignState.CLOSED, POLICY.roles("plan"), verb="closed"
+        ),
+    ],
+    state_message=lambda campaign: _("The campaign is closed."),
+)
+TASK_FLOW = Workflow(
+    model=InspectionTask,
+    name="inspections.task",
+    transitions=[
+        Transition("reassign", (TaskState.OPEN,), None, POLICY.roles("plan"), verb="reassigned"),
+    ],
+    state_message=lambda task: _("This task is no longer open."),
+)
 
 
-@transaction.atomic
-def reassign_task(*, actor, task: InspectionTask, deadline, inspectors=(), version=None) -> InspectionTask:
-    """Change one open task's deadline and inspectors (a conditional update on its version)."""
-    POLICY.require(actor, "plan", _("Your role may not change campaigns."))
-    if task.state != TaskState.OPEN:
-        raise Conflict(_("This task is no longer open."))
-    if version is not None and int(version) != task.version:
-        raise Conflict()
-    errors: dict = {}
-    due = _as_date(deadline, "deadline", errors)
-    if due and due < timezone.localdate():
-        add_error(errors, "deadline", _("The deadline cannot be in the past."))
-    users = _clean_inspectors(inspectors, errors)
-    if not users:
-        add_error(errors, "inspectors", _("Choose active inspectors."))
-    raise_if(errors)
-    updated = InspectionTask.objects.filter(pk=task.pk, version=task.version, state=TaskState.OPEN).update(
-        deadline=due, version=F("version") + 1
-    )
-    if updated != 1:
-        raise Conflict()
-    before = sorted(task.inspectors.values_list("pk", flat=True))
-    task.inspectors.set(users)
-    task.refresh_from_db()
-    record(
+def close_campaign(*, actor, campaign: Campaign, version) -> Campaign:
+    def cancel_open_tasks(step):
+        InspectionTask.objects.filter(campaign=campaign, state=TaskState.OPEN).update(
+            state=TaskState.CANCELLED
+        )
+
+    return CAMPAIGN_FLOW.perform(campaign, "close", actor=actor, version=version, after=cancel_open_tasks)
+
+
+def reassign_task(*, actor, task: InspectionTask, deadline, inspectors=(), version) -> InspectionTask:
+    """Change one open task's deadline and inspectors."""
+    chosen: list = []
+
+    def prepare(step):
+        errors: dict = {}
+        due = _as_date(deadline, "deadline", errors)
+        if due and due < timezone.localdate():
+            add_error(errors, "deadline", _("The deadline cannot be in the past."))
+        users = _clean_inspectors(inspectors, errors)
+        if not users:
+            add_error(errors, "inspectors", _("Choose active inspectors."))
+        raise_if(errors)
+        step.changes["deadline"] = due
+        chosen.extend(users)
+        before = sorted(task.inspectors.values_list("pk", flat=True))
+        step.audit_data.update(deadline=due, inspectors=[u.pk for u in users], before=before)
+
+    def after(step):
+        task.inspectors.set(chosen)
+
+    return TASK_FLOW.perform(
         task,
-        "inspections.task.reassigned",
+        "reassign",
         actor=actor,
-        data={"deadline": due, "inspectors": [u.pk for u in users], "before": before},
+        version=version,
+        prepare=prepare,
+        after=after,
+        notify=_tell_new_inspectors,
     )
+
+
+def _tell_new_inspectors(step) -> None:
+    task, before = step.obj, step.audit_data["before"]
     notify(
-        recipients=[u for u in users if u.pk not in before],
+        recipients=[u for u in task.inspectors.all() if u.pk not in before],
         kind="inspections.task.assigned",
         title=_("New inspection tasks: %(name)s") % {"name": task.enterprise.name},
-        body=_("%(n)d enterprises, due %(date)s") % {"n": 1, "date": due},
+        body=_("%(n)d enterprises, due %(date)s") % {"n": 1, "date": task.deadline},
         url=task.get_absolute_url(),
         target=task,
     )
-    return task

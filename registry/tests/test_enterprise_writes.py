@@ -309,19 +309,23 @@ def test_the_service_refuses_roles_without_write_rights(persona, make_enterprise
     enterprise = make_enterprise("duruan", ["industry_trade"])
     with pytest.raises(NotAllowed):
         services.change_enterprise_status(
-            actor=persona("inspector_duruan"), enterprise=enterprise, status="closed", reason="检查"
+            actor=persona("inspector_duruan"),
+            enterprise=enterprise,
+            status="closed",
+            reason="检查",
+            version=1,
         )
 
 
 def test_status_change_keeps_a_history(persona, make_enterprise):
     enterprise = make_enterprise("duruan", ["industry_trade"])
     services.change_enterprise_status(
-        actor=persona("duruan"), enterprise=enterprise, status="suspended", reason="责令停产整顿"
+        actor=persona("duruan"), enterprise=enterprise, status="suspended", reason="责令停产整顿", version=1
     )
     change = enterprise.status_changes.first()
     assert (change.from_status, change.to_status, change.reason) == ("operating", "suspended", "责令停产整顿")
     assert change.changed_by == persona("duruan")
     with pytest.raises(Conflict):
         services.change_enterprise_status(
-            actor=persona("duruan"), enterprise=enterprise, status="suspended", reason="重复"
+            actor=persona("duruan"), enterprise=enterprise, status="suspended", reason="重复", version=2
         )

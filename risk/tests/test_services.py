@@ -62,7 +62,11 @@ def test_out_of_table_factors_are_refused_with_field_errors(fresh, make_point, p
     point = make_point(fresh)
     with pytest.raises(InvalidInput) as info:
         services.assess_risk_point(
-            actor=persona("admin"), point=point, method="lec", factors={"l": 5, "e": 6, "c": 15}, version=None
+            actor=persona("admin"),
+            point=point,
+            method="lec",
+            factors={"l": 5, "e": 6, "c": 15},
+            version=point.version,
         )
     assert set(info.value.errors) == {"l"}
     point.refresh_from_db()
@@ -78,7 +82,7 @@ def test_the_next_review_may_not_be_later_than_a_year(fresh, make_point, persona
             point=point,
             method="lec",
             factors=LEC_BLUE,
-            version=None,
+            version=point.version,
             next_review_on=too_late,
         )
     assert "next_review_on" in info.value.errors
@@ -135,7 +139,7 @@ def test_enterprise_level_is_the_highest_colour_and_follows_every_change(fresh, 
     fresh.refresh_from_db()
     assert fresh.risk_level == "yellow"
     services.assess_risk_point(
-        actor=persona("admin"), point=yellow, method="lec", factors=LEC_RED, version=None
+        actor=persona("admin"), point=yellow, method="lec", factors=LEC_RED, version=yellow.version
     )
     fresh.refresh_from_db()
     assert (fresh.risk_level, fresh.risk_level_reason) == ("red", "")
@@ -145,7 +149,8 @@ def test_enterprise_level_is_the_highest_colour_and_follows_every_change(fresh, 
     )
     fresh.refresh_from_db()
     assert fresh.risk_level == "blue"
-    services.retire_risk_point(actor=persona("admin"), point=blue, version=None, reason="工艺停用")
+    blue.refresh_from_db()
+    services.retire_risk_point(actor=persona("admin"), point=blue, version=blue.version, reason="工艺停用")
     fresh.refresh_from_db()
     assert fresh.risk_level == ""
 
