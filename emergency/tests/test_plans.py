@@ -287,3 +287,44 @@ def test_a_town_plan_of_an_enterprise_type_is_refused_on_the_page(as_user, perso
     assert response.status_code == 400
     assert "政府" in response.content.decode() and "镇现场处置方案" in response.content.decode()
     assert not Plan.objects.filter(title="镇现场处置方案").exists()
+
+
+def _pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_the_publish_page_takes_the_plan_documents_as_files(as_user, plan):
+    """The documents are chosen on the page, stored as attachments (sniffed, digested) and linked to the
+    version; a file that is no PDF is refused on the field and nothing is published."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from attachments.models import Attachment
+
+    draft = plan(published_on=None).versions.get()
+    url = reverse("emergency:planversion_transition", args=[draft.pk, "publish"])
+    client = as_user("ent_duruan")
+    page = client.get(url).content.decode()
+    assert 'enctype="multipart/form-data"' in page and 'type="file"' in page
+    fake = SimpleUploadedFile("预案.pdf", b"not a pdf at all", content_type="application/pdf")
+    data = {"version": draft.version, "published_on": "2026-03-06"}
+    refused = client.post(url, {**data, "documents": fake})
+    assert refused.status_code == 400 and "documents" in refused.context["form"].errors
+    assert refused.context["form"]["published_on"].value() == "2026-03-06"
+    draft.refresh_from_db()
+    assert draft.state == "draft"
+    good = SimpleUploadedFile("综合应急预案.pdf", _pdf(), content_type="application/pdf")
+    assert client.post(url, {**data, "documents": good}).status_code == 302
+    draft.refresh_from_db()
+    documents = list(Attachment.objects.for_owner(draft, "plan_document"))
+    assert draft.state == "published" and [d.name for d in documents] == ["综合应急预案.pdf"]
+    detail = client.get(reverse("emergency:plan_detail", args=[draft.plan_id])).content.decode()
+    assert reverse("attachments:download", args=[documents[0].pk]) in detail
