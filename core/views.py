@@ -3,6 +3,7 @@
 import abc
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
@@ -44,8 +45,11 @@ def apply_domain_errors(form, exc: DomainError, *, fields=None, fallback: str | 
     rename = fields if callable(fields) else (lambda name: (fields or {}).get(name, name))
     for name, errors in exc.errors.items():
         field = rename(name)
+        target = field if field in form.fields else fallback
+        shown = form.errors.get(target or NON_FIELD_ERRORS, []) if form.is_bound else []
         for error in errors:
-            form.add_error(field if field in form.fields else fallback, error)
+            if str(error) not in shown:  # the form already said it (a page validates before the service)
+                form.add_error(target, error)
 
 
 def page_status(*forms) -> int:
@@ -130,8 +134,10 @@ class ListPage(abc.ABC):
 
     def filtered(self):
         qs = self.queryset()
-        filterset = self.filterset_class(self.request.GET, queryset=qs, request=self.request)
-        qs = filterset.qs if filterset.is_valid() else qs.none()
+        filterset = None
+        if self.filterset_class is not None:  # a short register may list without filters
+            filterset = self.filterset_class(self.request.GET, queryset=qs, request=self.request)
+            qs = filterset.qs if filterset.is_valid() else qs.none()
         q = self.request.GET.get("q", "").strip()
         if q:
             qs = self.search(qs, q)

@@ -30,8 +30,17 @@ class _Empty(forms.Form):
 
 
 def transition_page(
-    workflow: Workflow, *, queryset: Callable[[], object], services: dict[str, Callable], template=None
+    workflow: Workflow,
+    *,
+    queryset: Callable[[], object],
+    services: dict[str, Callable],
+    template=None,
+    page_forms: dict | None = None,
+    receive: Callable | None = None,
 ):
+    """`page_forms` gives an action a page form of its own (one with a file field, say); `receive(request,
+    action, data)` turns what the page posted into the service's input (files stored, their ids added) and
+    may refuse it with a DomainError, shown like the service's."""
     by_path = {workflow[a].url_path: a for a in services}
 
     @login_required
@@ -41,13 +50,15 @@ def transition_page(
             raise Http404
         obj = get_visible_or_404(queryset(), request.user, pk=pk)
         transition = workflow[name]
-        form_class = transition.form or _Empty
+        form_class = (page_forms or {}).get(name) or transition.form or _Empty
         status = 200
         if request.method == "POST":
             form = form_class(data=request.POST, files=request.FILES)
             try:
                 data = {k: v for k, v in request.POST.lists() if k not in ("version", "csrfmiddlewaretoken")}
                 data = {k: (v if len(v) > 1 else v[0]) for k, v in data.items()}
+                if receive is not None:
+                    data = receive(request, name, data)
                 services[name](obj, actor=request.user, version=request.POST.get("version"), data=data)
             except DomainError as exc:
                 form.is_valid()  # bind the field values so they render again

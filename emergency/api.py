@@ -12,12 +12,15 @@ from core.api import ScopedViewSetMixin, display_field
 from core.masking import phone_for
 from core.scoping import scope_of
 from core.workflow_api import add_workflow_actions, serializer_field
-from emergency import selectors, services
+from emergency import rules, selectors, services
+from emergency.choices import MemberRole
 from emergency.forms import (
     DeclarationForm,
     DrillRecordForm,
     MovementForm,
     PlanForm,
+    TeamMemberCreateForm,
+    TeamMemberForm,
     WarehouseForm,
     WarningForm,
 )
@@ -31,6 +34,7 @@ from emergency.models import (
     Shelter,
     StockBatch,
     SupplyItem,
+    TeamMember,
     Warehouse,
     WaterloggingPoint,
     WeatherWarning,
@@ -431,6 +435,9 @@ add_workflow_actions(DrillViewSet, services.DRILL_FLOW, services={"evaluate": se
 class TeamSerializer(serializers.ModelSerializer):
     kind_display = display_field("kind")
     below_norm = serializers.SerializerMethodField()
+    members = serializers.SerializerMethodField()
+    certified_members = serializers.SerializerMethodField()
+    expiring_certificates = serializers.SerializerMethodField()
 
     class Meta:
         model = RescueTeam
@@ -445,6 +452,7 @@ class TeamSerializer(serializers.ModelSerializer):
             "phone",
             "members",
             "certified_members",
+            "expiring_certificates",
             "equipment",
             "base",
             "lat",
@@ -457,6 +465,21 @@ class TeamSerializer(serializers.ModelSerializer):
     def get_below_norm(self, obj) -> list[str]:
         return selectors.team_flags([obj])[0][1]
 
+    def get_members(self, obj) -> int:
+        """Members besides the head, counted from the member records (R-EMG-6)."""
+        return sum(1 for p in obj.people.all() if p.role != MemberRole.HEAD)
+
+    def get_certified_members(self, obj) -> int:
+        today = timezone.localdate()
+        return sum(
+            1
+            for p in obj.people.all()
+            if p.certificate_type and rules.certificate_state(p.certificate_expires, today) != "expired"
+        )
+
+    def get_expiring_certificates(self, obj) -> int:
+        return selectors.expiring_certificates([obj])[obj.pk]
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["phone"] = phone_for(self.context["request"].user, instance.phone, instance.enterprise_id)
@@ -468,7 +491,85 @@ class TeamViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericVie
     serializer_class = TeamSerializer
 
     def base_queryset(self):
-        return RescueTeam.objects.order_by("pk")
+        return RescueTeam.objects.prefetch_related("people").order_by("pk")
+
+
+class TeamMemberSerializer(serializers.ModelSerializer):
+    role_display = display_field("role")
+    certificate_type_display = display_field("certificate_type")
+    certificate_state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TeamMember
+        fields = [
+            "id",
+            "team",
+            "name",
+            "role",
+            "role_display",
+            "phone",
+            "certificate_type",
+            "certificate_type_display",
+            "certificate_number",
+            "certificate_expires",
+            "certificate_state",
+            "version",
+        ]
+
+    def get_certificate_state(self, obj) -> str:
+        """`expired`, `expiring` (within 30 days) or empty."""
+        return rules.certificate_state(obj.certificate_expires, timezone.localdate())
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["phone"] = phone_for(self.context["request"].user, instance.phone, instance.team.enterprise_id)
+        return data
+
+
+class TeamMemberUpdateRequest(request_body(TeamMemberForm, "TeamMemberFields")):
+    version = serializers.IntegerField(help_text="the version read")
+
+
+class TeamMemberViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Heads and members of the rescue teams in scope with their certificates; `?team=` narrows to one."""
+
+    scoped_model = TeamMember
+    serializer_class = TeamMemberSerializer
+
+    def base_queryset(self):
+        return TeamMember.objects.select_related("team").order_by("team_id", "role", "pk")
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        team = _int_param(self.request, "team") if self.action == "list" else None
+        return qs.filter(team_id=team) if team is not None else qs
+
+    @extend_schema(parameters=[OpenApiParameter("team", int)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request=request_body(TeamMemberCreateForm, "TeamMemberCreateRequest"), responses=TeamMemberSerializer
+    )
+    def create(self, request, *args, **kwargs):
+        member = services.add_team_member(actor=request.user, data=request.data)
+        return Response(self.get_serializer(member).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TeamMemberUpdateRequest, responses=TeamMemberSerializer)
+    def update(self, request, *args, **kwargs):
+        """The whole record again with the `version` read; a stale version is 409."""
+        member = self.get_object()
+        data = request.data if isinstance(request.data, dict) else {}
+        member = services.update_team_member(
+            member, actor=request.user, version=data.get("version"), data=request.data
+        )
+        return Response(self.get_serializer(member).data)
 
 
 class PointSerializer(serializers.ModelSerializer):

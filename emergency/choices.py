@@ -88,6 +88,22 @@ class TeamKind(models.TextChoices):
     MICRO_FIRE = "micro_fire", _("Micro fire station")
 
 
+class MemberRole(models.TextChoices):
+    HEAD = "head", pgettext_lazy("rescue team", "Head")
+    DEPUTY = "deputy", _("Deputy head")
+    MEMBER = "member", pgettext_lazy("rescue team", "Member")
+
+
+class CertificateType(models.TextChoices):
+    """Certificates a rescue team member may hold (vocational qualification and training certificates)."""
+
+    FIREFIGHTER = "firefighter", _("Firefighter qualification")
+    RESCUER = "rescuer", _("Emergency rescuer qualification")
+    FIRST_AID = "first_aid", _("First-aid certificate")
+    SPECIAL_OPERATION = "special_operation", _("Special operation certificate")
+    OTHER = "other", _("Other certificate")
+
+
 class WarningHazard(models.TextChoices):
     RAINSTORM = "rainstorm", _("Rainstorm")
     TYPHOON = "typhoon", _("Typhoon")

@@ -19,11 +19,13 @@ from emergency.models import (
     Plan,
     PlanVersion,
     RescueTeam,
+    ReserveNorm,
     Shelter,
     StockBatch,
     Stocktake,
     StocktakeLine,
     SupplyItem,
+    TeamMember,
     TransferEntry,
     Warehouse,
     WaterloggingPoint,
@@ -32,6 +34,29 @@ from emergency.models import (
 from registry.models import Department, Jurisdiction
 
 STOCKED = ["FX-001", "FX-003", "JS-001", "JS-002", "ZM-002", "PL-002", "PL-003"]
+
+
+def _crew(team, index: int, *, members: int, today) -> None:
+    """A station's head and members with certificates; one member's certificate runs out within a month."""
+    TeamMember.objects.create(
+        team=team,
+        name="站长",
+        role="head",
+        phone=f"1370750{index:04d}",
+        certificate_type="firefighter",
+        certificate_number=f"XF{index:04d}00",
+        certificate_expires=today + dt.timedelta(days=900),
+    )
+    for n in range(1, members + 1):
+        TeamMember.objects.create(
+            team=team,
+            name=f"队员{n}",
+            role="member",
+            phone=f"1360750{index:02d}{n:02d}",
+            certificate_type="firefighter" if n <= 4 else "",
+            certificate_number=f"XF{index:04d}{n:02d}" if n <= 4 else "",
+            certificate_expires=today + dt.timedelta(days=20 if n == 1 else 700) if n <= 4 else None,
+        )
 
 
 def _near(town, rng, spread=0.02):
@@ -60,6 +85,10 @@ def build_emergency(*, rng, small=False, stdout=None) -> None:
             lng=lng,
             keeper="仓管员",
             phone=f"1380750{index:04d}",
+        )
+        # The town's main warehouse keeps the whole town's woven bags (a warehouse norm of the district).
+        ReserveNorm.objects.create(
+            town=town, warehouse=warehouse, item=items["FX-001"], quantity=items["FX-001"].default_norm
         )
         codes = STOCKED[:3] if small else STOCKED
         for code in codes:
@@ -102,19 +131,18 @@ def build_emergency(*, rng, small=False, stdout=None) -> None:
             mover="网格员",
         )
         lat, lng = _near(town, rng)
-        RescueTeam.objects.create(
+        team = RescueTeam.objects.create(
             kind="micro_fire",
             name=f"{town.name}微型消防站",
             town=town,
             leader="站长",
             phone=f"1370750{index:04d}",
-            members=6 if index % 4 else 4,
-            certified_members=4,
             duty_24h=True,
             response_minutes=3 if index % 4 else 5,
             lat=lat,
             lng=lng,
         )
+        _crew(team, index, members=5 if index % 4 else 3, today=today)
         plan = Plan.objects.create(
             owner_kind="town",
             owner_town=town,

@@ -6,8 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from attachments.uploads import DocumentsField
 from emergency.choices import (
+    CertificateType,
     DrillForm,
+    MemberRole,
     MovementKind,
     PlanType,
     ResponseLevel,
@@ -16,6 +19,7 @@ from emergency.choices import (
     WarehouseLevel,
     WarningHazard,
 )
+from registry.validators import validate_phone
 
 
 class IdChoiceField(forms.ModelChoiceField):
@@ -168,6 +172,38 @@ class WarehouseForm(ScopedForm):
         return data
 
 
+class NormForm(ScopedForm):
+    """A reserve norm of a town, or of one of its warehouses, for one catalogue item (R-EMG-5)."""
+
+    scoped_fields = {"town": "registry.Jurisdiction", "warehouse": "emergency.Warehouse"}
+    town = IdChoiceField(label=_("Town/street"), queryset=None)
+    warehouse = IdChoiceField(
+        label=_("Warehouse"),
+        queryset=None,
+        required=False,
+        help_text=_("Leave empty for the norm of the whole town."),
+    )
+    item = IdChoiceField(label=pgettext_lazy("supply", "Item"), queryset=None)
+    quantity = forms.IntegerField(label=_("Norm"), min_value=0, max_value=10_000_000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from emergency.models import SupplyItem
+
+        self.fields["item"].queryset = SupplyItem.objects.all()
+
+    def clean(self):
+        data = super().clean()
+        town, warehouse = data.get("town"), data.get("warehouse")
+        if town is not None and warehouse is not None and warehouse.town_id != town.pk:
+            self.add_error("warehouse", _("Choose a warehouse of this town."))
+        return data
+
+
+class NormQuantityForm(_Bootstrap, forms.Form):
+    quantity = forms.IntegerField(label=_("Norm"), min_value=0, max_value=10_000_000)
+
+
 class StocktakeLineForm(forms.Form):
     counted = forms.IntegerField(min_value=0)
     explanation = forms.CharField(max_length=200, required=False)
@@ -199,6 +235,17 @@ class PublishForm(_Bootstrap, forms.Form):
     attachments = IdListField(
         label=_("Plan documents"), required=False, help_text=_("Ids of the uploaded plan documents (PDF).")
     )
+
+
+class PublishPageForm(PublishForm):
+    """The publish page: the plan documents are chosen as files; the page stores them (attachments) and
+    sends their ids to the service as `attachments`."""
+
+    documents = DocumentsField(label=_("Plan documents"), help_text=_("The published plan as PDF."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["attachments"]
 
 
 class FileForm(_Bootstrap, forms.Form):
@@ -246,8 +293,6 @@ class TeamForm(ScopedForm):
     enterprise = IdChoiceField(label=_("Enterprise"), queryset=None, required=False)
     leader = forms.CharField(label=_("Head"), max_length=50, required=False)
     phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
-    members = forms.IntegerField(label=_("Members (besides the head)"), min_value=0, max_value=10000)
-    certified_members = forms.IntegerField(label=_("Members with certificates"), min_value=0, required=False)
     equipment = forms.CharField(
         label=_("Equipment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -258,6 +303,37 @@ class TeamForm(ScopedForm):
     response_minutes = forms.IntegerField(
         label=_("Expected response time (minutes)"), min_value=0, max_value=1440
     )
+
+
+class TeamMemberForm(_Bootstrap, forms.Form):
+    """A head or member of a rescue team and the certificate held: a certificate named with its number."""
+
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
+    role = forms.ChoiceField(label=_("Role in the team"), choices=MemberRole.choices)
+    phone = forms.CharField(label=_("Phone"), max_length=20, validators=[validate_phone])
+    certificate_type = forms.ChoiceField(
+        label=_("Certificate type"), choices=[("", "—"), *CertificateType.choices], required=False
+    )
+    certificate_number = forms.CharField(label=_("Certificate number"), max_length=40, required=False)
+    certificate_expires = forms.DateField(label=_("Certificate valid until"), required=False, widget=_date())
+
+    def clean(self):
+        data = super().clean()
+        kind, number = data.get("certificate_type"), data.get("certificate_number")
+        if kind and not number:
+            self.add_error("certificate_number", _("Enter the number of the certificate."))
+        if (number or data.get("certificate_expires")) and not kind and "certificate_type" not in self.errors:
+            self.add_error("certificate_type", _("Choose the type of the certificate."))
+        return data
+
+
+class TeamMemberCreateForm(ScopedForm, TeamMemberForm):
+    """A new head or member: the team is one the actor sees."""
+
+    scoped_fields = {"team": "emergency.RescueTeam"}
+    team = IdChoiceField(label=_("Rescue team"), queryset=None)
+
+    field_order = ["team"]
 
 
 class PointForm(ScopedForm):
@@ -284,6 +360,29 @@ class ShelterForm(ScopedForm):
     capacity = forms.IntegerField(label=_("Capacity (persons)"), min_value=1, max_value=1_000_000)
     lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     lng = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+
+
+class TransferForm(ScopedForm):
+    """People to move (转移安置): a danger zone's households and persons, their shelter, who moves them."""
+
+    scoped_fields = {"town": "registry.Jurisdiction", "shelter": "emergency.Shelter"}
+    town = IdChoiceField(label=_("Town/street"), queryset=None)
+    zone = forms.CharField(label=_("Danger zone"), max_length=100)
+    households = forms.IntegerField(label=_("Households"), min_value=1, max_value=100_000)
+    persons = forms.IntegerField(label=_("Persons"), min_value=1, max_value=1_000_000)
+    shelter = IdChoiceField(label=_("Shelter"), queryset=None)
+    mover = forms.CharField(label=_("Who moves them"), max_length=50)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False, validators=[validate_phone])
+
+    def clean(self):
+        data = super().clean()
+        town, shelter = data.get("town"), data.get("shelter")
+        if town is not None and shelter is not None and shelter.town_id != town.pk:
+            self.add_error("shelter", _("Choose a shelter of the same town."))
+        households, persons = data.get("households"), data.get("persons")
+        if households and persons and persons < households:
+            self.add_error("persons", _("Each household has at least one person."))
+        return data
 
 
 class WarningForm(_Bootstrap, forms.Form):

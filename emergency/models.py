@@ -13,14 +13,17 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.scoping import Scope, ScopedQuerySet, scope_q
 from emergency.choices import (
     ActionState,
+    CertificateType,
     ConfirmationState,
     DeclarationState,
     DrillForm,
     DrillState,
+    MemberRole,
     MovementKind,
     OwnerKind,
     PlanType,
@@ -284,11 +287,13 @@ class ReserveNorm(models.Model):
     )
     item = models.ForeignKey(SupplyItem, on_delete=models.CASCADE, related_name="norms")
     quantity = models.PositiveIntegerField(_("norm"))
+    version = models.PositiveIntegerField(default=1)
 
     objects = NormQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reserve norm")
+        ordering = ["town_id", "warehouse_id", "item_id"]
         constraints = [
             models.UniqueConstraint(fields=["town", "warehouse", "item"], name="emergency_one_norm"),
             models.UniqueConstraint(
@@ -474,8 +479,6 @@ class RescueTeam(models.Model):
     )
     leader = models.CharField(_("head"), max_length=50, blank=True)
     phone = models.CharField(_("contact phone"), max_length=20, blank=True)
-    members = models.PositiveIntegerField(_("members (besides the head)"), default=0)
-    certified_members = models.PositiveIntegerField(_("members with certificates"), default=0)
     equipment = models.TextField(_("equipment"), blank=True)
     base = models.CharField(_("base location"), max_length=200, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
@@ -492,6 +495,42 @@ class RescueTeam(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("emergency:team_detail", args=[self.pk])
+
+
+class TeamMemberQuerySet(_TownEnterpriseQuerySet):
+    scope_town = "team__town"
+    scope_enterprise = "team__enterprise"
+    enterprise_path = "team__enterprise"
+
+
+class TeamMember(models.Model):
+    """A head or member of a rescue team with the certificate held (R-EMG-6 counts these records)."""
+
+    team = models.ForeignKey(RescueTeam, on_delete=models.CASCADE, related_name="people")
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    role = models.CharField(_("role in the team"), max_length=10, choices=MemberRole.choices)
+    phone = models.CharField(_("phone"), max_length=20)
+    certificate_type = models.CharField(
+        _("certificate type"), max_length=20, choices=CertificateType.choices, blank=True
+    )
+    certificate_number = models.CharField(_("certificate number"), max_length=40, blank=True)
+    certificate_expires = models.DateField(_("certificate valid until"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = TeamMemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("team member")
+        ordering = ["team_id", "role", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("emergency:team_detail", args=[self.team_id])
 
 
 # --- The three preventions -------------------------------------------------------------------------
@@ -547,12 +586,16 @@ class TransferEntry(models.Model):
     shelter = models.ForeignKey(Shelter, on_delete=models.PROTECT, related_name="entries")
     mover = models.CharField(_("who moves them"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     objects = _TownQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("transfer entry")
         ordering = ["town_id", "zone"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("emergency:transfers")
 
 
 class DistrictQuerySet(ScopedQuerySet):

@@ -35,7 +35,7 @@ def rows(user, towns) -> list[dict]:
     out = []
     for town in towns:
         mine = [s for s in statuses if s.plan.town_id == town.pk]
-        teams = list(RescueTeam.objects.filter(town=town))
+        teams = list(RescueTeam.objects.filter(town=town).prefetch_related("people"))
         points = WaterloggingPoint.objects.filter(town=town)
         out.append(
             {

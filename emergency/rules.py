@@ -125,16 +125,20 @@ def drill_due(plan, last_held: dt.date | None, published_on: dt.date | None) -> 
     return add_months(since, drill_interval_months(plan))
 
 
-def micro_fire_shortcomings(team) -> list[str]:
-    """What keeps a micro fire station below R-EMG-6's norm (empty when it meets it)."""
+def micro_fire_shortcomings(team, people) -> list[str]:
+    """What keeps a micro fire station below R-EMG-6's norm (empty when it meets it), counted from its
+    member records: a head, at least five members besides, 24-hour duty, on scene within 3 minutes."""
     from django.utils.translation import gettext as _
 
+    from emergency.choices import MemberRole
+
     found = []
-    if not team.leader:
+    members = sum(1 for p in people if p.role != MemberRole.HEAD)
+    if not any(p.role == MemberRole.HEAD for p in people):
         found.append(_("no head named"))
-    if team.members < MICRO_FIRE_MIN_MEMBERS:
+    if members < MICRO_FIRE_MIN_MEMBERS:
         found.append(
-            _("%(n)s members, at least %(min)s needed") % {"n": team.members, "min": MICRO_FIRE_MIN_MEMBERS}
+            _("%(n)s members, at least %(min)s needed") % {"n": members, "min": MICRO_FIRE_MIN_MEMBERS}
         )
     if not team.duty_24h:
         found.append(_("no 24-hour duty"))
@@ -144,3 +148,16 @@ def micro_fire_shortcomings(team) -> list[str]:
             % {"n": team.response_minutes, "max": MICRO_FIRE_MAX_MINUTES}
         )
     return found
+
+
+# A certificate is flagged this many days before it expires (and again once it has).
+CERTIFICATE_WARNING_DAYS = 30
+
+
+def certificate_state(expires: dt.date | None, today: dt.date) -> str:
+    """ "expired", "expiring" (within CERTIFICATE_WARNING_DAYS) or "" (valid, or no certificate date)."""
+    if expires is None:
+        return ""
+    if expires < today:
+        return "expired"
+    return "expiring" if (expires - today).days <= CERTIFICATE_WARNING_DAYS else ""

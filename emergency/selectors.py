@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from emergency import rules
 from emergency.choices import PlanVersionState, StocktakeState, TeamKind, WarehouseLevel
@@ -238,8 +239,34 @@ def compliance(user, *, today: dt.date | None = None) -> dict:
     return {"by_town": by_town, "by_sector": by_sector}
 
 
-def team_flags(teams) -> list[tuple[RescueTeam, list[str]]]:
-    return [(t, rules.micro_fire_shortcomings(t) if t.kind == TeamKind.MICRO_FIRE else []) for t in teams]
+def team_flags(teams, *, today: dt.date | None = None) -> list[tuple[RescueTeam, list[str]]]:
+    """Each team with what keeps it below its norm: R-EMG-6 for micro fire stations (from the member
+    records) and, for every team, certificates that have expired. Prefetch `people` for a list."""
+    today = today or timezone.localdate()
+    rows = []
+    for team in teams:
+        people = list(team.people.all())
+        flags = rules.micro_fire_shortcomings(team, people) if team.kind == TeamKind.MICRO_FIRE else []
+        expired = sum(1 for p in people if rules.certificate_state(p.certificate_expires, today) == "expired")
+        if expired:
+            flags.append(
+                ngettext("%(n)s certificate expired", "%(n)s certificates expired", expired) % {"n": expired}
+            )
+        rows.append((team, flags))
+    return rows
+
+
+def expiring_certificates(teams, *, today: dt.date | None = None) -> dict[int, int]:
+    """Per team id, how many certificates expire within the warning period (not yet expired)."""
+    today = today or timezone.localdate()
+    return {
+        team.pk: sum(
+            1
+            for p in team.people.all()
+            if rules.certificate_state(p.certificate_expires, today) == "expiring"
+        )
+        for team in teams
+    }
 
 
 def drills_of(user):

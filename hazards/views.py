@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy
 
 from attachments.models import Attachment
 from attachments.services import store_attachment
+from attachments.uploads import store_uploads
 from audit.labels import action_label, actor_label
 from audit.services import timeline
-from core.errors import Conflict, DomainError, InvalidInput
+from core.errors import Conflict, DomainError
 from core.idempotency import idempotent
 from core.masking import phone_for
 from core.params import id_param
@@ -79,14 +80,7 @@ def hazard_list(request):
 
 
 def _store_uploads(request, files, field: str, *, lat=None, lng=None) -> list[Attachment]:
-    stored = []
-    for upload in files:
-        try:
-            stored.append(store_attachment(actor=request.user, upload=upload, lat=lat, lng=lng))
-        except DomainError as exc:
-            message = exc.errors.get("file", [exc.message])[0] if exc.errors else exc.message
-            raise InvalidInput.field(field, f"{upload.name}: {message}")
-    return stored
+    return store_uploads(request.user, files, field, lat=lat, lng=lng)
 
 
 def _store_each(request, files, *, lat=None, lng=None) -> tuple[list[Attachment], list[str]]:

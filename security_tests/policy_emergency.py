@@ -13,6 +13,10 @@ BUSINESS = EVERYONE - {"sysadmin", "secadmin", "auditadmin"}
 KEEPERS = frozenset({"admin", "yjj", "duruan", "ent_duruan"})
 OFFICIALS = frozenset({"admin", "yjj", "duruan"})
 BUREAU = frozenset({"admin", "yjj"})
+DISTRICT = frozenset({"admin"})
+# The demo's rescue teams are the towns' own: the sector officer and the enterprise see none of them.
+TEAM_READERS = BUSINESS - {"yjj", "ent_duruan"}
+TEAM_KEEPERS = KEEPERS - {"yjj", "ent_duruan"}  # district settings (reserve norms)
 WARNERS = frozenset({"admin", "duty"})
 TOWN_FOLLOWERS = frozenset({"admin", "leader", "yjj", "duruan", "inspector_duruan", "duty"})
 NOBODY = frozenset()  # transition pages probed with an unknown action: 404 for everyone
@@ -39,6 +43,10 @@ ROWS = {
     "GET /api/v1/drills/{id}/": BUSINESS,
     "POST /api/v1/drills/{id}/evaluate/": KEEPERS,
     "GET /api/v1/rescue-teams/": EVERYONE,
+    "GET /api/v1/rescue-team-members/": EVERYONE,
+    "POST /api/v1/rescue-team-members/": KEEPERS,
+    "GET /api/v1/rescue-team-members/{id}/": TEAM_READERS,
+    "PUT /api/v1/rescue-team-members/{id}/": TEAM_KEEPERS,
     "GET /api/v1/waterlogging-points/": EVERYONE,
     "GET /api/v1/shelters/": EVERYONE,
     "GET /api/v1/warnings/": EVERYONE,
@@ -54,6 +62,9 @@ ROWS = {
     "emergency:stocktake_start": POST_ONLY,
     "emergency:movement_create": KEEPERS,
     "emergency:shortfalls": EVERYONE,
+    "emergency:norms": EVERYONE,
+    "emergency:norm_create": DISTRICT,
+    "emergency:norm_edit": DISTRICT,
     "emergency:stocktake_detail": BUSINESS,
     "emergency:stocktake_transition": NOBODY,
     "emergency:plans": EVERYONE,
@@ -69,9 +80,16 @@ ROWS = {
     "emergency:action_hazard": POST_ONLY,
     "emergency:teams": EVERYONE,
     "emergency:team_create": KEEPERS,
+    "emergency:team_detail": TEAM_READERS,
+    "emergency:member_create": TEAM_KEEPERS,
+    "emergency:member_edit": TEAM_KEEPERS,
     "emergency:floods": EVERYONE,
     "emergency:point_create": OFFICIALS,
     "emergency:shelter_create": OFFICIALS,
+    "emergency:transfers": EVERYONE,
+    "emergency:transfer_create": OFFICIALS,
+    # The department officers keep no town register: they see no transfer list to edit.
+    "emergency:transfer_edit": OFFICIALS - {"yjj"},
     "emergency:warnings": EVERYONE,
     "emergency:warning_create": WARNERS,
     "emergency:warning_transition": NOBODY,

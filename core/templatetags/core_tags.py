@@ -1,6 +1,8 @@
 from django import template
 from django.utils.html import format_html
 
+from core.masking import phone_for
+
 register = template.Library()
 
 
@@ -77,3 +79,9 @@ def may_change_settings(user) -> bool:
     from core.services import may_change_settings as allowed
 
     return allowed(user)
+
+
+@register.filter
+def phone_seen_by(value, user) -> str:
+    """A phone number as this user may see it (masked unless the user may see personal data)."""
+    return phone_for(user, value)

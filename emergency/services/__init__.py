@@ -23,6 +23,7 @@ from emergency.services.floods import (  # noqa: F401
     register_point,
     register_shelter,
     register_transfer,
+    update_transfer,
 )
 from emergency.services.plans import (  # noqa: F401
     VERSION_FLOW,
@@ -35,6 +36,7 @@ from emergency.services.plans import (  # noqa: F401
 )
 from emergency.services.supplies import (  # noqa: F401
     STOCKTAKE_FLOW,
+    change_norm,
     confirm_stocktake,
     create_warehouse,
     record_counts,
@@ -42,4 +44,4 @@ from emergency.services.supplies import (  # noqa: F401
     set_norm,
     start_stocktake,
 )
-from emergency.services.teams import register_team  # noqa: F401
+from emergency.services.teams import add_team_member, register_team, update_team_member  # noqa: F401

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import record
 from core.choices import Role
-from core.errors import InvalidInput, NotAllowed
+from core.errors import Conflict, InvalidInput, NotAllowed
 from core.scoping import scope_of
 
 # Who keeps preparedness records (read-only roles and the administrators keep none).
@@ -16,6 +16,10 @@ BUREAU = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER})
 # The duty room enters warnings; the district declares response levels through it.
 WARNING_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.DUTY_OFFICER})
 TOWN_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.TOWN_OFFICER})
+# The governments' own registers (waterlogging points, shelters, transfer lists): not enterprises.
+OFFICIALS = KEEPERS - {Role.ENTERPRISE_USER}
+# Reserve norms are a district setting (R-EMG-5): the district administrator sets them.
+NORM_SETTERS = frozenset({Role.DISTRICT_ADMIN})
 
 
 def require_role(actor, roles) -> None:
@@ -81,3 +85,25 @@ def validate(form_class, data, *, actor=None, **kwargs) -> dict:
 
 def audit(obj, action: str, *, actor, data: dict | None = None) -> None:
     record(obj, action, actor=actor, data=data or {})
+
+
+def save_edit(obj, *, actor, version, changes: dict, action: str) -> None:
+    """An edit of a register record: a conditional UPDATE on the version the editor read (the loser of a
+    race gets 409 and nothing changes), then the audit record of what changed. Inside the caller's
+    transaction."""
+    try:
+        number = int(version)
+    except (TypeError, ValueError):
+        raise InvalidInput.field("version", _("Send the version you read."))
+    before = {k: _plain_value(getattr(obj, k)) for k in changes}
+    model = type(obj)
+    if model._default_manager.filter(pk=obj.pk, version=number).update(version=number + 1, **changes) != 1:
+        raise Conflict()
+    obj.refresh_from_db()
+    after = {k: _plain_value(getattr(obj, k)) for k in changes}
+    diff = {k: [before[k], after[k]] for k in changes if before[k] != after[k]}
+    audit(obj, action, actor=actor, data={"changes": diff})
+
+
+def _plain_value(value):
+    return getattr(value, "pk", value)

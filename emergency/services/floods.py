@@ -5,13 +5,23 @@ checklist, confirmed once per town."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.errors import InvalidInput
 from core.workflow import Transition, Workflow, record_created
 from emergency.choices import ConfirmationState, DeclarationState, WarningState
-from emergency.forms import ConfirmForm, DeclarationForm, NoteForm, PointForm, ShelterForm, WarningForm
+from emergency.forms import (
+    ConfirmForm,
+    DeclarationForm,
+    NoteForm,
+    PointForm,
+    ShelterForm,
+    TransferForm,
+    WarningForm,
+)
 from emergency.models import (
     Confirmation,
     Declaration,
@@ -21,11 +31,12 @@ from emergency.models import (
     WeatherWarning,
 )
 from emergency.services.common import (
-    KEEPERS,
+    OFFICIALS,
     TOWN_ROLES,
     WARNING_ROLES,
     require_reach,
     require_role,
+    save_edit,
     validate,
 )
 
@@ -40,7 +51,7 @@ def _blank(cleaned: dict, nullable=("lat", "lng")) -> dict:
 
 
 def register_point(*, actor, data) -> WaterloggingPoint:
-    require_role(actor, KEEPERS - {"enterprise_user"})
+    require_role(actor, OFFICIALS)
     cleaned = validate(PointForm, data, actor=actor)
     require_reach(actor, "town", town_id=cleaned["town"].pk)
     cleaned["max_depth_cm"] = cleaned.get("max_depth_cm") or 0
@@ -51,7 +62,7 @@ def register_point(*, actor, data) -> WaterloggingPoint:
 
 
 def register_shelter(*, actor, data) -> Shelter:
-    require_role(actor, KEEPERS - {"enterprise_user"})
+    require_role(actor, OFFICIALS)
     cleaned = validate(ShelterForm, data, actor=actor)
     require_reach(actor, "town", town_id=cleaned["town"].pk)
     with transaction.atomic():
@@ -60,27 +71,47 @@ def register_shelter(*, actor, data) -> Shelter:
     return shelter
 
 
-def register_transfer(*, actor, town, zone, households, persons, shelter, mover, phone="") -> TransferEntry:
-    from core.errors import InvalidInput
-
-    require_role(actor, KEEPERS - {"enterprise_user"})
-    require_reach(actor, "town", town_id=town.pk)
-    if shelter.town_id != town.pk:
-        raise InvalidInput.field("shelter", _("Choose a shelter of the same town."))
-    if persons < households:
-        raise InvalidInput.field("persons", _("Each household has at least one person."))
+def register_transfer(*, actor, data) -> TransferEntry:
+    """A town's transfer list entry (转移安置, R-EMG-7): the shelter must be of the same town and hold them."""
+    require_role(actor, OFFICIALS)
+    cleaned = validate(TransferForm, data, actor=actor)
+    require_reach(actor, "town", town_id=cleaned["town"].pk)
     with transaction.atomic():
-        entry = TransferEntry.objects.create(
-            town=town,
-            zone=zone,
-            households=households,
-            persons=persons,
-            shelter=shelter,
-            mover=mover,
-            phone=phone,
-        )
-        record_created(entry, "emergency.transferentry", actor=actor)
+        _check_capacity(cleaned["shelter"], cleaned["persons"])
+        entry = TransferEntry.objects.create(**_blank(cleaned))
+        record_created(entry, "emergency.transferentry", actor=actor, data={"persons": entry.persons})
     return entry
+
+
+def update_transfer(entry: TransferEntry, *, actor, version, data) -> TransferEntry:
+    require_role(actor, OFFICIALS)
+    require_reach(actor, "town", town_id=entry.town_id)
+    cleaned = validate(TransferForm, data, actor=actor)
+    require_reach(actor, "town", town_id=cleaned["town"].pk)
+    with transaction.atomic():
+        _check_capacity(cleaned["shelter"], cleaned["persons"], besides=entry)
+        save_edit(
+            entry,
+            actor=actor,
+            version=version,
+            changes=_blank(cleaned),
+            action="emergency.transferentry.changed",
+        )
+    return entry
+
+
+def _check_capacity(shelter: Shelter, persons: int, *, besides: TransferEntry | None = None) -> None:
+    """A shelter takes no more persons than its capacity; the shelter row is locked so that two entries
+    written at once cannot both take its last places."""
+    locked = Shelter.objects.select_for_update().get(pk=shelter.pk)
+    others = locked.entries.exclude(pk=getattr(besides, "pk", None))
+    assigned = others.aggregate(n=Sum("persons"))["n"] or 0
+    if assigned + persons > locked.capacity:
+        raise InvalidInput.field(
+            "persons",
+            _("The shelter holds %(capacity)s persons and %(assigned)s are already assigned to it.")
+            % {"capacity": locked.capacity, "assigned": assigned},
+        )
 
 
 # --- Warnings ------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from core.choices import Role
 from core.errors import InvalidInput
 from core.workflow import Transition, Workflow, record_created
 from emergency import rules
-from emergency.choices import ENTERPRISE_PLAN_TYPES, OwnerKind, PlanVersionState
+from emergency.choices import ENTERPRISE_PLAN_TYPES, GOVERNMENT_PLAN_TYPES, OwnerKind, PlanVersionState
 from emergency.forms import CheckFilingForm, FileForm, PlanForm, PublishForm
 from emergency.models import Plan, PlanVersion
 from emergency.services.common import BUREAU, KEEPERS, audit, require_reach, require_role, validate
@@ -46,6 +46,17 @@ def _owner(cleaned, actor):
     raise InvalidInput.field("owner_enterprise", _("Name the plan's owner."))
 
 
+def _check_type(kind, plan_type) -> None:
+    """R-EMG-1/R-EMG-8: an enterprise's plans follow GB/T 29639-2020, a government's (a town's or a
+    department's) are overall, special or departmental."""
+    if kind == OwnerKind.ENTERPRISE and plan_type not in ENTERPRISE_PLAN_TYPES:
+        raise InvalidInput.field(
+            "type", _("An enterprise's plan is comprehensive, special or on-site disposal.")
+        )
+    if kind != OwnerKind.ENTERPRISE and plan_type not in GOVERNMENT_PLAN_TYPES:
+        raise InvalidInput.field("type", _("A government's plan is overall, special or departmental."))
+
+
 def _check_dates(published_on, filed_on=None) -> None:
     today = timezone.localdate()
     if published_on is not None and published_on > today:
@@ -61,10 +72,7 @@ def create_plan(*, actor, data) -> Plan:
     require_role(actor, KEEPERS)
     cleaned = validate(PlanForm, data, actor=actor)
     kind, town_id = _owner(cleaned, actor)
-    if kind == OwnerKind.ENTERPRISE and cleaned["type"] not in ENTERPRISE_PLAN_TYPES:
-        raise InvalidInput.field(
-            "type", _("An enterprise's plan is comprehensive, special or on-site disposal.")
-        )
+    _check_type(kind, cleaned["type"])
     published_on = cleaned.get("published_on")
     _check_dates(published_on)
     with transaction.atomic():

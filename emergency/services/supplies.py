@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from core.errors import Conflict, InvalidInput
 from core.workflow import Transition, Workflow, record_created
 from emergency.choices import MovementKind, StocktakeState, WarehouseLevel
-from emergency.forms import MovementForm, NoteForm, WarehouseForm
+from emergency.forms import MovementForm, NormForm, NormQuantityForm, NoteForm, WarehouseForm
 from emergency.models import (
     Movement,
     MovementLine,
@@ -28,7 +28,16 @@ from emergency.models import (
     StocktakeLine,
     Warehouse,
 )
-from emergency.services.common import BUREAU, KEEPERS, audit, require_reach, require_role, validate
+from emergency.services.common import (
+    BUREAU,
+    KEEPERS,
+    NORM_SETTERS,
+    audit,
+    require_reach,
+    require_role,
+    save_edit,
+    validate,
+)
 
 
 def _today() -> dt.date:
@@ -296,18 +305,30 @@ def confirm_stocktake(stocktake, *, actor, version, data=None) -> Stocktake:
 # --- Norms -----------------------------------------------------------------------------------------
 
 
-def set_norm(*, actor, town, item, quantity: int, warehouse=None) -> ReserveNorm:
-    """The district sets a town's (or a warehouse's) reserve norm for an item."""
-    require_role(actor, BUREAU)
-    try:
-        quantity = int(quantity)
-    except (TypeError, ValueError):
-        quantity = -1
-    if quantity < 0:
-        raise InvalidInput.field("quantity", _("Enter a norm of 0 or more."))
+def set_norm(*, actor, data) -> ReserveNorm:
+    """The district sets a town's (or a warehouse's) reserve norm for an item; setting it again replaces it."""
+    require_role(actor, NORM_SETTERS)
+    cleaned = validate(NormForm, data, actor=actor)
+    town, warehouse, item = cleaned["town"], cleaned.get("warehouse"), cleaned["item"]
+    quantity = cleaned["quantity"]
     with transaction.atomic():
         norm, _created = ReserveNorm.objects.update_or_create(
             town=town, warehouse=warehouse, item=item, defaults={"quantity": quantity}
         )
         audit(norm, "emergency.norm.set", actor=actor, data={"item": item.code, "quantity": quantity})
+    return norm
+
+
+def change_norm(norm: ReserveNorm, *, actor, version, data) -> ReserveNorm:
+    """A new figure for an existing norm (town, warehouse and item stay)."""
+    require_role(actor, NORM_SETTERS)
+    quantity = validate(NormQuantityForm, data)["quantity"]
+    with transaction.atomic():
+        save_edit(
+            norm,
+            actor=actor,
+            version=version,
+            changes={"quantity": quantity},
+            action="emergency.norm.changed",
+        )
     return norm

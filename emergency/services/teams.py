@@ -1,13 +1,14 @@
-"""Rescue teams and micro fire stations (R-EMG-6)."""
+"""Rescue teams and micro fire stations (R-EMG-6): the team and its heads and members with their
+certificates, from which the norm is judged."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
 from core.workflow import record_created
-from emergency.forms import TeamForm
-from emergency.models import RescueTeam
-from emergency.services.common import KEEPERS, require_reach, require_role, validate
+from emergency.forms import TeamForm, TeamMemberCreateForm, TeamMemberForm
+from emergency.models import RescueTeam, TeamMember
+from emergency.services.common import KEEPERS, require_reach, require_role, save_edit, validate
 
 
 def register_team(*, actor, data) -> RescueTeam:
@@ -19,7 +20,6 @@ def register_team(*, actor, data) -> RescueTeam:
         cleaned["town"] = enterprise.town
     else:
         require_reach(actor, "town", town_id=cleaned["town"].pk)
-    cleaned["certified_members"] = cleaned.get("certified_members") or 0
     for key in ("lat", "lng"):
         cleaned.setdefault(key, None)
     with transaction.atomic():
@@ -31,3 +31,39 @@ def register_team(*, actor, data) -> RescueTeam:
         )
         record_created(team, "emergency.rescueteam", actor=actor, data={"kind": team.kind})
     return team
+
+
+def _require_team(actor, team: RescueTeam) -> None:
+    require_role(actor, KEEPERS)
+    require_reach(actor, "team", town_id=team.town_id, enterprise=team.enterprise)
+
+
+def _member_fields(cleaned: dict) -> dict:
+    return {**cleaned, "certificate_type": cleaned.get("certificate_type") or ""}
+
+
+def add_team_member(*, actor, data) -> TeamMember:
+    require_role(actor, KEEPERS)
+    cleaned = validate(TeamMemberCreateForm, data, actor=actor)
+    team = cleaned.pop("team")
+    _require_team(actor, team)
+    with transaction.atomic():
+        member = TeamMember.objects.create(team=team, **_member_fields(cleaned))
+        record_created(
+            member, "emergency.teammember", actor=actor, data={"team": team.pk, "role": member.role}
+        )
+    return member
+
+
+def update_team_member(member: TeamMember, *, actor, version, data) -> TeamMember:
+    _require_team(actor, member.team)
+    cleaned = validate(TeamMemberForm, data)
+    with transaction.atomic():
+        save_edit(
+            member,
+            actor=actor,
+            version=version,
+            changes=_member_fields(cleaned),
+            action="emergency.teammember.changed",
+        )
+    return member

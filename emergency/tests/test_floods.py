@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.errors import Conflict, InvalidInput, NotAllowed
 from emergency import rules, selectors, services
-from emergency.models import Confirmation
+from emergency.models import Confirmation, RescueTeam
 from registry.models import Jurisdiction
 
 
@@ -88,22 +88,37 @@ def test_a_town_sees_only_its_own_checklist(persona, district):
     assert set(seen.values_list("town", flat=True)) == {district["duruan"].pk}
 
 
-def test_micro_fire_stations_below_the_norm_are_flagged(persona, district):
+def _crew(team, actor, *, members: int, head=True):
+    people = [("张三", "head")] if head else []
+    people += [(f"队员{n}", "member") for n in range(members)]
+    for name, role in people:
+        services.add_team_member(
+            actor=actor, data={"team": team.pk, "name": name, "role": role, "phone": "13800138000"}
+        )
+
+
+def test_micro_fire_stations_below_the_norm_are_flagged_from_their_member_records(persona, district):
+    """R-EMG-6: a head and at least five members (counted from the records), 24-hour duty, 3 minutes."""
     base = {
         "kind": "micro_fire",
         "town": district["duruan"].pk,
         "leader": "张三",
-        "members": 5,
         "duty_24h": True,
         "response_minutes": 3,
     }
-    good = services.register_team(actor=persona("duruan"), data={**base, "name": "杜阮镇微型消防站"})
+    town = persona("duruan")
+    good = services.register_team(actor=town, data={**base, "name": "杜阮镇微型消防站"})
     weak = services.register_team(
-        actor=persona("duruan"),
-        data={**base, "name": "某社区微型消防站", "members": 4, "response_minutes": 5, "duty_24h": False},
+        actor=town, data={**base, "name": "某社区微型消防站", "response_minutes": 5, "duty_24h": False}
     )
-    flags = dict(selectors.team_flags([good, weak]))
-    assert flags[good] == [] and len(flags[weak]) == 3
+    headless = services.register_team(actor=town, data={**base, "name": "无站长微型消防站"})
+    _crew(good, town, members=5)
+    _crew(weak, town, members=4)
+    _crew(headless, town, members=6, head=False)
+    flags = dict(selectors.team_flags(RescueTeam.objects.filter(pk__in=[good.pk, weak.pk, headless.pk])))
+    by_pk = {t.pk: f for t, f in flags.items()}
+    assert by_pk[good.pk] == [] and len(by_pk[weak.pk]) == 3
+    assert len(by_pk[headless.pk]) == 1  # no head named
 
 
 def test_transfer_lists_go_to_a_shelter_of_the_same_town(persona, district):
@@ -112,24 +127,29 @@ def test_transfer_lists_go_to_a_shelter_of_the_same_town(persona, district):
     )
     entry = services.register_transfer(
         actor=persona("duruan"),
-        town=district["duruan"],
-        zone="低洼村片区",
-        households=12,
-        persons=40,
-        shelter=shelter,
-        mover="村干部李四",
+        data={
+            "town": district["duruan"].pk,
+            "zone": "低洼村片区",
+            "households": 12,
+            "persons": 40,
+            "shelter": shelter.pk,
+            "mover": "村干部李四",
+        },
     )
     assert entry.shelter == shelter
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as caught:
         services.register_transfer(
             actor=persona("admin"),
-            town=district["baisha"],
-            zone="x",
-            households=1,
-            persons=1,
-            shelter=shelter,
-            mover="y",
+            data={
+                "town": district["baisha"].pk,
+                "zone": "x",
+                "households": 1,
+                "persons": 1,
+                "shelter": shelter.pk,
+                "mover": "y",
+            },
         )
+    assert "shelter" in caught.value.errors
 
 
 def test_a_town_registers_no_point_in_another_town(persona, district):

@@ -249,3 +249,82 @@ def test_a_drill_problem_enters_the_hazard_loop_once(persona, plan):
     assert hazard.enterprise_id == p.owner_enterprise_id and hazard.state == "reported"
     with pytest.raises(Conflict):
         services.raise_action_as_hazard(action, actor=persona("ent_duruan"))
+
+
+@pytest.mark.parametrize(
+    "actor,owner,refused,allowed",
+    [
+        ("duruan", {}, "comprehensive", "overall"),
+        ("yjj", {"owner_department": "yjj"}, "onsite", "departmental"),
+        ("ent_duruan", {}, "overall", "onsite"),
+    ],
+)
+def test_plan_types_follow_the_owner_on_the_api(api_as, persona, actor, owner, refused, allowed):
+    """R-EMG-1/R-EMG-8: governments' plans are overall, special or departmental; enterprises' follow
+    GB/T 29639-2020. Another type is refused naming the field, and nothing is created."""
+    user = persona(actor)
+    if owner:
+        body = {"owner_department": user.department_id}
+    elif user.enterprise_id:
+        body = {"owner_enterprise": user.enterprise_id}
+    else:
+        body = {"owner_town": user.town_id}
+    client = api_as(actor)
+    before = Plan.objects.count()
+    response = client.post("/api/v1/plans/", {**body, "type": refused, "title": "预案"}, format="json")
+    assert response.status_code == 400 and "type" in response.json(), response.json()
+    assert Plan.objects.count() == before
+    response = client.post("/api/v1/plans/", {**body, "type": allowed, "title": "预案"}, format="json")
+    assert response.status_code == 201, response.json()
+
+
+def test_a_town_plan_of_an_enterprise_type_is_refused_on_the_page(as_user, persona):
+    from django.urls import reverse
+
+    client = as_user("duruan")
+    data = {"owner_town": persona("duruan").town_id, "type": "onsite", "title": "镇现场处置方案"}
+    response = client.post(reverse("emergency:plan_create"), data)
+    assert response.status_code == 400
+    assert "政府" in response.content.decode() and "镇现场处置方案" in response.content.decode()
+    assert not Plan.objects.filter(title="镇现场处置方案").exists()
+
+
+def _pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_the_publish_page_takes_the_plan_documents_as_files(as_user, plan):
+    """The documents are chosen on the page, stored as attachments (sniffed, digested) and linked to the
+    version; a file that is no PDF is refused on the field and nothing is published."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from attachments.models import Attachment
+
+    draft = plan(published_on=None).versions.get()
+    url = reverse("emergency:planversion_transition", args=[draft.pk, "publish"])
+    client = as_user("ent_duruan")
+    page = client.get(url).content.decode()
+    assert 'enctype="multipart/form-data"' in page and 'type="file"' in page
+    fake = SimpleUploadedFile("预案.pdf", b"not a pdf at all", content_type="application/pdf")
+    data = {"version": draft.version, "published_on": "2026-03-06"}
+    refused = client.post(url, {**data, "documents": fake})
+    assert refused.status_code == 400 and "documents" in refused.context["form"].errors
+    assert refused.context["form"]["published_on"].value() == "2026-03-06"
+    draft.refresh_from_db()
+    assert draft.state == "draft"
+    good = SimpleUploadedFile("综合应急预案.pdf", _pdf(), content_type="application/pdf")
+    assert client.post(url, {**data, "documents": good}).status_code == 302
+    draft.refresh_from_db()
+    documents = list(Attachment.objects.for_owner(draft, "plan_document"))
+    assert draft.state == "published" and [d.name for d in documents] == ["综合应急预案.pdf"]
+    detail = client.get(reverse("emergency:plan_detail", args=[draft.plan_id])).content.decode()
+    assert reverse("attachments:download", args=[documents[0].pk]) in detail

@@ -160,8 +160,8 @@ def test_shortfall_is_the_norm_less_the_stock_never_below_zero(persona, district
     town = district["duruan"]
     set_aside_the_demo_reserves(town)
     a, bags, jackets = warehouse(), item("FX-001"), item("JS-001")
-    services.set_norm(actor=persona("admin"), town=town, item=bags, quantity=100)
-    services.set_norm(actor=persona("admin"), town=town, item=jackets, quantity=10)
+    services.set_norm(actor=persona("admin"), data={"town": town.pk, "item": bags.pk, "quantity": 100})
+    services.set_norm(actor=persona("admin"), data={"town": town.pk, "item": jackets.pk, "quantity": 10})
     stock(a, bags, 60)
     stock(a, jackets, 25)
     rows = {r["item"].code: r for r in selectors.shortfalls([town])}
@@ -187,8 +187,8 @@ def test_readiness_on_a_fixed_example_is_explained_point_by_point(
     set_aside_the_demo_reserves(town)
     SupplyItem.objects.update(default_norm=0)
     bags, jackets = item("FX-001"), item("JS-001")
-    services.set_norm(actor=persona("admin"), town=town, item=bags, quantity=100)
-    services.set_norm(actor=persona("admin"), town=town, item=jackets, quantity=10)
+    services.set_norm(actor=persona("admin"), data={"town": town.pk, "item": bags.pk, "quantity": 100})
+    services.set_norm(actor=persona("admin"), data={"town": town.pk, "item": jackets.pk, "quantity": 10})
     a, b = warehouse("tangxia"), warehouse("tangxia", name="二号仓")
     stock(a, bags, 50, expires_on=days(400))
     stock(b, jackets, 10, expires_on=days(10))

@@ -5,8 +5,6 @@ from emergency.views.floods import (  # noqa: F401
     flood_registers,
     point_create,
     shelter_create,
-    team_create,
-    team_list,
     warning_create,
     warning_list,
     warning_transition,
@@ -25,6 +23,14 @@ from emergency.views.plans import (  # noqa: F401
     plan_revise,
     planversion_transition,
 )
+from emergency.views.registers import (  # noqa: F401
+    norm_create,
+    norm_edit,
+    norm_list,
+    transfer_create,
+    transfer_edit,
+    transfer_list,
+)
 from emergency.views.supplies import (  # noqa: F401
     movement_create,
     shortfall_list,
@@ -34,4 +40,11 @@ from emergency.views.supplies import (  # noqa: F401
     warehouse_create,
     warehouse_detail,
     warehouse_list,
+)
+from emergency.views.teams import (  # noqa: F401
+    member_create,
+    member_edit,
+    team_create,
+    team_detail,
+    team_list,
 )

@@ -25,15 +25,35 @@ def require(request, roles) -> None:
 def form_page(request, *, form_class, service, roles, title, success, initial=None, intro=""):
     """A create page: GET shows the form, POST calls the service; a refused input keeps what was typed."""
     require(request, roles)
+    return _form_round(
+        request,
+        form_class=form_class,
+        call=lambda data: service(actor=request.user, data=data),
+        context={"title": title, "intro": intro},
+        success=success,
+        initial=initial,
+    )
+
+
+def edit_page(request, obj, *, form_class, service, roles, title, success, initial):
+    """An edit page: the form starts from the record; POST sends the version read (a stale one: 409)."""
+    require(request, roles)
+    return _form_round(
+        request,
+        form_class=form_class,
+        call=lambda data: service(obj, actor=request.user, version=data.get("version"), data=data),
+        context={"title": title, "version": obj.version},
+        success=success,
+        initial=initial,
+    )
+
+
+def _form_round(request, *, form_class, call, context, success, initial):
     status = 200
     if request.method == "POST":
-        form = (
-            form_class(data=request.POST, actor=request.user)
-            if _scoped(form_class)
-            else form_class(data=request.POST)
-        )
+        form = _form(form_class, request, data=request.POST)
         try:
-            obj = service(actor=request.user, data=request.POST)
+            obj = call(request.POST)
         except DomainError as exc:
             form.is_valid()
             apply_domain_errors(form, exc)
@@ -42,17 +62,13 @@ def form_page(request, *, form_class, service, roles, title, success, initial=No
             messages.success(request, _("Saved."))
             return redirect(success(obj))
     else:
-        form = (
-            form_class(initial=initial or {}, actor=request.user)
-            if _scoped(form_class)
-            else form_class(initial=initial or {})
-        )
-    return render(
-        request, "emergency/form.html", {"form": form, "title": title, "intro": intro}, status=status
-    )
+        form = _form(form_class, request, initial=initial or {})
+    return render(request, "emergency/form.html", {"form": form, **context}, status=status)
 
 
-def _scoped(form_class) -> bool:
+def _form(form_class, request, **kwargs):
     from emergency.forms import ScopedForm
 
-    return issubclass(form_class, ScopedForm)
+    if issubclass(form_class, ScopedForm):
+        kwargs["actor"] = request.user
+    return form_class(**kwargs)

@@ -1,4 +1,4 @@
-"""Pages of teams and the three preventions: points, shelters, transfer lists, warnings, response levels."""
+"""Pages of the three preventions: points, shelters, warnings, response levels."""
 
 from __future__ import annotations
 
@@ -10,50 +10,20 @@ from django.utils.translation import gettext as _
 
 from core.masking import phone_for
 from core.workflow_views import transition_page
-from emergency import selectors, services
+from emergency import services
 from emergency.choices import DeclarationState, WarningState
-from emergency.forms import DeclarationForm, PointForm, ShelterForm, TeamForm, WarningForm
+from emergency.forms import DeclarationForm, PointForm, ShelterForm, WarningForm
 from emergency.models import (
     Confirmation,
     Declaration,
-    RescueTeam,
     Shelter,
     TransferEntry,
     WaterloggingPoint,
     WeatherWarning,
 )
 from emergency.rules import grade_of
-from emergency.services.common import KEEPERS, WARNING_ROLES, may
+from emergency.services.common import OFFICIALS, WARNING_ROLES, may
 from emergency.views.common import form_page, page_of
-
-OFFICIALS = KEEPERS - {"enterprise_user"}
-
-
-@login_required
-def team_list(request):
-    teams = RescueTeam.objects.visible_to(request.user).select_related("town", "enterprise")
-    page = page_of(request, teams)
-    rows = [
-        (t, flags, phone_for(request.user, t.phone, t.enterprise_id))
-        for t, flags in selectors.team_flags(page)
-    ]
-    return render(
-        request,
-        "emergency/team_list.html",
-        {"page_obj": page, "rows": rows, "can_add": may(request.user, KEEPERS)},
-    )
-
-
-@login_required
-def team_create(request):
-    return form_page(
-        request,
-        form_class=TeamForm,
-        service=services.register_team,
-        roles=KEEPERS,
-        title=_("New rescue team"),
-        success=lambda t: reverse("emergency:teams"),
-    )
 
 
 @login_required

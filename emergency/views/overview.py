@@ -57,7 +57,9 @@ def preparedness(request):
     teams = RescueTeam.objects.visible_to(user)
     if request.GET.get("town"):
         teams = teams.filter(town__in=towns)
-    flags = [(t, f) for t, f in selectors.team_flags(teams.select_related("town")) if f]
+    flags = [
+        (t, f) for t, f in selectors.team_flags(teams.select_related("town").prefetch_related("people")) if f
+    ]
     charts = [
         (
             "readiness",

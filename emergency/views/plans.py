@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from attachments.uploads import store_uploads
 from core.errors import DomainError
 from core.scoping import get_visible_or_404
 from core.workflow_views import transition_page
 from emergency import selectors, services
-from emergency.forms import ActionForm, DrillRecordForm, PlanForm
+from emergency.forms import ActionForm, DrillRecordForm, PlanForm, PublishPageForm
 from emergency.models import Drill, ImprovementAction, Plan, PlanVersion
 from emergency.services.common import KEEPERS, may
 from emergency.views.common import form_page, page_of
@@ -82,6 +83,15 @@ def plan_revise(request, pk):
     return redirect("emergency:plan_detail", pk=plan.pk)
 
 
+def _received_documents(request, action: str, data: dict) -> dict:
+    """The publish page's files become stored attachments (sniffed, digested) and the service links them."""
+    files = request.FILES.getlist("documents") if action == "publish" else []
+    if not files:
+        return data
+    stored = store_uploads(request.user, files, "documents")
+    return {**data, "attachments": [a.pk for a in stored]}
+
+
 planversion_transition = transition_page(
     services.VERSION_FLOW,
     queryset=lambda: PlanVersion.objects.all(),
@@ -90,6 +100,8 @@ planversion_transition = transition_page(
         "file": services.file_plan_version,
         "check_filing": services.check_plan_filing,
     },
+    page_forms={"publish": PublishPageForm},
+    receive=_received_documents,
 )
 
 

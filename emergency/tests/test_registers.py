@@ -1,0 +1,191 @@
+"""Reserve norms (a district setting, R-EMG-5) and transfer lists (转移安置, R-EMG-7) on their pages: each
+bad input refused with the field named and the input kept; a town sees and edits its own lists only."""
+
+import pytest
+from django.urls import reverse
+
+from emergency import services
+from emergency.models import ReserveNorm, Shelter, TransferEntry
+
+
+@pytest.fixture
+def shelter(persona, district):
+    def make(town="duruan", capacity=100, name=None):
+        return services.register_shelter(
+            actor=persona("admin"),
+            data={"town": district[town].pk, "name": name or f"{town}避护场所", "capacity": capacity},
+        )
+
+    return make
+
+
+@pytest.fixture
+def entry(persona, district, shelter):
+    def make(town="duruan", persons=30, actor="admin", target=None):
+        target = target or shelter(town)
+        return services.register_transfer(
+            actor=persona(actor),
+            data={
+                "town": district[town].pk,
+                "zone": f"{town}低洼片区",
+                "households": 10,
+                "persons": persons,
+                "shelter": target.pk,
+                "mover": "村干部王五",
+                "phone": "13800138000",
+            },
+        )
+
+    return make
+
+
+def test_the_district_sets_a_norm_on_the_page_and_the_shortfall_follows(as_user, district, item):
+    bags = item("FX-001")
+    client = as_user("admin")
+    data = {"town": district["duruan"].pk, "item": bags.pk, "quantity": 1200}
+    assert client.get(reverse("emergency:norm_create")).status_code == 200
+    response = client.post(reverse("emergency:norm_create"), data)
+    assert response.status_code == 302
+    norm = ReserveNorm.objects.get(town=district["duruan"], item=bags, warehouse=None)
+    assert norm.quantity == 1200
+    listing = client.get(reverse("emergency:norms")).content.decode()
+    assert 'data-testid="norm-table"' in listing and "1200" in listing
+    response = client.post(reverse("emergency:norm_edit", args=[norm.pk]), {"quantity": 900, "version": 1})
+    assert response.status_code == 302
+    norm.refresh_from_db()
+    assert (norm.quantity, norm.version) == (900, 2)
+
+
+def test_a_bad_norm_is_refused_naming_the_field_and_keeping_the_input(as_user, district, item, warehouse):
+    client = as_user("admin")
+    other = warehouse("baisha")
+    data = {"town": district["duruan"].pk, "warehouse": other.pk, "item": item().pk, "quantity": 7}
+    response = client.post(reverse("emergency:norm_create"), data)
+    assert response.status_code == 400
+    assert "warehouse" in response.context["form"].errors
+    assert response.context["form"]["quantity"].value() == "7"
+    response = client.post(reverse("emergency:norm_create"), {**data, "warehouse": "", "quantity": -1})
+    assert response.status_code == 400 and "quantity" in response.context["form"].errors
+    assert not ReserveNorm.objects.filter(quantity__in=(7, -1)).exists()
+
+
+def test_a_stale_norm_edit_is_a_conflict_and_changes_nothing(as_user, persona, district, item):
+    norm = services.set_norm(
+        actor=persona("admin"), data={"town": district["duruan"].pk, "item": item().pk, "quantity": 10}
+    )
+    services.change_norm(norm, actor=persona("admin"), version=1, data={"quantity": 20})
+    response = as_user("admin").post(
+        reverse("emergency:norm_edit", args=[norm.pk]), {"quantity": 5, "version": 1}
+    )
+    assert response.status_code == 409
+    norm.refresh_from_db()
+    assert norm.quantity == 20
+
+
+def test_only_the_district_sets_norms_and_a_town_reads_its_own(as_user, persona, district, item):
+    mine = services.set_norm(
+        actor=persona("admin"), data={"town": district["duruan"].pk, "item": item().pk, "quantity": 11}
+    )
+    other = services.set_norm(
+        actor=persona("admin"), data={"town": district["baisha"].pk, "item": item().pk, "quantity": 22}
+    )
+    town = as_user("duruan")
+    assert town.get(reverse("emergency:norm_create")).status_code == 403
+    assert town.get(reverse("emergency:norm_edit", args=[mine.pk])).status_code == 403
+    assert town.get(reverse("emergency:norm_edit", args=[other.pk])).status_code == 404
+    rows = town.get(reverse("emergency:norms")).context["object_list"]
+    assert mine in rows and other not in rows
+
+
+def test_a_town_keeps_its_transfer_list_on_the_page(as_user, district, shelter):
+    target = shelter(capacity=80)
+    client = as_user("duruan")
+    data = {
+        "town": district["duruan"].pk,
+        "zone": "沿江低洼片区",
+        "households": 12,
+        "persons": 40,
+        "shelter": target.pk,
+        "mover": "村干部李四",
+        "phone": "13800138000",
+    }
+    assert client.post(reverse("emergency:transfer_create"), data).status_code == 302
+    entry = TransferEntry.objects.get(zone="沿江低洼片区")
+    page = client.get(reverse("emergency:transfers")).content.decode()
+    assert "沿江低洼片区" in page and 'data-testid="shelter-table"' in page
+    edit = reverse("emergency:transfer_edit", args=[entry.pk])
+    assert client.get(edit).context["form"]["zone"].value() == "沿江低洼片区"
+    response = client.post(edit, {**data, "persons": 45, "version": entry.version})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.persons, entry.version) == (45, 2)
+
+
+@pytest.mark.parametrize(
+    "change,field",
+    [
+        ({"persons": 5, "households": 6}, "persons"),
+        ({"persons": 81}, "persons"),  # more than the shelter holds
+        ({"phone": "12345"}, "phone"),
+        ({"households": 0}, "households"),
+        ({"zone": ""}, "zone"),
+    ],
+)
+def test_a_bad_transfer_entry_is_refused_naming_the_field(as_user, district, shelter, change, field):
+    target = shelter(capacity=80)
+    data = {
+        "town": district["duruan"].pk,
+        "zone": "低洼片区",
+        "households": 3,
+        "persons": 9,
+        "shelter": target.pk,
+        "mover": "李四",
+        **change,
+    }
+    response = as_user("duruan").post(reverse("emergency:transfer_create"), data)
+    assert response.status_code == 400 and field in response.context["form"].errors
+    assert response.context["form"]["mover"].value() == "李四"
+    assert not TransferEntry.objects.filter(shelter=target).exists()
+
+
+def test_a_shelter_takes_no_more_than_its_capacity_across_entries(entry, shelter):
+    from core.errors import InvalidInput
+
+    target = shelter(capacity=50)
+    entry(persons=30, target=target)
+    with pytest.raises(InvalidInput) as caught:
+        entry(persons=21, target=target)
+    assert "persons" in caught.value.errors
+    assert entry(persons=20, target=target).persons == 20
+
+
+def test_a_town_sees_and_edits_only_its_own_transfer_lists(as_user, entry):
+    mine, other = entry("duruan"), entry("baisha")
+    client = as_user("duruan")
+    rows = client.get(reverse("emergency:transfers")).context["object_list"]
+    assert mine in rows and other not in rows
+    assert client.get(reverse("emergency:transfer_edit", args=[other.pk])).status_code == 404
+    assert as_user("ent_duruan").get(reverse("emergency:transfer_edit", args=[mine.pk])).status_code == 404
+    admin_rows = as_user("admin").get(reverse("emergency:transfers")).context["object_list"]
+    assert {mine, other} <= set(admin_rows)
+
+
+def test_a_town_cannot_move_its_entry_into_another_town(as_user, district, entry, shelter):
+    mine = entry("duruan")
+    theirs = shelter("baisha")
+    data = {
+        "town": district["baisha"].pk,
+        "zone": mine.zone,
+        "households": 10,
+        "persons": 30,
+        "shelter": theirs.pk,
+        "mover": "x",
+        "version": mine.version,
+    }
+    response = as_user("duruan").post(reverse("emergency:transfer_edit", args=[mine.pk]), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["shelter"] == [
+        "请选择有效的选项，所选项不在可选范围内。"
+    ]  # not the town's: no hint of another town's records, and said once
+    mine.refresh_from_db()
+    assert mine.town == district["duruan"] and Shelter.objects.filter(pk=theirs.pk).exists()
