@@ -162,6 +162,11 @@ def case_flags(case, today: dt.date | None = None) -> list[str]:
         flags.append("payment_overdue")
     if case.state == CaseState.NOTIFIED and case.hearing_request_due and today <= case.hearing_request_due:
         flags.append("hearing_window")
+    if case.state == CaseState.DELIVERED and case.lawsuit_due and today <= case.lawsuit_due:
+        flags.append("remedy_window")
+    awaiting = case.state in (CaseState.RECONSIDERATION, CaseState.LAWSUIT) and not case.remedy_outcome
+    if awaiting and case.remedy_outcome_due and case.remedy_outcome_due < today:
+        flags.append(f"{case.state}_overdue")
     return flags
 
 

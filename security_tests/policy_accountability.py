@@ -33,6 +33,7 @@ ROWS = {
     "POST /api/v1/enforcement/cases/{id}/pay/": OFFICERS,
     "POST /api/v1/enforcement/cases/{id}/reconsider/": OFFICERS,
     "POST /api/v1/enforcement/cases/{id}/sue/": OFFICERS,
+    "POST /api/v1/enforcement/cases/{id}/outcome/": OFFICERS,
     "POST /api/v1/enforcement/cases/{id}/close/": OFFICERS,
     "POST /api/v1/enforcement/cases/{id}/inquiries/": OFFICERS,
     "GET /api/v1/enforcement/stats/": EVERYONE,
