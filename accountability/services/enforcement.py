@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accountability.choices import CaseMeasure, CaseOrigin, CaseState, DocumentKind, RemedyOutcome
-from accountability.models import CaseDocument, EnforcementCase, EnforcementPlan, InquiryRecord
+from accountability.models import CaseDocument, EnforcementCase, EnforcementPlan, InquiryRecord, PlanEntry
 from accountability.services import penalties
 from audit.services import record
 from core.calendar import period_end
@@ -546,3 +546,46 @@ def save_plan(*, actor, data) -> EnforcementPlan:
             data=clean,
         )
     return plan
+
+
+class PlanEntryForm(forms.Form):
+    enterprise = forms.IntegerField(label=gettext_lazy("Enterprise (id)"), min_value=1)
+    month = forms.IntegerField(label=gettext_lazy("Month"), min_value=1, max_value=12)
+    inspectors = forms.CharField(
+        label=gettext_lazy("Inspectors"),
+        max_length=200,
+        help_text=gettext_lazy("The inspectors who go, by name (at least two for an inspection)."),
+    )
+
+
+def may_plan(user, plan) -> bool:
+    """The department's own officers keep its plan (the district reads it)."""
+    return has_role(user, Role.DEPARTMENT_OFFICER) and user.department_id == plan.department_id
+
+
+def add_plan_entry(*, actor, plan, data) -> PlanEntry:
+    """One enterprise the department inspects in a month of the plan's year, and by whom; once per plan."""
+    from registry.models import Enterprise
+
+    with transaction.atomic():
+        if not may_plan(actor, plan):
+            raise NotAllowed(_("Your role may not do this here."))
+        form = PlanEntryForm(data=data)
+        if not form.is_valid():
+            raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
+        clean = form.cleaned_data
+        enterprise = Enterprise.objects.visible_to(actor).filter(pk=clean["enterprise"]).first()
+        if enterprise is None:
+            raise InvalidInput.field("enterprise", _("Unknown enterprise."))
+        if plan.entries.filter(enterprise=enterprise).exists():
+            raise Conflict(_("The enterprise is already in this plan."))
+        entry = PlanEntry.objects.create(
+            plan=plan, enterprise=enterprise, month=clean["month"], inspectors=clean["inspectors"]
+        )
+        record(
+            plan,
+            "accountability.plan.entry_added",
+            actor=actor,
+            data={"entry": entry.pk, "enterprise": enterprise.pk, "month": entry.month},
+        )
+    return entry
