@@ -14,10 +14,18 @@ from rest_framework.views import APIView
 
 from accountability import selectors
 from accountability.assessment import record_ref
-from accountability.choices import CaseMeasure, Measure
-from accountability.models import EnforcementCase, MeasureRecord, Proposal, ResponsibilityPosition
+from accountability.choices import CaseMeasure, Measure, UnitKind
+from accountability.models import (
+    EnforcementCase,
+    EnforcementPlan,
+    MeasureRecord,
+    PositionHolder,
+    Proposal,
+    ResponsibilityLetter,
+    ResponsibilityPosition,
+)
 from accountability.services import assessment as assessment_services
-from accountability.services import enforcement
+from accountability.services import enforcement, responsibility
 from accountability.services import proposals as proposal_services
 from core.api import ScopedViewSetMixin, StandardPagination, display_field
 from core.workflow_api import add_workflow_actions
@@ -411,6 +419,13 @@ class EnforcementCaseSerializer(serializers.ModelSerializer):
             "paid_on",
             "paid_amount",
             "surcharge",
+            "reconsideration_due",
+            "lawsuit_due",
+            "remedy_applied_on",
+            "remedy_outcome_due",
+            "remedy_outcome",
+            "remedy_decided_on",
+            "remedy_note",
             "closed_on",
             "documents",
             "flags",
@@ -482,6 +497,104 @@ class CaseViewSet(
 add_workflow_actions(CaseViewSet, enforcement.CASE_FLOW, services=enforcement.CASE_SERVICES)
 
 
+class PlanEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="entry.id")
+    enterprise = serializers.IntegerField(source="entry.enterprise_id")
+    enterprise_name = serializers.CharField(source="entry.enterprise.name")
+    month = serializers.IntegerField(source="entry.month")
+    inspectors = serializers.CharField(source="entry.inspectors")
+    drawn = serializers.BooleanField(help_text="A double-random draw of the year picked the enterprise.")
+    inspected = serializers.BooleanField(help_text="Another inspection of the year by the department.")
+    done = serializers.BooleanField()
+
+
+class PlanProgressSerializer(serializers.Serializer):
+    planned = serializers.IntegerField()
+    done = serializers.IntegerField(help_text="Draws plus other inspections of the year.")
+    draws = serializers.IntegerField()
+    inspections = serializers.IntegerField()
+    entries = serializers.IntegerField()
+    entries_done = serializers.IntegerField()
+
+
+class EnforcementPlanSerializer(serializers.ModelSerializer):
+    department_name = serializers.CharField(source="department.name", read_only=True)
+    progress = serializers.SerializerMethodField()
+    entries = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EnforcementPlan
+        fields = [
+            "id",
+            "department",
+            "department_name",
+            "year",
+            "planned_inspections",
+            "note",
+            "progress",
+            "entries",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(PlanProgressSerializer)
+    def get_progress(self, obj):
+        return PlanProgressSerializer(selectors.plan_progress(obj)).data
+
+    @extend_schema_field(PlanEntrySerializer(many=True))
+    def get_entries(self, obj):
+        return PlanEntrySerializer(selectors.plan_entries(obj), many=True).data
+
+
+class PlanViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Annual enforcement plans per department (R-ACCT-5) with planned against done; the double-random draws
+    count towards them. A department officer saves the own department's plan and adds its entries."""
+
+    scoped_model = EnforcementPlan
+    serializer_class = EnforcementPlanSerializer
+    filterset_fields = ["year", "department"]
+
+    def base_queryset(self):
+        return EnforcementPlan.objects.select_related("department").order_by("-year", "department__code")
+
+    @extend_schema(
+        request=inline_serializer(
+            "PlanSaving",
+            {
+                "year": serializers.IntegerField(min_value=2000, max_value=2100),
+                "planned_inspections": serializers.IntegerField(min_value=0, max_value=100000),
+                "note": serializers.CharField(required=False),
+            },
+        ),
+        responses={201: EnforcementPlanSerializer},
+    )
+    def create(self, request):
+        """Create or update the caller's department's plan of a year."""
+        body = request.data if hasattr(request.data, "get") else {}
+        plan = enforcement.save_plan(actor=request.user, data=body)
+        return Response(self.get_serializer(plan).data, status=201)
+
+    @extend_schema(
+        request=inline_serializer(
+            "PlanEntryAdding",
+            {
+                "enterprise": serializers.IntegerField(),
+                "month": serializers.IntegerField(min_value=1, max_value=12),
+                "inspectors": serializers.CharField(max_length=200),
+            },
+        ),
+        responses={201: EnforcementPlanSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="entries")
+    def entries(self, request, pk=None):
+        """An enterprise inspected in a month and by whom; an enterprise already in the plan answers 409."""
+        plan = self.get_object()
+        body = request.data if hasattr(request.data, "get") else {}
+        enforcement.add_plan_entry(actor=request.user, plan=plan, data=body)
+        return Response(self.get_serializer(plan).data, status=201)
+
+
 class StatsView(APIView):
     """Cases, measures, fines and overdue steps per department for a year."""
 
@@ -538,6 +651,35 @@ class PositionSerializer(serializers.ModelSerializer):
         return holder.name if holder else None
 
 
+class HolderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PositionHolder
+        fields = ["id", "name", "phone", "start_on", "end_on"]
+        read_only_fields = fields
+
+
+class LetterSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ResponsibilityLetter
+        fields = ["id", "year", "signed_on", "signed_by"]
+        read_only_fields = fields
+
+
+class PositionDetailSerializer(PositionSerializer):
+    """A position with its holders over time (the history) and its signed letters by year."""
+
+    holders = HolderSerializer(many=True, read_only=True)
+    letters = LetterSerializer(many=True, read_only=True)
+
+    class Meta(PositionSerializer.Meta):
+        fields = [*PositionSerializer.Meta.fields, "holders", "letters"]
+        read_only_fields = fields
+
+
+def _body(request):
+    return request.data if hasattr(request.data, "get") else {}
+
+
 class PositionViewSet(
     ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -548,4 +690,100 @@ class PositionViewSet(
     filterset_fields = ["unit_kind", "town", "department", "enterprise"]
 
     def base_queryset(self):
-        return ResponsibilityPosition.objects.prefetch_related("holders").order_by("unit_kind", "id")
+        return ResponsibilityPosition.objects.prefetch_related("holders", "letters").order_by(
+            "unit_kind", "id"
+        )
+
+    def get_serializer_class(self):
+        return PositionSerializer if self.action == "list" else PositionDetailSerializer
+
+    def _answer(self, position, status=200):
+        position = self.base_queryset().get(pk=position.pk)
+        return Response(PositionDetailSerializer(position).data, status=status)
+
+    @extend_schema(
+        request=inline_serializer(
+            "PositionCreation",
+            {
+                "unit_kind": serializers.ChoiceField(choices=UnitKind.choices),
+                "unit": serializers.IntegerField(
+                    required=False,
+                    help_text="The town, department or enterprise; none for a district leader.",
+                ),
+                "portfolio": serializers.CharField(required=False, max_length=200),
+                "position": serializers.CharField(max_length=100),
+                "duties": serializers.CharField(
+                    required=False,
+                    help_text="Empty: the district's template for the kind of unit and position.",
+                ),
+                "first_responsible": serializers.BooleanField(required=False),
+            },
+        ),
+        responses={201: PositionDetailSerializer},
+    )
+    def create(self, request):
+        """A position of a unit's responsibility list (the district, or the unit's own officers)."""
+        return self._answer(responsibility.create_position(actor=request.user, data=_body(request)), 201)
+
+    @extend_schema(
+        request=inline_serializer(
+            "PositionChange",
+            {
+                "portfolio": serializers.CharField(required=False, max_length=200),
+                "position": serializers.CharField(max_length=100),
+                "duties": serializers.CharField(),
+                "first_responsible": serializers.BooleanField(required=False),
+            },
+        ),
+        responses=PositionDetailSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="change")
+    def change(self, request, pk=None):
+        """Change the position's name, portfolio, duties or first-responsible mark."""
+        position = self.get_object()
+        return self._answer(
+            responsibility.change_position(actor=request.user, position=position, data=_body(request))
+        )
+
+    @extend_schema(
+        request=inline_serializer(
+            "PositionHolderAssignment",
+            {
+                "name": serializers.CharField(max_length=50),
+                "phone": serializers.CharField(required=False, max_length=20),
+                "start_on": serializers.DateField(),
+            },
+        ),
+        responses={201: PositionDetailSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="holders")
+    def holders(self, request, pk=None):
+        """A new holder from a date; the current holder's term ends the day before (history kept)."""
+        position = self.get_object()
+        responsibility.assign_holder(actor=request.user, position=position, data=_body(request))
+        return self._answer(position, 201)
+
+    @extend_schema(
+        request=inline_serializer(
+            "ResponsibilityLetterRecording",
+            {
+                "year": serializers.IntegerField(min_value=2000, max_value=2100),
+                "signed_on": serializers.DateField(),
+                "signed_by": serializers.CharField(max_length=50),
+                "attachments": serializers.ListField(child=serializers.IntegerField(), required=False),
+            },
+        ),
+        responses={201: PositionDetailSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="letters")
+    def letters(self, request, pk=None):
+        """The year's signed responsibility letter, its scan from the caller's uploads; once a year (409)."""
+        position = self.get_object()
+        body = _body(request)
+        attachments = body.get("attachments") or []
+        if not isinstance(attachments, list):
+            attachments = [attachments]
+        responsibility.record_letter(
+            actor=request.user, position=position, data=body, attachments=attachments
+        )
+        return self._answer(position, 201)

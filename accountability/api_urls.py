@@ -8,6 +8,7 @@ router.register("accountability/proposals", api.ProposalViewSet, basename="accou
 router.register("accountability/measures", api.MeasureViewSet, basename="accountability-measure")
 router.register("accountability/positions", api.PositionViewSet, basename="accountability-position")
 router.register("enforcement/cases", api.CaseViewSet, basename="enforcement-case")
+router.register("enforcement/plans", api.PlanViewSet, basename="enforcement-plan")
 
 urlpatterns = [
     path("assessments/", api.AssessmentView.as_view(), name="api-assessments"),

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Measure(models.TextChoices):
@@ -103,6 +104,15 @@ class CaseState(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class RemedyOutcome(models.TextChoices):
+    """The outcome of an administrative reconsideration or lawsuit against the decision."""
+
+    # "Changed" is also the audit trail's word for an edited record.
+    UPHELD = "upheld", pgettext_lazy("remedy outcome", "Upheld")
+    CHANGED = "changed", pgettext_lazy("remedy outcome", "Changed")
+    REVOKED = "revoked", pgettext_lazy("remedy outcome", "Revoked")
+
+
 class CaseOrigin(models.TextChoices):
     INSPECTION = "inspection", _("Inspection")
     HAZARD = "hazard", _("Hazard")
@@ -136,4 +146,7 @@ CASE_FLAGS = {
     "decision_overdue": _("Decision overdue"),
     "payment_overdue": _("Payment overdue"),
     "hearing_window": _("Hearing request window open"),
+    "remedy_window": _("Reconsideration or lawsuit may still be sought"),
+    "reconsideration_overdue": _("Reconsideration decision overdue"),
+    "lawsuit_overdue": _("First-instance judgment overdue"),
 }

@@ -68,23 +68,34 @@ def case_document_pdf(case, document):
     if kind == "prior_notice":
         pdf.paragraph(
             _(
-                "Under %(law)s articles 44, 45, 63 and 64, the party may state and defend itself, and may request a "
+                "Under %(notice)s and %(hearing)s, the party may state and defend itself, and may request a "
                 "hearing within five days of receiving this notice (until %(date)s)."
             )
-            % {"law": penalties.PENALTY_LAW, "date": case.hearing_request_due}
+            % {
+                "notice": penalties.CITE["notice"],
+                "hearing": penalties.CITE["hearing"],
+                "date": case.hearing_request_due,
+            }
         )
     if kind == "decision":
         pdf.paragraph(
             _(
-                "The fine is paid within fifteen days of receiving this decision (%(law)s article 67). For each day "
-                "late, 3%% of the fine is added, never more than the fine (%(law)s article 72, paragraph 1, item 1; "
-                "%(compulsion)s article 45). The party may apply for administrative reconsideration within sixty "
-                "days or file an administrative lawsuit within six months."
+                "The fine is paid within fifteen days of receiving this decision (%(payment)s). For each day late, "
+                "3%% of the fine is added, never more than the fine (%(surcharge)s). The party may apply for "
+                "administrative reconsideration within sixty days of receiving this decision (%(reconsideration)s) "
+                "or file an administrative lawsuit within six months (%(lawsuit)s)."
             )
-            % {"law": penalties.PENALTY_LAW, "compulsion": penalties.COMPULSION_LAW}
+            % {key: penalties.CITE[key] for key in ("payment", "surcharge", "reconsideration", "lawsuit")}
         )
     if kind == "delivery":
-        pdf.facts([(_("Delivered on"), case.delivered_on), (_("Payment due"), case.payment_due)])
+        pdf.facts(
+            [
+                (_("Delivered on"), case.delivered_on),
+                (_("Payment due"), case.payment_due),
+                (_("Reconsideration may be applied for until"), case.reconsideration_due),
+                (_("Lawsuit may be filed until"), case.lawsuit_due),
+            ]
+        )
     if kind == "closing":
         pdf.facts(
             [

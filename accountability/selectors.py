@@ -162,6 +162,11 @@ def case_flags(case, today: dt.date | None = None) -> list[str]:
         flags.append("payment_overdue")
     if case.state == CaseState.NOTIFIED and case.hearing_request_due and today <= case.hearing_request_due:
         flags.append("hearing_window")
+    if case.state == CaseState.DELIVERED and case.lawsuit_due and today <= case.lawsuit_due:
+        flags.append("remedy_window")
+    awaiting = case.state in (CaseState.RECONSIDERATION, CaseState.LAWSUIT) and not case.remedy_outcome
+    if awaiting and case.remedy_outcome_due and case.remedy_outcome_due < today:
+        flags.append(f"{case.state}_overdue")
     return flags
 
 
@@ -171,18 +176,49 @@ def flag_labels(case) -> list:
     return [CASE_FLAGS[code] for code in case_flags(case)]
 
 
-def plan_progress(plan) -> dict:
-    """Inspections of the year by the department's inspectors; the double-random draws count towards it."""
+def _plan_inspections(plan):
+    """The year's double-random draws and other (non-task) inspections by the department's inspectors."""
     from inspections.models import DrawPair, Inspection
 
     draws = DrawPair.objects.filter(
         draw__inspector_department_id=plan.department_id, draw__created_at__year=plan.year
-    ).count()
+    )
     inspections = Inspection.objects.filter(
         inspector__department_id=plan.department_id, started_at__year=plan.year, task__isnull=True
-    ).count()
-    done = draws + inspections
-    return {"draws": draws, "inspections": inspections, "done": done, "planned": plan.planned_inspections}
+    )
+    return draws, inspections
+
+
+def plan_progress(plan) -> dict:
+    """Planned against done for a department's year: the inspections (the double-random draws count towards
+    them) and the plan's entries inspected at least once (by a draw or an inspection of that enterprise)."""
+    draws, inspections = _plan_inspections(plan)
+    rows = plan_entries(plan, draws, inspections)
+    return {
+        "draws": draws.count(),
+        "inspections": inspections.count(),
+        "done": draws.count() + inspections.count(),
+        "planned": plan.planned_inspections,
+        "entries": len(rows),
+        "entries_done": sum(1 for row in rows if row["done"]),
+    }
+
+
+def plan_entries(plan, draws=None, inspections=None) -> list[dict]:
+    """Each entry of the plan with the draws and inspections of its enterprise in the year."""
+    if draws is None:
+        draws, inspections = _plan_inspections(plan)
+    drawn = set(draws.values_list("enterprise_id", flat=True))
+    inspected = set(inspections.values_list("enterprise_id", flat=True))
+    return [
+        {
+            "entry": entry,
+            "drawn": entry.enterprise_id in drawn,
+            "inspected": entry.enterprise_id in inspected,
+            "done": entry.enterprise_id in drawn or entry.enterprise_id in inspected,
+        }
+        for entry in plan.entries.select_related("enterprise")
+    ]
 
 
 def case_statistics(user, year: int) -> list[dict]:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("cases/new/", views.case_create, name="case_create"),
     path("cases/stats/", views.case_stats, name="case_stats"),
     path("cases/plan/", views.plan_save, name="plan_save"),
+    path("cases/plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/inquiries/", views.case_inquiry, name="case_inquiry"),
     path("cases/documents/<int:pk>.pdf", views.case_document, name="case_document"),

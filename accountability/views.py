@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -31,6 +32,7 @@ from core.choices import Role
 from core.errors import DomainError
 from core.scoping import get_visible_or_404, has_role, scope_of
 from core.workflow_views import transition_page
+from registry.models import Enterprise
 
 
 def _page(request, qs, size=25):
@@ -425,6 +427,45 @@ def plan_save(request):
         f"{request.path.rsplit('/plan/', 1)[0]}/stats/?year={request.POST.get('year', '')}",
         lambda: enforcement.save_plan(actor=request.user, data=request.POST),
     )
+
+
+@login_required
+def plan_detail(request, pk):
+    """A department's enforcement plan: whom it inspects, when and by whom, and which are done; its officers
+    add entries here (a refused entry comes back with the input kept and the field named)."""
+    plan = get_visible_or_404(EnforcementPlan.objects.select_related("department"), request.user, pk=pk)
+    can_plan = enforcement.may_plan(request.user, plan)
+    form, status = enforcement.PlanEntryForm(), 200
+    if request.method == "POST":
+        form = enforcement.PlanEntryForm(data=request.POST)
+        status = _submit(
+            form, lambda: enforcement.add_plan_entry(actor=request.user, plan=plan, data=request.POST)
+        )
+        if status is None:
+            messages.success(request, _("Saved."))
+            return redirect(request.path)
+    context = {"plan": plan, "rows": selectors.plan_entries(plan), "progress": selectors.plan_progress(plan)}
+    if can_plan:
+        enterprises = Enterprise.objects.visible_to(request.user).order_by("name").values_list("pk", "name")
+        form.fields["enterprise"].widget = forms.Select(choices=[("", "---------"), *enterprises])
+        form.fields["enterprise"].label = _("Enterprise")
+    context.update(can_plan=can_plan, form=form)
+    return render(request, "accountability/plan_detail.html", context, status=status)
+
+
+def _submit(form, call) -> int | None:
+    """Run the service for a valid form; None when done, else the status of the refusal, whose messages are
+    put on the bound form's fields (or the form) so that the page shows them beside the input kept."""
+    if not form.is_valid():
+        return 400
+    try:
+        call()
+    except DomainError as exc:
+        for field, errors in exc.as_dict().items():
+            for message in errors if isinstance(errors, list) else [errors]:
+                form.add_error(field if field in form.fields else None, str(message))
+        return exc.status_code
+    return None
 
 
 # --- responsibility lists ---------------------------------------------------------------------------

@@ -5,6 +5,9 @@ from security_tests.policy import ADMINISTRATORS, EVERYONE, NOBODY, POST_ONLY
 BUSINESS = EVERYONE - ADMINISTRATORS
 ADMIN = frozenset({"admin"})
 OFFICERS = frozenset({"admin", "yjj"})  # the filing department and the district
+KEEPERS = frozenset({"admin", "yjj", "duruan", "ent_duruan"})  # the district and each unit its own list
+PLANNERS = frozenset({"yjj"})  # a department keeps its own plan
+PLAN_READERS = frozenset({"admin", "leader", "yjj", "duty"})  # the district and the own department
 SCORES = frozenset({"admin", "leader", "yjj", "duruan", "inspector_duruan", "duty"})  # no enterprise score
 
 ROWS = {
@@ -17,6 +20,10 @@ ROWS = {
     "POST /api/v1/accountability/measures/{id}/close/": ADMIN,
     "GET /api/v1/accountability/positions/": EVERYONE,
     "GET /api/v1/accountability/positions/{id}/": BUSINESS,
+    "POST /api/v1/accountability/positions/": KEEPERS,
+    "POST /api/v1/accountability/positions/{id}/change/": KEEPERS,
+    "POST /api/v1/accountability/positions/{id}/holders/": KEEPERS,
+    "POST /api/v1/accountability/positions/{id}/letters/": KEEPERS,
     "GET /api/v1/assessments/": EVERYONE,
     "GET /api/v1/assessments/records/": EVERYONE,  # without a unit: 400 for everyone (input judged)
     "POST /api/v1/assessments/weights/": ADMIN,
@@ -33,9 +40,14 @@ ROWS = {
     "POST /api/v1/enforcement/cases/{id}/pay/": OFFICERS,
     "POST /api/v1/enforcement/cases/{id}/reconsider/": OFFICERS,
     "POST /api/v1/enforcement/cases/{id}/sue/": OFFICERS,
+    "POST /api/v1/enforcement/cases/{id}/outcome/": OFFICERS,
     "POST /api/v1/enforcement/cases/{id}/close/": OFFICERS,
     "POST /api/v1/enforcement/cases/{id}/inquiries/": OFFICERS,
     "GET /api/v1/enforcement/stats/": EVERYONE,
+    "GET /api/v1/enforcement/plans/": EVERYONE,
+    "POST /api/v1/enforcement/plans/": PLANNERS,
+    "GET /api/v1/enforcement/plans/{id}/": PLAN_READERS,
+    "POST /api/v1/enforcement/plans/{id}/entries/": PLANNERS,
     "accountability:proposal_list": EVERYONE,
     "accountability:proposal_detail": BUSINESS,
     "accountability:proposal_action": NOBODY,  # the probe's action name is unknown: 404
@@ -55,6 +67,7 @@ ROWS = {
     "accountability:case_create": OFFICERS,
     "accountability:case_stats": EVERYONE,
     "accountability:plan_save": POST_ONLY,
+    "accountability:plan_detail": PLAN_READERS,
     "accountability:case_detail": BUSINESS,
     "accountability:case_inquiry": POST_ONLY,
     "accountability:case_document": BUSINESS,

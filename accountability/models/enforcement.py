@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accountability.choices import CaseMeasure, CaseOrigin, CaseState, DocumentKind
+from accountability.choices import CaseMeasure, CaseOrigin, CaseState, DocumentKind, RemedyOutcome
 from accountability.models.scope import TargetQuerySet, UnitQuerySet
 from core.scoping import Scope
 
@@ -80,9 +80,18 @@ class CaseQuerySet(TargetQuerySet):
 
     def overdue_q(self, today):
         """A clock has run out: decision (90 days), hearing request window passed unanswered, payment."""
-        return Q(
-            state__in=[CaseState.FILED, CaseState.INVESTIGATING, CaseState.NOTIFIED], decision_due__lt=today
-        ) | Q(state=CaseState.DELIVERED, payment_due__lt=today)
+        return (
+            Q(
+                state__in=[CaseState.FILED, CaseState.INVESTIGATING, CaseState.NOTIFIED],
+                decision_due__lt=today,
+            )
+            | Q(state=CaseState.DELIVERED, payment_due__lt=today)
+            | Q(
+                state__in=[CaseState.RECONSIDERATION, CaseState.LAWSUIT],
+                remedy_outcome="",
+                remedy_outcome_due__lt=today,
+            )
+        )
 
 
 class EnforcementCase(models.Model):
@@ -128,6 +137,24 @@ class EnforcementCase(models.Model):
     surcharge = models.DecimalField(
         _("late-payment surcharge (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+    # The party's remedies against the decision, counted from the delivery: administrative reconsideration
+    # and administrative lawsuit (penalties.RECONSIDERATION_DAYS, penalties.LAWSUIT_MONTHS).
+    reconsideration_due = models.DateField(
+        _("reconsideration may be applied for until"), null=True, blank=True
+    )
+    lawsuit_due = models.DateField(_("lawsuit may be filed until"), null=True, blank=True)
+    remedy_applied_on = models.DateField(
+        _("reconsideration or lawsuit applied for on"), null=True, blank=True
+    )
+    remedy_outcome_due = models.DateField(_("outcome due"), null=True, blank=True)
+    remedy_outcome = models.CharField(
+        _("outcome of the reconsideration or lawsuit"),
+        max_length=8,
+        choices=RemedyOutcome.choices,
+        blank=True,
+    )
+    remedy_decided_on = models.DateField(_("outcome decided on"), null=True, blank=True)
+    remedy_note = models.TextField(_("outcome note"), blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     closing_note = models.TextField(_("closing note"), blank=True)
     created_by = models.ForeignKey(

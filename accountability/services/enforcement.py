@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accountability.choices import CaseMeasure, CaseOrigin, CaseState, DocumentKind
-from accountability.models import CaseDocument, EnforcementCase, EnforcementPlan, InquiryRecord
+from accountability.choices import CaseMeasure, CaseOrigin, CaseState, DocumentKind, RemedyOutcome
+from accountability.models import CaseDocument, EnforcementCase, EnforcementPlan, InquiryRecord, PlanEntry
 from accountability.services import penalties
 from audit.services import record
 from core.calendar import period_end
@@ -22,7 +22,7 @@ from core.scoping import has_role
 from core.workflow import Transition, Workflow, record_created
 
 OFFICERS = {Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER}
-ENFORCEMENT_DAYS_DEFAULT = 90
+ENFORCEMENT_DAYS_DEFAULT = penalties.DECISION_DAYS
 
 
 def _own_department(user, case) -> bool:
@@ -158,6 +158,30 @@ class PayForm(forms.Form):
     paid_on = forms.DateField(label=gettext_lazy("Paid on"))
 
 
+class RemedyForm(forms.Form):
+    applied_on = forms.DateField(
+        label=gettext_lazy("Applied for on"),
+        help_text=gettext_lazy(
+            "Between the delivery and today, within the period the law allows (reconsideration: 60 days; "
+            "lawsuit: 6 months)."
+        ),
+    )
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=RemedyOutcome.choices)
+    decided_on = forms.DateField(label=gettext_lazy("Outcome decided on"))
+    fine = forms.DecimalField(
+        label=gettext_lazy("Changed fine (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        min_value=0,
+        help_text=gettext_lazy("For a changed decision with a fine: the new fine, within the same article."),
+    )
+    note = forms.CharField(label=gettext_lazy("Outcome note"), widget=forms.Textarea, required=False)
+
+
 class CloseCaseForm(NumberForm):
     closing_note = forms.CharField(label=gettext_lazy("Closing note"), widget=forms.Textarea)
 
@@ -168,7 +192,8 @@ def _t(action, sources, target, label, form=None, verb="", roles=OFFICERS, **kw)
     )
 
 
-ENDS = (CaseState.PAID, CaseState.RECONSIDERATION, CaseState.LAWSUIT, CaseState.DECIDED, CaseState.DELIVERED)
+REMEDIES = (CaseState.RECONSIDERATION, CaseState.LAWSUIT)
+ENDS = (CaseState.PAID, *REMEDIES, CaseState.DECIDED, CaseState.DELIVERED)
 CASE_FLOW = Workflow(
     model=EnforcementCase,
     name="accountability.case",
@@ -204,14 +229,39 @@ CASE_FLOW = Workflow(
             gettext_lazy("Record the delivery"),
             DeliverForm,
         ),
-        _t("pay", (CaseState.DELIVERED,), CaseState.PAID, gettext_lazy("Record the payment"), PayForm),
+        # A reconsideration or lawsuit does not stop the penalty (Administrative Penalty Law art. 73): the
+        # fine may be paid during it.
+        _t(
+            "pay",
+            (CaseState.DELIVERED, *REMEDIES),
+            CaseState.PAID,
+            gettext_lazy("Record the payment"),
+            PayForm,
+        ),
         _t(
             "reconsider",
             (CaseState.DELIVERED,),
             CaseState.RECONSIDERATION,
             gettext_lazy("Reconsideration applied for"),
+            RemedyForm,
+            rule_fields=("applied_on",),
         ),
-        _t("sue", (CaseState.DELIVERED,), CaseState.LAWSUIT, gettext_lazy("Lawsuit filed")),
+        _t(
+            "sue",
+            (CaseState.DELIVERED,),
+            CaseState.LAWSUIT,
+            gettext_lazy("Lawsuit filed"),
+            RemedyForm,
+            rule_fields=("applied_on",),
+        ),
+        _t(
+            "outcome",
+            REMEDIES,
+            None,
+            gettext_lazy("Record the outcome"),
+            OutcomeForm,
+            rule_fields=("decided_on", "fine"),
+        ),
         _t("close", ENDS, CaseState.CLOSED, gettext_lazy("Close the case"), CloseCaseForm, style="secondary"),
     ],
     page_url_name="accountability:case_action",
@@ -271,10 +321,8 @@ def record_hearing(case, *, actor, version, data=None):
         if timezone.localdate() > step.obj.hearing_request_due:
             raise InvalidInput.field(
                 "defence",
-                _(
-                    "Administrative Penalty Law art. 64: a hearing is requested within 5 days of the notice (until %(date)s)."
-                )
-                % {"date": step.obj.hearing_request_due},
+                _("%(law)s: a hearing is requested within 5 days of the notice (until %(date)s).")
+                % {"law": penalties.CITE["hearing"], "date": step.obj.hearing_request_due},
             )
         step.changes.update(hearing_requested=True, defence=step.data.get("defence", ""))
 
@@ -307,7 +355,12 @@ def deliver_case(case, *, actor, version, data=None):
         delivered = step.data["delivered_on"]
         if delivered < step.obj.decided_on or delivered > timezone.localdate():
             raise InvalidInput.field("delivered_on", _("The delivery falls between the decision and today."))
-        step.changes.update(delivered_on=delivered, payment_due=period_end(delivered, penalties.PAYMENT_DAYS))
+        step.changes.update(
+            delivered_on=delivered,
+            payment_due=period_end(delivered, penalties.PAYMENT_DAYS),
+            reconsideration_due=period_end(delivered, penalties.RECONSIDERATION_DAYS),
+            lawsuit_due=penalties.months_end(delivered, penalties.LAWSUIT_MONTHS),
+        )
 
     return _perform(
         case,
@@ -322,28 +375,89 @@ def deliver_case(case, *, actor, version, data=None):
 
 def pay_case(case, *, actor, version, data=None):
     def prepare(step):
+        case = step.obj
+        if case.remedy_outcome == RemedyOutcome.REVOKED:
+            raise Conflict(_("The decision was revoked; there is no fine to pay."))
         paid = step.data["paid_on"]
-        if paid < step.obj.delivered_on or paid > timezone.localdate():
+        if paid < case.delivered_on or paid > timezone.localdate():
             raise InvalidInput.field("paid_on", _("The payment falls between the delivery and today."))
-        fine = penalties.total_fine(step.obj)
-        surcharge = penalties.late_surcharge(fine, step.obj.payment_due, paid)
+        fine = penalties.total_fine(case)
+        paused = (case.remedy_applied_on, case.remedy_decided_on) if case.remedy_applied_on else None
+        surcharge = penalties.late_surcharge(fine, case.payment_due, paid, paused)
         step.changes.update(paid_on=paid, surcharge=surcharge, paid_amount=fine + surcharge)
         step.audit_data.update(surcharge=str(surcharge))
 
     return _perform(case, "pay", actor=actor, version=version, data=data, prepare=prepare)
 
 
+REMEDY_RULES = {
+    # action: (the case's deadline field, the citation, the outcome's period)
+    "reconsider": (
+        "reconsideration_due",
+        "reconsideration",
+        ("days", penalties.RECONSIDERATION_DECISION_DAYS),
+    ),
+    "sue": ("lawsuit_due", "lawsuit", ("months", penalties.JUDGMENT_MONTHS)),
+}
+
+
+def _remedy_applied(action):
+    """A reconsideration or lawsuit applied for within its period from the delivery; its outcome clock starts."""
+    due_field, cite, (unit, length) = REMEDY_RULES[action]
+
+    def prepare(step):
+        applied, due = step.data["applied_on"], getattr(step.obj, due_field)
+        if applied < step.obj.delivered_on or applied > timezone.localdate():
+            raise InvalidInput.field("applied_on", _("The application falls between the delivery and today."))
+        if applied > due:
+            raise InvalidInput.field(
+                "applied_on",
+                _("%(law)s: the period ended on %(date)s.") % {"law": penalties.CITE[cite], "date": due},
+            )
+        outcome_due = period_end(applied, length) if unit == "days" else penalties.months_end(applied, length)
+        step.changes.update(remedy_applied_on=applied, remedy_outcome_due=outcome_due)
+
+    return prepare
+
+
 def reconsider_case(case, *, actor, version, data=None):
-    return _perform(case, "reconsider", actor=actor, version=version, data=data)
+    prepare = _remedy_applied("reconsider")
+    return _perform(case, "reconsider", actor=actor, version=version, data=data, prepare=prepare)
 
 
 def sue_case(case, *, actor, version, data=None):
-    return _perform(case, "sue", actor=actor, version=version, data=data)
+    return _perform(case, "sue", actor=actor, version=version, data=data, prepare=_remedy_applied("sue"))
+
+
+def record_outcome(case, *, actor, version, data=None):
+    """Upheld, changed (a changed fine checked against the same article) or revoked; recorded once."""
+
+    def prepare(step):
+        case, d = step.obj, step.data
+        if case.remedy_outcome:
+            raise Conflict(_("The outcome is already recorded."))
+        if d["decided_on"] < case.remedy_applied_on or d["decided_on"] > timezone.localdate():
+            raise InvalidInput.field("decided_on", _("The outcome falls between the application and today."))
+        step.changes.update(
+            remedy_outcome=d["outcome"], remedy_decided_on=d["decided_on"], remedy_note=d.get("note", "")
+        )
+        if d["outcome"] == RemedyOutcome.CHANGED and d.get("fine") is not None:
+            errors = penalties.check_penalty(case.measure, d["fine"], case.daily_days)
+            if errors:
+                raise InvalidInput(errors=errors)
+            step.changes["fine"] = d["fine"]
+            step.audit_data.update(fine=str(d["fine"]))
+
+    return _perform(case, "outcome", actor=actor, version=version, data=data, prepare=prepare)
 
 
 def close_case(case, *, actor, version, data=None):
     def prepare(step):
-        if step.obj.state in (CaseState.DECIDED, CaseState.DELIVERED) and penalties.total_fine(step.obj):
+        case = step.obj
+        if case.state in REMEDIES and not case.remedy_outcome:
+            raise Conflict(_("Record the outcome of the reconsideration or lawsuit first."))
+        owed = case.state != CaseState.PAID and case.remedy_outcome != RemedyOutcome.REVOKED
+        if owed and penalties.total_fine(case):
             raise Conflict(_("A fine is outstanding; record the payment, reconsideration or lawsuit first."))
         step.changes.update(closed_on=timezone.localdate(), closing_note=step.data["closing_note"])
 
@@ -361,6 +475,7 @@ CASE_SERVICES = {
     "pay": pay_case,
     "reconsider": reconsider_case,
     "sue": sue_case,
+    "outcome": record_outcome,
     "close": close_case,
 }
 
@@ -431,3 +546,46 @@ def save_plan(*, actor, data) -> EnforcementPlan:
             data=clean,
         )
     return plan
+
+
+class PlanEntryForm(forms.Form):
+    enterprise = forms.IntegerField(label=gettext_lazy("Enterprise (id)"), min_value=1)
+    month = forms.IntegerField(label=gettext_lazy("Month"), min_value=1, max_value=12)
+    inspectors = forms.CharField(
+        label=gettext_lazy("Inspectors"),
+        max_length=200,
+        help_text=gettext_lazy("The inspectors who go, by name (at least two for an inspection)."),
+    )
+
+
+def may_plan(user, plan) -> bool:
+    """The department's own officers keep its plan (the district reads it)."""
+    return has_role(user, Role.DEPARTMENT_OFFICER) and user.department_id == plan.department_id
+
+
+def add_plan_entry(*, actor, plan, data) -> PlanEntry:
+    """One enterprise the department inspects in a month of the plan's year, and by whom; once per plan."""
+    from registry.models import Enterprise
+
+    with transaction.atomic():
+        if not may_plan(actor, plan):
+            raise NotAllowed(_("Your role may not do this here."))
+        form = PlanEntryForm(data=data)
+        if not form.is_valid():
+            raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
+        clean = form.cleaned_data
+        enterprise = Enterprise.objects.visible_to(actor).filter(pk=clean["enterprise"]).first()
+        if enterprise is None:
+            raise InvalidInput.field("enterprise", _("Unknown enterprise."))
+        if plan.entries.filter(enterprise=enterprise).exists():
+            raise Conflict(_("The enterprise is already in this plan."))
+        entry = PlanEntry.objects.create(
+            plan=plan, enterprise=enterprise, month=clean["month"], inspectors=clean["inspectors"]
+        )
+        record(
+            plan,
+            "accountability.plan.entry_added",
+            actor=actor,
+            data={"entry": entry.pk, "enterprise": enterprise.pk, "month": entry.month},
+        )
+    return entry

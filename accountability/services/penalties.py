@@ -2,29 +2,77 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
 from accountability.choices import CaseMeasure
+from core.calendar import period_end
 
 WORK_SAFETY_LAW = "《中华人民共和国安全生产法》"
 PENALTY_LAW = "《中华人民共和国行政处罚法》"
 COMPULSION_LAW = "《中华人民共和国行政强制法》"
+RECONSIDERATION_LAW = "《中华人民共和国行政复议法》"
+LITIGATION_LAW = "《中华人民共和国行政诉讼法》"
+CRIMINAL_LAW = "《中华人民共和国刑法》"
 
-# Work Safety Law art. 102: a hazard not eliminated — a fine of up to 50,000 yuan on the unit.
-ART_102_MAX_FINE = Decimal("50000")
-SURCHARGE_RATE = Decimal("0.03")  # Administrative Penalty Law art. 72 (1) item 1: 3 % a day
-HEARING_DAYS = 5  # Administrative Penalty Law art. 64
-PAYMENT_DAYS = 15  # Administrative Penalty Law art. 67
+# Every figure below was checked against the text of the law in December 2026 (copies of the articles found by
+# searching stored public pages; the statute text quoted there, not a commentary's paraphrase):
+# - Work Safety Law (2021 amendment) art. 102: a hazard not eliminated → ordered to eliminate it at once or
+#   within a deadline and fined up to 50,000 yuan; refusal → suspension of production for rectification.
+#   Art. 112: fined, ordered to correct and still refusing → fined the original amount again for every day,
+#   from the day after the order. Art. 113: closure, on the request of the department to the local government.
+# - Criminal Law art. 134-1 (dangerous operation crime): the referral of a refusal that risks a major accident.
+# - Administrative Penalty Law (2021 revision): art. 44 (notice of the intended penalty, facts, reasons and
+#   basis, and of the rights to state, defend and request a hearing), art. 45 (the right to state and defend),
+#   art. 60 (a decision within 90 days of filing), art. 63 (the penalties that carry a hearing: large fines,
+#   suspension, closure), art. 64 item 1 (a hearing is requested within 5 days of the notice), art. 67
+#   paragraph 3 (a fine is paid within 15 days of receiving the decision), art. 72 paragraph 1 item 1 (3 % of
+#   the fine a day when not paid, never more than the fine), art. 73 paragraph 3 (the surcharge does not run
+#   during a reconsideration or a lawsuit).
+# - Administrative Compulsion Law art. 45 paragraph 2: a surcharge never exceeds the money owed.
+# - Administrative Reconsideration Law (2023 revision) art. 20 paragraph 1: reconsideration is applied for
+#   within 60 days of knowing of the act (for a decision: its delivery); art. 62 paragraph 1: decided within
+#   60 days of acceptance (extendable by 30; the flag uses the 60).
+# - Administrative Litigation Law art. 46 paragraph 1: a lawsuit is filed within 6 months of knowing of the
+#   act; art. 81: the first-instance judgment within 6 months of the case being docketed.
+# The tests in accountability/tests/test_legal_figures.py pin each figure and article.
+ART_102_MAX_FINE = Decimal("50000")  # Work Safety Law art. 102
+SURCHARGE_RATE = Decimal("0.03")  # Administrative Penalty Law art. 72 paragraph 1 item 1: 3 % a day
+HEARING_DAYS = 5  # Administrative Penalty Law art. 64 item 1
+PAYMENT_DAYS = 15  # Administrative Penalty Law art. 67 paragraph 3
+DECISION_DAYS = 90  # Administrative Penalty Law art. 60 (setting ENFORCEMENT_DECISION_DAYS)
+RECONSIDERATION_DAYS = 60  # Administrative Reconsideration Law (2023) art. 20 paragraph 1
+RECONSIDERATION_DECISION_DAYS = 60  # Administrative Reconsideration Law (2023) art. 62 paragraph 1
+LAWSUIT_MONTHS = 6  # Administrative Litigation Law art. 46 paragraph 1
+JUDGMENT_MONTHS = 6  # Administrative Litigation Law art. 81
+
+# The citations printed on documents and in error messages, by name, article and item.
+CITE = {
+    "fine": f"{WORK_SAFETY_LAW}第一百零二条",
+    "daily": f"{WORK_SAFETY_LAW}第一百一十二条",
+    "closure": f"{WORK_SAFETY_LAW}第一百一十三条",
+    "dangerous_operation": f"{CRIMINAL_LAW}第一百三十四条之一",
+    "notice": f"{PENALTY_LAW}第四十四条、第四十五条",
+    "hearing": f"{PENALTY_LAW}第六十三条、第六十四条第（一）项",
+    "decision_days": f"{PENALTY_LAW}第六十条",
+    "payment": f"{PENALTY_LAW}第六十七条第三款",
+    "surcharge": f"{PENALTY_LAW}第七十二条第一款第（一）项、{COMPULSION_LAW}第四十五条第二款",
+    "surcharge_paused": f"{PENALTY_LAW}第七十三条第三款",
+    "reconsideration": f"{RECONSIDERATION_LAW}第二十条第一款",
+    "reconsideration_decision": f"{RECONSIDERATION_LAW}第六十二条第一款",
+    "lawsuit": f"{LITIGATION_LAW}第四十六条第一款",
+    "judgment": f"{LITIGATION_LAW}第八十一条",
+}
 
 BASIS = {
-    CaseMeasure.FINE: f"{WORK_SAFETY_LAW}第一百零二条",
-    CaseMeasure.SUSPENSION: f"{WORK_SAFETY_LAW}第一百零二条",
-    CaseMeasure.DAILY_PENALTY: f"{WORK_SAFETY_LAW}第一百一十二条",
-    CaseMeasure.CLOSURE: f"{WORK_SAFETY_LAW}第一百一十三条",
-    CaseMeasure.REFERRAL: f"{WORK_SAFETY_LAW}第一百零二条、《中华人民共和国刑法》第一百三十四条之一",
+    CaseMeasure.FINE: CITE["fine"],
+    CaseMeasure.SUSPENSION: CITE["fine"],
+    CaseMeasure.DAILY_PENALTY: CITE["daily"],
+    CaseMeasure.CLOSURE: CITE["closure"],
+    CaseMeasure.REFERRAL: f"{CITE['fine']}、{CITE['dangerous_operation']}",
 }
 
 
@@ -62,10 +110,37 @@ def total_fine(case) -> Decimal:
     return fine
 
 
-def late_surcharge(fine: Decimal, payment_due: dt.date | None, paid_on: dt.date) -> Decimal:
+def late_surcharge(
+    fine: Decimal, payment_due: dt.date | None, paid_on: dt.date, paused: tuple | None = None
+) -> Decimal:
     """3 % of the fine for each day late, never more than the fine itself (Administrative Penalty Law
-    art. 72; Administrative Compulsion Law art. 45)."""
+    art. 72; Administrative Compulsion Law art. 45); the days of a reconsideration or lawsuit (`paused`: first
+    and last day) do not count (Administrative Penalty Law art. 73 paragraph 3)."""
     if payment_due is None or paid_on <= payment_due or not fine:
         return Decimal(0)
-    days = (paid_on - payment_due).days
+    days = (paid_on - payment_due).days - _paused_days(payment_due, paid_on, paused)
+    if days <= 0:
+        return Decimal(0)
     return min(fine * SURCHARGE_RATE * days, fine).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _paused_days(payment_due: dt.date, paid_on: dt.date, paused: tuple | None) -> int:
+    """The late days (after payment_due, up to paid_on) that fall within the paused period."""
+    if not paused or paused[0] is None:
+        return 0
+    start = max(paused[0], payment_due + dt.timedelta(days=1))
+    end = min(paused[1] or paid_on, paid_on)
+    return max((end - start).days + 1, 0)
+
+
+def add_months(event: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day when it has no such day)."""
+    month = event.month - 1 + months
+    year, month = event.year + month // 12, month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return event.replace(year=year, month=month, day=min(event.day, last))
+
+
+def months_end(event: dt.date, months: int) -> dt.date:
+    """The last day of a period of months after the event, moved past rest days like a period of days."""
+    return period_end(add_months(event, months) - dt.timedelta(days=1), 1)

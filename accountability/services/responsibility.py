@@ -63,6 +63,91 @@ def save_duty_template(*, actor, data) -> DutyTemplate:
     return template
 
 
+class PositionForm(forms.Form):
+    unit_kind = forms.ChoiceField(label=gettext_lazy("Kind of unit"), choices=UnitKind.choices)
+    unit = forms.IntegerField(
+        label=gettext_lazy("Unit (id)"),
+        required=False,
+        help_text=gettext_lazy(
+            "The town, department or enterprise of the position; none for a district leader."
+        ),
+    )
+    portfolio = forms.CharField(label=gettext_lazy("Portfolio"), max_length=200, required=False)
+    position = forms.CharField(label=gettext_lazy("Position"), max_length=100)
+    duties = forms.CharField(
+        label=gettext_lazy("Duties"),
+        widget=forms.Textarea,
+        max_length=10000,
+        required=False,
+        help_text=gettext_lazy("Empty: the district's template for this kind of unit and position."),
+    )
+    first_responsible = forms.BooleanField(label=gettext_lazy("First person responsible"), required=False)
+
+
+class PositionChangeForm(forms.Form):
+    portfolio = forms.CharField(label=gettext_lazy("Portfolio"), max_length=200, required=False)
+    position = forms.CharField(label=gettext_lazy("Position"), max_length=100)
+    duties = forms.CharField(label=gettext_lazy("Duties"), widget=forms.Textarea, max_length=10000)
+    first_responsible = forms.BooleanField(label=gettext_lazy("First person responsible"), required=False)
+
+
+UNIT_FIELDS = {UnitKind.TOWN: "town", UnitKind.DEPARTMENT: "department", UnitKind.ENTERPRISE: "enterprise"}
+
+
+def _unit(actor, kind: str, unit_id):
+    """The unit a new position belongs to, among those the actor sees (a district leader's has none)."""
+    from registry.models import Department, Enterprise, Jurisdiction
+
+    if kind == UnitKind.LEADER:
+        return {}
+    models = {"town": Jurisdiction.objects.towns(), "department": Department.objects.filter(is_active=True)}
+    models["enterprise"] = Enterprise.objects.visible_to(actor)
+    field = UNIT_FIELDS[kind]
+    unit = models[field].filter(pk=unit_id).first() if unit_id else None
+    if unit is None:
+        raise InvalidInput.field("unit", _("Choose the unit of the position."))
+    return {field: unit}
+
+
+def create_position(*, actor, data) -> ResponsibilityPosition:
+    """A position of a unit's responsibility list; its duties default to the district's template."""
+    with transaction.atomic():
+        if not has_role(actor, *STAFF_ROLES):  # the roles that keep a list; which unit is checked below
+            raise NotAllowed(_("Your role may not do this here."))
+        clean = _valid(PositionForm, data)
+        position = ResponsibilityPosition(
+            unit_kind=clean["unit_kind"],
+            portfolio=clean["portfolio"],
+            position=clean["position"],
+            first_responsible=clean["first_responsible"],
+            **_unit(actor, clean["unit_kind"], clean.get("unit")),
+        )
+        # The unit was looked up among those the actor sees; may_keep ties it to the actor's own unit.
+        if not may_keep(actor, position):
+            raise NotAllowed(_("Your role may not do this here."))
+        template = DutyTemplate.objects.filter(
+            unit_kind=position.unit_kind, position=position.position
+        ).first()
+        position.duties = clean["duties"] or (template.duties if template else "")
+        if not position.duties:
+            raise InvalidInput.field("duties", _("Write the duties: there is no template for this position."))
+        position.save()
+        record(position, "accountability.position.created", actor=actor, data={"position": position.position})
+    return position
+
+
+def change_position(*, actor, position: ResponsibilityPosition, data) -> ResponsibilityPosition:
+    with transaction.atomic():
+        if not may_keep(actor, position) or not object_in_scope(actor, position):
+            raise NotAllowed(_("Your role may not do this here."))
+        clean = _valid(PositionChangeForm, data)
+        for field, value in clean.items():
+            setattr(position, field, value)
+        position.save(update_fields=list(clean))
+        record(position, "accountability.position.changed", actor=actor, data={"position": position.position})
+    return position
+
+
 class HolderForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=50)
     phone = forms.CharField(label=gettext_lazy("Phone"), max_length=20, required=False)

@@ -94,7 +94,7 @@ def test_the_hearing_window_payment_clock_and_capped_surcharge(filed, persona):
     assert filed.payment_due == period_end(delivered, 15)
     late = dt.datetime.combine(filed.payment_due + dt.timedelta(days=2), dt.time(3), dt.UTC)
     with time_machine.travel(late, tick=False):
-        assert selectors.case_flags(filed) == ["payment_overdue"]
+        assert selectors.case_flags(filed) == ["payment_overdue", "remedy_window"]
     act(filed, "pay", yjj, late, paid_on=(filed.payment_due + dt.timedelta(days=2)).isoformat())
     filed.refresh_from_db()
     assert filed.state == CaseState.PAID and filed.surcharge == Decimal("1800.00")  # 3 % × 2 days

@@ -1,0 +1,62 @@
+"""Writes of the responsibility lists over the API: positions created and changed, holders with history,
+the year's letter; each by the district or the unit's own officers, out of scope 404."""
+
+from __future__ import annotations
+
+import pytest
+
+from accountability.models import ResponsibilityPosition
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/accountability/positions/"
+
+
+@pytest.fixture
+def town_position(district, persona):
+    return ResponsibilityPosition.objects.filter(town_id=persona("duruan").town_id).first()
+
+
+def test_a_town_creates_its_own_position_with_the_template_duties(district, api_as, persona):
+    town = persona("duruan").town_id
+    body = {
+        "unit_kind": "town",
+        "unit": town,
+        "position": "分管安全生产副镇长",
+        "duties": "协助镇长抓安全生产",
+    }
+    created = api_as("duruan").post(URL, body, format="json")
+    assert created.status_code == 201, created.content
+    data = created.json()
+    assert data["town"] == town and data["holders"] == [] and data["letters"] == []
+    other = persona("baisha").town_id
+    refused = api_as("duruan").post(URL, {**body, "unit": other}, format="json")
+    assert refused.status_code == 403
+    missing = api_as("admin").post(URL, {"unit_kind": "town", "position": "X", "duties": "Y"}, format="json")
+    assert missing.status_code == 400 and "unit" in str(missing.json())
+
+
+def test_holders_history_and_the_years_letter(town_position, api_as):
+    client = api_as("duruan")
+    before = len(client.get(f"{URL}{town_position.pk}/").json()["holders"])
+    first = client.post(
+        f"{URL}{town_position.pk}/holders/", {"name": "黄新", "start_on": "2026-07-01"}, format="json"
+    )
+    assert first.status_code == 201 and len(first.json()["holders"]) == before + 1
+    assert first.json()["holder"] == "黄新"
+    letter = {"year": 2031, "signed_on": "2031-01-10", "signed_by": "黄新"}
+    assert client.post(f"{URL}{town_position.pk}/letters/", letter, format="json").status_code == 201
+    assert client.post(f"{URL}{town_position.pk}/letters/", letter, format="json").status_code == 409
+    changed = client.post(
+        f"{URL}{town_position.pk}/change/",
+        {"position": "镇长", "duties": "全面负责本镇安全生产工作", "first_responsible": True},
+        format="json",
+    )
+    assert changed.status_code == 200 and changed.json()["duties"] == "全面负责本镇安全生产工作"
+
+
+def test_out_of_scope_and_read_only_roles(town_position, api_as):
+    body = {"name": "X", "start_on": "2030-01-01"}
+    assert api_as("baisha").post(f"{URL}{town_position.pk}/holders/", body, format="json").status_code == 404
+    assert api_as("leader").post(f"{URL}{town_position.pk}/holders/", body, format="json").status_code == 403
+    bad = api_as("duruan").post(f"{URL}{town_position.pk}/change/", {"position": ""}, format="json")
+    assert bad.status_code == 400 and "position" in str(bad.json())
