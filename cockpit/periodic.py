@@ -12,8 +12,6 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -23,6 +21,7 @@ from accidents.filters import AccidentFilter
 from accidents.models import Accident
 from cockpit.choices import ReportKind
 from cockpit.models import PeriodicReport, ReportTemplate
+from core.archive import make_once, store_documents
 from core.charts import bar_chart
 from core.choices import Role
 from core.jobs import periodic_job
@@ -244,26 +243,28 @@ def template_for(kind: str) -> ReportTemplate:
 
 def generate(period: Period, town: Jurisdiction | None) -> PeriodicReport | None:
     """The report of one area and period, made once: a second call (or a second worker) adds nothing."""
-    existing = PeriodicReport.objects.filter(kind=period.kind, town=town, period_start=period.start)
-    if existing.exists():
+    figures: dict = {}
+
+    def values() -> dict:
+        figures.update(collect(AreaViewer(town), period))
+        return {"period_end": period.end, "figures": figures}
+
+    lookup = {"kind": period.kind, "town": town, "period_start": period.start}
+    report = make_once(PeriodicReport, lookup=lookup, values=values)
+    if report is None:
         return None
-    figures = collect(AreaViewer(town), period)
     title = _title(period.kind, town, period)
     intro, closing = _wording(template_for(period.kind), town, period)
     chart = _chart(figures)
-    try:
-        with transaction.atomic():
-            report = PeriodicReport.objects.create(
-                kind=period.kind, town=town, period_start=period.start, period_end=period.end, figures=figures
-            )
-    except IntegrityError:
-        return None  # another worker made it first
     stem = f"{period.kind}-{town.code if town else 'district'}-{period.start:%Y%m%d}"
-    report.pdf.save(f"{stem}.pdf", ContentFile(render_pdf(title, intro, closing, figures, chart)), save=False)
-    report.docx.save(
-        f"{stem}.docx", ContentFile(render_docx(title, intro, closing, figures, chart)), save=False
+    store_documents(
+        report,
+        stem,
+        {
+            "pdf": render_pdf(title, intro, closing, figures, chart),
+            "docx": render_docx(title, intro, closing, figures, chart),
+        },
     )
-    report.save(update_fields=["pdf", "docx"])
     _deliver(report, title, town)
     return report
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -14,14 +14,10 @@ from cockpit.models import PeriodicReport
 from cockpit.periodic import template_for
 from cockpit.policy import REPORT_MANAGERS, may_open_cockpit
 from cockpit.services import TemplateForm, update_report_template
+from core.archive import document_response
 from core.errors import DomainError
 from core.scoping import get_visible_or_404
 from core.views import apply_domain_errors
-
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 
 @login_required
@@ -35,18 +31,10 @@ def report_list(request):
 
 @login_required
 def report_download(request, pk: int, fmt: str):
-    if fmt not in CONTENT_TYPES:
+    if fmt not in ("pdf", "docx"):
         raise Http404
     report = get_visible_or_404(PeriodicReport.objects, request.user, pk=pk)
-    stored = getattr(report, fmt)
-    if not stored:
-        raise Http404
-    return FileResponse(
-        stored.open("rb"),
-        as_attachment=True,
-        filename=stored.name.rsplit("/", 1)[-1],
-        content_type=CONTENT_TYPES[fmt],
-    )
+    return document_response(report, fmt)
 
 
 @login_required

@@ -12,8 +12,10 @@ from rest_framework.views import APIView
 
 from core.api import ScopedViewSetMixin
 from core.scoping import get_visible_or_404
+from core.workflow_api import add_workflow_actions
 from hazards.models import Hazard, HazardRecheck, HazardStatement, Resumption
-from hazards.services import duties
+from hazards.rules import STATEMENT_FLOW
+from hazards.services import duties, statements
 from registry.models import Enterprise
 
 
@@ -61,7 +63,15 @@ class RecheckView(APIView):
 
 
 class StatementSerializer(serializers.ModelSerializer):
-    late = serializers.BooleanField(read_only=True)
+    late = serializers.BooleanField(
+        read_only=True, help_text="Signed after the due date, or still unsigned once it has passed."
+    )
+    submitted_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="When the principal signed; null while awaiting signature."
+    )
+    signed_by_name = serializers.CharField(
+        read_only=True, help_text="The principal who signed; empty before."
+    )
 
     class Meta:
         model = HazardStatement
@@ -72,11 +82,14 @@ class StatementSerializer(serializers.ModelSerializer):
             "quarter",
             "due_on",
             "figures",
+            "state",
+            "version",
             "signed_by_name",
             "submitted_at",
+            "generated_at",
             "late",
         ]
-        read_only_fields = ["due_on", "figures", "signed_by_name", "submitted_at"]
+        read_only_fields = ["due_on", "figures", "state", "version", "generated_at"]
 
 
 class StatementInput(serializers.Serializer):
@@ -86,16 +99,23 @@ class StatementInput(serializers.Serializer):
 
 
 class StatementViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
-    """R-HAZ-10: the enterprise's quarterly and annual hazard statistics tables; `late` when filed after
-    the due date. POST files one (the principal signs; the figures come from the ledger)."""
+    """R-HAZ-10: the enterprise's quarterly and annual hazard statistics tables, filled from the hazard
+    ledger once the period has ended (`state` `to_sign`), then signed by the principal (`signed`, with
+    `signed_by_name` and `submitted_at`); `late` when signed after the due date or unsigned past it.
+    `POST /{id}/sign/` signs a table with the `version` read; POST on the list signs by period (the
+    table is filled first when it has not been yet)."""
 
     scoped_model = HazardStatement
     serializer_class = StatementSerializer
 
     def base_queryset(self):
-        qs = HazardStatement.objects.all()
+        qs = HazardStatement.objects.select_related("enterprise")
         enterprise = self.request.query_params.get("enterprise")
         if enterprise and enterprise.isdigit():
             qs = qs.filter(enterprise_id=int(enterprise))
@@ -113,7 +133,7 @@ class StatementViewSet(
         enterprise = get_visible_or_404(
             Enterprise.objects.all(), request.user, pk=data.validated_data["enterprise"]
         )
-        statement = duties.file_statement(
+        statement = statements.file_statement(
             actor=request.user,
             enterprise=enterprise,
             year=data.validated_data["year"],
@@ -156,7 +176,15 @@ class StatementViewSet(
         if not (wanted.isascii() and wanted.isdigit()) or not 0 < int(wanted) < 2**31:
             raise InvalidInput.field("enterprise", _("Choose an enterprise."))
         enterprise = get_visible_or_404(Enterprise.objects.all(), request.user, pk=int(wanted))
-        return Response(duties.missing_statements(enterprise.pk))
+        return Response(statements.missing_statements(enterprise.pk))
+
+
+add_workflow_actions(
+    StatementViewSet,
+    STATEMENT_FLOW,
+    services={"sign": statements.sign_statement},
+    response_serializer=StatementSerializer,
+)
 
 
 class ResumptionSerializer(serializers.ModelSerializer):

@@ -60,3 +60,10 @@ class EvidencePurpose(models.TextChoices):
     AFTER = "after", _("After rectification")
     PLAN = "plan", _("Rectification plan document")
     EXPLANATION = "explanation", _("Written explanation")
+
+
+class StatementState(models.TextChoices):
+    """R-HAZ-10: a statistics table is filled from the ledger, then signed by the enterprise's principal."""
+
+    TO_SIGN = "to_sign", _("Awaiting the principal's signature")
+    SIGNED = "signed", _("Signed")

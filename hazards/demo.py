@@ -15,6 +15,7 @@ from hazards import rollup
 from hazards.choices import Category, Level, Source, State
 from hazards.models import Hazard, MajorHazardCriterion
 from hazards.search import words_of
+from hazards.services.statements import generate_statement, last_ended_periods
 from registry.models import Department, Enterprise, Jurisdiction
 
 TITLES = [
@@ -72,9 +73,28 @@ def build_hazards(*, rng: random.Random, small: bool = False, stdout=None) -> in
         Hazard.objects.bulk_create(hazards, batch_size=500)
         _history(hazards, admin)
         rollup.rebuild()  # bulk rows bypass the services: count them once
+    _statements(today)
     if stdout:
         stdout.write(f"  hazards: {len(hazards)} hazards")
     return len(hazards)
+
+
+def _statements(today: dt.date) -> None:
+    """A few statistics tables (R-HAZ-10) as the job fills them: the demo enterprise's last quarter (for
+    its principal to sign) and last year (past its date, unsigned: late), and one in Baisha and one of a
+    road-transport enterprise (other scopes); the job fills the others' over its first runs."""
+    quarter, year = last_ended_periods(today)
+    ent_user = User.objects.filter(username="ent_duruan").select_related("enterprise").first()
+    others = [
+        Enterprise.objects.operating().filter(town__name__contains="白沙").order_by("id").first(),
+        Enterprise.objects.operating().filter(sectors__code="road_traffic").order_by("id").first(),
+    ]
+    for enterprise in [e for e in others if e is not None]:
+        generate_statement(enterprise, *quarter)
+    if ent_user is None or ent_user.enterprise is None:
+        return
+    generate_statement(ent_user.enterprise, *quarter)
+    generate_statement(ent_user.enterprise, *year)
 
 
 def _hazard(rng, enterprise, state, today, actor, *, overdue=False, major=False, listed_by=None, title=None):

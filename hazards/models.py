@@ -8,11 +8,20 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from core.scoping import ScopedQuerySet
-from hazards.choices import OPEN_STATES, RUNNING_STATES, Category, ExtensionState, Level, Source, State
+from hazards.choices import (
+    OPEN_STATES,
+    RUNNING_STATES,
+    Category,
+    ExtensionState,
+    Level,
+    Source,
+    State,
+    StatementState,
+)
 
 
 def local_today(now: dt.datetime | None = None) -> dt.date:
@@ -595,6 +604,13 @@ class HazardRecheck(models.Model):
         ordering = ["-selected_at", "-id"]
 
 
+def statement_period_label(year: int, quarter: int | None) -> str:
+    """A statistics table's period as the page and the document name it (2026年第3季度, 2026年度)."""
+    if quarter is None:
+        return gettext("year %(year)s") % {"year": year}
+    return gettext("%(year)s, quarter %(quarter)s") % {"year": year, "quarter": quarter}
+
+
 class StatementQuerySet(ScopedQuerySet):
     scope_town = "enterprise__town"
     scope_sector = "enterprise__sectors"
@@ -603,8 +619,9 @@ class StatementQuerySet(ScopedQuerySet):
 
 class HazardStatement(models.Model):
     """R-HAZ-10 (order 16, art. 14): the enterprise's quarterly or annual hazard statistics table, filled
-    from its hazard ledger, signed by its principal, due on the 15th of the month after the quarter and on
-    31 January for the year (setting)."""
+    from its hazard ledger once the period has ended (a periodic job, once per period), signed by its
+    principal, due on the 15th of the month after the quarter and on 31 January for the year (setting).
+    The job keeps the table as PDF and .xlsx for the written, signed copy the order asks for."""
 
     enterprise = models.ForeignKey(
         "registry.Enterprise", on_delete=models.PROTECT, related_name="hazard_statements"
@@ -613,11 +630,19 @@ class HazardStatement(models.Model):
     quarter = models.PositiveSmallIntegerField(_("quarter"), null=True, blank=True)  # empty: the annual table
     due_on = models.DateField(_("due on"))
     figures = models.JSONField(_("figures"), default=dict)
-    signed_by_name = models.CharField(_("signed by (principal)"), max_length=50)
-    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    state = models.CharField(
+        _("state"), max_length=10, choices=StatementState.choices, default=StatementState.TO_SIGN
     )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    generated_at = models.DateTimeField(_("generated at"), default=timezone.now)
+    signed_by_name = models.CharField(_("signed by (principal)"), max_length=50, blank=True)
+    # When and by whom the principal signed (the table is "filed" when signed).
+    submitted_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pdf = models.FileField(_("PDF"), upload_to="statements/%Y/", blank=True)
+    xlsx = models.FileField(_("Excel workbook"), upload_to="statements/%Y/", blank=True)
 
     objects = StatementQuerySet.as_manager()
 
@@ -626,6 +651,7 @@ class HazardStatement(models.Model):
         verbose_name_plural = _("hazard statistics tables")
         ordering = ["-year", "-quarter", "id"]
         constraints = [
+            # Once per enterprise and period: the job run twice adds nothing.
             models.UniqueConstraint(fields=["enterprise", "year", "quarter"], name="hazard_statement_period"),
             models.UniqueConstraint(
                 fields=["enterprise", "year"],
@@ -634,9 +660,27 @@ class HazardStatement(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.period_label}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("hazards:statement_detail", kwargs={"pk": self.pk})
+
+    @property
+    def period_label(self) -> str:
+        return statement_period_label(self.year, self.quarter)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.state == StatementState.SIGNED
+
     @property
     def late(self) -> bool:
-        return timezone.localdate(self.submitted_at) > self.due_on
+        """Signed after the due date, or still unsigned once it has passed."""
+        signed = timezone.localdate(self.submitted_at) if self.submitted_at else local_today()
+        return signed > self.due_on
 
 
 class ResumptionQuerySet(ScopedQuerySet):

@@ -16,8 +16,8 @@ from core.choices import Role
 from core.scoping import in_scope
 from core.workflow import Step, Transition, Workflow
 from hazards import forms, rollup
-from hazards.choices import OPEN_STATES, Level, State
-from hazards.models import Hazard
+from hazards.choices import OPEN_STATES, Level, State, StatementState
+from hazards.models import Hazard, HazardStatement
 
 ENT = Role.ENTERPRISE_USER
 INSPECTOR = Role.INSPECTOR
@@ -267,3 +267,30 @@ def state_allows(action: str, state: str) -> bool:
 def available_actions(user, hazard) -> list[str]:
     """The actions this user could take now (for the page's buttons)."""
     return [t.action for t in FLOW.available(user, hazard)]
+
+
+# ---------------------------------------------------------------- the statistics tables (R-HAZ-10)
+def is_the_principal(user, statement: HazardStatement) -> bool:
+    """Order 16, art. 14: the enterprise's principal (主要负责人) signs its statistics table."""
+    return user.enterprise_id == statement.enterprise_id and statement.enterprise.principal_user_id == user.pk
+
+
+STATEMENT_FLOW = Workflow(
+    model=HazardStatement,
+    name="hazards.statement",
+    page_url_name="hazards:statement_action",
+    transitions=[
+        Transition(
+            "sign",
+            (StatementState.TO_SIGN,),
+            StatementState.SIGNED,
+            {ENT},
+            label=_("Sign the table"),
+            guard=is_the_principal,
+            verb="signed",
+            confirm=_(
+                "Sign the table with these figures? The signature is recorded with your name and time."
+            ),
+        )
+    ],
+)

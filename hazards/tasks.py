@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from core.jobs import job_cursor, periodic_job, save_cursor
 from hazards.choices import Level, State
 from hazards.models import Hazard, local_today
+from hazards.services.statements import generate_due_statements
 from notifications.recipients import Audience, AudienceBook
 from notifications.services import Message, notify_many
 
@@ -162,3 +163,9 @@ def _messages(batch: list[Hazard], book: AudienceBook, today: dt.date) -> list[M
 @periodic_job(JOB_NAME, every=dt.timedelta(hours=1), atomic=False)
 def escalate_hazards_job(*, now: dt.datetime) -> dict:
     return escalate_hazards(now=now)
+
+
+@periodic_job("hazards.statement_tables", every=dt.timedelta(minutes=15), atomic=False)
+def statement_tables_job(*, now: dt.datetime) -> dict:
+    """R-HAZ-10: each operating enterprise's table of the last ended quarter and year, once."""
+    return {"made": generate_due_statements(local_today(now))}

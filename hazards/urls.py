@@ -1,12 +1,16 @@
 from django.urls import path
 
-from hazards import duty_views, library_views, stats_views, views
+from hazards import duty_views, library_views, statement_views, stats_views, views
 
 app_name = "hazards"
 urlpatterns = [
     path("", views.hazard_list, name="list"),
     path("new/", views.hazard_create, name="create"),
     path("statistics/", stats_views.statistics, name="statistics"),
+    path("statements/", statement_views.statement_list, name="statement_list"),
+    path("statements/<int:pk>/", statement_views.statement_detail, name="statement_detail"),
+    path("statements/<int:pk>/file/<str:fmt>/", statement_views.statement_file, name="statement_file"),
+    path("statements/<int:pk>/<slug:action>/", statement_views.statement_action, name="statement_action"),
     path("criteria/", library_views.criteria, name="criteria"),
     path("criteria/new/", library_views.criterion_edit, name="criterion_create"),
     path("criteria/export/", library_views.criteria_export, name="criteria_export"),

@@ -95,6 +95,10 @@ POLICY = {
     "GET /api/v1/hazard-statements/": EVERYONE,
     "POST /api/v1/hazard-statements/": frozenset({"ent_duruan"}),  # the principal signs (R-HAZ-10)
     "GET /api/v1/hazard-statements/missing/": BUSINESS,
+    "GET /api/v1/hazard-statements/{id}/": BUSINESS,
+    # Only the enterprise's principal signs (R-HAZ-10), and no matrix persona is one: ent_duruan is refused
+    # (403); the principal's signing is tested in hazards/tests/test_statement_tables.py.
+    "POST /api/v1/hazard-statements/{id}/sign/": NOBODY,
     "POST /api/v1/hazards/{id}/recheck/": frozenset({"admin", "yjj", "duruan", "inspector_duruan"}),
     "GET /api/v1/hazards/{id}/resumption/": BUSINESS,
     "POST /api/v1/hazards/{id}/resumption/": frozenset({"ent_duruan"}),
@@ -134,10 +138,12 @@ POLICY = {
     "GET /api/v1/me/": EVERYONE,
     "GET /api/v1/notifications/": EVERYONE,
     "GET /api/v1/notifications/{id}/": frozenset(
-        {"admin", "leader", "yjj", "duruan", "inspector_duruan", "duty"}
+        # Each reads its own; the demo enterprise is told of its statistics tables (R-HAZ-10).
+        {"admin", "leader", "yjj", "duruan", "inspector_duruan", "ent_duruan", "duty"}
     ),
     "POST /api/v1/notifications/{id}/read/": frozenset(
-        {"admin", "leader", "yjj", "duruan", "inspector_duruan", "duty"}
+        # Each reads its own; the demo enterprise is told of its statistics tables (R-HAZ-10).
+        {"admin", "leader", "yjj", "duruan", "inspector_duruan", "ent_duruan", "duty"}
     ),
     "POST /api/v1/notifications/read-all/": BUSINESS,
     "GET /api/v1/ping/": EVERYONE,
@@ -208,6 +214,10 @@ POLICY = {
     "hazards:create": frozenset({"admin", "yjj", "duruan", "inspector_duruan", "ent_duruan"}),
     "hazards:statistics": EVERYONE,
     "hazards:criteria": BUSINESS,
+    "hazards:statement_list": BUSINESS,  # R-HAZ-10: own tables, or the enterprises in scope
+    "hazards:statement_detail": BUSINESS,
+    "hazards:statement_file": BUSINESS,
+    "hazards:statement_action": NOBODY,  # the probe names no transition (404); signing: see above
     "hazards:criterion_create": frozenset({"admin"}),
     "hazards:criteria_export": frozenset({"admin"}),
     "hazards:criteria_import": frozenset({"admin"}),

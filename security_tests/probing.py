@@ -83,6 +83,7 @@ PATH_MODELS = {
 PAGE_MODELS = {
     "registry/enterprises/": "registry.Enterprise",
     "hazards/": "hazards.Hazard",
+    "hazards/statements/": "hazards.HazardStatement",
     "risk/points/": "risk.RiskPoint",
     "risk/enterprises/": "registry.Enterprise",
     "inspections/campaigns/": "inspections.Campaign",

@@ -1,6 +1,6 @@
-"""The enterprise's side of the loop and its checks (R-HAZ-10…12): the sample re-check of hazards closed
-inside the enterprise, the quarterly and annual hazard statistics tables, and resumption after a major
-hazard stopped production."""
+"""The enterprise's side of the loop and its checks (R-HAZ-11, R-HAZ-12): the sample re-check of hazards
+closed inside the enterprise and resumption after a major hazard stopped production. The quarterly and
+annual hazard statistics tables (R-HAZ-10) are `hazards.services.statements`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ import datetime as dt
 import random
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,12 +17,11 @@ from core.calendar import period_end
 from core.choices import Role
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.scoping import in_scope
-from hazards.choices import Level, Source, State
-from hazards.models import Hazard, HazardRecheck, HazardStatement, Resumption, local_today
+from hazards.choices import Level, State
+from hazards.models import Hazard, HazardRecheck, Resumption, local_today
 from hazards.rules import closes_inside, may_close
 from notifications.recipients import Audience, resolve
 from notifications.services import notify
-from registry.models import Enterprise
 
 GOVERNMENT = frozenset({Role.INSPECTOR, Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER, Role.DISTRICT_ADMIN})
 _sampler = random.SystemRandom()
@@ -83,122 +81,6 @@ def recheck_hazard(*, actor, hazard: Hazard, opinion: str, passed) -> HazardRech
     recheck.save()
     record(hazard, "hazards.hazard.rechecked", actor=actor, data={"passed": passed, "opinion": opinion[:200]})
     return recheck
-
-
-# ---------------------------------------------------------------- statistics tables (R-HAZ-10)
-def period_bounds(year: int, quarter: int | None) -> tuple[dt.date, dt.date]:
-    if quarter is None:
-        return dt.date(year, 1, 1), dt.date(year, 12, 31)
-    start = dt.date(year, 3 * quarter - 2, 1)
-    end_month = 3 * quarter
-    end = (dt.date(year + (end_month == 12), end_month % 12 + 1, 1)) - dt.timedelta(days=1)
-    return start, end
-
-
-def statement_due(year: int, quarter: int | None) -> dt.date:
-    """The 15th of the month after the quarter; 31 January for the year (setting)."""
-    if quarter is None:
-        return dt.date(year + 1, 1, int(getattr(settings, "HAZARD_ANNUAL_STATEMENT_DAY", 31)))
-    _start, end = period_bounds(year, quarter)
-    following = end + dt.timedelta(days=1)
-    return following.replace(day=int(getattr(settings, "HAZARD_QUARTER_STATEMENT_DAY", 15)))
-
-
-def statement_figures(enterprise_id: int, year: int, quarter: int | None) -> dict:
-    """The table's figures, read from the enterprise's hazard ledger for the period."""
-    start, end = period_bounds(year, quarter)
-    ledger = Hazard.objects.filter(enterprise_id=enterprise_id)
-    found = ledger.filter(discovered_at__date__gte=start, discovered_at__date__lte=end).exclude(
-        state=State.CANCELLED
-    )
-    closed = ledger.filter(closed_at__date__gte=start, closed_at__date__lte=end)
-    open_at_end = (
-        ledger.filter(discovered_at__date__lte=end)
-        .exclude(state=State.CANCELLED)
-        .filter(Q(closed_at__isnull=True) | Q(closed_at__date__gt=end))
-    )
-    return {
-        "general_found": found.filter(level=Level.GENERAL).count(),
-        "major_found": found.filter(level=Level.MAJOR).count(),
-        "general_closed": closed.filter(level=Level.GENERAL).count(),
-        "major_closed": closed.filter(level=Level.MAJOR).count(),
-        "open_at_end": open_at_end.count(),
-        "major_open_at_end": open_at_end.filter(level=Level.MAJOR).count(),
-        "self_inspection_found": found.filter(source=Source.SELF_INSPECTION).count(),
-    }
-
-
-def _period(errors: dict, year, quarter) -> tuple[int, int | None]:
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        errors["year"] = [_("Enter a year.")]
-        return 0, None
-    if quarter in (None, ""):
-        return year, None
-    try:
-        quarter = int(quarter)
-        if quarter not in (1, 2, 3, 4):
-            raise ValueError
-    except (TypeError, ValueError):
-        errors["quarter"] = [_("A quarter is 1, 2, 3 or 4; leave it empty for the annual table.")]
-        return year, None
-    return year, quarter
-
-
-@transaction.atomic
-def file_statement(*, actor, enterprise: Enterprise, year, quarter=None) -> HazardStatement:
-    """The principal signs and files the table; its figures come from the ledger, not from typing."""
-    if actor.enterprise_id != enterprise.pk or enterprise.principal_user_id != actor.pk:
-        raise NotAllowed(_("The enterprise's principal signs the hazard statistics table."))
-    errors: dict = {}
-    year, quarter = _period(errors, year, quarter)
-    if not errors:
-        _start, end = period_bounds(year, quarter)
-        if end >= local_today():
-            errors["year"] = [_("The period has not ended yet.")]
-    if errors:
-        raise InvalidInput(errors=errors)
-    statement = HazardStatement(
-        enterprise=enterprise,
-        year=year,
-        quarter=quarter,
-        due_on=statement_due(year, quarter),
-        figures=statement_figures(enterprise.pk, year, quarter),
-        signed_by_name=actor.display_name,
-        submitted_by=actor,
-    )
-    try:
-        with transaction.atomic():
-            statement.save()
-    except IntegrityError:
-        raise Conflict(_("The table for this period has already been filed.")) from None
-    record(
-        statement,
-        "hazards.statement.filed",
-        actor=actor,
-        data={"year": year, "quarter": quarter, "late": statement.late, "figures": statement.figures},
-    )
-    return statement
-
-
-def missing_statements(enterprise_id: int, today: dt.date | None = None) -> list[dict]:
-    """Tables past their due date and not filed (the last four quarters and the last year): flagged late."""
-    today = today or local_today()
-    filed = set(HazardStatement.objects.filter(enterprise_id=enterprise_id).values_list("year", "quarter"))
-    out = []
-    periods = [(today.year - 1, None)]
-    year, quarter = today.year, (today.month - 1) // 3 + 1
-    for _i in range(4):
-        quarter -= 1
-        if quarter == 0:
-            year, quarter = year - 1, 4
-        periods.append((year, quarter))
-    for year, quarter in periods:
-        due = statement_due(year, quarter)
-        if due < today and (year, quarter) not in filed:
-            out.append({"year": year, "quarter": quarter, "due_on": due})
-    return out
 
 
 # ---------------------------------------------------------------- resumption (R-HAZ-11)

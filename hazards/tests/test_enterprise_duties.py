@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from hazards.models import Hazard, HazardRecheck
-from hazards.services import duties
+from hazards.services import statements
 from hazards.tests.helpers import reported, submitted
 
 
@@ -84,7 +84,7 @@ def test_the_quarterly_table_figures_equal_the_hazard_ledger(api_as, persona):
     enterprise = head.enterprise
     today = timezone.localdate()
     year, quarter = (today.year, (today.month - 1) // 3) if today.month > 3 else (today.year - 1, 4)
-    start, end = duties.period_bounds(year, quarter)
+    start, end = statements.period_bounds(year, quarter)
     when = timezone.make_aware(dt.datetime.combine(start + dt.timedelta(days=3), dt.time(10)))
     ent = persona("ent_duruan")
     made = [reported(ent, enterprise, source="self_inspection") for _ in range(2)]
@@ -101,7 +101,7 @@ def test_the_quarterly_table_figures_equal_the_hazard_ledger(api_as, persona):
     ).exclude(state="cancelled")
     assert body["figures"]["general_found"] == ledger.filter(level="general").count() >= 2
     assert body["figures"]["major_found"] == ledger.filter(level="major").count()
-    assert body["due_on"] == duties.statement_due(year, quarter).isoformat()
+    assert body["due_on"] == statements.statement_due(year, quarter).isoformat()
     assert body["signed_by_name"]
     # Only the principal signs; a second table for the period is refused.
     assert (
@@ -128,10 +128,10 @@ def test_the_quarterly_table_figures_equal_the_hazard_ledger(api_as, persona):
 
 @pytest.mark.django_db
 def test_due_dates_and_late_flags():
-    assert duties.statement_due(2026, 1) == dt.date(2026, 4, 15)
-    assert duties.statement_due(2026, 4) == dt.date(2027, 1, 15)
-    assert duties.statement_due(2026, None) == dt.date(2027, 1, 31)
-    missing = duties.missing_statements(enterprise_id=0, today=dt.date(2026, 5, 1))
+    assert statements.statement_due(2026, 1) == dt.date(2026, 4, 15)
+    assert statements.statement_due(2026, 4) == dt.date(2027, 1, 15)
+    assert statements.statement_due(2026, None) == dt.date(2027, 1, 31)
+    missing = statements.missing_statements(enterprise_id=0, today=dt.date(2026, 5, 1))
     assert {"year": 2026, "quarter": 1, "due_on": dt.date(2026, 4, 15)} in missing
     assert {"year": 2025, "quarter": None, "due_on": dt.date(2026, 1, 31)} in missing
 
