@@ -13,14 +13,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import Avg, Count
 from django.db.models.functions import Floor
+from django.templatetags.static import static
 
 POINT_CAP = 2000
 CELL_CAP = 400
 TOWN_ZOOM = 11  # up to this zoom: one cluster per town
 POINT_ZOOM = 14  # from this zoom: points (under the cap)
+BASE_MAP = "risk/pengjiang-base.geojson"
 RANK = {"red": 4, "orange": 3, "yellow": 2, "blue": 1, "": 0}
+
+
+def base_config() -> dict:
+    """The base map of every Leaflet page: the configured tile service, or the district's own outlines,
+    rivers and roads shipped as static data (cached by the service worker, so it works offline)."""
+    return {
+        "tileUrl": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "baseUrl": "" if settings.MAP_TILE_URL else static(BASE_MAP),
+    }
 
 
 def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:

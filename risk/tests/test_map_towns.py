@@ -90,3 +90,19 @@ def test_town_clusters_carry_their_counts_per_colour(as_user):
     for cluster in data["clusters"]:
         assert sum(cluster["by_level"].values()) == cluster["count"]
         assert cluster["level"] == mapdata.highest_colour(k for k, n in cluster["by_level"].items() if n)
+
+
+def test_without_a_tile_service_the_map_draws_the_shipped_base_map_stored_for_offline(
+    as_user, settings, client
+):
+    settings.MAP_TILE_URL = ""
+    config = as_user("duruan").get("/risk/map/").context["map_config"]
+    assert config["baseUrl"].endswith("risk/pengjiang-base.geojson") and not config["tileUrl"]
+    worker = client.get("/sw.js").content.decode()
+    assert "risk/pengjiang-base.geojson" in worker and "leaflet.js" in worker
+
+
+def test_with_a_tile_service_the_map_uses_its_tiles(as_user, settings):
+    settings.MAP_TILE_URL = "https://tiles.example.gov.cn/{z}/{x}/{y}.png"
+    config = as_user("duruan").get("/risk/map/").context["map_config"]
+    assert config["tileUrl"] == settings.MAP_TILE_URL and config["baseUrl"] == ""
