@@ -20,13 +20,57 @@ def test_the_map_draws_enterprises_and_towns_without_network(site, new_page, vie
     log_in(page, site, "admin")
     with page.expect_response(lambda r: "/risk/map/data.json" in r.url):
         page.goto(f"{site}/risk/map/")
-    page.locator(".rl-cluster, .rl-risk-marker").first.wait_for()
+    page.locator(".rl-cluster-mix, .rl-risk-marker").first.wait_for()
     assert page.locator("path.leaflet-interactive").count() >= 8  # the town boundaries
     assert page.locator(".rl-town-label").count() == 8
     assert page.locator("#map-legend [data-count='red']").inner_text() not in ("", "…")
     assert hosts <= {urlparse(site).hostname}, hosts
     assert page.js_errors == []
     shot(page, viewport, "risk-map")
+
+
+def test_the_map_colours_the_towns_on_the_offline_base_map_with_no_tiles(site, new_page, viewport, settings):
+    """Issue 20: towns filled with their highest colour, clusters by colour under the town names, the
+    district's own base map (no tile request at all), a town opening to its risk points, same count."""
+    settings.MAP_TILE_URL = ""
+    page = new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    log_in(page, site, "admin")
+    page.goto(f"{site}/risk/map/")
+    page.wait_for_selector("#risk-map[data-ready='1']")
+    page.wait_for_selector(".rl-offline-base")
+    assert page.locator("path.rl-town-area").count() == 8
+    coloured = {
+        cls.split("rl-town-")[-1].split()[0]
+        for cls in page.locator("path.rl-town-area").evaluate_all(
+            "els => els.map(e => e.getAttribute('class'))"
+        )
+    }
+    assert coloured & {"red", "orange", "yellow", "blue"}, coloured
+    assert page.locator(".rl-cluster-mix .rl-chip").count() >= 1
+    # Names above the clusters: the label pane is stacked over the marker pane.
+    z = page.evaluate(
+        "[getComputedStyle(document.querySelector('.leaflet-rl-labels-pane')).zIndex,"
+        " getComputedStyle(document.querySelector('.leaflet-marker-pane')).zIndex]"
+    )
+    assert int(z[0]) > int(z[1]), z
+    assert not [u for u in requests if "/tile" in u or "{z}" in u]
+    assert {urlparse(u).hostname for u in requests} <= {urlparse(site).hostname}
+    shot(page, viewport, "risk-map-towns")
+    # A town's area opens to its risk points, with the same count as the list.
+    page.evaluate(
+        "(() => { const p = document.querySelector('path.rl-town-area.rl-town-red, path.rl-town-area.rl-town-orange');"
+        " const r = p.getBoundingClientRect(); const x = r.left + r.width / 2, y = r.top + r.height / 2;"
+        " p.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: x, clientY: y})); })()"
+    )
+    link = page.get_by_test_id("town-points-link")
+    link.wait_for()
+    count = link.inner_text().split()[-1]
+    link.click()
+    page.wait_for_url("**/risk/points/?town=*")
+    assert count in page.get_by_test_id("result-count").inner_text()
+    assert page.js_errors == []
 
 
 def test_a_marker_opens_a_popup_with_the_enterprise_file(site, new_page, viewport):
@@ -37,12 +81,12 @@ def test_a_marker_opens_a_popup_with_the_enterprise_file(site, new_page, viewpor
     log_in(page, site, "admin")
     with page.expect_response(lambda r: "/risk/map/data.json" in r.url):
         page.goto(f"{site}/risk/map/?town={enterprise.town_id}&level={enterprise.risk_level}")
-    page.locator(".rl-cluster, .rl-risk-marker").first.wait_for()
+    page.locator(".rl-cluster-mix, .rl-risk-marker").first.wait_for()
     # Zoom in until the clusters open into single markers.
     for _ in range(8):
         if page.locator(".rl-risk-marker").count():
             break
-        page.locator(".rl-cluster").first.click()
+        page.locator(".rl-cluster-mix").first.click()
         page.wait_for_timeout(400)
     link = page.locator(".leaflet-popup-content a")
     # A zoom still animating re-renders the markers under the pointer (a busy machine shows it): click

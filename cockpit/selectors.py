@@ -13,14 +13,12 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from core.choices import RiskColour
 from core.scoping import scope_of
 from hazards.choices import State
 from hazards.models import Hazard
 from inspections.choices import CampaignState, InspectionState
 from inspections.models import Campaign, CampaignTarget, Inspection
-from registry.choices import EnterpriseStatus
-from registry.models import Enterprise, Jurisdiction
+from registry.models import Jurisdiction
 
 TREND_CACHE_SECONDS = 600  # history does not change by the minute; the figures above it do
 
@@ -132,30 +130,6 @@ def campaign_progress(user, *, limit: int = 6) -> list[dict]:
     return rows
 
 
-def colours_by_town(user) -> dict:
-    """Operating enterprises per town and risk colour: the four-colour picture as a stacked chart."""
-    towns = towns_in_scope(user)
-    rows = (
-        Enterprise.objects.visible_to(user)
-        .filter(status=EnterpriseStatus.OPERATING)
-        .order_by()
-        .values("town_id", "risk_level")
-        .annotate(n=Count("id"))
-    )
-    counts = {(r["town_id"], r["risk_level"]): r["n"] for r in rows}
-    return {
-        "towns": [t.display_name for t in towns],
-        "series": [
-            {
-                "colour": colour.value,
-                "name": str(colour.label),
-                "data": [counts.get((t.pk, colour.value), 0) for t in towns],
-            }
-            for colour in RiskColour
-        ],
-    }
-
-
 # Mid-grey text reads on the light page and on the dark wall display alike; no animation, so a screen
 # that refreshes itself every minute does not redraw from zero.
 CHART_BASE = {
@@ -165,30 +139,6 @@ CHART_BASE = {
     "textStyle": {"color": "#8a8f98"},
 }
 HEX = {"red": "#d32f2f", "orange": "#ef6c00", "yellow": "#f9a825", "blue": "#1565c0"}
-
-
-def colours_chart(colours: dict) -> dict:
-    """ECharts option: operating enterprises per town, stacked by risk colour."""
-    return {
-        **CHART_BASE,
-        "grid": {"left": 36, "right": 8, "top": 24, "bottom": 48},
-        "xAxis": {"type": "category", "data": colours["towns"], "axisLabel": {"interval": 0, "rotate": 30}},
-        "yAxis": {
-            "type": "value",
-            "minInterval": 1,
-            "splitLine": {"lineStyle": {"color": "rgba(128,128,128,0.25)"}},
-        },
-        "series": [
-            {
-                "name": s["name"],
-                "type": "bar",
-                "stack": "c",
-                "data": s["data"],
-                "itemStyle": {"color": HEX[s["colour"]]},
-            }
-            for s in colours["series"]
-        ],
-    }
 
 
 def trend_chart(trend: list[dict], *, found_label: str, closed_label: str) -> dict:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from cockpit import figures, selectors
 from cockpit.panels import on_duty_now, ranking
 from cockpit.policy import may_open_cockpit
+from cockpit.townmap import town_map
 from core.extensions import duty_board_panels
 
 REFRESH_SECONDS = 60
@@ -28,7 +29,6 @@ def cockpit_context(request) -> dict:
         {"template": p.template, "context": p.context(request)} for p in duty_board_panels.for_user(user)
     ]
     trend = selectors.hazard_trend(user)
-    colours = selectors.colours_by_town(user)
     return {
         "figures": rows,
         "by_group": by_group,
@@ -36,7 +36,7 @@ def cockpit_context(request) -> dict:
         "campaigns": selectors.campaign_progress(user),
         "trend": trend,
         "trend_chart": trend_chart(trend),
-        "colours_chart": selectors.colours_chart(colours),
+        "town_map": town_map(user),
         "panels": panels,
         "on_duty": on_duty_now(user),
         "ranking": ranking(user),

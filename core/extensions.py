@@ -7,6 +7,7 @@
 - `duty_board_panels`: panels of the duty room's "today" board (warnings, clocks, …) from other modules.
 - `assessment_items`: the items of the annual assessment (考核) a module measures from its own records.
 - `cockpit_figures`: the leaders' cockpit figures a module contributes, each linking to its records.
+- `offline_assets`: static files the offline service worker stores at install (the base map).
 - `risk_sources`: facts of modules above `risk` that raise risk levels (open major hazards, accidents).
 Each app registers into these in its own `extensions.py` (autodiscovered at start-up).
 """
@@ -125,6 +126,16 @@ class RiskSource:
     link_demo: Callable[..., set] | None = None
 
 
+@dataclass(frozen=True)
+class OfflineAsset:
+    """A static file the service worker stores when it installs, so that it opens without signal even
+    if no page has asked for it yet (the district's base map, the map scripts). `path` is a static path."""
+
+    key: str
+    order: int
+    path: str
+
+
 class Registry:
     def __init__(self) -> None:
         self._items: dict[str, Any] = {}
@@ -148,3 +159,4 @@ duty_board_panels = Registry()
 assessment_items = Registry()
 cockpit_figures = Registry()
 risk_sources = Registry()
+offline_assets = Registry()

@@ -1,11 +1,15 @@
 """The installable field app: its manifest and its service worker (Workbox, served from the site's root so
 it may control every page). What it caches and how captures are queued: inspections/static/…/offline.js."""
 
+import json
+
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from core.extensions import offline_assets
 
 
 @require_GET
@@ -13,7 +17,11 @@ def service_worker(request):
     response = render(
         request,
         "core/sw.js",
-        {"workbox": static("vendor/workbox/workbox-sw.js"), "prefix": static("vendor/workbox/")},
+        {
+            "workbox": static("vendor/workbox/workbox-sw.js"),
+            "prefix": static("vendor/workbox/"),
+            "precache_json": json.dumps([static(asset.path) for asset in offline_assets.all()]),
+        },
         content_type="text/javascript; charset=utf-8",
     )
     response["Service-Worker-Allowed"] = "/"

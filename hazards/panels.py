@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hazards import selectors
+from hazards.home_chart import home_chart
 from hazards.models import Hazard
 from hazards.rules import CREATE_ROLES
 
@@ -14,6 +15,7 @@ def home_panel(user) -> dict:
         "due_soon": list(selectors.due_soon(user, limit=6)),
         "overdue": list(selectors.overdue(user, limit=6)),
         "can_report": bool(user.role_codes & CREATE_ROLES),
+        "chart": home_chart(user),
     }
 
 

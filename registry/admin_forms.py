@@ -73,3 +73,20 @@ class DepartmentForm(_Styled, forms.Form):
         if editing:
             del self.fields["code"]
         self.style()
+
+
+class BoundaryImportForm(_Styled, forms.Form):
+    file = forms.FileField(
+        label=_("Boundaries file (GeoJSON)"),
+        help_text=_(
+            "A FeatureCollection in WGS 84, one polygon per town or street with its statistical code in "
+            'the feature\'s properties as "code". A file with any error changes nothing.'
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".geojson,.json,application/geo+json,application/json"}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()

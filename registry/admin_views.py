@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError
 from core.views import apply_domain_errors, domain_error_text, page_status
 from registry import services
-from registry.admin_forms import DepartmentForm, JurisdictionForm
+from registry.admin_forms import BoundaryImportForm, DepartmentForm, JurisdictionForm
+from registry.boundaries import MAX_BYTES
 from registry.choices import EnterpriseStatus
 from registry.models import Department, Jurisdiction, Sector
 
@@ -123,6 +124,34 @@ def jurisdiction_set_active(request, pk: int):
         else:
             messages.success(request, _("%(name)s was deactivated.") % {"name": place.name})
     return redirect("registry:admin_jurisdiction_list")
+
+
+@login_required
+def boundary_import(request):
+    """Upload the towns' boundaries (GeoJSON) that colour the four-colour map."""
+    _require_manager(request)
+    form = BoundaryImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                changed = services.import_town_boundaries(
+                    actor=request.user, raw=upload.read(MAX_BYTES + 1), source_name=upload.name
+                )
+            except DomainError as exc:
+                apply_domain_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Boundaries imported: %(n)s towns or streets changed.") % {"n": len(changed)}
+                )
+                return redirect("registry:admin_jurisdiction_list")
+        messages.error(request, _("Please correct the errors below."))
+    return render(
+        request,
+        "registry/admin/boundary_import.html",
+        {"form": form, "section": "jurisdictions"},
+        status=page_status(form),
+    )
 
 
 # --- Departments -----------------------------------------------------------------------------------------

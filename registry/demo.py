@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.choices import Role
+from registry.boundaries import demo_boundaries
 from registry.choices import EnterpriseScale, EnterpriseStatus, JurisdictionKind, SubSector
 from registry.models import Department, Enterprise, EnterpriseStatusChange, Jurisdiction, Sector
 from registry.validators import CREDIT_ALPHABET, credit_check_char
@@ -239,7 +240,11 @@ def build_jurisdictions(rng: random.Random) -> tuple[Jurisdiction, list[Jurisdic
         },
     )
     towns = []
+    shipped = demo_boundaries()
     for t_code, t_name, t_en, kind, lat, lng, radius, villages in TOWNS:
+        # The generated outline is still drawn so that the random sequence, and with it every demo record
+        # after this point, stays what it was before the outlines shipped as data (registry/data/).
+        generated = _polygon(lat, lng, radius, rng)
         town, _ = Jurisdiction.objects.update_or_create(
             code=t_code,
             defaults={
@@ -249,7 +254,7 @@ def build_jurisdictions(rng: random.Random) -> tuple[Jurisdiction, list[Jurisdic
                 "parent": district,
                 "lat": Decimal(str(lat)),
                 "lng": Decimal(str(lng)),
-                "boundary": _polygon(lat, lng, radius, rng),
+                "boundary": shipped.get(t_code, generated),
             },
         )
         town.radius = radius

@@ -14,6 +14,7 @@ from core.errors import Conflict, InvalidInput, NotAllowed
 from core.policy import Policy
 from core.scoping import scope_of
 from core.workflow import Transition, Workflow
+from registry import boundaries
 from registry.choices import TOWN_KINDS, EnterpriseScale, EnterpriseStatus, SubSector
 from registry.models import Department, Enterprise, EnterpriseStatusChange, Jurisdiction, Sector
 from registry.validators import credit_code_error, normalise_credit_code, phone_error
@@ -480,6 +481,31 @@ def set_jurisdiction_active(*, actor, jurisdiction: Jurisdiction, active: bool) 
     verb = "activated" if active else "deactivated"
     record(jurisdiction, f"registry.jurisdiction.{verb}", actor=actor)
     return jurisdiction
+
+
+@transaction.atomic
+def import_town_boundaries(*, actor, raw: bytes | str, source_name: str = "") -> list[Jurisdiction]:
+    """Replace the boundaries of the towns and streets a GeoJSON file names (registry.boundaries): every
+    feature is checked first, so a bad file changes nothing; one audit event lists the towns changed."""
+    _check_configuration_manager(actor)
+    data = boundaries.load_json(raw)
+    towns = {t.code: t for t in Jurisdiction.objects.towns().select_for_update().order_by("code")}
+    shapes = boundaries.parse_boundaries(data, set(towns))
+    changed = []
+    for code, boundary in shapes.items():
+        town = towns[code]
+        if town.boundary != boundary:
+            town.boundary = boundary
+            town.save(update_fields=["boundary"])
+            changed.append(town)
+    district = Jurisdiction.objects.filter(kind="district").order_by("code").first()
+    record(
+        district,
+        "registry.jurisdiction.boundaries_imported",
+        actor=actor,
+        data={"file": source_name, "towns": sorted(shapes), "changed": [t.code for t in changed]},
+    )
+    return changed
 
 
 def _clean_department(data: dict, *, instance=None) -> dict:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("enterprises/import/", import_views.import_upload, name="enterprise_import"),
     path("enterprises/import/template/", import_views.import_template, name="enterprise_import_template"),
     path("admin/jurisdictions/", admin_views.jurisdiction_list, name="admin_jurisdiction_list"),
+    path("admin/jurisdictions/boundaries/", admin_views.boundary_import, name="admin_boundary_import"),
     path("admin/jurisdictions/new/", admin_views.jurisdiction_create, name="admin_jurisdiction_create"),
     path("admin/jurisdictions/<int:pk>/", admin_views.jurisdiction_edit, name="admin_jurisdiction_edit"),
     path(

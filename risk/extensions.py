@@ -4,11 +4,13 @@ from core.extensions import (
     DemoBuilder,
     HomePanel,
     NavItem,
+    OfflineAsset,
     Section,
     demo_builders,
     enterprise_sections,
     home_panels,
     nav_items,
+    offline_assets,
 )
 from core.scoping import scope_of
 from risk import tasks  # noqa: F401 - registers the periodic jobs
@@ -66,3 +68,20 @@ def _build_dynamic(*, rng, stdout=None, **_options):
 demo_builders.register(DemoBuilder("risk", 15, _build))
 # After hazards (40) and accidents (60): the raised levels of R-RISK-6.
 demo_builders.register(DemoBuilder("risk_dynamic", 90, _build_dynamic))
+
+
+# The map's base without network (issue 20): stored by the service worker when it installs.
+for _order, _path in enumerate(
+    (
+        "risk/pengjiang-base.geojson",
+        "risk/basemap.js",
+        "risk/map.js",
+        "risk/map.css",
+        "vendor/leaflet/leaflet.js",
+        "vendor/leaflet/leaflet.css",
+        "vendor/leaflet/leaflet.markercluster.js",
+        "vendor/leaflet/MarkerCluster.css",
+        "vendor/leaflet/MarkerCluster.Default.css",
+    )
+):
+    offline_assets.register(OfflineAsset(f"risk-{_path}", 50 + _order, _path))

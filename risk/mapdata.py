@@ -13,14 +13,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import Avg, Count
 from django.db.models.functions import Floor
+from django.templatetags.static import static
 
 POINT_CAP = 2000
 CELL_CAP = 400
 TOWN_ZOOM = 11  # up to this zoom: one cluster per town
 POINT_ZOOM = 14  # from this zoom: points (under the cap)
+BASE_MAP = "risk/pengjiang-base.geojson"
 RANK = {"red": 4, "orange": 3, "yellow": 2, "blue": 1, "": 0}
+
+
+def base_config() -> dict:
+    """The base map of every Leaflet page: the configured tile service, or the district's own outlines,
+    rivers and roads shipped as static data (cached by the service worker, so it works offline)."""
+    return {
+        "tileUrl": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "baseUrl": "" if settings.MAP_TILE_URL else static(BASE_MAP),
+    }
 
 
 def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
@@ -62,7 +75,7 @@ def choose(total: int, zoom: int | None) -> str:
 def town_clusters(qs, colour_hex: dict) -> list[dict]:
     rows = qs.order_by().values("town_id", "town__name", "town__lat", "town__lng", "risk_level")
     rows = rows.annotate(n=Count("pk", distinct=True), lat_avg=Avg("lat"), lng_avg=Avg("lng"))
-    groups: dict = defaultdict(lambda: {"count": 0, "level": "", "lat": 0.0, "lng": 0.0, "weight": 0})
+    groups: dict = defaultdict(_empty_group)
     for row in rows:
         group = groups[row["town_id"]]
         group["label"] = row["town__name"]
@@ -80,7 +93,7 @@ def cell_clusters(qs, bbox, zoom: int | None, colour_hex: dict) -> list[dict]:
             .values("cell_y", "cell_x", "risk_level")
             .annotate(n=Count("pk", distinct=True), lat_avg=Avg("lat"), lng_avg=Avg("lng"))
         )
-        groups: dict = defaultdict(lambda: {"count": 0, "level": "", "lat": 0.0, "lng": 0.0, "weight": 0})
+        groups: dict = defaultdict(_empty_group)
         for row in rows:
             _add(groups[(int(row["cell_y"]), int(row["cell_x"]))], row)
         if len(groups) <= CELL_CAP:
@@ -102,9 +115,14 @@ def _cell_size(bbox, zoom: int | None) -> float:
     return 360 / (2 ** (zoom if zoom is not None else 10)) / 2
 
 
+def _empty_group() -> dict:
+    return {"count": 0, "level": "", "lat": 0.0, "lng": 0.0, "weight": 0, "by_level": dict.fromkeys(RANK, 0)}
+
+
 def _add(group: dict, row: dict) -> None:
     n = row["n"]
     group["count"] += n
+    group["by_level"][row["risk_level"] or ""] += n
     if RANK.get(row["risk_level"] or "", 0) > RANK.get(group["level"], 0):
         group["level"] = row["risk_level"]
     group["lat"] += float(row["lat_avg"]) * n
@@ -124,6 +142,8 @@ def _cluster(key: str, group: dict, colour_hex: dict, *, use_centre: bool = Fals
         "lat": round(lat, 6),
         "lng": round(lng, 6),
         "count": group["count"],
+        # Counts per colour, so that a cluster shows its mix and not only its worst colour.
+        "by_level": group["by_level"],
         "level": group["level"],
         "colour": colour_hex.get(group["level"], colour_hex[""]),
     }
@@ -133,3 +153,47 @@ def level_counts(qs) -> dict[str, int]:
     """Enterprises per level over the whole filtered scope (the legend), counted in the database."""
     rows = qs.order_by().values("risk_level").annotate(n=Count("pk", distinct=True))
     return {row["risk_level"] or "": row["n"] for row in rows}
+
+
+def highest_colour(colours) -> str:
+    """A town area takes the highest colour among its risk points (R-RISK-1 order, R-RISK-5 applied to an
+    area): red over orange over yellow over blue; no assessed point, no colour."""
+    top = ""
+    for colour in colours:
+        if RANK.get(colour or "", 0) > RANK[top]:
+            top = colour
+    return top
+
+
+def inside(point: tuple[float, float], ring: list) -> bool:
+    """Ray casting: is (lat, lng) inside the polygon [[lat, lng], …]?"""
+    lat, lng = point
+    result = False
+    for (lat1, lng1), (lat2, lng2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        if (lng1 > lng) != (lng2 > lng) and lat < (lat2 - lat1) * (lng - lng1) / (lng2 - lng1) + lat1:
+            result = not result
+    return result
+
+
+def label_point(boundary: list, lat, lng) -> list[float] | None:
+    """Where the town's name goes: its centre when that lies inside its area, else the vertices' mean
+    when that does, else the middle of the widest east-west chord through that latitude."""
+    if lat is not None and lng is not None and (not boundary or inside((float(lat), float(lng)), boundary)):
+        return [float(lat), float(lng)]
+    if len(boundary) < 3:
+        return None
+    mean = (sum(p[0] for p in boundary) / len(boundary), sum(p[1] for p in boundary) / len(boundary))
+    if inside(mean, boundary):
+        return [round(mean[0], 6), round(mean[1], 6)]
+    return _chord_middle(boundary, mean[0])
+
+
+def _chord_middle(boundary: list, lat: float) -> list[float]:
+    crossings = sorted(
+        lng1 + (lat - lat1) * (lng2 - lng1) / (lat2 - lat1)
+        for (lat1, lng1), (lat2, lng2) in zip(boundary, boundary[1:] + boundary[:1], strict=True)
+        if (lat1 > lat) != (lat2 > lat)
+    )
+    pairs = list(zip(crossings[::2], crossings[1::2], strict=False)) or [(boundary[0][1], boundary[0][1])]
+    west, east = max(pairs, key=lambda pair: pair[1] - pair[0])
+    return [round(lat, 6), round((west + east) / 2, 6)]

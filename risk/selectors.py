@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.choices import RiskColour
+from core.scoping import scope_of
 from registry.models import Enterprise, Jurisdiction, Sector
 from risk.choices import ControlLevel
 from risk.dynamic import recent_accident
@@ -118,16 +119,7 @@ def map_data(user, *, town_id=None, sector_code=None, level=None, bbox=None, zoo
         clusters = mapdata.town_clusters(visible, COLOUR_HEX)
     else:
         clusters = mapdata.cell_clusters(visible, bbox, zoom, COLOUR_HEX)
-    towns = [
-        {
-            "id": t.pk,
-            "name": t.display_name,
-            "lat": float(t.lat) if t.lat is not None else None,
-            "lng": float(t.lng) if t.lng is not None else None,
-            "boundary": t.boundary or [],
-        }
-        for t in Jurisdiction.objects.towns().filter(is_active=True).order_by("code")
-    ]
+    towns = town_colours(user)
     by_level = mapdata.level_counts(scoped)
     return {
         "mode": "points" if mode == "points" else "clusters",
@@ -142,6 +134,50 @@ def map_data(user, *, town_id=None, sector_code=None, level=None, bbox=None, zoo
         "unassessed": by_level.get("", 0),
         "caps": {"points": mapdata.POINT_CAP, "clusters": mapdata.CELL_CAP},
     }
+
+
+def town_colours(user) -> list[dict]:
+    """Every active town with its shape, coloured by the highest effective colour of the risk points the
+    user sees in it; `points` is the count of the risk-point list the town links to (its active points).
+    A town outside the user's scope keeps its outline for orientation but gets no colour and no counts."""
+    from risk import mapdata
+
+    rows = (
+        RiskPoint.objects.visible_to(user)
+        .active()
+        .order_by()
+        .values("enterprise__town_id", "effective_colour")
+        .annotate(n=Count("pk"))
+    )
+    by_town: dict = defaultdict(lambda: dict.fromkeys(mapdata.RANK, 0))
+    for row in rows:
+        by_town[row["enterprise__town_id"]][row["effective_colour"] or ""] += row["n"]
+    scope = scope_of(user)
+    wide = scope.district or bool(scope.sector_codes)
+    list_url = reverse("risk:point_list")
+    result = []
+    for town in Jurisdiction.objects.towns().filter(is_active=True).order_by("code"):
+        counts = by_town.get(town.pk)
+        in_scope = wide or town.pk in scope.town_ids or counts is not None
+        counts = counts or dict.fromkeys(mapdata.RANK, 0)
+        level = mapdata.highest_colour(c for c, n in counts.items() if n) if in_scope else ""
+        result.append(
+            {
+                "id": town.pk,
+                "name": town.display_name,
+                "lat": float(town.lat) if town.lat is not None else None,
+                "lng": float(town.lng) if town.lng is not None else None,
+                "label_at": mapdata.label_point(town.boundary or [], town.lat, town.lng),
+                "boundary": town.boundary or [],
+                "in_scope": in_scope,
+                "level": level,
+                "colour": COLOUR_HEX[level],
+                "points": sum(counts.values()) if in_scope else 0,
+                "by_colour": {c.value: counts[c.value] for c in COLOURS} if in_scope else {},
+                "url": f"{list_url}?town={town.pk}" if in_scope else "",
+            }
+        )
+    return result
 
 
 def _points(qs) -> list[dict]:

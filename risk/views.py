@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,13 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.choices import RiskColour
 from core.errors import DomainError
 from core.params import id_param
 from core.pdf import pdf_response
 from core.scoping import get_visible_or_404
 from core.views import ListPage, apply_domain_errors, domain_error_text, page_status
 from registry.models import Enterprise, Jurisdiction, Sector
-from risk import selectors, services
+from risk import mapdata, selectors, services
 from risk.board import board_pdf
 from risk.exports import register_columns
 from risk.filters import RiskPointFilter
@@ -314,9 +314,9 @@ def risk_map(request):
             "sectors": Sector.objects.all(),
             "filters": filters,
             "map_config": {
-                "tileUrl": settings.MAP_TILE_URL,
-                "attribution": settings.MAP_TILE_ATTRIBUTION,
+                **mapdata.base_config(),
                 "center": [22.615, 113.070],
+                "colourNames": {**{c.value: str(c.label) for c in RiskColour}, "none": _("Not assessed")},
             },
             "query": request.GET.urlencode(),
         },
@@ -326,14 +326,12 @@ def risk_map(request):
 @login_required
 @require_GET
 def risk_map_data(request):
-    from risk.mapdata import parse_bbox, parse_zoom
-
     return JsonResponse(
         selectors.map_data(
             request.user,
             **_map_filters(request),
-            bbox=parse_bbox(request.GET.get("bbox")),
-            zoom=parse_zoom(request.GET.get("zoom")),
+            bbox=mapdata.parse_bbox(request.GET.get("bbox")),
+            zoom=mapdata.parse_zoom(request.GET.get("zoom")),
         )
     )
 

@@ -196,6 +196,7 @@ POLICY = {
     "registry:enterprise_import_template": EVERYONE,
     "registry:admin_jurisdiction_list": frozenset({"admin", "sysadmin"}),
     "registry:admin_jurisdiction_create": frozenset({"admin", "sysadmin"}),
+    "registry:admin_boundary_import": frozenset({"admin", "sysadmin"}),
     "registry:admin_jurisdiction_edit": frozenset({"admin", "sysadmin"}),
     "registry:admin_jurisdiction_set_active": POST_ONLY,
     "registry:admin_department_list": frozenset({"admin", "sysadmin"}),

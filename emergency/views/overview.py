@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
@@ -16,6 +15,7 @@ from core.scoping import scope_of
 from emergency import readiness_check, selectors
 from emergency.models import Plan, RescueTeam, Shelter, Warehouse, WaterloggingPoint
 from emergency.towns import visible_towns
+from risk.mapdata import base_config
 
 
 def _towns(request):
@@ -97,11 +97,7 @@ def preparedness(request):
             else 0,
             "shelters": Shelter.objects.visible_to(user).filter(town__in=towns).count() if towns else 0,
             "charts": [{"key": k, "element_id": f"chart-{k}", "option": o} for k, o in charts],
-            "map_config": {
-                "tileUrl": settings.MAP_TILE_URL,
-                "attribution": settings.MAP_TILE_ATTRIBUTION,
-                "center": [22.615, 113.070],
-            },
+            "map_config": {**base_config(), "center": [22.615, 113.070]},
             "query": request.GET.urlencode(),
         },
     )

@@ -16,7 +16,14 @@ workbox.routing.registerRoute(
   new workbox.strategies.NetworkFirst({ cacheName: FIELD_CACHE, networkTimeoutSeconds: 6 })
 );
 
-self.addEventListener("install", () => self.skipWaiting());
+// Stored at install: the district's base map and the map scripts, so that the map draws without signal.
+const PRECACHE = {{ precache_json|safe }};
+self.addEventListener("install", (event) => {
+  self.skipWaiting();
+  event.waitUntil(caches.open("redline-static").then((cache) => Promise.all(
+    PRECACHE.map((u) => cache.add(u).catch(() => null))
+  )));
+});
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
 self.addEventListener("message", (event) => {
   const data = event.data || {};

@@ -7,9 +7,7 @@
   if (!el || !configEl || !window.L) { return; }
   var config = JSON.parse(configEl.textContent);
   var map = L.map(el, { zoomControl: true, minZoom: 9, maxZoom: 18 }).setView(config.center, 11);
-  if (config.tileUrl) {
-    L.tileLayer(config.tileUrl, { attribution: config.attribution || "", maxZoom: 18 }).addTo(map);
-  }
+  if (window.RedlineBaseMap) { window.RedlineBaseMap(map, config); }
   var COLOURS = { warehouses: "#6a1b9a", teams: "#c62828", points: "#1565c0", shelters: "#2e7d32" };
 
   function escapeHtml(text) {
