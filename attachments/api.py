@@ -16,7 +16,7 @@ from core.errors import NotAllowed, TooLarge
 class AttachmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Attachment
-        fields = ["id", "name", "size", "content_type", "taken_at"]
+        fields = ["id", "name", "size", "content_type"]
 
 
 class UploadSerializer(serializers.Serializer):
