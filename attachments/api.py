@@ -23,6 +23,11 @@ class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True)
     lat = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
     lng = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
+    taken_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="When the photo was taken (its EXIF time, read on the device before it was made smaller).",
+    )
 
 
 class AttachmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -54,5 +59,6 @@ class AttachmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             upload=form.validated_data["file"],
             lat=form.validated_data.get("lat"),
             lng=form.validated_data.get("lng"),
+            taken_at=form.validated_data.get("taken_at"),
         )
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)

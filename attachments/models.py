@@ -89,6 +89,9 @@ class Attachment(models.Model):
     )
     lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     lng = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    # When the photo was taken, as the phone read it from the photo's EXIF before making it smaller (the
+    # redrawn photo has none): part of the evidence record beside the server's upload time.
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
     # The record it belongs to ("app_label.model", id) and what it shows there.
     owner_type = models.CharField(_("owner type"), max_length=60, blank=True)
     owner_id = models.PositiveBigIntegerField(_("owner id"), null=True, blank=True)

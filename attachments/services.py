@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import logging
 import os
@@ -221,13 +222,29 @@ def _digest(handle) -> str:
 
 
 @transaction.atomic
-def store_attachment(*, actor, upload, lat=None, lng=None) -> Attachment:
+def _taken_at(value):
+    """The time the phone read from the photo's EXIF ("YYYY-MM-DDTHH:MM:SS", the camera's local time)."""
+    if value in (None, ""):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidInput.field("taken_at", _("Enter a valid date and time.")) from None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    if moment > timezone.now() + dt.timedelta(days=1):
+        raise InvalidInput.field("taken_at", _("The time the photo was taken is in the future."))
+    return moment
+
+
+def store_attachment(*, actor, upload, lat=None, lng=None, taken_at=None) -> Attachment:
     """Store one uploaded file under a server-generated name (JPEG, PNG or PDF, at most UPLOAD_MAX_BYTES).
 
     A photo is kept twice: the uploaded bytes as the protected original (its SHA-256 is the evidence hash)
     and a re-encoded copy without metadata, which is the one served. A PDF is stored once, as uploaded.
     The location recorded is the one the uploader gave (`lat`, `lng`); the photo's own GPS stays in the
-    original only.
+    original only. A phone that made the photo smaller first sends its EXIF time (`taken_at`) and position
+    as fields, since the smaller photo carries no metadata.
     """
     if upload is None:
         raise InvalidInput.field("file", _("Choose a file."))
@@ -246,6 +263,7 @@ def store_attachment(*, actor, upload, lat=None, lng=None) -> Attachment:
         raise Unavailable()
     lat_value = _coordinate(lat, 90, "lat")
     lng_value = _coordinate(lng, 180, "lng")
+    taken = _taken_at(taken_at)
     sha256 = _digest(upload)
     mac_algorithm, mac_key, mac_value = evidence_mac(upload)
     attachment = Attachment(
@@ -261,6 +279,7 @@ def store_attachment(*, actor, upload, lat=None, lng=None) -> Attachment:
         uploaded_by=actor,
         lat=lat_value,
         lng=lng_value,
+        taken_at=taken,
     )
     try:
         if served is None:

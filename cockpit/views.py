@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from cockpit import figures, selectors
@@ -46,7 +47,10 @@ def cockpit_context(request) -> dict:
 
 
 def trend_chart(trend) -> dict:
-    return selectors.trend_chart(trend, found_label=_("Registered"), closed_label=_("Closed"))
+    # Hazards found and closed: a hazard is 销号 (closed off the ledger), not the general 办结.
+    return selectors.trend_chart(
+        trend, found_label=_("Registered"), closed_label=pgettext("hazard", "Closed")
+    )
 
 
 def home_panel(request) -> dict:

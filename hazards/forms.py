@@ -226,7 +226,7 @@ class RejectInput(forms.Form):
 
 
 class CloseInput(forms.Form):
-    note = _text(_("Closing note"), required=False)
+    note = _text(pgettext_lazy("hazard", "Closing note"), required=False)  # 销号说明, not the general 办结
 
 
 class CancelInput(forms.Form):

@@ -83,16 +83,22 @@ def _store_uploads(request, files, field: str, *, lat=None, lng=None) -> list[At
     return store_uploads(request.user, files, field, lat=lat, lng=lng)
 
 
-def _store_each(request, files, *, lat=None, lng=None) -> tuple[list[Attachment], list[str]]:
+def _store_each(
+    request, files, *, lat=None, lng=None, taken: list | None = None
+) -> tuple[list[Attachment], list[str]]:
     """Store every acceptable upload at once, so a form refused for another field keeps its photos.
 
     Returns the stored files (unlinked, the uploader's own until the form succeeds) and one message per
     refused file, naming it, so a refused photo is never mistaken for an attached one.
     """
     stored, refused = [], []
-    for upload in files:
+    taken = taken or []  # each photo's EXIF time, in the photos' order, when the phone read them
+    for index, upload in enumerate(files):
+        taken_at = taken[index] if index < len(taken) else None
         try:
-            stored.append(store_attachment(actor=request.user, upload=upload, lat=lat, lng=lng))
+            stored.append(
+                store_attachment(actor=request.user, upload=upload, lat=lat, lng=lng, taken_at=taken_at)
+            )
         except DomainError as exc:
             message = exc.errors.get("file", [exc.message])[0] if exc.errors else exc.message
             refused.append(f"{upload.name}: {message}")
@@ -115,7 +121,11 @@ def _photos_round(request, *, owner=None, purpose: str = "") -> tuple[list[Attac
     """One POST of a form with photos: the files kept from before plus the ones chosen now."""
     kept = _kept_attachments(request, owner=owner, purpose=purpose)
     new, refused = _store_each(
-        request, request.FILES.getlist("photos"), lat=request.POST.get("lat"), lng=request.POST.get("lng")
+        request,
+        request.FILES.getlist("photos"),
+        lat=request.POST.get("lat"),
+        lng=request.POST.get("lng"),
+        taken=request.POST.getlist("taken_at"),
     )
     return kept + new, refused
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from core.api import ScopedViewSetMixin, display_field
 from core.scoping import get_visible_or_404
+from core.workflow_api import add_workflow_actions
 from inspections import services
 from inspections.choices import CampaignKind, CampaignState, InspectionState, TaskState
 from inspections.models import (
@@ -27,7 +28,7 @@ from inspections.models import (
 )
 from inspections.selectors import campaign_progress
 from inspections.services.common import POLICY, safe_id
-from inspections.services.draws import stored_pairs
+from inspections.services.draws import DRAW_FLOW, stored_pairs
 from registry.models import Enterprise
 
 
@@ -357,6 +358,14 @@ class ResultWriteSerializer(serializers.Serializer):
     item = serializers.IntegerField()
     result = serializers.CharField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    based_on = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The item's `updated_at` the answer was based on (an answer captured offline). When the "
+        "server's answer changed since and differs, nothing is saved: 409 with the server's answer in "
+        "`current`. Left out: the last save wins.",
+    )
 
 
 class DetailsSerializer(serializers.Serializer):
@@ -450,6 +459,7 @@ class InspectionViewSet(
             item_id=data.validated_data["item"],
             result=data.validated_data["result"],
             note=data.validated_data["note"],
+            based_on=data.validated_data["based_on"],
         )
         row = ItemResult.objects.select_related("item").get(pk=row.pk)
         return Response(ItemResultSerializer(row).data)
@@ -494,6 +504,9 @@ class DrawSerializer(serializers.ModelSerializer):
             "pool",
             "inspector_pool",
             "pairs",
+            "state",
+            "version",
+            "undo_reason",
         ]
 
     def get_pairs(self, obj) -> list[dict]:
@@ -567,6 +580,17 @@ class DrawViewSet(
     def verify(self, request, pk=None):
         draw = self.get_object()
         return Response({"matches": services.verify_draw(draw)})
+
+
+# `POST /draws/{id}/undo/` {"version", "reason"}: before any task started (409 after), by its author or a
+# district administrator; its tasks are withdrawn.
+add_workflow_actions(
+    DrawViewSet,
+    DRAW_FLOW,
+    services={"undo": services.undo_draw},
+    response=lambda view, draw: DrawSerializer(draw).data,
+    response_serializer=DrawSerializer,
+)
 
 
 # --- Campaign targets and learn-from-one-case ----------------------------------------------------

@@ -43,6 +43,13 @@ class InspectionState(models.TextChoices):
     FINISHED = "finished", _("Finished")
 
 
+class DrawState(models.TextChoices):
+    """A draw stands once made; it is undone (its tasks withdrawn) only before any work on it started."""
+
+    MADE = "made", pgettext_lazy("draw", "Made")
+    UNDONE = "undone", pgettext_lazy("draw", "Undone")
+
+
 class Result(models.TextChoices):
     PENDING = "pending", _("Not checked yet")
     PASS = "pass", _("Pass")

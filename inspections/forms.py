@@ -196,6 +196,17 @@ class DetailsForm(forms.Form):
     )
 
 
+class UndoDrawForm(forms.Form):
+    """The input of undoing a draw (page, service and API): why it is undone, for the record and the notice."""
+
+    reason = forms.CharField(
+        label=_("Reason for undoing"),
+        max_length=200,
+        widget=forms.Textarea(attrs={**TEXT, "rows": 3}),
+        help_text=_("Stated on the draw's record and its public notice."),
+    )
+
+
 class DrawForm(forms.Form):
     town = forms.ModelChoiceField(
         label=_("Enterprises of town/street"),

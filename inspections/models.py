@@ -13,6 +13,7 @@ from core.scoping import Scope, ScopedQuerySet, scope_q
 from inspections.choices import (
     CampaignKind,
     CampaignState,
+    DrawState,
     HazardCategory,
     HazardLevel,
     InspectionState,
@@ -588,7 +589,9 @@ class ConflictOfInterest(models.Model):
 
 
 class ImmutableModel(models.Model):
-    """A draw is immutable once made (R-INSP-1): rows are inserted once and never updated or deleted."""
+    """A draw is immutable once made (R-INSP-1): rows are inserted once and never updated or deleted. Its
+    result stays on record even when the draw is undone: only the draw's state moves, by the workflow
+    layer's conditional UPDATE (inspections.services.draws.DRAW_FLOW), never by `save`."""
 
     class Meta:
         abstract = True
@@ -671,6 +674,19 @@ class Draw(ImmutableModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+
+    state = models.CharField(_("state"), max_length=8, choices=DrawState.choices, default=DrawState.MADE)
+    version = models.PositiveIntegerField(default=1)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("undone by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    undo_reason = models.CharField(_("reason for undoing"), max_length=200, blank=True)
 
     objects = DrawQuerySet.as_manager()
 

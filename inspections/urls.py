@@ -41,6 +41,7 @@ urlpatterns = [
     path("draws/<int:pk>/", draws.draw_detail, name="draw_detail"),
     path("draws/<int:pk>/publish/", draws.draw_publish, name="draw_publish"),
     path("draws/<int:pk>/notice.pdf", draws.draw_notice, name="draw_notice"),
+    path("draws/<int:pk>/<str:action>/", draws.draw_action, name="draw_action"),
     path("public/", draws.public_results, name="public_results"),
     path("learn/", learn.learn, name="learn"),
 ]

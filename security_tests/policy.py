@@ -76,6 +76,8 @@ POLICY = {
     "GET /api/v1/draws/{id}/verify/": frozenset(
         {"admin", "leader", "yjj", "duruan", "inspector_duruan", "duty"}
     ),
+    # Its author or a district administrator (the demo draw is the administrator's and has started: 409).
+    "POST /api/v1/draws/{id}/undo/": frozenset({"admin"}),
     "GET /api/v1/education-sessions/": EVERYONE,
     "POST /api/v1/education-sessions/": frozenset({"admin", "yjj", "duruan", "ent_duruan"}),
     "GET /api/v1/education-sessions/{id}/": BUSINESS,
@@ -281,6 +283,7 @@ POLICY = {
     "inspections:draw_detail": frozenset({"admin", "leader", "yjj", "duruan", "inspector_duruan", "duty"}),
     "inspections:draw_publish": POST_ONLY,
     "inspections:draw_notice": frozenset({"admin", "leader", "yjj", "duruan", "inspector_duruan", "duty"}),
+    "inspections:draw_action": NOBODY,  # the probe's action slug names no transition: 404 for everyone
     "inspections:public_results": EVERYONE,
     "inspections:learn": NOBODY,
     "accidents:list": EVERYONE,

@@ -97,3 +97,29 @@ def test_no_rule_id_in_a_template():
         for match in RULE_ID.finditer(_template_text_outside_comments(path)):
             found.append(f"{path.relative_to(ROOT)}: {match.group()}")
     assert not found, f"rule ids in templates (name the law, article and item instead): {found}"
+
+
+# A module's own word where the catalogue once had the general one (issue 20): a hazard is 销号 (closed off
+# the ledger), an accident 结案, a campaign 结束, while a duty report or a measure is 办结.
+RESTORED = [
+    ("hazard", "Closed", "已销号"),
+    ("hazard", "Closing note", "销号说明"),
+    ("accident", "Closed", "已结案"),
+    ("campaign", "Closed", "已结束"),
+    ("report", "Closed", "已办结"),
+    ("draw", "Undone", "已撤销"),
+]
+
+
+@pytest.mark.parametrize(("context", "source", "word"), RESTORED)
+def test_each_module_keeps_its_own_word(context, source, word):
+    with translation.override("zh-hans"):
+        assert translation.pgettext(context, source) == word
+
+
+def test_the_cockpit_trend_says_closed_off_the_ledger():
+    from cockpit.views import trend_chart
+
+    with translation.override("zh-hans"):
+        chart = str(trend_chart([]))
+    assert "已销号" in chart and "已办结" not in chart

@@ -13,6 +13,7 @@ from inspections.services.draws import (
     make_draw,
     publish_results,
     record_conflict,
+    undo_draw,
     update_draw_setting,
     verify_draw,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "remove_target",
     "revise_template",
     "save_item_result",
+    "undo_draw",
     "start_inspection",
     "update_draw_setting",
     "update_inspection_details",

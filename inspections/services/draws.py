@@ -8,13 +8,17 @@ from random import Random
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.services import record
 from core.choices import Role
 from core.errors import Conflict, InvalidInput
-from inspections.choices import InspectionState
+from core.workflow import Step, Transition, Workflow
+from inspections.choices import DrawState, InspectionState, TaskState
+from inspections.forms import UndoDrawForm
 from inspections.models import (
     ChecklistTemplate,
     ConflictOfInterest,
@@ -22,10 +26,11 @@ from inspections.models import (
     DrawAssignment,
     DrawPair,
     DrawSetting,
+    Inspection,
     InspectionTask,
     PublishedResult,
 )
-from inspections.services.common import POLICY, add_error, raise_if, safe_id
+from inspections.services.common import PLANNERS, POLICY, add_error, raise_if, safe_id
 from registry.models import Department, Enterprise, Jurisdiction, Sector
 
 SEED_MAX = 2**62
@@ -87,10 +92,11 @@ def _weights(enterprise_ids: list[int], setting: DrawSetting) -> dict[int, int]:
 
 
 def _previous_round(enterprise_ids: list[int]) -> dict[int, list[int]]:
-    """The inspectors of each entity's most recent earlier draw (R-INSP-1, setting)."""
+    """The inspectors of each entity's most recent earlier draw (R-INSP-1, setting); an undone draw sent
+    nobody, so it is no previous round."""
     latest: dict[int, int] = {}
     for pair_id, enterprise_id in (
-        DrawPair.objects.filter(enterprise_id__in=enterprise_ids)
+        DrawPair.objects.filter(enterprise_id__in=enterprise_ids, draw__state=DrawState.MADE)
         .order_by("enterprise_id", "-draw_id")
         .values_list("pk", "enterprise_id")
     ):
@@ -320,6 +326,74 @@ def verify_draw(draw: Draw) -> bool:
     except (DrawImpossible, KeyError, ValueError, TypeError):
         return False
     return again == stored_pairs(draw)
+
+
+# --- Undoing a draw ---------------------------------------------------------------------------------
+
+
+def _author_or_district(user, draw: Draw) -> bool:
+    """A draw is undone by the one who made it or by a district administrator."""
+    return draw.created_by_id == user.pk or user.has_role(Role.DISTRICT_ADMIN)
+
+
+def _draw_tasks(draw: Draw):
+    return InspectionTask.objects.filter(draw_pair__draw=draw)
+
+
+def _nothing_started(step: Step) -> None:
+    """Undoing is possible only while no task of the draw has started: a started inspection is evidence.
+    The tasks are locked, so an inspector starting one meanwhile waits and then finds it withdrawn."""
+    tasks = list(_draw_tasks(step.obj).select_for_update().select_related("enterprise"))
+    started = [t for t in tasks if t.state != TaskState.OPEN]
+    started_ids = set(Inspection.objects.filter(task__in=tasks).values_list("task_id", flat=True))
+    started += [t for t in tasks if t.pk in started_ids and t not in started]
+    if started:
+        raise Conflict(
+            _("Work on this draw has started (%(names)s), so it can no longer be undone.")
+            % {"names": "、".join(t.enterprise.name for t in started[:3])}
+        )
+    step.changes.update(undone_at=timezone.now(), undone_by=step.actor, undo_reason=step.data["reason"])
+    step.audit_data.update(reason=step.data["reason"], tasks=[t.pk for t in tasks])
+
+
+def _withdraw_tasks(step: Step) -> None:
+    expected = len(step.audit_data["tasks"])
+    withdrawn = (
+        _draw_tasks(step.obj)
+        .filter(state=TaskState.OPEN)
+        .update(state=TaskState.CANCELLED, version=F("version") + 1)
+    )
+    if withdrawn != expected:  # a task moved between the check and the write
+        raise Conflict(_("Work on this draw has started, so it can no longer be undone."))
+
+
+DRAW_FLOW = Workflow(
+    model=Draw,
+    name="inspections.draw",
+    page_url_name="inspections:draw_action",
+    transitions=[
+        Transition(
+            "undo",
+            (DrawState.MADE,),
+            DrawState.UNDONE,
+            PLANNERS,
+            label=gettext_lazy("Undo the draw"),
+            form=UndoDrawForm,
+            guard=_author_or_district,
+            verb="undone",
+            style="outline-danger",
+            confirm=gettext_lazy("Undo this draw and withdraw its tasks?"),
+        ),
+    ],
+)
+
+
+def undo_draw(draw: Draw, *, actor, version, data=None) -> Draw:
+    """Undo a draw before any of its work started: its tasks are withdrawn, its result stays on record
+    (marked undone on the draw's page and public notice), the reason is audited."""
+    return DRAW_FLOW.perform(
+        draw, "undo", actor=actor, version=version, data=data, prepare=_nothing_started, after=_withdraw_tasks
+    )
 
 
 @transaction.atomic

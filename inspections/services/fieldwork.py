@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -110,11 +112,48 @@ def _check_draft_writer(actor, inspection: Inspection) -> None:
         raise NotAllowed(_("Only the inspectors of this inspection may change it."))
 
 
+class AnswerChanged(Conflict):
+    """409: the answer changed on the server after the client read it; `current` is the server's answer,
+    which the inspector keeps or overrides (never overwritten silently)."""
+
+    def __init__(self, current: ItemResult):
+        self.current = current
+        super().__init__(_("Someone else changed this answer meanwhile: keep yours or take theirs."))
+
+    def as_dict(self) -> dict:
+        row = self.current
+        return {
+            "detail": str(self.message),
+            "current": {"result": row.result, "note": row.note, "updated_at": row.updated_at.isoformat()},
+        }
+
+
+def _read_time(based_on) -> dt.datetime:
+    if isinstance(based_on, dt.datetime):
+        return based_on
+    try:
+        read = dt.datetime.fromisoformat(str(based_on).strip())
+    except ValueError:
+        raise InvalidInput.field("based_on", _("Send the time of the answer you read.")) from None
+    return read if timezone.is_aware(read) else timezone.make_aware(read, dt.UTC)
+
+
+def _check_unchanged(row: ItemResult, based_on, result: str, note: str) -> None:
+    """An answer captured offline carries the `updated_at` it was based on: when the server's answer has
+    changed since (and differs from this one), saving it would overwrite someone's work unseen. Without
+    `based_on` (older clients) the last save wins, as before."""
+    if based_on in (None, "") or (row.result, row.note) == (result, note):
+        return
+    if _read_time(based_on) != row.updated_at:
+        raise AnswerChanged(row)
+
+
 @transaction.atomic
 def save_item_result(
-    *, actor, inspection: Inspection, item_id: int, result: str, note: str = ""
+    *, actor, inspection: Inspection, item_id: int, result: str, note: str = "", based_on=None
 ) -> ItemResult:
-    """The autosave of one item (HTMX on the phone, or the API): a draft survives a lost connection."""
+    """The autosave of one item (HTMX on the phone, offline queue, or the API): a draft survives a lost
+    connection; a conflicting change made meanwhile is refused with AnswerChanged (409)."""
     _check_draft_writer(actor, inspection)
     errors: dict = {}
     if result not in Result.values:
@@ -128,6 +167,7 @@ def save_item_result(
     )
     if row is None:
         raise InvalidInput.field("item", _("This item is not on the inspection's checklist."))
+    _check_unchanged(row, based_on, result, note)
     if row.hazard_id and result != Result.FAIL:
         raise Conflict(_("A hazard was already registered for this item; it stays failed."))
     ItemResult.objects.filter(pk=row.pk).update(result=result, note=note, updated_at=timezone.now())
@@ -174,7 +214,7 @@ def update_inspection_details(
 
 
 @transaction.atomic
-def add_item_photo(*, actor, inspection: Inspection, item_id: int, upload, lat=None, lng=None):
+def add_item_photo(*, actor, inspection: Inspection, item_id: int, upload, lat=None, lng=None, taken_at=None):
     """Photos go through the shared attachments store, linked to the item result."""
     from attachments.services import link_attachments, store_attachment
 
@@ -182,7 +222,7 @@ def add_item_photo(*, actor, inspection: Inspection, item_id: int, upload, lat=N
     row = ItemResult.objects.filter(inspection=inspection, item_id=safe_id(item_id)).first()
     if row is None:
         raise InvalidInput.field("item", _("This item is not on the inspection's checklist."))
-    attachment = store_attachment(actor=actor, upload=upload, lat=lat, lng=lng)
+    attachment = store_attachment(actor=actor, upload=upload, lat=lat, lng=lng, taken_at=taken_at)
     if not attachment.is_image:
         raise InvalidInput.field("file", _("Only JPEG or PNG photos are accepted here."))
     link_attachments(actor=actor, attachments=[attachment], owner=row, purpose=PHOTO_PURPOSE)
@@ -247,6 +287,7 @@ def _copy_photos(result: ItemResult, hazard, actor) -> None:
             uploaded_by=photo.uploaded_by,
             lat=photo.lat,
             lng=photo.lng,
+            taken_at=photo.taken_at,
             owner_type=hazard._meta.label_lower,
             owner_id=hazard.pk,
             purpose="before",

@@ -16,7 +16,9 @@ from core.choices import Role
 from core.errors import DomainError
 from core.scoping import get_visible_or_404
 from core.views import apply_domain_errors, page_status
+from core.workflow_views import transition_page
 from inspections import services
+from inspections.choices import DrawState
 from inspections.forms import ConflictForm, DrawForm, DrawSettingForm
 from inspections.models import (
     ConflictOfInterest,
@@ -26,6 +28,7 @@ from inspections.models import (
     PublishedResult,
 )
 from inspections.selectors import draw_share
+from inspections.services.draws import DRAW_FLOW
 from inspections.views.common import can_plan, flash_error
 from registry.models import Enterprise
 
@@ -111,7 +114,7 @@ def draw_notice(request, pk: int):
     from core.pdf import PdfDocument, pdf_response
 
     draw = get_visible_or_404(
-        Draw.objects.select_related("town", "sector", "inspector_town", "inspector_department"),
+        Draw.objects.select_related("town", "sector", "inspector_town", "inspector_department", "undone_by"),
         request.user,
         pk=pk,
     )
@@ -129,6 +132,7 @@ def draw_notice(request, pk: int):
             ),
             (_("Seed"), str(draw.seed)),
             (_("Rules applied"), draw.snapshot.get("settings", {}).get("source", "")),
+            *_undone_facts(draw),
         ]
     )
     doc.table(
@@ -147,6 +151,18 @@ def draw_notice(request, pk: int):
     return pdf_response(doc.render(), f"draw-notice-{draw.pk}")
 
 
+def _undone_facts(draw) -> list[tuple[str, str]]:
+    """An undone draw says so on its notice: when, by whom and why; its tasks were withdrawn."""
+    if draw.state != DrawState.UNDONE:
+        return []
+    when = timezone.localtime(draw.undone_at).strftime("%Y-%m-%d %H:%M") if draw.undone_at else ""
+    return [
+        (_("State"), _("Undone: the tasks of this draw were withdrawn and no inspection follows from it.")),
+        (_("Undone at"), f"{when} {draw.undone_by or ''}".strip()),
+        (_("Reason for undoing"), draw.undo_reason),
+    ]
+
+
 def _pool_label(draw) -> str:
     town = draw.town.display_name if draw.town_id else _("Whole area")
     sector = draw.sector.display_name if draw.sector_id else _("All sectors")
@@ -156,7 +172,9 @@ def _pool_label(draw) -> str:
 @login_required
 def draw_detail(request, pk: int):
     draw = get_visible_or_404(
-        Draw.objects.select_related("town", "sector", "inspector_town", "inspector_department", "created_by"),
+        Draw.objects.select_related(
+            "town", "sector", "inspector_town", "inspector_department", "created_by", "undone_by"
+        ),
         request.user,
         pk=pk,
     )
@@ -171,8 +189,15 @@ def draw_detail(request, pk: int):
             "pairs": pairs,
             "verified": services.verify_draw(draw) if request.GET.get("verify") else None,
             "can_plan": can_plan(request.user),
+            "buttons": DRAW_FLOW.buttons(request.user, draw),
         },
     )
+
+
+# Undoing a draw (its reason asked for on the page): the workflow table's page of the transition.
+draw_action = transition_page(
+    DRAW_FLOW, queryset=lambda: Draw.objects.all(), services={"undo": services.undo_draw}
+)
 
 
 @login_required

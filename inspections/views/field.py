@@ -24,7 +24,7 @@ from inspections.documents import inspection_record_pdf, rectification_order_pdf
 from inspections.forms import DetailsForm, TaskAssignForm
 from inspections.models import ChecklistTemplate, Inspection, InspectionTask, ItemResult
 from inspections.services.common import safe_id
-from inspections.services.fieldwork import PHOTO_PURPOSE, hazard_prefill
+from inspections.services.fieldwork import PHOTO_PURPOSE, AnswerChanged, hazard_prefill
 from inspections.views.common import can_inspect, can_plan, error_text, flash_error
 from registry.models import Enterprise
 
@@ -247,7 +247,17 @@ def item_save(request, pk: int, item_id: int):
             item_id=item_id,
             result=request.POST.get("result", Result.PENDING),
             note=request.POST.get("note", ""),
+            based_on=request.POST.get("based_on"),
         )
+    except AnswerChanged as exc:
+        # Both answers side by side, the inspector chooses (offline.js): keep mine / take theirs.
+        context = {
+            "conflict": exc.current,
+            "mine": request.POST,
+            "theirs_label": Result(exc.current.result).label,
+            "mine_label": Result(request.POST.get("result", Result.PENDING)).label,
+        }
+        return render(request, "inspections/_save_status.html", context, status=exc.status_code)
     except DomainError as exc:
         return render(
             request, "inspections/_save_status.html", {"error": error_text(exc)}, status=exc.status_code
@@ -269,6 +279,7 @@ def item_photo(request, pk: int, item_id: int):
             upload=request.FILES.get("file"),
             lat=request.POST.get("lat") or None,
             lng=request.POST.get("lng") or None,
+            taken_at=request.POST.get("taken_at") or None,
         )
     except DomainError as exc:
         error = error_text(exc)

@@ -81,12 +81,15 @@
     });
   }
 
-  // After a reload without signal the page comes from the cache: show the answers given since.
+  // After a reload without signal the page comes from the cache: show the answers given since, the
+  // newest answer time each item is known by, and any conflict still to resolve.
   function reapply(rows) {
+    freshTokens();
     rows.forEach(function (r) {
-      if (r.kind !== "answer" || r.state !== "pending") { return; }
+      if (r.kind !== "answer" || (r.state !== "pending" && r.state !== "conflict")) { return; }
       var form = document.querySelector("form[hx-post='" + r.url + "']");
       if (!form) { return; }
+      if (r.state === "conflict" && r.conflict) { showConflict(form, r.conflict); }
       r.fields.forEach(function (f) {
         if (f[0] === "result") {
           var radio = form.querySelector("input[name=result][value='" + f[1] + "']");
@@ -99,6 +102,79 @@
       });
     });
   }
+
+  // Conflicts (issue 20): each answer carries the server's `updated_at` it was based on (`based_on`). A
+  // changed answer comes back 409 with both answers; the inspector keeps theirs or takes the server's.
+  function tokenKey(url) { return "redline-answer-read:" + url; }
+  function remember(url, token) {
+    if (!token) { return; }
+    try { window.localStorage.setItem(tokenKey(url), token); } catch (e) { /* storage full or off */ }
+  }
+  function formToken(form) { return form && form.querySelector("input[name=based_on]"); }
+  function freshTokens() {
+    // A page from the cache may be older than the answers saved since: use the newest time known.
+    document.querySelectorAll("form[data-autosave][hx-post*='/items/']").forEach(function (form) {
+      var input = formToken(form), known = null;
+      try { known = window.localStorage.getItem(tokenKey(form.getAttribute("hx-post"))); } catch (e) { known = null; }
+      if (input && known && Date.parse(known) > Date.parse(input.value || 0)) { input.value = known; }
+    });
+  }
+  function tokenFrom(html, form) {
+    var el = document.createElement("div");
+    el.innerHTML = html;
+    var fresh = el.querySelector("input[name=based_on]");
+    var input = formToken(form);
+    if (fresh && input) { input.value = fresh.value; }
+    return fresh ? fresh.value : "";
+  }
+  function statusOf(form) { return document.querySelector(form.getAttribute("hx-target")); }
+  function showConflict(form, html) {
+    var status = statusOf(form);
+    if (status && !status.querySelector("[data-conflict]")) { status.innerHTML = html; }
+  }
+  function entryFor(url) {
+    return dbPromise.then(function (db) { return db.get("outbox", "answer:" + url); });
+  }
+  function choose(button) {
+    var panel = button.closest("[data-conflict]");
+    var status = panel.parentNode;
+    var form = document.querySelector("form[data-autosave][hx-target='#" + status.id + "']");
+    if (!form) { return; }
+    var url = form.getAttribute("hx-post");
+    var input = formToken(form);
+    if (input) { input.value = panel.dataset.token; }  // the server's answer is now the one read
+    remember(url, panel.dataset.token);
+    var mine = button.dataset.conflictChoice === "mine";
+    if (!mine) {
+      var radio = form.querySelector("input[name=result][value='" + panel.dataset.result + "']");
+      if (radio) { radio.checked = true; }
+      var note = form.querySelector("textarea[name=note]");
+      if (note) { note.value = panel.dataset.note || ""; }
+    }
+    status.textContent = mine ? "" : text("taken");
+    entryFor(url).then(function (entry) { return entry ? remove(entry.id) : null; }).then(function () {
+      // Keep mine: sent again (or queued again without signal), now based on the server's answer.
+      if (mine && window.htmx) { window.htmx.trigger(form, "change"); }
+      return render();
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-conflict-choice]");
+    if (button) { choose(button); }
+  });
+  // Online, a 409 of the autosave is shown like an offline one (htmx leaves error answers unswapped).
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+    var form = elt && elt.closest && elt.closest("form[data-autosave]");
+    if (form && event.detail.xhr && event.detail.xhr.status === 409) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-autosave][hx-post*='/items/']");
+    if (form && event.detail.successful) { remember(form.getAttribute("hx-post"), (formToken(form) || {}).value); }
+  });
 
   function send(entry) {
     var body = new FormData();
@@ -113,6 +189,19 @@
       redirect: "manual",
       headers: { "Idempotency-Key": entry.key, "X-CSRFToken": csrf, "HX-Request": "true" }
     }).then(function (response) {
+      var form = document.querySelector("form[hx-post='" + entry.url + "']");
+      if (entry.kind === "answer" && (response.ok || response.status === 409)) {
+        return response.text().then(function (html) {
+          if (response.ok) {
+            remember(entry.url, tokenFrom(html, form));
+            return remove(entry.id);
+          }
+          entry.state = "conflict";
+          entry.conflict = html;
+          if (form) { showConflict(form, html); }
+          return put(entry);
+        });
+      }
       if (response.type === "opaqueredirect" || response.ok) { return remove(entry.id); }
       if (response.status === 409) { entry.state = "conflict"; return put(entry); }
       if (response.status >= 400 && response.status < 500) {
