@@ -127,13 +127,17 @@ def accidents_counted(*, kind, unit_id, year, until) -> Measured:
 
 
 def major_or_concealed_accidents(*, kind, unit_id, year, until) -> Measured:
-    """A major accident, or one found concealed, vetoes the year's rating (R-ACCT-6)."""
-    from accidents.choices import Level
+    """A major accident, or one found concealed, vetoes the year's rating (R-ACCT-6). Concealment is found
+    either by the district (a ConcealedAccident) or by the investigator on the accident page (a 瞒报 reporting
+    finding, R-ACC-9); either one is enough."""
+    from accidents.choices import Level, ReportingFindingKind
+    from accidents.models import ReportingFinding
     from accountability.models import ConcealedAccident
 
     concealed = ConcealedAccident.objects.values("accident_id")
+    found = ReportingFinding.objects.filter(kind=ReportingFindingKind.CONCEALED).values("accident_id")
     records = _accidents(kind, unit_id, year, until).filter(
-        Q(level__in=[Level.MAJOR, Level.ESPECIALLY_MAJOR]) | Q(pk__in=concealed)
+        Q(level__in=[Level.MAJOR, Level.ESPECIALLY_MAJOR]) | Q(pk__in=concealed) | Q(pk__in=found)
     )
     return Measured(value=records.count(), records=records)
 

@@ -100,6 +100,21 @@ def test_a_major_or_concealed_accident_vetoes_the_rating(dataset, persona):
     assert line_of(persona("admin"), town).vetoed
 
 
+def test_a_concealment_the_investigator_records_on_the_accident_vetoes_the_rating(dataset, persona):
+    from accidents.services.chain import record_reporting_finding
+
+    town, enterprise = dataset
+    general = enterprise.accidents.get()
+    assert not line_of(persona("admin"), town).vetoed
+    record_reporting_finding(actor=persona("admin"), accident=general, kind="omitted", note="漏报一人")
+    assert not line_of(persona("admin"), town).vetoed
+    record_reporting_finding(
+        actor=persona("admin"), accident=general, kind="concealed", note="事后核查发现瞒报"
+    )
+    line = line_of(persona("admin"), town)
+    assert line.vetoed and {i.key: i.record_count for i in line.items}["major_accidents"] == 1
+
+
 def test_vetoed_units_rank_after_the_others(dataset, persona):
     town, enterprise = dataset
     accident(enterprise, deaths=12, level="major", occurred_at=at(8, 1))
