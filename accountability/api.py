@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from accountability import selectors
 from accountability.assessment import record_ref
-from accountability.choices import CaseMeasure, Measure, UnitKind
+from accountability.choices import CaseMeasure, Measure, RemedyOutcome, UnitKind
 from accountability.models import (
     EnforcementCase,
     EnforcementPlan,
@@ -382,6 +382,8 @@ class EnforcementCaseSerializer(serializers.ModelSerializer):
     measure_display = display_field("measure")
     documents = DocumentSerializer(many=True, read_only=True)
     flags = serializers.SerializerMethodField()
+    # Empty until the reconsideration or lawsuit is decided: the schema must say "" is an answer too.
+    remedy_outcome = serializers.ChoiceField(choices=RemedyOutcome.choices, allow_blank=True, read_only=True)
     total_fine = serializers.DecimalField(
         max_digits=14, decimal_places=2, read_only=True, coerce_to_string=False
     )

@@ -371,6 +371,10 @@ SPECTACULAR_SETTINGS = {
         "AssessmentUnitKindEnum": ["town", "department"],
         "ResumptionDecisionEnum": "hazards.models.Resumption.Decision",
         "ProposalDecisionEnum": "accountability.choices.Decision",
+        "RemedyOutcomeEnum": "accountability.choices.RemedyOutcome",
+        "ShiftRoleEnum": "duty.choices.ShiftRole",
+        "TeamMemberRoleEnum": "emergency.choices.MemberRole",
+        "DrawStateEnum": "inspections.choices.DrawState",
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
     # The shared error answers (API.md "Status codes") documented once for every operation.

@@ -92,7 +92,12 @@ def test_a_status_change_in_the_browser_writes_one_event(as_user, registered, pe
     assert response.status_code == 302
     event = enterprise_events(registered)[-1]
     assert event.action == "registry.enterprise.status_changed"
-    assert event.data == {"changes": {"status": ["operating", "suspended"]}, "reason": "责令停产整顿"}
+    assert event.data == {
+        "from_state": "operating",
+        "to_state": "suspended",  # every workflow transition's event names both states
+        "changes": {"status": ["operating", "suspended"]},
+        "reason": "责令停产整顿",
+    }
     assert (event.actor, event.ip) == (persona("duruan"), CLIENT_IP)
     assert len(enterprise_events(registered)) == 2
 
