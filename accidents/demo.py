@@ -124,9 +124,11 @@ def build_accidents(*, rng: random.Random, small: bool = False, stdout=None) -> 
         services.submit_report(
             actor=users["duruan"], accident=closed, kind="final", text="伤者已脱离危险，善后工作完成。"
         )
+        closed.refresh_from_db()
         inv = services.open_investigation(
             actor=users["admin"],
             accident=closed,
+            version=closed.version,
             lead_unit="蓬江区应急管理局",
             team="区应急管理局、区公安分局、杜阮镇",
         )
@@ -158,7 +160,8 @@ def build_accidents(*, rng: random.Random, small: bool = False, stdout=None) -> 
             actor=users["admin"], investigation=inv, text="建立有限空间台账并设置警示标识", enterprise=ent
         )
         services.attach_investigation_report(actor=users["admin"], investigation=inv, upload=_report_file())
-        services.close_accident(actor=users["admin"], accident=closed)
+        closed.refresh_from_db()
+        services.close_accident(actor=users["admin"], accident=closed, version=closed.version)
         made.append(closed)
         # 2. Larger, under investigation: a fall at a construction site, raised by a supplementary report.
         huanshi = towns.get("440703002") or baisha
@@ -186,8 +189,12 @@ def build_accidents(*, rng: random.Random, small: bool = False, stdout=None) -> 
             numbers={"deaths": 3, "serious_injuries": 1},
             note="一名重伤人员经抢救无效死亡",
         )
+        larger.refresh_from_db()
         services.open_investigation(
-            actor=users["admin"], accident=larger, lead_unit="江门市应急管理局（指导）、蓬江区人民政府"
+            actor=users["admin"],
+            accident=larger,
+            lead_unit="江门市应急管理局（指导）、蓬江区人民政府",
+            version=larger.version,
         )
         made.append(larger)
         # 3. General, reported: a road accident in Baisha without an enterprise, escalation due soon.

@@ -219,6 +219,10 @@ class OpenInvestigationForm(StyledForm):
     team = forms.CharField(label=_("Team members"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
+class CloseForm(StyledForm):
+    """Closing takes no input; the form carries a refusal back to the page (the report still missing)."""
+
+
 class InvestigationForm(OpenInvestigationForm):
     direct_causes = forms.CharField(
         label=_("Direct causes"), widget=forms.Textarea(attrs={"rows": 3}), required=False

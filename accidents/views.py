@@ -20,6 +20,7 @@ from accidents.filters import AccidentFilter
 from accidents.forms import (
     AccidentForm,
     ChainStepForm,
+    CloseForm,
     ExtensionForm,
     FindingForm,
     InvestigationForm,
@@ -35,12 +36,12 @@ from accidents.forms import (
 from accidents.models import Accident, Investigation, Measure, ReportDeadline
 from accidents.services import chain
 from audit.services import timeline
-from core.errors import DomainError, InvalidInput, NotAllowed
+from core.errors import DomainError, NotAllowed
 from core.exports import Column
 from core.masking import phone_for
 from core.pdf import pdf_response
 from core.scoping import get_visible_or_404
-from core.views import ListPage, apply_domain_errors, domain_error_text, page_status
+from core.views import ListPage, apply_domain_errors, page_status
 
 
 def accident_columns(user) -> list[Column]:
@@ -146,7 +147,7 @@ def accident_create(request):
     )
 
 
-def _version(request, accident) -> str | None:
+def _version(request) -> str | None:
     """The version the page was read at; the workflow refuses a missing one (400) and a stale one (409)."""
     return request.POST.get("version")
 
@@ -188,7 +189,7 @@ def accident_edit(request, pk: int):
                 actor=request.user,
                 accident=accident,
                 data=data,
-                version=_version(request, accident),
+                version=_version(request),
             )
         except DomainError as exc:
             apply_domain_errors(form, exc)
@@ -206,6 +207,11 @@ def accident_edit(request, pk: int):
 @login_required
 def accident_detail(request, pk: int):
     accident = _accident_or_404(request, pk)
+    return render(request, "accidents/accident_detail.html", _detail_context(request, accident))
+
+
+def _detail_context(request, accident, bound: dict | None = None) -> dict:
+    """The detail page's context; `bound` replaces the blank form a refused action posted (kept input)."""
     user = request.user
     investigation = (
         Investigation.objects.filter(accident=accident)
@@ -240,6 +246,7 @@ def accident_detail(request, pk: int):
         "supplement_form": SupplementForm(initial=accident.numbers),
         "report_form": ReportForm(),
         "open_form": OpenInvestigationForm(),
+        "close_form": CloseForm(),
         "now": now,
         "today": timezone.localdate(now),
     }
@@ -256,7 +263,8 @@ def accident_detail(request, pk: int):
                 "upload_form": ReportUploadForm(),
             }
         )
-    return render(request, "accidents/accident_detail.html", context)
+    context.update(bound or {})
+    return context
 
 
 @login_required
@@ -265,20 +273,27 @@ def accident_pdf(request, pk: int):
     return pdf_response(express_report_pdf(accident, user=request.user), f"accident-{accident.pk}")
 
 
-def _post_action(request, pk, handler, success: str, *, actions: tuple[str, ...]):
-    """404 for an accident out of scope, then 403 for a role that may do none of `actions`, then the input."""
+def _post_action(request, pk, handler, success: str, *, actions: tuple[str, ...], form_key: str, form):
+    """404 for an accident out of scope, then 403 for a role that may do none of `actions`, then the input:
+    `form` (a class, or a function of the request) validates it and `handler(accident, cleaned_data)` acts.
+    A refusal shows the detail page again with the form as posted and its errors (400, or 409 when the
+    state or version refused it)."""
     accident = _accident_or_404(request, pk)
     if not any(services.can(request.user, action) for action in actions):
         raise PermissionDenied
+    bound = form(request.POST, request.FILES) if isinstance(form, type) else form(request)
     try:
-        handler(accident)
+        if bound.is_valid():
+            handler(accident, bound.cleaned_data)
+            messages.success(request, success)
+            return redirect("accidents:detail", pk=accident.pk)
     except NotAllowed:
         raise PermissionDenied
     except DomainError as exc:
-        messages.error(request, domain_error_text(exc))
-    else:
-        messages.success(request, success)
-    return redirect("accidents:detail", pk=accident.pk)
+        apply_domain_errors(bound, exc)
+    accident.refresh_from_db()
+    context = _detail_context(request, accident, {form_key: bound, "refused_form": form_key})
+    return render(request, "accidents/accident_detail.html", context, status=page_status(bound))
 
 
 def _investigation(accident) -> Investigation:
@@ -291,11 +306,8 @@ def _investigation(accident) -> Investigation:
 @login_required
 @require_POST
 def mark_step(request, pk: int):
-    def handle(accident):
-        form = StepForm(request.POST)
-        if not form.is_valid():
-            raise InvalidInput(_("Check the reporting time."))
-        services.mark_step_done(actor=request.user, accident=accident, **form.cleaned_data)
+    def handle(accident, data):
+        services.mark_step_done(actor=request.user, accident=accident, **data)
 
     return _post_action(
         request,
@@ -303,6 +315,8 @@ def mark_step(request, pk: int):
         handle,
         _("The report was marked as made."),
         actions=("mark_unit_step", "mark_escalation_step"),
+        form_key="step_form",
+        form=StepForm,
     )
 
 
@@ -312,11 +326,8 @@ def record_chain_step(request, pk: int):
     """R-ACC-8: a notification, the report to the district government, the government's receipt of the
     investigation report and its reply, or the one-year evaluation, recorded as done."""
 
-    def handle(accident):
-        form = ChainStepForm(request.POST)
-        if not form.is_valid():
-            raise InvalidInput(_("Check the time the step was done."))
-        chain.record_chain_step(actor=request.user, accident=accident, **form.cleaned_data)
+    def handle(accident, data):
+        chain.record_chain_step(actor=request.user, accident=accident, **data)
 
     return _post_action(
         request,
@@ -324,6 +335,8 @@ def record_chain_step(request, pk: int):
         handle,
         _("The step was recorded."),
         actions=("mark_escalation_step", "investigate"),
+        form_key="chain_form",
+        form=ChainStepForm,
     )
 
 
@@ -332,155 +345,186 @@ def record_chain_step(request, pk: int):
 def record_reporting_finding(request, pk: int):
     """R-ACC-7: omitted, false or concealed reporting as an investigator finds it."""
 
-    def handle(accident):
-        form = ReportingFindingForm(request.POST)
-        if not form.is_valid():
-            raise InvalidInput(_("Choose omitted, false or concealed reporting and state the facts found."))
-        chain.record_reporting_finding(actor=request.user, accident=accident, **form.cleaned_data)
+    def handle(accident, data):
+        chain.record_reporting_finding(actor=request.user, accident=accident, **data)
 
     return _post_action(
-        request, pk, handle, _("The reporting finding was recorded."), actions=("investigate",)
+        request,
+        pk,
+        handle,
+        _("The reporting finding was recorded."),
+        actions=("investigate",),
+        form_key="finding_form_reporting",
+        form=ReportingFindingForm,
     )
 
 
 @login_required
 @require_POST
 def supplement(request, pk: int):
-    def handle(accident):
-        form = SupplementForm(request.POST)
-        if not form.is_valid():
-            raise InvalidInput(_("Check the numbers and say what changed."))
-        data = dict(form.cleaned_data)
-        note = data.pop("note")
+    def handle(accident, data):
+        numbers = dict(data)
+        note = numbers.pop("note")
         services.supplement_accident(
-            actor=request.user,
-            accident=accident,
-            numbers=data,
-            note=note,
-            version=_version(request, accident),
+            actor=request.user, accident=accident, numbers=numbers, note=note, version=_version(request)
         )
 
     return _post_action(
-        request, pk, handle, _("The supplementary report was recorded."), actions=("supplement_accident",)
+        request,
+        pk,
+        handle,
+        _("The supplementary report was recorded."),
+        actions=("supplement_accident",),
+        form_key="supplement_form",
+        form=SupplementForm,
     )
 
 
 @login_required
 @require_POST
 def add_report(request, pk: int):
-    def handle(accident):
-        form = ReportForm(request.POST)
-        if not form.is_valid():
-            raise InvalidInput(_("Write what the report says."))
-        services.submit_report(actor=request.user, accident=accident, **form.cleaned_data)
+    def handle(accident, data):
+        services.submit_report(actor=request.user, accident=accident, **data)
 
-    return _post_action(request, pk, handle, _("The report was recorded."), actions=("submit_report",))
+    return _post_action(
+        request,
+        pk,
+        handle,
+        _("The report was recorded."),
+        actions=("submit_report",),
+        form_key="report_form",
+        form=ReportForm,
+    )
 
 
 @login_required
 @require_POST
 def open_investigation(request, pk: int):
-    def handle(accident):
-        form = OpenInvestigationForm(request.POST)
-        if not form.is_valid():
-            raise InvalidInput(_("Name the unit that leads the investigation."))
-        services.open_investigation(actor=request.user, accident=accident, **form.cleaned_data)
+    def handle(accident, data):
+        services.open_investigation(actor=request.user, accident=accident, version=_version(request), **data)
 
-    return _post_action(request, pk, handle, _("The investigation was opened."), actions=("investigate",))
+    return _post_action(
+        request,
+        pk,
+        handle,
+        _("The investigation was opened."),
+        actions=("investigate",),
+        form_key="open_form",
+        form=OpenInvestigationForm,
+    )
+
+
+def _investigation_action(request, pk, act, success: str, *, form_key: str, form):
+    """An action on the open investigation: `act(investigation, cleaned_data)`."""
+
+    def handle(accident, data):
+        act(_investigation(accident), data)
+
+    return _post_action(request, pk, handle, success, actions=("investigate",), form_key=form_key, form=form)
 
 
 @login_required
 @require_POST
 def update_investigation(request, pk: int):
-    def handle(accident):
-        form = InvestigationForm(request.POST)
-        if not form.is_valid():
-            raise InvalidInput(_("Name the unit that leads the investigation."))
-        services.update_investigation(
-            actor=request.user, investigation=_investigation(accident), data=form.cleaned_data
-        )
+    def act(investigation, data):
+        services.update_investigation(actor=request.user, investigation=investigation, data=data)
 
-    return _post_action(request, pk, handle, _("The investigation was saved."), actions=("investigate",))
+    return _investigation_action(
+        request,
+        pk,
+        act,
+        _("The investigation was saved."),
+        form_key="investigation_form",
+        form=InvestigationForm,
+    )
 
 
 @login_required
 @require_POST
 def extend_investigation(request, pk: int):
-    def handle(accident):
-        form = ExtensionForm(request.POST)
-        if not form.is_valid():
-            raise InvalidInput(_("Extend by 1 to 60 days and give the reason."))
-        services.extend_investigation(
-            actor=request.user, investigation=_investigation(accident), **form.cleaned_data
-        )
+    def act(investigation, data):
+        services.extend_investigation(actor=request.user, investigation=investigation, **data)
 
-    return _post_action(
-        request, pk, handle, _("The investigation deadline was extended."), actions=("investigate",)
+    return _investigation_action(
+        request,
+        pk,
+        act,
+        _("The investigation deadline was extended."),
+        form_key="extension_form",
+        form=ExtensionForm,
     )
 
 
 @login_required
 @require_POST
 def add_finding(request, pk: int):
-    def handle(accident):
-        form = FindingForm(request.POST)
-        if not form.is_valid():
-            raise InvalidInput(_("Name the person or unit, the responsibility and the measure."))
-        services.add_finding(actor=request.user, investigation=_investigation(accident), **form.cleaned_data)
+    def act(investigation, data):
+        services.add_finding(actor=request.user, investigation=investigation, **data)
 
-    return _post_action(request, pk, handle, _("The finding was added."), actions=("investigate",))
+    return _investigation_action(
+        request, pk, act, _("The finding was added."), form_key="finding_form", form=FindingForm
+    )
 
 
 @login_required
 @require_POST
 def add_measure(request, pk: int):
-    def handle(accident):
-        form = MeasureForm(request.POST, user=request.user)
-        if not form.is_valid():
-            raise InvalidInput(_("Describe the measure."))
-        services.add_measure(actor=request.user, investigation=_investigation(accident), **form.cleaned_data)
+    def act(investigation, data):
+        services.add_measure(actor=request.user, investigation=investigation, **data)
 
-    return _post_action(request, pk, handle, _("The measure was added."), actions=("investigate",))
+    return _investigation_action(
+        request,
+        pk,
+        act,
+        _("The measure was added."),
+        form_key="measure_form",
+        form=lambda req: MeasureForm(req.POST, user=req.user),
+    )
 
 
 @login_required
 @require_POST
 def measure_hazard(request, pk: int, measure_pk: int):
-    def handle(accident):
+    def handle(accident, data):
         measure = Measure.objects.filter(pk=measure_pk, investigation__accident=accident).first()
         if measure is None:
             raise Http404
-        form = MeasureHazardForm(request.POST)
-        if not form.is_valid():
-            raise InvalidInput(_("Choose the hazard's category and level."))
-        services.measure_to_hazard(actor=request.user, measure=measure, **form.cleaned_data)
+        services.measure_to_hazard(actor=request.user, measure=measure, **data)
 
     return _post_action(
-        request, pk, handle, _("The measure was registered as a hazard."), actions=("investigate",)
+        request,
+        pk,
+        handle,
+        _("The measure was registered as a hazard."),
+        actions=("investigate",),
+        form_key="hazard_form_bound",
+        form=MeasureHazardForm,
     )
 
 
 @login_required
 @require_POST
 def upload_report(request, pk: int):
-    def handle(accident):
-        form = ReportUploadForm(request.POST, request.FILES)
-        if not form.is_valid():
-            raise InvalidInput(_("Choose the investigation report file."))
+    def act(investigation, data):
         services.attach_investigation_report(
-            actor=request.user, investigation=_investigation(accident), upload=form.cleaned_data["file"]
+            actor=request.user, investigation=investigation, upload=data["file"]
         )
 
-    return _post_action(
-        request, pk, handle, _("The investigation report was attached."), actions=("investigate",)
+    return _investigation_action(
+        request,
+        pk,
+        act,
+        _("The investigation report was attached."),
+        form_key="upload_form",
+        form=ReportUploadForm,
     )
 
 
 @login_required
 @require_POST
 def close(request, pk: int):
-    def handle(accident):
-        services.close_accident(actor=request.user, accident=accident)
+    def handle(accident, data):
+        services.close_accident(actor=request.user, accident=accident, version=_version(request))
 
     return _post_action(
         request,
@@ -488,4 +532,6 @@ def close(request, pk: int):
         handle,
         _("The accident was closed and added to the case library."),
         actions=("investigate",),
+        form_key="close_form",
+        form=CloseForm,
     )

@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "accidents.deadline.done": _("Report to the next level made"),
     "accidents.deadline.late": _("Report to the next level made late"),
     "accidents.investigation.opened": _("Investigation opened"),
+    "accidents.accident.investigation_opened": _("Investigation opened"),
     "accidents.investigation.updated": _("Investigation changed"),
     "accidents.investigation.extended": _("Investigation extended"),
     "accidents.investigation.report_attached": _("Investigation report attached"),

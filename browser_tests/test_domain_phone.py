@@ -83,6 +83,37 @@ def test_the_duty_officer_records_a_notification_on_the_accident_page(site, new_
     shot(page, viewport, "accident-chain")
 
 
+def test_a_refused_closing_says_why_beside_the_button_and_keeps_the_typed_step(site, new_page, viewport):
+    from accidents.choices import State
+
+    accident = _accident()
+    page = new_page()
+    log_in(page, site, "admin")
+    page.goto(f"{site}/accidents/{accident.pk}/")
+    page.get_by_label("牵头单位", exact=True).fill("区应急管理局")
+    with page.expect_navigation():
+        page.get_by_role("button", name="启动调查").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.get_by_role("button", name="结案").click()
+    refusal = page.get_by_test_id("form-errors")
+    expect(refusal).to_contain_text("调查报告")
+    expect(page.get_by_role("button", name="结案")).to_be_visible()
+    _fits(page, "refused closing")
+    accident.refresh_from_db()
+    assert accident.state == State.INVESTIGATING
+    step = page.get_by_test_id("chain-notify_public_security")
+    step.get_by_label("完成时间", exact=True).fill("2099-01-01T08:00")
+    step.get_by_label("备注", exact=True).fill("已电话通报区公安分局")
+    with page.expect_navigation():
+        step.get_by_role("button", name="记录").click()
+    step = page.get_by_test_id("chain-notify_public_security")
+    expect(step.get_by_test_id("form-errors")).to_be_visible()
+    expect(step.get_by_label("备注", exact=True)).to_have_value("已电话通报区公安分局")
+    _fits(page, "refused chain step")
+    shot(page, viewport, "accident-refused")
+
+
 def test_the_enterprise_sees_its_expired_licence_and_adds_a_special_operator(site, new_page, viewport):
     from accounts.models import User
     from registry.models import Licence

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accidents import rules
-from accidents.choices import State
 from accidents.models import (
     Accident,
     Finding,
@@ -17,7 +16,7 @@ from accidents.models import (
     Measure,
 )
 from accidents.services import chain
-from accidents.services.reporting import _lock
+from accidents.services.reporting import FLOW
 from accidents.services.roles import require
 from audit.services import diff, record
 from core.errors import Conflict, InvalidInput
@@ -27,34 +26,31 @@ from registry.models import Enterprise
 INVESTIGATION_TEXT_FIELDS = ("lead_unit", "team", "direct_causes", "indirect_causes", "lessons")
 
 
-@transaction.atomic
-def open_investigation(*, actor, accident: Accident, lead_unit: str, team: str = "") -> Investigation:
-    require(actor, "investigate")
-    accident = _lock(accident)
-    if accident.state != State.REPORTED or Investigation.objects.filter(accident=accident).exists():
-        raise Conflict(_("This accident is already under investigation or closed."))
-    lead_unit = (lead_unit or "").strip()
-    if not lead_unit:
-        raise InvalidInput.field("lead_unit", _("Name the unit that leads the investigation."))
-    investigation = Investigation.objects.create(
-        accident=accident,
-        lead_unit=lead_unit[:120],
-        team=(team or "").strip(),
-        deadline=rules.investigation_deadline(accident.occurred_at),
+def open_investigation(
+    *, actor, accident: Accident, lead_unit: str, team: str = "", version
+) -> Investigation:
+    """R-ACC-5: the investigation team and the report's deadline; the accident moves to investigating."""
+    lead_unit = (lead_unit or "").strip()[:120]
+
+    def prepare(step):
+        if Investigation.objects.filter(accident=step.obj).exists():
+            raise Conflict(_("This accident is already under investigation or closed."))
+        if not lead_unit:
+            raise InvalidInput.field("lead_unit", _("Name the unit that leads the investigation."))
+        deadline = rules.investigation_deadline(step.obj.occurred_at)
+        step.audit_data.update(lead_unit=lead_unit, deadline=deadline)
+
+    def after(step):
+        step.result = Investigation.objects.create(
+            accident=step.obj,
+            lead_unit=lead_unit,
+            team=(team or "").strip(),
+            deadline=step.audit_data["deadline"],
+        )
+
+    return FLOW.perform(
+        accident, "open_investigation", actor=actor, version=version, prepare=prepare, after=after
     )
-    accident.state = State.INVESTIGATING
-    accident.version += 1
-    accident.save(update_fields=["state", "version", "updated_at"])
-    record(
-        accident,
-        "accidents.investigation.opened",
-        actor=actor,
-        data={
-            "lead_unit": investigation.lead_unit,
-            "deadline": investigation.deadline,
-        },
-    )
-    return investigation
 
 
 def _open_investigation_of(investigation: Investigation) -> Investigation:
@@ -250,16 +246,15 @@ def attach_investigation_report(*, actor, investigation: Investigation, upload=N
     return linked
 
 
-@transaction.atomic
-def close_accident(*, actor, accident: Accident):
+def close_accident(*, actor, accident: Accident, version):
     """R-ACC-5: closing requires the investigation report; the closed accident becomes a case."""
-    from accidents.library import case_from_accident
+    return FLOW.perform(
+        accident, "close", actor=actor, version=version, prepare=_ready_to_close, after=_closed
+    )
 
-    require(actor, "investigate")
-    accident = _lock(accident)
-    if accident.state != State.INVESTIGATING:
-        raise Conflict(_("Only an accident under investigation can be closed."))
-    investigation = Investigation.objects.select_for_update().get(accident=accident)
+
+def _ready_to_close(step) -> None:
+    investigation = Investigation.objects.get(accident=step.obj)
     errors = {}
     if not report_documents(investigation).exists():
         errors["report"] = [_("Attach the investigation report before closing.")]
@@ -267,13 +262,15 @@ def close_accident(*, actor, accident: Accident):
         errors["direct_causes"] = [_("Record the direct causes before closing.")]
     if errors:
         raise InvalidInput(errors=errors)
-    now = timezone.now()
-    investigation.closed_at = now
-    investigation.save(update_fields=["closed_at"])
-    accident.state = State.CLOSED
-    accident.closed_at = now
-    accident.version += 1
-    accident.save(update_fields=["state", "closed_at", "version", "updated_at"])
-    record(accident, "accidents.accident.closed", actor=actor)
-    chain.open_evaluation_step(accident)  # R-ACC-8: the one-year evaluation starts at the closing
-    return case_from_accident(actor=actor, accident=accident)
+    step.changes["closed_at"] = timezone.now()
+
+
+def _closed(step) -> None:
+    from accidents.library import case_from_accident
+
+    # The investigation's edits check `closed_at` under their row lock: none lands after this.
+    Investigation.objects.filter(accident=step.obj, closed_at__isnull=True).update(
+        closed_at=step.obj.closed_at
+    )
+    chain.open_evaluation_step(step.obj)  # R-ACC-8: the one-year evaluation starts at the closing
+    step.result = case_from_accident(actor=step.actor, accident=step.obj)

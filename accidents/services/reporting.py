@@ -325,8 +325,8 @@ def _lock(accident: Accident) -> Accident:
 
 
 # The accident's workflow (core/workflow.py): a correction of the facts and a supplementary report keep the
-# state; the investigation moves it (accidents.services.investigation). Each is performed with the version
-# the client read, by the one conditional UPDATE.
+# state; opening the investigation and closing move it (accidents.services.investigation). Each is performed
+# with the version the client read, by the one conditional UPDATE.
 OPEN = (State.REPORTED, State.INVESTIGATING)
 FLOW = Workflow(
     model=Accident,
@@ -334,6 +334,15 @@ FLOW = Workflow(
     transitions=[
         Transition("update", OPEN, None, POLICY.roles("update_accident"), verb="updated"),
         Transition("supplement", OPEN, None, POLICY.roles("supplement_accident"), verb="supplemented"),
+        # R-ACC-5: the investigation team opens the investigation and closes the accident with its report.
+        Transition(
+            "open_investigation",
+            (State.REPORTED,),
+            State.INVESTIGATING,
+            POLICY.roles("investigate"),
+            verb="investigation_opened",
+        ),
+        Transition("close", (State.INVESTIGATING,), State.CLOSED, POLICY.roles("investigate"), verb="closed"),
     ],
     state_message=lambda accident: _("A closed accident can no longer be changed."),
 )

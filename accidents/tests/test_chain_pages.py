@@ -37,19 +37,25 @@ def test_the_page_shows_each_notification_with_its_clock_and_the_duty_room_recor
 def test_a_step_in_the_future_is_refused_and_nothing_changes(record, as_user):
     accident = record()
     future = timezone.now() + dt.timedelta(days=2)
+    typed = _local(future)
     response = as_user("duty").post(
-        f"/accidents/{accident.pk}/chain/", {"step": "notify_trade_union", "at": _local(future)}, follow=True
+        f"/accidents/{accident.pk}/chain/", {"step": "notify_trade_union", "at": typed, "note": "已电话通知"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert ChainStep.objects.get(accident=accident, step="notify_trade_union").done_at is None
-    assert "alert-danger" in response.content.decode() or "alert" in response.content.decode()
+    page = response.content.decode()
+    assert 'data-testid="form-errors"' in page
+    # What the officer typed stays in that step's row, and only there.
+    assert page.count(f'value="{typed}"') == 1 and page.count('value="已电话通知"') == 1
 
 
 def test_the_reply_clock_shows_after_the_government_received_the_report(record, as_user, persona):
     from accidents import services
 
     accident = record()
-    services.open_investigation(actor=persona("admin"), accident=accident, lead_unit="区政府")
+    services.open_investigation(
+        actor=persona("admin"), accident=accident, lead_unit="区政府", version=accident.version
+    )
     client = as_user("yjj")
     page = client.get(f"/accidents/{accident.pk}/").content.decode()
     assert 'data-testid="chain-report_received"' in page
@@ -90,8 +96,11 @@ def test_an_investigator_records_concealed_reporting_and_the_duty_room_may_not(r
 def test_an_empty_finding_is_refused(record, as_user):
     accident = record()
     response = as_user("yjj").post(f"/accidents/{accident.pk}/reporting-findings/", {"kind": "false"})
-    assert response.status_code == 302
+    assert response.status_code == 400
     assert not ReportingFinding.objects.filter(accident=accident).exists()
+    page = response.content.decode()
+    # The form opens again with the kind chosen and the missing facts marked.
+    assert "<details open>" in page and 'value="false" selected' in page and "rl-has-error" in page
 
 
 def test_the_form_records_the_unit_heads_receipt_and_a_direct_report(as_user, district, enterprise_in):

@@ -82,10 +82,11 @@ def test_an_investigation_closes_only_with_its_report_and_becomes_an_anonymised_
 ):
     accident = record(narrative="工人张三被压伤，联系电话13812345678")
     admin = as_user("admin")
-    assert (
-        admin.post(f"/accidents/{accident.pk}/investigation/open/", {"lead_unit": "区应急管理局"}).status_code
-        == 302
+    opened = admin.post(
+        f"/accidents/{accident.pk}/investigation/open/",
+        {"lead_unit": "区应急管理局", "version": accident.version},
     )
+    assert opened.status_code == 302
     admin.post(
         f"/accidents/{accident.pk}/investigation/",
         {
@@ -102,15 +103,17 @@ def test_an_investigation_closes_only_with_its_report_and_becomes_an_anonymised_
             "measure": "penalty",
         },
     )
-    response = admin.post(f"/accidents/{accident.pk}/close/", follow=True)
-    assert (
-        "Attach the investigation report" in response.content.decode()
-        or "调查报告" in response.content.decode()
-    )
+    accident.refresh_from_db()
+    refused = admin.post(f"/accidents/{accident.pk}/close/", {"version": accident.version})
+    assert refused.status_code == 400  # the page again, with the refusal beside the close button
+    assert "调查报告" in refused.content.decode() and 'data-testid="form-errors"' in refused.content.decode()
     accident.refresh_from_db()
     assert accident.state == State.INVESTIGATING
     admin.post(f"/accidents/{accident.pk}/investigation/report/", {"file": _pdf_upload()})
-    admin.post(f"/accidents/{accident.pk}/close/")
+    assert admin.post(f"/accidents/{accident.pk}/close/").status_code == 400  # no version read: refused
+    stale = admin.post(f"/accidents/{accident.pk}/close/", {"version": accident.version - 1})
+    assert stale.status_code == 409
+    assert admin.post(f"/accidents/{accident.pk}/close/", {"version": accident.version}).status_code == 302
     accident.refresh_from_db()
     assert accident.state == State.CLOSED
     case = Case.objects.get(accident=accident)
@@ -124,7 +127,9 @@ def test_the_investigation_deadline_extends_once_by_at_most_60_days(record, pers
     from core.errors import Conflict, InvalidInput
 
     accident = record()
-    investigation = services.open_investigation(actor=persona("admin"), accident=accident, lead_unit="区政府")
+    investigation = services.open_investigation(
+        actor=persona("admin"), accident=accident, lead_unit="区政府", version=accident.version
+    )
     base = investigation.deadline
     assert base == timezone.localtime(accident.occurred_at).date() + dt.timedelta(days=60)
     with pytest.raises(InvalidInput):
@@ -146,7 +151,9 @@ def test_a_measure_becomes_a_hazard_in_the_loop(record, persona):
     from hazards.models import Hazard
 
     accident = record()
-    investigation = services.open_investigation(actor=persona("admin"), accident=accident, lead_unit="区政府")
+    investigation = services.open_investigation(
+        actor=persona("admin"), accident=accident, lead_unit="区政府", version=accident.version
+    )
     measure = services.add_measure(
         actor=persona("admin"), investigation=investigation, text="冲床加装光电保护"
     )
