@@ -100,7 +100,7 @@ def _finish(inspection, actor, rng, *, fail_rate: float) -> None:
         summary="发现问题已当场告知企业。" if failed_any else "未发现问题。",
     )
     inspection.refresh_from_db()
-    services.finish_inspection(actor=actor, inspection=inspection)
+    services.finish_inspection(actor=actor, inspection=inspection, version=inspection.version)
 
 
 def ensure_shipped_checklists() -> None:

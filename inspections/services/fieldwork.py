@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from core.choices import Role
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.workflow import Transition, Workflow
 from inspections.choices import (
     CampaignKind,
     HazardCategory,
@@ -101,15 +102,36 @@ def _check_draft_writer(actor, inspection: Inspection) -> None:
     POLICY.require(actor, "inspect", _("Your role may not inspect."))
     if inspection.state != InspectionState.DRAFT:
         raise Conflict(_("The inspection is finished and can no longer be changed."))
+    if not _writes_the_draft(actor, inspection):
+        raise NotAllowed(_("Only the inspectors of this inspection may change it."))
+
+
+def _writes_the_draft(actor, inspection: Inspection) -> bool:
+    """The inspection's own inspectors (its task's included); officials for the inspections of their area."""
     allowed = {inspection.inspector_id}
     if inspection.task_id:
         allowed |= set(inspection.task.inspectors.values_list("pk", flat=True))
-    if actor.pk not in allowed and not actor.role_codes & {
-        Role.TOWN_OFFICER,
-        Role.DEPARTMENT_OFFICER,
-        Role.DISTRICT_ADMIN,
-    }:
-        raise NotAllowed(_("Only the inspectors of this inspection may change it."))
+    officials = {Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER, Role.DISTRICT_ADMIN}
+    return actor.pk in allowed or bool(actor.role_codes & officials)
+
+
+# Finishing is the inspection's one state change (core/workflow.py); answers and details are writes on
+# the draft, each checked by `_check_draft_writer`.
+INSPECTION_FLOW = Workflow(
+    model=Inspection,
+    name="inspections.inspection",
+    transitions=[
+        Transition(
+            "finish",
+            (InspectionState.DRAFT,),
+            InspectionState.FINISHED,
+            POLICY.roles("inspect"),
+            guard=_writes_the_draft,
+            verb="finished",
+        ),
+    ],
+    state_message=lambda inspection: _("The inspection is finished and can no longer be changed."),
+)
 
 
 class AnswerChanged(Conflict):
@@ -371,61 +393,61 @@ def confirm_item_hazard(*, actor, result: ItemResult, overrides: dict | None = N
     return hazard
 
 
-@transaction.atomic
 def finish_inspection(
-    *, actor, inspection: Inspection, version=None, not_operating: bool = False, hazards: dict | None = None
+    *, actor, inspection: Inspection, version, not_operating: bool = False, hazards: dict | None = None
 ) -> Inspection:
     """Finish: every item answered; each failed item is registered as a hazard (the inspector's
     confirmed values in `hazards[result_id]`, the item's prefill otherwise); record numbers issued."""
-    _check_draft_writer(actor, inspection)
-    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    if inspection.state != InspectionState.DRAFT:
-        raise Conflict(_("The inspection is finished and can no longer be changed."))
-    if version is not None and int(version) != inspection.version:
-        raise Conflict()
-    results = list(inspection.results.select_related("item__criterion").order_by("item__number"))
-    pending = [r.item.number for r in results if r.result == Result.PENDING]
+    to_register: list = []  # the failed rows, read in `prepare`, registered as hazards in `after`
+
+    def prepare(step):
+        results = list(step.obj.results.select_related("item__criterion").order_by("item__number"))
+        _check_finishable(step.obj, results, not_operating)
+        failed = [r for r in results if r.result == Result.FAIL]
+        outcome = (
+            Outcome.NOT_OPERATING
+            if not_operating
+            else Outcome.PROBLEMS_FOUND
+            if failed
+            else Outcome.COMPLIANT
+        )
+        step.changes.update(
+            outcome=outcome, finished_at=timezone.now(), record_serial=next_serial("record", "检记")
+        )
+        if outcome == Outcome.PROBLEMS_FOUND:
+            step.changes["order_serial"] = next_serial("order", "责改")
+        step.audit_data.update(outcome=outcome, failed=len(failed))
+        to_register.extend([] if not_operating else failed)
+
+    def after(step):
+        overrides = hazards or {}
+        step.audit_data["hazards"] = [
+            confirm_item_hazard(actor=actor, result=row, overrides=overrides.get(row.pk)).pk
+            for row in to_register
+        ]
+        if step.obj.task_id:
+            InspectionTask.objects.filter(pk=step.obj.task_id).update(
+                state=TaskState.DONE, version=F("version") + 1
+            )
+
+    return INSPECTION_FLOW.perform(
+        inspection, "finish", actor=actor, version=version, prepare=prepare, after=after
+    )
+
+
+def _check_finishable(inspection: Inspection, results: list, not_operating: bool) -> None:
+    """Every item answered and the place recorded, unless the enterprise was not operating."""
+    if not_operating:
+        return
     errors: dict = {}
-    if pending and not not_operating:
+    pending = [r.item.number for r in results if r.result == Result.PENDING]
+    if pending:
         add_error(
             errors,
             "items",
             _("Answer every item first (still open: %(numbers)s).")
             % {"numbers": "、".join(map(str, pending))},
         )
-    if not inspection.place and not not_operating:
+    if not inspection.place:
         add_error(errors, "place", _("Record the place inspected."))
     raise_if(errors)
-    failed = [r for r in results if r.result == Result.FAIL]
-    registered = []
-    if not not_operating:
-        for row in failed:
-            hazard = confirm_item_hazard(actor=actor, result=row, overrides=(hazards or {}).get(row.pk))
-            registered.append(hazard.pk)
-    outcome = (
-        Outcome.NOT_OPERATING if not_operating else (Outcome.PROBLEMS_FOUND if failed else Outcome.COMPLIANT)
-    )
-    changes = {
-        "state": InspectionState.FINISHED,
-        "outcome": outcome,
-        "finished_at": timezone.now(),
-        "record_serial": next_serial("record", "检记"),
-        "version": F("version") + 1,
-    }
-    if outcome == Outcome.PROBLEMS_FOUND:
-        changes["order_serial"] = next_serial("order", "责改")
-    updated = Inspection.objects.filter(pk=inspection.pk, state=InspectionState.DRAFT).update(**changes)
-    if updated != 1:
-        raise Conflict()
-    if inspection.task_id:
-        InspectionTask.objects.filter(pk=inspection.task_id).update(
-            state=TaskState.DONE, version=F("version") + 1
-        )
-    inspection.refresh_from_db()
-    record(
-        inspection,
-        "inspections.inspection.finished",
-        actor=actor,
-        data={"outcome": outcome, "failed": len(failed), "hazards": registered},
-    )
-    return inspection

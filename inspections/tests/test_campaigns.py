@@ -62,10 +62,10 @@ def test_coverage_arithmetic_and_progress_per_town_and_department(persona, distr
     # Two Duruan targets inspected: one clean, one with two failures.
     first = services.start_inspection(actor=admin, task=tasks[ents[0].pk])
     answer_all(first, admin)
-    services.finish_inspection(actor=admin, inspection=first)
+    services.finish_inspection(actor=admin, inspection=first, version=first.version)
     second = services.start_inspection(actor=admin, task=tasks[ents[1].pk])
     answer_all(second, admin, fail_numbers=(1, 2))
-    services.finish_inspection(actor=admin, inspection=second)
+    services.finish_inspection(actor=admin, inspection=second, version=second.version)
     # The Baisha task is overdue.
     InspectionTask.objects.filter(pk=tasks[ents[3].pk].pk).update(
         deadline=timezone.localdate() - dt.timedelta(days=1)

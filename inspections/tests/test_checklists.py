@@ -157,7 +157,10 @@ def test_an_unanswered_checklist_cannot_finish(persona, district):
     enterprise = make_enterprise(district["duruan"], ["confined_space"])
     inspection = services.start_inspection(actor=admin, enterprise=enterprise, template=template())
     with pytest.raises(InvalidInput) as exc:
-        finish_inspection(actor=admin, inspection=inspection)
+        finish_inspection(actor=admin, inspection=inspection, version=inspection.version)
     assert "items" in exc.value.errors
     answer_all(inspection, admin)
-    assert finish_inspection(actor=admin, inspection=inspection).outcome == "compliant"
+    assert (
+        finish_inspection(actor=admin, inspection=inspection, version=inspection.version).outcome
+        == "compliant"
+    )

@@ -282,7 +282,7 @@ def test_the_public_page_shows_published_results_without_personal_data(client, p
         actor=inspector, inspection=inspection, place="一号车间", people_present="张三 13812345678"
     )
     inspection.refresh_from_db()
-    services.finish_inspection(actor=inspector, inspection=inspection)
+    services.finish_inspection(actor=inspector, inspection=inspection, version=inspection.version)
     assert services.publish_results(actor=admin, draw=draw) == 1
     assert PublishedResult.objects.filter(pair__draw=draw).count() == 1
 
@@ -357,7 +357,7 @@ def test_the_maker_is_reminded_to_publish_once(persona, district):
     inspector = pair.task.inspectors.order_by("pk").first()
     inspection = services.start_inspection(actor=inspector, task=pair.task)
     answer_all(inspection, inspector)
-    services.finish_inspection(actor=inspector, inspection=inspection)
+    services.finish_inspection(actor=inspector, inspection=inspection, version=inspection.version)
     later = timezone.now() + dt.timedelta(days=40)
     remind_publication(now=later)
     remind_publication(now=later)

@@ -71,7 +71,7 @@ def test_a_failed_item_creates_exactly_one_hazard_prefilled_from_the_item(person
     hazard = services.confirm_item_hazard(actor=inspector, result=failed)
     again = services.confirm_item_hazard(actor=inspector, result=failed)
     assert again.pk == hazard.pk
-    services.finish_inspection(actor=inspector, inspection=inspection)
+    services.finish_inspection(actor=inspector, inspection=inspection, version=inspection.version)
     hazards = Hazard.objects.filter(origin_type="inspections.itemresult", origin_id=failed.pk)
     assert hazards.count() == 1
     hazard = hazards.get()
@@ -115,6 +115,16 @@ def test_finishing_from_the_page_registers_the_confirmed_values(as_user, persona
         data[f"title-{row.pk}"] = f"确认的隐患 {row.pk}"
         data[f"category-{row.pk}"] = "management"
         data[f"level-{row.pk}"] = "general"
+    stale = client.post(
+        f"/inspections/records/{inspection.pk}/finish/", {**data, "version": data["version"] - 1}
+    )
+    # Refused: the page again, with the titles the inspector confirmed still in their fields; nothing written.
+    assert stale.status_code == 409
+    assert all(f'value="确认的隐患 {row.pk}"' in stale.content.decode() for row in rows)
+    assert Inspection.objects.get(pk=inspection.pk).state == "draft"
+    assert not Hazard.objects.filter(
+        origin_type="inspections.itemresult", origin_id__in=[r.pk for r in rows]
+    ).exists()
     response = client.post(f"/inspections/records/{inspection.pk}/finish/", data)
     assert response.status_code == 302
     titles = set(
@@ -131,7 +141,7 @@ def test_inspection_record_and_rectification_order_pdfs(as_user, persona, distri
     inspector = persona("inspector_duruan")
     inspection = services.start_inspection(actor=inspector, task=task)
     answer_all(inspection, inspector, fail_numbers=(4,), note="未执行先通风再检测")
-    services.finish_inspection(actor=inspector, inspection=inspection)
+    services.finish_inspection(actor=inspector, inspection=inspection, version=inspection.version)
     inspection.refresh_from_db()
     client = as_user("duruan")
     record = client.get(f"/inspections/records/{inspection.pk}/record.pdf")
@@ -183,7 +193,7 @@ def test_enterprise_sees_only_its_finished_inspections(persona, district):
     )
     assert not Inspection.objects.visible_to(ent_user).filter(pk=inspection.pk).exists()
     answer_all(inspection, admin)
-    services.finish_inspection(actor=admin, inspection=inspection)
+    services.finish_inspection(actor=admin, inspection=inspection, version=inspection.version)
     assert Inspection.objects.visible_to(ent_user).filter(pk=inspection.pk).exists()
     assert not InspectionTask.objects.visible_to(ent_user).exists()  # R-INSP-3: never told in advance
 
@@ -288,10 +298,12 @@ def test_an_inspector_outside_its_area_leaves_the_hazards_to_an_officer(persona,
     inspection = services.start_inspection(actor=inspector, task=task)
     answer_all(inspection, inspector, fail_numbers=(1,))
     with pytest.raises(NotAllowed):
-        services.finish_inspection(actor=inspector, inspection=inspection)
+        services.finish_inspection(actor=inspector, inspection=inspection, version=inspection.version)
     inspection.refresh_from_db()
     assert inspection.state == "draft"
-    done = services.finish_inspection(actor=persona("baisha"), inspection=inspection)
+    done = services.finish_inspection(
+        actor=persona("baisha"), inspection=inspection, version=inspection.version
+    )
     assert done.outcome == "problems_found"
 
 

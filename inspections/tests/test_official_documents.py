@@ -31,7 +31,7 @@ def test_inspection_documents_cite_laws_not_rule_ids_and_carry_official_numbers(
     inspection = services.start_inspection(actor=inspector, task=task)
     # Every item fails, so every shipped legal basis is printed on the order.
     answer_all(inspection, inspector, fail_numbers=tuple(range(1, 100)), note="现场发现")
-    services.finish_inspection(actor=inspector, inspection=inspection)
+    services.finish_inspection(actor=inspector, inspection=inspection, version=inspection.version)
     inspection.refresh_from_db()
     assert re.fullmatch(r"蓬应急责改〔20\d\d〕[1-9]\d*号", inspection.order_serial)
     assert re.fullmatch(r"蓬应急检记〔20\d\d〕[1-9]\d*号", inspection.record_serial)

@@ -321,25 +321,21 @@ def inspection_finish(request, pk: int):
     if not _may_write(request, inspection):
         raise PermissionDenied
     failed = [r for r in inspection.results.all() if r.result == Result.FAIL]
+    status, typed = 200, {}
     if request.method == "POST":
-        hazards = {}
-        for row in failed:
-            hazards[row.pk] = {
-                "title": request.POST.get(f"title-{row.pk}", ""),
-                "category": request.POST.get(f"category-{row.pk}", ""),
-                "level": request.POST.get(f"level-{row.pk}", ""),
-                "description": request.POST.get(f"description-{row.pk}", ""),
-            }
+        typed = {row.pk: _typed_hazard(request.POST, row.pk) for row in failed}
         try:
             services.finish_inspection(
                 actor=request.user,
                 inspection=inspection,
                 version=request.POST.get("version"),
                 not_operating=request.POST.get("not_operating") == "on",
-                hazards=hazards,
+                hazards=typed,
             )
         except DomainError as exc:
             flash_error(request, exc)
+            status = exc.status_code  # the page again, with what the inspector confirmed kept
+            inspection.refresh_from_db()
         else:
             messages.success(
                 request, _("The inspection is finished; %(n)d hazards were registered.") % {"n": len(failed)}
@@ -348,7 +344,9 @@ def inspection_finish(request, pk: int):
     from inspections.choices import HazardCategory, HazardLevel
 
     photos = _photos(failed)
-    prefills = [(row, hazard_prefill(row), photos.get(row.pk, [])) for row in failed]
+    prefills = [
+        (row, {**hazard_prefill(row), **typed.get(row.pk, {})}, photos.get(row.pk, [])) for row in failed
+    ]
     return render(
         request,
         "inspections/inspection_finish.html",
@@ -358,8 +356,15 @@ def inspection_finish(request, pk: int):
             "pending": [r for r in inspection.results.all() if r.result == Result.PENDING],
             "categories": HazardCategory.choices,
             "levels": HazardLevel.choices,
+            "not_operating": request.POST.get("not_operating") == "on",
         },
+        status=status,
     )
+
+
+def _typed_hazard(post, pk: int) -> dict:
+    """The hazard values the inspector confirmed for one failed item, as posted."""
+    return {key: post.get(f"{key}-{pk}", "") for key in ("title", "category", "level", "description")}
 
 
 @login_required
