@@ -29,6 +29,14 @@ def _require_manager(request) -> None:
 # --- Jurisdictions ---------------------------------------------------------------------------------------
 
 
+def _refused(request, exc: DomainError, list_view):
+    """A refused activation: the list again with the reason on top (400, or 409 for a stale list)."""
+    messages.error(request, domain_error_text(exc, " "))
+    response = list_view(request)
+    response.status_code = exc.status_code
+    return response
+
+
 @login_required
 def jurisdiction_list(request):
     _require_manager(request)
@@ -93,7 +101,12 @@ def jurisdiction_edit(request, pk: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.update_jurisdiction(actor=request.user, jurisdiction=place, data=form.cleaned_data)
+                services.update_jurisdiction(
+                    actor=request.user,
+                    jurisdiction=place,
+                    data=form.cleaned_data,
+                    version=request.POST.get("version"),
+                )
             except DomainError as exc:
                 apply_domain_errors(form, exc)
             else:
@@ -115,14 +128,15 @@ def jurisdiction_set_active(request, pk: int):
     place = get_object_or_404(Jurisdiction, pk=pk)
     active = request.POST.get("active") == "1"
     try:
-        services.set_jurisdiction_active(actor=request.user, jurisdiction=place, active=active)
+        services.set_jurisdiction_active(
+            actor=request.user, jurisdiction=place, active=active, version=request.POST.get("version")
+        )
     except DomainError as exc:
-        messages.error(request, domain_error_text(exc, " "))
+        return _refused(request, exc, jurisdiction_list)
+    if active:
+        messages.success(request, _("%(name)s was reactivated.") % {"name": place.name})
     else:
-        if active:
-            messages.success(request, _("%(name)s was reactivated.") % {"name": place.name})
-        else:
-            messages.success(request, _("%(name)s was deactivated.") % {"name": place.name})
+        messages.success(request, _("%(name)s was deactivated.") % {"name": place.name})
     return redirect("registry:admin_jurisdiction_list")
 
 
@@ -210,7 +224,12 @@ def department_edit(request, pk: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.update_department(actor=request.user, department=department, data=form.cleaned_data)
+                services.update_department(
+                    actor=request.user,
+                    department=department,
+                    data=form.cleaned_data,
+                    version=request.POST.get("version"),
+                )
             except DomainError as exc:
                 apply_domain_errors(form, exc)
             else:
@@ -232,12 +251,13 @@ def department_set_active(request, pk: int):
     department = get_object_or_404(Department, pk=pk)
     active = request.POST.get("active") == "1"
     try:
-        services.set_department_active(actor=request.user, department=department, active=active)
+        services.set_department_active(
+            actor=request.user, department=department, active=active, version=request.POST.get("version")
+        )
     except DomainError as exc:
-        messages.error(request, domain_error_text(exc, " "))
+        return _refused(request, exc, department_list)
+    if active:
+        messages.success(request, _("%(name)s was reactivated.") % {"name": department.name})
     else:
-        if active:
-            messages.success(request, _("%(name)s was reactivated.") % {"name": department.name})
-        else:
-            messages.success(request, _("%(name)s was deactivated.") % {"name": department.name})
+        messages.success(request, _("%(name)s was deactivated.") % {"name": department.name})
     return redirect("registry:admin_department_list")

@@ -58,6 +58,8 @@ class Jurisdiction(LocalizedNameMixin, models.Model):
     # A simple polygon [[lat, lng], …] for the map's plain background (no tile server needed).
     boundary = models.JSONField(_("boundary"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The version a manager's edit was read at: two managers editing one place cannot overwrite each other.
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     objects = JurisdictionQuerySet.as_manager()
 
@@ -94,6 +96,7 @@ class Department(LocalizedNameMixin, models.Model):
     )
     phone = models.CharField(_("duty phone"), max_length=20, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("department")

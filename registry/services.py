@@ -414,14 +414,53 @@ def create_jurisdiction(*, actor, data: dict) -> Jurisdiction:
     return jurisdiction
 
 
-@transaction.atomic
-def update_jurisdiction(*, actor, jurisdiction: Jurisdiction, data: dict) -> Jurisdiction:
-    """Rename or move the map point of a jurisdiction. Its code, kind and parent are fixed once created:
-    enterprises, users and every record refer to it, and the code is the statistical one."""
-    _check_configuration_manager(actor)
-    unknown = set(data) - {"name", "name_en", "lat", "lng"}
+# Places and departments are the district's configuration. Every change to one is a transition of these
+# tables (core/workflow.py), performed with the version the manager read and a conditional UPDATE; their
+# state is whether they are active. The configuration is district-wide: the role is the whole scope.
+def _configuration_flow(model, name: str, already: str) -> Workflow:
+    configure = POLICY.roles("configure")
+    return Workflow(
+        model=model,
+        name=name,
+        state_field="is_active",
+        in_scope=lambda user, obj: True,
+        state_message=lambda obj: str(already),
+        transitions=[
+            Transition("update", (True, False), None, configure, verb="updated"),
+            Transition("deactivate", (True,), False, configure, verb="deactivated"),
+            Transition("activate", (False,), True, configure, verb="activated"),
+        ],
+    )
+
+
+PLACE_FLOW = _configuration_flow(
+    Jurisdiction, "registry.jurisdiction", _("The place already has this state.")
+)
+DEPARTMENT_FLOW = _configuration_flow(
+    Department, "registry.department", _("The department already has this state.")
+)
+
+
+def _refuse_unknown(data: dict, allowed: set[str]) -> None:
+    unknown = set(data) - allowed
     if unknown:
         raise InvalidInput(errors={f: [_("This field cannot be changed here.")] for f in sorted(unknown)})
+
+
+def update_jurisdiction(*, actor, jurisdiction: Jurisdiction, data: dict, version) -> Jurisdiction:
+    """Rename or move the map point of a jurisdiction. Its code, kind and parent are fixed once created:
+    enterprises, users and every record refer to it, and the code is the statistical one."""
+
+    def prepare(step):
+        _refuse_unknown(data, {"name", "name_en", "lat", "lng"})
+        cleaned = _clean_place_edit(step.obj, data)
+        step.changes.update(cleaned)
+        step.audit_data["changes"] = diff({k: getattr(step.obj, k) for k in cleaned}, cleaned)
+
+    return PLACE_FLOW.perform(jurisdiction, "update", actor=actor, version=version, prepare=prepare)
+
+
+def _clean_place_edit(jurisdiction: Jurisdiction, data: dict) -> dict:
     errors: dict[str, list[str]] = {}
     cleaned = _clean_names(data, errors) | _clean_coordinates(data, errors)
     if (
@@ -434,53 +473,46 @@ def update_jurisdiction(*, actor, jurisdiction: Jurisdiction, data: dict) -> Jur
         errors.setdefault("name", []).append(str(_("The parent already has a place of this name.")))
     if errors:
         raise InvalidInput(errors=errors)
-    jurisdiction = Jurisdiction.objects.select_for_update().get(pk=jurisdiction.pk)
-    before = {k: getattr(jurisdiction, k) for k in cleaned}
-    for key, value in cleaned.items():
-        setattr(jurisdiction, key, value)
-    jurisdiction.save(update_fields=list(cleaned))
-    changes = diff(before, {k: getattr(jurisdiction, k) for k in cleaned})
-    record(jurisdiction, "registry.jurisdiction.updated", actor=actor, data={"changes": changes})
-    return jurisdiction
+    return cleaned
 
 
-@transaction.atomic
-def set_jurisdiction_active(*, actor, jurisdiction: Jurisdiction, active: bool) -> Jurisdiction:
+def set_jurisdiction_active(*, actor, jurisdiction: Jurisdiction, active: bool, version) -> Jurisdiction:
     """Deactivate (or reactivate) a place. A place that still holds enterprises, active users or active
     villages cannot be deactivated: they would fall out of every town's scope."""
-    _check_configuration_manager(actor)
+    action = "activate" if active else "deactivate"
+    check = _may_reactivate_place if active else _may_deactivate_place
+    return PLACE_FLOW.perform(
+        jurisdiction, action, actor=actor, version=version, prepare=lambda step: check(step.obj)
+    )
+
+
+def _may_deactivate_place(jurisdiction: Jurisdiction) -> None:
     from django.contrib.auth import get_user_model
 
     User = get_user_model()  # noqa: N806 (accounts is one layer above)
 
-    jurisdiction = Jurisdiction.objects.select_for_update().get(pk=jurisdiction.pk)
-    if jurisdiction.is_active == active:
-        raise Conflict(_("The place already has this state."))
-    if not active:
-        if jurisdiction.kind == "district":
-            raise InvalidInput.field("is_active", _("The district cannot be deactivated."))
-        holders = Enterprise.objects.filter(Q(town=jurisdiction) | Q(village=jurisdiction)).exclude(
-            status=EnterpriseStatus.CLOSED
-        )
-        users = User.objects.filter(town=jurisdiction, is_active=True)
-        children = jurisdiction.children.filter(is_active=True)
-        counts = {"e": holders.count(), "u": users.count(), "c": children.count()}
-        if any(counts.values()):
-            raise InvalidInput.field(
-                "is_active",
-                _(
-                    "Still in use: %(e)s enterprises, %(u)s active users and %(c)s active villages or "
-                    "communities belong here. Move or close them first."
-                )
-                % counts,
+    if jurisdiction.kind == "district":
+        raise InvalidInput.field("is_active", _("The district cannot be deactivated."))
+    holders = Enterprise.objects.filter(Q(town=jurisdiction) | Q(village=jurisdiction)).exclude(
+        status=EnterpriseStatus.CLOSED
+    )
+    users = User.objects.filter(town=jurisdiction, is_active=True)
+    children = jurisdiction.children.filter(is_active=True)
+    counts = {"e": holders.count(), "u": users.count(), "c": children.count()}
+    if any(counts.values()):
+        raise InvalidInput.field(
+            "is_active",
+            _(
+                "Still in use: %(e)s enterprises, %(u)s active users and %(c)s active villages or "
+                "communities belong here. Move or close them first."
             )
-    elif jurisdiction.parent_id and not jurisdiction.parent.is_active:
+            % counts,
+        )
+
+
+def _may_reactivate_place(jurisdiction: Jurisdiction) -> None:
+    if jurisdiction.parent_id and not jurisdiction.parent.is_active:
         raise InvalidInput.field("is_active", _("Reactivate the parent first."))
-    jurisdiction.is_active = active
-    jurisdiction.save(update_fields=["is_active"])
-    verb = "activated" if active else "deactivated"
-    record(jurisdiction, f"registry.jurisdiction.{verb}", actor=actor)
-    return jurisdiction
 
 
 @transaction.atomic
@@ -555,49 +587,42 @@ def create_department(*, actor, data: dict) -> Department:
     return department
 
 
-@transaction.atomic
-def update_department(*, actor, department: Department, data: dict) -> Department:
+def update_department(*, actor, department: Department, data: dict, version) -> Department:
     """Rename a department or change the sectors it supervises. The sectors are its officers' scope
     (R-ACCT-2), so a change takes effect on their next request and is recorded with before and after."""
-    _check_configuration_manager(actor)
-    unknown = set(data) - {"name", "name_en", "phone", "sectors"}
-    if unknown:
-        raise InvalidInput(errors={f: [_("This field cannot be changed here.")] for f in sorted(unknown)})
-    department = Department.objects.select_for_update().get(pk=department.pk)
-    cleaned = _clean_department(data, instance=department)
-    sectors = cleaned.pop("sectors")
-    before = {k: getattr(department, k) for k in cleaned}
-    before["sectors"] = sorted(department.sectors.values_list("code", flat=True))
-    for key, value in cleaned.items():
-        setattr(department, key, value)
-    department.save(update_fields=list(cleaned))
-    department.sectors.set(sectors)
-    after = {k: getattr(department, k) for k in cleaned}
-    after["sectors"] = sorted(s.code for s in sectors)
-    record(department, "registry.department.updated", actor=actor, data={"changes": diff(before, after)})
-    return department
+    sectors: list = []
+
+    def prepare(step):
+        _refuse_unknown(data, {"name", "name_en", "phone", "sectors"})
+        cleaned = _clean_department(data, instance=step.obj)
+        sectors.extend(cleaned.pop("sectors"))
+        before = {k: getattr(step.obj, k) for k in cleaned}
+        before["sectors"] = sorted(step.obj.sectors.values_list("code", flat=True))
+        step.changes.update(cleaned)
+        step.audit_data["changes"] = diff(before, {**cleaned, "sectors": sorted(s.code for s in sectors)})
+
+    return DEPARTMENT_FLOW.perform(
+        department,
+        "update",
+        actor=actor,
+        version=version,
+        prepare=prepare,
+        after=lambda step: step.obj.sectors.set(sectors),
+    )
 
 
-@transaction.atomic
-def set_department_active(*, actor, department: Department, active: bool) -> Department:
+def set_department_active(*, actor, department: Department, active: bool, version) -> Department:
     """Deactivate (or reactivate) a department; one with active users cannot be deactivated."""
-    _check_configuration_manager(actor)
-    from django.contrib.auth import get_user_model
 
-    User = get_user_model()  # noqa: N806 (accounts is one layer above)
+    def prepare(step):
+        from django.contrib.auth import get_user_model
 
-    department = Department.objects.select_for_update().get(pk=department.pk)
-    if department.is_active == active:
-        raise Conflict(_("The department already has this state."))
-    if not active:
-        users = User.objects.filter(department=department, is_active=True).count()
-        if users:
+        users = get_user_model().objects.filter(department=step.obj, is_active=True).count()
+        if not active and users:
             raise InvalidInput.field(
                 "is_active",
                 _("%(n)s active users belong to this department. Move or disable them first.") % {"n": users},
             )
-    department.is_active = active
-    department.save(update_fields=["is_active"])
-    verb = "activated" if active else "deactivated"
-    record(department, f"registry.department.{verb}", actor=actor)
-    return department
+
+    action = "activate" if active else "deactivate"
+    return DEPARTMENT_FLOW.perform(department, action, actor=actor, version=version, prepare=prepare)

@@ -130,11 +130,26 @@ def test_edit_renames_but_keeps_the_code(as_user, district):
     town = district["baisha"]
     response = as_user("sysadmin").post(
         reverse("registry:admin_jurisdiction_edit", args=[town.pk]),
-        {"name": "白沙街道办", "name_en": "Baisha Street Office", "code": "999999999", "lat": "", "lng": ""},
+        {
+            "name": "白沙街道办",
+            "name_en": "Baisha Street Office",
+            "code": "999999999",
+            "lat": "",
+            "lng": "",
+            "version": town.version,
+        },
     )
     assert response.status_code == 302
     town.refresh_from_db()
     assert town.name == "白沙街道办" and town.code == "440703001"
+    # A second manager's form, read before that change, is refused with what they typed kept.
+    stale = as_user("admin").post(
+        reverse("registry:admin_jurisdiction_edit", args=[town.pk]),
+        {"name": "白沙街道", "name_en": "", "lat": "", "lng": "", "version": town.version - 1},
+    )
+    assert stale.status_code == 409 and 'value="白沙街道"' in stale.content.decode()
+    town.refresh_from_db()
+    assert town.name == "白沙街道办"
     event = AuditEvent.objects.filter(action="registry.jurisdiction.updated", target_id=town.pk).latest("id")
     assert event.data["changes"]["name"][1] == "白沙街道办"
 
@@ -142,10 +157,12 @@ def test_edit_renames_but_keeps_the_code(as_user, district):
 def test_a_town_that_holds_enterprises_cannot_be_deactivated(as_user, district):
     town = district["duruan"]
     response = as_user("admin").post(
-        reverse("registry:admin_jurisdiction_set_active", args=[town.pk]), {"active": "0"}, follow=True
+        reverse("registry:admin_jurisdiction_set_active", args=[town.pk]),
+        {"active": "0", "version": town.version},
     )
     town.refresh_from_db()
     assert town.is_active
+    assert response.status_code == 400  # the list again, with the reason on top
     assert any(m.level_tag == "error" for m in response.context["messages"])
 
 
@@ -154,13 +171,16 @@ def test_an_unused_village_is_deactivated_and_reactivated(as_user, district):
     village = Jurisdiction.objects.create(code=f"{town.code}950", name="空置村", kind="village", parent=town)
     client = as_user("admin")
     url = reverse("registry:admin_jurisdiction_set_active", args=[village.pk])
-    client.post(url, {"active": "0"})
+    assert client.post(url, {"active": "0"}).status_code == 400  # the version read is required
+    client.post(url, {"active": "0", "version": village.version})
     village.refresh_from_db()
     assert not village.is_active
     assert AuditEvent.objects.filter(
         action="registry.jurisdiction.deactivated", target_id=village.pk
     ).exists()
-    client.post(url, {"active": "1"})
+    # A second manager working from the list read before the deactivation is refused, not applied twice.
+    assert client.post(url, {"active": "1", "version": village.version - 1}).status_code == 409
+    client.post(url, {"active": "1", "version": village.version})
     village.refresh_from_db()
     assert village.is_active
 
@@ -218,6 +238,7 @@ def test_a_change_of_sectors_changes_what_the_department_sees(as_user):
             "name_en": department.name_en,
             "phone": "",
             "sectors": ["industry_trade", "water_transport"],
+            "version": department.version,
         },
     )
     assert response.status_code == 302
@@ -231,7 +252,8 @@ def test_a_change_of_sectors_changes_what_the_department_sees(as_user):
 def test_a_department_with_active_users_cannot_be_deactivated(as_user):
     department = Department.objects.get(code="emergency")
     as_user("admin").post(
-        reverse("registry:admin_department_set_active", args=[department.pk]), {"active": "0"}
+        reverse("registry:admin_department_set_active", args=[department.pk]),
+        {"active": "0", "version": department.version},
     )
     department.refresh_from_db()
     assert department.is_active
@@ -240,7 +262,8 @@ def test_a_department_with_active_users_cannot_be_deactivated(as_user):
 def test_an_unused_department_is_deactivated(as_user):
     department = Department.objects.get(code="water")
     as_user("sysadmin").post(
-        reverse("registry:admin_department_set_active", args=[department.pk]), {"active": "0"}
+        reverse("registry:admin_department_set_active", args=[department.pk]),
+        {"active": "0", "version": department.version},
     )
     department.refresh_from_db()
     assert not department.is_active
