@@ -121,6 +121,9 @@ def test_the_page_undoes_a_draw_and_the_public_notice_marks_it(persona, district
     assert done.status_code == 302
     page = client.get(f"/inspections/draws/{draw.pk}/").content.decode()
     assert 'data-testid="draw-undone"' in page and "抽取范围选错" in page
+    listing = client.get("/inspections/draws/").content.decode()
+    row = listing[listing.index(f'href="/inspections/draws/{draw.pk}/"') :]
+    assert row[: row.index("</tr>")].count("已撤销") == 1  # the list tells an undone draw from a standing one
     notice = client.get(f"/inspections/draws/{draw.pk}/notice.pdf")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(notice.content)).pages).replace(" ", "")
     assert "已撤销" in text and "抽取范围选错" in text
