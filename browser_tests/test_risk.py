@@ -134,3 +134,31 @@ def test_the_assessment_form_shows_only_the_chosen_methods_factors(site, new_pag
     assert "540" in page.get_by_test_id("score").inner_text()
     assert page.js_errors == []
     shot(page, viewport, "risk-point")
+
+
+def test_a_retirement_from_a_stale_page_is_refused_with_the_reason_kept(site, new_page, viewport):
+    from django.db.models import F
+
+    from risk.models import RiskPoint
+
+    point = (
+        RiskPoint.objects.filter(enterprise__users__username="ent_duruan", is_active=True)
+        .order_by("id")
+        .first()
+    )
+    page = new_page()
+    log_in(page, site, "ent_duruan")
+    page.goto(f"{site}/risk/points/{point.pk}/")
+    RiskPoint.objects.filter(pk=point.pk).update(version=F("version") + 1)  # a colleague saved meanwhile
+    page.get_by_text("停用该风险点").click()
+    page.get_by_label("原因", exact=True).fill("设备已拆除")
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.get_by_role("button", name="停用", exact=True).click()
+    assert page.get_by_test_id("form-errors").is_visible()
+    assert page.get_by_label("原因", exact=True).input_value() == "设备已拆除"
+    point.refresh_from_db()
+    assert point.is_active
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], width
+    shot(page, viewport, "risk-retire-refused")

@@ -155,20 +155,29 @@ def point_edit(request, pk: int):
 @login_required
 def point_detail(request, pk: int):
     point = _point_for_user(request, pk)
+    return render(request, "risk/point_detail.html", _detail_context(request, point))
+
+
+def _detail_context(request, point, bound: dict | None = None) -> dict:
+    """The point page's context; `bound` replaces the blank form a refused action posted (input kept)."""
     from audit.services import timeline
 
-    return render(
-        request,
-        "risk/point_detail.html",
-        {
-            **selectors.point_detail(point),
-            "can_manage": point.is_active and services.can_manage(request.user, point.enterprise_id),
-            "measure_form": MeasureForm(),
-            "retire_form": RetireForm(initial={"version": point.version}),
-            "events": timeline(point),
-            "responsible_phone": _phone(request.user, point),
-        },
-    )
+    return {
+        **selectors.point_detail(point),
+        "can_manage": point.is_active and services.can_manage(request.user, point.enterprise_id),
+        "measure_form": MeasureForm(),
+        "retire_form": RetireForm(initial={"version": point.version}),
+        "events": timeline(point),
+        "responsible_phone": _phone(request.user, point),
+        **(bound or {}),
+    }
+
+
+def _refused(request, point, form_key: str, form):
+    """The point page again with the refused form as posted and its errors: 400, or 409 for a stale page."""
+    point.refresh_from_db()
+    context = _detail_context(request, point, {form_key: form, "refused_form": form_key})
+    return render(request, "risk/point_detail.html", context, status=page_status(form))
 
 
 def _phone(user, point) -> str:
@@ -231,6 +240,7 @@ def _int(value):
 @require_POST
 def point_retire(request, pk: int):
     point = _point_for_user(request, pk)
+    form = RetireForm(request.POST)
     try:
         services.retire_risk_point(
             actor=request.user,
@@ -239,9 +249,10 @@ def point_retire(request, pk: int):
             reason=request.POST.get("reason", ""),
         )
     except DomainError as exc:
-        messages.error(request, domain_error_text(exc))
-    else:
-        messages.success(request, _("The risk point was retired from the register."))
+        form.is_valid()
+        apply_domain_errors(form, exc)
+        return _refused(request, point, "retire_form", form)
+    messages.success(request, _("The risk point was retired from the register."))
     return redirect("risk:point_detail", pk=point.pk)
 
 
@@ -251,22 +262,21 @@ def measure_add(request, pk: int):
     point = _point_for_user(request, pk)
     form = MeasureForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give the kind, the measure and the responsible level."))
-        return redirect("risk:point_detail", pk=point.pk)
+        return _refused(request, point, "measure_form", form)
     try:
         measure = services.add_control_measure(actor=request.user, point=point, data=form.cleaned_data)
     except DomainError as exc:
-        messages.error(request, domain_error_text(exc))
-    else:
-        from risk.tables import control_level_is_too_low
+        apply_domain_errors(form, exc)
+        return _refused(request, point, "measure_form", form)
+    from risk.tables import control_level_is_too_low
 
-        if control_level_is_too_low(point.effective_colour or point.colour, measure.level):
-            messages.warning(
-                request,
-                _("The measure was added, but its level is below what the point's colour requires."),
-            )
-        else:
-            messages.success(request, _("The measure was added."))
+    if control_level_is_too_low(point.effective_colour or point.colour, measure.level):
+        messages.warning(
+            request,
+            _("The measure was added, but its level is below what the point's colour requires."),
+        )
+    else:
+        messages.success(request, _("The measure was added."))
     return redirect("risk:point_detail", pk=point.pk)
 
 

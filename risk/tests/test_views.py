@@ -230,3 +230,21 @@ def test_the_home_panel_shows_levels_and_due_points_in_scope(as_user, district):
 
     levelled = Enterprise.objects.filter(town=district["duruan"]).exclude(risk_level="").count()
     assert sum(level["count"] for level in panel["levels"]) == levelled
+
+
+def test_a_refused_measure_or_retirement_shows_the_point_again_with_the_input_kept(as_user, district):
+    point = _point_in(district["duruan"])
+    client = as_user("duruan")
+    measures = ControlMeasure.objects.filter(point=point).count()
+    missing = client.post(
+        f"/risk/points/{point.pk}/measures/", {"kind": "engineering", "description": "加装光幕"}
+    )
+    assert missing.status_code == 400 and ControlMeasure.objects.filter(point=point).count() == measures
+    page = missing.content.decode()
+    assert "加装光幕" in page and 'data-field="level"' in page and "rl-has-error" in page
+    stale = client.post(
+        f"/risk/points/{point.pk}/retire/", {"reason": "设备已拆除", "version": point.version - 1}
+    )
+    assert stale.status_code == 409 and 'value="设备已拆除"' in stale.content.decode()
+    point.refresh_from_db()
+    assert point.is_active
