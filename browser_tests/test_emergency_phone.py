@@ -66,3 +66,33 @@ def test_a_town_sees_its_preparedness_and_issues_stock_on_a_phone(site, new_page
     expect(page.get_by_text("杜阮河段抢险领用")).to_be_visible()
     _fits(page, "warehouse after the issue")
     shot(page, viewport, "emergency-issued")
+
+
+def test_a_second_revision_is_refused_with_the_typed_changes_kept(site, new_page, viewport):
+    from accounts.models import User
+    from emergency import services
+    from emergency.models import Plan
+
+    keeper = User.objects.get(username="ent_duruan")
+    plan = Plan.objects.filter(owner_enterprise=keeper.enterprise).order_by(
+        "pk"
+    ).first() or services.create_plan(
+        actor=keeper,
+        data={
+            "type": "comprehensive",
+            "title": "生产安全事故综合应急预案",
+            "owner_enterprise": keeper.enterprise_id,
+        },
+    )
+    if not plan.versions.filter(state="draft").exists():
+        services.start_revision(plan, actor=keeper, changes="应急指挥机构调整")
+    page = new_page()
+    _log_in(page, site, "ent_duruan")
+    page.goto(f"{site}/emergency/plans/{plan.pk}/")
+    page.get_by_label("修订内容", exact=True).fill("通讯录更新")
+    with page.expect_navigation():
+        page.get_by_role("button", name="开始修订").click()
+    expect(page.get_by_test_id("form-errors")).to_contain_text("草稿")
+    expect(page.get_by_label("修订内容", exact=True)).to_have_value("通讯录更新")
+    _fits(page, "refused revision")
+    shot(page, viewport, "plan-revision-refused")

@@ -3,13 +3,13 @@ evaluation every 3 years and revision on its triggers (R-EMG-1…3, R-EMG-8, R-T
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.choices import Role
-from core.errors import InvalidInput
+from core.errors import Conflict, InvalidInput
 from core.workflow import Transition, Workflow, record_created
 from emergency import rules
 from emergency.choices import ENTERPRISE_PLAN_TYPES, GOVERNMENT_PLAN_TYPES, OwnerKind, PlanVersionState
@@ -202,10 +202,22 @@ def start_revision(plan: Plan, *, actor, changes: str = "") -> PlanVersion:
     """A new draft version (revision after a trigger of R-EMG-3)."""
     require_role(actor, KEEPERS)
     require_reach(actor, "plan", town_id=plan.town_id, enterprise=plan.owner_enterprise)
-    with transaction.atomic():
-        number = (plan.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-        draft = PlanVersion.objects.create(plan=plan, number=number, changes=changes[:2000])
-        record_created(draft, "emergency.planversion", actor=actor, data={"number": number})
+    open_draft = plan.versions.filter(state=PlanVersionState.DRAFT).order_by("-number").first()
+    if open_draft is not None:
+        raise Conflict(
+            _("Version %(number)s is still a draft: finish or publish it before starting another revision.")
+            % {"number": open_draft.number}
+        )
+    changes = (changes or "").strip()
+    if not changes:
+        raise InvalidInput.field("changes", _("Say what the revision changes."))
+    number = (plan.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    try:
+        with transaction.atomic():  # two keepers starting at once: the (plan, number) constraint keeps one
+            draft = PlanVersion.objects.create(plan=plan, number=number, changes=changes[:2000])
+            record_created(draft, "emergency.planversion", actor=actor, data={"number": number})
+    except IntegrityError:
+        raise Conflict() from None
     return draft
 
 

@@ -328,3 +328,21 @@ def test_the_publish_page_takes_the_plan_documents_as_files(as_user, plan):
     assert draft.state == "published" and [d.name for d in documents] == ["综合应急预案.pdf"]
     detail = client.get(reverse("emergency:plan_detail", args=[draft.plan_id])).content.decode()
     assert reverse("attachments:download", args=[documents[0].pk]) in detail
+
+
+def test_a_revision_names_its_changes_and_waits_for_the_open_draft(persona, plan, as_user):
+    from emergency.models import PlanVersion
+
+    p = plan()  # version 1, published and still to be filed
+    client = as_user("ent_duruan")
+    url = f"/emergency/plans/{p.pk}/revise/"
+    empty = client.post(url, {"changes": "  "})
+    assert empty.status_code == 400 and p.versions.count() == 1
+    assert 'data-testid="form-errors"' in empty.content.decode()
+    assert client.post(url, {"changes": "应急指挥机构调整"}).status_code == 302
+    draft = PlanVersion.objects.get(plan=p, number=2)
+    assert draft.state == "draft" and draft.changes == "应急指挥机构调整"
+    second = client.post(url, {"changes": "通讯录更新"})
+    # The open draft is named; what the keeper typed stays in the field.
+    assert second.status_code == 409 and p.versions.count() == 2
+    assert 'value="通讯录更新"' in second.content.decode() and "2" in second.content.decode()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from attachments.uploads import store_uploads
 from core.errors import DomainError
 from core.scoping import get_visible_or_404
+from core.views import domain_error_text
 from core.workflow_views import transition_page
 from emergency import selectors, services
 from emergency.forms import ActionForm, DrillRecordForm, PlanForm, PublishPageForm
@@ -49,7 +50,8 @@ def plan_create(request):
 
 
 @login_required
-def plan_detail(request, pk):
+def plan_detail(request, pk, *, refusal: str = "", status: int = 200):
+    """`refusal`: why a revision just posted was refused; the page shows it with what was typed (`status`)."""
     plan = get_visible_or_404(
         Plan.objects.select_related("owner_enterprise", "owner_department", "owner_town"), request.user, pk=pk
     )
@@ -68,7 +70,10 @@ def plan_detail(request, pk):
             "versions": versions,
             "drills": plan.drills.all(),
             "can_write": may(request.user, KEEPERS),
+            "revision_refusal": refusal,
+            "typed_changes": request.POST.get("changes", "") if refusal else "",
         },
+        status=status,
     )
 
 
@@ -79,7 +84,7 @@ def plan_revise(request, pk):
     try:
         services.start_revision(plan, actor=request.user, changes=request.POST.get("changes", ""))
     except DomainError as exc:
-        messages.error(request, str(exc.message))
+        return plan_detail(request, pk, refusal=domain_error_text(exc), status=exc.status_code)
     return redirect("emergency:plan_detail", pk=plan.pk)
 
 
