@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from accidents import rules, selectors, services
@@ -303,235 +303,150 @@ def _investigation(accident) -> Investigation:
     return investigation
 
 
-@login_required
-@require_POST
-def mark_step(request, pk: int):
-    def handle(accident, data):
-        services.mark_step_done(actor=request.user, accident=accident, **data)
+def _action(act, success, *, actions: tuple[str, ...], form_key: str, form, on_investigation: bool = False):
+    """A POST action of the accident page: `act(request, target, cleaned_data, **url_kwargs)` on the
+    accident, or on its investigation when `on_investigation`; refusals as `_post_action` shows them."""
 
-    return _post_action(
-        request,
-        pk,
-        handle,
-        _("The report was marked as made."),
-        actions=("mark_unit_step", "mark_escalation_step"),
-        form_key="step_form",
-        form=StepForm,
+    @login_required
+    @require_POST
+    def view(request, pk: int, **url_kwargs):
+        def handle(accident, data):
+            target = _investigation(accident) if on_investigation else accident
+            act(request, target, data, **url_kwargs)
+
+        return _post_action(request, pk, handle, str(success), actions=actions, form_key=form_key, form=form)
+
+    return view
+
+
+def _supplement(request, accident, data):
+    numbers = dict(data)
+    note = numbers.pop("note")
+    services.supplement_accident(
+        actor=request.user, accident=accident, numbers=numbers, note=note, version=_version(request)
     )
 
 
-@login_required
-@require_POST
-def record_chain_step(request, pk: int):
-    """R-ACC-8: a notification, the report to the district government, the government's receipt of the
-    investigation report and its reply, or the one-year evaluation, recorded as done."""
-
-    def handle(accident, data):
-        chain.record_chain_step(actor=request.user, accident=accident, **data)
-
-    return _post_action(
-        request,
-        pk,
-        handle,
-        _("The step was recorded."),
-        actions=("mark_escalation_step", "investigate"),
-        form_key="chain_form",
-        form=ChainStepForm,
-    )
+def _measure_to_hazard(request, accident, data, *, measure_pk: int):
+    measure = Measure.objects.filter(pk=measure_pk, investigation__accident=accident).first()
+    if measure is None:
+        raise Http404
+    services.measure_to_hazard(actor=request.user, measure=measure, **data)
 
 
-@login_required
-@require_POST
-def record_reporting_finding(request, pk: int):
-    """R-ACC-7: omitted, false or concealed reporting as an investigator finds it."""
-
-    def handle(accident, data):
-        chain.record_reporting_finding(actor=request.user, accident=accident, **data)
-
-    return _post_action(
-        request,
-        pk,
-        handle,
-        _("The reporting finding was recorded."),
-        actions=("investigate",),
-        form_key="finding_form_reporting",
-        form=ReportingFindingForm,
-    )
-
-
-@login_required
-@require_POST
-def supplement(request, pk: int):
-    def handle(accident, data):
-        numbers = dict(data)
-        note = numbers.pop("note")
-        services.supplement_accident(
-            actor=request.user, accident=accident, numbers=numbers, note=note, version=_version(request)
-        )
-
-    return _post_action(
-        request,
-        pk,
-        handle,
-        _("The supplementary report was recorded."),
-        actions=("supplement_accident",),
-        form_key="supplement_form",
-        form=SupplementForm,
-    )
-
-
-@login_required
-@require_POST
-def add_report(request, pk: int):
-    def handle(accident, data):
-        services.submit_report(actor=request.user, accident=accident, **data)
-
-    return _post_action(
-        request,
-        pk,
-        handle,
-        _("The report was recorded."),
-        actions=("submit_report",),
-        form_key="report_form",
-        form=ReportForm,
-    )
-
-
-@login_required
-@require_POST
-def open_investigation(request, pk: int):
-    def handle(accident, data):
-        services.open_investigation(actor=request.user, accident=accident, version=_version(request), **data)
-
-    return _post_action(
-        request,
-        pk,
-        handle,
-        _("The investigation was opened."),
-        actions=("investigate",),
-        form_key="open_form",
-        form=OpenInvestigationForm,
-    )
-
-
-def _investigation_action(request, pk, act, success: str, *, form_key: str, form):
-    """An action on the open investigation: `act(investigation, cleaned_data)`."""
-
-    def handle(accident, data):
-        act(_investigation(accident), data)
-
-    return _post_action(request, pk, handle, success, actions=("investigate",), form_key=form_key, form=form)
-
-
-@login_required
-@require_POST
-def update_investigation(request, pk: int):
-    def act(investigation, data):
-        services.update_investigation(actor=request.user, investigation=investigation, data=data)
-
-    return _investigation_action(
-        request,
-        pk,
-        act,
-        _("The investigation was saved."),
-        form_key="investigation_form",
-        form=InvestigationForm,
-    )
-
-
-@login_required
-@require_POST
-def extend_investigation(request, pk: int):
-    def act(investigation, data):
-        services.extend_investigation(actor=request.user, investigation=investigation, **data)
-
-    return _investigation_action(
-        request,
-        pk,
-        act,
-        _("The investigation deadline was extended."),
-        form_key="extension_form",
-        form=ExtensionForm,
-    )
-
-
-@login_required
-@require_POST
-def add_finding(request, pk: int):
-    def act(investigation, data):
-        services.add_finding(actor=request.user, investigation=investigation, **data)
-
-    return _investigation_action(
-        request, pk, act, _("The finding was added."), form_key="finding_form", form=FindingForm
-    )
-
-
-@login_required
-@require_POST
-def add_measure(request, pk: int):
-    def act(investigation, data):
-        services.add_measure(actor=request.user, investigation=investigation, **data)
-
-    return _investigation_action(
-        request,
-        pk,
-        act,
-        _("The measure was added."),
-        form_key="measure_form",
-        form=lambda req: MeasureForm(req.POST, user=req.user),
-    )
-
-
-@login_required
-@require_POST
-def measure_hazard(request, pk: int, measure_pk: int):
-    def handle(accident, data):
-        measure = Measure.objects.filter(pk=measure_pk, investigation__accident=accident).first()
-        if measure is None:
-            raise Http404
-        services.measure_to_hazard(actor=request.user, measure=measure, **data)
-
-    return _post_action(
-        request,
-        pk,
-        handle,
-        _("The measure was registered as a hazard."),
-        actions=("investigate",),
-        form_key="hazard_form_bound",
-        form=MeasureHazardForm,
-    )
-
-
-@login_required
-@require_POST
-def upload_report(request, pk: int):
-    def act(investigation, data):
-        services.attach_investigation_report(
-            actor=request.user, investigation=investigation, upload=data["file"]
-        )
-
-    return _investigation_action(
-        request,
-        pk,
-        act,
-        _("The investigation report was attached."),
-        form_key="upload_form",
-        form=ReportUploadForm,
-    )
-
-
-@login_required
-@require_POST
-def close(request, pk: int):
-    def handle(accident, data):
-        services.close_accident(actor=request.user, accident=accident, version=_version(request))
-
-    return _post_action(
-        request,
-        pk,
-        handle,
-        _("The accident was closed and added to the case library."),
-        actions=("investigate",),
-        form_key="close_form",
-        form=CloseForm,
-    )
+INVESTIGATE = ("investigate",)
+mark_step = _action(
+    lambda request, accident, data: services.mark_step_done(actor=request.user, accident=accident, **data),
+    gettext_lazy("The report was marked as made."),
+    actions=("mark_unit_step", "mark_escalation_step"),
+    form_key="step_form",
+    form=StepForm,
+)
+# R-ACC-8: a notification, the report to the district government, the government's receipt of the
+# investigation report and its reply, or the one-year evaluation, recorded as done.
+record_chain_step = _action(
+    lambda request, accident, data: chain.record_chain_step(actor=request.user, accident=accident, **data),
+    gettext_lazy("The step was recorded."),
+    actions=("mark_escalation_step", "investigate"),
+    form_key="chain_form",
+    form=ChainStepForm,
+)
+# R-ACC-7: omitted, false or concealed reporting as an investigator finds it.
+record_reporting_finding = _action(
+    lambda request, accident, data: chain.record_reporting_finding(
+        actor=request.user, accident=accident, **data
+    ),
+    gettext_lazy("The reporting finding was recorded."),
+    actions=INVESTIGATE,
+    form_key="finding_form_reporting",
+    form=ReportingFindingForm,
+)
+supplement = _action(
+    _supplement,
+    gettext_lazy("The supplementary report was recorded."),
+    actions=("supplement_accident",),
+    form_key="supplement_form",
+    form=SupplementForm,
+)
+add_report = _action(
+    lambda request, accident, data: services.submit_report(actor=request.user, accident=accident, **data),
+    gettext_lazy("The report was recorded."),
+    actions=("submit_report",),
+    form_key="report_form",
+    form=ReportForm,
+)
+open_investigation = _action(
+    lambda request, accident, data: services.open_investigation(
+        actor=request.user, accident=accident, version=_version(request), **data
+    ),
+    gettext_lazy("The investigation was opened."),
+    actions=INVESTIGATE,
+    form_key="open_form",
+    form=OpenInvestigationForm,
+)
+update_investigation = _action(
+    lambda request, investigation, data: services.update_investigation(
+        actor=request.user, investigation=investigation, data=data
+    ),
+    gettext_lazy("The investigation was saved."),
+    actions=INVESTIGATE,
+    form_key="investigation_form",
+    form=InvestigationForm,
+    on_investigation=True,
+)
+extend_investigation = _action(
+    lambda request, investigation, data: services.extend_investigation(
+        actor=request.user, investigation=investigation, **data
+    ),
+    gettext_lazy("The investigation deadline was extended."),
+    actions=INVESTIGATE,
+    form_key="extension_form",
+    form=ExtensionForm,
+    on_investigation=True,
+)
+add_finding = _action(
+    lambda request, investigation, data: services.add_finding(
+        actor=request.user, investigation=investigation, **data
+    ),
+    gettext_lazy("The finding was added."),
+    actions=INVESTIGATE,
+    form_key="finding_form",
+    form=FindingForm,
+    on_investigation=True,
+)
+add_measure = _action(
+    lambda request, investigation, data: services.add_measure(
+        actor=request.user, investigation=investigation, **data
+    ),
+    gettext_lazy("The measure was added."),
+    actions=INVESTIGATE,
+    form_key="measure_form",
+    form=lambda request: MeasureForm(request.POST, user=request.user),
+    on_investigation=True,
+)
+measure_hazard = _action(
+    _measure_to_hazard,
+    gettext_lazy("The measure was registered as a hazard."),
+    actions=INVESTIGATE,
+    form_key="hazard_form_bound",  # only the refused measure's form shows it (the template compares pks)
+    form=MeasureHazardForm,
+)
+upload_report = _action(
+    lambda request, investigation, data: services.attach_investigation_report(
+        actor=request.user, investigation=investigation, upload=data["file"]
+    ),
+    gettext_lazy("The investigation report was attached."),
+    actions=INVESTIGATE,
+    form_key="upload_form",
+    form=ReportUploadForm,
+    on_investigation=True,
+)
+close = _action(
+    lambda request, accident, data: services.close_accident(
+        actor=request.user, accident=accident, version=_version(request)
+    ),
+    gettext_lazy("The accident was closed and added to the case library."),
+    actions=INVESTIGATE,
+    form_key="close_form",
+    form=CloseForm,
+)
