@@ -318,7 +318,8 @@ class Hazard(models.Model):
         related_name="+",
     )
     acceptance_note = models.TextField(_("acceptance note"), blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # 销号: the hazard word for closing, which other modules call 办结 (hence the context).
+    closed_at = models.DateTimeField(pgettext_lazy("hazard", "closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("closed by"),
@@ -327,7 +328,7 @@ class Hazard(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    close_note = models.TextField(_("closing note"), blank=True)
+    close_note = models.TextField(pgettext_lazy("hazard", "closing note"), blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
