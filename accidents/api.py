@@ -398,6 +398,12 @@ class CaseSerializer(serializers.ModelSerializer):
     deaths = serializers.IntegerField(min_value=0, max_value=100000, required=False)
     serious_injuries = serializers.IntegerField(min_value=0, max_value=100000, required=False)
     direct_loss = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0, required=False)
+    version = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="On PATCH: the version the client read; a stale one answers 409. When absent, the version "
+        "this request reads is used.",
+    )
 
     class Meta:
         model = Case
@@ -425,6 +431,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "tags",
             "source",
             "created_at",
+            "version",
         ]
         read_only_fields = ["origin", "accident", "town", "standard", "level", "created_at"]
 
@@ -470,13 +477,16 @@ class CaseViewSet(
         return super().partial_update(request, *args, **kwargs)
 
     def perform_create(self, serializer):
-        serializer.instance = library.add_external_case(
-            actor=self.request.user, data=dict(serializer.validated_data)
-        )
+        data = dict(serializer.validated_data)
+        data.pop("version", None)  # a new case starts at 1
+        serializer.instance = library.add_external_case(actor=self.request.user, data=data)
 
     def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        # Optional, as on an accident's PATCH: when absent, the version this request read is used.
+        version = data.pop("version", serializer.instance.version)
         serializer.instance = library.update_case(
-            actor=self.request.user, case=serializer.instance, data=dict(serializer.validated_data)
+            actor=self.request.user, case=serializer.instance, data=data, version=version
         )
 
 

@@ -14,10 +14,12 @@ from accidents.choices import AudienceKind, CaseOrigin
 from accidents.models import Accident, Case, EducationSession
 from accidents.search import segment
 from accidents.services import clean_numbers, require
+from accidents.services.roles import POLICY
 from attachments.services import link_attachments, store_attachment
 from audit.services import diff, record
 from core.choices import AccidentType, Role
 from core.errors import InvalidInput
+from core.workflow import Transition, Workflow
 from registry.choices import TOWN_KINDS
 from registry.models import Department, Enterprise, Jurisdiction, Sector
 
@@ -248,31 +250,40 @@ def add_external_case(*, actor, data: dict) -> Case:
     return case
 
 
-@transaction.atomic
-def update_case(*, actor, case: Case, data: dict) -> Case:
+# A case has no state of its own: its edits are the one transition of its table, performed with the
+# version the editor read; the origin (local or external) is what decides which fields may change.
+CASE_FLOW = Workflow(
+    model=Case,
+    name="accidents.case",
+    state_field="origin",
+    transitions=[
+        Transition("update", tuple(CaseOrigin.values), None, POLICY.roles("edit_case"), verb="updated")
+    ],
+)
+LOCAL_CASE_FIELDS = ("title", "causes", "lessons", "tags", "summary")
+
+
+def update_case(*, actor, case: Case, data: dict, version) -> Case:
     """Edit a case's teaching text (lessons, tags); a local case keeps the facts of its accident."""
-    require(actor, "edit_case")
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    allowed = (
-        CASE_FIELDS
-        if case.origin == CaseOrigin.EXTERNAL
-        else ("title", "causes", "lessons", "tags", "summary")
-    )
-    data = {k: v for k, v in data.items() if k in allowed}
-    cleaned = _clean_case(data, instance=case)
-    before = {k: getattr(case, k) for k in cleaned}
-    for key, value in cleaned.items():
-        setattr(case, key, value)
-    changes = diff(before, {k: getattr(case, k) for k in cleaned})
-    if changes:
+    if not data:
+        return case  # nothing changed on the page: no write, no event
+
+    def prepare(step):
+        case = step.obj
+        allowed = CASE_FIELDS if case.origin == CaseOrigin.EXTERNAL else LOCAL_CASE_FIELDS
+        cleaned = _clean_case({k: v for k, v in data.items() if k in allowed}, instance=case)
+        before = {k: getattr(case, k) for k in cleaned}
+        for key, value in cleaned.items():
+            setattr(case, key, value)
         if case.origin == CaseOrigin.EXTERNAL:
             case.level = rules.compute_level(
                 deaths=case.deaths, serious_injuries=case.serious_injuries, direct_loss=case.direct_loss
             )
         _index(case)
-        case.save()
-        record(case, "accidents.case.updated", actor=actor, data={"changes": changes})
-    return case
+        step.changes.update(cleaned, level=case.level, search_text=case.search_text, tag_index=case.tag_index)
+        step.audit_data["changes"] = diff(before, cleaned)
+
+    return CASE_FLOW.perform(case, "update", actor=actor, version=version, prepare=prepare)
 
 
 # ---------------------------------------------------------------- warning education

@@ -132,7 +132,7 @@ def case_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in _case_data(form).items() if k in form.changed_data}
         try:
-            library.update_case(actor=request.user, case=case, data=data)
+            library.update_case(actor=request.user, case=case, data=data, version=request.POST.get("version"))
         except DomainError as exc:
             apply_domain_errors(form, exc)
         else:

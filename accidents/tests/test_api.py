@@ -198,6 +198,13 @@ def test_external_case_and_session_via_the_api(api_as, district):
     )
     assert case.status_code == 201, case.content
     assert case.json()["level"] == "general" and case.json()["origin"] == "external"
+    url, version = f"/api/v1/cases/{case.json()['id']}/", case.json()["version"]
+    edited = api_as("yjj").patch(url, {"deaths": 3, "version": version}, format="json")
+    assert edited.status_code == 200 and edited.json()["level"] == "larger"  # the level follows the facts
+    assert edited.json()["version"] == version + 1
+    stale = api_as("admin").patch(url, {"lessons": "旧版本上的修改", "version": version}, format="json")
+    assert stale.status_code == 409  # a second editor working from the old version overwrites nothing
+    assert "旧版本" not in api_as("yjj").get(url).json()["lessons"]
     assert (
         api_as("duruan").post("/api/v1/cases/", {"title": "x", "summary": "y"}, format="json").status_code
         == 403

@@ -358,3 +358,18 @@ def test_the_list_marks_an_accident_with_a_late_report(as_user, record):
     late = record(occurred_at=timezone.now() - dt.timedelta(hours=2))
     page = as_user("duruan").get("/accidents/", {"q": late.title}).content.decode()
     assert 'data-testid="late"' in page
+
+
+def test_two_editors_of_one_case_cannot_overwrite_each_other(as_user, persona):
+    from accidents import library
+
+    case = library.add_external_case(
+        actor=persona("yjj"), data={"title": "外地案例", "summary": "某地发生触电事故"}
+    )
+    form = {"title": "外地案例", "summary": "某地发生触电事故", "lessons": "落实停电挂牌制度"}
+    url = f"/accidents/cases/{case.pk}/edit/"
+    assert as_user("yjj").post(url, {**form, "version": case.version}).status_code == 302
+    stale = as_user("admin").post(url, {**form, "lessons": "另一人的修改", "version": case.version})
+    assert stale.status_code == 409 and "另一人的修改" in stale.content.decode()
+    case.refresh_from_db()
+    assert case.lessons == "落实停电挂牌制度" and case.version == 2
