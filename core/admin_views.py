@@ -14,7 +14,7 @@ from core.config import REGISTRY
 from core.errors import DomainError
 from core.forms import SettingForm
 from core.selectors import setting_rows
-from core.views import apply_domain_errors
+from core.views import apply_domain_errors, page_status, refused_button
 
 
 def _require_settings_manager(request) -> None:
@@ -22,7 +22,7 @@ def _require_settings_manager(request) -> None:
         raise PermissionDenied
 
 
-def _render(request, *, bound: SettingForm | None = None):
+def _render(request, *, bound: SettingForm | None = None, status: int = 200):
     rows = []
     for row in setting_rows():
         if bound is not None and bound.spec.name == row.name:
@@ -32,7 +32,7 @@ def _render(request, *, bound: SettingForm | None = None):
                 row.spec, initial={"name": row.name, "version": row.version, "value": row.value}
             )
         rows.append({"row": row, "form": form})
-    return render(request, "core/admin/settings.html", {"rows": rows, "section": "settings"})
+    return render(request, "core/admin/settings.html", {"rows": rows, "section": "settings"}, status=status)
 
 
 @login_required
@@ -59,7 +59,7 @@ def settings_page(request):
             messages.success(request, _("%(setting)s was saved.") % {"setting": spec.label})
             return redirect(f"{request.path}#setting-{spec.name}")
     messages.error(request, _("Please correct the errors below."))
-    return _render(request, bound=form)
+    return _render(request, bound=form, status=page_status(form))
 
 
 @login_required
@@ -77,9 +77,6 @@ def setting_reset(request):
     try:
         services.reset_setting(actor=request.user, name=spec.name, version=version)
     except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request, _("%(setting)s is back to the deployment's value.") % {"setting": spec.label}
-        )
+        return refused_button(request, exc, lambda: _render(request))
+    messages.success(request, _("%(setting)s is back to the deployment's value.") % {"setting": spec.label})
     return redirect(f"{reverse('core:admin_settings')}#setting-{spec.name}")

@@ -2,6 +2,7 @@
 
 import abc
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
@@ -68,6 +69,15 @@ def domain_error_text(exc: DomainError, sep: str = "; ") -> str:
     if exc.errors:
         return sep.join(str(m) for msgs in exc.errors.values() for m in msgs)
     return str(exc.message)
+
+
+def refused_button(request, exc: DomainError, page):
+    """A refused button, an action with no input to keep: the page it was pressed on, drawn again by `page()`
+    with the reason on top, answering the refusal's status (400, 403 or 409) instead of a redirect."""
+    messages.error(request, domain_error_text(exc, " "))
+    response = page()
+    response.status_code = exc.status_code
+    return response
 
 
 class ListPage(abc.ABC):

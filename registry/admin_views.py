@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
-from core.views import apply_domain_errors, domain_error_text, page_status
+from core.views import apply_domain_errors, page_status, refused_button
 from registry import services
 from registry.admin_forms import BoundaryImportForm, DepartmentForm, JurisdictionForm
 from registry.boundaries import MAX_BYTES
@@ -27,14 +27,6 @@ def _require_manager(request) -> None:
 
 
 # --- Jurisdictions ---------------------------------------------------------------------------------------
-
-
-def _refused(request, exc: DomainError, list_view):
-    """A refused activation: the list again with the reason on top (400, or 409 for a stale list)."""
-    messages.error(request, domain_error_text(exc, " "))
-    response = list_view(request)
-    response.status_code = exc.status_code
-    return response
 
 
 @login_required
@@ -132,7 +124,7 @@ def jurisdiction_set_active(request, pk: int):
             actor=request.user, jurisdiction=place, active=active, version=request.POST.get("version")
         )
     except DomainError as exc:
-        return _refused(request, exc, jurisdiction_list)
+        return refused_button(request, exc, lambda: jurisdiction_list(request))
     if active:
         messages.success(request, _("%(name)s was reactivated.") % {"name": place.name})
     else:
@@ -255,7 +247,7 @@ def department_set_active(request, pk: int):
             actor=request.user, department=department, active=active, version=request.POST.get("version")
         )
     except DomainError as exc:
-        return _refused(request, exc, department_list)
+        return refused_button(request, exc, lambda: department_list(request))
     if active:
         messages.success(request, _("%(name)s was reactivated.") % {"name": department.name})
     else:

@@ -16,7 +16,7 @@ from core.errors import DomainError
 from core.params import id_param
 from core.pdf import pdf_response
 from core.scoping import get_visible_or_404
-from core.views import ListPage, apply_domain_errors, domain_error_text, page_status
+from core.views import ListPage, apply_domain_errors, page_status, refused_button
 from registry.models import Enterprise, Jurisdiction, Sector
 from risk import mapdata, selectors, services
 from risk.board import board_pdf
@@ -290,9 +290,10 @@ def measure_remove(request, pk: int, measure_pk: int):
     try:
         services.remove_control_measure(actor=request.user, measure=measure)
     except DomainError as exc:
-        messages.error(request, domain_error_text(exc))
-    else:
-        messages.success(request, _("The measure was removed."))
+        return refused_button(
+            request, exc, lambda: render(request, "risk/point_detail.html", _detail_context(request, point))
+        )
+    messages.success(request, _("The measure was removed."))
     return redirect("risk:point_detail", pk=point.pk)
 
 

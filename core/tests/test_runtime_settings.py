@@ -86,7 +86,7 @@ def test_it_refuses_a_value_weaker_than_the_policy_and_changes_nothing(persona, 
 @pytest.mark.parametrize(("name", "value", "word"), WEAKER[:3])
 def test_the_refusal_is_shown_in_chinese_on_the_page(as_user, name, value, word):
     response = as_user("sysadmin").post(PAGE, {"name": name, "version": 0, "value": value})
-    assert response.status_code == 200
+    assert response.status_code == 400  # the page again, the refusal beside the value typed
     html = response.content.decode()
     assert "会削弱" in html  # "…would weaken the required policy"
     assert 'data-testid="field-error"' in html
@@ -207,7 +207,7 @@ def test_a_stale_form_is_a_conflict_and_changes_nothing(as_user, persona):
     with pytest.raises(Conflict):
         services.change_setting(actor=persona("sysadmin"), name="LOGIN_FAILURE_LIMIT", value=3, version=0)
     response = as_user("sysadmin").post(PAGE, {"name": "LOGIN_FAILURE_LIMIT", "version": 0, "value": 3})
-    assert response.status_code == 200
+    assert response.status_code == 409
     with translation.override("zh-hans"):
         assert str(Conflict.default_message) in response.content.decode()
     assert config_value("LOGIN_FAILURE_LIMIT") == 4
@@ -274,3 +274,12 @@ def test_extra_second_factor_roles_apply_at_once(persona, settings):
     assert not security.mfa_required(persona("inspector_duruan"))
     services.change_setting(actor=persona("sysadmin"), name="MFA_EXTRA_ROLES", value=["inspector"])
     assert security.mfa_required(persona("inspector_duruan"))
+
+
+def test_a_reset_from_a_stale_page_is_a_conflict_shown_on_the_settings_page(as_user, persona):
+    services.change_setting(actor=persona("sysadmin"), name="LOGIN_FAILURE_LIMIT", value=4)
+    response = as_user("sysadmin").post(
+        reverse("core:admin_setting_reset"), {"name": "LOGIN_FAILURE_LIMIT", "version": 0}
+    )
+    assert response.status_code == 409 and 'id="setting-LOGIN_FAILURE_LIMIT"' in response.content.decode()
+    assert config_value("LOGIN_FAILURE_LIMIT") == 4

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
+from django.urls import reverse
 
 from core.errors import Conflict, InvalidInput
 from emergency import selectors, services
@@ -282,3 +283,15 @@ def test_received_stock_takes_its_shelf_life(persona, warehouse, item, today):
         data={"kind": "in", "warehouse": a.pk, "item": bags.pk, "quantity": 5, "reason": "入库"},
     )
     assert movement.lines.get().batch.expires_on == today + dt.timedelta(days=bags.shelf_life_days)
+
+
+def test_a_second_count_this_month_shows_the_warehouse_again_with_the_reason(
+    persona, warehouse, item, stock, as_user
+):
+    a, bags = warehouse(), item()
+    stock(a, bags, 20)
+    services.start_stocktake(actor=persona("duruan"), warehouse=a)
+    url = reverse("emergency:stocktake_start", args=[a.pk])
+    again = as_user("duruan").post(url)
+    assert again.status_code == 409 and "已开始或已完成" in again.content.decode()
+    assert a.stocktakes.count() == 1

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from attachments.uploads import store_uploads
 from core.errors import DomainError
 from core.scoping import get_visible_or_404
-from core.views import domain_error_text
+from core.views import domain_error_text, refused_button
 from core.workflow_views import transition_page
 from emergency import selectors, services
 from emergency.forms import ActionForm, DrillRecordForm, PlanForm, PublishPageForm
@@ -154,6 +154,10 @@ def drill_detail(request, pk):
         else:
             messages.success(request, _("Saved."))
             return redirect("emergency:drill_detail", pk=drill.pk)
+    return _drill_page(request, drill, form, status=status)
+
+
+def _drill_page(request, drill, form=None, *, status: int = 200):
     actions = [(a, services.ACTION_FLOW.buttons(request.user, a)) for a in drill.actions.all()]
     return render(
         request,
@@ -162,7 +166,7 @@ def drill_detail(request, pk):
             "drill": drill,
             "buttons": services.DRILL_FLOW.buttons(request.user, drill),
             "actions": actions,
-            "form": form,
+            "form": form or ActionForm(),
             "can_write": may(request.user, KEEPERS),
         },
         status=status,
@@ -190,7 +194,6 @@ def action_hazard(request, pk):
     try:
         services.raise_action_as_hazard(action, actor=request.user)
     except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("The problem is now a hazard in the hazard loop."))
+        return refused_button(request, exc, lambda: _drill_page(request, action.drill))
+    messages.success(request, _("The problem is now a hazard in the hazard loop."))
     return redirect("emergency:drill_detail", pk=action.drill_id)

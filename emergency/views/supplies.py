@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError
 from core.masking import phone_for
 from core.scoping import get_visible_or_404
+from core.views import refused_button
 from core.workflow_views import transition_page
 from emergency import selectors, services
 from emergency.forms import MovementForm, WarehouseForm
@@ -105,8 +106,7 @@ def stocktake_start(request, pk):
     try:
         stocktake = services.start_stocktake(actor=request.user, warehouse=warehouse)
     except DomainError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("emergency:warehouse_detail", pk=warehouse.pk)
+        return refused_button(request, exc, lambda: warehouse_detail(request, pk))
     return redirect("emergency:stocktake_detail", pk=stocktake.pk)
 
 
