@@ -156,6 +156,8 @@ def record_chain_step(*, actor, accident: Accident, step: str, at=None, note: st
     require(actor, "mark_escalation_step" if step in NOTIFICATION_STEPS else "investigate")
     if step not in RECORDABLE:
         raise InvalidInput.field("step", _("Unknown step of the accident chain."))
+    # The accident's row is held while its chain rows change, as for its report deadlines: two officers
+    # recording steps at once see each other's. Nothing of the accident itself is written here.
     accident = Accident.objects.select_for_update().get(pk=accident.pk)
     now = timezone.now()
     moment = _moment(at) if at not in (None, "") else now
