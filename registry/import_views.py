@@ -12,6 +12,7 @@ from core.errors import Conflict, DomainError
 from core.exports import xlsx_response
 from core.job_views import job_context
 from core.models import BackgroundJob
+from core.views import domain_error_text, page_status
 from registry import import_jobs, importer
 from registry.forms import ImportForm
 
@@ -29,16 +30,13 @@ def _forget(request) -> None:
     request.session.pop(SESSION_KEY, None)
 
 
-def _error_message(exc: DomainError) -> str:
-    return "; ".join(str(m) for msgs in exc.errors.values() for m in msgs) or str(exc.message)
-
-
 @login_required
 def import_upload(request):
     importer.check_can_import(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     action = request.POST.get("action", "preview")
     preview = _preview_job(request)
+    status = page_status(form)  # a refusal below answers 400 or 409 with the page, never 200
     if request.method == "POST" and action == "preview" and form.is_valid():
         import_jobs.discard_preview(preview)
         try:
@@ -46,15 +44,17 @@ def import_upload(request):
                 actor=request.user, upload=form.cleaned_data["file"], dry_run=True
             )
         except DomainError as exc:  # the file itself was refused; the job keeps the error too
-            messages.error(request, _error_message(exc))
+            messages.error(request, domain_error_text(exc))
             _forget(request)
-            preview = None
+            preview, status = None, exc.status_code
         else:
             request.session[SESSION_KEY] = preview.pk
     elif request.method == "POST" and action in ("all_or_nothing", "valid_rows"):
-        response = _confirm(request, preview, mode=action)
-        if response is not None:
-            return response
+        outcome = _confirm(request, preview, mode=action)
+        if not isinstance(outcome, int):
+            return outcome
+        status = outcome
+        preview = _preview_job(request)  # forgotten when it can no longer be applied
     elif request.method == "POST" and action == "errors":
         result = import_jobs.result_of(preview) if preview else None
         if result is not None:
@@ -65,22 +65,24 @@ def import_upload(request):
                 sheet_title="errors",
             )
         messages.error(request, _("Upload the file again."))
-    return _render(request, form, preview)
+        status = 409
+    return _render(request, form, preview, status=status)
 
 
 def _confirm(request, preview, *, mode):
+    """Apply the previewed file: a redirect when it is applied or running, else the refusal's status."""
     if preview is None or import_jobs.result_of(preview) is None:
         messages.error(request, _("Upload the file again."))
-        return None
+        return 409
     try:
         job = import_jobs.confirm_import(actor=request.user, preview_id=preview.pk, mode=mode)
-    except Conflict as exc:
+    except Conflict as exc:  # applied already, or overtaken: this preview is spent
         _forget(request)
         messages.error(request, str(exc.message))
-        return redirect("registry:enterprise_import")
+        return 409
     except DomainError as exc:
-        messages.error(request, _error_message(exc))
-        return None
+        messages.error(request, domain_error_text(exc))
+        return exc.status_code
     if not job.finished:
         _forget(request)
         return redirect(job.get_absolute_url())  # a large file: its progress, then the list
@@ -88,14 +90,14 @@ def _confirm(request, preview, *, mode):
     if job.state == BackgroundJob.State.FAILED or result is None:
         messages.error(request, job.error or _("Upload the file again."))
         _forget(request)
-        return None
+        return 409
     if job.summary.get("failed"):
         # Nothing was written; the preview stays usable for "import the valid rows only".
         BackgroundJob.objects.filter(pk=preview.pk).update(consumed_by=None)
         messages.error(
             request, _("Nothing was imported: the file has errors. Fix them, or import only the valid rows.")
         )
-        return None
+        return 400
     messages.success(
         request,
         _("Imported: %(c)d created, %(u)d updated, %(e)d rows refused.")
@@ -106,7 +108,7 @@ def _confirm(request, preview, *, mode):
     return redirect("registry:enterprise_list")
 
 
-def _render(request, form, preview):
+def _render(request, form, preview, *, status: int = 200):
     result, progress = None, None
     if preview is not None:
         if preview.state == BackgroundJob.State.FAILED and request.method == "POST":
@@ -120,6 +122,7 @@ def _render(request, form, preview):
         request,
         "registry/import.html",
         {"form": form, "result": result, "progress": progress, "has_file": result is not None},
+        status=status,
     )
 
 

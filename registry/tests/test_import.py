@@ -572,7 +572,7 @@ def test_the_ui_refuses_a_file_with_errors_then_imports_the_valid_rows(ui_en):
     assert [e.as_dict() for e in preview.context["result"].errors] == EXPECTED_ERRORS
     before = counts()
     refused = client.post(reverse("registry:enterprise_import"), {"action": "all_or_nothing"})
-    assert refused.status_code == 200
+    assert refused.status_code == 400  # the file's errors refuse "all or nothing"; the preview stays
     assert counts() == before
     done = client.post(reverse("registry:enterprise_import"), {"action": "valid_rows"})
     assert done.status_code == 302
@@ -590,7 +590,7 @@ def test_the_ui_downloads_the_errors_as_a_workbook(ui_en):
 
 def test_the_ui_asks_for_the_file_again_when_the_session_has_none(ui_en):
     response = ui_en("duruan").post(reverse("registry:enterprise_import"), {"action": "all_or_nothing"})
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert response.context["result"] is None
 
 
@@ -603,7 +603,7 @@ def test_the_ui_shows_a_bad_file_as_an_error_not_a_crash(ui_en):
         reverse("registry:enterprise_import"),
         {"file": SimpleUploadedFile("x.xlsx", b"not a workbook"), "action": "preview"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["result"] is None
     messages = [str(m) for m in response.context["messages"]]
     assert messages == ["The file is not a valid .xlsx workbook."]
