@@ -59,7 +59,8 @@ def enterprise_list(request):
 
 
 @login_required
-def enterprise_detail(request, pk: int):
+def enterprise_detail(request, pk: int, *, status_form=None):
+    """`status_form`: a refused change of operating status, shown again with its errors and the reason typed."""
     enterprise = get_visible_or_404(
         Enterprise.objects.select_related("town", "village").prefetch_related("sectors"), request.user, pk=pk
     )
@@ -80,8 +81,9 @@ def enterprise_detail(request, pk: int):
             "events": timeline(enterprise),
             "can_edit": request.user.has_role(*services.REGISTRY_EDITORS)
             or (request.user.enterprise_id == enterprise.pk),
-            "status_form": StatusForm(initial={"status": enterprise.status}),
+            "status_form": status_form or StatusForm(initial={"status": enterprise.status}),
         },
+        status=page_status(status_form),
     )
 
 
@@ -155,16 +157,11 @@ def enterprise_status(request, pk: int):
                 version=_posted_version(request),
                 **form.cleaned_data,
             )
-            messages.success(request, _("The operating status was changed."))
         except DomainError as exc:
-            messages.error(
-                request,
-                str(exc.message)
-                if not exc.errors
-                else "; ".join(str(m) for msgs in exc.errors.values() for m in msgs),
-            )
-    else:
-        messages.error(request, _("Give a status and a reason."))
+            apply_domain_errors(form, exc)
+    if form.errors:
+        return enterprise_detail(request, pk, status_form=form)
+    messages.success(request, _("The operating status was changed."))
     return redirect("registry:enterprise_detail", pk=enterprise.pk)
 
 

@@ -122,10 +122,15 @@ def test_the_enterprise_user_cannot_rename_itself_in_the_form(ui_en, persona):
 
 def test_a_status_change_without_a_reason_is_refused_with_a_message(ui_en, make_enterprise):
     enterprise = make_enterprise("duruan", ["industry_trade"])
-    response = ui_en("duruan").post(
-        reverse("registry:enterprise_status", args=[enterprise.pk]),
-        {"status": "closed", "reason": ""},
-        follow=True,
+    url = reverse("registry:enterprise_status", args=[enterprise.pk])
+    response = ui_en("duruan").post(url, {"status": "closed", "reason": "", "version": enterprise.version})
+    # The enterprise's page again: the missing reason marked, the status chosen still chosen.
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'data-testid="form-errors"' in page and '<option value="closed" selected>' in page
+    assert Enterprise.objects.get(pk=enterprise.pk).status == "operating"
+    stale = ui_en("duruan").post(
+        url, {"status": "closed", "reason": "已注销", "version": enterprise.version - 1}
     )
-    assert [str(m) for m in response.context["messages"]] == ["Give a status and a reason."]
+    assert stale.status_code == 409 and 'value="已注销"' in stale.content.decode()
     assert Enterprise.objects.get(pk=enterprise.pk).status == "operating"
