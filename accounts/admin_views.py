@@ -24,7 +24,7 @@ from audit.services import timeline
 from core.errors import DomainError, NotAllowed
 from core.exports import Column
 from core.masking import mask_id_number
-from core.views import ListPage, apply_domain_errors
+from core.views import ListPage, apply_domain_errors, domain_error_text, refused_button
 
 
 def _require_manager(request) -> None:
@@ -163,6 +163,16 @@ def user_edit(request, pk: int):
                 messages.success(request, _("The changes were saved."))
                 return redirect("accounts:admin_user_edit", pk=account.pk)
         messages.error(request, _("Please correct the errors below."))
+    return _user_page(request, account, form, status=_status(error))
+
+
+def _user_page(request, account, form=None, *, status: int = 200):
+    if form is None:
+        form = UserForm(
+            instance=account,
+            grantable=services.grantable_roles(request.user),
+            roles_editable=services.may_change_roles(request.user, account),
+        )
     return render(
         request,
         "accounts/admin/user_form.html",
@@ -175,7 +185,7 @@ def user_edit(request, pk: int):
             "id_number_masked": mask_id_number(account.id_number),
             "may_reveal": services.may_reveal_id_number(request.user, account),
         },
-        status=_status(error),
+        status=status,
     )
 
 
@@ -232,7 +242,8 @@ def user_unlock(request, pk: int):
     try:
         services.unlock_account(actor=request.user, user=account)
     except DomainError as exc:
-        messages.error(request, " ".join(str(m) for msgs in exc.errors.values() for m in msgs) or exc.message)
+        # The manager sees the account again; the security administrator its home panel, as on success.
+        messages.error(request, domain_error_text(exc, " "))
     else:
         messages.success(
             request, _("The account %(username)s was unlocked.") % {"username": account.username}
@@ -253,7 +264,7 @@ def user_set_active(request, pk: int):
     try:
         services.update_user(actor=request.user, user=account, is_active=active)
     except DomainError as exc:
-        messages.error(request, " ".join(str(m) for msgs in exc.errors.values() for m in msgs) or exc.message)
+        return refused_button(request, exc, lambda: _user_page(request, _account(request, pk)))
     else:
         if active:
             messages.success(

@@ -238,6 +238,7 @@ def test_an_administrator_cannot_disable_the_own_account(as_user, persona):
     )
     admin.refresh_from_db()
     assert admin.is_active
+    assert response.status_code == 400 and not response.redirect_chain  # the account's page, refused
     assert any(m.level_tag == "error" for m in response.context["messages"])
 
 
