@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -29,8 +30,9 @@ from accountability.services import assessment as assessment_services
 from accountability.services import enforcement, responsibility
 from accountability.services import proposals as proposal_services
 from core.choices import Role
-from core.errors import DomainError
+from core.errors import DomainError, NotAllowed
 from core.scoping import get_visible_or_404, has_role, scope_of
+from core.views import posted_or_blank, refuse_to_page
 from core.workflow_views import transition_page
 from registry.models import Enterprise
 
@@ -112,7 +114,7 @@ def measure_detail(request, pk):
             "measure": measure,
             "buttons": proposal_services.MEASURE_FLOW.buttons(request.user, measure),
             "commitments": measure.commitments.all(),
-            "commitment_form": proposal_services.CommitmentForm(),
+            "commitment_form": posted_or_blank(request, "commitment_form", proposal_services.CommitmentForm),
             "can_commit": has_role(request.user, Role.DISTRICT_ADMIN),
             "can_follow": has_role(request.user, *proposal_services.FOLLOW_UP_ROLES),
         },
@@ -136,15 +138,14 @@ measure_action = transition_page(
 )
 
 
-def _done(request, url, call):
+def _done(request, url, call, form_key: str = ""):
+    """Run a post's service; a refusal draws the page at `url` again with the form `form_key` as posted."""
     try:
         call()
+    except NotAllowed:
+        raise PermissionDenied
     except DomainError as exc:
-        messages.error(
-            request,
-            "; ".join(str(m) for v in exc.as_dict().values() for m in (v if isinstance(v, list) else [v])),
-        )
-        return redirect(url)
+        return refuse_to_page(request, exc, url, form_key)
     messages.success(request, _("Saved."))
     return redirect(url)
 
@@ -157,6 +158,7 @@ def commitment_add(request, pk):
         request,
         measure.get_absolute_url(),
         lambda: proposal_services.add_commitment(actor=request.user, measure=measure, data=request.POST),
+        "commitment_form",
     )
 
 
@@ -368,7 +370,7 @@ def case_detail(request, pk):
             "documents": case.documents.all(),
             "inquiries": case.inquiries.all(),
             "buttons": enforcement.CASE_FLOW.buttons(request.user, case),
-            "inquiry_form": enforcement.InquiryForm(),
+            "inquiry_form": posted_or_blank(request, "inquiry_form", enforcement.InquiryForm),
         },
     )
 
@@ -388,6 +390,7 @@ def case_inquiry(request, pk):
         lambda: enforcement.add_inquiry(
             actor=request.user, case=case, data=request.POST, attachments=request.POST.getlist("attachments")
         ),
+        "inquiry_form",
     )
 
 
@@ -414,7 +417,7 @@ def case_stats(request):
             "rows": selectors.case_statistics(request.user, year),
             "plans": plans,
             "can_plan": has_role(request.user, Role.DEPARTMENT_OFFICER),
-            "plan_form": enforcement.PlanForm(initial={"year": year}),
+            "plan_form": posted_or_blank(request, "plan_form", enforcement.PlanForm, initial={"year": year}),
         },
     )
 
@@ -426,6 +429,7 @@ def plan_save(request):
         request,
         f"{request.path.rsplit('/plan/', 1)[0]}/stats/?year={request.POST.get('year', '')}",
         lambda: enforcement.save_plan(actor=request.user, data=request.POST),
+        "plan_form",
     )
 
 
@@ -488,7 +492,7 @@ def position_list(request):
             "gaps": gaps[:100],
             "gap_count": len(gaps),
             "year": year,
-            "staff_form": responsibility.StaffForm(),
+            "staff_form": posted_or_blank(request, "staff_form", responsibility.StaffForm),
             "can_record_staff": has_role(request.user, *responsibility.STAFF_ROLES),
             "can_edit_templates": has_role(request.user, Role.DISTRICT_ADMIN),
         },
@@ -506,8 +510,10 @@ def position_detail(request, pk):
             "holders": position.holders.all(),
             "letters": position.letters.all(),
             "can_keep": responsibility.may_keep(request.user, position),
-            "holder_form": responsibility.HolderForm(),
-            "letter_form": responsibility.LetterForm(initial={"year": dt.date.today().year}),
+            "holder_form": posted_or_blank(request, "holder_form", responsibility.HolderForm),
+            "letter_form": posted_or_blank(
+                request, "letter_form", responsibility.LetterForm, initial={"year": dt.date.today().year}
+            ),
         },
     )
 
@@ -520,6 +526,7 @@ def position_holder(request, pk):
         request,
         position.get_absolute_url(),
         lambda: responsibility.assign_holder(actor=request.user, position=position, data=request.POST),
+        "holder_form",
     )
 
 
@@ -536,6 +543,7 @@ def position_letter(request, pk):
             data=request.POST,
             attachments=request.POST.getlist("attachments"),
         ),
+        "letter_form",
     )
 
 
@@ -546,6 +554,7 @@ def staff_save(request):
         request,
         request.path.rsplit("staff/", 1)[0],
         lambda: responsibility.record_staff(actor=request.user, data=request.POST),
+        "staff_form",
     )
 
 

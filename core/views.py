@@ -1,6 +1,7 @@
 """Shared views: the home page (panels per role), list-view machinery, error pages."""
 
 import abc
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -78,6 +80,34 @@ def refused_button(request, exc: DomainError, page):
     response = page()
     response.status_code = exc.status_code
     return response
+
+
+def refuse_to_page(request, exc: DomainError, url: str, form_key: str = ""):
+    """A refused post whose form lives on another page (`url`): that page drawn again for this request, as
+    its GET view draws it, with the refusal's status. The page's form named `form_key` comes back bound to
+    what was posted and carrying the errors (`posted_or_blank`); without one, the reason is shown on top."""
+    request.POST  # noqa: B018 (read before the method changes: the body is parsed only for a POST)
+    request.refusal = (form_key, exc)
+    if not form_key:
+        messages.error(request, domain_error_text(exc, " "))
+    match = resolve(urlsplit(url).path)
+    request.method = "GET"
+    response = match.func(request, *match.args, **match.kwargs)
+    response.status_code = exc.status_code
+    return response
+
+
+def posted_or_blank(request, form_key: str, form_class, **kwargs):
+    """The form a page shows: blank, or, on a refused post of that form (`refuse_to_page`), bound to what the
+    user typed with the refusal's errors beside the fields."""
+    key, exc = getattr(request, "refusal", ("", None))
+    if exc is None or key != form_key:
+        return form_class(**kwargs)
+    kwargs.pop("initial", None)
+    form = form_class(data=request.POST, **kwargs)
+    form.is_valid()
+    apply_domain_errors(form, exc)
+    return form
 
 
 class ListPage(abc.ABC):

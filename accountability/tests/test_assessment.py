@@ -162,3 +162,15 @@ def test_a_town_sees_its_own_score_and_a_department_its_own(dataset, persona):
     assert [line.unit_id for line in lines] == [persona("yjj").department_id]
     _card, lines = selectors.scorecard(persona("ent_duruan"), year=YEAR, kind="town")
     assert lines == []
+
+
+def test_a_refused_adjustment_shows_the_line_again_with_what_was_typed(dataset, persona, as_user):
+    town, _enterprise = dataset
+    with time_machine.travel(dt.datetime(YEAR + 1, 1, 10, tzinfo=dt.UTC)):
+        publish_scorecard(actor=persona("admin"), year=YEAR, kind="town", version=1)
+    url = f"/accountability/assessment/town/{town.pk}/adjust/?year={YEAR}"
+    response = as_user("admin").post(url, {"item": "accidents", "delta": "-2", "reason": ""})
+    assert response.status_code == 400  # no reason: the line's page again, not a redirect
+    page = response.content.decode()
+    assert 'value="-2"' in page and '<option value="accidents" selected>' in page
+    assert not ScoreItem.objects.filter(line__town=town, key="accidents").get().line.adjustments.exists()

@@ -65,3 +65,14 @@ def test_a_decided_measure_prints_as_a_numbered_document(district, as_user):
     response = as_user("duruan").get(f"/accountability/measures/{measure.pk}/document.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert as_user("baisha").get(f"/accountability/measures/{measure.pk}/document.pdf").status_code == 404
+
+
+def test_a_refused_commitment_shows_the_measure_again_with_what_was_typed(district, as_user):
+    from accountability.models import MeasureRecord
+
+    measure = MeasureRecord.objects.exclude(state="closed").order_by("pk").first()
+    url, before = f"/accountability/measures/{measure.pk}/commitments/", measure.commitments.count()
+    response = as_user("admin").post(url, {"text": "完成全员安全生产培训", "due_on": "not a date"})
+    assert response.status_code == 400 and measure.commitments.count() == before
+    page = response.content.decode()
+    assert 'value="完成全员安全生产培训"' in page and "rl-has-error" in page
