@@ -23,7 +23,7 @@ from core.extensions import duty_board_panels
 from core.masking import phone_for
 from core.pdf import PdfDocument, pdf_response
 from core.scoping import get_visible_or_404, scope_of
-from core.views import apply_domain_errors
+from core.views import apply_domain_errors, refused_button
 from core.workflow_views import transition_page
 from duty import rules, selectors, services
 from duty.choices import ShiftRole
@@ -114,7 +114,7 @@ def room_list(request):
 
 
 @login_required
-def room_detail(request, pk, *, log_form=None, absence_form=None, status=200):
+def room_detail(request, pk, *, log_form=None, absence_form=None, roster_form=None, status=200):
     room = get_visible_or_404(DutyRoom.objects.select_related("town"), request.user, pk=pk)
     leaders, officers = list(room.leaders.all()), list(room.officers.all())
     people = leaders + officers
@@ -133,7 +133,7 @@ def room_detail(request, pk, *, log_form=None, absence_form=None, status=200):
         "log_form": log_form or LogEntryForm(),
         "absence_form": absence_form or AbsenceForm(),
         "pool_people": user_choices([p.pk for p in people]),
-        "roster_form": RosterCreateForm(initial={"room": room.pk, "month": _next_month()}),
+        "roster_form": roster_form or RosterCreateForm(initial={"room": room.pk, "month": _next_month()}),
         "room_phone": room.phone,
     }
     return render(request, "duty/room_detail.html", context, status=status)
@@ -188,14 +188,13 @@ def roster_create(request):
     try:
         roster = services.create_roster(actor=request.user, data=request.POST)
     except DomainError as exc:
-        messages.error(
-            request,
-            "; ".join(
-                str(m) for ms in exc.as_dict().values() for m in (ms if isinstance(ms, list) else [ms])
-            ),
-        )
         room = request.POST.get("room", "")
-        return redirect(f"/duty/rooms/{room}/" if room.isdigit() else "/duty/rooms/")
+        if not room.isdigit():
+            return refused_button(request, exc, lambda: room_list(request))
+        form = RosterCreateForm(data=request.POST)
+        form.is_valid()
+        apply_domain_errors(form, exc)
+        return room_detail(request, int(room), roster_form=form, status=exc.status_code)
     messages.success(request, _("Draft roster created."))
     return redirect(roster.get_absolute_url())
 

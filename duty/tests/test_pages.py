@@ -172,3 +172,15 @@ def test_the_assessment_items_and_cockpit_figures_count_their_records(persona):
     figures = {f.key: f for f in cockpit_figures.all()}
     value, url = figures["duty_open_reports"].compute(persona("duty"))
     assert value == InfoReport.objects.open().count() and url.startswith("/api/v1/info-reports/")
+
+
+def test_a_refused_new_roster_shows_the_room_again_with_the_month_typed(as_user):
+    room = selectors.district_room()
+    taken = room.rosters.order_by("month").first()
+    month = f"{taken.month:%Y-%m}"
+    response = as_user("admin").post("/duty/rosters/new/", {"room": room.pk, "month": month})
+    # That month has its roster already: the room's page again, the month kept and the reason beside it.
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert f'value="{month}"' in page and 'data-testid="form-errors"' in page
+    assert room.rosters.filter(month=taken.month).count() == 1
