@@ -277,6 +277,16 @@ def test_one_task_is_reassigned_with_a_version_check(as_user, persona, district)
             actor=admin, task=task, deadline=new_deadline, inspectors=[inspector.pk], version=1
         )
     assert as_user("baisha").post(f"/inspections/tasks/{task.pk}/reassign/", {}).status_code == 404
+    later = timezone.localdate() + dt.timedelta(days=9)
+    stale = as_user("duruan").post(
+        f"/inspections/tasks/{task.pk}/reassign/",
+        {"deadline": later.isoformat(), "inspectors": [inspector.pk], "version": 1},
+    )
+    # The task's page again, the deadline typed kept and the refusal shown; nothing changed.
+    assert stale.status_code == 409 and f'value="{later.isoformat()}"' in stale.content.decode()
+    assert 'data-testid="form-errors"' in stale.content.decode()
+    task.refresh_from_db()
+    assert task.deadline == new_deadline
 
 
 @pytest.mark.django_db

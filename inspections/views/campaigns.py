@@ -15,11 +15,18 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from audit.services import timeline
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
 from core.exports import Column, xlsx_response
 from core.pdf import pdf_response
 from core.scoping import get_visible_or_404
-from core.views import ListPage, apply_domain_errors, page_status
+from core.views import (
+    ListPage,
+    apply_domain_errors,
+    page_status,
+    posted_or_blank,
+    refuse_to_page,
+    refused_button,
+)
 from inspections import services
 from inspections.choices import CampaignKind, CampaignState
 from inspections.documents import campaign_report_pdf
@@ -147,7 +154,9 @@ def campaign_detail(request, pk: int):
             "rows": rows,
             "page_obj": page,
             "can_plan": can_plan(request.user) and campaign.state == CampaignState.ACTIVE,
-            "assign_form": AssignForm(initial={"deadline": campaign.end_date}),
+            "assign_form": posted_or_blank(
+                request, "assign_form", AssignForm, initial={"deadline": campaign.end_date}
+            ),
             "events": timeline(campaign),
         },
     )
@@ -158,14 +167,13 @@ def campaign_detail(request, pk: int):
 def campaign_assign(request, pk: int):
     campaign = _campaign(request, pk)
     form = AssignForm(request.POST)
-    if form.is_valid():
-        try:
-            n = services.assign_tasks(actor=request.user, campaign=campaign, **form.cleaned_data)
-            messages.success(request, _("%(n)d tasks assigned.") % {"n": n})
-        except DomainError as exc:
-            flash_error(request, exc)
-    else:
-        messages.error(request, _("Give a valid deadline."))
+    try:
+        if not form.is_valid():
+            raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
+        n = services.assign_tasks(actor=request.user, campaign=campaign, **form.cleaned_data)
+    except DomainError as exc:
+        return refuse_to_page(request, exc, campaign.get_absolute_url(), "assign_form")
+    messages.success(request, _("%(n)d tasks assigned.") % {"n": n})
     return redirect(campaign)
 
 
@@ -174,6 +182,7 @@ def campaign_targets_add(request, pk: int):
     campaign = _campaign(request, pk)
     if not can_plan(request.user):
         raise PermissionDenied
+    status = 200
     if request.method == "POST":
         try:
             n = services.add_targets(
@@ -183,6 +192,7 @@ def campaign_targets_add(request, pk: int):
             return redirect(campaign)
         except DomainError as exc:
             flash_error(request, exc)
+            status = exc.status_code
     q = request.GET.get("q", "").strip()
     found = []
     if q:
@@ -194,7 +204,10 @@ def campaign_targets_add(request, pk: int):
             .select_related("town")[:30]
         )
     return render(
-        request, "inspections/campaign_targets_add.html", {"campaign": campaign, "found": found, "q": q}
+        request,
+        "inspections/campaign_targets_add.html",
+        {"campaign": campaign, "found": found, "q": q},
+        status=status,
     )
 
 
@@ -205,9 +218,9 @@ def campaign_target_remove(request, pk: int, target_pk: int):
     target = get_visible_or_404(CampaignTarget.objects.filter(campaign=campaign), request.user, pk=target_pk)
     try:
         services.remove_target(actor=request.user, campaign=campaign, target=target)
-        messages.success(request, _("The enterprise was removed from the targets."))
     except DomainError as exc:
-        flash_error(request, exc)
+        return refused_button(request, exc, lambda: campaign_detail(request, pk))
+    messages.success(request, _("The enterprise was removed from the targets."))
     return redirect(campaign)
 
 
@@ -217,9 +230,9 @@ def campaign_close(request, pk: int):
     campaign = _campaign(request, pk)
     try:
         services.close_campaign(actor=request.user, campaign=campaign, version=request.POST.get("version"))
-        messages.success(request, _("The campaign was closed."))
     except DomainError as exc:
-        flash_error(request, exc)
+        return refused_button(request, exc, lambda: campaign_detail(request, pk))
+    messages.success(request, _("The campaign was closed."))
     return redirect(campaign)
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from core.choices import Role
 from core.errors import DomainError
 from core.scoping import get_visible_or_404
-from core.views import apply_domain_errors, page_status
+from core.views import apply_domain_errors, page_status, refused_button
 from core.workflow_views import transition_page
 from inspections import services
 from inspections.choices import DrawState
@@ -29,7 +29,7 @@ from inspections.models import (
 )
 from inspections.selectors import draw_share
 from inspections.services.draws import DRAW_FLOW
-from inspections.views.common import can_plan, flash_error
+from inspections.views.common import can_plan
 from registry.models import Enterprise
 
 
@@ -206,9 +206,9 @@ def draw_publish(request, pk: int):
     draw = get_visible_or_404(Draw.objects.all(), request.user, pk=pk)
     try:
         n = services.publish_results(actor=request.user, draw=draw)
-        messages.success(request, _("%(n)d results published.") % {"n": n})
     except DomainError as exc:
-        flash_error(request, exc)
+        return refused_button(request, exc, lambda: draw_detail(request, pk))
+    messages.success(request, _("%(n)d results published.") % {"n": n})
     return redirect(draw)
 
 

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import timeline
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
 from core.idempotency import idempotent
 from core.pdf import pdf_response
 from core.scoping import get_visible_or_404
+from core.views import posted_or_blank, refuse_to_page, refused_button
 from inspections import services
 from inspections.choices import InspectionState, Result, TaskState
 from inspections.documents import inspection_record_pdf, rectification_order_pdf
@@ -74,8 +75,11 @@ def task_detail(request, pk: int):
         "inspections/task_detail.html",
         {
             "can_reassign": can_reassign,
-            "assign_form": TaskAssignForm(
-                initial={"deadline": task.deadline, "inspectors": list(task.inspectors.all())}
+            "assign_form": posted_or_blank(
+                request,
+                "assign_form",
+                TaskAssignForm,
+                initial={"deadline": task.deadline, "inspectors": list(task.inspectors.all())},
             )
             if can_reassign
             else None,
@@ -92,16 +96,15 @@ def task_detail(request, pk: int):
 def task_reassign(request, pk: int):
     task = _task(request, pk)
     form = TaskAssignForm(request.POST)
-    if form.is_valid():
-        try:
-            services.reassign_task(
-                actor=request.user, task=task, version=request.POST.get("version"), **form.cleaned_data
-            )
-            messages.success(request, _("The task was reassigned."))
-        except DomainError as exc:
-            flash_error(request, exc)
-    else:
-        messages.error(request, _("Give a valid deadline."))
+    try:
+        if not form.is_valid():
+            raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
+        services.reassign_task(
+            actor=request.user, task=task, version=request.POST.get("version"), **form.cleaned_data
+        )
+    except DomainError as exc:
+        return refuse_to_page(request, exc, task.get_absolute_url(), "assign_form")
+    messages.success(request, _("The task was reassigned."))
     return redirect(task)
 
 
@@ -112,8 +115,7 @@ def task_start(request, pk: int):
     try:
         inspection = services.start_inspection(actor=request.user, task=task)
     except DomainError as exc:
-        flash_error(request, exc)
-        return redirect(task)
+        return refused_button(request, exc, lambda: task_detail(request, pk))
     return redirect(inspection)
 
 
@@ -130,6 +132,7 @@ def inspection_new(request):
     templates = (
         ChecklistTemplate.objects.current().select_related("sector").order_by("sector__order", "family")
     )
+    status = 200
     if request.method == "POST":
         template = templates.filter(pk=safe_id(request.POST.get("template"))).first()
         try:
@@ -138,6 +141,7 @@ def inspection_new(request):
             )
         except DomainError as exc:
             flash_error(request, exc)
+            status = exc.status_code
         else:
             return redirect(inspection)
     codes = set(enterprise.sectors.values_list("code", flat=True))
@@ -149,6 +153,7 @@ def inspection_new(request):
             "templates": templates,
             "suggested": [t for t in templates if t.sector_id in codes],
         },
+        status=status,
     )
 
 
