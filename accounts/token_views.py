@@ -23,7 +23,7 @@ def _rows(queryset):
 @never_cache
 def token_list(request):
     """GET lists the user's own tokens; POST creates one, shown once (step-up first)."""
-    key = ""
+    key, status = "", 200
     if request.method == "POST":
         if not stepup.is_fresh(request):
             return stepup.refuse(request, "token_create")
@@ -33,10 +33,12 @@ def token_list(request):
             key = tokens.issue_token(actor=request.user, via=ApiToken.Via.WEB)
         except DomainError as exc:
             messages.error(request, exc.message)
+            status = exc.status_code
     response = render(
         request,
         "accounts/token_list.html",
         {"rows": _rows(tokens.tokens_visible_to(request.user).filter(user=request.user)), "new_key": key},
+        status=status,
     )
     response["Cache-Control"] = "no-store"
     return response
