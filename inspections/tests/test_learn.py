@@ -206,3 +206,15 @@ def test_the_follow_up_does_not_carry_the_source_enterprise_to_other_towns(perso
     assert name not in campaign.source_label and name not in campaign.goal and name not in campaign.name
     template = campaign.template
     assert name not in template.description and all(name not in i.requirement for i in template.items.all())
+
+
+@pytest.mark.django_db
+def test_a_launch_without_enterprises_is_refused_with_the_name_and_deadline_kept(as_user, case):
+    deadline = timezone.localdate() + timezone.timedelta(days=20)
+    response = as_user("admin").post(
+        reverse("inspections:learn"),
+        {"hazard": case["hazard"].pk, "name": "污水池举一反三", "deadline": deadline.isoformat()},
+    )
+    assert response.status_code == 400  # no enterprise ticked: the page again, nothing launched
+    page = response.content.decode()
+    assert 'value="污水池举一反三"' in page and 'data-testid="form-errors"' in page

@@ -16,7 +16,7 @@ from inspections import services
 from inspections.forms import ImportForm, ItemFormSet, NewTemplateImportForm, TemplateForm
 from inspections.models import ChecklistTemplate
 from inspections.services.checklists import export_columns, template_rows
-from inspections.views.common import can_edit_templates, flash_error
+from inspections.views.common import can_edit_templates
 
 
 def _officials_only(user) -> None:
@@ -128,8 +128,13 @@ def template_import(request, pk: int | None = None):
                 change_note=form.cleaned_data.get("change_note", ""),
             )
         except DomainError as exc:
-            flash_error(request, exc)
+            apply_domain_errors(form, exc)
         else:
             messages.success(request, _("Imported as version %(v)d.") % {"v": saved.version})
             return redirect("inspections:template_detail", pk=saved.pk)
-    return render(request, "inspections/template_import.html", {"form": form, "template": template})
+    return render(
+        request,
+        "inspections/template_import.html",
+        {"form": form, "template": template},
+        status=page_status(form),
+    )

@@ -8,11 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.views import apply_domain_errors, page_status
 from inspections import services
 from inspections.forms import FollowupForm
 from inspections.models import Campaign
 from inspections.similarity import load_source, rank_similar
-from inspections.views.common import can_plan, flash_error
+from inspections.views.common import can_plan
 
 SHOWN = 60
 
@@ -33,13 +34,15 @@ def learn(request):
                 deadline=form.cleaned_data["deadline"],
             )
         except DomainError as exc:
-            flash_error(request, exc)
+            apply_domain_errors(form, exc)
         else:
             messages.success(request, _("The follow-up campaign was launched with its own checklist."))
             return redirect(campaign)
     matches = rank_similar(request.user, source, limit=SHOWN)
     earlier = Campaign.objects.visible_to(request.user).filter(source_type=source.type, source_id=source.id)
     preselected = {m.enterprise.pk for m in matches[:10]}
+    if request.method == "POST":  # a refused launch keeps the enterprises the official ticked
+        preselected = {int(pk) for pk in request.POST.getlist("enterprise") if pk.isdigit()}
     return render(
         request,
         "inspections/learn.html",
@@ -52,4 +55,5 @@ def learn(request):
             "can_plan": can_plan(request.user),
             "param": "hazard" if source.type == "hazards.hazard" else "accident",
         },
+        status=page_status(form),
     )
