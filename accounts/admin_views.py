@@ -24,7 +24,7 @@ from audit.services import timeline
 from core.errors import DomainError, NotAllowed
 from core.exports import Column
 from core.masking import mask_id_number
-from core.views import ListPage, apply_domain_errors, domain_error_text, refused_button
+from core.views import ListPage, apply_domain_errors, home, refused_button
 
 
 def _require_manager(request) -> None:
@@ -239,18 +239,17 @@ def user_unlock(request, pk: int):
     # Only accounts within the actor's reach: the district administrator's unlock of an administrator
     # account is 404 (issue 19), as every other action on it.
     account = get_object_or_404(users_managed_by(request.user), pk=pk)
+    manages = request.user.has_role(*services.USER_MANAGER_ROLES) and services.may_manage_account(
+        request.user, account
+    )
     try:
         services.unlock_account(actor=request.user, user=account)
     except DomainError as exc:
         # The manager sees the account again; the security administrator its home panel, as on success.
-        messages.error(request, domain_error_text(exc, " "))
-    else:
-        messages.success(
-            request, _("The account %(username)s was unlocked.") % {"username": account.username}
-        )
-    if request.user.has_role(*services.USER_MANAGER_ROLES) and services.may_manage_account(
-        request.user, account
-    ):
+        page = (lambda: _user_page(request, _account(request, pk))) if manages else (lambda: home(request))
+        return refused_button(request, exc, page)
+    messages.success(request, _("The account %(username)s was unlocked.") % {"username": account.username})
+    if manages:
         return redirect("accounts:admin_user_edit", pk=account.pk)
     return redirect("core:home")
 

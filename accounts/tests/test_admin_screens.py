@@ -359,6 +359,9 @@ def test_the_security_administrator_sees_locks_on_the_home_page_and_unlocks(as_u
     response = client.post(reverse("accounts:admin_user_unlock", args=[target.pk]))
     assert response.status_code == 302 and response["Location"] == "/"
     assert security.locked_until("duty") is None
+    # Unlocked already (a second click, or a colleague was faster): the home panel again with the reason.
+    again = client.post(reverse("accounts:admin_user_unlock", args=[target.pk]))
+    assert again.status_code == 400 and any(m.level_tag == "error" for m in again.context["messages"])
 
 
 def test_the_security_panel_is_not_for_business_roles(as_user):
