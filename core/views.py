@@ -85,10 +85,12 @@ def refused_button(request, exc: DomainError, page):
 def refuse_to_page(request, exc: DomainError, url: str, form_key: str = ""):
     """A refused post whose form lives on another page (`url`): that page drawn again for this request, as
     its GET view draws it, with the refusal's status. The page's form named `form_key` comes back bound to
-    what was posted and carrying the errors (`posted_or_blank`); without one, the reason is shown on top."""
+    what was posted and carrying the errors (`posted_or_blank`); without one, or for a conflict, the reason
+    is shown on top as well."""
     request.POST  # noqa: B018 (read before the method changes: the body is parsed only for a POST)
     request.refusal = (form_key, exc)
-    if not form_key:
+    if not form_key or exc.status_code == 409:
+        # A conflict may have taken the form off the page (a measure closed meanwhile): say it on top too.
         messages.error(request, domain_error_text(exc, " "))
     match = resolve(urlsplit(url).path)
     request.method = "GET"
