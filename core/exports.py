@@ -17,6 +17,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -74,10 +75,19 @@ def _plain(value: Any) -> Any:
         return float(value)
     if isinstance(value, str):
         # Control characters cannot be stored in a worksheet's XML; they carry no meaning in a cell.
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
+        return _xml_safe(value)
     if isinstance(value, (int, float, bool, dt.date)):
         return value
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return _xml_safe(str(value))
+
+
+# What XML 1.0 cannot hold beyond openpyxl's control characters: lone surrogates and the two non-characters
+# U+FFFE and U+FFFF (lxml refuses them when a cell is written as an explicit string).
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    return _NOT_XML.sub("", ILLEGAL_CHARACTERS_RE.sub("", text))
 
 
 def write_xlsx(

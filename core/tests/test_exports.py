@@ -121,6 +121,14 @@ def test_any_text_round_trips_through_the_csv_export_and_the_importer(text):
     assert csv_read_back([text]) == [expected]
 
 
+@pytest.mark.parametrize(
+    ("text", "kept"), [("=\ud800", "="), ("=1\ufffe", "=1"), ("#N/A\uffff", "#N/A"), ("+\x00\x1f2", "+2")]
+)
+def test_formula_like_text_with_characters_xml_cannot_hold_exports(text, kept):
+    (cell,) = xlsx_cells([text])
+    assert cell.data_type != "f" and cell.value == kept
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.text(max_size=40))
 def test_any_text_at_all_exports_without_an_error(text):
