@@ -30,7 +30,7 @@ from core.params import id_param
 from core.views import ListPage, apply_domain_errors
 from hazards import forms, services
 from hazards.choices import EvidencePurpose, ExtensionState, State
-from hazards.exports import ledger_columns
+from hazards.exports import ledger_columns, ledger_rows
 from hazards.filters import HazardFilter, search_hazards
 from hazards.models import Hazard, HazardRecheck
 from hazards.rules import CREATE_ROLES, available_actions, may, state_allows
@@ -61,6 +61,9 @@ class HazardListPage(ListPage):
 
     def export_columns(self):
         return ledger_columns()
+
+    def export_queryset(self, qs):
+        return ledger_rows(qs)
 
     def export_sheet_title(self):
         # The ledger (隐患台账) of the filtered, scoped list: the period is the registration date filter.

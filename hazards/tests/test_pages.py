@@ -271,3 +271,21 @@ def test_a_department_with_several_sectors_is_read_by_parts(persona, django_asse
     qs = Hazard.objects.visible_to(user).order_by("deadline", "reported_at", "id")
     with django_assert_num_queries(len(user.department.sectors.all())):
         first_by_deadline(qs, user, 5)
+
+
+def test_the_ledger_reads_only_what_it_writes_and_writes_what_full_rows_would(
+    persona, enterprise_in, django_assert_max_num_queries
+):
+    # A million-row ledger loads only its columns' fields (hazards.exports.LEDGER_FIELDS): every cell must
+    # equal the cell written from the full, joined row, and reading more rows must not cost more queries.
+    from hazards.exports import ledger_columns, ledger_rows
+
+    reported(persona("duruan"), enterprise_in("duruan", "industry_trade"), title="台账对照")
+    listed = Hazard.objects.visible_to(persona("admin")).for_list().order_by("-reported_at", "-id")
+    columns = ledger_columns()
+    full = [[column.value(h) for column in columns[1:]] for h in listed]
+    with django_assert_max_num_queries(3):  # towns, sectors, the rows
+        columns = ledger_columns()
+        narrowed = [[column.value(h) for column in columns[1:]] for h in ledger_rows(listed)]
+    assert narrowed == full and len(full) > 10
+    assert any(row[2] and row[4] for row in narrowed)  # town and sector named from their lookups
