@@ -58,7 +58,7 @@ def test_every_unverified_item_ships_inactive_and_the_families_are_there(db):
         "fire",
         "civil_explosives",
     } <= sectors
-    assert MajorHazardCriterion.objects.filter(sector="hazardous_chemicals", verified=True).count() == 14
+    assert MajorHazardCriterion.objects.filter(sector="hazardous_chemicals", verified=True).count() == 20
 
 
 def test_the_active_filter_and_an_unverified_item_cannot_be_chosen(api_as, enterprise_in):
@@ -153,7 +153,66 @@ def test_inland_ship_items_of_the_2024_standard_ship_verified_with_their_article
 
 
 def test_items_not_matched_against_a_retrieved_text_stay_unverified_and_inactive(db):
-    for code in ("IT-11.9", "IT-11.10", "CS-2", "HC-15", "HC-20", "HM-4.1", "FIRE-1", "GAS-1", "RT-1"):
+    for code in ("IT-11.9", "IT-11.10", "CS-2", "HM-4.1", "HM-9.3", "SE-1", "SE-2", "FIRE-1"):
         row = MajorHazardCriterion.objects.get(item=code)
         assert (row.verified, row.is_active) == (False, False), code
         assert row.note, code
+
+
+def test_order_10_ships_its_checked_metallurgy_building_materials_and_machinery_items(db):
+    shipped = MajorHazardCriterion.objects.filter(
+        source_document__code="it_2023", verified=True, is_active=True
+    )
+    assert shipped.count() == 28
+    assert {r.item for r in shipped.filter(article="第六条")} == {f"IT-6.{n}" for n in range(1, 9)}
+    assert set(shipped.filter(article="第四条").values_list("clause", flat=True)) == {
+        "（一）",
+        "（二）",
+        "（三）",
+        "（四）",
+    }
+    furnaces = MajorHazardCriterion.objects.get(sector="industry_trade", item="IT-4.4")
+    assert furnaces.scope == "冶金企业"
+    assert furnaces.text.endswith("电极自动断电和升起装置联锁的")
+    assert "氧（副）枪自动提升" in furnaces.text
+    gathering = MajorHazardCriterion.objects.get(sector="industry_trade", item="IT-7.1")
+    assert gathering.text == (
+        "会议室、活动室、休息室、更衣室、交接班室等5类人员聚集场所设置在熔融金属吊运跨或者浇注跨的地坪区域内的"
+    )
+    assert (gathering.article, gathering.clause, gathering.scope) == ("第七条", "（一）", "机械企业")
+    kiln = MajorHazardCriterion.objects.get(sector="industry_trade", item="IT-6.5")
+    assert "（热发生炉煤气窑炉除外）" in kiln.text and "," not in kiln.text
+    # R-HAZ-9: "并且" stays "并且".
+    ledger = MajorHazardCriterion.objects.get(sector="confined_space", item="CS-1")
+    assert "并且未设置明显的安全警示标志" in ledger.text and ledger.verified
+
+
+def test_the_last_chemicals_items_gas_and_road_items_ship_verified_with_their_numbers(db):
+    chemicals = MajorHazardCriterion.objects.filter(
+        sector="hazardous_chemicals", verified=True, is_active=True
+    )
+    assert sorted(chemicals.values_list("item", flat=True), key=lambda c: int(c[3:])) == [
+        f"HC-{n}" for n in range(1, 21)
+    ]
+    trial = chemicals.get(item="HC-19")
+    assert trial.clause == "（十九）"
+    assert trial.text.startswith("新开发的危险化学品生产工艺未经小试、中试、工业化试验直接进行工业化生产；")
+    gas = MajorHazardCriterion.objects.get(sector="gas", item="GAS-1")
+    assert (gas.article, gas.clause, gas.verified, gas.is_active) == ("第四条", "（一）", True, True)
+    assert gas.source == "《城镇燃气经营安全重大隐患判定标准》（建城规〔2023〕4号）"
+    assert MajorHazardCriterion.objects.filter(sector="gas", verified=True, article="第四条").count() == 5
+    storm = MajorHazardCriterion.objects.get(sector="road_traffic", item="RT-1")
+    assert (storm.article, storm.clause, storm.verified) == ("第三条", "（四）", True)
+    assert "未执行政府部门停运指令或企业应急预案要求仍擅自安排运输作业的" in storm.text
+    assert "暴雨、暴雪、冰雹、大雾、沙尘暴、大风、道路结冰红色预警" in storm.text
+
+
+def test_every_verified_item_cites_its_source_document_and_item_number(db):
+    verified = MajorHazardCriterion.objects.filter(verified=True)
+    assert verified.count() >= 70
+    for row in verified.select_related("source_document"):
+        assert row.source_document_id and row.clause, row.item
+        assert row.source == row.source_document.citation, row.item
+        if row.source_document.code in {"it_2023", "gas_2023", "road_2023", "inland_ships_2024"}:
+            assert row.article.startswith("第") and row.article.endswith("条"), row.item
+        assert not row.text.endswith(("；", "。", ";")), row.item
