@@ -2,6 +2,11 @@
 
     python -m bench.run --sizes S,M,L [--engines sqlite,postgresql] [--quick]
     python -m bench.run --publish
+    python -m bench.run --sizes S,L --scenarios cockpit,list_overdue --merge
+
+`--scenarios` measures only the named HTTP scenarios again (interleaved, on the same servers as a whole
+run) and, with `--merge`, replaces just their rows in the last results: to check a change to one path
+without repeating the hour-long rest.
 
 A run writes bench/results.json and bench/results.md, never the README, and exits 1 when a target it
 judged is missed (an S-only run judges the targets that S alone decides). `--publish` measures nothing: it
@@ -239,13 +244,17 @@ def scenario_specs(prep: dict, settings: Settings) -> list[tuple[str, str, dict,
     return specs
 
 
-def http_scenarios(targets: list[Target], bases: dict, preps: dict, settings: Settings) -> list[dict]:
-    """Every scenario on every size's server, interleaved; one row per scenario and size."""
+def http_scenarios(
+    targets: list[Target], bases: dict, preps: dict, settings: Settings, only: set[str] | None = None
+) -> list[dict]:
+    """Every scenario (or those named) on every size's server, interleaved; one row per scenario and size."""
     rows = []
     by_size = {t.size: scenario_specs(preps[t.size], settings) for t in targets}
     engine = targets[0].engine
     for index, spec in enumerate(by_size[targets[0].size]):
         name = spec[0]
+        if only is not None and name not in only:
+            continue
         cases = {}
         for t in targets:
             _n, path, headers, connections, seconds, runs, _extra = by_size[t.size][index]
@@ -396,7 +405,14 @@ def collect_static(secret: str) -> None:
     )
 
 
-def run_engine(engine: str, sizes: list[str], secret: str, settings: Settings, versions: dict):
+def run_engine(
+    engine: str,
+    sizes: list[str],
+    secret: str,
+    settings: Settings,
+    versions: dict,
+    only: set[str] | None = None,
+):
     """Build each size's database, then serve them all side by side and measure them interleaved."""
     targets = [Target(size, engine) for size in sizes]
     results, datasets, preps = [], {}, {}
@@ -423,7 +439,9 @@ def run_engine(engine: str, sizes: list[str], secret: str, settings: Settings, v
         bases = {
             t.size: stack.enter_context(serve(t, secret_key=secret, redis_url=urls[t.size])) for t in targets
         }
-        results.extend(http_scenarios(targets, bases, preps, settings))
+        results.extend(http_scenarios(targets, bases, preps, settings, only))
+        if only is not None:
+            return results, datasets
         for target in targets:
             results.extend(captured_sql(target, bases[target.size], preps[target.size], settings))
         big = targets[-1]
@@ -516,6 +534,10 @@ def main(argv=None) -> int:
         help="measure nothing; paste the last run's bench/results.md into the README",
     )
     parser.add_argument(
+        "--scenarios",
+        help="measure only these HTTP scenarios (comma-separated names, e.g. cockpit,list_overdue)",
+    )
+    parser.add_argument(
         "--merge",
         action="store_true",
         help="keep the sizes of the previous bench/results.json that this run does not measure",
@@ -550,8 +572,9 @@ def main(argv=None) -> int:
     versions: dict = {"databases": []}
     datasets = {}
     collect_static(secret)
+    only = {n.strip() for n in args.scenarios.split(",") if n.strip()} if args.scenarios else None
     for engine in engines:
-        rows, built = run_engine(engine, sizes, secret, settings, versions)
+        rows, built = run_engine(engine, sizes, secret, settings, versions, only)
         results.extend(rows)
         datasets.update(built)
     finished = dt.datetime.now(dt.UTC)
@@ -559,8 +582,8 @@ def main(argv=None) -> int:
     if args.merge and RESULTS_JSON.exists():
         # Ratio targets still come from this run alone: they compare its largest size with its own S.
         previous = json.loads(RESULTS_JSON.read_text(encoding="utf-8"))
-        fresh = {(r["size"], r["engine"]) for r in results}
-        results = [r for r in previous.get("results", []) if (r["size"], r["engine"]) not in fresh] + results
+        fresh = {_merge_key(r, only) for r in results}
+        results = [r for r in previous.get("results", []) if _merge_key(r, only) not in fresh] + results
         merged_from = previous.get("started")
         engines = [e for e in ("sqlite", "postgresql") if any(r["engine"] == e for r in results)]
         sizes = [s for s in SIZES if any(r["size"] == s for r in results)]
@@ -577,6 +600,8 @@ def main(argv=None) -> int:
         "datasets": datasets,
         "results": results,
         "merged_from": merged_from,
+        # Rows of these scenarios come from this run, the rest from `merged_from` (a `--scenarios` run).
+        "scenarios_only": sorted(only) if only else None,
     }
     out["targets"] = report.compute_targets(results, engines)
     if SCALE != 1:
@@ -587,6 +612,13 @@ def main(argv=None) -> int:
     code = write_results(out, **paths)
     log(f"done in {(finished - started).total_seconds():.0f} s: {paths['json_path']}, {paths['md_path']}")
     return code
+
+
+def _merge_key(row: dict, only: set[str] | None) -> tuple:
+    # A whole run replaces its sizes and engines; a run of named scenarios replaces just those rows.
+    if only is None:
+        return (row["size"], row["engine"])
+    return (row["size"], row["engine"], row["scenario"])
 
 
 def write_results(out: dict, *, json_path: Path | None = None, md_path: Path | None = None) -> int:

@@ -117,7 +117,7 @@ def base_figures(today: dt.date) -> list[ListFigure]:
         hazard_figure(
             "hazards_listed", _("Under listed supervision"), {"open": "true", "listed": "true"}, fast=False
         ),
-        hazard_figure("hazards_overdue", _("Overdue hazards"), {"overdue": "true"}, fast=False),
+        hazard_figure("hazards_overdue", _("Overdue hazards"), {"overdue": "true"}),
         ListFigure(
             "accidents_year",
             _("Accidents this year"),
@@ -183,7 +183,6 @@ def overdue_by_town(user, towns) -> list[dict]:
             f"hazards_overdue_town_{town.pk}",
             town.display_name,
             {"overdue": "true", "town": town.pk},
-            fast=False,
         )
         rows.append(figure.evaluate(user))
     return rows

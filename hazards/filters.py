@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core.filters import StaticFormFilterSet
-from hazards.choices import Level, Source, State
+from hazards.choices import OPEN_STATES, Level, Source, State
 from hazards.models import Hazard
 from hazards.search import search_q
 from registry.models import Department, Jurisdiction, Sector
@@ -98,7 +98,9 @@ class HazardFilter(StaticFormFilterSet):
 
     def is_overdue(self, queryset, name, value):
         if value == "true":
-            return queryset.overdue()
+            # Overdue hazards are open: the open states written literally let SQLite walk the open-list
+            # partial index in the list's order and stop at the page (a million-row table, issue 18).
+            return queryset.overdue().filter(state__states=OPEN_STATES)
         if value == "false":
             return queryset.not_overdue()
         return queryset

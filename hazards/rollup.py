@@ -136,7 +136,13 @@ def _scoped(user):
     return qs if q is None else qs.filter(q)
 
 
-LIST_PARAMS = {"state", "town", "sector", "level", "open", "page", "page_size", "format"}
+LIST_PARAMS = {"state", "town", "sector", "level", "open", "overdue", "page", "page_size", "format"}
+
+
+def overdue_tallies(today: dt.date) -> Q:
+    """R-HAZ-6 overdue (HazardQuerySet.overdue_q) said of tallies: rectifying past the deadline, or submitted
+    late. Each tally row holds hazards of one state, due date and late flag, so the rule splits them exactly."""
+    return Q(state=State.RECTIFYING, due__lt=today, due__gt=TALLY_NO_DUE) | Q(state=State.SUBMITTED, late=True)
 
 
 def list_count(user, params) -> int | None:
@@ -160,6 +166,10 @@ def list_count(user, params) -> int | None:
         qs = qs.filter(sector=params["sector"])
     if params.get("level"):
         qs = qs.filter(level=params["level"])
+    if params.get("overdue") == "true":
+        qs = qs.filter(overdue_tallies(local_today()))
+    elif params.get("overdue") == "false":
+        qs = qs.exclude(overdue_tallies(local_today()))
     return qs.aggregate(total=Sum("n"))["total"] or 0
 
 
@@ -179,13 +189,7 @@ def grouped(user, field: str, *, now=None) -> dict | None:
             rectified=Sum("n", filter=Q(state__in=RECTIFIED), default=0),
             major_open=Sum("n", filter=Q(state__in=OPEN_STATES, level=Level.MAJOR), default=0),
             on_time=Sum("n", filter=Q(state__in=RECTIFIED, on_time=True), default=0),
-            # R-HAZ-6 overdue (HazardQuerySet.overdue_q): rectifying past the deadline, or submitted late.
-            overdue=Sum(
-                "n",
-                filter=Q(state=State.RECTIFYING, due__lt=today, due__gt=TALLY_NO_DUE)
-                | Q(state=State.SUBMITTED, late=True),
-                default=0,
-            ),
+            overdue=Sum("n", filter=overdue_tallies(today), default=0),
             total=Sum("n", default=0),
         )
     )
