@@ -142,7 +142,9 @@ LIST_PARAMS = {"state", "town", "sector", "level", "open", "overdue", "page", "p
 def overdue_tallies(today: dt.date) -> Q:
     """R-HAZ-6 overdue (HazardQuerySet.overdue_q) said of tallies: rectifying past the deadline, or submitted
     late. Each tally row holds hazards of one state, due date and late flag, so the rule splits them exactly."""
-    return Q(state=State.RECTIFYING, due__lt=today, due__gt=TALLY_NO_DUE) | Q(state=State.SUBMITTED, late=True)
+    return Q(state=State.RECTIFYING, due__lt=today, due__gt=TALLY_NO_DUE) | Q(
+        state=State.SUBMITTED, late=True
+    )
 
 
 def list_count(user, params) -> int | None:
