@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from audit.models import AuditEvent
-from hazards.models import MajorHazardCriterion
+from hazards.models import CriterionSource, MajorHazardCriterion
 
 ROW_FIELDS = {"id", "sector", "source", "article", "item", "text", "verified", "active"}
 
@@ -135,13 +135,18 @@ def test_only_district_administrators_import_and_export(api_as):
     assert api_as("duruan").post("/api/v1/hazard-criteria/import/", {}, format="multipart").status_code == 403
 
 
-def test_the_civil_explosives_items_cite_the_ministrys_2023_notice_as_retrieved(api_as):
+def test_the_civil_explosives_items_follow_the_2024_standard_and_the_void_trial_is_kept_inactive(api_as):
+    # R-HAZ-9: the 2024 standard voided the 2023 trial; both editions stay in the library, only 2024 is active.
     rows = api_as("admin").get("/api/v1/hazard-criteria/?sector=civil_explosives").json()["results"]
-    first = next(r for r in rows if r["code"] == "EX-1")
-    assert first["text"].startswith("营业执照、生产许可证、安全生产许可证未依法取得或超过有效期限")
-    assert "工信厅安全函〔2023〕337号" in first["source"]
-    assert "民用爆炸物品行业重大事故隐患判定标准（试行）" in first["source"]
-    assert first["verified"] is True and first["active"] is True
+    current = {r["code"]: r for r in rows if r["code"].startswith("EX-2024-")}
+    assert sorted(current) == [f"EX-2024-{n}" for n in range(1, 6)]
+    assert current["EX-2024-1"]["text"].endswith("销售许可证未依法取得或超过有效期限的")
+    assert all(r["verified"] and r["active"] for r in current.values())
+    assert all(r["source"] == "《民用爆炸物品行业重大事故隐患判定标准》" for r in current.values())
+    trial = [r for r in rows if r["code"].startswith("EX-") and not r["code"].startswith("EX-2024-")]
+    assert len(trial) == 8 and all(r["verified"] and not r["active"] for r in trial)
+    assert all("工信厅安全函〔2023〕337号" in r["source"] for r in trial)
+    assert CriterionSource.objects.get(code="explosives_2023").is_current is False
 
 
 def test_inland_ship_items_of_the_2024_standard_ship_verified_with_their_article(api_as):
