@@ -1,5 +1,8 @@
 """`/api/v1/enterprises/{id}/file/` (R-REG-4): the enterprise's file with its expired items flagged and
-offered as hazards; POST adds a row to one of its ledgers."""
+offered as hazards. POST adds a row to one of its ledgers; PATCH changes the file's own fields (among them
+the accounts of the principal and the safety manager) with the enterprise's `version`. A ledger row is
+corrected by PATCH `…/file/rows/` and retired by POST `…/file/retirements/`, each naming the row by `ledger`
+and `id` with the row's `version`. Order of checks: 404 (scope), 403 (role), 409 (state, version), 400."""
 
 from __future__ import annotations
 
@@ -11,8 +14,21 @@ from rest_framework.views import APIView
 
 from core.errors import NotAllowed
 from core.scoping import get_visible_or_404
-from registry import file
+from registry import file, file_services
 from registry.models import Enterprise
+
+
+def _body(request) -> dict:
+    return request.data if hasattr(request.data, "get") else {}
+
+
+def _kept_enterprise(request, pk: int) -> Enterprise:
+    """The enterprise of the path, visible to the user (404), whose file the user keeps (403)."""
+    queryset = Enterprise.objects.select_related("principal_user", "safety_manager_user")
+    enterprise = get_visible_or_404(queryset, request.user, pk=pk)
+    if not file.may_keep(request.user, enterprise):
+        raise NotAllowed()
+    return enterprise
 
 
 class EnterpriseFileView(APIView):
@@ -20,14 +36,66 @@ class EnterpriseFileView(APIView):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
-        enterprise = get_visible_or_404(Enterprise.objects.all(), request.user, pk=pk)
+        queryset = Enterprise.objects.select_related("principal_user", "safety_manager_user")
+        enterprise = get_visible_or_404(queryset, request.user, pk=pk)
         return Response(file.file_of(enterprise))
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, pk: int):
-        enterprise = get_visible_or_404(Enterprise.objects.all(), request.user, pk=pk)
-        if not file.may_keep(request.user, enterprise):
-            raise NotAllowed()
-        data = request.data if hasattr(request.data, "get") else {}
-        row = file.add_ledger_row(actor=request.user, enterprise=enterprise, data=data)
+        enterprise = _kept_enterprise(request, pk)
+        data = _body(request)
+        row = file_services.add_ledger_row(actor=request.user, enterprise=enterprise, data=data)
         return Response({"id": row.pk, "ledger": data.get("ledger")}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses=OpenApiTypes.OBJECT,
+        description=(
+            "Change the file's own fields: principal_user and safety_manager_user (ids of active accounts "
+            "of this enterprise, or null), certificates, standardisation, insurance, work_flags, "
+            "full_time_safety_staff, combined_premises. Send the enterprise's `version` from the file."
+        ),
+    )
+    def patch(self, request, pk: int):
+        enterprise = _kept_enterprise(request, pk)
+        data = _body(request)
+        enterprise = file_services.update_file(
+            actor=request.user, enterprise=enterprise, data=data, version=data.get("version")
+        )
+        return Response(file.file_of(enterprise))
+
+
+class EnterpriseFileRowsView(APIView):
+    scoped_model = Enterprise
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses=OpenApiTypes.OBJECT,
+        description="Correct one ledger row: `ledger`, `id`, the row's `version`, and the fields to change.",
+    )
+    def patch(self, request, pk: int):
+        enterprise = _kept_enterprise(request, pk)
+        data = _body(request)
+        ledger, row = file_services.row_of(enterprise, data)
+        file_services.update_ledger_row(
+            actor=request.user, ledger=ledger, row=row, data=data, version=data.get("version")
+        )
+        return Response(file.file_of(enterprise))
+
+
+class EnterpriseFileRetirementsView(APIView):
+    scoped_model = Enterprise
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses=OpenApiTypes.OBJECT,
+        description="Take one ledger row off the file: `ledger`, `id`, the row's `version` and a `reason`.",
+    )
+    def post(self, request, pk: int):
+        enterprise = _kept_enterprise(request, pk)
+        data = _body(request)
+        ledger, row = file_services.row_of(enterprise, data)
+        file_services.retire_ledger_row(
+            actor=request.user, ledger=ledger, row=row, version=data.get("version"), reason=data.get("reason")
+        )
+        return Response(file.file_of(enterprise))

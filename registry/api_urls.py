@@ -18,5 +18,15 @@ urlpatterns = [
     path("enterprises/import/", imports_api.ImportView.as_view(), name="api-enterprise-import"),
     path("enterprises/export/", imports_api.ExportView.as_view(), name="api-enterprise-export"),
     path("enterprises/<int:pk>/file/", api_file.EnterpriseFileView.as_view(), name="api-enterprise-file"),
+    path(
+        "enterprises/<int:pk>/file/rows/",
+        api_file.EnterpriseFileRowsView.as_view(),
+        name="api-enterprise-file-rows",
+    ),
+    path(
+        "enterprises/<int:pk>/file/retirements/",
+        api_file.EnterpriseFileRetirementsView.as_view(),
+        name="api-enterprise-file-retirements",
+    ),
     *router.urls,
 ]

@@ -1,24 +1,29 @@
 """The enterprise's file (R-REG-4): what it holds besides identity, the items that have expired (flagged on
-the file, counted on home pages, offered as hazards), ledger rows added by the people who keep the file,
-and the file's columns of the enterprise workbook."""
+the file, counted on home pages, offered as hazards), and the file's columns of the enterprise workbook.
+Its writes are in registry.file_services."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import record
-from core.choices import Role
-from core.errors import InvalidInput
 from registry.choices import LicenceKind, StandardisationGrade, WorkFlag
-from registry.models import Enterprise, Licence, MajorHazardInstallation, RentedPremises, SpecialOperator
-from registry.services import REGISTRY_EDITORS
+from registry.models import Enterprise, Licence, SpecialOperator
+from registry.services import may_keep_file
 
 LAW = "《中华人民共和国安全生产法》（2021）"
+# The regulation that makes each kind of licence a condition of operating and fixes its validity and renewal.
+LICENCE_BASIS = {
+    LicenceKind.SAFETY_PRODUCTION: "《安全生产许可证条例》第九条",
+    LicenceKind.HAZARDOUS_CHEMICALS: "《危险化学品安全管理条例》第三十三条",
+    LicenceKind.GAS: "《城镇燃气管理条例》第十五条",
+    LicenceKind.OTHER: "《中华人民共和国行政许可法》第五十条",
+}
+# Special operators' certificates: valid six years (art. 19), reviewed every three (art. 21).
+OPERATORS_RULE = "《特种作业人员安全技术培训考核管理规定》（国家安全生产监督管理总局令第30号）"
 
 
 def _hazard(title: str, basis: str) -> dict:
@@ -76,21 +81,28 @@ def expired_items(enterprise: Enterprise, today: dt.date | None = None) -> list[
         enterprise.insurance_expires,
         f"{LAW}第五十一条",
     )
-    for licence in enterprise.licences.all():
+    for licence in enterprise.licences.filter(is_active=True):
         add(
             "licence",
             licence.get_kind_display(),
             licence.number,
             licence.expires_on,
-            "《安全生产许可证条例》",
+            LICENCE_BASIS.get(licence.kind, LICENCE_BASIS[LicenceKind.OTHER]),
         )
-    for operator in enterprise.special_operators.all():
+    for operator in enterprise.special_operators.filter(is_active=True):
         add(
             "special_operator",
             _("Special operator %(name)s") % {"name": operator.name},
             operator.certificate_no,
             operator.expires_on,
-            f"{LAW}第三十条",
+            f"{LAW}第三十条；{OPERATORS_RULE}第十九条",
+        )
+        add(
+            "special_operator_review",
+            _("Review of special operator %(name)s") % {"name": operator.name},
+            operator.certificate_no,
+            operator.review_due,
+            f"{OPERATORS_RULE}第二十一条",
         )
     return out
 
@@ -103,14 +115,29 @@ def expired_q(today: dt.date | None = None) -> Q:
         | Q(safety_manager_certificate_expires__lt=today)
         | Q(standardisation_expires__lt=today)
         | Q(insurance_expires__lt=today)
-        | Q(Exists(Licence.objects.filter(enterprise=OuterRef("pk"), expires_on__lt=today)))
-        | Q(Exists(SpecialOperator.objects.filter(enterprise=OuterRef("pk"), expires_on__lt=today)))
+        | Q(Exists(Licence.objects.filter(enterprise=OuterRef("pk"), is_active=True, expires_on__lt=today)))
+        | Q(
+            Exists(
+                SpecialOperator.objects.filter(enterprise=OuterRef("pk"), is_active=True).filter(
+                    Q(expires_on__lt=today) | Q(review_due__lt=today)
+                )
+            )
+        )
     )
 
 
+def _account(user) -> dict | None:
+    return None if user is None else {"id": user.pk, "name": user.display_name}
+
+
 def file_of(enterprise: Enterprise, today: dt.date | None = None) -> dict:
+    """The file as the page and the API read it: the enterprise's version (sent back with a change of the
+    file's fields), the accounts of its principal and safety manager, and the rows still in its ledgers."""
     flags = dict(WorkFlag.choices)
     return {
+        "version": enterprise.version,
+        "principal_user": _account(enterprise.principal_user),
+        "safety_manager_user": _account(enterprise.safety_manager_user),
         "principal_name": enterprise.principal_name,
         "principal_certificate_no": enterprise.principal_certificate_no,
         "principal_certificate_expires": enterprise.principal_certificate_expires,
@@ -124,15 +151,23 @@ def file_of(enterprise: Enterprise, today: dt.date | None = None) -> dict:
         "insurance_policy_no": enterprise.insurance_policy_no,
         "insurance_expires": enterprise.insurance_expires,
         "combined_premises": enterprise.combined_premises,
-        "installations": list(enterprise.installations.values("id", "name", "grade", "filed_on")),
-        "licences": list(enterprise.licences.values("id", "kind", "number", "expires_on")),
+        "installations": list(
+            enterprise.installations.filter(is_active=True).values(
+                "id", "version", "name", "grade", "filed_on"
+            )
+        ),
+        "licences": list(
+            enterprise.licences.filter(is_active=True).values("id", "version", "kind", "number", "expires_on")
+        ),
         "special_operators": list(
-            enterprise.special_operators.values(
-                "id", "name", "operation", "certificate_no", "expires_on", "review_due"
+            enterprise.special_operators.filter(is_active=True).values(
+                "id", "version", "name", "operation", "certificate_no", "expires_on", "review_due"
             )
         ),
         "rented_out": list(
-            enterprise.rented_out.values("id", "location", "tenant", "tenant_credit_code", "lease_ends_on")
+            enterprise.rented_out.filter(is_active=True).values(
+                "id", "version", "location", "tenant", "tenant_credit_code", "lease_ends_on"
+            )
         ),
         "expired": expired_items(enterprise, today),
     }
@@ -153,70 +188,13 @@ def _date(errors: dict, field: str, value, *, required: bool) -> dt.date | None:
 
 
 def _text(errors: dict, data: dict, field: str, limit: int, *, required: bool = True) -> str:
-    value = (data.get(field) or "").strip()
+    value = data.get(field)
+    value = "" if value is None else str(value).strip()
     if required and not value:
         errors[field] = [_("This field is required.")]
     elif len(value) > limit:
         errors[field] = [_("At most %(n)d characters.") % {"n": limit}]
     return value
-
-
-LEDGERS = ("licence", "special_operator", "installation", "rented_out")
-
-
-@transaction.atomic
-def add_ledger_row(*, actor, enterprise: Enterprise, data: dict):
-    """Add one row to a ledger of the file (callers check the role and the scope)."""
-    ledger = data.get("ledger")
-    errors: dict = {}
-    if ledger not in LEDGERS:
-        raise InvalidInput.field("ledger", _("Choose a ledger of the enterprise file."))
-    if ledger == "licence":
-        kind = data.get("kind")
-        if kind not in LicenceKind.values:
-            errors["kind"] = [_("Choose a licence.")]
-        row = Licence(
-            enterprise=enterprise,
-            kind=kind or "",
-            number=_text(errors, data, "number", 60),
-            expires_on=_date(errors, "expires_on", data.get("expires_on"), required=True),
-        )
-    elif ledger == "special_operator":
-        row = SpecialOperator(
-            enterprise=enterprise,
-            name=_text(errors, data, "name", 50),
-            operation=_text(errors, data, "operation", 60),
-            certificate_no=_text(errors, data, "certificate_no", 40),
-            expires_on=_date(errors, "expires_on", data.get("expires_on"), required=True),
-            review_due=_date(errors, "review_due", data.get("review_due"), required=False),
-        )
-    elif ledger == "installation":
-        try:
-            grade = int(data.get("grade"))
-            if grade not in (1, 2, 3, 4):
-                raise ValueError
-        except (TypeError, ValueError):
-            errors["grade"] = [_("A major hazard installation is of grade one to four (GB 18218-2018).")]
-            grade = 0
-        row = MajorHazardInstallation(
-            enterprise=enterprise,
-            name=_text(errors, data, "name", 120),
-            grade=grade,
-            filed_on=_date(errors, "filed_on", data.get("filed_on"), required=False),
-        )
-    else:
-        row = RentedPremises(
-            enterprise=enterprise,
-            location=_text(errors, data, "location", 200),
-            tenant=_text(errors, data, "tenant", 120),
-            tenant_credit_code=_text(errors, data, "tenant_credit_code", 18, required=False),
-            lease_ends_on=_date(errors, "lease_ends_on", data.get("lease_ends_on"), required=False),
-        )
-    if errors:
-        raise InvalidInput(errors=errors)
-    row.save()
-    record(enterprise, f"registry.file.{ledger}_added", actor=actor, data={"row": row.pk})
-    return row
 
 
 # ---------------------------------------------------------------- the workbook's file columns
@@ -315,7 +293,5 @@ def file_columns() -> list:
 
 
 def may_keep(user, enterprise: Enterprise) -> bool:
-    """Who adds rows to the file: the registry's editors, and the enterprise's own users for their own."""
-    if user.role_codes & REGISTRY_EDITORS:
-        return True
-    return Role.ENTERPRISE_USER in user.role_codes and user.enterprise_id == enterprise.pk
+    """Who keeps the file: the registry's editors, and the enterprise's own users for their own."""
+    return may_keep_file(user, enterprise)

@@ -1,11 +1,13 @@
-"""Forms of the enterprise file's ledgers (R-REG-4). They parse; registry.file.add_ledger_row decides."""
+"""Forms of the enterprise file (R-REG-4): its own fields and its ledgers. They parse; registry.file_services decides."""
 
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from registry.choices import LicenceKind
+from registry.choices import LicenceKind, StandardisationGrade, WorkFlag
+from registry.models import Enterprise
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
@@ -63,3 +65,110 @@ class RentedPremisesForm(LedgerForm):
 
 
 LEDGER_FORMS = {f.ledger: f for f in (LicenceForm, SpecialOperatorForm, InstallationForm, RentedPremisesForm)}
+
+
+class AccountChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.display_name
+
+
+def _label(name: str):
+    """The label of a file field: the model's own name for it, as the enterprise page shows it."""
+    return capfirst(Enterprise._meta.get_field(name).verbose_name)
+
+
+class FileForm(forms.Form):
+    """The file's own fields (registry.file_services.update_file). The two accounts are chosen among the
+    enterprise's own active users: they accept its self-inspection hazards and sign its statistics tables."""
+
+    principal_user = AccountChoice(
+        label=_label("principal_user"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "Accepts and closes the enterprise's own general hazards and signs its statistics tables."
+        ),
+    )
+    safety_manager_user = AccountChoice(
+        label=_label("safety_manager_user"),
+        queryset=None,
+        required=False,
+        help_text=_("Accepts and closes the enterprise's own general hazards."),
+    )
+    principal_certificate_no = forms.CharField(
+        label=_label("principal_certificate_no"), max_length=40, required=False
+    )
+    principal_certificate_expires = forms.DateField(
+        label=_label("principal_certificate_expires"), required=False, **DATE
+    )
+    safety_manager_certificate_no = forms.CharField(
+        label=_label("safety_manager_certificate_no"), max_length=40, required=False
+    )
+    safety_manager_certificate_expires = forms.DateField(
+        label=_label("safety_manager_certificate_expires"), required=False, **DATE
+    )
+    full_time_safety_staff = forms.IntegerField(
+        label=_label("full_time_safety_staff"), min_value=0, max_value=32767, required=False
+    )
+    work_flags = forms.MultipleChoiceField(
+        label=_label("work_flags"),
+        choices=WorkFlag.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    standardisation_grade = forms.ChoiceField(
+        label=_label("standardisation_grade"),
+        choices=[("", "—"), *StandardisationGrade.choices],
+        required=False,
+    )
+    standardisation_expires = forms.DateField(label=_label("standardisation_expires"), required=False, **DATE)
+    insurance_policy_no = forms.CharField(label=_label("insurance_policy_no"), max_length=60, required=False)
+    insurance_expires = forms.DateField(label=_label("insurance_expires"), required=False, **DATE)
+    combined_premises = forms.BooleanField(label=_label("combined_premises"), required=False)
+
+    def __init__(self, *args, enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        from registry.file_services import enterprise_accounts
+
+        accounts = enterprise_accounts(enterprise)
+        wrong = _("Choose an active account of this enterprise.")
+        for name in ("principal_user", "safety_manager_user"):
+            self.fields[name].queryset = accounts
+            self.fields[name].error_messages["invalid_choice"] = wrong
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxSelectMultiple):
+                continue
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs.setdefault("class", "form-check-input")
+                continue
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    @classmethod
+    def initial_of(cls, enterprise) -> dict:
+        initial = {
+            name: getattr(enterprise, name)
+            for name in cls.base_fields
+            if name not in ("principal_user", "safety_manager_user")
+        }
+        initial["principal_user"] = enterprise.principal_user_id
+        initial["safety_manager_user"] = enterprise.safety_manager_user_id
+        initial["work_flags"] = list(enterprise.work_flags or [])
+        return initial
+
+
+class RetireRowForm(forms.Form):
+    """Why a row leaves the file (a licence given up, a lease ended, an operator who left)."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+def row_form(ledger: str, row: dict | None = None, data=None):
+    """The ledger's form: blank to add a row, or for one row (its values, its own prefix) to correct it."""
+    form_class = LEDGER_FORMS[ledger]
+    if row is None:
+        return form_class(data)
+    from registry.file_services import LEDGER_FIELDS
+
+    initial = {f: row.get(f) for f in LEDGER_FIELDS[ledger]}
+    return form_class(data, initial=initial, prefix=f"{ledger}-{row['id']}")

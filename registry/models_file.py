@@ -11,7 +11,19 @@ from django.utils.translation import gettext_lazy as _
 from registry.choices import LicenceKind
 
 
-class MajorHazardInstallation(models.Model):
+class LedgerRow(models.Model):
+    """What every ledger row carries: rows are corrected with the version the keeper read, and a row that no
+    longer applies (a licence given up, a lease ended, an operator who left) is retired, not deleted, so the
+    file's history stays in the audit trail (the same pattern as a retired risk point)."""
+
+    is_active = models.BooleanField(_("in the file"), default=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        abstract = True
+
+
+class MajorHazardInstallation(LedgerRow):
     """A major hazard installation (重大危险源) with its grade one to four (GB 18218-2018)."""
 
     enterprise = models.ForeignKey(
@@ -29,7 +41,7 @@ class MajorHazardInstallation(models.Model):
         ordering = ["grade", "id"]
 
 
-class Licence(models.Model):
+class Licence(LedgerRow):
     enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.CASCADE, related_name="licences")
     kind = models.CharField(_("licence"), max_length=24, choices=LicenceKind.choices)
     number = models.CharField(_("licence no."), max_length=60)
@@ -41,7 +53,7 @@ class Licence(models.Model):
         ordering = ["expires_on", "id"]
 
 
-class SpecialOperator(models.Model):
+class SpecialOperator(LedgerRow):
     """The ledger of special operators (特种作业人员): certificates valid 6 years, reviewed every 3."""
 
     enterprise = models.ForeignKey(
@@ -59,7 +71,7 @@ class SpecialOperator(models.Model):
         ordering = ["expires_on", "id"]
 
 
-class RentedPremises(models.Model):
+class RentedPremises(LedgerRow):
     """Premises the enterprise rents out (出租厂房), with the tenant."""
 
     enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.CASCADE, related_name="rented_out")

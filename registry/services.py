@@ -161,6 +161,14 @@ def _may_edit(user, enterprise: Enterprise) -> bool:
     return True
 
 
+def may_keep_file(user, enterprise: Enterprise) -> bool:
+    """Who keeps the enterprise's file (R-REG-4): the registry's editors in their scope (the workflow's scope
+    check), and the enterprise's own users for their own enterprise."""
+    if user.role_codes & REGISTRY_EDITORS:
+        return True
+    return Role.ENTERPRISE_USER in user.role_codes and user.enterprise_id == enterprise.pk
+
+
 # The enterprise's workflow (core/workflow.py): every write to a registered enterprise is a transition of
 # this table, performed with the version the client read and a conditional UPDATE. Its state is the
 # operating status; a correction keeps it, a status change moves it to the status the input names.
@@ -180,6 +188,16 @@ FLOW = Workflow(
         ),
         Transition(
             "change_status", _ALL_STATUSES, None, REGISTRY_EDITORS, guard=_may_edit, verb="status_changed"
+        ),
+        # R-REG-4 / R-HAZ-10…12: the file's own fields, among them the accounts of the principal and the
+        # safety manager, who accept the enterprise's own general hazards and sign its statistics tables.
+        Transition(
+            "update_file",
+            _ALL_STATUSES,
+            None,
+            REGISTRY_EDITORS | {Role.ENTERPRISE_USER},
+            guard=may_keep_file,
+            verb="file_updated",
         ),
     ],
 )

@@ -88,6 +88,9 @@ POLICY = {
     "GET /api/v1/enterprises/export/": EVERYONE,
     "GET /api/v1/enterprises/{id}/file/": BUSINESS,  # R-REG-4
     "POST /api/v1/enterprises/{id}/file/": frozenset({"admin", "yjj", "duruan", "ent_duruan"}),
+    "PATCH /api/v1/enterprises/{id}/file/": frozenset({"admin", "yjj", "duruan", "ent_duruan"}),
+    "PATCH /api/v1/enterprises/{id}/file/rows/": frozenset({"admin", "yjj", "duruan", "ent_duruan"}),
+    "POST /api/v1/enterprises/{id}/file/retirements/": frozenset({"admin", "yjj", "duruan", "ent_duruan"}),
     "POST /api/v1/enterprises/import/": frozenset({"admin", "yjj", "duruan"}),
     "GET /api/v1/enterprises/import/template/": EVERYONE,
     "GET /api/v1/hazard-criteria/": BUSINESS,  # reference data, as its page
@@ -211,6 +214,8 @@ POLICY = {
     "notifications:list": EVERYONE,
     "notifications:read": POST_ONLY,
     "notifications:read_all": POST_ONLY,
+    "notifications:webhooks": frozenset({"admin"}),  # outgoing webhooks: the district administrator
+    "notifications:webhook_active": POST_ONLY,
     "attachments:download": NOBODY,
     "attachments:original": NOBODY,  # no attachment in the matrix data: see attachments/tests
     "hazards:list": EVERYONE,
