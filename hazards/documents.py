@@ -51,7 +51,7 @@ def _facts(hazard: Hazard) -> list[tuple[str, object]]:
         (_("Discovered at"), _date(hazard.discovered_at)),
     ]
     if hazard.criterion_id:
-        rows.append((_("Major-hazard criterion"), f"{hazard.criterion.text}（{hazard.criterion.source}）"))
+        rows.append((_("Major-hazard criterion"), f"{hazard.criterion.text}（{hazard.criterion.citation}）"))
     if hazard.legal_basis:
         rows.append((_("Legal basis"), hazard.legal_basis))
     return rows

@@ -134,7 +134,7 @@ def report_hazard(
         discovered_at=discovered_at,
         discoverer=(discoverer or actor.display_name)[:50],
         criterion=criterion,
-        legal_basis=legal_basis or (criterion.source if criterion else ""),
+        legal_basis=legal_basis or (criterion.citation if criterion else ""),  # R-HAZ-13: name, article, item
         origin_type=origin_type or "",
         origin_id=origin_id,
         state=State.REPORTED,
