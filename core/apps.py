@@ -11,4 +11,5 @@ class CoreConfig(AppConfig):
         # Each app registers its one-file sections, home panels, navigation, demo builders and jobs
         # in its own `extensions.py`; nothing here knows the modules by name.
         autodiscover_modules("extensions")
-        from core import background  # noqa: F401 - registers core.expire_job_results
+        # Imported for what they register: the job core.expire_job_results, the SM suite's keyring check.
+        from core import background, keys  # noqa: F401

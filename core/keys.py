@@ -12,6 +12,11 @@ Every value, audit event and evidence MAC names the root key id it was made with
 root may leave the keyring. The derivation hash follows the algorithm it serves (HKDF-SM3 for SM4 and
 HMAC-SM3, HKDF-SHA256 otherwise); the legacy root keeps HKDF-SHA256 with its original labels, so values
 written before the keyring existed still decrypt.
+
+The SM suite needs a keyring (`keyring_problem`): without one, its SM4 and HMAC-SM3 keys would come from the
+legacy root through HKDF-SHA256, which is not a key hierarchy an assessor accepts. In production
+(DEBUG=false) that is a system check error, so `check --deploy`, `migrate` and the release step refuse to
+start; with DEBUG on it is a warning, and `crypto_report` states it either way.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
@@ -149,3 +155,33 @@ def new_key_b64() -> str:
     import os
 
     return base64.b64encode(os.urandom(32)).decode("ascii")
+
+
+def keyring_problem() -> str:
+    """Why the configured keys do not fit the suite, or "" (the SM suite with only the legacy root)."""
+    if (
+        suite() != "sm"
+        or getattr(settings, "CRYPTO_KEY_PROVIDER", "")
+        or getattr(settings, "CRYPTO_KEYRING_FILE", "")
+    ):
+        return ""
+    source = "FIELD_ENCRYPTION_KEY" if getattr(settings, "FIELD_ENCRYPTION_KEY", "") else "SECRET_KEY"
+    return (
+        f"CRYPTO_SUITE=sm without CRYPTO_KEYRING_FILE or CRYPTO_KEY_PROVIDER: the SM4 and HMAC-SM3 keys would "
+        f"be derived from {source} with HKDF-SHA256 instead of from a managed SM root key."
+    )
+
+
+@checks.register(checks.Tags.security)
+def check_sm_keyring(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    problem = keyring_problem()
+    if not problem:
+        return []
+    hint = (
+        "Create a keyring (manage.py shell -c 'from core.keys import new_key_b64; print(new_key_b64())' gives "
+        'a key; the file is {"current": "<id>", "keys": {"<id>": "<base64>"}}, kept outside the database) '
+        "and set CRYPTO_KEYRING_FILE, or name a KMS-backed provider in CRYPTO_KEY_PROVIDER."
+    )
+    if settings.DEBUG:
+        return [checks.Warning(problem, hint=hint, id="core.W101")]
+    return [checks.Error(problem + " Refused in production (DEBUG=false).", hint=hint, id="core.E101")]

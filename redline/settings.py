@@ -258,6 +258,7 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 # Long work as background jobs (core.background): a file above IMPORT_DIRECT_BYTES is imported by a job,
 # an export of more than EXPORT_DIRECT_ROWS rows is written by one; results are kept JOB_RESULT_HOURS.
 IMPORT_DIRECT_BYTES = env_int("IMPORT_DIRECT_BYTES", 256 * 1024)
+IMPORT_DIRECT_CELLS = env_int("IMPORT_DIRECT_CELLS", 20_000)  # and at most this many cells (about 1,000 rows)
 EXPORT_DIRECT_ROWS = env_int("EXPORT_DIRECT_ROWS", 5000)
 JOB_RESULT_HOURS = env_int("JOB_RESULT_HOURS", 72)
 

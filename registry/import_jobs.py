@@ -1,8 +1,9 @@
 """The import as background jobs: stage the file, preview it, confirm it once (issue 17).
 
 The file is staged in the configured storage (object storage when set) and only the preview job's id is
-kept in the user's session, so a preview made on one app server is confirmed on another. A file up to
-IMPORT_DIRECT_BYTES runs inline, in the request; a larger one waits for a runner and the page polls.
+kept in the user's session, so a preview made on one app server is confirmed on another. A file of at most
+IMPORT_DIRECT_BYTES and IMPORT_DIRECT_CELLS cells (counted before anything parses it) runs inline, in the
+request; any other waits for a runner and the page polls.
 Confirming takes the preview by a conditional update: a second confirmation is a 409 and imports nothing.
 """
 
@@ -18,13 +19,26 @@ from django.utils.translation import gettext as _
 from core.background import run_inline, stage_upload, start_job
 from core.errors import Conflict, InvalidInput, TooLarge
 from core.models import BackgroundJob
+from core.tabular import count_cells
 from registry.importer import ImportResult, RowError, check_can_import
 
 KIND = "registry.import"
 
 
 def is_small(upload) -> bool:
-    return (upload.size or 0) <= settings.IMPORT_DIRECT_BYTES
+    """Whether the import may run in the request: few bytes and few cells. The cells decide too, because a
+    highly compressible .xlsx under the byte limit can hold hundreds of thousands of them, and a request
+    must not hold a worker for the minutes those take (issue 17)."""
+    if (upload.size or 0) > settings.IMPORT_DIRECT_BYTES:
+        return False
+    return count_cells(upload, stop_after=settings.IMPORT_DIRECT_CELLS) <= settings.IMPORT_DIRECT_CELLS
+
+
+def _staged_is_small(name: str) -> bool:
+    if default_storage.size(name) > settings.IMPORT_DIRECT_BYTES:
+        return False  # not even opened: a large file may live in object storage
+    with default_storage.open(name, "rb") as staged:
+        return count_cells(staged, stop_after=settings.IMPORT_DIRECT_CELLS) <= settings.IMPORT_DIRECT_CELLS
 
 
 def start_import(*, actor, upload, mode: str = "all_or_nothing", dry_run: bool, inline: bool | None = None):
@@ -61,7 +75,9 @@ def confirm_import(*, actor, preview_id: int, mode: str):
     preview = get_object_or_404(BackgroundJob, pk=preview_id, owner=actor, kind=KIND)
     if not preview.params.get("dry_run") or preview.state != BackgroundJob.State.DONE:
         raise Conflict(_("The preview is not ready."))
-    inline = default_storage.size(preview.staged_file) <= settings.IMPORT_DIRECT_BYTES
+    if preview.consumed_by is not None:  # its staged file may be gone already; the update below still decides
+        raise Conflict(_("This file has already been imported."))
+    inline = _staged_is_small(preview.staged_file)
     with transaction.atomic():
         job = start_job(
             actor=actor,

@@ -45,9 +45,12 @@ class RiskPointListPage(ListPage):
         qs = RiskPoint.objects.visible_to(self.request.user).for_list()
         if "active" not in self.request.GET:
             qs = qs.active()
-        if self.request.GET.get("export") == "xlsx":
-            qs = qs.prefetch_related(selectors.active_measures_prefetch())
         return qs
+
+    def export_queryset(self, qs):
+        # The "Control measures" column reads them; the background job calls this without `?export=` in
+        # its query, so the prefetch belongs here and not in queryset() (issue 17: job file = direct file).
+        return qs.prefetch_related(selectors.active_measures_prefetch())
 
     def search(self, qs, q):
         return qs.filter(Q(name__icontains=q) | Q(location__icontains=q) | Q(enterprise__name__icontains=q))

@@ -370,7 +370,7 @@ class Checks:
         )
         self.served_by(confirm, "b")
         again = self.post("/registry/enterprises/import/", backend="a", data=form)
-        assert again.status_code in (200, 302), again.status_code
+        assert again.status_code == 409, again.status_code  # a spent preview is refused, and says so
         found = self.get(f"/api/v1/enterprises/?q={code}").json()
         assert found["count"] == 1, found
         return f"{code} previewed on A, imported on B, once"

@@ -19,6 +19,8 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
             return
+        for warning in data["warnings"]:
+            self.stderr.write(self.style.ERROR(f"WARNING: {warning}"))
         self.stdout.write(f"suite: {data['suite']}  (CRYPTO_SUITE; 'sm' = SM4 / HMAC-SM3)")
         self.stdout.write(f"root keys: {', '.join(data['root_keys'])}  current: {data['current_root_key']}")
         self.stdout.write(f"key source: {data['key_source']}  (never the database)")
