@@ -5,9 +5,16 @@ cases, warning-education sessions, campaigns, inspections, risk points, enterpri
 from __future__ import annotations
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import ValidationError
+from django.db.models import DateTimeField, Field
+from django.template.defaultfilters import yesno
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from core.scoping import ScopedQuerySet
 
 ACTION_LABELS = {
     "hazards.hazard.reported": _("Hazard registered"),
@@ -73,6 +80,8 @@ ACTION_LABELS = {
     "registry.enterprise.status_changed": _("Operating status changed"),
     "attachments.attachment.uploaded": _("File uploaded"),
 }
+# A changed link to a record the viewer may not see (another town's enterprise).
+NOT_SHOWN = _("(outside your scope)")
 # An action not listed above still reads as a verb, from its last part.
 VERB_LABELS = {
     "created": _("Created"),
@@ -99,25 +108,97 @@ def actor_label(event) -> str:
     return event.actor_name or str(_("system"))
 
 
-def _field_label(target_type: str, field: str) -> str:
+def _model(label: str):
     try:
-        model = apps.get_model(target_type)
-        return str(model._meta.get_field(field).verbose_name)
-    except (LookupError, ValueError, FieldDoesNotExist):
-        return field
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
 
 
-def describe(event) -> dict:
-    """One timeline entry: when, who (real name), what (a verb), the reason or note, the changed fields."""
+def _models_of(event) -> list:
+    """The models whose fields an event's changes may name, most likely first: the one its action names (an
+    investigation's change is recorded on its accident: `accidents.investigation.updated`), the target's,
+    then the records the target has one of (the accident's investigation)."""
+    found = [_model(".".join(event.action.split(".")[:2])), _model(event.target_type)]
+    target = found[1]
+    if target is not None:
+        found += [
+            f.related_model
+            for f in target._meta.get_fields()
+            if f.is_relation and f.one_to_one and f.related_model is not None
+        ]
+    return list(dict.fromkeys(m for m in found if m is not None))
+
+
+def _field(models: list, name: str) -> Field | None:
+    """The model field called `name` (or stored as `name`: `town_id`) on the first model that has one."""
+    for model in models:
+        for field in model._meta.get_fields():
+            if isinstance(field, Field) and name in (field.name, field.attname):
+                return field
+    return None
+
+
+def _related_label(field: Field, value, viewer) -> str:
+    """The related record's name. A scoped record (an enterprise, a hazard) is named only to a viewer who
+    may see it: the timeline of a record in scope must not reveal the one it was moved away from."""
+    model = field.related_model
+    key = field.target_field.attname if field.many_to_one or field.one_to_one else "pk"
+    queryset = model._default_manager.all()
+    scoped = isinstance(queryset, ScopedQuerySet)
+    if scoped:
+        queryset = queryset.visible_to(viewer) if viewer is not None else queryset.none()
+    try:
+        related = queryset.filter(**{key: value}).first()
+    except (ValueError, TypeError, ValidationError):
+        related = None
+    if related is not None:
+        return str(related)
+    return str(NOT_SHOWN) if scoped else str(value)
+
+
+def value_label(field: Field | None, value, viewer=None) -> str:
+    """What a user reads for a stored value: the choice's label, the related record's name, 是/否, a local
+    time; never the code, the id or an ISO timestamp."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, list):
+        return "、".join(label for label in (value_label(field, v, viewer) for v in value) if label)
+    if field is None:
+        return str(value)
+    choices = {str(code): label for code, label in field.flatchoices}
+    if str(value) in choices:
+        return str(choices[str(value)])
+    if field.is_relation and field.related_model is not None:
+        return _related_label(field, value, viewer)
+    if isinstance(value, bool):
+        return yesno(value)
+    if isinstance(field, DateTimeField) and isinstance(value, str):
+        moment = parse_datetime(value)
+        if moment is not None:
+            return date_format(timezone.localtime(moment), "Y-m-d H:i")
+    return str(value)
+
+
+def _change(models: list, name: str, pair, viewer) -> tuple[str, str, str]:
+    field = _field(models, name)
+    label = str(field.verbose_name) if field is not None else name
+    return (label, value_label(field, pair[0], viewer), value_label(field, pair[1], viewer))
+
+
+def describe(event, viewer=None) -> dict:
+    """One timeline entry: when, who (real name), what (a verb), the reason or note, the changed fields by
+    their models' names and their values as a user reads them (records out of the viewer's scope unnamed)."""
     data = event.data if isinstance(event.data, dict) else {}
     changes = data.get("changes") if isinstance(data.get("changes"), dict) else {}
+    models = _models_of(event) if changes else []
     return {
         "at": event.at,
         "actor": actor_label(event),
         "label": action_label(event.action),
         "detail": next((str(data[k]) for k in ("reason", "note", "text") if data.get(k)), ""),
         "changes": [
-            (_field_label(event.target_type, name), pair[0], pair[1])
+            _change(models, name, pair, viewer)
             for name, pair in changes.items()
             if isinstance(pair, list | tuple) and len(pair) == 2
         ],

@@ -614,9 +614,16 @@ def update_level_thresholds(*, actor, rows: dict[str, dict], source: str, effect
         "accidents.thresholds.updated",
         actor=actor,
         target_type="accidents.levelthreshold",
-        target_repr="R-ACC-1",
+        target_repr=_thresholds_repr(),
         data={"changes": diff(before, after), "source": source, "effective_from": effective_from},
     )
+
+
+def _thresholds_repr() -> str:
+    """The audit log's name for the level table (R-ACC-1): the regulation and article it restates, stored in
+    Chinese like every record's name, whatever the official's interface language."""
+    with translation.override("zh-hans"):
+        return _("Accident level thresholds (Order 493 of the State Council, art. 3)")
 
 
 def remind_follow_ups(*, now: dt.datetime | None = None) -> int:
