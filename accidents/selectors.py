@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.apps import apps
 from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -17,6 +16,7 @@ from accidents.services import chain
 from accidents.services.roles import can
 from core.choices import AccidentType
 from core.scoping import scope_of
+from hazards.models import Hazard
 from registry.models import Department, Jurisdiction, Sector
 
 
@@ -262,13 +262,10 @@ def units_without_session(user, *, today: dt.date | None = None) -> dict:
 
 
 def related_hazards(case: Case, user, *, limit: int = 10) -> list:
-    """Open hazards of the same sector in our district that the user may see (the hazards module)."""
-    if not apps.is_installed("hazards") or case.sector_id is None:
+    """Open hazards of the same sector in our district that the user may see (hazards sits below accidents)."""
+    if case.sector_id is None:
         return []
-    Hazard = apps.get_model("hazards", "Hazard")
-    qs = Hazard.objects.visible_to(user).filter(sector_id=case.sector_id)
-    if hasattr(qs, "open"):
-        qs = qs.open()
+    qs = Hazard.objects.visible_to(user).filter(sector_id=case.sector_id).open()
     return list(qs.select_related("enterprise").order_by("-id")[:limit])
 
 

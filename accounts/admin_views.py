@@ -24,7 +24,7 @@ from audit.services import timeline
 from core.errors import DomainError, NotAllowed
 from core.exports import Column
 from core.masking import mask_id_number
-from core.views import ListPage, apply_domain_errors, home, refused_button
+from core.views import ListPage, apply_domain_errors, home, page_status, refused_button
 
 
 def _require_manager(request) -> None:
@@ -290,9 +290,7 @@ def user_reset_password(request, pk: int):
                     actor=request.user, user=account, new_password=form.cleaned_data["new_password1"]
                 )
             except DomainError as exc:
-                if "password" in exc.errors:
-                    exc.errors["new_password1"] = exc.errors.pop("password")
-                apply_domain_errors(form, exc)
+                apply_domain_errors(form, exc, fields={"password": "new_password1"})
             else:
                 messages.success(
                     request,
@@ -305,4 +303,5 @@ def user_reset_password(request, pk: int):
         request,
         "accounts/admin/user_reset_password.html",
         {"form": form, "account": account, "section": "users"},
+        status=page_status(form),
     )

@@ -30,7 +30,7 @@ from accounts.models import TotpDevice, User
 from audit.services import record
 from core.errors import DomainError
 from core.middleware import client_ip
-from core.views import apply_domain_errors
+from core.views import apply_domain_errors, page_status
 
 SESSION_NEXT_KEY = "redline_next"
 
@@ -181,6 +181,8 @@ def mfa_setup(request):
             "uri": totp.provisioning_uri(device) if device and not device.confirmed else "",
             "required": user.has_role(*security.mfa_roles()),
         },
+        # A refused start (no form posted) still answers its status: the form carries it unbound.
+        status=max(page_status(form), getattr(form, "domain_status", 0)),
     )
 
 
@@ -223,6 +225,7 @@ def password_change(request):
         request,
         "accounts/password_change.html",
         {"form": form, "expired": security.password_expired(request.user)},
+        status=page_status(form),
     )
 
 
@@ -287,13 +290,11 @@ def password_reset_confirm(request, uidb64: str, token: str):
         try:
             services.complete_password_reset(user=user, new_password=form.cleaned_data["new_password1"])
         except DomainError as exc:
-            for errors in exc.errors.values():
-                for error in errors:
-                    form.add_error("new_password1", error)
+            apply_domain_errors(form, exc, fallback="new_password1")
         else:
             messages.success(request, _("Your password was set. Log in with it now."))
             return redirect("accounts:login")
-    return render(request, "accounts/password_reset_confirm.html", {"form": form})
+    return render(request, "accounts/password_reset_confirm.html", {"form": form}, status=page_status(form))
 
 
 @login_required
@@ -312,7 +313,10 @@ def id_number(request, pk: int):
         except DomainError as exc:
             apply_domain_errors(form, exc)
     response = render(
-        request, "accounts/id_number.html", {"subject": user, "form": form, "revealed": revealed}
+        request,
+        "accounts/id_number.html",
+        {"subject": user, "form": form, "revealed": revealed},
+        status=page_status(form),
     )
     response["Cache-Control"] = "no-store"
     return response

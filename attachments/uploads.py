@@ -8,6 +8,7 @@ from django import forms
 from attachments.models import Attachment
 from attachments.services import store_attachment
 from core.errors import DomainError, InvalidInput
+from core.views import domain_error_text
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -38,6 +39,5 @@ def store_uploads(actor, files, field: str, *, lat=None, lng=None) -> list[Attac
         try:
             stored.append(store_attachment(actor=actor, upload=upload, lat=lat, lng=lng))
         except DomainError as exc:
-            message = exc.errors.get("file", [exc.message])[0] if exc.errors else exc.message
-            raise InvalidInput.field(field, f"{upload.name}: {message}")
+            raise InvalidInput.field(field, f"{upload.name}: {domain_error_text(exc, ' ')}") from None
     return stored

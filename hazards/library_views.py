@@ -12,7 +12,7 @@ from core.choices import Role
 from core.errors import DomainError
 from core.exports import xlsx_response
 from core.scoping import scope_of
-from core.views import apply_domain_errors
+from core.views import apply_domain_errors, page_status
 from hazards import criteria_io, services
 from hazards.forms import CriteriaImportForm, CriterionForm, DeadlinePolicyForm
 from hazards.models import DeadlinePolicy, MajorHazardCriterion
@@ -71,7 +71,9 @@ def criterion_edit(request, pk: int | None = None):
             messages.success(request, _("Criterion saved."))
             return redirect("hazards:criteria")
     title = _("Edit criterion") if criterion else _("Add a criterion")
-    return render(request, "hazards/settings_form.html", {"form": form, "title": title})
+    return render(
+        request, "hazards/settings_form.html", {"form": form, "title": title}, status=page_status(form)
+    )
 
 
 @login_required
@@ -92,7 +94,9 @@ def deadline_edit(request, level: str):
             messages.success(request, _("Deadline saved."))
             return redirect("hazards:criteria")
     title = _("Default deadline: %(level)s") % {"level": policy.get_level_display()}
-    return render(request, "hazards/settings_form.html", {"form": form, "title": title})
+    return render(
+        request, "hazards/settings_form.html", {"form": form, "title": title}, status=page_status(form)
+    )
 
 
 @login_required
@@ -122,5 +126,8 @@ def criteria_import(request):
             messages.success(request, _("Imported: %(created)d added, %(updated)d updated.") % result)
             return redirect("hazards:criteria")
     return render(
-        request, "hazards/settings_form.html", {"form": form, "title": _("Import the criteria library")}
+        request,
+        "hazards/settings_form.html",
+        {"form": form, "title": _("Import the criteria library")},
+        status=page_status(form),
     )

@@ -27,13 +27,13 @@ from core.errors import Conflict, DomainError
 from core.idempotency import idempotent
 from core.masking import phone_for
 from core.params import id_param
-from core.views import ListPage, apply_domain_errors
+from core.views import ListPage, apply_domain_errors, domain_error_text
 from hazards import forms, services
 from hazards.choices import EvidencePurpose, ExtensionState, State
 from hazards.exports import ledger_columns, ledger_rows
 from hazards.filters import HazardFilter, search_hazards
 from hazards.models import Hazard, HazardRecheck
-from hazards.rules import CREATE_ROLES, available_actions, may, state_allows
+from hazards.rules import CREATE_ROLES, FLOW, available_actions, may, state_allows
 from hazards.selectors import get_hazard_for_user
 from hazards.services.duties import GOVERNMENT
 
@@ -103,8 +103,7 @@ def _store_each(
                 store_attachment(actor=request.user, upload=upload, lat=lat, lng=lng, taken_at=taken_at)
             )
         except DomainError as exc:
-            message = exc.errors.get("file", [exc.message])[0] if exc.errors else exc.message
-            refused.append(f"{upload.name}: {message}")
+            refused.append(f"{upload.name}: {domain_error_text(exc, ' ')}")
     return stored, refused
 
 
@@ -212,7 +211,7 @@ def hazard_detail(request, pk: int):
             "extensions": list(hazard.extensions.select_related("requested_by", "decided_by")),
             "pending_extension": pending,
             "progress_notes": list(hazard.progress_notes.select_related("author")),
-            "actions": [(a, ACTIONS[a].label, ACTIONS[a].style) for a in actions if a in ACTIONS],
+            "actions": [(a, FLOW[a].label, FLOW[a].style) for a in actions if a in ACTIONS],
             "days_left": hazard.days_left(),
             "can_print_notice": hazard.state not in (State.REPORTED, State.CANCELLED),
             "can_print_acceptance": hazard.state in (State.ACCEPTED, State.CLOSED),
@@ -301,11 +300,11 @@ def _accept(request, hazard, data):
 
 @dataclass(frozen=True)
 class ActionPage:
+    """The page of one transition of `rules.FLOW`: its label and button style are the table's, not copied."""
+
     form: type
     call: Any
-    label: Any
     done: Any
-    style: str = "primary"
     # Photos stored when the form is posted and kept (by id on the page) when it comes back with errors.
     photos_purpose: str = ""
 
@@ -314,54 +313,42 @@ ACTIONS: dict[str, ActionPage] = {
     "assign": ActionPage(
         forms.AssignForm,
         _assign,
-        gettext_lazy("Assign the rectification"),
         gettext_lazy("Rectification assigned."),
     ),
     "plan": ActionPage(
         forms.PlanForm,
         _plan_save,
-        gettext_lazy("Treatment plan"),
         gettext_lazy("Treatment plan saved."),
-        "outline-primary",
     ),
     "submit": ActionPage(
         forms.SubmitForm,
         _submit,
-        gettext_lazy("Submit for acceptance"),
         gettext_lazy("Submitted for acceptance."),
         photos_purpose=EvidencePurpose.AFTER,
     ),
     "accept": ActionPage(
         forms.AcceptForm,
         _accept,
-        gettext_lazy("Accept"),
         gettext_lazy("Rectification accepted."),
-        "success",
     ),
     "reject": ActionPage(
         forms.RejectForm,
         lambda r, h, d: services.reject_rectification(
             actor=r.user, hazard=h, version=d["version"], reason=d["reason"]
         ),
-        gettext_lazy("Reject"),
         gettext_lazy("Rectification rejected."),
-        "outline-danger",
     ),
     "close": ActionPage(
         forms.CloseForm,
         lambda r, h, d: services.close_hazard(actor=r.user, hazard=h, version=d["version"], note=d["note"]),
-        gettext_lazy("Close the hazard"),
         gettext_lazy("Hazard closed."),
-        "success",
     ),
     "cancel": ActionPage(
         forms.CancelForm,
         lambda r, h, d: services.cancel_hazard(
             actor=r.user, hazard=h, version=d["version"], reason=d["reason"]
         ),
-        gettext_lazy("Cancel the hazard"),
         gettext_lazy("Hazard cancelled."),
-        "outline-secondary",
     ),
     "supervise": ActionPage(
         forms.SuperviseForm,
@@ -374,18 +361,14 @@ ACTIONS: dict[str, ActionPage] = {
             document_number=d["document_number"],
             supervising_department=d.get("supervising_department"),
         ),
-        gettext_lazy("Listed supervision"),
         gettext_lazy("The hazard is under listed supervision."),
-        "outline-danger",
     ),
     "request_extension": ActionPage(
         forms.ExtensionRequestForm,
         lambda r, h, d: services.request_extension(
             actor=r.user, hazard=h, version=d["version"], new_deadline=d["new_deadline"], reason=d["reason"]
         ),
-        gettext_lazy("Request an extension"),
         gettext_lazy("Extension requested."),
-        "outline-secondary",
     ),
     "decide_extension": ActionPage(
         forms.ExtensionDecisionForm,
@@ -397,23 +380,17 @@ ACTIONS: dict[str, ActionPage] = {
             note=d["note"],
             deadline=d.get("deadline"),
         ),
-        gettext_lazy("Decide on the extension"),
         gettext_lazy("Extension decided."),
-        "outline-primary",
     ),
     "progress": ActionPage(
         forms.ProgressForm,
         lambda r, h, d: services.add_progress_note(actor=r.user, hazard=h, month=d["month"], text=d["text"]),
-        gettext_lazy("Monthly progress"),
         gettext_lazy("Progress note saved."),
-        "outline-secondary",
     ),
     "explain": ActionPage(
         forms.ExplainForm,
         lambda r, h, d: services.explain_delay(actor=r.user, hazard=h, version=d["version"], text=d["text"]),
-        gettext_lazy("Explain the delay"),
         gettext_lazy("Explanation saved."),
-        "outline-danger",
     ),
 }
 
@@ -435,12 +412,9 @@ def hazard_action(request, pk: int, action: str):
         initial={"version": hazard.version, **_resubmission(hazard, action)},
     )
     if not state_allows(action, hazard.state):
-        messages.error(
-            request,
-            _("This is not possible while the hazard is “%(state)s”; reload the page.")
-            % {"state": hazard.get_state_display()},
-        )
-        return redirect(hazard)
+        # The page again with the reason on top, answering 409: a redirect would hide the refusal.
+        form.add_error(None, FLOW.refusal(hazard))
+        return _action_page(request, form, hazard, action, None, status=409)
     kept: list[Attachment] | None = None
     refused: list[str] = []
     if page.photos_purpose:
@@ -468,9 +442,15 @@ def hazard_action(request, pk: int, action: str):
                 return redirect(hazard)
         else:
             status = 400
-    return render(
-        request,
-        "hazards/action_form.html",
-        {"form": form, "hazard": hazard, "action": action, "title": page.label, "kept_photos": kept},
-        status=status,
-    )
+    return _action_page(request, form, hazard, action, kept, status=status)
+
+
+def _action_page(request, form, hazard, action: str, kept, *, status: int):
+    context = {
+        "form": form,
+        "hazard": hazard,
+        "action": action,
+        "title": FLOW[action].label,
+        "kept_photos": kept,
+    }
+    return render(request, "hazards/action_form.html", context, status=status)

@@ -257,9 +257,10 @@ def test_reset_password_errors_are_inline(as_user, persona):
     old_hash = target.password
     url = reverse("accounts:admin_user_reset_password", args=[target.pk])
     response = as_user("admin").post(url, {"new_password1": STRONG, "new_password2": STRONG + "x"})
-    assert response.context["form"].errors["new_password2"]
+    assert response.status_code == 400 and response.context["form"].errors["new_password2"]
+    # The password policy's refusal (the service's "password") lands on the field it was typed in: 400.
     response = as_user("admin").post(url, {"new_password1": "1234567890", "new_password2": "1234567890"})
-    assert response.context["form"].errors["new_password1"]
+    assert response.status_code == 400 and response.context["form"].errors["new_password1"]
     target.refresh_from_db()
     assert target.password == old_hash and not target.must_change_password
 
@@ -326,6 +327,18 @@ def test_id_number_is_stored_shown_masked_and_kept_when_left_empty(as_user, dist
     )
     user.refresh_from_db()
     assert user.name == "新名字" and user.id_number == number
+
+
+def test_revealing_an_id_number_without_a_reason_answers_400_and_shows_nothing(as_user, district):
+    client = as_user("admin")
+    number = "11010519491231002X"
+    client.post(
+        reverse("accounts:admin_user_create"), _create_payload(username="reveal_me", id_number=number)
+    )
+    user = User.objects.get(username="reveal_me")
+    response = client.post(reverse("accounts:id_number", args=[user.pk]), {"reason": ""})
+    assert response.status_code == 400 and response.context["form"].errors["reason"]
+    assert number not in response.content.decode()
 
 
 def test_a_wrong_id_number_is_an_inline_error(as_user):

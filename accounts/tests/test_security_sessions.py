@@ -138,3 +138,17 @@ def test_the_session_cookie_is_httponly(district):
     client.post("/accounts/login/", {"username": "duruan", "password": PASSWORD})
     cookie = client.cookies["sessionid"]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+def test_a_refused_own_password_change_answers_400_and_changes_nothing(persona):
+    client = login("duruan")
+    weak = {"old_password": PASSWORD, "new_password1": "1234567890", "new_password2": "1234567890"}
+    response = client.post("/accounts/password/", weak)
+    assert response.status_code == 400 and response.context["form"].errors["new_password1"]
+    wrong_old = {
+        "old_password": "not-it",
+        "new_password1": "Quite-New-Pass-7",
+        "new_password2": "Quite-New-Pass-7",
+    }
+    assert client.post("/accounts/password/", wrong_old).status_code == 400
+    assert persona("duruan").check_password(PASSWORD)

@@ -159,6 +159,23 @@ def test_a_stale_form_answers_409_and_changes_nothing(as_user, persona, enterpri
     assert hazard.state == "rectifying"
 
 
+def test_an_action_the_state_refuses_answers_409_on_its_page_with_the_input_kept(
+    as_user, persona, enterprise_in
+):
+    hazard = rectifying(persona("duruan"), enterprise_in("duruan", "industry_trade"))
+    url = f"/hazards/{hazard.pk}/reject/"
+    response = as_user("inspector_duruan").post(url, {"version": hazard.version, "reason": "照片不清晰"})
+    assert response.status_code == 409 and not response.has_header("Location")
+    page = response.content.decode()
+    assert "照片不清晰" in page and hazard.get_state_display() in page
+    # The page's title and the detail page's button read the same row of the workflow table.
+    from hazards.rules import FLOW
+
+    assert str(FLOW["reject"].label) in page
+    hazard.refresh_from_db()
+    assert hazard.state == "rectifying"
+
+
 def test_missing_input_shows_field_errors(as_user, persona, enterprise_in):
     hazard = submitted(persona("duruan"), enterprise_in("duruan", "industry_trade"))
     response = as_user("inspector_duruan").post(f"/hazards/{hazard.pk}/reject/", {"version": hazard.version})
@@ -227,6 +244,18 @@ def test_district_admins_edit_the_criteria_library_and_others_cannot(as_user):
         {"days": "10", "source": "区安委办2026年1号", "effective_from": "2026-01-01"},
     )
     assert response.status_code == 302
+
+
+def test_a_refused_library_setting_answers_400_with_the_input_kept(as_user):
+    admin = as_user("admin")
+    criterion = {"sector": "fire", "item": "F-9", "text": "", "source": "GB 35181-2025"}
+    refused = admin.post("/hazards/criteria/new/", criterion)
+    assert refused.status_code == 400 and refused.context["form"].errors["text"]
+    assert 'value="F-9"' in refused.content.decode()
+    deadline = {"days": "0", "source": "区安委办2026年1号", "effective_from": "2026-01-01"}
+    refused = admin.post("/hazards/deadlines/general/", deadline)
+    assert refused.status_code == 400 and refused.context["form"].errors["days"]
+    assert "区安委办2026年1号" in refused.content.decode()
 
 
 def test_the_ledger_export_is_recorded_once_with_its_filters_and_count(as_user, persona):
