@@ -26,9 +26,10 @@ from inspections.models import (
     InspectionTask,
     ItemResult,
 )
+from inspections.rules import DRAW_FLOW
 from inspections.selectors import campaign_progress
 from inspections.services.common import POLICY, safe_id
-from inspections.services.draws import DRAW_FLOW, stored_pairs
+from inspections.services.draws import stored_pairs
 from registry.models import Enterprise
 
 
@@ -155,6 +156,12 @@ class AssignSerializer(serializers.Serializer):
     town = serializers.IntegerField(required=False, allow_null=True)
     department = serializers.IntegerField(required=False, allow_null=True)
     inspectors = serializers.ListField(child=serializers.IntegerField(), required=False)
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="The campaign's `version` as read; stale → 409 and nothing changes. Left out: the "
+        "current one.",
+    )
 
 
 class CampaignViewSet(
@@ -366,6 +373,12 @@ class ResultWriteSerializer(serializers.Serializer):
         "server's answer changed since and differs, nothing is saved: 409 with the server's answer in "
         "`current`. Left out: the last save wins.",
     )
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="The inspection's `version` as read; stale → 409 and nothing changes. Left out: the "
+        "current one.",
+    )
 
 
 class DetailsSerializer(serializers.Serializer):
@@ -373,6 +386,12 @@ class DetailsSerializer(serializers.Serializer):
     people_present = serializers.CharField(required=False, allow_blank=True, default="")
     co_inspectors = serializers.CharField(required=False, allow_blank=True, default="")
     summary = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="The inspection's `version` as read; stale → 409 and nothing changes. Left out: the "
+        "current one.",
+    )
 
 
 class FinishSerializer(serializers.Serializer):
@@ -460,6 +479,7 @@ class InspectionViewSet(
             result=data.validated_data["result"],
             note=data.validated_data["note"],
             based_on=data.validated_data["based_on"],
+            version=data.validated_data.get("version"),
         )
         row = ItemResult.objects.select_related("item").get(pk=row.pk)
         return Response(ItemResultSerializer(row).data)
@@ -606,6 +626,12 @@ class TargetSerializer(serializers.ModelSerializer):
 
 class TargetsWriteSerializer(serializers.Serializer):
     enterprises = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False)
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="The campaign's `version` as read; stale → 409 and nothing changes. Left out: the "
+        "current one.",
+    )
 
 
 class CampaignTargetViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -636,7 +662,10 @@ class CampaignTargetViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.
         data = TargetsWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         added = services.add_targets(
-            actor=request.user, campaign=campaign, enterprises=data.validated_data["enterprises"]
+            actor=request.user,
+            campaign=campaign,
+            enterprises=data.validated_data["enterprises"],
+            version=data.validated_data.get("version"),
         )
         return Response({"added": added}, status=status.HTTP_201_CREATED)
 

@@ -1,13 +1,15 @@
 """Demo data: inspectors of every town, a confined-space campaign across all towns with tasks and some
 finished inspections, a conflict of interest, and a double-random draw with a published result.
 
-Deterministic from the `rng` passed in; the checklists themselves come from the data migration.
+Deterministic from the `rng` passed in; the checklists themselves come from the data migrations.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib
+import inspect
+import sys
 
 from django.db import transaction
 from django.utils import timezone
@@ -103,13 +105,54 @@ def _finish(inspection, actor, rng, *, fail_rate: float) -> None:
     services.finish_inspection(actor=actor, inspection=inspection, version=inspection.version)
 
 
+# The data migrations to replay on a flushed database, found by the models they write: the shipped checklists
+# (version 1, then every later correction: rule ids out of the wording, key items linked to verified criteria,
+# R-INSP-5, R-HAZ-13) and the hazards criteria library those links point to, with its deadline policies.
+REPLAYED = {
+    "inspections": ("ChecklistTemplate", "ChecklistItem"),
+    "hazards": ("MajorHazardCriterion", "CriterionSource", "DeadlinePolicy"),
+}
+
+
 def ensure_shipped_checklists() -> None:
-    """The checklists come from the data migration; a flushed database (transactional tests, a restore
-    into an empty database) gets them again from the same data."""
-    from django.apps import apps
+    """The checklists come from the data migrations; a flushed database (`load_demo --reset`, transactional
+    tests, a restore into an empty database) gets them again by replaying those migrations, all of them, so
+    the demo's checklists read as a migrated database's and never as the first version did. The criteria
+    library is replayed too when the flush emptied it (the key items link to it)."""
+    from hazards.models import MajorHazardCriterion
 
     shipped = importlib.import_module("inspections.migrations.0002_shipped_checklists")
-    shipped.ship(apps, None)
+    families = {spec["family"] for spec in shipped.TEMPLATES}
+    present = set(ChecklistTemplate.objects.filter(family__in=families).values_list("family", flat=True))
+    if present == families:
+        return
+    apps_replayed = {"inspections"} if MajorHazardCriterion.objects.exists() else {"inspections", "hazards"}
+    replay_data_migrations({app: REPLAYED[app] for app in apps_replayed})
+
+
+def _writes(migration, models: tuple[str, ...]) -> bool:
+    source = inspect.getsource(sys.modules[type(migration).__module__])
+    return any(f'get_model("{migration.app_label}", "{model}")' in source for model in models)
+
+
+def replay_data_migrations(writing: dict[str, tuple[str, ...]]) -> None:
+    """Run the Python steps of every migration of an app in `writing` that writes one of its models, again, in
+    the order `migrate` ran them. They get the current models, not the historical ones: the tables have
+    today's columns, which a historical model of an early step does not know to fill. These migrations are
+    written to be repeated (each skips or updates what exists)."""
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.db.migrations.operations import RunPython
+
+    executor = MigrationExecutor(connection)
+    for migration, _backwards in executor.migration_plan(
+        executor.loader.graph.leaf_nodes(), clean_start=True
+    ):
+        if migration.app_label in writing and _writes(migration, writing[migration.app_label]):
+            for operation in migration.operations:
+                if isinstance(operation, RunPython):
+                    operation.code(apps, None)
 
 
 @transaction.atomic

@@ -591,7 +591,7 @@ class ConflictOfInterest(models.Model):
 class ImmutableModel(models.Model):
     """A draw is immutable once made (R-INSP-1): rows are inserted once and never updated or deleted. Its
     result stays on record even when the draw is undone: only the draw's state moves, by the workflow
-    layer's conditional UPDATE (inspections.services.draws.DRAW_FLOW), never by `save`."""
+    layer's conditional UPDATE (inspections.rules.DRAW_FLOW), never by `save`."""
 
     class Meta:
         abstract = True

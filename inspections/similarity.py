@@ -16,11 +16,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import jieba
-from django.apps import apps
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accidents.models import Accident
 from core.scoping import get_visible_or_404
 from inspections.choices import HazardCategory, SourceType
 from registry.choices import SubSector
@@ -182,11 +182,7 @@ def source_from_hazard(user, hazard_id) -> SourceCase:
 
 def source_from_accident(user, accident_id) -> SourceCase:
     """Read an accident defensively: only the fields the follow-up needs."""
-    try:
-        model = apps.get_model("accidents", "Accident")
-    except LookupError:
-        raise Http404
-    accident = get_visible_or_404(model.objects.all(), user, pk=accident_id)
+    accident = get_visible_or_404(Accident.objects.all(), user, pk=accident_id)
     enterprise = getattr(accident, "enterprise", None)
     parts = [getattr(accident, name, "") or "" for name in ("title", "narrative", "address")]
     investigation = getattr(accident, "investigation", None) if hasattr(accident, "investigation") else None

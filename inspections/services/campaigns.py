@@ -6,15 +6,14 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record
 from core.choices import Role
 from core.errors import Conflict, InvalidInput
-from core.workflow import Transition, Workflow
-from inspections.choices import CampaignKind, CampaignState, TaskState
+from inspections import rules
+from inspections.choices import CampaignKind, TaskState
 from inspections.models import Campaign, CampaignTarget, ChecklistTemplate, InspectionTask
 from inspections.services.common import POLICY, add_error, planner_limits, raise_if, safe_id
 from notifications.services import notify
@@ -167,62 +166,57 @@ def launch_campaign(
     return campaign
 
 
-def _check_campaign_writable(actor, campaign: Campaign) -> None:
-    """The list of an active campaign: its edits keep the state and write through `_bump` with the version
-    read here; closing it is the workflow's transition (CAMPAIGN_FLOW)."""
-    POLICY.require(actor, "plan", _("Your role may not change campaigns."))
-    if campaign.state != CampaignState.ACTIVE:
-        raise Conflict(_("The campaign is closed."))
-
-
-def _bump(campaign: Campaign, **changes) -> None:
-    """The conditional UPDATE … WHERE version = v AND state = active: of two racing writers one wins."""
-    matched = Campaign.objects.filter(
-        pk=campaign.pk, version=campaign.version, state=CampaignState.ACTIVE
-    ).update(version=F("version") + 1, **changes)
-    if matched != 1:
-        raise Conflict()
-    campaign.refresh_from_db()
-
-
-@transaction.atomic
-def add_targets(*, actor, campaign: Campaign, enterprises) -> int:
-    _check_campaign_writable(actor, campaign)
-    ids = {getattr(e, "pk", e) for e in enterprises}
-    found = list(Enterprise.objects.visible_to(actor).filter(pk__in=ids).only("pk", "town_id"))
-    if len(found) != len(ids) or not ids:
-        raise InvalidInput.field("enterprises", _("Choose enterprises in your area."))
-    existing = set(campaign.targets.values_list("enterprise_id", flat=True))
-    new = [e for e in found if e.pk not in existing]
-    CampaignTarget.objects.bulk_create(
-        CampaignTarget(campaign=campaign, enterprise_id=e.pk, town_id=e.town_id, added_by_hand=True)
-        for e in new
-    )
-    _bump(campaign)
-    record(
-        campaign, "inspections.campaign.targets_added", actor=actor, data={"enterprises": [e.pk for e in new]}
-    )
-    return len(new)
-
-
-@transaction.atomic
-def remove_target(*, actor, campaign: Campaign, target: CampaignTarget) -> None:
-    _check_campaign_writable(actor, campaign)
-    if target.campaign_id != campaign.pk:
-        raise InvalidInput.field("target", _("Unknown target."))
-    task = campaign.tasks.filter(enterprise_id=target.enterprise_id).first()
-    if task is not None and task.state != TaskState.OPEN:
-        raise Conflict(_("This enterprise is already being inspected; it stays on the list."))
-    if task is not None:
-        task.delete()
-    target.delete()
-    _bump(campaign)
-    record(
+def _change_list(campaign: Campaign, action: str, *, actor, version, prepare, after=None, notify=None):
+    """A change of an active campaign's list: one of CAMPAIGN_FLOW's rows that keep the state, performed
+    with the version the client read (the campaign page's; the server's when the API sends none)."""
+    return rules.CAMPAIGN_FLOW.perform(
         campaign,
-        "inspections.campaign.target_removed",
+        action,
         actor=actor,
-        data={"enterprise": target.enterprise_id},
+        version=rules.known_version(campaign, version),
+        prepare=prepare,
+        after=after,
+        notify=notify,
     )
+
+
+def add_targets(*, actor, campaign: Campaign, enterprises, version=None) -> int:
+    def prepare(step):
+        ids = {getattr(e, "pk", e) for e in enterprises}
+        found = list(Enterprise.objects.visible_to(actor).filter(pk__in=ids).only("pk", "town_id"))
+        if len(found) != len(ids) or not ids:
+            raise InvalidInput.field("enterprises", _("Choose enterprises in your area."))
+        existing = set(campaign.targets.values_list("enterprise_id", flat=True))
+        new = [e for e in found if e.pk not in existing]
+        CampaignTarget.objects.bulk_create(
+            CampaignTarget(campaign=campaign, enterprise_id=e.pk, town_id=e.town_id, added_by_hand=True)
+            for e in new
+        )
+        step.audit_data["enterprises"] = [e.pk for e in new]
+        step.result = len(new)
+
+    return _change_list(campaign, "add_targets", actor=actor, version=version, prepare=prepare)
+
+
+def remove_target(*, actor, campaign: Campaign, target: CampaignTarget, version=None) -> None:
+    def prepare(step):
+        if target.campaign_id != campaign.pk:
+            raise InvalidInput.field("target", _("Unknown target."))
+        task = campaign.tasks.filter(enterprise_id=target.enterprise_id).first()
+        if task is not None:
+            # Cancelled through its workflow before it goes: an inspector starting it meanwhile wins the
+            # task's conditional UPDATE, and the enterprise stays on the list.
+            try:
+                rules.TASK_FLOW.perform(task, "cancel", actor=actor, version=task.version)
+            except Conflict:
+                raise Conflict(
+                    _("This enterprise is already being inspected; it stays on the list.")
+                ) from None
+            task.delete()
+        target.delete()
+        step.audit_data["enterprise"] = target.enterprise_id
+
+    _change_list(campaign, "remove_target", actor=actor, version=version, prepare=prepare)
 
 
 def _clean_inspectors(inspectors, errors: dict) -> list:
@@ -241,7 +235,6 @@ def _clean_inspectors(inspectors, errors: dict) -> list:
     return users
 
 
-@transaction.atomic
 def assign_tasks(
     *,
     actor,
@@ -251,30 +244,81 @@ def assign_tasks(
     department=None,
     inspectors=(),
     only_unassigned: bool = False,
+    version=None,
 ) -> int:
     """Give every target (of one town, if chosen) a task with this deadline, town, department and inspectors.
 
-    Done or running tasks keep their assignment; each change is one audit event on the campaign.
+    Done or running tasks keep their assignment; an open task is reassigned through its own workflow; the
+    whole assignment is one audit event on the campaign.
     """
-    _check_campaign_writable(actor, campaign)
-    errors: dict = {}
-    due = _as_date(deadline, "deadline", errors)
-    if due and due < timezone.localdate():
-        add_error(errors, "deadline", _("The deadline cannot be in the past."))
-    if town not in (None, "") and not isinstance(town, Jurisdiction):
-        town = Jurisdiction.objects.towns().filter(pk=safe_id(town)).first()
-        if town is None:
-            add_error(errors, "town", _("Choose a town or street of the district."))
-    if department not in (None, "") and not isinstance(department, Department):
-        department = Department.objects.filter(pk=safe_id(department)).first()
-        if department is None:
-            add_error(errors, "department", _("Unknown department."))
-    users = _clean_inspectors(inspectors, errors)
-    raise_if(errors)
+    chosen: list = []  # the inspectors, validated in `prepare`, told in `notify`
+
+    def prepare(step):
+        errors: dict = {}
+        due = _as_date(deadline, "deadline", errors)
+        if due and due < timezone.localdate():
+            add_error(errors, "deadline", _("The deadline cannot be in the past."))
+        chosen_town = _town_or_none(town, errors)
+        chosen_department = _department_or_none(department, errors)
+        users = _clean_inspectors(inspectors, errors)
+        raise_if(errors)
+        changed = _assign_targets(
+            actor, campaign, due, chosen_town, chosen_department, users, only_unassigned=only_unassigned
+        )
+        if not changed:
+            raise InvalidInput.field("town", _("No open task matches; nothing was assigned."))
+        step.audit_data.update(
+            tasks=changed,
+            deadline=due,
+            town=getattr(chosen_town, "pk", None),
+            department=getattr(chosen_department, "pk", None),
+            inspectors=[u.pk for u in users],
+        )
+        step.result = len(changed)
+        chosen.extend(users)
+
+    def tell_inspectors(step):
+        if chosen:
+            notify(
+                recipients=chosen,
+                kind="inspections.task.assigned",
+                title=_("New inspection tasks: %(name)s") % {"name": campaign.name},
+                body=_("%(n)d enterprises, due %(date)s")
+                % {"n": len(step.audit_data["tasks"]), "date": step.audit_data["deadline"]},
+                url=campaign.get_absolute_url(),
+                target=campaign,
+            )
+
+    return _change_list(
+        campaign, "assign", actor=actor, version=version, prepare=prepare, notify=tell_inspectors
+    )
+
+
+def _town_or_none(town, errors: dict):
+    if town in (None, "") or isinstance(town, Jurisdiction):
+        return town or None
+    found = Jurisdiction.objects.towns().filter(pk=safe_id(town)).first()
+    if found is None:
+        add_error(errors, "town", _("Choose a town or street of the district."))
+    return found
+
+
+def _department_or_none(department, errors: dict):
+    if department in (None, "") or isinstance(department, Department):
+        return department or None
+    found = Department.objects.filter(pk=safe_id(department)).first()
+    if found is None:
+        add_error(errors, "department", _("Unknown department."))
+    return found
+
+
+def _assign_targets(actor, campaign, due, town, department, users, *, only_unassigned: bool) -> list[int]:
+    """A new task for each target without one; each open task reassigned (TASK_FLOW, its version as read
+    in this transaction). Answers the ids of the tasks assigned."""
     targets = CampaignTarget.objects.visible_to(actor).filter(campaign=campaign)
     if town:
         targets = targets.filter(town=town)
-    tasks = {t.enterprise_id: t for t in campaign.tasks.all()}
+    tasks = {t.enterprise_id: t for t in campaign.tasks.select_related("campaign")}
     changed = []
     for target in targets.select_related("enterprise"):
         task = tasks.get(target.enterprise_id)
@@ -292,71 +336,39 @@ def assign_tasks(
         elif task.state != TaskState.OPEN or only_unassigned:
             continue
         else:
-            InspectionTask.objects.filter(pk=task.pk).update(
-                deadline=due,
-                assigned_town=town or task.assigned_town,
-                assigned_department=department or task.assigned_department,
-                version=F("version") + 1,
-            )
+            _reassign_with_campaign(task, actor, due, town, department, users)
         if users:
             task.inspectors.set(users)
         changed.append(task.pk)
-    if not changed:
-        raise InvalidInput.field("town", _("No open task matches; nothing was assigned."))
-    _bump(campaign)
-    record(
-        campaign,
-        "inspections.campaign.tasks_assigned",
-        actor=actor,
-        data={
-            "tasks": changed,
-            "deadline": due,
-            "town": getattr(town, "pk", None),
-            "department": getattr(department, "pk", None),
-            "inspectors": [u.pk for u in users],
-        },
-    )
-    if users:
-        notify(
-            recipients=users,
-            kind="inspections.task.assigned",
-            title=_("New inspection tasks: %(name)s") % {"name": campaign.name},
-            body=_("%(n)d enterprises, due %(date)s") % {"n": len(changed), "date": due},
-            url=campaign.get_absolute_url(),
-            target=campaign,
+    return changed
+
+
+def _reassign_with_campaign(task, actor, due, town, department, users) -> None:
+    def prepare(step):
+        step.changes.update(
+            deadline=due,
+            assigned_town=town or task.assigned_town,
+            assigned_department=department or task.assigned_department,
         )
-    return len(changed)
+        step.audit_data.update(deadline=due, inspectors=[u.pk for u in users], campaign=task.campaign_id)
 
-
-# The workflows of a campaign and of its tasks (core/workflow.py): performed with the version the client
-# read and the one conditional UPDATE.
-CAMPAIGN_FLOW = Workflow(
-    model=Campaign,
-    name="inspections.campaign",
-    transitions=[
-        Transition(
-            "close", (CampaignState.ACTIVE,), CampaignState.CLOSED, POLICY.roles("plan"), verb="closed"
-        ),
-    ],
-    state_message=lambda campaign: _("The campaign is closed."),
-)
-TASK_FLOW = Workflow(
-    model=InspectionTask,
-    name="inspections.task",
-    transitions=[
-        Transition("reassign", (TaskState.OPEN,), None, POLICY.roles("plan"), verb="reassigned"),
-    ],
-    state_message=lambda task: _("This task is no longer open."),
-)
+    rules.TASK_FLOW.perform(task, "reassign", actor=actor, version=task.version, prepare=prepare)
 
 
 def close_campaign(*, actor, campaign: Campaign, version) -> Campaign:
     def cancel_open_tasks(step):
-        InspectionTask.objects.filter(campaign=campaign, state=TaskState.OPEN).update(
-            state=TaskState.CANCELLED
-        )
+        """Each open task is cancelled through its workflow (its version as read in this transaction); a
+        task started meanwhile wins its conditional UPDATE and the close is refused (409)."""
+        open_tasks = InspectionTask.objects.filter(campaign=campaign, state=TaskState.OPEN)
+        cancelled = []
+        for task in open_tasks.select_related("campaign"):
+            rules.TASK_FLOW.perform(task, "cancel", actor=actor, version=task.version)
+            cancelled.append(task.pk)
+        step.audit_data["cancelled"] = cancelled
 
-    return CAMPAIGN_FLOW.perform(campaign, "close", actor=actor, version=version, after=cancel_open_tasks)
+    return rules.CAMPAIGN_FLOW.perform(
+        campaign, "close", actor=actor, version=version, after=cancel_open_tasks
+    )
 
 
 def reassign_task(*, actor, task: InspectionTask, deadline, inspectors=(), version) -> InspectionTask:
@@ -380,7 +392,7 @@ def reassign_task(*, actor, task: InspectionTask, deadline, inspectors=(), versi
     def after(step):
         task.inspectors.set(chosen)
 
-    return TASK_FLOW.perform(
+    return rules.TASK_FLOW.perform(
         task,
         "reassign",
         actor=actor,

@@ -8,17 +8,15 @@ from random import Random
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from audit.services import record
 from core.choices import Role
 from core.errors import Conflict, InvalidInput
-from core.workflow import Step, Transition, Workflow
+from core.workflow import Step
+from inspections import rules
 from inspections.choices import DrawState, InspectionState, TaskState
-from inspections.forms import UndoDrawForm
 from inspections.models import (
     ChecklistTemplate,
     ConflictOfInterest,
@@ -30,7 +28,7 @@ from inspections.models import (
     InspectionTask,
     PublishedResult,
 )
-from inspections.services.common import PLANNERS, POLICY, add_error, raise_if, safe_id
+from inspections.services.common import POLICY, add_error, raise_if, safe_id
 from registry.models import Department, Enterprise, Jurisdiction, Sector
 
 SEED_MAX = 2**62
@@ -331,22 +329,16 @@ def verify_draw(draw: Draw) -> bool:
 # --- Undoing a draw ---------------------------------------------------------------------------------
 
 
-def _author_or_district(user, draw: Draw) -> bool:
-    """A draw is undone by the one who made it or by a district administrator."""
-    return draw.created_by_id == user.pk or user.has_role(Role.DISTRICT_ADMIN)
-
-
 def _draw_tasks(draw: Draw):
-    return InspectionTask.objects.filter(draw_pair__draw=draw)
+    return InspectionTask.objects.filter(draw_pair__draw=draw).select_related("enterprise", "draw_pair__draw")
 
 
 def _nothing_started(step: Step) -> None:
     """Undoing is possible only while no task of the draw has started: a started inspection is evidence.
-    The tasks are locked, so an inspector starting one meanwhile waits and then finds it withdrawn."""
-    tasks = list(_draw_tasks(step.obj).select_for_update().select_related("enterprise"))
-    started = [t for t in tasks if t.state != TaskState.OPEN]
+    An inspector starting one meanwhile races the withdrawal on the task's conditional UPDATE: one loses."""
+    tasks = list(_draw_tasks(step.obj))
     started_ids = set(Inspection.objects.filter(task__in=tasks).values_list("task_id", flat=True))
-    started += [t for t in tasks if t.pk in started_ids and t not in started]
+    started = [t for t in tasks if t.state != TaskState.OPEN or t.pk in started_ids]
     if started:
         raise Conflict(
             _("Work on this draw has started (%(names)s), so it can no longer be undone.")
@@ -357,41 +349,18 @@ def _nothing_started(step: Step) -> None:
 
 
 def _withdraw_tasks(step: Step) -> None:
-    expected = len(step.audit_data["tasks"])
-    withdrawn = (
-        _draw_tasks(step.obj)
-        .filter(state=TaskState.OPEN)
-        .update(state=TaskState.CANCELLED, version=F("version") + 1)
-    )
-    if withdrawn != expected:  # a task moved between the check and the write
-        raise Conflict(_("Work on this draw has started, so it can no longer be undone."))
-
-
-DRAW_FLOW = Workflow(
-    model=Draw,
-    name="inspections.draw",
-    page_url_name="inspections:draw_action",
-    transitions=[
-        Transition(
-            "undo",
-            (DrawState.MADE,),
-            DrawState.UNDONE,
-            PLANNERS,
-            label=gettext_lazy("Undo the draw"),
-            form=UndoDrawForm,
-            guard=_author_or_district,
-            verb="undone",
-            style="outline-danger",
-            confirm=gettext_lazy("Undo this draw and withdraw its tasks?"),
-        ),
-    ],
-)
+    """Each task is cancelled through its own workflow, with the version read in this transaction."""
+    for task in _draw_tasks(step.obj).filter(pk__in=step.audit_data["tasks"]):
+        try:
+            rules.TASK_FLOW.perform(task, "cancel", actor=step.actor, version=task.version)
+        except Conflict:  # the task moved between the check and the write
+            raise Conflict(_("Work on this draw has started, so it can no longer be undone.")) from None
 
 
 def undo_draw(draw: Draw, *, actor, version, data=None) -> Draw:
     """Undo a draw before any of its work started: its tasks are withdrawn, its result stays on record
     (marked undone on the draw's page and public notice), the reason is audited."""
-    return DRAW_FLOW.perform(
+    return rules.DRAW_FLOW.perform(
         draw, "undo", actor=actor, version=version, data=data, prepare=_nothing_started, after=_withdraw_tasks
     )
 

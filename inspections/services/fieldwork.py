@@ -5,22 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record
-from core.choices import Role
 from core.errors import Conflict, InvalidInput, NotAllowed
-from core.workflow import Transition, Workflow
+from inspections import rules
 from inspections.choices import (
     CampaignKind,
     HazardCategory,
     HazardLevel,
-    InspectionState,
     Outcome,
     Result,
-    TaskState,
 )
 from inspections.models import ChecklistTemplate, Inspection, InspectionTask, ItemResult
 from inspections.services.common import POLICY, add_error, next_serial, raise_if, safe_id
@@ -34,45 +30,54 @@ def _current_version(template: ChecklistTemplate) -> ChecklistTemplate:
     return ChecklistTemplate.objects.filter(family=template.family, is_current=True).first() or template
 
 
-def _may_inspect_task(actor, task: InspectionTask) -> bool:
-    assigned = list(task.inspectors.values_list("pk", flat=True))
-    if actor.pk in assigned:
-        return True
-    # Officials may inspect tasks in their scope; an inspector works on its own assignments, or on
-    # unassigned tasks in its area.
-    if actor.role_codes & {Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER, Role.DISTRICT_ADMIN}:
-        return True
-    return not assigned
-
-
-@transaction.atomic
 def start_inspection(
     *,
     actor,
     task: InspectionTask | None = None,
     enterprise: Enterprise | None = None,
     template: ChecklistTemplate | None = None,
+    version=None,
 ) -> Inspection:
-    """Open the task's inspection: the draft in progress is resumed, never duplicated."""
+    """Open the task's inspection: the draft in progress is resumed, never duplicated. Starting a task is
+    TASK_FLOW's "start" with the task's version (API.md names none: the one the caller read)."""
     POLICY.require(actor, "inspect", _("Your role may not inspect."))
-    if task is not None:
-        task = InspectionTask.objects.select_for_update().get(pk=task.pk)
+    if task is None:
+        return _start_unplanned(actor, enterprise, template)
+    existing = Inspection.objects.filter(task=task).first()
+    if existing is not None:
+        return existing
+    try:
+        return _start_task(actor, task, rules.known_version(task, version))
+    except Conflict:
+        # Two inspectors opened the task at once: the loser of the task's conditional UPDATE resumes the
+        # winner's draft.
         existing = Inspection.objects.filter(task=task).first()
-        if existing is not None:
-            return existing
-        if not _may_inspect_task(actor, task):
-            raise NotAllowed(_("This task is assigned to other inspectors."))
-        if task.state in (TaskState.DONE, TaskState.CANCELLED):
-            raise Conflict(_("This task is no longer open."))
-        enterprise = task.enterprise
-        template = task.template
-    else:
-        errors: dict = {}
-        if enterprise is None or not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
-            add_error(errors, "enterprise", _("Choose an enterprise in your area."))
-        if template is None:
-            add_error(errors, "template", _("Choose a checklist."))
-        raise_if(errors)
+        if existing is None:
+            raise
+        return existing
+
+
+@transaction.atomic
+def _start_unplanned(actor, enterprise: Enterprise | None, template: ChecklistTemplate | None) -> Inspection:
+    errors: dict = {}
+    if enterprise is None or not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+        add_error(errors, "enterprise", _("Choose an enterprise in your area."))
+    if template is None:
+        add_error(errors, "template", _("Choose a checklist."))
+    raise_if(errors)
+    return _open_draft(actor, None, enterprise, template)
+
+
+def _start_task(actor, task: InspectionTask, version) -> Inspection:
+    def after(step):
+        step.result = _open_draft(actor, step.obj, step.obj.enterprise, step.obj.template)
+        step.audit_data["inspection"] = step.result.pk
+
+    return rules.TASK_FLOW.perform(task, "start", actor=actor, version=version, after=after)
+
+
+def _open_draft(actor, task, enterprise: Enterprise, template: ChecklistTemplate) -> Inspection:
+    """The draft with one pending result per item of the checklist's current version."""
     version = _current_version(template)
     inspection = Inspection.objects.create(
         task=task,
@@ -85,10 +90,6 @@ def start_inspection(
     ItemResult.objects.bulk_create(
         ItemResult(inspection=inspection, item=item) for item in version.items.all()
     )
-    if task is not None:
-        InspectionTask.objects.filter(pk=task.pk).update(
-            state=TaskState.IN_PROGRESS, version=F("version") + 1
-        )
     record(
         inspection,
         "inspections.inspection.started",
@@ -96,42 +97,6 @@ def start_inspection(
         data={"task": getattr(task, "pk", None), "template": version.pk, "version": version.version},
     )
     return inspection
-
-
-def _check_draft_writer(actor, inspection: Inspection) -> None:
-    POLICY.require(actor, "inspect", _("Your role may not inspect."))
-    if inspection.state != InspectionState.DRAFT:
-        raise Conflict(_("The inspection is finished and can no longer be changed."))
-    if not _writes_the_draft(actor, inspection):
-        raise NotAllowed(_("Only the inspectors of this inspection may change it."))
-
-
-def _writes_the_draft(actor, inspection: Inspection) -> bool:
-    """The inspection's own inspectors (its task's included); officials for the inspections of their area."""
-    allowed = {inspection.inspector_id}
-    if inspection.task_id:
-        allowed |= set(inspection.task.inspectors.values_list("pk", flat=True))
-    officials = {Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER, Role.DISTRICT_ADMIN}
-    return actor.pk in allowed or bool(actor.role_codes & officials)
-
-
-# Finishing is the inspection's one state change (core/workflow.py); answers and details are writes on
-# the draft, each checked by `_check_draft_writer`.
-INSPECTION_FLOW = Workflow(
-    model=Inspection,
-    name="inspections.inspection",
-    transitions=[
-        Transition(
-            "finish",
-            (InspectionState.DRAFT,),
-            InspectionState.FINISHED,
-            POLICY.roles("inspect"),
-            guard=_writes_the_draft,
-            verb="finished",
-        ),
-    ],
-    state_message=lambda inspection: _("The inspection is finished and can no longer be changed."),
-)
 
 
 class AnswerChanged(Conflict):
@@ -170,32 +135,59 @@ def _check_unchanged(row: ItemResult, based_on, result: str, note: str) -> None:
         raise AnswerChanged(row)
 
 
+def _draft_version(inspection: Inspection, version):
+    """The version an answer or the details are written under. A client that sends the version it read has
+    it compared (stale: 409). Without one — API.md names none, and the page's autosave and the offline
+    queue send none — it is the current one, read under the inspection's row lock: two inspectors answering
+    different items at once are no conflict, so their saves queue on the row instead of refusing each
+    other; the conditional UPDATE still refuses a draft finished meanwhile."""
+    if version not in (None, ""):
+        return version
+    Inspection.objects.select_for_update().filter(pk=inspection.pk).values_list("pk", flat=True).first()
+    inspection.refresh_from_db()
+    return inspection.version
+
+
+def _check_draft_writer(actor, inspection: Inspection) -> None:
+    """A photo belongs to an answer: the answer's role, scope, guard and state (403, 409), nothing written."""
+    rules.INSPECTION_FLOW.check(inspection, "answer", actor=actor, version=inspection.version)
+
+
 @transaction.atomic
 def save_item_result(
-    *, actor, inspection: Inspection, item_id: int, result: str, note: str = "", based_on=None
+    *, actor, inspection: Inspection, item_id: int, result: str, note: str = "", based_on=None, version=None
 ) -> ItemResult:
     """The autosave of one item (HTMX on the phone, offline queue, or the API): a draft survives a lost
-    connection; a conflicting change made meanwhile is refused with AnswerChanged (409)."""
-    _check_draft_writer(actor, inspection)
-    errors: dict = {}
-    if result not in Result.values:
-        add_error(errors, "result", _("Choose pass, fail or not applicable."))
-    note = (note or "").strip()
-    if len(note) > MAX_TEXT:
-        add_error(errors, "note", _("The note is too long."))
-    raise_if(errors)
-    row = (
-        ItemResult.objects.select_for_update().filter(inspection=inspection, item_id=safe_id(item_id)).first()
+    connection; a conflicting change made meanwhile is refused with AnswerChanged (409). Recorded on the
+    draft (INSPECTION_FLOW "answer"), so a finish based on an older reading is refused."""
+
+    def prepare(step):
+        errors: dict = {}
+        if result not in Result.values:
+            add_error(errors, "result", _("Choose pass, fail or not applicable."))
+        text = (note or "").strip()
+        if len(text) > MAX_TEXT:
+            add_error(errors, "note", _("The note is too long."))
+        raise_if(errors)
+        # The item's row lock keeps two saves of the same answer from both passing `_check_unchanged`.
+        row = (
+            ItemResult.objects.select_for_update()
+            .filter(inspection=inspection, item_id=safe_id(item_id))
+            .first()
+        )
+        if row is None:
+            raise InvalidInput.field("item", _("This item is not on the inspection's checklist."))
+        _check_unchanged(row, based_on, result, text)
+        if row.hazard_id and result != Result.FAIL:
+            raise Conflict(_("A hazard was already registered for this item; it stays failed."))
+        ItemResult.objects.filter(pk=row.pk).update(result=result, note=text, updated_at=timezone.now())
+        row.refresh_from_db()
+        step.audit_data.update(item=row.item_id, result=result)
+        step.result = row
+
+    return rules.INSPECTION_FLOW.perform(
+        inspection, "answer", actor=actor, version=_draft_version(inspection, version), prepare=prepare
     )
-    if row is None:
-        raise InvalidInput.field("item", _("This item is not on the inspection's checklist."))
-    _check_unchanged(row, based_on, result, note)
-    if row.hazard_id and result != Result.FAIL:
-        raise Conflict(_("A hazard was already registered for this item; it stays failed."))
-    ItemResult.objects.filter(pk=row.pk).update(result=result, note=note, updated_at=timezone.now())
-    Inspection.objects.filter(pk=inspection.pk).update(version=F("version") + 1)
-    row.refresh_from_db()
-    return row
 
 
 @transaction.atomic
@@ -208,8 +200,25 @@ def update_inspection_details(
     co_inspectors: str = "",
     summary: str = "",
     rectification_days=None,
+    version=None,
 ) -> Inspection:
-    _check_draft_writer(actor, inspection)
+    """Place, people, summary and the rectification period of a draft (INSPECTION_FLOW "update_details")."""
+
+    def prepare(step):
+        changes = _clean_details(place, people_present, co_inspectors, summary, rectification_days)
+        step.changes.update(changes)
+        step.audit_data["fields"] = sorted(changes)
+
+    return rules.INSPECTION_FLOW.perform(
+        inspection,
+        "update_details",
+        actor=actor,
+        version=_draft_version(inspection, version),
+        prepare=prepare,
+    )
+
+
+def _clean_details(place, people_present, co_inspectors, summary, rectification_days) -> dict:
     errors: dict = {}
     changes = {
         "place": (place or "").strip(),
@@ -230,9 +239,7 @@ def update_inspection_details(
         except (TypeError, ValueError):
             add_error(errors, "rectification_days", _("Enter a number of days between 1 and 365."))
     raise_if(errors)
-    Inspection.objects.filter(pk=inspection.pk).update(version=F("version") + 1, **changes)
-    inspection.refresh_from_db()
-    return inspection
+    return changes
 
 
 @transaction.atomic
@@ -426,11 +433,11 @@ def finish_inspection(
             for row in to_register
         ]
         if step.obj.task_id:
-            InspectionTask.objects.filter(pk=step.obj.task_id).update(
-                state=TaskState.DONE, version=F("version") + 1
-            )
+            # The task is done with its inspection: its own transition, its version as read here.
+            task = InspectionTask.objects.get(pk=step.obj.task_id)
+            rules.TASK_FLOW.perform(task, "complete", actor=actor, version=task.version)
 
-    return INSPECTION_FLOW.perform(
+    return rules.INSPECTION_FLOW.perform(
         inspection, "finish", actor=actor, version=version, prepare=prepare, after=after
     )
 

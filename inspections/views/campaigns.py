@@ -170,7 +170,9 @@ def campaign_assign(request, pk: int):
     try:
         if not form.is_valid():
             raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
-        n = services.assign_tasks(actor=request.user, campaign=campaign, **form.cleaned_data)
+        n = services.assign_tasks(
+            actor=request.user, campaign=campaign, version=request.POST.get("version"), **form.cleaned_data
+        )
     except DomainError as exc:
         return refuse_to_page(request, exc, campaign.get_absolute_url(), "assign_form")
     messages.success(request, _("%(n)d tasks assigned.") % {"n": n})
@@ -186,7 +188,10 @@ def campaign_targets_add(request, pk: int):
     if request.method == "POST":
         try:
             n = services.add_targets(
-                actor=request.user, campaign=campaign, enterprises=request.POST.getlist("enterprise")
+                actor=request.user,
+                campaign=campaign,
+                enterprises=request.POST.getlist("enterprise"),
+                version=request.POST.get("version"),
             )
             messages.success(request, _("%(n)d enterprises added.") % {"n": n})
             return redirect(campaign)
@@ -217,7 +222,9 @@ def campaign_target_remove(request, pk: int, target_pk: int):
     campaign = _campaign(request, pk)
     target = get_visible_or_404(CampaignTarget.objects.filter(campaign=campaign), request.user, pk=target_pk)
     try:
-        services.remove_target(actor=request.user, campaign=campaign, target=target)
+        services.remove_target(
+            actor=request.user, campaign=campaign, target=target, version=request.POST.get("version")
+        )
     except DomainError as exc:
         return refused_button(request, exc, lambda: campaign_detail(request, pk))
     messages.success(request, _("The enterprise was removed from the targets."))

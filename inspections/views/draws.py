@@ -27,8 +27,8 @@ from inspections.models import (
     DrawSetting,
     PublishedResult,
 )
+from inspections.rules import DRAW_FLOW
 from inspections.selectors import draw_share
-from inspections.services.draws import DRAW_FLOW
 from inspections.views.common import can_plan
 from registry.models import Enterprise
 

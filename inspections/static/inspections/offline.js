@@ -281,6 +281,17 @@
     });
   });
 
+  // Signing out clears what this phone keeps (Clear-Site-Data), the queue included: captures not yet sent
+  // would be lost without a word, so the inspector is asked first, with their number.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!box || !form.getAttribute || form.getAttribute("action") !== box.dataset.logoutUrl) { return; }
+    event.preventDefault();
+    all().then(function (rows) {
+      if (!rows.length || window.confirm(text("logoutConfirm", rows.length))) { form.submit(); }
+    }, function () { form.submit(); });
+  }, true);
+
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function () {
       return navigator.serviceWorker.ready;
