@@ -29,6 +29,7 @@ from accountability.services import enforcement, responsibility
 from accountability.services import proposals as proposal_services
 from core.api import ScopedViewSetMixin, StandardPagination, display_field
 from core.workflow_api import add_workflow_actions
+from registry.validators import validate_phone
 
 
 @extend_schema_field(
@@ -183,8 +184,13 @@ class ItemSerializer(serializers.Serializer):
     weight = serializers.IntegerField()
     value = serializers.FloatField()
     points = serializers.FloatField()
-    records = serializers.CharField(help_text="A list URL whose count is the value (rates: the denominator).")
+    records = serializers.CharField(
+        help_text="A list URL whose count is the value (a rate: the records of its numerator)."
+    )
     records_count = serializers.IntegerField()
+    total = serializers.IntegerField(
+        allow_null=True, help_text="A rate's denominator (the value is its numerator); null for a count."
+    )
     veto = serializers.BooleanField()
 
 
@@ -197,6 +203,22 @@ class LineSerializer(serializers.Serializer):
     frozen = serializers.BooleanField()
     items = ItemSerializer(many=True)
 
+
+def _page_of(name: str, rows: serializers.Serializer):
+    """The schema of a StandardPagination answer: the views paginate plain rows by hand, so the schema
+    generator cannot see the envelope on its own."""
+    return inline_serializer(
+        name,
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": rows,
+        },
+    )
+
+
+PAGE = [OpenApiParameter("page", int, required=False), OpenApiParameter("page_size", int, required=False)]
 
 PERIOD = [
     OpenApiParameter("year", int, required=True),
@@ -217,7 +239,9 @@ def _records_url(request, *, year, kind, unit, item, quarter):
 class AssessmentView(APIView):
     """The scorecard: one row per town or department the caller may see, ranked among all (R-ACCT-6)."""
 
-    @extend_schema(parameters=PERIOD, responses=LineSerializer(many=True))
+    @extend_schema(
+        parameters=[*PERIOD, *PAGE], responses=_page_of("AssessmentPage", LineSerializer(many=True))
+    )
     def get(self, request):
         year = _int_param(request, "year", 2000, 2100)
         kind = _kind_param(request)
@@ -242,6 +266,7 @@ class AssessmentView(APIView):
                             request, year=year, kind=kind, unit=line.unit_id, item=item.key, quarter=quarter
                         ),
                         "records_count": item.record_count,
+                        "total": item.total,
                         "veto": item.veto,
                     }
                     for item in line.items
@@ -269,8 +294,9 @@ class AssessmentRecordsView(APIView):
             *PERIOD,
             OpenApiParameter("unit", int, required=True),
             OpenApiParameter("item", str, required=True),
+            *PAGE,
         ],
-        responses=RecordSerializer(many=True),
+        responses=_page_of("AssessmentRecordsPage", RecordSerializer(many=True)),
     )
     def get(self, request):
         year = _int_param(request, "year", 2000, 2100)
@@ -607,9 +633,17 @@ class StatsView(APIView):
             {
                 "department": serializers.IntegerField(),
                 "cases": serializers.IntegerField(),
-                "measures": serializers.DictField(),
+                "measures": serializers.DictField(
+                    child=serializers.IntegerField(), help_text="Cases by measure code."
+                ),
                 "fines": serializers.FloatField(),
-                "overdue": serializers.IntegerField(),
+                "overdue": serializers.IntegerField(
+                    help_text="Steps whose clock ran out (waiting or done late): the sum of overdue_steps."
+                ),
+                "overdue_steps": serializers.DictField(
+                    child=serializers.IntegerField(),
+                    help_text="Overdue steps by step code: decision, payment, remedy.",
+                ),
             },
             many=True,
         ),
@@ -752,7 +786,12 @@ class PositionViewSet(
             "PositionHolderAssignment",
             {
                 "name": serializers.CharField(max_length=50),
-                "phone": serializers.CharField(required=False, max_length=20),
+                "phone": serializers.RegexField(
+                    f"^({validate_phone.api_pattern})?$",  # the whole value, as core.workflow_api does
+                    required=False,
+                    max_length=20,
+                    help_text="A mobile number (11 digits, 13–19 first) or a landline with its area code.",
+                ),
                 "start_on": serializers.DateField(),
             },
         ),

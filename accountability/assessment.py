@@ -56,13 +56,14 @@ def per_record() -> Decimal:
     return Decimal(str(getattr(settings, "ASSESSMENT_POINTS_PER_RECORD", 2)))
 
 
-def points_for(item: AssessmentItem, weight: int, value) -> Decimal:
+def points_for(item: AssessmentItem, weight: int, value, total: int | None = None) -> Decimal:
     weight_d = Decimal(weight)
     value_d = Decimal(str(value))
     if item.veto:
         points = Decimal(0) if value_d > 0 else weight_d
-    elif item.better == "higher":  # a rate between 0 and 1
-        points = weight_d * min(max(value_d, Decimal(0)), Decimal(1))
+    elif item.better == "higher":  # a rate: `value` successes out of `total`; nothing to count is full marks
+        share = value_d / Decimal(total) if total else (Decimal(1) if total == 0 else value_d)
+        points = weight_d * min(max(share, Decimal(0)), Decimal(1))
     else:  # a count of failures: each record deducts, never below zero
         points = max(Decimal(0), weight_d - value_d * per_record())
     return points.quantize(CENT, rounding=ROUND_HALF_UP)
@@ -92,6 +93,7 @@ class ItemResult:
     veto: bool = False
     detail: str = ""
     adjustments: list = field(default_factory=list)
+    total: int | None = None  # a rate's denominator; `value` (the records' count) is its numerator
 
     @property
     def record_count(self) -> int:
@@ -143,11 +145,12 @@ def measure_line(kind: str, unit, year: int, until: dt.date, weights: dict[str, 
                 label=item.label,
                 weight=weight,
                 value=value,
-                points=points_for(item, weight, value),
+                points=points_for(item, weight, value, measured.total),
                 records=measured.records,
                 better=item.better,
                 veto=item.veto,
                 detail=measured.detail,
+                total=measured.total,
             )
         )
     return finish_line(LineResult(kind=kind, unit=unit, items=results))

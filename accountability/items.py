@@ -31,11 +31,12 @@ def _unit_q(kind: str, unit_id: int, *, town: str = "town_id", sector: str = "se
     return Q(**{f"{sector}__in": _sectors_of(unit_id)})
 
 
-def _rate(numerator: int, records) -> Measured:
+def _rate(done, records) -> Measured:
+    """A rate as API.md counts it: the value is the number of records that make the numerator (listed),
+    the denominator is stated beside it; the points are the share."""
     total = records.count()
-    return Measured(
-        value=round(numerator / total, 4) if total else 1.0, records=records, detail=f"{numerator}/{total}"
-    )
+    numerator = done.count()
+    return Measured(value=numerator, records=done, detail=f"{numerator}/{total}", total=total)
 
 
 def hazard_rectification(*, kind, unit_id, year, until) -> Measured:
@@ -49,7 +50,7 @@ def hazard_rectification(*, kind, unit_id, year, until) -> Measured:
         .exclude(state=State.CANCELLED)
         .order_by("pk")
     )
-    return _rate(records.filter(state__in=[State.ACCEPTED, State.CLOSED]).count(), records)
+    return _rate(records.filter(state__in=[State.ACCEPTED, State.CLOSED]), records)
 
 
 def hazard_on_time(*, kind, unit_id, year, until) -> Measured:
@@ -63,7 +64,7 @@ def hazard_on_time(*, kind, unit_id, year, until) -> Measured:
         .exclude(state__in=[State.CANCELLED, State.REPORTED])
         .order_by("pk")
     )
-    return _rate(records.filter(submitted_on__isnull=False, submitted_on__lte=F("deadline")).count(), records)
+    return _rate(records.filter(submitted_on__isnull=False, submitted_on__lte=F("deadline")), records)
 
 
 def major_hazards_overdue(*, kind, unit_id, year, until) -> Measured:
@@ -108,7 +109,7 @@ def campaign_coverage(*, kind, unit_id, year, until) -> Measured:
     done = InspectionTask.objects.filter(
         campaign_id=OuterRef("campaign_id"), enterprise_id=OuterRef("enterprise_id"), state=TaskState.DONE
     )
-    return _rate(records.filter(Exists(done)).count(), records)
+    return _rate(records.filter(Exists(done)), records)
 
 
 def _accidents(kind, unit_id, year, until):

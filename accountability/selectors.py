@@ -46,6 +46,8 @@ def _frozen_lines(card: Scorecard) -> list[LineResult]:
                     better=item.better if item else "lower",
                     veto=item.veto if item else False,
                     adjustments=mine,
+                    total=frozen.total,
+                    detail="" if frozen.total is None else f"{frozen.value.normalize():f}/{frozen.total}",
                 )
             )
         line = assessment.finish_line(LineResult(kind=card.kind, unit=row.unit, items=items, frozen=True))
@@ -221,9 +223,30 @@ def plan_entries(plan, draws=None, inspections=None) -> list[dict]:
     ]
 
 
+def overdue_steps(case, today: dt.date) -> list[str]:
+    """The steps of a case whose clock ran out, whether still waiting or done late: the decision (90 days
+    from filing), the payment (15 days from delivery), the outcome of a reconsideration or a lawsuit."""
+    flags = case_flags(case, today)
+    steps = []
+    if "decision_overdue" in flags or (case.decided_on and case.decided_on > case.decision_due):
+        steps.append("decision")
+    late_paid = case.paid_on and case.payment_due and case.paid_on > case.payment_due
+    if "payment_overdue" in flags or late_paid:
+        steps.append("payment")
+    late_outcome = (
+        case.remedy_decided_on
+        and case.remedy_outcome_due
+        and case.remedy_decided_on > case.remedy_outcome_due
+    )
+    if any(f in flags for f in ("reconsideration_overdue", "lawsuit_overdue")) or late_outcome:
+        steps.append("remedy")
+    return steps
+
+
 def case_statistics(user, year: int) -> list[dict]:
-    from collections import defaultdict
-    from decimal import Decimal
+    """Per department: cases filed in the year, measures by code, fines, and the overdue steps (by step
+    code and in all). Codes, not labels, so the API's keys do not change with the language."""
+    from collections import Counter
 
     from django.utils import timezone
 
@@ -231,25 +254,26 @@ def case_statistics(user, year: int) -> list[dict]:
     from accountability.services.penalties import total_fine
 
     today = timezone.localdate()
-    rows: dict = defaultdict(
-        lambda: {"cases": 0, "measures": defaultdict(int), "fines": Decimal(0), "overdue": 0}
-    )
+    rows: dict = {}
     for case in (
         EnforcementCase.objects.visible_to(user).filter(filed_on__year=year).select_related("department")
     ):
-        row = rows[case.department]
+        row = rows.setdefault(
+            case.department, {"cases": 0, "measures": Counter(), "fines": Decimal(0), "steps": Counter()}
+        )
         row["cases"] += 1
         if case.measure:
-            row["measures"][case.get_measure_display()] += 1
+            row["measures"][case.measure] += 1
         row["fines"] += total_fine(case)
-        row["overdue"] += int(any(f.endswith("overdue") for f in case_flags(case, today)))
+        row["steps"].update(overdue_steps(case, today))
     return [
         {
             "department": dept,
             "cases": r["cases"],
             "measures": dict(r["measures"]),
             "fines": r["fines"],
-            "overdue": r["overdue"],
+            "overdue": sum(r["steps"].values()),
+            "overdue_steps": dict(r["steps"]),
         }
         for dept, r in sorted(rows.items(), key=lambda kv: kv[0].code)
     ]

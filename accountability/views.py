@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accountability import exports, selectors
-from accountability.choices import ProposalState
+from accountability.choices import CaseMeasure, ProposalState
 from accountability.models import (
     CaseDocument,
     Commitment,
@@ -41,27 +41,34 @@ def _page(request, qs, size=25):
     return Paginator(qs, size).get_page(request.GET.get("page"))
 
 
+def _number(request, name: str, low: int, high: int) -> int | None:
+    """A number parameter validated as the API validates it (accountability.api._int_param): out of range
+    or not a number is a 400 that says so (core.params.BadParameter), never a 404 or a 500."""
+    from core.params import BadParameter
+
+    raw = (request.GET.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise BadParameter(_("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high})
+    return int(raw)
+
+
 def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year") or selectors.default_year())
-    except ValueError:
-        raise Http404
-    if not 2000 <= year <= 2100:
-        raise Http404
-    return year
+    year = _number(request, "year", 2000, 2100)
+    return selectors.default_year() if year is None else year
 
 
 def _quarter(request) -> int | None:
-    value = request.GET.get("quarter") or ""
-    if value in ("1", "2", "3", "4"):
-        return int(value)
-    return None
+    return _number(request, "quarter", 1, 4)
 
 
 def _kind(request) -> str:
+    from core.params import BadParameter
+
     kind = request.GET.get("kind") or "town"
     if kind not in ("town", "department"):
-        raise Http404
+        raise BadParameter(_("Choose town or department."))
     return kind
 
 
@@ -414,7 +421,10 @@ def case_stats(request):
         "accountability/case_stats.html",
         {
             "year": year,
-            "rows": selectors.case_statistics(request.user, year),
+            "rows": [
+                {**row, "measure_labels": [(CaseMeasure(k).label, n) for k, n in row["measures"].items()]}
+                for row in selectors.case_statistics(request.user, year)
+            ],
             "plans": plans,
             "can_plan": has_role(request.user, Role.DEPARTMENT_OFFICER),
             "plan_form": posted_or_blank(request, "plan_form", enforcement.PlanForm, initial={"year": year}),

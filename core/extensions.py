@@ -69,13 +69,15 @@ class BoardPanel:
 class Measured:
     """What an assessment item measured for one unit and year: the value and the records behind it.
 
-    `records` is a queryset (or list) whose count is the value for count items; for a rate it is the
-    denominator's records. `url` opens the same records as a list page, filtered."""
+    `records` is a queryset (or list) whose count is the value (API.md "Assessment"). A rate item counts
+    its numerator (the hazards rectified, the targets inspected) and names its denominator in `total`;
+    its points are the share value / total. `url` opens the same records as a list page, filtered."""
 
     value: float
     records: Any
     url: str = ""
     detail: str = ""
+    total: int | None = None
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,8 @@ class AssessmentItem:
 
     `measure(kind=…, unit_id=…, year=…, until=date)`: `kind` is "town" (a jurisdiction id) or "department"
     (a department id); `until` bounds the period (the end of a quarter, for the quarterly view).
-    `better`: "lower" (counts of failures: 0 is full points) or "higher" (rates between 0 and 1)."""
+    `better`: "lower" (counts of failures: 0 is full points) or "higher" (a rate: a count of successes out
+    of `Measured.total`)."""
 
     key: str
     order: int
@@ -98,7 +101,8 @@ class AssessmentItem:
 
 @dataclass(frozen=True)
 class CockpitFigure:
-    """One number of the leaders' cockpit: `compute(user)` → (value, url of the list that makes it)."""
+    """One number of the leaders' cockpit: `compute(user)` → (value, url of the list that makes it);
+    `page`: the same records as a page of the web application (what the screen links to)."""
 
     key: str
     order: int
@@ -106,6 +110,7 @@ class CockpitFigure:
     compute: Callable[[Any], tuple]
     group: str = ""
     visible: Callable[[Any], bool] = lambda user: True
+    page: str = ""
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,8 @@ class ScoreItem(models.Model):
     weight = models.PositiveSmallIntegerField(_("weight"))
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=4)
     points = models.DecimalField(_("points"), max_digits=7, decimal_places=2)
+    # A rate's denominator (the value is its numerator, the count of the records); empty for a count.
+    total = models.PositiveIntegerField(_("rate denominator"), null=True, blank=True)
     # The records behind the value, frozen with it: [{"kind", "id", "title", "href"}].
     records = models.JSONField(_("records"), default=list)
 

@@ -64,8 +64,9 @@ class PlanEntry(models.Model):
 
 class CaseQuerySet(TargetQuerySet):
     def scope_filter(self, scope: Scope):
-        # The enterprise's own case, its town's, and its sectors' departments'.
-        from accountability.models.scope import enterprise_in_sectors
+        # The enterprise's own case, its town's, and the department's own cases: another department that
+        # supervises the same sector does not see them (they are that department's enforcement).
+        from accountability.models.scope import own_department_q
 
         if scope.district:
             return None
@@ -73,7 +74,7 @@ class CaseQuerySet(TargetQuerySet):
         if scope.town_ids:
             parts |= Q(town_id__in=scope.town_ids)
         if scope.sector_codes:
-            parts |= Q(sector_id__in=scope.sector_codes) | enterprise_in_sectors(scope.sector_codes)
+            parts |= own_department_q(scope)
         if scope.enterprise_ids:
             parts |= Q(enterprise_id__in=scope.enterprise_ids)
         return parts

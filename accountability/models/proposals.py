@@ -179,7 +179,7 @@ class Commitment(models.Model):
 
 class ConcealedAccidentQuerySet(TargetQuerySet):
     town_path = "accident__town_id"
-    department_path = "accident__town_id"
+    department_path = None  # an accident names no department: departments see it by its enterprise
     enterprise_path = "accident__enterprise_id"
 
 

@@ -98,7 +98,7 @@ class ResponsibilityLetter(models.Model):
 
 class StaffQuerySet(TargetQuerySet):
     town_path = "enterprise__town_id"
-    department_path = "enterprise__town_id"  # unused: departments see by the enterprise's sectors
+    department_path = None  # departments see the staff of their sectors' enterprises
 
     def scope_filter(self, scope):
         from django.db.models import Q

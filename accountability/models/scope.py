@@ -5,13 +5,6 @@ from django.db.models import Exists, OuterRef, Q
 from core.scoping import Scope, ScopedQuerySet
 
 
-def department_in_sectors(codes, path: str = "department_id") -> Q:
-    from registry.models import Department
-
-    through = Department.sectors.through
-    return Q(Exists(through.objects.filter(department_id=OuterRef(path), sector_id__in=codes)))
-
-
 def enterprise_in_sectors(codes, path: str = "enterprise_id") -> Q:
     from registry.models import Enterprise
 
@@ -21,10 +14,14 @@ def enterprise_in_sectors(codes, path: str = "enterprise_id") -> Q:
 
 class TargetQuerySet(ScopedQuerySet):
     """A town sees what concerns it (itself or its enterprises), a department what concerns it or the
-    enterprises of its sectors, an enterprise what concerns it; never another unit's records."""
+    enterprises of its sectors, an enterprise what concerns it; never another unit's records.
+
+    A department is matched as itself, never by its sectors: a sector is supervised by several departments
+    (road traffic by transport and public security), and what is aimed at one of them is not the other's.
+    `department_path = None` when the records name no department."""
 
     town_path = "town_id"
-    department_path = "department_id"
+    department_path: str | None = "department_id"
     enterprise_path = "enterprise_id"
 
     def scope_filter(self, scope: Scope):
@@ -34,7 +31,8 @@ class TargetQuerySet(ScopedQuerySet):
         if scope.town_ids:
             parts |= Q(**{f"{self.town_path}__in": scope.town_ids})
         if scope.sector_codes:
-            parts |= department_in_sectors(scope.sector_codes, self.department_path)
+            if self.department_path:
+                parts |= own_department_q(scope, self.department_path)
             parts |= enterprise_in_sectors(scope.sector_codes, self.enterprise_path)
         if scope.enterprise_ids:
             parts |= Q(**{f"{self.enterprise_path}__in": scope.enterprise_ids})

@@ -124,6 +124,7 @@ def publish_scorecard(*, actor, year, kind, version):
                     weight=item.weight,
                     value=item.value,
                     points=item.points,
+                    total=item.total,
                     records=[assessment.record_ref(r) for r in item.records],
                 )
                 for item in line.items

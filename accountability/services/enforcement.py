@@ -120,6 +120,7 @@ class NoticeForm(forms.Form):
         min_value=0,
         help_text=gettext_lazy(
             "Required for a fine or a daily penalty: above zero and within Work Safety Law art. 102; "
+            "with a suspension, if given, the persons' fine of art. 102 (50,000 to 100,000); "
             "none for closure or referral."
         ),
     )

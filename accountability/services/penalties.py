@@ -21,7 +21,9 @@ CRIMINAL_LAW = "《中华人民共和国刑法》"
 # Every figure below was checked against the text of the law in December 2026 (copies of the articles found by
 # searching stored public pages; the statute text quoted there, not a commentary's paraphrase):
 # - Work Safety Law (2021 amendment) art. 102: a hazard not eliminated → ordered to eliminate it at once or
-#   within a deadline and fined up to 50,000 yuan; refusal → suspension of production for rectification.
+#   within a deadline and fined up to 50,000 yuan; refusal → suspension of production for rectification, and
+#   the persons directly in charge and the others directly responsible are fined from 50,000 to 100,000 yuan
+#   (the unit itself is not fined again at that step).
 #   Art. 112: fined, ordered to correct and still refusing → fined the original amount again for every day,
 #   from the day after the order. Art. 113: closure, on the request of the department to the local government.
 # - Criminal Law art. 134-1 (dangerous operation crime): the referral of a refusal that risks a major accident.
@@ -39,7 +41,8 @@ CRIMINAL_LAW = "《中华人民共和国刑法》"
 # - Administrative Litigation Law art. 46 paragraph 1: a lawsuit is filed within 6 months of knowing of the
 #   act; art. 81: the first-instance judgment within 6 months of the case being docketed.
 # The tests in accountability/tests/test_legal_figures.py pin each figure and article.
-ART_102_MAX_FINE = Decimal("50000")  # Work Safety Law art. 102
+ART_102_MAX_FINE = Decimal("50000")  # Work Safety Law art. 102: the unit, a hazard not eliminated
+ART_102_PERSONS_FINE = (Decimal("50000"), Decimal("100000"))  # art. 102: the persons, on a refusal
 SURCHARGE_RATE = Decimal("0.03")  # Administrative Penalty Law art. 72 paragraph 1 item 1: 3 % a day
 HEARING_DAYS = 5  # Administrative Penalty Law art. 64 item 1
 PAYMENT_DAYS = 15  # Administrative Penalty Law art. 67 paragraph 3
@@ -98,6 +101,16 @@ def check_penalty(measure: str, fine, daily_days) -> dict:
             ]
         if not daily_days:
             errors["daily_days"] = [_("Work Safety Law art. 112: give the days of continued refusal.")]
+    elif measure == CaseMeasure.SUSPENSION:
+        low, high = ART_102_PERSONS_FINE
+        if fine not in (None, Decimal(0)) and not low <= fine <= high:
+            errors["fine"] = [
+                _(
+                    "Work Safety Law art. 102: with a suspension the fine is on the persons directly "
+                    "responsible, from %(min)s to %(max)s yuan."
+                )
+                % {"min": low, "max": high}
+            ]
     elif fine not in (None, Decimal(0)) and measure in (CaseMeasure.CLOSURE, CaseMeasure.REFERRAL):
         errors["fine"] = [_("This measure carries no fine of its own.")]
     return errors

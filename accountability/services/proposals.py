@@ -24,6 +24,7 @@ from audit.services import record
 from core.choices import Role
 from core.documents import official_number
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.jobs import job_cursor, save_cursor
 from core.scoping import has_role, object_in_scope
 from core.workflow import Transition, Workflow, record_created
 
@@ -113,8 +114,32 @@ def _departments_of(sector_id):
     return Department.objects.filter(is_active=True, sectors=sector_id).order_by("code")
 
 
-def fire_hazard_triggers(today: dt.date) -> int:
-    """R-ACCT-4: a major hazard overdue past N days, or three general ones, for a town or a department."""
+def _departments_by_sector() -> dict[str, list]:
+    """Every active department by the sectors it supervises, read once per run (one query)."""
+    from registry.models import Department
+
+    by_sector: dict[str, list] = {}
+    links = (
+        Department.sectors.through.objects.filter(department__is_active=True)
+        .select_related("department")
+        .order_by("department__code")
+    )
+    for link in links:
+        by_sector.setdefault(link.sector_id, []).append(link.department)
+    return by_sector
+
+
+TRIGGER_JOB = "accountability.run_triggers"
+TRIGGER_BATCH = 500  # overdue hazards per transaction
+
+
+def fire_hazard_triggers(today: dt.date, *, batch_size: int = TRIGGER_BATCH) -> int:
+    """R-ACCT-4: a major hazard overdue past N days, or three general ones, for a town or a department.
+
+    The overdue hazards are walked in id order, `batch_size` at a time, each batch in its own transaction
+    with the job's cursor (issue 17: a run that dies resumes after its last committed batch the same day).
+    A batch reads what was proposed before for its targets in one query, whatever its size; only a new
+    proposal costs its own writes (the proposal, its audit event, the district's notification)."""
     from hazards.choices import Level, State
     from hazards.models import Hazard
 
@@ -122,49 +147,90 @@ def fire_hazard_triggers(today: dt.date) -> int:
     overdue = (
         Hazard.objects.filter(state=State.RECTIFYING, deadline__lt=limit)
         .select_related("town", "sector", "enterprise")
-        .order_by("deadline", "pk")
+        .order_by("pk")
     )
-    created = 0
-    reason = _("Overdue by more than %(days)s days.") % {"days": overdue_days()}
-    general: dict[tuple[str, int], list] = {}
-    units = {}
-    for hazard in overdue:
-        targets = [(TargetKind.TOWN, hazard.town)] + [
-            (TargetKind.DEPARTMENT, d) for d in _departments_of(hazard.sector_id)
-        ]
-        for kind, unit in targets:
-            if hazard.level == Level.MAJOR:
-                created += _fire(
-                    Trigger.MAJOR_HAZARD_OVERDUE,
-                    kind,
-                    unit,
-                    f"hazard:{hazard.pk}",
-                    [fact("hazard", hazard)],
-                    reason,
-                )
-            else:
-                general.setdefault((kind, unit.pk), []).append(hazard)
-                units[(kind, unit.pk)] = unit
-    needed = general_overdue_count()
-    for (kind, unit_pk), hazards in general.items():
-        unit = units[(kind, unit_pk)]
-        key = target_key(kind, **{kind: unit})
-        # Each hazard counts towards one such proposal per target: re-runs and later hazards add no twin.
-        cited = {
-            f["id"]
-            for facts in Proposal.objects.filter(
-                trigger=Trigger.GENERAL_HAZARDS_OVERDUE, target_key=key
-            ).values_list("facts", flat=True)
-            for f in facts
-        }
-        fresh = [h for h in hazards if h.pk not in cited]
-        while len(fresh) >= needed:
-            batch, fresh = fresh[:needed], fresh[needed:]
-            cause = "hazards:" + ",".join(str(h.pk) for h in batch)
-            created += _fire(
-                Trigger.GENERAL_HAZARDS_OVERDUE, kind, unit, cause, [fact("hazard", h) for h in batch], reason
+    run = _TriggerRun(_departments_by_sector())
+    after = _resume_after(today)
+    while True:
+        batch = list(overdue.filter(pk__gt=after)[:batch_size])
+        if not batch:
+            break
+        with transaction.atomic():
+            run.major([h for h in batch if h.level == Level.MAJOR])
+            run.general([h for h in batch if h.level != Level.MAJOR])
+            after = batch[-1].pk
+            save_cursor(TRIGGER_JOB, f"{today.isoformat()}:{after}")
+    save_cursor(TRIGGER_JOB, "")
+    return run.created
+
+
+def _resume_after(today: dt.date) -> int:
+    """The last hazard id a run of today committed before it stopped; 0 to start from the beginning."""
+    day, _sep, last = job_cursor(TRIGGER_JOB).partition(":")
+    return int(last) if day == today.isoformat() and last.isdigit() else 0
+
+
+class _TriggerRun:
+    """One run over the overdue hazards. General hazards wait per target until there are enough of them for
+    a proposal; those still waiting when a run dies are taken up by the next run (the cursor is per day and
+    cleared at the end of every run)."""
+
+    def __init__(self, departments: dict[str, list]):
+        self.departments = departments
+        self.reason = _("Overdue by more than %(days)s days.") % {"days": overdue_days()}
+        self.waiting: dict[str, list] = {}  # target key → general hazards not yet cited for it
+        self.units: dict[str, tuple] = {}
+        self.created = 0
+
+    def targets(self, hazard) -> list[tuple]:
+        units = [(TargetKind.TOWN, hazard.town)]
+        units += [(TargetKind.DEPARTMENT, d) for d in self.departments.get(hazard.sector_id, [])]
+        return [(target_key(kind, **{kind: unit}), kind, unit) for kind, unit in units]
+
+    def major(self, hazards: list) -> None:
+        wanted = [(key, kind, unit, h) for h in hazards for key, kind, unit in self.targets(h)]
+        causes = {f"hazard:{h.pk}" for h in hazards}
+        done = set(
+            Proposal.objects.filter(trigger=Trigger.MAJOR_HAZARD_OVERDUE, cause__in=causes).values_list(
+                "target_key", "cause"
             )
-    return created
+        )
+        for key, kind, unit, hazard in wanted:
+            cause = f"hazard:{hazard.pk}"
+            if (key, cause) not in done:
+                self.fire(Trigger.MAJOR_HAZARD_OVERDUE, kind, unit, cause, [fact("hazard", hazard)])
+
+    def general(self, hazards: list) -> None:
+        pairs = [(key, kind, unit, h) for h in hazards for key, kind, unit in self.targets(h)]
+        cited = self.cited({key for key, _kind, _unit, _h in pairs})
+        for key, kind, unit, hazard in pairs:
+            # Each hazard counts towards one such proposal per target: re-runs and later hazards add no twin.
+            if hazard.pk not in cited.get(key, set()):
+                self.waiting.setdefault(key, []).append(hazard)
+                self.units[key] = (kind, unit)
+        needed = general_overdue_count()
+        for key, waiting in self.waiting.items():
+            kind, unit = self.units[key]
+            while len(waiting) >= needed:
+                group, waiting[:] = waiting[:needed], waiting[needed:]
+                cause = "hazards:" + ",".join(str(h.pk) for h in group)
+                self.fire(
+                    Trigger.GENERAL_HAZARDS_OVERDUE, kind, unit, cause, [fact("hazard", h) for h in group]
+                )
+
+    @staticmethod
+    def cited(keys: set[str]) -> dict[str, set[int]]:
+        """The hazards already cited by a general-hazards proposal of each target (one query)."""
+        cited: dict[str, set[int]] = {}
+        rows = Proposal.objects.filter(
+            trigger=Trigger.GENERAL_HAZARDS_OVERDUE, target_key__in=keys
+        ).values_list("target_key", "facts")
+        for key, facts in rows:
+            cited.setdefault(key, set()).update(f["id"] for f in facts)
+        return cited
+
+    def fire(self, trigger, kind, unit, cause, facts) -> None:
+        self.created += _fire(trigger, kind, unit, cause, facts, self.reason)
 
 
 def _fire(trigger, kind, unit, cause, facts, reason, measure=Measure.INTERVIEW) -> int:

@@ -19,6 +19,7 @@ from audit.services import record
 from core.choices import Role
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.scoping import has_role, object_in_scope
+from registry.validators import validate_phone
 
 
 def _valid(form_class, data) -> dict:
@@ -150,7 +151,10 @@ def change_position(*, actor, position: ResponsibilityPosition, data) -> Respons
 
 class HolderForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=50)
-    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=20, required=False)
+    # R-REG-2: a mobile or landline number, checked as the registry checks it.
+    phone = forms.CharField(
+        label=gettext_lazy("Phone"), max_length=20, required=False, validators=[validate_phone]
+    )
     start_on = forms.DateField(label=gettext_lazy("In post from"))
 
 

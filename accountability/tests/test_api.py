@@ -105,8 +105,12 @@ def test_assessment_rows_add_up_and_each_records_list_counts_the_value(district,
         for item in row["items"]:
             listed = client.get(item["records"]).json()
             assert listed["count"] == item["records_count"]
-            if item["code"] in ("major_hazards_overdue", "accidents", "responsibility_gaps"):
-                assert listed["count"] == item["value"]
+            # API.md: the list's count is the value, rates included (their denominator is `total`); the
+            # emergency module's supply readiness is still a share of 100 points.
+            if item["code"] != "emergency.supply_readiness":
+                assert listed["count"] == item["value"], item["code"]
+            if item["code"] == "hazard_on_time_rate":
+                assert item["total"] is not None and item["total"] >= item["value"]
 
 
 def test_a_town_gets_its_own_row_and_404_for_another_towns_records(district, api_as, persona):
@@ -173,3 +177,50 @@ def test_the_proposal_list_costs_the_same_queries_for_any_page_size(proposals, a
             assert client.get(f"/api/v1/accountability/proposals/?page_size={size}").status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_enforcement_statistics_key_measures_by_code_and_count_overdue_steps(
+    district, api_as, persona, enterprise_in
+):
+    from accountability.services import enforcement
+
+    case = enforcement.file_case(
+        actor=persona("yjj"),
+        data={
+            "enterprise": enterprise_in("duruan", "industry_trade").pk,
+            "sector": "industry_trade",
+            "origin": "inspection",
+            "title": "隐患未消除",
+            "facts": "复查未整改",
+        },
+    )
+    late = dt.timedelta(days=3)
+    EnforcementCase.objects.filter(pk=case.pk).update(  # decided and paid, both after their clocks ran out
+        state="paid",
+        measure="fine",
+        fine=20000,
+        decided_on=case.decision_due + late,
+        payment_due=case.decision_due + 2 * late,
+        paid_on=case.decision_due + 3 * late,
+    )
+    year = case.filed_on.year
+    for language in ("zh-hans", "en"):
+        rows = (
+            api_as("yjj").get(f"/api/v1/enforcement/stats/?year={year}", HTTP_ACCEPT_LANGUAGE=language).json()
+        )
+        row = next(r for r in rows if r["department"] == persona("yjj").department_id)
+        assert row["measures"] == {"fine": 1}
+        assert row["overdue_steps"] == {"decision": 1, "payment": 1} and row["overdue"] == 2
+
+
+def test_the_assessment_schema_shows_the_paginated_envelope(api_as):
+    schema = api_as("admin").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    for path, name in (
+        ("/api/v1/assessments/", "AssessmentPage"),
+        ("/api/v1/assessments/records/", "AssessmentRecordsPage"),
+    ):
+        answer = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert answer == {"$ref": f"#/components/schemas/{name}"}
+        assert {"count", "next", "previous", "results"} <= set(
+            schema["components"]["schemas"][name]["properties"]
+        )

@@ -63,29 +63,48 @@ def test_items_points_add_up_to_the_score_and_each_list_has_the_value_as_count(d
     town, _enterprise = dataset
     line = line_of(persona("admin"), town)
     items = {i.key: i for i in line.items}
+    # (value, out of, points, records): a rate's value is its numerator, its records the numerator's.
     expected = {
-        "hazard_rectification_rate": (Decimal("0.75"), Decimal("15.00"), 4),
-        "hazard_on_time_rate": (Decimal("0.5"), Decimal("10.00"), 4),
-        "major_hazards_overdue": (Decimal("1"), Decimal("13.00"), 1),
-        "campaign_coverage": (Decimal("1"), Decimal("15.00"), 0),
-        "accidents": (Decimal("1"), Decimal("13.00"), 1),
-        "major_accidents": (Decimal("0"), Decimal("0.00"), 0),
-        "responsibility_gaps": (Decimal("1"), Decimal("13.00"), 1),
+        "hazard_rectification_rate": (3, 4, Decimal("15.00"), 3),  # closed or accepted of 4 reported
+        "hazard_on_time_rate": (2, 4, Decimal("10.00"), 2),  # submitted by the deadline of 4 due
+        "major_hazards_overdue": (1, None, Decimal("13.00"), 1),
+        "campaign_coverage": (0, 0, Decimal("15.00"), 0),  # no campaign target: nothing missed
+        "accidents": (1, None, Decimal("13.00"), 1),
+        "major_accidents": (0, None, Decimal("0.00"), 0),
+        "responsibility_gaps": (1, None, Decimal("13.00"), 1),
     }
-    for key, (value, points, count) in expected.items():
-        assert (items[key].value, items[key].points, items[key].record_count) == (value, points, count), key
+    for key, (value, total, points, count) in expected.items():
+        item = items[key]
+        assert (item.value, item.total, item.points, item.record_count) == (value, total, points, count), key
+    on_time = {h.submitted_on for h in items["hazard_on_time_rate"].records}
+    assert on_time == {dt.date(YEAR, 4, 20), dt.date(YEAR, 5, 1)}
     assert line.score == sum(i.points for i in line.items) == Decimal("79.00")
     assert line.rating == "pass" and not line.vetoed
-    for item in line.items:  # count items: the list behind the value has exactly that many records
-        if item.better == "lower":
-            assert item.record_count == item.value
+    # API.md: every item's list has exactly the value as its count, whichever module measures it. The
+    # supply readiness of the emergency module is still a score out of 100 shown as a share, not a count.
+    for item in line.items:
+        if item.key != "emergency.supply_readiness":
+            assert item.record_count == item.value, item.key
+
+
+def test_each_duty_gap_is_a_record_of_its_own(dataset, persona):
+    from duty.models import DutyRoom, Roster
+
+    town, _enterprise = dataset
+    room = DutyRoom.objects.filter(town=town).first()
+    assert room is not None
+    Roster.objects.filter(room=room, month=dt.date(YEAR, 2, 1)).delete()
+    Roster.objects.create(room=room, month=dt.date(YEAR, 2, 1), state="published")  # nobody on duty
+    gaps = {i.key: i for i in line_of(persona("admin"), town).items}["duty_gaps"]
+    assert gaps.value >= 2 and gaps.record_count == gaps.value  # a leader and the officers missing
+    assert all(r["kind"] == "duty_gap" and "02-" in r["title"] for r in gaps.records)
 
 
 def test_the_quarter_counts_only_what_happened_by_its_end(dataset, persona):
     town, _enterprise = dataset
     q1 = {i.key: i for i in line_of(persona("admin"), town, quarter=1).items}
     assert q1["accidents"].value == 0 and q1["hazard_on_time_rate"].record_count == 0
-    assert q1["hazard_rectification_rate"].record_count == 4
+    assert q1["hazard_rectification_rate"].total == 4 and q1["hazard_rectification_rate"].record_count == 3
 
 
 def test_a_major_or_concealed_accident_vetoes_the_rating(dataset, persona):

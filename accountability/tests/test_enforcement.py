@@ -75,6 +75,23 @@ def test_a_fine_outside_article_102_is_refused_naming_it(filed, persona):
     assert "第一百一十二条" in str(daily.value.errors["daily_days"][0])
 
 
+def test_a_suspensions_fine_is_the_persons_fine_of_article_102(filed, persona):
+    # Art. 102: on a refusal, suspension, and the persons directly responsible fined 50,000 to 100,000 yuan.
+    yjj = persona("yjj")
+    act(filed, "investigate", yjj, FILED)
+    for outside in ("30000", "100000.01"):
+        with pytest.raises(InvalidInput) as refused:
+            act(filed, "notify", yjj, FILED, measure="suspension", fine=outside)
+        assert "第一百零二条" in str(refused.value.errors["fine"][0]) and "100000" in str(
+            refused.value.errors["fine"][0]
+        )
+        filed.refresh_from_db()
+        assert filed.state == CaseState.INVESTIGATING and filed.fine is None
+    act(filed, "notify", yjj, FILED, measure="suspension", fine="80000")
+    filed.refresh_from_db()
+    assert (filed.state, filed.fine) == (CaseState.NOTIFIED, Decimal("80000"))
+
+
 def test_the_hearing_window_payment_clock_and_capped_surcharge(filed, persona):
     yjj = persona("yjj")
     act(filed, "investigate", yjj, FILED)

@@ -13,6 +13,7 @@ from accountability.services import penalties
 
 def test_the_figures():
     assert Decimal("50000") == penalties.ART_102_MAX_FINE
+    assert (Decimal("50000"), Decimal("100000")) == penalties.ART_102_PERSONS_FINE
     assert Decimal("0.03") == penalties.SURCHARGE_RATE
     assert penalties.HEARING_DAYS == 5
     assert penalties.PAYMENT_DAYS == 15
@@ -57,3 +58,8 @@ def test_the_fine_ceiling_is_the_articles():
     assert penalties.check_penalty(CaseMeasure.FINE, "50000", None) == {}
     assert "fine" in penalties.check_penalty(CaseMeasure.FINE, "50000.01", None)
     assert "fine" in penalties.check_penalty(CaseMeasure.DAILY_PENALTY, "50000.01", 3)
+    assert penalties.check_penalty(CaseMeasure.SUSPENSION, "50000", None) == {}
+    assert penalties.check_penalty(CaseMeasure.SUSPENSION, "100000", None) == {}
+    assert penalties.check_penalty(CaseMeasure.SUSPENSION, None, None) == {}
+    assert "fine" in penalties.check_penalty(CaseMeasure.SUSPENSION, "49999.99", None)
+    assert "fine" in penalties.check_penalty(CaseMeasure.SUSPENSION, "100000.01", None)

@@ -76,3 +76,12 @@ def test_a_refused_commitment_shows_the_measure_again_with_what_was_typed(distri
     assert response.status_code == 400 and measure.commitments.count() == before
     page = response.content.decode()
     assert 'value="完成全员安全生产培训"' in page and "rl-has-error" in page
+
+
+def test_the_responsibility_page_title_is_text_only(as_user):
+    import re
+
+    html = as_user("admin").get("/accountability/responsibility/").content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "<" not in title and "Save" not in title and "保存" not in title
+    assert html.count('action="/accountability/responsibility/staff/"') <= 1

@@ -60,3 +60,21 @@ def test_out_of_scope_and_read_only_roles(town_position, api_as):
     assert api_as("leader").post(f"{URL}{town_position.pk}/holders/", body, format="json").status_code == 403
     bad = api_as("duruan").post(f"{URL}{town_position.pk}/change/", {"position": ""}, format="json")
     assert bad.status_code == 400 and "position" in str(bad.json())
+
+
+@pytest.mark.parametrize("phone", ["12345", "2345678901234", "1381234567x", "110"])
+def test_a_holders_phone_is_checked_as_the_registry_checks_it(town_position, api_as, phone):
+    from accountability.models import PositionHolder
+
+    before = PositionHolder.objects.filter(position=town_position).count()
+    body = {"name": "黄新", "phone": phone, "start_on": "2026-07-01"}
+    refused = api_as("duruan").post(f"{URL}{town_position.pk}/holders/", body, format="json")
+    assert refused.status_code == 400 and "phone" in refused.json()
+    assert PositionHolder.objects.filter(position=town_position).count() == before
+
+
+@pytest.mark.parametrize("phone", ["13812345678", "0750-3501234", ""])
+def test_a_mobile_or_landline_is_accepted(town_position, api_as, phone):
+    body = {"name": "黄新", "phone": phone, "start_on": "2026-07-01"}
+    answer = api_as("duruan").post(f"{URL}{town_position.pk}/holders/", body, format="json")
+    assert answer.status_code == 201, answer.content

@@ -164,3 +164,59 @@ def test_the_town_is_told_of_the_decided_measure_and_sees_it_in_its_history(
         and MeasureRecord.objects.get(proposal=proposal).document_number.encode() in history.content
     )
     assert as_user("baisha").get(f"/accountability/targets/town/{proposal.town_id}/").status_code == 404
+
+
+TODAY = dt.date(2026, 6, 15)
+
+
+@pytest.fixture
+def overdue_mix(clean, enterprise_in):
+    """Four rounds of one major and three general hazards overdue past 30 days, in id order."""
+    enterprise = enterprise_in("duruan", "industry_trade")
+    made = []
+    for round_ in range(4):
+        made.append(hazard(enterprise, major=True, deadline=dt.date(2026, 4, 1 + round_)))
+        made += [hazard(enterprise, deadline=dt.date(2026, 4, 10 + round_)) for _ in range(3)]
+    return made
+
+
+def _queries(**kwargs) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accountability.services.proposals import fire_hazard_triggers
+
+    with CaptureQueriesContext(connection) as captured:
+        assert fire_hazard_triggers(TODAY, **kwargs) == 0
+    return len(captured)
+
+
+def test_each_batch_of_the_triggers_costs_the_same_few_queries_whatever_its_size(overdue_mix):
+    from accountability.services.proposals import fire_hazard_triggers
+
+    assert fire_hazard_triggers(TODAY) > 0
+    # A re-run proposes nothing: each batch reads its hazards and what was proposed for them, whatever its
+    # size, and saves the cursor (no query per hazard, per target or per proposal).
+    one, two, four = (_queries(batch_size=size) for size in (16, 8, 4))
+    per_batch = two - one
+    assert per_batch > 0 and four - two == 2 * per_batch
+    assert per_batch <= 6, (one, two, four)
+
+
+def test_a_dead_trigger_run_resumes_after_its_last_batch(overdue_mix):
+    from accountability.services.proposals import TRIGGER_JOB, fire_hazard_triggers
+    from core.jobs import job_cursor, save_cursor
+
+    done = overdue_mix[7]  # a run of today committed the first two rounds, then died
+    save_cursor(TRIGGER_JOB, f"{TODAY.isoformat()}:{done.pk}")
+    fire_hazard_triggers(TODAY, batch_size=4)
+    cited = {f["id"] for facts in Proposal.objects.values_list("facts", flat=True) for f in facts}
+    assert cited == {h.pk for h in overdue_mix[8:]}
+    assert job_cursor(TRIGGER_JOB) == ""  # finished: the next run walks everything again
+    fire_hazard_triggers(TODAY, batch_size=4)
+    cited = {f["id"] for facts in Proposal.objects.values_list("facts", flat=True) for f in facts}
+    assert cited == {h.pk for h in overdue_mix}
+    assert (
+        Proposal.objects.filter(trigger=Trigger.GENERAL_HAZARDS_OVERDUE, target_kind=TargetKind.TOWN).count()
+        == 4
+    )
