@@ -194,7 +194,8 @@ def contributed(user) -> list[dict]:
     for figure in cockpit_figures.for_user(user):
         result = figure.compute(user)
         value, href = result[0], result[1]
-        page = result[2] if len(result) > 2 else href
+        # The screen links to a page, never to the API's JSON (issue 16: a leader clicks down to records).
+        page = figure.page or (result[2] if len(result) > 2 else href)
         rows.append(
             {
                 "code": figure.key,

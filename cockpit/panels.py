@@ -1,18 +1,18 @@
 """The cockpit's panels from the modules above the registry: who is on duty now, and the assessment ranking.
 
 The cockpit is the top layer, so it reads the duty and accountability modules directly (their selectors,
-which go through the one scoping layer). The ranking is recomputed at most every ten minutes per scope:
-it reads every item of the assessment."""
+which go through the one scoping layer). The ranking is recomputed at most every ten minutes, once for
+every reader: it reads every item of the assessment."""
 
 from __future__ import annotations
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import get_language
 
-from accountability.selectors import default_year, scorecard
-from cockpit.selectors import scope_key
+from accountability.selectors import default_year, scorecard, visible_unit_ids
+from cockpit.periodic import AreaViewer
 from core.masking import phone_for
-from core.scoping import scope_of
 from duty.selectors import board_rooms
 
 RANKING_CACHE_SECONDS = 600
@@ -32,23 +32,33 @@ def on_duty_now(user) -> list[dict]:
 
 
 def ranking(user, *, limit: int = 8) -> dict:
-    """The towns' assessment of the current year, ranked; each line links to its scorecard."""
+    """The towns' assessment of the current year, ranked; each line links to its scorecard.
+
+    The scores and ranks are the same for every reader (each town is ranked among all towns, whoever
+    looks), so they are computed once for the whole district and cached; each reader then keeps the towns
+    it may see, as `scorecard` does."""
     year = default_year(timezone.localdate())
-    key = f"cockpit:ranking:{year}:{scope_key(scope_of(user))}"
+    allowed = visible_unit_ids(user, "town")
+    rows = [row for row in _district_ranking(year) if allowed is None or row["unit_id"] in allowed]
+    return {"year": year, "rows": rows[:limit]}
+
+
+def _district_ranking(year: int) -> list[dict]:
+    key = f"cockpit:ranking:{year}:{get_language()}"
     cached = cache.get(key)
     if cached is not None:
         return cached
-    _card, lines = scorecard(user, year=year, kind="town")
+    _card, lines = scorecard(AreaViewer(None), year=year, kind="town")
     rows = [
         {
+            "unit_id": line.unit_id,
             "name": getattr(line.unit, "display_name", str(line.unit)),
             "score": float(line.score),
             "rank": line.rank,
             "vetoed": line.vetoed,
             "url": f"/accountability/assessment/town/{line.unit_id}/?year={year}",
         }
-        for line in sorted(lines, key=lambda line: line.rank)[:limit]
+        for line in sorted(lines, key=lambda line: line.rank)
     ]
-    result = {"year": year, "rows": rows}
-    cache.set(key, result, RANKING_CACHE_SECONDS)
-    return result
+    cache.set(key, rows, RANKING_CACHE_SECONDS)
+    return rows

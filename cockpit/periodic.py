@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,6 +23,7 @@ from accidents.filters import AccidentFilter
 from accidents.models import Accident
 from cockpit.choices import ReportKind
 from cockpit.models import PeriodicReport, ReportTemplate
+from cockpit.selectors import registered_params
 from core.archive import make_once, store_documents
 from core.charts import bar_chart
 from core.choices import Role
@@ -33,6 +36,8 @@ from hazards.selectors import counts_of, hazard_stats
 from notifications.recipients import Audience, resolve
 from notifications.services import notify
 from registry.models import Jurisdiction
+
+log = logging.getLogger(__name__)
 
 
 class AreaViewer:
@@ -78,7 +83,7 @@ def last_complete_periods(today: dt.date) -> list[Period]:
 def _count(filterset_class, queryset, params: dict) -> int:
     data = QueryDict(mutable=True)
     for key, value in params.items():
-        data[key] = str(value)
+        data.setlist(key, [str(v) for v in value] if isinstance(value, list) else [str(value)])
     filterset = filterset_class(data, queryset=queryset, request=None)
     if not filterset.is_valid():
         raise ValueError(filterset.errors)
@@ -89,7 +94,7 @@ def collect(viewer: AreaViewer, period: Period) -> dict:
     """The report's figures, each counted through the list a person opens with the same filter."""
     hazards = Hazard.objects.visible_to(viewer)
     accidents = Accident.objects.visible_to(viewer)
-    span = {"reported_from": period.start.isoformat(), "reported_to": period.end.isoformat()}
+    span = registered_params(period.start, period.end)  # cancelled hazards are not counted as registered
     now = counts_of(hazards)
     rows = hazard_stats(viewer, "town", date_from=period.start, date_to=period.end)
     return {
@@ -242,30 +247,30 @@ def template_for(kind: str) -> ReportTemplate:
 
 
 def generate(period: Period, town: Jurisdiction | None) -> PeriodicReport | None:
-    """The report of one area and period, made once: a second call (or a second worker) adds nothing."""
-    figures: dict = {}
+    """The report of one area and period, made once: a second call (or a second worker) adds nothing.
 
-    def values() -> dict:
-        figures.update(collect(AreaViewer(town), period))
-        return {"period_end": period.end, "figures": figures}
-
+    The figures are read and the documents rendered before anything is written, so the transaction that
+    creates the row, keeps its files and tells its readers is short (SQLite has one writer at a time)."""
     lookup = {"kind": period.kind, "town": town, "period_start": period.start}
-    report = make_once(PeriodicReport, lookup=lookup, values=values)
-    if report is None:
+    if PeriodicReport.objects.filter(**lookup).exists():
         return None
+    figures = collect(AreaViewer(town), period)
     title = _title(period.kind, town, period)
     intro, closing = _wording(template_for(period.kind), town, period)
     chart = _chart(figures)
+    documents = {
+        "pdf": render_pdf(title, intro, closing, figures, chart),
+        "docx": render_docx(title, intro, closing, figures, chart),
+    }
     stem = f"{period.kind}-{town.code if town else 'district'}-{period.start:%Y%m%d}"
-    store_documents(
-        report,
-        stem,
-        {
-            "pdf": render_pdf(title, intro, closing, figures, chart),
-            "docx": render_docx(title, intro, closing, figures, chart),
-        },
-    )
-    _deliver(report, title, town)
+    with transaction.atomic():
+        report = make_once(
+            PeriodicReport, lookup=lookup, values=lambda: {"period_end": period.end, "figures": figures}
+        )
+        if report is None:
+            return None  # another worker wrote it meanwhile
+        store_documents(report, stem, documents)
+        _deliver(report, title, town)
     return report
 
 
@@ -284,14 +289,23 @@ def _deliver(report: PeriodicReport, title: str, town) -> None:
     )
 
 
-@periodic_job("cockpit.periodic_reports", every=dt.timedelta(hours=1))
+@periodic_job("cockpit.periodic_reports", every=dt.timedelta(hours=1), atomic=False)
 def write_due_reports(now: dt.datetime | None = None) -> dict:
-    """Every area's last complete week and month; idempotent (one report per kind, area and period)."""
+    """Every area's last complete week and month; idempotent (one report per kind, area and period).
+
+    Each report is its own transaction: one that fails keeps the others, and the next run writes only
+    the missing one. The failures are raised at the end, so the job's run is recorded as failed."""
     today = timezone.localdate(now)
     made = 0
+    failed: list[str] = []
     with translation.override("zh-hans"):
         for period in last_complete_periods(today):
             for town in [None, *Jurisdiction.objects.towns().filter(is_active=True).order_by("code")]:
-                if generate(period, town) is not None:
-                    made += 1
+                try:
+                    made += generate(period, town) is not None
+                except Exception:
+                    log.exception("Periodic report %s of %s failed", period.kind, town or "the district")
+                    failed.append(f"{period.kind}:{town.code if town else 'district'}")
+    if failed:
+        raise RuntimeError(f"{made} reports written; failed: {', '.join(failed)}")
     return {"made": made}

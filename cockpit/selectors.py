@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db.models import Count, Q
@@ -50,8 +51,24 @@ def _month_end(month: dt.date) -> dt.date:
     return ((month + dt.timedelta(days=32)).replace(day=1)) - dt.timedelta(days=1)
 
 
+# A hazard counts as registered in every state but cancelled (the hazard list filters by these states).
+REGISTERED_STATES = [s.value for s in State if s != State.CANCELLED]
+
+
+def registered_params(start: dt.date, end: dt.date) -> dict:
+    """The hazard list's filter of the hazards registered from `start` to `end` (local dates)."""
+    return {"reported_from": start.isoformat(), "reported_to": end.isoformat(), "state": REGISTERED_STATES}
+
+
+def registered_query(start: dt.date, end: dt.date) -> str:
+    return urlencode(registered_params(start, end), doseq=True)
+
+
 def hazard_trend(user, *, today: dt.date | None = None) -> list[dict]:
-    """Hazards registered and closed per month over the last 12 months, each month a link to its list."""
+    """Hazards registered and closed per month over the last 12 months, each month a link to its list.
+
+    "Registered" leaves out cancelled hazards (entered in error), as the statistics page and the periodic
+    reports do; the month's link asks the hazard list for the same states, so its count is the point's."""
     today = today or timezone.localdate()
     scope = scope_of(user)
     key = f"cockpit:trend:{today}:{scope_key(scope)}"
@@ -65,7 +82,7 @@ def hazard_trend(user, *, today: dt.date | None = None) -> list[dict]:
         visible.filter(reported_at__gte=start)
         .annotate(month=TruncMonth("reported_at"))
         .values("month")
-        .annotate(n=Count("id", filter=~Q(state=State.CANCELLED)))
+        .annotate(n=Count("id", filter=Q(state__in=REGISTERED_STATES)))
         .values_list("month", "n")
     )
     closed = dict(
@@ -82,7 +99,7 @@ def hazard_trend(user, *, today: dt.date | None = None) -> list[dict]:
                 "month": month.strftime("%Y-%m"),
                 "found": _pick(found, month),
                 "closed": _pick(closed, month),
-                "page": f"/hazards/?reported_from={month.isoformat()}&reported_to={_month_end(month).isoformat()}",
+                "page": "/hazards/?" + registered_query(month, _month_end(month)),
             }
         )
     cache.set(key, rows, TREND_CACHE_SECONDS)
@@ -156,7 +173,8 @@ def trend_chart(trend: list[dict], *, found_label: str, closed_label: str) -> di
             {
                 "name": found_label,
                 "type": "line",
-                "data": [r["found"] for r in trend],
+                # Each point carries its list's URL: a click opens the month's hazards (cockpit/trend.js).
+                "data": [{"value": r["found"], "url": r["page"]} for r in trend],
                 "itemStyle": {"color": "#ef6c00"},
             },
             {

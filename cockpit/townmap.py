@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import math
 
+from django.core.cache import cache
+from django.utils.translation import get_language
+
+from cockpit.selectors import scope_key
 from core.choices import RiskColour
+from core.scoping import scope_of
 from risk.selectors import COLOUR_HEX, town_colours
 
 WIDTH = 400.0  # SVG user units; the picture scales to its box
+MAP_CACHE_SECONDS = 300
 
 
 def _projector(towns: list[dict]):
@@ -29,8 +35,19 @@ def _projector(towns: list[dict]):
     return project, round(height, 1)
 
 
+def cached_town_colours(user) -> list[dict]:
+    """`town_colours` for the user's scope, kept a few minutes: it groups every active risk point, and each
+    open screen asks again every minute. Colours move only when a point is assessed or retired."""
+    key = f"cockpit:townmap:{scope_key(scope_of(user))}:{get_language()}"
+    towns = cache.get(key)
+    if towns is None:
+        towns = town_colours(user)
+        cache.set(key, towns, MAP_CACHE_SECONDS)
+    return towns
+
+
 def town_map(user) -> dict:
-    towns = [t for t in town_colours(user) if len(t["boundary"]) >= 3]
+    towns = [t for t in cached_town_colours(user) if len(t["boundary"]) >= 3]
     if not towns:
         return {"towns": [], "viewbox": "", "legend": []}
     project, height = _projector(towns)

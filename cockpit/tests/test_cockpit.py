@@ -24,6 +24,29 @@ def test_each_figure_equals_the_count_of_its_api_list(api_as, username):
         assert listed.json()["count"] == figure["value"], figure
 
 
+def _listed(response) -> int:
+    """How many records a list page shows in all (its paginator's count, or its rows when it has no pages)."""
+    for name in ("page_obj", "page"):
+        found = response.context.get(name)
+        if found is not None and hasattr(found, "paginator"):
+            return found.paginator.count
+    return len(response.context["rows"])
+
+
+@pytest.mark.parametrize("username", ["leader", "duruan"])
+def test_each_figure_on_the_screen_opens_a_page_of_as_many_records(as_user, username):
+    client = as_user(username)
+    screen = client.get("/cockpit/")
+    tiles = screen.context["figures"] + screen.context["overdue_by_town"]
+    assert {f["code"] for f in tiles} >= {"duty_open_reports", "emergency.shortfalls", "hazards_open"}
+    for figure in tiles:
+        assert not figure["page"].startswith("/api/"), figure
+        page = client.get(figure["page"])
+        assert page.status_code == 200, figure
+        assert page["Content-Type"].startswith("text/html"), figure
+        assert _listed(page) == figure["value"], figure
+
+
 def test_a_town_sees_its_town_and_the_district_sees_more(persona):
     district = {f["code"]: f["value"] for f in all_figures(persona("leader"))}
     town = {f["code"]: f["value"] for f in all_figures(persona("duruan"))}
@@ -72,3 +95,19 @@ def test_the_cockpit_shows_who_is_on_duty_and_the_assessment_ranking(as_user):
     town = as_user("duruan").get("/cockpit/").context
     assert len(town["on_duty"]) == 1  # a town sees its own duty room
     assert all(r["url"].startswith("/accountability/assessment/town/") for r in town["ranking"]["rows"])
+
+
+@pytest.mark.parametrize("username", ["leader", "duruan"])
+def test_each_month_of_the_trend_opens_the_hazards_registered_in_it(as_user, username):
+    client = as_user(username)
+    screen = client.get("/cockpit/")
+    trend = screen.context["trend"]
+    assert len(trend) == 12 and sum(r["found"] for r in trend) > 0
+    html = screen.content.decode()
+    points = screen.context["trend_chart"]["series"][0]["data"]
+    for row, point in zip(trend, points, strict=True):
+        assert point == {"value": row["found"], "url": row["page"]}  # the chart's click target
+        assert f'data-code="hazards_registered_{row["month"]}" data-value="{row["found"]}"' in html
+        page = client.get(row["page"])
+        assert page.status_code == 200
+        assert _listed(page) == row["found"], row
