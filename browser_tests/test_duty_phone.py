@@ -5,6 +5,7 @@ report with its clocks. No page scrolls sideways, every control has a label."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -40,6 +41,7 @@ def _unlabelled(page) -> list[str]:
 def test_a_towns_report_reaches_the_duty_board_with_its_clock(site, new_page, viewport):
     page = new_page()
     log_in(page, site, "baisha")
+    page.clock.install()  # the page's own clock, moved on below to see the countdowns tick
     page.goto(f"{site}/duty/reports/new/")
     _fits(page, "report form")
     assert _unlabelled(page) == []
@@ -62,6 +64,13 @@ def test_a_towns_report_reaches_the_duty_board_with_its_clock(site, new_page, vi
     expect(page.get_by_test_id("clock-written")).to_contain_text("书面报告")
     _fits(page, "report page")
     shot(page, viewport, "duty-report-page")
+    # The next follow-up (R-ACC-4, a day after the report) counts down without a reload, and turns red
+    # once it is overdue.
+    follow_up = page.get_by_test_id("clock-follow-up")
+    expect(follow_up.locator("[data-countdown]")).to_have_text(re.compile(r"^剩余2[34]:\d\d$"))
+    page.clock.fast_forward("25:00:00")
+    expect(follow_up.locator("[data-countdown]")).to_have_text(re.compile(r"^已超时[01]:\d\d$"))
+    expect(follow_up).to_have_class(re.compile(r"text-bg-danger"))
 
     page.context.clear_cookies()
     log_in(page, site, "duty")

@@ -238,10 +238,21 @@ class InfoReportDeadlineSerializer(serializers.ModelSerializer):
 
 class InfoReportUpdateSerializer(serializers.ModelSerializer):
     kind_display = display_field("kind")
+    late = serializers.BooleanField(read_only=True)  # filed after its follow-up was due (R-ACC-4)
 
     class Meta:
         model = ReportUpdate
-        fields = ["kind", "kind_display", "submitted_at", "submitted_by", "text", "facts", "changes"]
+        fields = [
+            "kind",
+            "kind_display",
+            "submitted_at",
+            "submitted_by",
+            "text",
+            "facts",
+            "changes",
+            "due_at",
+            "late",
+        ]
 
 
 class InfoReportSerializer(serializers.ModelSerializer):
@@ -252,6 +263,7 @@ class InfoReportSerializer(serializers.ModelSerializer):
     updates = InfoReportUpdateSerializer(many=True, read_only=True)
     contact_phone = serializers.SerializerMethodField()
     next_follow_up_due = serializers.SerializerMethodField()
+    follow_up_overdue = serializers.SerializerMethodField()
 
     class Meta:
         model = InfoReport
@@ -289,6 +301,7 @@ class InfoReportSerializer(serializers.ModelSerializer):
             "late",
             "deadlines",
             "next_follow_up_due",
+            "follow_up_overdue",
             "updates",
         ]
 
@@ -306,6 +319,10 @@ class InfoReportSerializer(serializers.ModelSerializer):
     def get_next_follow_up_due(self, report):
         due = selectors.next_follow_up_due(report)
         return serializers.DateTimeField().to_representation(due) if due else None
+
+    def get_follow_up_overdue(self, report) -> bool:
+        """R-ACC-4: the next follow-up report is past its due time."""
+        return report.follow_up_overdue()
 
 
 class ReportViewSet(

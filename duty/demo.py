@@ -1,7 +1,10 @@
 """Demo duty rooms: the district's room in the Emergency Management Bureau and one per town/street, each
 with pools large enough for a month under the rest rules (4 leaders, 7 officers: two officers a day in the
-flood season and on holidays need 6 at one shift in three days), the current month generated and
-published, a few contacts and information reports. Deterministic for a given rng."""
+flood season and on holidays need 6 at one shift in three days), the previous and the current month
+generated and published, a few contacts and information reports. Deterministic for a given rng.
+
+The previous month is there because a month's first shift starts at the shift start (08:30) of its first
+day: on the 1st before then, the person on duty is the one of the previous month's last shift."""
 
 from __future__ import annotations
 
@@ -200,7 +203,10 @@ def build_duty(*, rng: random.Random, small: bool = False, stdout=None) -> None:
     build_rooms(rng)
     build_contacts(rng)
     admin = User.objects.get(username="admin")
-    build_rosters(admin, timezone.localdate().replace(day=1))
+    current = timezone.localdate().replace(day=1)
+    # the previous month first: the current month's generation keeps the rest rule across the boundary
+    build_rosters(admin, (current - dt.timedelta(days=1)).replace(day=1))
+    build_rosters(admin, current)
     build_reports(rng)
     build_swap()
     if stdout:

@@ -85,15 +85,21 @@ def _duty_gaps(*, kind, unit_id, year, until) -> Measured:
 
     rosters = Roster.objects.filter(
         room__town_id=unit_id, state="published", month__year=year, month__lte=until
-    )
-    gaps = 0
-    with_gaps = []
-    for roster in rosters:
-        found = len(check_coverage(roster)["gaps"])
-        if found:
-            gaps += found
-            with_gaps.append(roster.pk)
-    return Measured(gaps, Roster.objects.filter(pk__in=with_gaps), "/duty/rooms/")
+    ).select_related("room")
+    # The gaps themselves are the records behind the value (API.md: the list's count is the value).
+    gaps = [_gap_record(roster, gap) for roster in rosters for gap in check_coverage(roster)["gaps"]]
+    return Measured(len(gaps), gaps, "/duty/rooms/")
+
+
+def _gap_record(roster, gap: dict) -> dict:
+    from django.utils import timezone
+
+    from duty.choices import ShiftRole
+
+    start, end = (timezone.localtime(gap[k]).strftime("%m-%d %H:%M") for k in ("start", "end"))
+    url = roster.get_absolute_url()
+    title = f"{roster} · {start}–{end} · {ShiftRole(gap['missing']).label}"
+    return {"kind": "duty_gap", "id": roster.pk, "title": title, "href": url, "url": url}
 
 
 assessment_items.register(
@@ -121,9 +127,24 @@ def _late_open(user):
     return InfoReport.objects.visible_to(user).filter(late=True).count(), "/api/v1/info-reports/?late=true"
 
 
+# `page`: the report list with the same filter, so the figure clicks down to the records that make it.
 cockpit_figures.register(
-    CockpitFigure("duty_open_reports", 50, _("Open information reports"), _open_reports, group="duty")
+    CockpitFigure(
+        "duty_open_reports",
+        50,
+        _("Open information reports"),
+        _open_reports,
+        group="duty",
+        page="/duty/reports/?state=open",
+    )
 )
 cockpit_figures.register(
-    CockpitFigure("duty_late_reports", 51, _("Late information reports"), _late_open, group="duty")
+    CockpitFigure(
+        "duty_late_reports",
+        51,
+        _("Late information reports"),
+        _late_open,
+        group="duty",
+        page="/duty/reports/?late=1",
+    )
 )

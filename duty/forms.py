@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.choices import AccidentType
 from duty.choices import EventType, LogKind, ShiftRole
+from registry.validators import validate_phone
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -139,7 +140,9 @@ class ReportForm(ApiForm):
         label=_("Requests to the district"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     contact_name = forms.CharField(label=_("On-scene contact"), max_length=50, required=False)
-    contact_phone = forms.CharField(label=_("On-scene contact's phone"), max_length=20, required=False)
+    contact_phone = forms.CharField(
+        label=_("On-scene contact's phone"), max_length=20, required=False, validators=[validate_phone]
+    )
     larger_event = forms.BooleanField(label=_("Larger or above event"), required=False)
     larger_near_miss = forms.BooleanField(
         label=_(

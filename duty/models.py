@@ -322,6 +322,8 @@ class InfoReport(models.Model):
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     late = models.BooleanField(_("late"), default=False)
+    # R-ACC-4: when the next follow-up is due while the report is open; every later report moves it.
+    follow_up_due_at = models.DateTimeField(_("next follow-up due"), null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     objects = ReportQuerySet.as_manager()
@@ -342,6 +344,11 @@ class InfoReport(models.Model):
     def urgent(self) -> bool:
         """R-DUTY-3 and R-ACC-9: deaths or missing persons, larger-and-above, or a larger near-miss."""
         return bool(self.deaths or self.missing or self.larger_event or self.larger_near_miss)
+
+    def follow_up_overdue(self, now=None) -> bool:
+        """R-ACC-4: the report is open and its next follow-up has not come by its due time."""
+        due = self.follow_up_due_at
+        return due is not None and self.state != ReportState.CLOSED and (now or timezone.now()) > due
 
 
 class ReportDeadline(models.Model):
@@ -369,9 +376,15 @@ class ReportUpdate(models.Model):
     text = models.TextField(_("text"), blank=True)
     facts = models.JSONField(default=dict)
     changes = models.JSONField(default=dict)  # field → [before, after]
+    # R-ACC-4: the follow-up due time this later report answered (null for the initial report).
+    due_at = models.DateTimeField(_("follow-up due at"), null=True, blank=True)
 
     class Meta:
         ordering = ["submitted_at", "id"]
+
+    @property
+    def late(self) -> bool:
+        return self.due_at is not None and self.submitted_at > self.due_at
 
 
 class ContactQuerySet(ScopedQuerySet):

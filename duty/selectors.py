@@ -7,9 +7,9 @@ from collections import defaultdict
 
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from duty import rules
-from duty.choices import RosterState, ShiftRole
+from duty.choices import ReportState, RosterState, ShiftRole
 from duty.models import DutyRoom, InfoReport, ReportDeadline, Shift
 
 
@@ -88,21 +88,63 @@ def late_reports(queryset=None):
     return qs.filter(late=True)
 
 
+UNIT_KINDS = {
+    "town": _("Town/street"),
+    "department": _("Department"),
+    "enterprise": _("Enterprise"),
+}
+
+
+def reporting_unit(row: dict) -> tuple[str, int, str]:
+    """The unit that made a report: a department's official reports for the department, an enterprise's
+    user for the enterprise; a town's official, or the duty room taking a call, for the town."""
+    if row["department_id"]:
+        return "department", row["department_id"], row["department__name"]
+    if row["enterprise_id"] and row["enterprise_id"] == row["reporter__enterprise_id"]:
+        return "enterprise", row["enterprise_id"], row["enterprise__name"]
+    return "town", row["town_id"], row["town__name"]
+
+
 def late_counts_per_unit(user, year: int) -> list[dict]:
-    """Late reports (R-ACC-7 flags) counted per reporting town."""
+    """Reports and late reports (R-ACC-7 flags) of the year counted per reporting unit — towns/streets,
+    departments and enterprises — in one grouped query."""
     rows = (
         InfoReport.objects.visible_to(user)
         .filter(known_at__year=year)
-        .values("town_id", "town__name")
+        .values(
+            "town_id",
+            "town__name",
+            "department_id",
+            "department__name",
+            "enterprise_id",
+            "enterprise__name",
+            "reporter__enterprise_id",
+        )
         .annotate(total=Count("id"), late=Count("id", filter=Q(late=True)))
-        .order_by("-late", "town__name")
+        .order_by()
     )
-    return list(rows)
+    units: dict[tuple[str, int], dict] = {}
+    for row in rows:
+        kind, pk, name = reporting_unit(row)
+        unit = units.setdefault(
+            (kind, pk),
+            {
+                "kind": kind,
+                "kind_display": UNIT_KINDS[kind],
+                "unit_id": pk,
+                "name": name,
+                "total": 0,
+                "late": 0,
+            },
+        )
+        unit["total"] += row["total"]
+        unit["late"] += row["late"]
+    return sorted(units.values(), key=lambda u: (-u["late"], list(UNIT_KINDS).index(u["kind"]), u["name"]))
 
 
 def next_follow_up_due(report: InfoReport) -> dt.datetime | None:
-    """R-ACC-4: a follow-up at least daily (twice daily for major events) while the report is open."""
-    if report.state == "closed":
+    """R-ACC-4: a follow-up at least daily (twice daily for major events) while the report is open; the
+    due time is kept on the report (`services.reports.sync_follow_up`)."""
+    if report.state == ReportState.CLOSED:
         return None
-    major = (report.deaths or 0) + (report.missing or 0) >= 10
-    return report.last_report_at + rules.follow_up_interval(major)
+    return report.follow_up_due_at

@@ -5,12 +5,15 @@
   and the district room.
 - `duty.report_clocks`: late flags of open reports follow the clock (R-DUTY-3), and the reporter and the
   duty officers are told once when a step passes its deadline.
+- `duty.follow_up_clocks`: an open report whose next follow-up (R-ACC-4) is past due is late, and its
+  reporter and the duty officers are told once per due time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +22,9 @@ from duty import rules, selectors
 from duty.choices import RosterState
 from duty.models import DutyRoom, InfoReport, ReportDeadline, Shift
 from notifications.recipients import Audience, resolve
-from notifications.services import notify
+from notifications.services import Message, notify, notify_many
+
+FOLLOW_UP_BATCH = 200  # reports per transaction
 
 
 @periodic_job("duty.reminders", dt.timedelta(hours=1))
@@ -130,3 +135,43 @@ def report_clocks(*, now=None) -> str:
     ):
         refresh_late(report, now=now)
     return f"{told} late notices"
+
+
+@periodic_job("duty.follow_up_clocks", dt.timedelta(minutes=5), atomic=False)
+def follow_up_clocks(*, now=None, batch_size: int = FOLLOW_UP_BATCH) -> str:
+    """R-ACC-4: walk the open reports past their follow-up due time in id order, `batch_size` at a time,
+    each batch its own transaction with a fixed number of queries (`notify_many`). The late flag is only
+    ever set and every notice carries the due time in its dedup key, so a run that dies is simply run
+    again; a follow-up arriving meanwhile moves the due time and the report drops out of the query."""
+    now = now or timezone.now()
+    overdue = (
+        InfoReport.objects.open().filter(follow_up_due_at__lt=now).select_related("reporter").order_by("id")
+    )
+    desk = resolve([Audience.DUTY])
+    after = told = 0
+    while batch := list(overdue.filter(id__gt=after)[:batch_size]):
+        with transaction.atomic():
+            InfoReport.objects.filter(pk__in=[r.pk for r in batch], late=False).update(late=True)
+            told += len(notify_many(_follow_up_notices(batch, desk)))
+        after = batch[-1].pk
+    return f"{told} follow-up notices"
+
+
+def _follow_up_notices(batch: list[InfoReport], desk: list) -> list[Message]:
+    messages = []
+    for report in batch:
+        due = timezone.localtime(report.follow_up_due_at)
+        recipients = {u.pk: u for u in [report.reporter, *desk]}
+        for user in recipients.values():
+            messages.append(
+                Message(
+                    recipient=user,
+                    kind="duty.report.follow_up_overdue",
+                    title=_("Information report follow-up overdue: %(title)s") % {"title": report.title},
+                    body=_("The next follow-up report was due at %(due)s.") % {"due": f"{due:%m-%d %H:%M}"},
+                    url=report.get_absolute_url(),
+                    target=report,
+                    dedup_key=f"duty:report:{report.pk}:follow_up:{due:%Y%m%d%H%M}",
+                )
+            )
+    return messages

@@ -495,6 +495,7 @@ def report_detail(request, pk):
             "report": report,
             "clocks": selectors.report_clocks(report, now),
             "next_follow_up": selectors.next_follow_up_due(report),
+            "follow_up_overdue": report.follow_up_overdue(now),
             "buttons": services.REPORT_FLOW.buttons(request.user, report),
             "contact_phone": phone_for(request.user, report.contact_phone, report.enterprise_id),
         },

@@ -81,6 +81,9 @@ class Webhook(models.Model):
         verbose_name = _("webhook")
         verbose_name_plural = _("webhooks")
 
+    def __str__(self) -> str:
+        return self.name
+
     def wants(self, event: str) -> bool:
         return self.is_active and (not self.events or event in self.events)
 

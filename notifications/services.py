@@ -9,9 +9,13 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from core.errors import NotAllowed
-from notifications.models import Notification
+from core.choices import Role
+from core.errors import Conflict, InvalidInput, NotAllowed
+from core.policy import Policy
+from core.ports import record_event
+from notifications.models import Notification, Webhook
 
 
 def notify(
@@ -131,3 +135,39 @@ def notify_many(messages: Iterable[Message]) -> list[Message]:
 def unread_count(user) -> int:
     """The number on the bell of the page shell (plugged into core.ports)."""
     return Notification.objects.for_user(user).unread().count()
+
+
+# --- outgoing webhooks ------------------------------------------------------------------------------------
+
+# The district administrator registers the systems told of events: the events carry business data (an
+# information report's casualties), which the system administrator does not touch (三权分立).
+WEBHOOK_POLICY = Policy("notifications", {"manage_webhooks": {Role.DISTRICT_ADMIN}})
+
+
+@transaction.atomic
+def register_webhook(*, actor, data) -> Webhook:
+    from notifications.forms import WebhookForm
+
+    WEBHOOK_POLICY.require(actor, "manage_webhooks")
+    form = WebhookForm(data=data)
+    if not form.is_valid():
+        raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
+    hook = Webhook.objects.create(**form.cleaned_data)
+    # the secret never enters the audit trail
+    record_event(hook, "notifications.webhook.created", actor=actor, data=_webhook_facts(hook))
+    return hook
+
+
+@transaction.atomic
+def set_webhook_active(webhook: Webhook, *, actor, active: bool) -> Webhook:
+    WEBHOOK_POLICY.require(actor, "manage_webhooks")
+    if Webhook.objects.filter(pk=webhook.pk, is_active=not active).update(is_active=active) != 1:
+        raise Conflict(_("The webhook is already in that state."))
+    webhook.refresh_from_db()
+    verb = "activated" if active else "deactivated"
+    record_event(webhook, f"notifications.webhook.{verb}", actor=actor, data=_webhook_facts(webhook))
+    return webhook
+
+
+def _webhook_facts(hook: Webhook) -> dict:
+    return {"name": hook.name, "url": hook.url, "events": hook.events, "active": hook.is_active}

@@ -21,6 +21,18 @@ from core.jobs import periodic_job
 
 SIGNATURE_HEADER = "X-Redline-Signature"
 
+# The events a webhook may subscribe to: each app registers the ones it emits (from its AppConfig.ready),
+# so the registration page offers exactly what is sent.
+EVENTS: dict[str, object] = {}
+
+
+def register_event(name: str, label) -> None:
+    EVENTS[name] = label
+
+
+def event_choices() -> list[tuple[str, object]]:
+    return sorted(EVENTS.items())
+
 
 def sign(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()

@@ -34,6 +34,8 @@ ROWS = {
     "GET /api/v1/plans/": EVERYONE,
     "POST /api/v1/plans/": KEEPERS,
     "GET /api/v1/plans/{id}/": BUSINESS,
+    "POST /api/v1/plans/{id}/evaluate/": KEEPERS,
+    "POST /api/v1/plans/{id}/revision-trigger/": KEEPERS,
     "GET /api/v1/plan-versions/{id}/": BUSINESS,
     "POST /api/v1/plan-versions/{id}/publish/": KEEPERS,
     "POST /api/v1/plan-versions/{id}/file/": KEEPERS,
@@ -71,6 +73,8 @@ ROWS = {
     "emergency:plan_create": KEEPERS,
     "emergency:plan_detail": BUSINESS,
     "emergency:plan_revise": POST_ONLY,
+    "emergency:plan_evaluate": POST_ONLY,
+    "emergency:plan_trigger": POST_ONLY,
     "emergency:planversion_transition": NOBODY,
     "emergency:drills": EVERYONE,
     "emergency:drill_create": KEEPERS,
@@ -86,6 +90,9 @@ ROWS = {
     "emergency:floods": EVERYONE,
     "emergency:point_create": OFFICIALS,
     "emergency:shelter_create": OFFICIALS,
+    # Points and shelters are town registers: the department officers see none to edit.
+    "emergency:point_edit": OFFICIALS - {"yjj"},
+    "emergency:shelter_edit": OFFICIALS - {"yjj"},
     "emergency:transfers": EVERYONE,
     "emergency:transfer_create": OFFICIALS,
     # The department officers keep no town register: they see no transfer list to edit.

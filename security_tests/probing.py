@@ -95,6 +95,8 @@ PAGE_MODELS = {
     "emergency/teams/": "emergency.RescueTeam",
     "emergency/team-members/": "emergency.TeamMember",
     "emergency/three-preventions/transfers/": "emergency.TransferEntry",
+    "emergency/three-preventions/points/": "emergency.WaterloggingPoint",
+    "emergency/three-preventions/shelters/": "emergency.Shelter",
     "emergency/stocktakes/": "emergency.Stocktake",
     "emergency/plans/": "emergency.Plan",
     "emergency/plan-versions/": "emergency.PlanVersion",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -182,6 +183,7 @@ def sync_deadlines(report: InfoReport, *, now=None) -> None:
         wanted[DeadlineStep.WRITTEN] = report.known_at + dt.timedelta(minutes=rules.urgent_written_minutes())
     else:
         wanted[DeadlineStep.WRITTEN] = report.known_at + dt.timedelta(minutes=rules.written_minutes())
+    sync_follow_up(report)
     existing = {d.step: d for d in report.deadlines.all()}
     for step, due in wanted.items():
         row = existing.get(step)
@@ -193,10 +195,49 @@ def sync_deadlines(report: InfoReport, *, now=None) -> None:
     refresh_late(report, now=now)
 
 
+def is_major(*, deaths, missing, serious_injuries, accident=None) -> bool:
+    """R-ACC-4's twice-daily follow-ups: a major or especially major event by the levels of R-ACC-1 —
+    deaths (missing persons counted with them), serious injuries, or the direct loss and level of the
+    linked accident record (a report has no loss figure of its own)."""
+    level = accident_rules.compute_level(
+        deaths=deaths or 0,
+        serious_injuries=serious_injuries or 0,
+        direct_loss=accident.direct_loss if accident is not None else 0,
+        missing=missing or 0,
+    )
+    return bool({level, getattr(accident, "level", None)} & {Level.MAJOR, Level.ESPECIALLY_MAJOR})
+
+
+def follow_up_due(report: InfoReport):
+    """R-ACC-4: the next follow-up is due a day (major events: 12 hours) after the unit's last report;
+    none once the report is closed."""
+    if report.state == ReportState.CLOSED:
+        return None
+    major = is_major(
+        deaths=report.deaths,
+        missing=report.missing,
+        serious_injuries=report.serious_injuries,
+        accident=report.accident,
+    )
+    return report.last_report_at + rules.follow_up_interval(major)
+
+
+def sync_follow_up(report: InfoReport) -> None:
+    due = follow_up_due(report)
+    if due != report.follow_up_due_at:
+        InfoReport.objects.filter(pk=report.pk).update(follow_up_due_at=due)
+        report.follow_up_due_at = due
+
+
 def refresh_late(report: InfoReport, *, now=None) -> bool:
-    """R-ACC-7: late when a step was done after its deadline, or is still open past it."""
+    """R-ACC-7: late when a step was done after its deadline, or is still open past it; R-ACC-4: or when
+    a follow-up came after its due time, or is still missing past it."""
     now = now or timezone.now()
-    late = any(d.is_overdue(now) for d in ReportDeadline.objects.filter(report=report))
+    late = (
+        any(d.is_overdue(now) for d in ReportDeadline.objects.filter(report=report))
+        or report.follow_up_overdue(now)
+        or report.updates.filter(due_at__isnull=False, submitted_at__gt=F("due_at")).exists()
+    )
     if late != report.late:
         InfoReport.objects.filter(pk=report.pk).update(late=late)
         report.late = late
@@ -371,6 +412,7 @@ def _later_report(kind):
             text=data["text"],
             facts={**_facts(report), **{f: new for f, (_old, new) in changes.items()}},
             changes=changes,
+            due_at=report.follow_up_due_at,
         )
         step.audit_data.update(changes=changes)
 
@@ -470,6 +512,7 @@ def answer_request(report, *, actor, version, data=None) -> InfoReport:
             text=step.data["text"],
             facts=_facts(report),
             changes={"request": [report.pending_request, ""]},
+            due_at=report.follow_up_due_at,  # an answer is a later report too: it moves the next one
         )
         step.changes.update(pending_request="", last_report_at=now)
 
@@ -480,6 +523,7 @@ def answer_request(report, *, actor, version, data=None) -> InfoReport:
         version=version,
         data=data,
         prepare=prepare,
+        after=lambda step: sync_deadlines(step.obj),
         notify=lambda step: _tell_update(step.obj, "answer"),
     )
 
@@ -518,7 +562,15 @@ def link_accident(report, *, actor, version, data=None) -> InfoReport:
         step.changes["accident"] = accident
         step.audit_data["accident"] = accident.pk
 
-    return FLOW.perform(report, "link_accident", actor=actor, version=version, data=data, prepare=prepare)
+    return FLOW.perform(
+        report,
+        "link_accident",
+        actor=actor,
+        version=version,
+        data=data,
+        prepare=prepare,
+        after=lambda step: sync_follow_up(step.obj),  # a major accident's level asks twice-daily follow-ups
+    )
 
 
 def create_accident(report, *, actor, version, data=None) -> InfoReport:
@@ -552,7 +604,15 @@ def create_accident(report, *, actor, version, data=None) -> InfoReport:
         step.changes["accident"] = accident
         step.audit_data["accident"] = accident.pk
 
-    return FLOW.perform(report, "create_accident", actor=actor, version=version, data=data, prepare=prepare)
+    return FLOW.perform(
+        report,
+        "create_accident",
+        actor=actor,
+        version=version,
+        data=data,
+        prepare=prepare,
+        after=lambda step: sync_follow_up(step.obj),
+    )
 
 
 def record_written(report, *, actor, version, data=None) -> InfoReport:
@@ -572,7 +632,7 @@ def close_report(report, *, actor, version, data=None) -> InfoReport:
         actor=actor,
         version=version,
         data=data,
-        prepare=lambda step: step.changes.update(closed_at=timezone.now()),
+        prepare=lambda step: step.changes.update(closed_at=timezone.now(), follow_up_due_at=None),
     )
 
 

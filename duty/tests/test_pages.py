@@ -14,7 +14,7 @@ from duty.tasks import alert_uncovered, remind_tomorrow, uncovered
 from notifications.models import Notification
 
 
-def test_the_board_shows_who_is_on_duty_with_phones_by_role(as_user, persona):
+def test_the_board_shows_who_is_on_duty_with_phones_by_role(as_user, persona, on_duty_clock):
     room = selectors.district_room()
     on_duty = selectors.on_duty(room)
     phone = on_duty[0].person.phone
@@ -73,7 +73,7 @@ def test_the_duty_log_records_and_keeps_bad_input(as_user, persona):
     assert bad.status_code == 400 and "白沙街道" in bad.content.decode()
 
 
-def test_a_shift_cannot_close_without_a_signed_handover(persona):
+def test_a_shift_cannot_close_without_a_signed_handover(persona, on_duty_clock):
     room = selectors.district_room()
     shift = [s for s in selectors.on_duty(room) if s.role == "officer"][0]
     from core.errors import Conflict

@@ -62,10 +62,10 @@ def test_a_report_past_the_30_minutes_is_late_and_counted(api_as, district):
     from duty.selectors import late_counts_per_unit
 
     rows = {
-        r["town_id"]: r
+        (r["kind"], r["unit_id"]): r
         for r in late_counts_per_unit(InfoReport.objects.get(pk=created.json()["id"]).reporter, 2026)
     }
-    assert rows[district["duruan"].pk]["late"] >= 1
+    assert rows[("town", district["duruan"].pk)]["late"] >= 1
 
 
 def test_larger_near_miss_and_larger_events_run_the_short_clocks(api_as, district):
@@ -108,6 +108,8 @@ def test_a_phone_report_keeps_the_written_clock_running_until_it_arrives(api_as,
         ({"known_at": (T0 + dt.timedelta(days=2)).isoformat()}, "known_at"),  # in the future
         ({"deaths": -1}, "deaths"),
         ({"title": ""}, "title"),
+        ({"contact_phone": "12345"}, "contact_phone"),  # R-REG-2: neither a mobile nor a landline
+        ({"contact_phone": "1281234567"}, "contact_phone"),  # a mobile starts 1[3-9] and has 11 digits
     ],
 )
 def test_bad_input_is_400_and_writes_nothing(api_as, district, change, field):
@@ -184,7 +186,7 @@ def test_the_district_asks_for_more_and_the_reporter_must_answer(api_as, persona
     assert answered.json()["pending_request"] == ""
 
 
-def test_deaths_page_the_leader_and_the_officer_on_duty_at_once(api_as, district, settings):
+def test_deaths_page_the_leader_and_the_officer_on_duty_at_once(api_as, district, settings, on_duty_clock):
     from duty import selectors
 
     settings.SMS_BACKEND = "notifications.sms.MemoryBackend"
@@ -207,7 +209,7 @@ def test_deaths_page_the_leader_and_the_officer_on_duty_at_once(api_as, district
     )
 
 
-def test_escalation_reaches_the_leader_on_duty(api_as, district):
+def test_escalation_reaches_the_leader_on_duty(api_as, district, on_duty_clock):
     from duty import selectors
 
     leader = selectors.on_duty_people(selectors.district_room(), "leader")[0]
@@ -287,3 +289,201 @@ def test_objects_and_huge_numbers_where_one_value_belongs_are_400(api_as, distri
     assert response.status_code == 400
     assert {"occurred_at", "by_phone", "town"} <= set(response.json())
     assert InfoReport.objects.count() == before
+
+
+# --- R-ACC-4: follow-up reports -------------------------------------------------------------------------
+
+
+def _report(response):
+    return InfoReport.objects.get(pk=response.json()["id"])
+
+
+def test_a_missed_follow_up_makes_the_report_late_and_tells_the_reporter_and_the_desk(
+    api_as, persona, district
+):
+    from duty.tasks import follow_up_clocks
+
+    filed = T0 + dt.timedelta(minutes=5)
+    with time_machine.travel(filed, tick=False):
+        created = _post(api_as("duruan"), _body(district["duruan"]))
+    due = filed + dt.timedelta(hours=24)  # a general event: at least daily
+    assert dt.datetime.fromisoformat(created.json()["next_follow_up_due"]) == due
+    assert created.json()["follow_up_overdue"] is False and created.json()["late"] is False
+    notices = Notification.objects.filter(
+        kind="duty.report.follow_up_overdue", target_id=created.json()["id"]
+    )
+    with time_machine.travel(due - dt.timedelta(minutes=1), tick=False):
+        follow_up_clocks()
+    assert _report(created).late is False and not notices.exists()
+
+    with time_machine.travel(due + dt.timedelta(minutes=1), tick=False):
+        follow_up_clocks()
+        follow_up_clocks()  # a second run tells nobody twice
+        shown = api_as("duty").get(f"/api/v1/info-reports/{created.json()['id']}/").json()
+    assert _report(created).late is True and shown["follow_up_overdue"] is True
+    assert notices.filter(recipient=persona("duruan")).count() == 1
+    assert notices.filter(recipient=persona("duty")).count() == 1
+
+    later = due + dt.timedelta(hours=1)
+    with time_machine.travel(later, tick=False):
+        follow = api_as("duruan").post(
+            f"/api/v1/info-reports/{created.json()['id']}/follow-ups/", {"text": "仍在处置"}, format="json"
+        )
+    assert follow.status_code == 200, follow.json()
+    body = follow.json()
+    assert dt.datetime.fromisoformat(body["next_follow_up_due"]) == later + dt.timedelta(hours=24)
+    assert body["follow_up_overdue"] is False
+    assert body["updates"][-1]["late"] is True and body["late"] is True  # counted late for good
+
+
+def test_a_follow_up_in_time_keeps_the_report_on_time(api_as, district):
+    filed = T0 + dt.timedelta(minutes=5)
+    with time_machine.travel(filed, tick=False):
+        created = _post(api_as("duruan"), _body(district["duruan"]))
+    with time_machine.travel(filed + dt.timedelta(hours=23), tick=False):
+        follow = api_as("duruan").post(
+            f"/api/v1/info-reports/{created.json()['id']}/follow-ups/", {"text": "已处置"}, format="json"
+        )
+    body = follow.json()
+    assert body["late"] is False and body["updates"][-1]["late"] is False
+    assert dt.datetime.fromisoformat(body["next_follow_up_due"]) == filed + dt.timedelta(hours=47)
+    with time_machine.travel(filed + dt.timedelta(hours=50), tick=False):
+        final = api_as("duruan").post(
+            f"/api/v1/info-reports/{created.json()['id']}/final/", {"text": "结束"}, format="json"
+        )
+    assert final.json()["next_follow_up_due"] is None and final.json()["late"] is True  # the final came late
+
+
+@pytest.mark.parametrize(
+    "numbers, hours",
+    [
+        ({"deaths": 9}, 24),  # larger: daily
+        ({"serious_injuries": 49}, 24),
+        ({"deaths": 10}, 12),  # major (R-ACC-1): twice daily
+        ({"deaths": 6, "missing": 4}, 12),  # missing persons count with the dead
+        ({"serious_injuries": 50}, 12),
+        ({"larger_near_miss": True}, 24),  # reported like a larger accident (R-ACC-9)
+    ],
+)
+def test_major_events_need_a_follow_up_twice_a_day(api_as, district, numbers, hours):
+    filed = T0 + dt.timedelta(minutes=5)
+    with time_machine.travel(filed, tick=False):
+        created = _post(api_as("duruan"), _body(district["duruan"], **numbers))
+    assert created.status_code == 201, created.json()
+    assert dt.datetime.fromisoformat(created.json()["next_follow_up_due"]) == filed + dt.timedelta(
+        hours=hours
+    )
+
+
+def test_the_linked_accidents_loss_or_level_makes_an_event_major(db):
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from duty.services.reports import is_major
+
+    quiet = {"deaths": 0, "missing": 0, "serious_injuries": 0}
+    assert not is_major(**quiet)
+    assert not is_major(**quiet, accident=SimpleNamespace(direct_loss=Decimal("49999999"), level="larger"))
+    assert is_major(**quiet, accident=SimpleNamespace(direct_loss=Decimal("50000000"), level="larger"))
+    assert is_major(**quiet, accident=SimpleNamespace(direct_loss=Decimal("0"), level="especially_major"))
+
+
+def test_the_follow_up_job_works_in_batches(api_as, district, django_assert_max_num_queries):
+    from duty.tasks import follow_up_clocks
+
+    filed = T0 + dt.timedelta(minutes=5)
+    with time_machine.travel(filed, tick=False):
+        ids = [_post(api_as("duruan"), _body(district["duruan"])).json()["id"] for _ in range(3)]
+    # the desk once, the empty read that ends the walk, and a fixed six per batch of one whatever its
+    # size: read, savepoint, flag, what was sent, insert, release
+    with (
+        time_machine.travel(filed + dt.timedelta(hours=25), tick=False),
+        django_assert_max_num_queries(2 + 6 * 3),
+    ):
+        follow_up_clocks(batch_size=1)
+    assert InfoReport.objects.filter(pk__in=ids, late=True).count() == 3
+
+
+def test_late_reports_are_counted_per_reporting_unit(api_as, as_user, persona, district):
+    from duty.selectors import late_counts_per_unit
+
+    def counts():
+        return {(r["kind"], r["unit_id"]): (r["total"], r["late"]) for r in late_counts_per_unit(admin, 2026)}
+
+    admin = persona("admin")
+    enterprise, department = persona("ent_duruan").enterprise, persona("jtj").department
+    before = counts()
+    with time_machine.travel(T0 + dt.timedelta(minutes=40), tick=False):  # past the 30-minute phone clock
+        for who in ("duruan", "ent_duruan", "jtj"):
+            assert _post(api_as(who), _body(district["duruan"], deaths=1)).status_code == 201
+    with time_machine.travel(T0 + dt.timedelta(minutes=5), tick=False):
+        assert _post(api_as("jtj"), _body(district["duruan"], deaths=1)).json()["late"] is False
+    after = counts()
+
+    def added(key):
+        was = before.get(key, (0, 0))
+        return after[key][0] - was[0], after[key][1] - was[1]
+
+    assert added(("town", district["duruan"].pk)) == (1, 1)
+    assert added(("enterprise", enterprise.pk)) == (1, 1)
+    assert added(("department", department.pk)) == (2, 1)
+    with time_machine.travel(T0 + dt.timedelta(hours=1), tick=False):  # the page counts the current year
+        page = as_user("admin").get("/duty/reports/").content.decode()
+    assert f'data-testid="late-department-{department.pk}"' in page
+    assert f'data-testid="late-enterprise-{enterprise.pk}"' in page
+
+
+@pytest.mark.parametrize("phone", ["13812345678", "0750-3012110", "3012110"])
+def test_mobiles_and_landlines_are_taken_as_the_registry_takes_them(api_as, district, phone):
+    with time_machine.travel(T0 + dt.timedelta(minutes=5), tick=False):
+        created = _post(api_as("duruan"), _body(district["duruan"], contact_phone=phone))
+    assert created.status_code == 201, created.json()
+    assert InfoReport.objects.get(pk=created.json()["id"]).contact_phone == phone
+
+
+def test_the_clocks_tick_on_the_page_and_keep_the_servers_text(as_user, api_as, district):
+    with time_machine.travel(T0 + dt.timedelta(minutes=5), tick=False):  # taken by phone: written still due
+        created = _post(api_as("duty"), _body(district["duruan"], deaths=1, by_phone=True))
+        report = InfoReport.objects.get(pk=created.json()["id"])
+        page = as_user("duty").get(report.get_absolute_url()).content.decode()
+    written = report.deadlines.get(step="written").due_at
+    assert f'data-countdown="{int(written.timestamp())}"' in page  # what the script counts down to
+    follow_up = int(report.follow_up_due_at.timestamp())
+    assert f'data-countdown="{follow_up}"' in page
+    assert "duty/countdown.js" in page
+    # without the script the server's text stands: the written report is due in 55 minutes
+    assert "55" in page.split(f'data-countdown="{int(written.timestamp())}"')[1].split("</span>")[0]
+
+
+def test_a_submitted_report_sends_a_signed_webhook(api_as, district, monkeypatch):
+    import json
+
+    from notifications import webhooks
+    from notifications.models import Webhook, WebhookDelivery
+
+    hook = Webhook.objects.create(
+        name="市应急指挥平台",
+        url="https://hooks.example.cn/redline",
+        secret="s3cret",
+        events=["duty.report.submitted"],
+    )
+    Webhook.objects.create(
+        name="只要事故", url="https://other.example.cn/", secret="x", events=["accidents.x"]
+    )
+    seen = []
+    monkeypatch.setattr(webhooks, "post", lambda url, body, headers: seen.append((url, body, headers)) or 200)
+    with time_machine.travel(T0 + dt.timedelta(minutes=5), tick=False):
+        created = _post(api_as("duruan"), _body(district["duruan"], deaths=1))
+        webhooks.deliver_webhooks()
+    assert created.status_code == 201
+    assert (
+        WebhookDelivery.objects.filter(event="duty.report.submitted").count() == 1
+    )  # the other hook wants none
+    [(url, body, headers)] = seen
+    assert url == hook.url and headers["X-Redline-Event"] == "duty.report.submitted"
+    assert webhooks.verify("s3cret", body, headers[webhooks.SIGNATURE_HEADER])
+    assert not webhooks.verify("wrong", body, headers[webhooks.SIGNATURE_HEADER])
+    sent = json.loads(body)
+    assert sent["event"] == "duty.report.submitted"
+    assert sent["payload"]["id"] == created.json()["id"] and sent["payload"]["urgent"] is True
+    assert WebhookDelivery.objects.get(webhook=hook).state == WebhookDelivery.DELIVERED
