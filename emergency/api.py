@@ -13,7 +13,7 @@ from core.masking import phone_for
 from core.scoping import scope_of
 from core.workflow_api import add_workflow_actions, serializer_field
 from emergency import rules, selectors, services
-from emergency.choices import MemberRole
+from emergency.choices import MemberRole, PlanVersionState
 from emergency.forms import (
     DeclarationForm,
     DrillRecordForm,
@@ -207,6 +207,11 @@ class MovementViewSet(
 
 class ShortfallSerializer(serializers.Serializer):
     town = serializers.IntegerField(source="town.pk")
+    warehouse = serializers.IntegerField(
+        source="warehouse_id",
+        allow_null=True,
+        help_text="the warehouse of a warehouse norm; null for the town's norm over its own reserves",
+    )
     item = serializers.IntegerField(source="item.pk")
     norm = serializers.IntegerField()
     quantity = serializers.IntegerField()
@@ -263,8 +268,10 @@ class PlanVersionSerializer(serializers.ModelSerializer):
 class PlanSerializer(serializers.ModelSerializer):
     type_display = display_field("type")
     owner_kind_display = display_field("owner_kind")
+    revision_trigger_display = display_field("revision_trigger")
     versions = PlanVersionSerializer(many=True, read_only=True)
     state = serializers.SerializerMethodField()
+    state_display = serializers.SerializerMethodField()
     published_on = serializers.SerializerMethodField()
     filing_due = serializers.SerializerMethodField()
     review_due = serializers.SerializerMethodField()
@@ -287,10 +294,13 @@ class PlanSerializer(serializers.ModelSerializer):
             "hazard_types",
             "crowded_place",
             "state",
+            "state_display",
             "published_on",
             "filing_due",
             "review_due",
             "last_evaluated_on",
+            "revision_trigger",
+            "revision_trigger_display",
             "revision_reason",
             "last_drill",
             "next_drill_due",
@@ -307,6 +317,11 @@ class PlanSerializer(serializers.ModelSerializer):
     def get_state(self, obj) -> str | None:
         current = self._status(obj).current
         return current.state if current else "draft"
+
+    def get_state_display(self, obj) -> str:
+        """The label of `state`: the current version's state, or a draft while none is published."""
+        current = self._status(obj).current
+        return str(PlanVersionState(current.state).label if current else PlanVersionState.DRAFT.label)
 
     def get_published_on(self, obj) -> str | None:
         current = self._status(obj).current
@@ -368,6 +383,13 @@ class PlanViewSet(
         plan = services.create_plan(actor=request.user, data=request.data)
         plan = self.base_queryset().get(pk=plan.pk)
         return Response(self.get_serializer(plan).data, status=status.HTTP_201_CREATED)
+
+
+add_workflow_actions(
+    PlanViewSet,
+    services.PLAN_FLOW,
+    services={"evaluate": services.record_evaluation, "record_trigger": services.record_revision_trigger},
+)
 
 
 class PlanVersionViewSet(ScopedViewSetMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -586,6 +608,7 @@ class PointSerializer(serializers.ModelSerializer):
             "pumps",
             "barriers",
             "responsible",
+            "version",
         ]
 
 
@@ -600,7 +623,7 @@ class PointViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericVi
 class ShelterSerializer(serializers.ModelSerializer):
     class Meta:
         model = Shelter
-        fields = ["id", "town", "name", "address", "capacity", "lat", "lng"]
+        fields = ["id", "town", "name", "address", "capacity", "lat", "lng", "version"]
 
 
 class ShelterViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -656,6 +679,8 @@ class WarningViewSet(
 
 class DeclarationSerializer(serializers.ModelSerializer):
     level_display = display_field("level")
+    hazard_display = display_field("hazard")
+    state_display = display_field("state")
     confirmations = serializers.SerializerMethodField()
 
     class Meta:
@@ -665,9 +690,11 @@ class DeclarationSerializer(serializers.ModelSerializer):
             "level",
             "level_display",
             "hazard",
+            "hazard_display",
             "declared_at",
             "note",
             "state",
+            "state_display",
             "confirmations",
             "version",
         ]

@@ -65,6 +65,17 @@ class PlanVersionState(models.TextChoices):
     CHECKED = "checked", _("Filing checked")
 
 
+class RevisionTrigger(models.TextChoices):
+    """R-EMG-3: what requires a plan's revision (the plan management measures, art. 36)."""
+
+    LEGAL_BASIS = "legal_basis", _("The laws, regulations, standards or higher plans it rests on changed")
+    COMMAND = "command", _("The emergency command structure or its duties changed")
+    RISKS = "risks", _("The risks faced changed significantly")
+    RESOURCES = "resources", _("Key emergency resources changed significantly")
+    LESSONS = "lessons", _("A drill or an emergency response revealed major problems")
+    OTHER = "other", _("Other circumstances the owner judges to need a revision")
+
+
 class DrillForm(models.TextChoices):
     TABLETOP = "tabletop", _("Tabletop drill")
     FUNCTIONAL = "functional", _("Functional drill")

@@ -185,6 +185,7 @@ cockpit_figures.register(
         _shortfall_figure,
         group="emergency",
         visible=_sees,
+        page="/emergency/shortfalls/",  # the page lists only the items below the norm unless asked for all
     )
 )
 cockpit_figures.register(
@@ -195,6 +196,7 @@ cockpit_figures.register(
         _plans_behind_figure,
         group="emergency",
         visible=_sees,
+        page="/emergency/plans/?behind=1",
     )
 )
 

@@ -14,6 +14,7 @@ from emergency.choices import (
     MovementKind,
     PlanType,
     ResponseLevel,
+    RevisionTrigger,
     Signal,
     TeamKind,
     WarehouseLevel,
@@ -160,7 +161,7 @@ class WarehouseForm(ScopedForm):
     lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     lng = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
     keeper = forms.CharField(label=_("Keeper"), max_length=50, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False, validators=[validate_phone])
 
     def clean(self):
         data = super().clean()
@@ -262,6 +263,49 @@ class CheckFilingForm(_Bootstrap, forms.Form):
     check_note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
+class PlanEvaluationForm(_Bootstrap, forms.Form):
+    """R-EMG-3: the plan's evaluation; when it finds a trigger, the plan needs revising."""
+
+    evaluated_on = forms.DateField(
+        label=_("Evaluated on"),
+        widget=_date(),
+        help_text=_(
+            "Not in the future, not before the current version was published and not before the last "
+            "evaluation."
+        ),
+    )
+    findings = forms.CharField(
+        label=pgettext_lazy("plan evaluation", "Findings"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    revision_trigger = forms.ChoiceField(
+        label=_("Revision needed because"),
+        choices=[("", _("No revision needed")), *RevisionTrigger.choices],
+        required=False,
+    )
+    revision_reason = forms.CharField(
+        label=pgettext_lazy("revision trigger", "What changed"),
+        max_length=200,
+        required=False,
+        help_text=_("Required when the evaluation finds that a revision is needed."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("revision_trigger") and not data.get("revision_reason"):
+            self.add_error("revision_reason", _("Say what changed that requires the revision."))
+        return data
+
+
+class RevisionTriggerForm(_Bootstrap, forms.Form):
+    """R-EMG-3: a trigger that occurred between evaluations (a reorganisation, a drill's major problem …)."""
+
+    revision_trigger = forms.ChoiceField(label=_("Revision needed because"), choices=RevisionTrigger.choices)
+    revision_reason = forms.CharField(label=pgettext_lazy("revision trigger", "What changed"), max_length=200)
+
+
 class DrillRecordForm(ScopedForm):
     scoped_fields = {"plan": "emergency.Plan"}
     plan = IdChoiceField(label=_("Plan"), queryset=None)
@@ -292,7 +336,9 @@ class TeamForm(ScopedForm):
     town = IdChoiceField(label=_("Town/street"), queryset=None)
     enterprise = IdChoiceField(label=_("Enterprise"), queryset=None, required=False)
     leader = forms.CharField(label=_("Head"), max_length=50, required=False)
-    phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
+    phone = forms.CharField(
+        label=_("Contact phone"), max_length=20, required=False, validators=[validate_phone]
+    )
     equipment = forms.CharField(
         label=_("Equipment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -349,7 +395,7 @@ class PointForm(ScopedForm):
     pumps = forms.CharField(label=_("Pumps assigned"), max_length=200, required=False)
     barriers = forms.CharField(label=_("Barriers assigned"), max_length=200, required=False)
     responsible = forms.CharField(label=_("Person responsible"), max_length=50)
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False, validators=[validate_phone])
 
 
 class ShelterForm(ScopedForm):

@@ -29,6 +29,7 @@ from emergency.choices import (
     PlanType,
     PlanVersionState,
     ResponseLevel,
+    RevisionTrigger,
     Signal,
     StocktakeState,
     SupplyCategory,
@@ -206,7 +207,8 @@ class Movement(models.Model):
     accident = models.ForeignKey(
         "accidents.Accident", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # An information report lives in the duty module, which sits above this one: kept as its plain id.
+    # The information report's number as typed. The duty module lies below this one in .importlinter, so a
+    # foreign key to duty.InfoReport would be allowed; until one replaces it, the number is not checked.
     info_report_ref = models.CharField(_("information report"), max_length=40, blank=True)
     expired_confirmed = models.BooleanField(_("expired stock confirmed"), default=False)
 
@@ -343,6 +345,11 @@ class Plan(models.Model):
     hazard_types = models.CharField(_("hazard types"), max_length=200, blank=True)
     crowded_place = models.BooleanField(_("crowded place or high-risk unit"), default=False)
     last_evaluated_on = models.DateField(_("last evaluated on"), null=True, blank=True)
+    # R-EMG-3: the trigger that requires a revision and what happened; both stay until a new version is
+    # published (an evaluation that finds no trigger does not clear one already recorded).
+    revision_trigger = models.CharField(
+        _("revision trigger"), max_length=16, choices=RevisionTrigger.choices, blank=True
+    )
     revision_reason = models.CharField(_("revision needed because"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -547,6 +554,7 @@ class WaterloggingPoint(models.Model):
     barriers = models.CharField(_("barriers assigned"), max_length=200, blank=True)
     responsible = models.CharField(_("person responsible"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     objects = _TownQuerySet.as_manager()
 
@@ -565,6 +573,7 @@ class Shelter(models.Model):
     capacity = models.PositiveIntegerField(_("capacity (persons)"))
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lng = models.FloatField(_("longitude"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     objects = _TownQuerySet.as_manager()
 

@@ -119,10 +119,11 @@ def drill_interval_months(plan) -> int:
 
 
 def drill_due(plan, last_held: dt.date | None, published_on: dt.date | None) -> dt.date | None:
+    """R-EMG-4 counted per R-TIME-1: a due date that falls on a rest day moves to the next working day."""
     since = last_held or published_on
     if since is None:
         return None
-    return add_months(since, drill_interval_months(plan))
+    return next_working_day(add_months(since, drill_interval_months(plan)))
 
 
 def micro_fire_shortcomings(team, people) -> list[str]:

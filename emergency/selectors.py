@@ -69,21 +69,65 @@ def shortfall(norm: int, quantity: int) -> int:
     return max(norm - quantity, 0)
 
 
+def warehouse_norms(town_id: int) -> list[ReserveNorm]:
+    """The norms the district set for single warehouses of the town (active ones), with their warehouse."""
+    return list(
+        ReserveNorm.objects.filter(town_id=town_id, warehouse__isnull=False, warehouse__is_active=True)
+        .select_related("warehouse")
+        .order_by("warehouse__name", "item_id")
+    )
+
+
+def warehouse_stock(warehouse_ids, *, today: dt.date) -> dict[tuple[int, int], int]:
+    """Usable (unexpired) stock per (warehouse, item) of the given warehouses."""
+    rows = (
+        StockBatch.objects.filter(warehouse_id__in=warehouse_ids)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .values("warehouse", "item")
+        .annotate(total=Sum("quantity"))
+    )
+    return {(row["warehouse"], row["item"]): row["total"] or 0 for row in rows}
+
+
+def _row(town, item, norm: int, quantity: int, warehouse=None) -> dict:
+    return {
+        "town": town,
+        "warehouse": warehouse,
+        "warehouse_id": warehouse.pk if warehouse else None,
+        "item": item,
+        "norm": norm,
+        "quantity": quantity,
+        "shortfall": shortfall(norm, quantity),
+    }
+
+
 def shortfalls(towns, *, today: dt.date | None = None, only_short: bool = False) -> list[dict]:
+    """One row per town norm (the town's own reserves together) and one per warehouse norm (that warehouse
+    alone): a town can meet its norm in total while a warehouse the district set a norm for is short."""
     today = today or timezone.localdate()
     items = {item.pk: item for item in SupplyItem.objects.all()}
     rows = []
     for town in towns:
         stock = town_stock(town.pk, today=today)
         for item_id, norm in sorted(town_norms(town.pk).items()):
-            quantity = stock.get(item_id, 0)
-            short = shortfall(norm, quantity)
-            if only_short and not short:
-                continue
-            rows.append(
-                {"town": town, "item": items[item_id], "norm": norm, "quantity": quantity, "shortfall": short}
-            )
-    return rows
+            rows.append(_row(town, items[item_id], norm, stock.get(item_id, 0)))
+        norms = warehouse_norms(town.pk)
+        held = warehouse_stock({n.warehouse_id for n in norms}, today=today)
+        for n in norms:
+            quantity = held.get((n.warehouse_id, n.item_id), 0)
+            rows.append(_row(town, items[n.item_id], n.quantity, quantity, n.warehouse))
+    return [r for r in rows if r["shortfall"]] if only_short else rows
+
+
+def procurement_need(rows) -> list[dict]:
+    """The rows that say what a town lacks in all: its town rows, and a warehouse row only for an item the
+    town has no norm of its own for (otherwise the town row already counts the warehouse's units)."""
+    town_items = {(r["town"].pk, r["item"].pk) for r in rows if r["warehouse"] is None}
+    return [r for r in rows if r["warehouse"] is None or (r["town"].pk, r["item"].pk) not in town_items]
+
+
+def _ratio(quantity: int, norm: int) -> Decimal:
+    return min(Decimal(quantity) / Decimal(norm), Decimal(1))
 
 
 @dataclass
@@ -96,15 +140,21 @@ class Readiness:
 def readiness(town, *, today: dt.date | None = None) -> Readiness:
     """The town's score out of 100, each point explained; the lines add up to the score exactly.
 
-    Coverage (60): the mean over normed items of min(stock / norm, 1). Fresh stock (20): the share of the
+    Coverage (60): the mean of min(stock / norm, 1) over the town's normed items (its town reserves
+    together) and the warehouse norms the district set (that warehouse's stock alone). Fresh stock (20): the share of the
     town's stock not expiring within 30 days. Count (20): the share of the town's warehouses counted within
     the stocktaking period (R-EMG-5)."""
     today = today or timezone.localdate()
     stock = town_stock(town.pk, today=today)
     norms = town_norms(town.pk)
-    ratios = [min(Decimal(stock.get(i, 0)) / Decimal(n), Decimal(1)) for i, n in norms.items()]
-    coverage = _round(COVERAGE_POINTS * (sum(ratios) / len(ratios))) if ratios else COVERAGE_POINTS
+    ratios = [_ratio(stock.get(i, 0), n) for i, n in norms.items()]
     short_items = sum(1 for i, n in norms.items() if stock.get(i, 0) < n)
+    # A warehouse's own norm is one more normed line, read against that warehouse's stock alone.
+    kept = [n for n in warehouse_norms(town.pk) if n.quantity > 0]
+    held = warehouse_stock({n.warehouse_id for n in kept}, today=today)
+    ratios += [_ratio(held.get((n.warehouse_id, n.item_id), 0), n.quantity) for n in kept]
+    short_kept = sum(1 for n in kept if held.get((n.warehouse_id, n.item_id), 0) < n.quantity)
+    coverage = _round(COVERAGE_POINTS * (sum(ratios) / len(ratios))) if ratios else COVERAGE_POINTS
 
     batches = StockBatch.objects.filter(
         warehouse__town_id=town.pk,
@@ -136,8 +186,17 @@ def readiness(town, *, today: dt.date | None = None) -> Readiness:
             _("Reserves against the norms"),
             coverage,
             COVERAGE_POINTS,
-            _("%(short)s of %(items)s normed items below the norm")
-            % {"short": short_items, "items": len(norms)},
+            _(
+                "mean coverage of %(lines)s norms: %(short)s of %(items)s town norms and %(kept_short)s of "
+                "%(kept)s warehouse norms below the norm"
+            )
+            % {
+                "lines": len(ratios),
+                "short": short_items,
+                "items": len(norms),
+                "kept_short": short_kept,
+                "kept": len(kept),
+            },
         ),
         (
             _("Stock not near expiry"),
@@ -205,7 +264,7 @@ def plan_status(plan: Plan, *, today: dt.date | None = None, last_drill=None) ->
         check_due=check_due,
         check_overdue=bool(check_due and check_due < today),
         review_due=review,
-        review_overdue=bool(review and review < today) or bool(plan.revision_reason),
+        review_overdue=bool(review and review < today) or bool(plan.revision_trigger or plan.revision_reason),
         last_drill=last_drill,
         next_drill_due=drill_due,
         drill_overdue=bool(drill_due and drill_due < today),
@@ -228,11 +287,14 @@ def compliance(user, *, today: dt.date | None = None) -> dict:
     for status in plan_statuses(Plan.objects.visible_to(user), today=today):
         plan = status.plan
         town = str(plan.town.name) if plan.town else _("District")
+        # Rows keyed by the sector's code, each with the name the page shows.
         sectors = (
-            [s.code for s in plan.owner_enterprise.sectors.all()] if plan.owner_enterprise else ["government"]
+            [(s.code, str(s)) for s in plan.owner_enterprise.sectors.all()]
+            if plan.owner_enterprise
+            else [("government", _("Government plans"))]
         )
-        for bucket, key in [(by_town, town)] + [(by_sector, s) for s in sectors]:
-            row = bucket.setdefault(key, {"plans": 0, "drills_behind": 0, "reviews_behind": 0})
+        for bucket, key, name in [(by_town, town, town)] + [(by_sector, c, n) for c, n in sectors]:
+            row = bucket.setdefault(key, {"name": name, "plans": 0, "drills_behind": 0, "reviews_behind": 0})
             row["plans"] += 1
             row["drills_behind"] += int(status.drill_overdue)
             row["reviews_behind"] += int(status.review_overdue)

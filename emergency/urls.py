@@ -22,6 +22,8 @@ urlpatterns = [
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/revise/", views.plan_revise, name="plan_revise"),
+    path("plans/<int:pk>/evaluate/", views.plan_evaluate, name="plan_evaluate"),
+    path("plans/<int:pk>/revision-trigger/", views.plan_trigger, name="plan_trigger"),
     path(
         "plan-versions/<int:pk>/<slug:action>/", views.planversion_transition, name="planversion_transition"
     ),
@@ -38,7 +40,9 @@ urlpatterns = [
     path("team-members/<int:pk>/", views.member_edit, name="member_edit"),
     path("three-preventions/", views.flood_registers, name="floods"),
     path("three-preventions/points/new/", views.point_create, name="point_create"),
+    path("three-preventions/points/<int:pk>/", views.point_edit, name="point_edit"),
     path("three-preventions/shelters/new/", views.shelter_create, name="shelter_create"),
+    path("three-preventions/shelters/<int:pk>/", views.shelter_edit, name="shelter_edit"),
     path("three-preventions/transfers/", views.transfer_list, name="transfers"),
     path("three-preventions/transfers/new/", views.transfer_create, name="transfer_create"),
     path("three-preventions/transfers/<int:pk>/", views.transfer_edit, name="transfer_edit"),

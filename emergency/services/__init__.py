@@ -23,15 +23,19 @@ from emergency.services.floods import (  # noqa: F401
     register_point,
     register_shelter,
     register_transfer,
+    update_point,
+    update_shelter,
     update_transfer,
 )
 from emergency.services.plans import (  # noqa: F401
+    PLAN_FLOW,
     VERSION_FLOW,
     check_plan_filing,
     create_plan,
     file_plan_version,
     publish_plan_version,
     record_evaluation,
+    record_revision_trigger,
     start_revision,
 )
 from emergency.services.supplies import (  # noqa: F401

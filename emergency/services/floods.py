@@ -71,6 +71,48 @@ def register_shelter(*, actor, data) -> Shelter:
     return shelter
 
 
+def update_point(point: WaterloggingPoint, *, actor, version, data) -> WaterloggingPoint:
+    """A new depth, pump or person responsible for a point: written on the version the editor read."""
+    require_role(actor, OFFICIALS)
+    require_reach(actor, "town", town_id=point.town_id)
+    cleaned = validate(PointForm, data, actor=actor)
+    require_reach(actor, "town", town_id=cleaned["town"].pk)
+    cleaned["max_depth_cm"] = cleaned.get("max_depth_cm") or 0
+    with transaction.atomic():
+        save_edit(
+            point,
+            actor=actor,
+            version=version,
+            changes=_blank(cleaned),
+            action="emergency.waterloggingpoint.changed",
+        )
+    return point
+
+
+def update_shelter(shelter: Shelter, *, actor, version, data) -> Shelter:
+    """A shelter's details on the version the editor read. Its capacity never drops below the persons its
+    transfer lists already send there, and a shelter with people assigned stays in its town (the lists
+    name shelters of their own town)."""
+    require_role(actor, OFFICIALS)
+    require_reach(actor, "town", town_id=shelter.town_id)
+    cleaned = validate(ShelterForm, data, actor=actor)
+    require_reach(actor, "town", town_id=cleaned["town"].pk)
+    with transaction.atomic():
+        locked = Shelter.objects.select_for_update().get(pk=shelter.pk)  # entries written meanwhile
+        assigned = locked.entries.aggregate(n=Sum("persons"))["n"] or 0
+        if assigned and cleaned["town"].pk != locked.town_id:
+            raise InvalidInput.field("town", _("Persons are assigned to this shelter: it stays in its town."))
+        if cleaned["capacity"] < assigned:
+            raise InvalidInput.field(
+                "capacity",
+                _("%(assigned)s persons are already assigned to this shelter.") % {"assigned": assigned},
+            )
+        save_edit(
+            shelter, actor=actor, version=version, changes=_blank(cleaned), action="emergency.shelter.changed"
+        )
+    return shelter
+
+
 def register_transfer(*, actor, data) -> TransferEntry:
     """A town's transfer list entry (转移安置, R-EMG-7): the shelter must be of the same town and hold them."""
     require_role(actor, OFFICIALS)

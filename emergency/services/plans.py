@@ -4,6 +4,7 @@ evaluation every 3 years and revision on its triggers (R-EMG-1…3, R-EMG-8, R-T
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,9 +14,16 @@ from core.errors import Conflict, InvalidInput
 from core.workflow import Transition, Workflow, record_created
 from emergency import rules
 from emergency.choices import ENTERPRISE_PLAN_TYPES, GOVERNMENT_PLAN_TYPES, OwnerKind, PlanVersionState
-from emergency.forms import CheckFilingForm, FileForm, PlanForm, PublishForm
+from emergency.forms import (
+    CheckFilingForm,
+    FileForm,
+    PlanEvaluationForm,
+    PlanForm,
+    PublishForm,
+    RevisionTriggerForm,
+)
 from emergency.models import Plan, PlanVersion
-from emergency.services.common import BUREAU, KEEPERS, audit, require_reach, require_role, validate
+from emergency.services.common import BUREAU, KEEPERS, require_reach, require_role, validate
 
 S = PlanVersionState
 
@@ -140,10 +148,10 @@ def _previous_superseded(step) -> None:
             actor=step.actor, attachments=documents, owner=step.obj, purpose="plan_document"
         )
         step.audit_data["documents"] = [a.pk for a in linked]
-    plan = step.obj.plan
-    plan.last_evaluated_on = None
-    plan.revision_reason = ""
-    plan.save(update_fields=["last_evaluated_on", "revision_reason"])
+    # The plan's own version moves too: an evaluation sent against the plan as read before is stale.
+    Plan.objects.filter(pk=step.obj.plan_id).update(
+        last_evaluated_on=None, revision_trigger="", revision_reason="", version=F("version") + 1
+    )
 
 
 VERSION_FLOW = Workflow(
@@ -221,20 +229,87 @@ def start_revision(plan: Plan, *, actor, changes: str = "") -> PlanVersion:
     return draft
 
 
-def record_evaluation(plan: Plan, *, actor, evaluated_on, revision_reason: str = "") -> Plan:
-    """R-EMG-3: the plan's evaluation; a named trigger marks it for revision."""
-    require_role(actor, KEEPERS)
-    require_reach(actor, "plan", town_id=plan.town_id, enterprise=plan.owner_enterprise)
+def _evaluate(step) -> None:
+    """R-EMG-3: the evaluation restarts the three-year clock from its own date; a trigger it finds marks
+    the plan for revision. An earlier date than the version's publication or the last evaluation would
+    move the clock backwards, so it is refused."""
+    plan, data = step.obj, step.data
+    evaluated_on = data["evaluated_on"]
+    current = plan.current()
     if evaluated_on > timezone.localdate():
         raise InvalidInput.field("evaluated_on", _("An evaluation date cannot be in the future."))
-    with transaction.atomic():
-        plan.last_evaluated_on = evaluated_on
-        plan.revision_reason = (revision_reason or "")[:200]
-        plan.save(update_fields=["last_evaluated_on", "revision_reason"])
-        audit(
-            plan,
-            "emergency.plan.evaluated",
-            actor=actor,
-            data={"on": evaluated_on.isoformat(), "revision": plan.revision_reason},
+    if current is not None and current.published_on and evaluated_on < current.published_on:
+        raise InvalidInput.field(
+            "evaluated_on",
+            _("The evaluation comes after the current version's publication (%(date)s).")
+            % {"date": current.published_on},
         )
-    return plan
+    if plan.last_evaluated_on and evaluated_on < plan.last_evaluated_on:
+        raise InvalidInput.field(
+            "evaluated_on",
+            _("The evaluation comes after the last one (%(date)s).") % {"date": plan.last_evaluated_on},
+        )
+    step.changes["last_evaluated_on"] = evaluated_on
+    if data.get("revision_trigger"):
+        step.changes.update(
+            revision_trigger=data["revision_trigger"], revision_reason=data["revision_reason"]
+        )
+    step.audit_data.update(
+        evaluated_on=evaluated_on.isoformat(),
+        findings=data.get("findings") or "",
+        revision_trigger=data.get("revision_trigger") or "",
+        review_due=rules.review_due(evaluated_on).isoformat(),
+    )
+
+
+def _trigger(step) -> None:
+    step.changes.update(
+        revision_trigger=step.data["revision_trigger"], revision_reason=step.data["revision_reason"]
+    )
+    step.audit_data.update(
+        revision_trigger=step.data["revision_trigger"], revision_reason=step.data["revision_reason"]
+    )
+
+
+# A plan has no state of its own (its versions carry publication and filing): its evaluation and its
+# revision triggers are transitions that keep the owner kind, performed with the version the client read.
+PLAN_FLOW = Workflow(
+    model=Plan,
+    name="emergency.plan",
+    state_field="owner_kind",
+    transitions=[
+        Transition(
+            "evaluate",
+            tuple(OwnerKind.values),
+            None,
+            KEEPERS,
+            label=gettext_lazy("Record the evaluation"),
+            form=PlanEvaluationForm,
+            verb="evaluated",
+            # not in the future nor before the publication or the last evaluation; a trigger needs its reason
+            rule_fields=("evaluated_on", "revision_reason"),
+        ),
+        Transition(
+            "record_trigger",
+            tuple(OwnerKind.values),
+            None,
+            KEEPERS,
+            label=gettext_lazy("Record a revision trigger"),
+            form=RevisionTriggerForm,
+            verb="revision_triggered",
+            path="revision-trigger",
+        ),
+    ],
+)
+
+
+def record_evaluation(plan: Plan, *, actor, version, data=None) -> Plan:
+    """R-EMG-3: the plan's evaluation; a trigger it names marks the plan for revision."""
+    return PLAN_FLOW.perform(plan, "evaluate", actor=actor, version=version, data=data, prepare=_evaluate)
+
+
+def record_revision_trigger(plan: Plan, *, actor, version, data=None) -> Plan:
+    """R-EMG-3: a trigger that occurred between evaluations marks the plan for revision now."""
+    return PLAN_FLOW.perform(
+        plan, "record_trigger", actor=actor, version=version, data=data, prepare=_trigger
+    )

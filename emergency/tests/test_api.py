@@ -50,7 +50,9 @@ def test_the_lists_have_their_fixed_shapes(api_as, district):
     rows = client.get(f"/api/v1/supplies/stock/?warehouse={warehouse['id']}").json()["results"]
     assert rows and set(rows[0]) == {"warehouse", "item", "quantity"}
     shortfalls = client.get(f"/api/v1/supplies/shortfalls/?town={district['duruan'].pk}").json()["results"]
-    assert shortfalls and set(shortfalls[0]) == {"town", "item", "norm", "quantity", "shortfall"}
+    # API.md's fields, and `warehouse`: null on a town norm's row, the warehouse of a warehouse norm's row.
+    assert shortfalls and set(shortfalls[0]) == {"town", "item", "norm", "quantity", "shortfall", "warehouse"}
+    assert any(r["warehouse"] is None for r in shortfalls)
     assert all(r["shortfall"] == max(r["norm"] - r["quantity"], 0) for r in shortfalls)
     assert client.get(f"/api/v1/supplies/shortfalls/?town={district['baisha'].pk}").json()["count"] == 0
 

@@ -141,3 +141,99 @@ def test_the_assessment_items_explain_their_value(district):
             assert measured.value == measured.records.count()
         else:
             assert 0 <= measured.value <= 1
+
+
+def test_a_town_picked_by_the_district_shows_that_towns_plans_drills_and_expiry(
+    as_user, persona, district, warehouse, stock, item, days
+):
+    """The district's page for one town lists that town's plans due, drills behind and expiring stock, not
+    the district's; its headline figures are the true counts, not the length of the lists shown."""
+    import datetime as dt
+
+    from emergency import services
+    from emergency.models import StockBatch
+
+    duruan, baisha = district["duruan"], district["baisha"]
+    old = dt.date(2023, 1, 5)  # a government drills every 2 years: these are long behind
+    for town in (duruan, baisha):
+        services.create_plan(
+            actor=persona("admin"),
+            data={
+                "owner_town": town.pk,
+                "type": "overall",
+                "title": f"{town.name}总体应急预案",
+                "published_on": old,
+            },
+        )
+        stock(
+            warehouse(town.name_en.split()[0].lower()), item(), 5, expires_on=days(5), batch_no=f"X-{town.pk}"
+        )
+    url = reverse("emergency:preparedness") + f"?town={duruan.pk}"
+    response = as_user("admin").get(url)
+    context = response.context
+    assert response.status_code == 200 and context["selected"] == duruan
+    assert context["drills_behind"] and {s.plan.town_id for s in context["drills_behind"]} == {duruan.pk}
+    assert f"{baisha.name}总体应急预案" not in response.content.decode()
+    assert {b.warehouse.town_id for b in context["expiring"]} == {duruan.pk}
+    expiring = StockBatch.objects.filter(
+        warehouse__town=duruan, quantity__gt=0, expires_on__lte=days(30)
+    ).count()
+    assert context["expiring_count"] == expiring
+    # The district's own page still sees both towns.
+    everywhere = as_user("admin").get(reverse("emergency:preparedness")).context
+    assert {s.plan.town_id for s in everywhere["drills_behind"]} >= {duruan.pk, baisha.pk}
+
+
+def test_the_headline_figures_count_every_row_not_the_rows_shown(
+    as_user, persona, district, warehouse, stock, item, days, monkeypatch
+):
+    from emergency.models import StockBatch
+    from emergency.views import overview
+
+    wh = warehouse("duruan")
+    for n in range(3):
+        stock(wh, item(), 2, expires_on=days(3 + n), batch_no=f"E{n}")
+    monkeypatch.setattr(overview, "SHOWN", 1)
+    response = as_user("admin").get(reverse("emergency:preparedness"))
+    context, html = response.context, response.content.decode()
+    expiring = StockBatch.objects.filter(quantity__gt=0, expires_on__lte=days(30)).count()
+    assert expiring >= 3 and len(context["expiring"]) == 1
+    assert context["expiring_count"] == expiring
+    assert f'data-testid="figure-expiring">{expiring}<' in html
+    short = context["shortfall_count"]
+    assert f'data-testid="figure-shortfalls">{short}<' in html and short >= len(context["shortfalls"])
+    drills = context["drills_behind_count"]
+    assert drills >= len(context["drills_behind"]) and f'data-testid="figure-drills">{drills}<' in html
+
+
+def test_the_readiness_check_adds_a_district_total_and_reads_the_duty_rosters(persona, district):
+    """The district's check: one row per town and a total row (counts summed, the score the towns' mean);
+    "duty" counts the months (this and next) whose roster the town's duty room has published."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from duty.models import DutyRoom, Roster
+    from emergency import readiness_check
+    from emergency.towns import visible_towns
+
+    duruan = district["duruan"]
+    room, _created = DutyRoom.objects.get_or_create(town=duruan, defaults={"name": "杜阮镇值班室"})
+    this_month = timezone.localdate().replace(day=1)
+    Roster.objects.filter(room=room).update(state="draft")
+    towns = list(visible_towns(persona("admin")))
+    rows = readiness_check.rows(persona("admin"), towns)
+    assert len(rows) == len(towns) + 1
+    town_rows, total = rows[:-1], rows[-1]
+    mine = next(r for r in town_rows if r["town"] == str(duruan))
+    assert mine["duty_rostered"] == 0
+    for key in ("short_items", "expiring", "teams", "drills_behind", "duty_rostered", "points", "persons"):
+        assert total[key] == sum(r[key] for r in town_rows), key
+    mean = Decimal(str(sum(r["score"] for r in town_rows))) / len(town_rows)
+    assert abs(Decimal(str(total["score"])) - mean) <= Decimal("0.05")
+    roster, _created = Roster.objects.get_or_create(room=room, month=this_month)
+    Roster.objects.filter(pk=roster.pk).update(state="published")
+    again = readiness_check.rows(persona("admin"), towns)
+    assert next(r for r in again if r["town"] == str(duruan))["duty_rostered"] == 1
+    # A town's own check has its row alone.
+    assert len(readiness_check.rows(persona("duruan"), [duruan])) == 1

@@ -152,21 +152,167 @@ def test_drill_due_per_plan_type_and_unit(persona, plan, owner, type, months):
     else:
         p = plan("ent_duruan", type=type)
     p = Plan.objects.get(pk=p.pk)
-    assert selectors.plan_status(p).next_drill_due == rules.add_months(D(2026, 3, 6), months)
+    due = rules.next_working_day(rules.add_months(D(2026, 3, 6), months))
+    assert selectors.plan_status(p).next_drill_due == due
     held = D(2026, 5, 15)
     services.record_drill(actor=persona("admin"), data={"plan": p.pk, "held_on": held, "form": "tabletop"})
-    assert selectors.plan_status(p).next_drill_due == rules.add_months(held, months)
+    assert selectors.plan_status(p).next_drill_due == rules.next_working_day(rules.add_months(held, months))
+
+
+def test_a_drill_due_on_a_rest_day_moves_to_the_next_working_day(persona, plan):
+    """R-TIME-1: half a year after Fri 6 March 2026 is Sun 6 Sept: the drill is due Mon 7 Sept; a year after
+    Sat 8 Nov 2025 is Sun 8 Nov 2026: due Mon 9 Nov."""
+    ent = persona("ent_duruan").enterprise
+    ent.sub_sector = "machinery"  # not a high-risk unit: its comprehensive plan drills once a year
+    ent.save(update_fields=["sub_sector"])
+    onsite = plan(type="onsite")
+    assert selectors.plan_status(onsite).next_drill_due == D(2026, 9, 7)
+    yearly = plan(published_on=D(2025, 11, 8))
+    assert selectors.plan_status(yearly).next_drill_due == D(2026, 11, 9)
 
 
 def test_review_due_every_three_years_and_after_an_evaluation(persona, plan):
     p = plan()
     assert selectors.plan_status(p).review_due == D(2029, 3, 6)
-    services.record_evaluation(p, actor=persona("ent_duruan"), evaluated_on=D(2026, 11, 2))
-    assert selectors.plan_status(Plan.objects.get(pk=p.pk)).review_due == D(2029, 11, 2)
-    services.record_evaluation(
-        p, actor=persona("ent_duruan"), evaluated_on=D(2026, 11, 3), revision_reason="组织机构调整"
+    p = services.record_evaluation(
+        p, actor=persona("ent_duruan"), version=p.version, data={"evaluated_on": "2026-11-02"}
     )
-    assert selectors.plan_status(Plan.objects.get(pk=p.pk)).review_overdue  # a trigger asks for revision now
+    status = selectors.plan_status(Plan.objects.get(pk=p.pk), today=D(2026, 11, 3))
+    assert status.review_due == D(2029, 11, 2) and not status.review_overdue
+    p = services.record_evaluation(
+        p,
+        actor=persona("ent_duruan"),
+        version=p.version,
+        data={"evaluated_on": "2026-11-03", "revision_trigger": "command", "revision_reason": "组织机构调整"},
+    )
+    status = selectors.plan_status(Plan.objects.get(pk=p.pk), today=D(2026, 11, 4))
+    assert status.review_due == D(2029, 11, 5)  # 3 Nov 2029 is a Saturday: the next working day
+    assert status.review_overdue and status.behind  # a trigger asks for the revision now
+
+
+def test_a_town_plan_is_evaluated_every_three_years_too(persona, plan):
+    """R-EMG-3: government plans are also evaluated every three years, from publication or evaluation."""
+    p = plan("duruan", type="overall", published_on=D(2026, 4, 10))
+    assert selectors.plan_status(p).review_due == D(2029, 4, 10)
+    p = services.record_evaluation(
+        p, actor=persona("duruan"), version=p.version, data={"evaluated_on": "2026-06-01"}
+    )
+    assert selectors.plan_status(p).review_due == D(2029, 6, 1)
+
+
+def test_an_evaluation_through_the_api_moves_the_next_evaluation(api_as, plan):
+    p = plan()
+    client = api_as("ent_duruan")
+    url = f"/api/v1/plans/{p.pk}/evaluate/"
+    before = client.get(f"/api/v1/plans/{p.pk}/").json()
+    assert before["review_due"] == "2029-03-06" and before["state_display"]
+    missing = client.post(url, {"evaluated_on": "2026-09-01"}, format="json")
+    assert missing.status_code == 400 and "version" in missing.json()
+    answer = client.post(url, {"version": p.version, "evaluated_on": "2026-09-01"}, format="json")
+    assert answer.status_code == 200, answer.json()
+    assert answer.json()["review_due"] == "2029-09-03"  # 1 Sept 2029 is a Saturday: Monday 3 Sept
+    assert answer.json()["last_evaluated_on"] == "2026-09-01"
+    stale = client.post(url, {"version": p.version, "evaluated_on": "2026-10-01"}, format="json")
+    assert stale.status_code == 409
+    assert Plan.objects.get(pk=p.pk).last_evaluated_on == D(2026, 9, 1)
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"evaluated_on": "2026-03-01"}, "evaluated_on"),  # before the version was published (6 March)
+        ({"evaluated_on": (dt.date.today() + dt.timedelta(days=2)).isoformat()}, "evaluated_on"),
+        ({"evaluated_on": "2026-05-01", "revision_trigger": "risks"}, "revision_reason"),
+        ({"evaluated_on": "2026-05-01", "revision_trigger": "weather"}, "revision_trigger"),
+    ],
+)
+def test_a_bad_evaluation_is_refused_on_its_field_and_changes_nothing(api_as, plan, body, field):
+    p = plan()
+    response = api_as("ent_duruan").post(
+        f"/api/v1/plans/{p.pk}/evaluate/", {"version": p.version, **body}, format="json"
+    )
+    assert response.status_code == 400 and field in response.json()
+    fresh = Plan.objects.get(pk=p.pk)
+    assert (fresh.version, fresh.last_evaluated_on, fresh.revision_trigger) == (p.version, None, "")
+
+
+def test_an_evaluation_before_the_last_one_is_refused(persona, plan):
+    p = plan()
+    p = services.record_evaluation(
+        p, actor=persona("ent_duruan"), version=p.version, data={"evaluated_on": "2026-08-01"}
+    )
+    with pytest.raises(InvalidInput) as refused:
+        services.record_evaluation(
+            p, actor=persona("ent_duruan"), version=p.version, data={"evaluated_on": "2026-07-01"}
+        )
+    assert "evaluated_on" in refused.value.errors
+
+
+def test_a_revision_trigger_marks_the_plan_until_a_new_version_is_published(api_as, persona, plan):
+    p = plan()
+    client = api_as("ent_duruan")
+    response = client.post(
+        f"/api/v1/plans/{p.pk}/revision-trigger/",
+        {"version": p.version, "revision_trigger": "lessons", "revision_reason": "演练暴露通讯中断"},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["revision_trigger"] == "lessons" and response.json()["revision_trigger_display"]
+    behind = client.get("/api/v1/plans/?behind=true&page_size=200").json()["results"]
+    assert p.pk in [row["id"] for row in behind]
+    draft = services.start_revision(p, actor=persona("ent_duruan"), changes="通讯保障章节重写")
+    services.publish_plan_version(
+        draft, actor=persona("ent_duruan"), version=draft.version, data={"published_on": "2026-11-20"}
+    )
+    fresh = Plan.objects.get(pk=p.pk)
+    assert (fresh.revision_trigger, fresh.revision_reason) == ("", "")
+    status = selectors.plan_status(fresh, today=D(2026, 11, 21))
+    assert not status.review_overdue and status.review_due == D(2029, 11, 20)
+
+
+def test_plan_evaluation_is_scoped_and_kept_by_the_keepers(api_as, plan):
+    p = plan()
+    body = {"version": p.version, "evaluated_on": "2026-09-01"}
+    for name, expected in [("baisha", 404), ("leader", 403), ("duty", 403)]:
+        response = api_as(name).post(f"/api/v1/plans/{p.pk}/evaluate/", body, format="json")
+        assert response.status_code == expected, name
+        trigger = api_as(name).post(
+            f"/api/v1/plans/{p.pk}/revision-trigger/",
+            {"version": p.version, "revision_trigger": "risks", "revision_reason": "新增生产线"},
+            format="json",
+        )
+        assert trigger.status_code == expected, name
+    assert Plan.objects.get(pk=p.pk).version == p.version
+    assert api_as("duruan").post(f"/api/v1/plans/{p.pk}/evaluate/", body, format="json").status_code == 200
+
+
+def test_the_plan_page_records_an_evaluation_and_keeps_a_refused_one(as_user, plan):
+    from django.urls import reverse
+
+    p = plan()
+    client = as_user("ent_duruan")
+    page = client.get(reverse("emergency:plan_detail", args=[p.pk])).content.decode()
+    assert 'data-testid="evaluation-form"' in page and 'data-testid="trigger-form"' in page
+    url = reverse("emergency:plan_evaluate", args=[p.pk])
+    refused = client.post(url, {"version": p.version, "evaluated_on": "2026-01-05", "findings": "职责清楚"})
+    assert refused.status_code == 400
+    form = refused.context["evaluation_form"]
+    assert "evaluated_on" in form.errors and form["findings"].value() == "职责清楚"
+    assert client.post(url, {"version": p.version, "evaluated_on": "2026-10-09"}).status_code == 302
+    assert Plan.objects.get(pk=p.pk).last_evaluated_on == D(2026, 10, 9)
+    stale = client.post(
+        reverse("emergency:plan_trigger", args=[p.pk]),
+        {"version": p.version, "revision_trigger": "risks", "revision_reason": "新增生产线"},
+    )
+    assert stale.status_code == 409 and Plan.objects.get(pk=p.pk).revision_trigger == ""
+    assert (
+        as_user("leader").post(url, {"version": p.version + 1, "evaluated_on": "2026-10-10"}).status_code
+        == 403
+    )
+    assert (
+        as_user("baisha").post(url, {"version": p.version + 1, "evaluated_on": "2026-10-10"}).status_code
+        == 404
+    )
 
 
 def test_a_drill_in_the_future_is_refused(api_as, plan):
@@ -218,6 +364,13 @@ def test_compliance_names_who_is_behind_by_town_and_sector(persona, plan):
     duruan = result["by_town"][persona("duruan").town.name]
     assert duruan["drills_behind"] >= 1
     assert result["by_sector"]["industry_trade"]["drills_behind"] >= 1
+    assert result["by_sector"]["industry_trade"]["name"] == "工贸"
+
+
+def test_the_drills_page_names_the_sectors(as_user, plan):
+    plan(type="onsite", published_on=D(2026, 1, 5))
+    html = as_user("admin").get("/emergency/drills/").content.decode()
+    assert ">工贸</td>" in html and ">industry_trade</td>" not in html
 
 
 def test_plans_are_scoped(api_as, plan):

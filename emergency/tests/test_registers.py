@@ -189,3 +189,94 @@ def test_a_town_cannot_move_its_entry_into_another_town(as_user, district, entry
     ]  # not the town's: no hint of another town's records, and said once
     mine.refresh_from_db()
     assert mine.town == district["duruan"] and Shelter.objects.filter(pk=theirs.pk).exists()
+
+
+@pytest.fixture
+def point(persona, district):
+    def make(town="duruan"):
+        return services.register_point(
+            actor=persona("admin"),
+            data={
+                "town": district[town].pk,
+                "name": f"{town}下穿隧道",
+                "responsible": "陈工",
+                "max_depth_cm": 40,
+            },
+        )
+
+    return make
+
+
+def test_a_waterlogging_point_is_edited_on_the_version_read(as_user, district, point):
+    from emergency.models import WaterloggingPoint
+
+    p = point()
+    client = as_user("duruan")
+    url = reverse("emergency:point_edit", args=[p.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "duruan下穿隧道" in page.content.decode()
+    data = {
+        "town": district["duruan"].pk,
+        "name": p.name,
+        "responsible": "陈工",
+        "max_depth_cm": 65,
+        "pumps": "移动泵车1台",
+        "phone": "13800138000",
+    }
+    assert client.post(url, {**data, "version": p.version}).status_code == 302
+    fresh = WaterloggingPoint.objects.get(pk=p.pk)
+    assert (fresh.max_depth_cm, fresh.pumps, fresh.version) == (65, "移动泵车1台", p.version + 1)
+    stale = client.post(url, {**data, "max_depth_cm": 70, "version": p.version})
+    assert stale.status_code == 409 and WaterloggingPoint.objects.get(pk=p.pk).max_depth_cm == 65
+    assert as_user("baisha").get(url).status_code == 404
+    assert as_user("leader").get(url).status_code == 403
+
+
+def test_a_shelter_keeps_room_for_the_persons_already_assigned(as_user, district, shelter, entry):
+    s = shelter(capacity=100)
+    entry(persons=30, target=s)
+    client = as_user("duruan")
+    url = reverse("emergency:shelter_edit", args=[s.pk])
+    data = {"town": district["duruan"].pk, "name": s.name, "capacity": 20, "version": s.version}
+    refused = client.post(url, data)
+    assert refused.status_code == 400 and "capacity" in refused.context["form"].errors
+    assert refused.context["form"]["capacity"].value() == "20"
+    moved = client.post(url, {**data, "capacity": 80, "town": district["baisha"].pk})
+    assert moved.status_code == 400 and Shelter.objects.get(pk=s.pk).town == district["duruan"]
+    assert client.post(url, {**data, "capacity": 30, "address": "杜阮中学"}).status_code == 302
+    fresh = Shelter.objects.get(pk=s.pk)
+    assert (fresh.capacity, fresh.address, fresh.version) == (30, "杜阮中学", s.version + 1)
+    assert as_user("baisha").get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "service, data",
+    [
+        ("create_warehouse", {"name": "测试仓库", "level": "town", "keeper": "李四"}),
+        ("register_team", {"kind": "volunteer", "name": "测试救援队", "response_minutes": 10}),
+        ("register_point", {"name": "测试内涝点", "responsible": "陈工"}),
+    ],
+)
+def test_phone_numbers_are_checked_as_the_registry_checks_them(persona, district, service, data):
+    """R-REG-2: an 11-digit mobile number 1[3-9]… or a landline with its area code; anything else is refused
+    on the phone field and nothing is written."""
+    from core.errors import InvalidInput
+    from emergency.models import RescueTeam, Warehouse, WaterloggingPoint
+
+    models = {"create_warehouse": Warehouse, "register_team": RescueTeam, "register_point": WaterloggingPoint}
+    body = {**data, "town": district["duruan"].pk}
+    before = models[service].objects.count()
+    for bad in ("12345", "23800138000", "1380013800a"):
+        with pytest.raises(InvalidInput) as refused:
+            getattr(services, service)(actor=persona("admin"), data={**body, "phone": bad})
+        assert "phone" in refused.value.errors, bad
+    assert models[service].objects.count() == before
+    for good in ("13800138000", "0750-1234567"):
+        getattr(services, service)(actor=persona("admin"), data={**body, "phone": good})
+    assert models[service].objects.count() == before + 2
+
+
+def test_a_bad_warehouse_phone_is_a_400_on_the_api(api_as, district):
+    body = {"name": "测试仓库", "level": "town", "town": district["duruan"].pk, "phone": "0750"}
+    response = api_as("duruan").post("/api/v1/supplies/warehouses/", body, format="json")
+    assert response.status_code == 400 and "phone" in response.json()

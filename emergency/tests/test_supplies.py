@@ -171,6 +171,38 @@ def test_shortfall_is_the_norm_less_the_stock_never_below_zero(persona, district
     assert selectors.shortfall(5, 9) == 0 and selectors.shortfall(9, 5) == 4
 
 
+def test_a_warehouse_norm_is_read_against_that_warehouse_alone(
+    api_as, persona, district, warehouse, item, stock, today
+):
+    """Shortfall = max(norm − stock, 0) per warehouse norm too: the town meets its norm in total while the
+    warehouse the district set a norm for is short; a warehouse above its norm is never negative."""
+    from emergency.models import SupplyItem
+
+    town = district["duruan"]
+    set_aside_the_demo_reserves(town)
+    SupplyItem.objects.update(default_norm=0)
+    a, b, bags = warehouse(), warehouse(name="二号仓"), item("FX-001")
+    admin = persona("admin")
+    services.set_norm(actor=admin, data={"town": town.pk, "item": bags.pk, "quantity": 100})
+    services.set_norm(actor=admin, data={"town": town.pk, "warehouse": a.pk, "item": bags.pk, "quantity": 80})
+    services.set_norm(actor=admin, data={"town": town.pk, "warehouse": b.pk, "item": bags.pk, "quantity": 40})
+    stock(a, bags, 50)
+    stock(b, bags, 60)
+    rows = {r["warehouse_id"]: r for r in selectors.shortfalls([town])}
+    assert (rows[None]["norm"], rows[None]["quantity"], rows[None]["shortfall"]) == (100, 110, 0)
+    assert (rows[a.pk]["norm"], rows[a.pk]["quantity"], rows[a.pk]["shortfall"]) == (80, 50, 30)
+    assert (rows[b.pk]["norm"], rows[b.pk]["quantity"], rows[b.pk]["shortfall"]) == (40, 60, 0)
+    short = api_as("admin").get(f"/api/v1/supplies/shortfalls/?town={town.pk}&short=true").json()["results"]
+    assert short == [
+        {"town": town.pk, "warehouse": a.pk, "item": bags.pk, "norm": 80, "quantity": 50, "shortfall": 30}
+    ]
+    # The score reads the warehouse norms as well: (1 + 50/80 + 1) / 3 of 60 points = 52.5.
+    result = selectors.readiness(town, today=today)
+    label, points, most, why = result.lines[0]
+    assert points == Decimal("52.5") and "1" in why and "2" in why
+    assert sum(line[1] for line in result.lines) == result.score
+
+
 def test_without_a_district_norm_the_sl298_default_applies(district, item):
     rows = {r["item"].code: r for r in selectors.shortfalls([district["hetang"]])}
     assert rows["FX-001"]["norm"] == item("FX-001").default_norm == 5000

@@ -4,7 +4,9 @@ from emergency.views.floods import (  # noqa: F401
     declaration_transition,
     flood_registers,
     point_create,
+    point_edit,
     shelter_create,
+    shelter_edit,
     warning_create,
     warning_list,
     warning_transition,
@@ -19,8 +21,10 @@ from emergency.views.plans import (  # noqa: F401
     drill_transition,
     plan_create,
     plan_detail,
+    plan_evaluate,
     plan_list,
     plan_revise,
+    plan_trigger,
     planversion_transition,
 )
 from emergency.views.registers import (  # noqa: F401

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.masking import phone_for
+from core.scoping import get_visible_or_404
 from core.workflow_views import transition_page
 from emergency import services
 from emergency.choices import DeclarationState, WarningState
@@ -23,7 +24,7 @@ from emergency.models import (
 )
 from emergency.rules import grade_of
 from emergency.services.common import OFFICIALS, WARNING_ROLES, may
-from emergency.views.common import form_page, page_of
+from emergency.views.common import edit_page, form_page, page_of
 
 
 @login_required
@@ -67,6 +68,41 @@ def shelter_create(request):
         roles=OFFICIALS,
         title=_("New shelter"),
         success=lambda s: reverse("emergency:floods"),
+    )
+
+
+def _initial(obj, fields) -> dict:
+    return {f: getattr(obj, f"{f}_id", None) or getattr(obj, f) for f in fields}
+
+
+@login_required
+def point_edit(request, pk: int):
+    point = get_visible_or_404(WaterloggingPoint.objects.select_related("town"), request.user, pk=pk)
+    fields = ("town", "name", "lat", "lng", "depth_history", "max_depth_cm", "pumps", "barriers")
+    return edit_page(
+        request,
+        point,
+        form_class=PointForm,
+        service=services.update_point,
+        roles=OFFICIALS,
+        title=_("Waterlogging point: %(name)s") % {"name": point.name},
+        success=lambda p: reverse("emergency:floods"),
+        initial=_initial(point, (*fields, "responsible", "phone")),
+    )
+
+
+@login_required
+def shelter_edit(request, pk: int):
+    shelter = get_visible_or_404(Shelter.objects.select_related("town"), request.user, pk=pk)
+    return edit_page(
+        request,
+        shelter,
+        form_class=ShelterForm,
+        service=services.update_shelter,
+        roles=OFFICIALS,
+        title=_("Shelter: %(name)s") % {"name": shelter.name},
+        success=lambda s: reverse("emergency:floods"),
+        initial=_initial(shelter, ("town", "name", "address", "capacity", "lat", "lng")),
     )
 
 

@@ -42,20 +42,48 @@ def _bar(title, names, values, colour="#1565c0") -> dict:
     }
 
 
+# The page lists at most this many rows per list; its headline figures count every row, and a longer list
+# links to its full page.
+SHOWN = 30
+
+
+def _plans_behind(user, towns, *, picked: bool, today) -> dict:
+    """Plans due and drills behind, of the picked town only when the district picked one (a district or
+    department plan belongs to no town, so it is the district's view only)."""
+    plans = Plan.objects.visible_to(user)
+    if picked:
+        plans = plans.filter(town__in=towns)
+    statuses = selectors.plan_statuses(plans, today=today)
+    filings = [s for s in statuses if s.filing_overdue or s.check_overdue]
+    reviews = [s for s in statuses if s.review_overdue]
+    drills = [s for s in statuses if s.drill_overdue]
+    return {
+        "filings_due": filings[:SHOWN],
+        "reviews_behind": reviews[:SHOWN],
+        "drills_behind": drills[:SHOWN],
+        "plans_behind_count": sum(1 for s in statuses if s.behind),
+        "plans_cut": len(filings) > SHOWN or len(reviews) > SHOWN,
+        "drills_behind_count": len(drills),
+    }
+
+
 @login_required
 def preparedness(request):
     user = request.user
     towns = _towns(request)
+    picked = bool(request.GET.get("town"))
     today = timezone.localdate()
     scores = [selectors.readiness(t, today=today) for t in towns]
     short = selectors.shortfalls(towns, today=today, only_short=True)
     by_item: dict[str, int] = {}
-    for row in short:
+    for row in selectors.procurement_need(short):
         key = f"{row['item']}（{row['item'].unit}）"
         by_item[key] = by_item.get(key, 0) + row["shortfall"]
-    statuses = selectors.plan_statuses(Plan.objects.visible_to(user), today=today)
+    expiring = selectors.expiring(user, today=today)
+    if picked:
+        expiring = expiring.filter(warehouse__town__in=towns)
     teams = RescueTeam.objects.visible_to(user)
-    if request.GET.get("town"):
+    if picked:
         teams = teams.filter(town__in=towns)
     flags = [
         (t, f) for t, f in selectors.team_flags(teams.select_related("town").prefetch_related("people")) if f
@@ -81,17 +109,15 @@ def preparedness(request):
         {
             "towns": visible_towns(user),
             # A town officer's page is its own town's; the district picks a town or sees them all.
-            "selected": towns[0]
-            if len(towns) == 1 and (request.GET.get("town") or not scope_of(user).district)
-            else None,
+            "selected": towns[0] if len(towns) == 1 and (picked or not scope_of(user).district) else None,
             "scores": scores,
             "shortfalls": short[:50],
-            "expiring": selectors.expiring(user, today=today)[:30],
-            "filings_due": [s for s in statuses if s.filing_overdue or s.check_overdue][:30],
-            "reviews_behind": [s for s in statuses if s.review_overdue][:30],
-            "drills_behind": [s for s in statuses if s.drill_overdue][:30],
+            "shortfall_count": len(short),
+            "expiring": expiring[:SHOWN],
+            "expiring_count": expiring.count(),
+            **_plans_behind(user, towns, picked=picked, today=today),
             "team_count": teams.count(),
-            "teams_below": flags[:30],
+            "teams_below": flags[:SHOWN],
             "points": WaterloggingPoint.objects.visible_to(user).filter(town__in=towns).count()
             if towns
             else 0,
