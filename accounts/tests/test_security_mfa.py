@@ -47,7 +47,7 @@ def test_an_admin_must_enrol_before_reaching_anything(district):
     assert "otpauth://totp/Redline:sysadmin?secret=" in content.replace("&amp;", "&")
 
     wrong = client.post("/accounts/2fa/setup/", {"action": "confirm", "code": "000000"})
-    assert wrong.status_code == 200 and not TotpDevice.objects.get(pk=device.pk).confirmed
+    assert wrong.status_code == 400 and not TotpDevice.objects.get(pk=device.pk).confirmed
     code = pyotp.TOTP(device.secret).now()
     assert client.post("/accounts/2fa/setup/", {"action": "confirm", "code": code})["Location"] == "/"
     assert client.get("/").status_code == 200
