@@ -42,7 +42,7 @@ def _page(request, qs, size=25):
 
 
 def _number(request, name: str, low: int, high: int) -> int | None:
-    """A number parameter validated as the API validates it (accountability.api._int_param): out of range
+    """A number parameter validated as the API validates it (accountability.api_assessment.int_param): out of range
     or not a number is a 400 that says so (core.params.BadParameter), never a 404 or a 500."""
     from core.params import BadParameter
 
