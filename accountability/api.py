@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accountability import selectors
+from accountability import params, selectors
 from accountability.api_assessment import int_param
 from accountability.choices import CaseMeasure, Measure, RemedyOutcome, UnitKind
 from accountability.models import (
@@ -23,8 +23,7 @@ from accountability.models import (
 from accountability.services import enforcement, responsibility
 from accountability.services import proposals as proposal_services
 from core.api import ScopedViewSetMixin, display_field
-from core.workflow_api import add_workflow_actions
-from registry.validators import validate_phone
+from core.workflow_api import add_workflow_actions, form_serializer
 
 
 @extend_schema_field(
@@ -409,7 +408,7 @@ class StatsView(APIView):
         ),
     )
     def get(self, request):
-        year = int_param(request, "year", 2000, 2100)
+        year = int_param(request, "year", *params.YEARS)
         return Response(
             [
                 {**row, "department": row["department"].pk, "fines": float(row["fines"])}
@@ -542,19 +541,7 @@ class PositionViewSet(
         )
 
     @extend_schema(
-        request=inline_serializer(
-            "PositionHolderAssignment",
-            {
-                "name": serializers.CharField(max_length=50),
-                "phone": serializers.RegexField(
-                    f"^({validate_phone.api_pattern})?$",  # the whole value, as core.workflow_api does
-                    required=False,
-                    max_length=20,
-                    help_text="A mobile number (11 digits, 13–19 first) or a landline with its area code.",
-                ),
-                "start_on": serializers.DateField(),
-            },
-        ),
+        request=form_serializer("PositionHolderAssignment", responsibility.HolderForm),
         responses={201: PositionDetailSerializer},
     )
     @action(detail=True, methods=["post"], url_path="holders")

@@ -12,30 +12,29 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accountability import selectors
+from accountability import params, selectors
 from accountability.assessment import record_ref
 from accountability.services import assessment as assessment_services
 from core.api import StandardPagination
+from core.params import BadParameter
 
 
 def int_param(request, name, low, high, *, required=True):
-    value = request.query_params.get(name)
-    if value in (None, ""):
-        if required:
-            raise ValidationError({name: [_("This parameter is required.")]})
-        return None
-    if not value.isdigit() or not low <= int(value) <= high:
-        raise ValidationError(
-            {name: [_("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high}]}
-        )
-    return int(value)
+    """A number parameter, checked as the pages check it (accountability.params); its error under its name."""
+    try:
+        value = params.number(request.query_params.get(name), low, high)
+    except BadParameter as exc:
+        raise ValidationError({name: [str(exc)]}) from None
+    if value is None and required:
+        raise ValidationError({name: [_("This parameter is required.")]})
+    return value
 
 
 def _kind_param(request):
-    kind = request.query_params.get("kind") or "town"
-    if kind not in ("town", "department"):
-        raise ValidationError({"kind": [_("Choose town or department.")]})
-    return kind
+    try:
+        return params.kind(request.query_params.get("kind"))
+    except BadParameter as exc:
+        raise ValidationError({"kind": [str(exc)]}) from None
 
 
 class ItemSerializer(serializers.Serializer):
@@ -103,9 +102,9 @@ class AssessmentView(APIView):
         parameters=[*PERIOD, *PAGE], responses=_page_of("AssessmentPage", LineSerializer(many=True))
     )
     def get(self, request):
-        year = int_param(request, "year", 2000, 2100)
+        year = int_param(request, "year", *params.YEARS)
         kind = _kind_param(request)
-        quarter = int_param(request, "quarter", 1, 4, required=False)
+        quarter = int_param(request, "quarter", *params.QUARTERS, required=False)
         _card, lines = selectors.scorecard(request.user, year=year, kind=kind, quarter=quarter)
         rows = [
             {
@@ -159,9 +158,9 @@ class AssessmentRecordsView(APIView):
         responses=_page_of("AssessmentRecordsPage", RecordSerializer(many=True)),
     )
     def get(self, request):
-        year = int_param(request, "year", 2000, 2100)
+        year = int_param(request, "year", *params.YEARS)
         kind = _kind_param(request)
-        quarter = int_param(request, "quarter", 1, 4, required=False)
+        quarter = int_param(request, "quarter", *params.QUARTERS, required=False)
         unit = int_param(request, "unit", 1, 2**31)
         _card, line = selectors.scorecard_line(
             request.user, year=year, kind=kind, unit_id=unit, quarter=quarter

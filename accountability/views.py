@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accountability import exports, selectors
+from accountability import exports, params, selectors
 from accountability.choices import CaseMeasure, ProposalState
 from accountability.models import (
     CaseDocument,
@@ -41,35 +41,17 @@ def _page(request, qs, size=25):
     return Paginator(qs, size).get_page(request.GET.get("page"))
 
 
-def _number(request, name: str, low: int, high: int) -> int | None:
-    """A number parameter validated as the API validates it (accountability.api_assessment.int_param): out of range
-    or not a number is a 400 that says so (core.params.BadParameter), never a 404 or a 500."""
-    from core.params import BadParameter
-
-    raw = (request.GET.get(name) or "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise BadParameter(_("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high})
-    return int(raw)
-
-
 def _year(request) -> int:
-    year = _number(request, "year", 2000, 2100)
+    year = params.number(request.GET.get("year"), *params.YEARS)
     return selectors.default_year() if year is None else year
 
 
 def _quarter(request) -> int | None:
-    return _number(request, "quarter", 1, 4)
+    return params.number(request.GET.get("quarter"), *params.QUARTERS)
 
 
 def _kind(request) -> str:
-    from core.params import BadParameter
-
-    kind = request.GET.get("kind") or "town"
-    if kind not in ("town", "department"):
-        raise BadParameter(_("Choose town or department."))
-    return kind
+    return params.kind(request.GET.get("kind"))
 
 
 # --- proposals and measures -----------------------------------------------------------------------------

@@ -26,6 +26,8 @@ class State(models.TextChoices):
 OPEN_STATES = (State.REPORTED, State.RECTIFYING, State.SUBMITTED, State.ACCEPTED)
 # States in which the rectification deadline runs (the countdown and overdue apply).
 RUNNING_STATES = (State.RECTIFYING, State.SUBMITTED)
+# A hazard counts as registered ("found") in every state but cancelled: a cancelled one was entered in error.
+REGISTERED_STATES = tuple(s for s in State if s != State.CANCELLED)
 
 
 class Source(models.TextChoices):

@@ -433,6 +433,9 @@ class Hazard(models.Model):
             # over scanning every open hazard.
             models.Index(fields=["state", "town"], name="hazard_listed_by_state", condition=Q(listed=True)),
             models.Index(fields=["origin_type", "origin_id"], name="hazard_origin"),
+            # The cockpit's trend counts the hazards closed per month of the last year
+            # (cockpit.selectors.hazard_trend): only closed rows, by the time they were closed.
+            models.Index(fields=["closed_at"], name="hazard_closed_at", condition=Q(state="closed")),
         ]
         constraints = [
             models.CheckConstraint(

@@ -15,12 +15,7 @@ from core.scoping import Scope
 
 
 class PlanQuerySet(UnitQuerySet):
-    def scope_filter(self, scope: Scope):
-        if scope.district:
-            return None
-        from accountability.models.scope import own_department_q
-
-        return own_department_q(scope) if scope.sector_codes else Q(pk__in=[])
+    town_path = None  # a plan is a department's: towns see none
 
 
 class EnforcementPlan(models.Model):
@@ -63,21 +58,9 @@ class PlanEntry(models.Model):
 
 
 class CaseQuerySet(TargetQuerySet):
-    def scope_filter(self, scope: Scope):
-        # The enterprise's own case, its town's, and the department's own cases: another department that
-        # supervises the same sector does not see them (they are that department's enforcement).
-        from accountability.models.scope import own_department_q
-
-        if scope.district:
-            return None
-        parts = Q(pk__in=[])
-        if scope.town_ids:
-            parts |= Q(town_id__in=scope.town_ids)
-        if scope.sector_codes:
-            parts |= own_department_q(scope)
-        if scope.enterprise_ids:
-            parts |= Q(enterprise_id__in=scope.enterprise_ids)
-        return parts
+    # The enterprise's own case, its town's, and the department's own cases: another department that
+    # supervises the same sector does not see them (they are that department's enforcement).
+    sector_enterprises = False
 
     def overdue_q(self, today):
         """A clock has run out: decision (90 days), hearing request window passed unanswered, payment."""

@@ -100,22 +100,6 @@ class StaffQuerySet(TargetQuerySet):
     town_path = "enterprise__town_id"
     department_path = None  # departments see the staff of their sectors' enterprises
 
-    def scope_filter(self, scope):
-        from django.db.models import Q
-
-        from accountability.models.scope import enterprise_in_sectors
-
-        if scope.district:
-            return None
-        parts = Q(pk__in=[])
-        if scope.town_ids:
-            parts |= Q(enterprise__town_id__in=scope.town_ids)
-        if scope.sector_codes:
-            parts |= enterprise_in_sectors(scope.sector_codes)
-        if scope.enterprise_ids:
-            parts |= Q(enterprise_id__in=scope.enterprise_ids)
-        return parts
-
 
 class EnterpriseStaff(models.Model):
     """An enterprise's principal, safety manager or full-time safety staff with the certificate held."""

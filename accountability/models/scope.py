@@ -2,7 +2,7 @@
 
 from django.db.models import Exists, OuterRef, Q
 
-from core.scoping import Scope, ScopedQuerySet
+from core.scoping import Scope, ScopedQuerySet, scope_q
 
 
 def enterprise_in_sectors(codes, path: str = "enterprise_id") -> Q:
@@ -23,20 +23,24 @@ class TargetQuerySet(ScopedQuerySet):
     town_path = "town_id"
     department_path: str | None = "department_id"
     enterprise_path = "enterprise_id"
+    # Whether a department also sees the records about the enterprises of its sectors (not so for the
+    # enforcement cases: each is its own department's).
+    sector_enterprises = True
 
     def scope_filter(self, scope: Scope):
-        if scope.district:
-            return None
-        parts = Q(pk__in=[])
-        if scope.town_ids:
-            parts |= Q(**{f"{self.town_path}__in": scope.town_ids})
-        if scope.sector_codes:
-            if self.department_path:
-                parts |= own_department_q(scope, self.department_path)
-            parts |= enterprise_in_sectors(scope.sector_codes, self.enterprise_path)
-        if scope.enterprise_ids:
-            parts |= Q(**{f"{self.enterprise_path}__in": scope.enterprise_ids})
-        return parts
+        return scope_q(
+            scope,
+            town=self.town_path,
+            sector=None,
+            enterprise=self.enterprise_path,
+            sector_q=lambda codes: self._department_q(scope, codes),
+        )
+
+    def _department_q(self, scope: Scope, codes) -> Q:
+        own = own_department_q(scope, self.department_path) if self.department_path else Q(pk__in=[])
+        if self.sector_enterprises:
+            return own | enterprise_in_sectors(codes, self.enterprise_path)
+        return own
 
 
 def own_department_q(scope: Scope, path: str = "department_id") -> Q:
@@ -52,15 +56,14 @@ def own_department_q(scope: Scope, path: str = "department_id") -> Q:
 class UnitQuerySet(ScopedQuerySet):
     """Scores of a town or a department: a town sees its own, a department its own; enterprises nothing."""
 
-    town_path = "town_id"
+    town_path: str | None = "town_id"
     department_path = "department_id"
 
     def scope_filter(self, scope: Scope):
-        if scope.district:
-            return None
-        parts = Q(pk__in=[])
-        if scope.town_ids:
-            parts |= Q(**{f"{self.town_path}__in": scope.town_ids})
-        if scope.sector_codes:
-            parts |= own_department_q(scope, self.department_path)
-        return parts
+        return scope_q(
+            scope,
+            town=self.town_path,
+            sector=None,
+            enterprise=None,
+            sector_q=lambda _codes: own_department_q(scope, self.department_path),
+        )

@@ -78,3 +78,18 @@ def test_a_mobile_or_landline_is_accepted(town_position, api_as, phone):
     body = {"name": "黄新", "phone": phone, "start_on": "2026-07-01"}
     answer = api_as("duruan").post(f"{URL}{town_position.pk}/holders/", body, format="json")
     assert answer.status_code == 201, answer.content
+
+
+def test_the_page_refuses_a_wrong_holder_phone_with_400_and_keeps_what_was_typed(town_position, as_user):
+    from accountability.models import PositionHolder
+
+    before = PositionHolder.objects.filter(position=town_position).count()
+    body = {"name": "黄新", "phone": "12345", "start_on": "2026-07-01"}
+    refused = as_user("duruan").post(
+        f"/accountability/responsibility/{town_position.pk}/holder/", body, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert 'value="黄新"' in page and 'value="12345"' in page
+    assert "请输入 11 位手机号码" in page  # the registry's phone rule, localized
+    assert PositionHolder.objects.filter(position=town_position).count() == before

@@ -111,3 +111,16 @@ def test_each_month_of_the_trend_opens_the_hazards_registered_in_it(as_user, use
         page = client.get(row["page"])
         assert page.status_code == 200
         assert _listed(page) == row["found"], row
+
+
+def test_a_town_sees_only_its_own_line_of_the_shared_ranking_with_the_same_rank(persona):
+    """The ranking is computed once for every reader; each reader keeps the towns its scope shows."""
+    from cockpit.panels import ranking
+
+    district = ranking(persona("leader"), limit=100)["rows"]
+    assert len(district) >= 2
+    town = ranking(persona("duruan"), limit=100)["rows"]  # read from the district's cached ranking
+    assert [r["unit_id"] for r in town] == [persona("duruan").town_id]
+    own = next(r for r in district if r["unit_id"] == persona("duruan").town_id)
+    assert town[0] == own  # ranked among all towns, not first of one
+    assert ranking(persona("ent_duruan"), limit=100)["rows"] == []

@@ -148,3 +148,30 @@ def test_answers_and_details_are_recorded_on_the_draft_under_its_version(persona
         services.finish_inspection(
             actor=persona("inspector_duruan"), inspection=inspection, version=inspection.version - 1
         )
+
+
+@pytest.mark.django_db
+def test_the_targets_page_refuses_a_stale_or_empty_choice_and_keeps_the_search_and_the_ticks(
+    as_user, campaign, district
+):
+    extra = make_enterprise(district["duruan"], ["gas"], name="杜阮燃气补充目标有限公司")
+    url = f"/inspections/campaigns/{campaign.pk}/targets/add/?q=杜阮燃气补充目标"
+    client = as_user("admin")
+    before = campaign.targets.count()
+    stale = client.post(url, {"enterprise": [extra.pk], "version": campaign.version - 1})
+    assert stale.status_code == 409 and campaign.targets.count() == before
+    assert f'value="{extra.pk}" id="e{extra.pk}" checked' in stale.content.decode()
+    empty = client.post(url, {"version": campaign.version}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert empty.status_code == 400 and "请选择本辖区内的企业。" in empty.content.decode()
+    assert campaign.targets.count() == before
+    assert _events(campaign, "inspections.campaign.targets_added") == 0
+
+
+@pytest.mark.django_db
+def test_removing_a_target_on_a_stale_page_answers_409_and_keeps_it(as_user, campaign):
+    target = campaign.targets.order_by("pk").first()
+    url = f"/inspections/campaigns/{campaign.pk}/targets/{target.pk}/remove/"
+    refused = as_user("admin").post(url, {"version": campaign.version - 1})
+    assert refused.status_code == 409
+    assert campaign.targets.filter(pk=target.pk).exists()
+    assert campaign.tasks.filter(enterprise_id=target.enterprise_id, state="open").exists()

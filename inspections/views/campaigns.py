@@ -211,7 +211,8 @@ def campaign_targets_add(request, pk: int):
     return render(
         request,
         "inspections/campaign_targets_add.html",
-        {"campaign": campaign, "found": found, "q": q},
+        # A refused post shows the same search with the enterprises that were ticked still ticked.
+        {"campaign": campaign, "found": found, "q": q, "chosen": request.POST.getlist("enterprise")},
         status=status,
     )
 
