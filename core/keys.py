@@ -158,7 +158,7 @@ def new_key_b64() -> str:
 
 
 def keyring_problem() -> str:
-    """Why the configured keys do not fit the suite, or "" (the SM suite with only the legacy root)."""
+    """Why the configured keys do not fit the suite (the SM suite with only the legacy root), or ""."""
     if (
         suite() != "sm"
         or getattr(settings, "CRYPTO_KEY_PROVIDER", "")

@@ -99,13 +99,15 @@ def _local(tag: str) -> str:
 
 def _first_sheet_path(archive: zipfile.ZipFile) -> str:
     """The part of the workbook's first sheet (the one openpyxl's `worksheets[0]` reads)."""
-    from defusedxml import ElementTree
+    from defusedxml import DefusedXmlException, ElementTree
 
     try:
         workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     except (KeyError, ElementTree.ParseError):
         return "xl/worksheets/sheet1.xml"
+    except DefusedXmlException:  # a DTD or an entity: no spreadsheet program writes one, a bomb might
+        raise InvalidInput.field("file", _("The file is not a valid .xlsx workbook."))
     sheet = next((e for e in workbook.iter() if _local(e.tag) == "sheet"), None)
     if sheet is None:
         return "xl/worksheets/sheet1.xml"

@@ -16,6 +16,7 @@ from core.errors import NotAllowed
 from core.scoping import get_visible_or_404
 from registry import file, file_services
 from registry.models import Enterprise
+from registry.services import may_keep_file
 
 
 def _body(request) -> dict:
@@ -26,7 +27,7 @@ def _kept_enterprise(request, pk: int) -> Enterprise:
     """The enterprise of the path, visible to the user (404), whose file the user keeps (403)."""
     queryset = Enterprise.objects.select_related("principal_user", "safety_manager_user")
     enterprise = get_visible_or_404(queryset, request.user, pk=pk)
-    if not file.may_keep(request.user, enterprise):
+    if not may_keep_file(request.user, enterprise):
         raise NotAllowed()
     return enterprise
 

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from registry.choices import LicenceKind, StandardisationGrade, WorkFlag
 from registry.models import Enterprise, Licence, SpecialOperator
-from registry.services import may_keep_file
 
 LAW = "《中华人民共和国安全生产法》（2021）"
 # The regulation that makes each kind of licence a condition of operating and fixes its validity and renewal.
@@ -228,7 +227,11 @@ def clean_file_columns(values: dict, err) -> dict:
     data: dict = {}
     for key in ("principal_certificate_no", "safety_manager_certificate_no", "insurance_policy_no"):
         if values.get(key):
-            data[key] = values[key][:60]
+            # Refused, never cut: a cut certificate number would be a different certificate.
+            longest = Enterprise._meta.get_field(key).max_length
+            if len(values[key]) > longest:
+                err(key, _("At most %(n)d characters.") % {"n": longest})
+            data[key] = values[key][:longest]
     for key in (
         "principal_certificate_expires",
         "safety_manager_certificate_expires",
@@ -290,8 +293,3 @@ def file_columns() -> list:
         return value
 
     return [Column(names[0], cell(key), 16) for key, names in FILE_HEADERS.items()]
-
-
-def may_keep(user, enterprise: Enterprise) -> bool:
-    """Who keeps the file: the registry's editors, and the enterprise's own users for their own."""
-    return may_keep_file(user, enterprise)

@@ -1,4 +1,5 @@
-"""Forms of the enterprise file (R-REG-4): its own fields and its ledgers. They parse; registry.file_services decides."""
+"""Forms of the enterprise file (R-REG-4): its own fields and its ledgers. They parse;
+registry.file_services decides."""
 
 from __future__ import annotations
 
@@ -7,9 +8,20 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from registry.choices import LicenceKind, StandardisationGrade, WorkFlag
+from registry.file_services import LEDGER_FIELDS, REASON_LENGTH, enterprise_accounts
 from registry.models import Enterprise
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+def _style(form: forms.Form) -> None:
+    """Bootstrap's classes on the inputs core/includes/form.html draws through their widgets (it draws
+    check boxes itself)."""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+            continue
+        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        field.widget.attrs.setdefault("class", css)
 
 
 class LedgerForm(forms.Form):
@@ -19,9 +31,7 @@ class LedgerForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", self.ledger)
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
+        _style(self)
 
     def service_data(self) -> dict:
         return {"ledger": self.ledger, **self.cleaned_data}
@@ -128,21 +138,12 @@ class FileForm(forms.Form):
 
     def __init__(self, *args, enterprise, **kwargs):
         super().__init__(*args, **kwargs)
-        from registry.file_services import enterprise_accounts
-
         accounts = enterprise_accounts(enterprise)
         wrong = _("Choose an active account of this enterprise.")
         for name in ("principal_user", "safety_manager_user"):
             self.fields[name].queryset = accounts
             self.fields[name].error_messages["invalid_choice"] = wrong
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxSelectMultiple):
-                continue
-            if isinstance(field.widget, forms.CheckboxInput):
-                field.widget.attrs.setdefault("class", "form-check-input")
-                continue
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
+        _style(self)
 
     @classmethod
     def initial_of(cls, enterprise) -> dict:
@@ -160,7 +161,7 @@ class FileForm(forms.Form):
 class RetireRowForm(forms.Form):
     """Why a row leaves the file (a licence given up, a lease ended, an operator who left)."""
 
-    reason = forms.CharField(label=_("Reason"), max_length=200)
+    reason = forms.CharField(label=_("Reason"), max_length=REASON_LENGTH)
 
 
 def row_form(ledger: str, row: dict | None = None, data=None):
@@ -168,7 +169,5 @@ def row_form(ledger: str, row: dict | None = None, data=None):
     form_class = LEDGER_FORMS[ledger]
     if row is None:
         return form_class(data)
-    from registry.file_services import LEDGER_FIELDS
-
     initial = {f: row.get(f) for f in LEDGER_FIELDS[ledger]}
     return form_class(data, initial=initial, prefix=f"{ledger}-{row['id']}")

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from audit.services import diff, record
 from core.choices import Role
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotAllowed
+from core.scoping import object_in_scope
 from core.workflow import Transition, Workflow
 from registry.choices import LicenceKind
 from registry.file import _date, _text
@@ -77,6 +79,7 @@ LEDGER_MODELS = {
     "rented_out": RentedPremises,
 }
 LEDGERS = tuple(LEDGER_MODELS)
+REASON_LENGTH = 200  # why a row was retired
 LEDGER_FIELDS = {
     "licence": ("kind", "number", "expires_on"),
     "special_operator": ("name", "operation", "certificate_no", "expires_on", "review_due"),
@@ -85,7 +88,8 @@ LEDGER_FIELDS = {
 }
 
 
-def _ledger_of(data) -> str:
+def ledger_of(data) -> str:
+    """The ledger the input names, one of LEDGERS."""
     ledger = data.get("ledger") if hasattr(data, "get") else None
     if ledger not in LEDGERS:
         raise InvalidInput.field("ledger", _("Choose a ledger of the enterprise file."))
@@ -142,19 +146,20 @@ def _grade(errors: dict, value) -> int:
 
 @transaction.atomic
 def add_ledger_row(*, actor, enterprise: Enterprise, data):
-    """Add one row to a ledger of the file (callers check the role and the scope)."""
-    ledger = _ledger_of(data)
+    """Add one row to a ledger of the file. Callers gate visibility (404); the keeper is checked here too, so
+    no caller adds a row to a file the actor does not keep."""
+    if not _keeps_file(actor, enterprise):
+        raise NotAllowed()
+    ledger = ledger_of(data)
     row = LEDGER_MODELS[ledger](enterprise=enterprise, **clean_row(ledger, data))
     row.save()
     record(enterprise, f"registry.file.{ledger}_added", actor=actor, data={"row": row.pk})
     return row
 
 
-def _may_keep_row(user, row) -> bool:
-    # The row's scope is its enterprise's: kept by whoever keeps that file and sees that enterprise.
-    return may_keep_file(user, row.enterprise) and (
-        Enterprise.objects.visible_to(user).filter(pk=row.enterprise_id).exists()
-    )
+def _keeps_file(user, enterprise: Enterprise) -> bool:
+    # The role and the scope together, as the workflow checks them for a correction or a retirement.
+    return may_keep_file(user, enterprise) and object_in_scope(user, enterprise)
 
 
 def _row_flow(model) -> Workflow:
@@ -163,13 +168,18 @@ def _row_flow(model) -> Workflow:
         model=model,
         name=f"registry.{model._meta.model_name}",
         state_field="is_active",
-        in_scope=lambda user, row: True,  # the guard is the scope: the row's enterprise
+        # Ledger rows have no scope of their own: a row is in scope, and kept, with its enterprise.
+        in_scope=lambda user, row: object_in_scope(user, row.enterprise),
         state_message=lambda row: str(_("This row has been removed from the file.")),
         transitions=[
-            Transition("update", (True,), None, keepers, guard=_may_keep_row, verb="updated"),
-            Transition("retire", (True,), False, keepers, guard=_may_keep_row, verb="retired"),
+            Transition("update", (True,), None, keepers, guard=_keeps_row, verb="updated"),
+            Transition("retire", (True,), False, keepers, guard=_keeps_row, verb="retired"),
         ],
     )
+
+
+def _keeps_row(user, row) -> bool:
+    return may_keep_file(user, row.enterprise)
 
 
 ROW_FLOWS = {ledger: _row_flow(model) for ledger, model in LEDGER_MODELS.items()}
@@ -177,9 +187,7 @@ ROW_FLOWS = {ledger: _row_flow(model) for ledger, model in LEDGER_MODELS.items()
 
 def row_of(enterprise: Enterprise, data):
     """The ledger row the input names, among this enterprise's rows (another enterprise's row: 404)."""
-    from django.http import Http404
-
-    ledger = _ledger_of(data)
+    ledger = ledger_of(data)
     try:
         pk = int(data.get("id"))
     except (TypeError, ValueError):
@@ -211,9 +219,11 @@ def retire_ledger_row(*, actor, ledger: str, row, version, reason: str):
     its history stays."""
 
     def prepare(step):
-        text = (reason or "").strip() if isinstance(reason, str) else ""
+        text = reason.strip() if isinstance(reason, str) else ""
         if not text:
             raise InvalidInput.field("reason", _("Give a reason."))
-        step.audit_data.update(enterprise=row.enterprise_id, reason=text[:200])
+        if len(text) > REASON_LENGTH:  # refused, not cut: the audit trail keeps what the keeper wrote
+            raise InvalidInput.field("reason", _("At most %(n)d characters.") % {"n": REASON_LENGTH})
+        step.audit_data.update(enterprise=row.enterprise_id, reason=text)
 
     return ROW_FLOWS[ledger].perform(row, "retire", actor=actor, version=version, prepare=prepare)

@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
 from core.scoping import get_visible_or_404
-from core.views import apply_domain_errors, page_status
+from core.views import apply_domain_errors, domain_error_text, page_status, refused_button
 from registry import file, file_services
 from registry.choices import LicenceKind
 from registry.file_forms import LEDGER_FORMS, FileForm, RetireRowForm, row_form
 from registry.models import Enterprise
+from registry.services import may_keep_file
 
 LEDGER_TITLES = {
     "licence": _lazy("Licences"),
@@ -54,7 +55,7 @@ def _ledgers(data: dict, may_keep: bool, bound: dict) -> list[dict]:
     return ledgers
 
 
-def _page(request, enterprise: Enterprise, *, may_keep: bool, bound: dict | None = None, status=None):
+def _page(request, enterprise: Enterprise, *, may_keep: bool, bound: dict | None = None):
     bound = bound or {}
     today = timezone.localdate()
     data = file.file_of(enterprise, today)
@@ -76,7 +77,7 @@ def _page(request, enterprise: Enterprise, *, may_keep: bool, bound: dict | None
             "today": today,
             "open_ledger": next((k[1] for k in bound if isinstance(k, tuple) and k[0] == "add"), None),
         },
-        status=status or page_status(*forms),
+        status=page_status(*forms),
     )
 
 
@@ -84,32 +85,39 @@ def _page(request, enterprise: Enterprise, *, may_keep: bool, bound: dict | None
 def enterprise_file(request, pk: int):
     queryset = Enterprise.objects.select_related("town", "principal_user", "safety_manager_user")
     enterprise = get_visible_or_404(queryset, request.user, pk=pk)
-    may_keep = file.may_keep(request.user, enterprise)
+    may_keep = may_keep_file(request.user, enterprise)
     if request.method != "POST":
         return _page(request, enterprise, may_keep=may_keep)
     if not may_keep:
         raise PermissionDenied
     action = request.POST.get("action") or "add"
-    if action == "file":
-        return _post_file(request, enterprise)
-    ledger = request.POST.get("ledger")
-    if ledger not in LEDGER_FORMS or action not in ("add", "edit", "retire"):
-        return _page(request, enterprise, may_keep=True, status=400)
-    if action == "add":
-        return _post_add(request, enterprise, ledger)
     try:
-        ledger, row = file_services.row_of(enterprise, {"ledger": ledger, "id": request.POST.get("id")})
-    except DomainError as exc:
-        messages.error(request, str(exc.message) if not exc.errors else _("Choose a row of the file."))
-        return _page(request, enterprise, may_keep=True, status=exc.status_code)
-    if action == "edit":
-        return _post_edit(request, enterprise, ledger, row)
-    return _post_retire(request, enterprise, ledger, row)
+        target = _target(enterprise, action, request.POST)
+    except DomainError as exc:  # no form names what was wrong: the reason goes on top of the page
+        return refused_button(request, exc, lambda: _page(request, enterprise, may_keep=True))
+    return POSTS[action](request, enterprise, *target)
+
+
+def _target(enterprise: Enterprise, action: str, data) -> tuple:
+    """What the post acts on: the file itself, a ledger (a new row) or a row of this enterprise's file."""
+    if action == "file":
+        return ()
+    if action == "add":
+        return (file_services.ledger_of(data),)
+    if action in ("edit", "retire"):
+        return file_services.row_of(enterprise, data)
+    raise InvalidInput()
 
 
 def _done(request, enterprise: Enterprise, message: str):
     messages.success(request, message)
     return redirect("registry:enterprise_file", pk=enterprise.pk)
+
+
+def _refused_row(request, form, exc: DomainError) -> None:
+    apply_domain_errors(form, exc)
+    if exc.status_code == 409:  # the row may have left the file meanwhile, its form with it: say it on top
+        messages.error(request, domain_error_text(exc, " "))
 
 
 def _post_file(request, enterprise: Enterprise):
@@ -127,7 +135,7 @@ def _post_file(request, enterprise: Enterprise):
             apply_domain_errors(form, exc)
         else:
             return _done(request, enterprise, _("The file was updated."))
-    enterprise.refresh_from_db()
+    enterprise.refresh_from_db()  # after a conflict the form is sent again with the version now stored
     return _page(request, enterprise, may_keep=True, bound={"file": form})
 
 
@@ -156,7 +164,7 @@ def _post_edit(request, enterprise: Enterprise, ledger: str, row):
                 version=request.POST.get("version"),
             )
         except DomainError as exc:
-            apply_domain_errors(form, exc)
+            _refused_row(request, form, exc)
         else:
             return _done(request, enterprise, _("The row was corrected."))
     return _page(request, enterprise, may_keep=True, bound={("edit", ledger, row.pk): form})
@@ -174,7 +182,10 @@ def _post_retire(request, enterprise: Enterprise, ledger: str, row):
                 reason=form.cleaned_data["reason"],
             )
         except DomainError as exc:
-            apply_domain_errors(form, exc)
+            _refused_row(request, form, exc)
         else:
             return _done(request, enterprise, _("The row was removed from the file."))
     return _page(request, enterprise, may_keep=True, bound={("retire", ledger, row.pk): form})
+
+
+POSTS = {"file": _post_file, "add": _post_add, "edit": _post_edit, "retire": _post_retire}

@@ -6,8 +6,9 @@ Two passes, both streaming, over one parse of the file:
 2. apply the spooled rows in one transaction: all-or-nothing by default, or only the valid rows on request.
 Re-importing updates by credit code and never duplicates.
 
-A file above IMPORT_DIRECT_BYTES runs as a background job (`registry.import`, core.background) from the
-file staged in the configured storage; a small one runs the same job inline in the request.
+A file above IMPORT_DIRECT_BYTES, or holding more than IMPORT_DIRECT_CELLS cells (counted before the parse,
+registry.import_jobs.is_small), runs as a background job (`registry.import`, core.background) from the file
+staged in the configured storage; a small one runs the same job inline in the request.
 """
 
 from __future__ import annotations

@@ -64,8 +64,9 @@ ImportResultSerializer = inline_serializer(
 class ImportView(APIView):
     """Import enterprises (.xlsx or .csv). With errors in all_or_nothing mode nothing is written (400).
 
-    A file up to IMPORT_DIRECT_BYTES (256 KiB by default) is imported in the request and answered as
-    above. A larger file, or any file with `background=true`, is staged and imported by a background job:
+    A file of at most IMPORT_DIRECT_BYTES (256 KiB by default) holding at most IMPORT_DIRECT_CELLS cells
+    (20,000 by default, counted before the parse) is imported in the request and answered as above. Any
+    other file, or any file with `background=true`, is staged and imported by a background job:
     the answer is 202 with the job (`Location` names it); `GET /api/v1/jobs/{id}/` then gives its state,
     rows done / total, and, once done, this operation's result in `summary`."""
 

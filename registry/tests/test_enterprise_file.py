@@ -93,3 +93,11 @@ def test_the_file_columns_import_from_the_enterprise_workbook(api_as):
     assert created.combined_premises is True
     bad = post(api_as("duruan"), xlsx_file([row(**{"涉及作业": "潜水"})]))
     assert bad.status_code == 400
+
+
+def test_a_certificate_number_too_long_for_the_file_is_refused_not_cut(api_as):
+    data = row(**{"主要负责人合格证编号": "4" * 41})
+    response = post(api_as("duruan"), xlsx_file([data]))
+    assert response.status_code == 400
+    assert "40" in str(response.json())
+    assert not Enterprise.objects.filter(credit_code=data["统一社会信用代码"]).exists()

@@ -234,3 +234,74 @@ def test_a_special_operators_overdue_review_is_flagged_and_counted(api_as, perso
     assert [e["kind"] for e in expired] == ["special_operator_review"]
     assert "第二十一条" in expired[0]["hazard"]["legal_basis"] and "李明" in expired[0]["label"]
     assert _flagged(enterprise)
+
+
+def _licence_posts(enterprise) -> tuple[dict, dict]:
+    """A correction and a retirement of one licence row, as the file page posts them."""
+    licence = Licence.objects.create(
+        enterprise=enterprise, kind="gas", number="燃气-7", expires_on=dt.date(2030, 1, 1)
+    )
+    prefix = f"licence-{licence.pk}"
+    row = {"ledger": "licence", "id": str(licence.pk), "version": "1"}
+    edit = {
+        **row,
+        "action": "edit",
+        f"{prefix}-kind": "gas",
+        f"{prefix}-number": "燃气-8",
+        f"{prefix}-expires_on": "2031-01-01",
+    }
+    return edit, {**row, "action": "retire", f"retire-{prefix}-reason": "已停止燃气经营"}
+
+
+def test_the_file_page_is_not_found_by_an_officer_of_another_town(as_user, persona):
+    enterprise = _clean_file(persona)
+    edit, retire = _licence_posts(enterprise)
+    fields = {"action": "file", "version": str(enterprise.version), "insurance_policy_no": "PICC-9"}
+    url = f"/registry/enterprises/{enterprise.pk}/file/"
+    for post in (edit, retire, fields):
+        assert as_user("baisha").post(url, post).status_code == 404, post["action"]
+    row = Licence.objects.get(pk=edit["id"])
+    assert (row.number, row.is_active, row.version) == ("燃气-7", True, 1)
+    assert Enterprise.objects.get(pk=enterprise.pk).insurance_policy_no != "PICC-9"
+
+
+def test_a_forged_or_stale_row_post_says_why_and_writes_nothing(ui_en, persona):
+    enterprise = _clean_file(persona)
+    edit, retire = _licence_posts(enterprise)
+    url = f"/registry/enterprises/{enterprise.pk}/file/"
+    client = ui_en("ent_duruan")
+    for forged, reason in (
+        ({**edit, "ledger": "permit"}, "Choose a ledger of the enterprise file."),
+        ({**edit, "id": "x"}, "Name the row by its id."),
+        ({**edit, "action": "delete"}, "The input is not valid."),
+    ):
+        refused = client.post(url, forged)
+        assert refused.status_code == 400 and reason in refused.content.decode(), forged
+    stale = client.post(url, {**edit, "version": "0"})
+    assert stale.status_code == 409 and "燃气-8" in stale.content.decode()  # the input kept
+    assert client.post(url, retire).status_code == 302
+    gone = client.post(url, {**edit, "version": "2"})
+    assert gone.status_code == 409 and "This row has been removed from the file." in gone.content.decode()
+    row = Licence.objects.get(pk=edit["id"])
+    assert (row.number, row.is_active, row.version) == ("燃气-7", False, 2)
+
+
+def test_a_retirement_reason_over_its_length_is_refused_not_cut(api_as, persona):
+    enterprise = _clean_file(persona)
+    licence = _expired_licence(api_as("duruan"), enterprise)
+    body = {"ledger": "licence", "id": licence["id"], "version": licence["version"], "reason": "长" * 201}
+    refused = api_as("duruan").post(_url(enterprise, "retirements/"), body, format="json")
+    assert refused.status_code == 400 and "reason" in refused.json()
+    assert Licence.objects.get(pk=licence["id"]).is_active is True
+
+
+def test_only_a_keeper_of_the_file_adds_a_row_whoever_calls_the_service(persona):
+    from core.errors import NotAllowed
+    from registry.file_services import add_ledger_row
+
+    enterprise = _clean_file(persona)
+    data = {"ledger": "licence", "kind": "gas", "number": "燃气-1", "expires_on": "2030-01-01"}
+    for outsider in ("leader", "baisha"):
+        with pytest.raises(NotAllowed):
+            add_ledger_row(actor=persona(outsider), enterprise=enterprise, data=data)
+    assert not Licence.objects.filter(enterprise=enterprise).exists()

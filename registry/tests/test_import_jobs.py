@@ -78,3 +78,30 @@ def test_a_large_file_is_previewed_and_imported_by_jobs_with_the_direct_paths_re
     apply_job.refresh_from_db()
     assert apply_job.summary["created"] == direct["created"]
     assert Enterprise.objects.count() == before + direct["created"]
+
+
+def _with_entity_in_workbook(upload) -> bytes:
+    """The same workbook, its workbook part carrying an internal entity (what an XML bomb is built from)."""
+    import io
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(upload.read())), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                data = b'<!DOCTYPE workbook [<!ENTITY a "b">]>' + data.split(b"?>", 1)[-1]
+            target.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def test_a_workbook_with_an_entity_is_refused_as_input_before_the_cells_are_counted(api_as):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = _with_entity_in_workbook(xlsx_file([row()]))
+    before = counts()
+    response = api_as("duruan").post(
+        "/api/v1/enterprises/import/", {"file": SimpleUploadedFile("e.xlsx", content)}, format="multipart"
+    )
+    assert response.status_code == 400 and "file" in response.json(), response.content
+    assert counts() == before
