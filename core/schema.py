@@ -18,6 +18,7 @@ operation can answer it and has not said otherwise:
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 
 ERROR = "Error"
@@ -102,3 +103,33 @@ def _also_invalid_input(response: dict, component: dict) -> None:
     content = response.get("content", {}).get("application/json")
     if content and content.get("schema") != component:
         content["schema"] = {"oneOf": [content["schema"], component]}
+
+
+# A rule id cited in a docstring: "(R-ACC-1)", "(R-ACCT-6)", or a leading "R-HAZ-10: ".
+_CITED_RULE = re.compile(r"\s*\(R-[A-Z]+-\d+[a-z]?(?:[,/ ]+R-[A-Z]+-\d+[a-z]?)*\)")
+_LEADING_RULE = re.compile(r"^(\s*)R-[A-Z]+-\d+[a-z]?:\s*(\w)", re.MULTILINE)
+
+
+def without_rule_ids(text: str) -> str:
+    """Docstrings cite the rule ids of the domain rules for developers; API readers see the behaviour, and the
+    laws by name where the text names them, never the internal ids."""
+    text = _CITED_RULE.sub("", text)
+    return _LEADING_RULE.sub(lambda m: m.group(1) + m.group(2).upper(), text)
+
+
+def strip_rule_ids(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every description and summary without internal rule ids."""
+
+    def walk(node):
+        if isinstance(node, dict):
+            return {
+                key: without_rule_ids(value)
+                if key in ("description", "summary") and isinstance(value, str)
+                else walk(value)
+                for key, value in node.items()
+            }
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    return walk(result)

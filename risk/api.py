@@ -349,7 +349,7 @@ class RiskPointViewSet(
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def measures(self, request, pk=None):
-        """The point's control measures; POST adds one (R-RISK-4 warns when its level is too low)."""
+        """The point's control measures; POST adds one, with a warning when its level is below the point's (R-RISK-4)."""
         point = self.get_object()
         if request.method == "POST":
             _check_writer(request.user)

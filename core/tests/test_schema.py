@@ -80,3 +80,24 @@ def test_the_schema_endpoint_serves_openapi_3(api_as):
     response = api_as("duruan").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     assert response.json()["openapi"].startswith("3.")
+
+
+def test_the_published_schema_names_no_internal_rule_id(schema_problems):
+    """Docstrings cite the domain rules' ids for developers; the API documentation outside clients read
+    must not show them."""
+    import json
+    import re
+
+    schema, _problems = schema_problems
+    found = sorted(
+        set(re.findall(r"\bR-[A-Z]{2,6}-\d+\b", json.dumps(schema, ensure_ascii=False, default=str)))
+    )
+    assert not found, found
+
+
+def test_rule_ids_are_taken_out_of_a_description_without_breaking_the_sentence():
+    from core.schema import without_rule_ids
+
+    assert without_rule_ids("`level` is computed (R-ACC-1); clocks.") == "`level` is computed; clocks."
+    assert without_rule_ids("R-HAZ-10: the enterprise's tables") == "The enterprise's tables"
+    assert without_rule_ids("Record a step (R-ACC-8, R-ACC-9): a notice") == "Record a step: a notice"
