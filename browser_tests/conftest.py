@@ -134,19 +134,35 @@ def browser(chromium_path, tmp_path_factory):
 
 
 @pytest.fixture
-def site(live_server, django_db_serialized_rollback, transactional_db, settings):
-    """The running site with the demo district; returns its base URL.
+def _server_still_during_flush():
+    """Set up before the test database and torn down after its flush: the flush runs while the SQLite
+    server's request lock is held, so a request a closed page left in flight (an image, a background
+    fetch) cannot hold a table the flush empties ("database table is locked")."""
+    held: list = []
+    yield held
+    for lock in held:
+        lock.release()
+
+
+@pytest.fixture
+def site(_server_still_during_flush, live_server, django_db_serialized_rollback, transactional_db, settings):
+    """The running site with the demo district; yields its base URL.
 
     Serialized rollback restores what the migrations seed (sectors, checklist templates…) after the
     previous transactional test's flush, so every module's demo builder finds its reference data.
     """
+    from django.test.testcases import LiveServerThread
+
     from conftest import ensure_district
 
     # The second factor of the privileged roles has its own tests; here every persona logs in by password.
     settings.REDLINE_DEMO_MFA_EXEMPT = True
     ensure_district()
     ARTIFACTS.mkdir(exist_ok=True)
-    return live_server.url
+    yield live_server.url
+    if LiveServerThread.server_class is _OneRequestAtATimeServer:
+        _OneRequestAtATimeServer._lock.acquire()
+        _server_still_during_flush.append(_OneRequestAtATimeServer._lock)
 
 
 @pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
