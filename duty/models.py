@@ -259,6 +259,10 @@ class ReportQuerySet(ScopedQuerySet):
     def open(self):
         return self.exclude(state=ReportState.CLOSED)
 
+    def follow_up_overdue(self, now):
+        """R-ACC-4: open reports whose next follow-up has not come by its due time."""
+        return self.open().filter(follow_up_due_at__lt=now)
+
 
 class InfoReport(models.Model):
     """An information report (信息报送) of a town, department or enterprise to the district's duty room."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +21,7 @@ from duty import rules, selectors
 from duty.choices import RosterState
 from duty.models import DutyRoom, InfoReport, ReportDeadline, Shift
 from notifications.recipients import Audience, resolve
-from notifications.services import Message, notify, notify_many
+from notifications.services import notify
 
 FOLLOW_UP_BATCH = 200  # reports per transaction
 
@@ -140,38 +139,15 @@ def report_clocks(*, now=None) -> str:
 @periodic_job("duty.follow_up_clocks", dt.timedelta(minutes=5), atomic=False)
 def follow_up_clocks(*, now=None, batch_size: int = FOLLOW_UP_BATCH) -> str:
     """R-ACC-4: walk the open reports past their follow-up due time in id order, `batch_size` at a time,
-    each batch its own transaction with a fixed number of queries (`notify_many`). The late flag is only
-    ever set and every notice carries the due time in its dedup key, so a run that dies is simply run
-    again; a follow-up arriving meanwhile moves the due time and the report drops out of the query."""
+    each batch its own transaction. A run that dies is simply run again (see `chase_follow_ups`); a
+    follow-up arriving meanwhile moves the due time and the report drops out of the query."""
+    from duty.services.reports import chase_follow_ups
+
     now = now or timezone.now()
-    overdue = (
-        InfoReport.objects.open().filter(follow_up_due_at__lt=now).select_related("reporter").order_by("id")
-    )
+    overdue = InfoReport.objects.follow_up_overdue(now).select_related("reporter").order_by("id")
     desk = resolve([Audience.DUTY])
     after = told = 0
     while batch := list(overdue.filter(id__gt=after)[:batch_size]):
-        with transaction.atomic():
-            InfoReport.objects.filter(pk__in=[r.pk for r in batch], late=False).update(late=True)
-            told += len(notify_many(_follow_up_notices(batch, desk)))
+        told += chase_follow_ups(batch, desk=desk)
         after = batch[-1].pk
     return f"{told} follow-up notices"
-
-
-def _follow_up_notices(batch: list[InfoReport], desk: list) -> list[Message]:
-    messages = []
-    for report in batch:
-        due = timezone.localtime(report.follow_up_due_at)
-        recipients = {u.pk: u for u in [report.reporter, *desk]}
-        for user in recipients.values():
-            messages.append(
-                Message(
-                    recipient=user,
-                    kind="duty.report.follow_up_overdue",
-                    title=_("Information report follow-up overdue: %(title)s") % {"title": report.title},
-                    body=_("The next follow-up report was due at %(due)s.") % {"due": f"{due:%m-%d %H:%M}"},
-                    url=report.get_absolute_url(),
-                    target=report,
-                    dedup_key=f"duty:report:{report.pk}:follow_up:{due:%Y%m%d%H%M}",
-                )
-            )
-    return messages

@@ -292,12 +292,6 @@ class PlanEvaluationForm(_Bootstrap, forms.Form):
         help_text=_("Required when the evaluation finds that a revision is needed."),
     )
 
-    def clean(self):
-        data = super().clean()
-        if data.get("revision_trigger") and not data.get("revision_reason"):
-            self.add_error("revision_reason", _("Say what changed that requires the revision."))
-        return data
-
 
 class RevisionTriggerForm(_Bootstrap, forms.Form):
     """R-EMG-3: a trigger that occurred between evaluations (a reorganisation, a drill's major problem …)."""

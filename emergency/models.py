@@ -371,6 +371,12 @@ class Plan(models.Model):
         owner = self.owner_enterprise or self.owner_department or self.owner_town
         return str(owner.name if owner else _("District government"))
 
+    @property
+    def needs_revision(self) -> bool:
+        """R-EMG-3: a recorded trigger (or a reason written before triggers had codes) stands until a new
+        version is published."""
+        return bool(self.revision_trigger or self.revision_reason)
+
     def current(self):
         versions = [v for v in self.versions.all() if v.state != PlanVersionState.DRAFT]
         return max(versions, key=lambda v: v.number) if versions else None

@@ -264,7 +264,7 @@ def plan_status(plan: Plan, *, today: dt.date | None = None, last_drill=None) ->
         check_due=check_due,
         check_overdue=bool(check_due and check_due < today),
         review_due=review,
-        review_overdue=bool(review and review < today) or bool(plan.revision_trigger or plan.revision_reason),
+        review_overdue=bool(review and review < today) or plan.needs_revision,
         last_drill=last_drill,
         next_drill_due=drill_due,
         drill_overdue=bool(drill_due and drill_due < today),

@@ -1,4 +1,5 @@
-"""The webhook registration form: the one validation of its input, for the page and the service."""
+"""The webhook registration form: the shape of its input, for the page and the service; the rules on it
+(HTTPS only) are `services.register_webhook`'s."""
 
 from __future__ import annotations
 
@@ -35,9 +36,3 @@ class WebhookForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["events"].choices = webhooks.event_choices()
-
-    def clean_url(self):
-        url = self.cleaned_data["url"]
-        if not url.lower().startswith("https://"):
-            raise forms.ValidationError(_("Use an HTTPS address: the events carry personal data."))
-        return url

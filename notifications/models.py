@@ -75,6 +75,8 @@ class Webhook(models.Model):
     secret = models.CharField(max_length=200)
     events = models.JSONField(default=list, blank=True)  # event names; empty: every event
     is_active = models.BooleanField(default=True)
+    # the workflow's conditional write (services.WEBHOOK_FLOW)
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

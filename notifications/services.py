@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.choices import Role
-from core.errors import Conflict, InvalidInput, NotAllowed
+from core.errors import InvalidInput, NotAllowed
 from core.policy import Policy
 from core.ports import record_event
+from core.workflow import Transition, Workflow
 from notifications.models import Notification, Webhook
 
 
@@ -143,6 +144,20 @@ def unread_count(user) -> int:
 # information report's casualties), which the system administrator does not touch (三权分立).
 WEBHOOK_POLICY = Policy("notifications", {"manage_webhooks": {Role.DISTRICT_ADMIN}})
 
+# A webhook's state is whether it is active; switching it is a transition performed with the version the
+# page read. Webhooks are district-wide configuration: the role is the whole scope.
+WEBHOOK_FLOW = Workflow(
+    model=Webhook,
+    name="notifications.webhook",
+    state_field="is_active",
+    in_scope=lambda user, hook: True,
+    state_message=lambda hook: str(_("The webhook is already in that state.")),
+    transitions=[
+        Transition("deactivate", (True,), False, WEBHOOK_POLICY.roles("manage_webhooks"), verb="deactivated"),
+        Transition("activate", (False,), True, WEBHOOK_POLICY.roles("manage_webhooks"), verb="activated"),
+    ],
+)
+
 
 @transaction.atomic
 def register_webhook(*, actor, data) -> Webhook:
@@ -152,22 +167,26 @@ def register_webhook(*, actor, data) -> Webhook:
     form = WebhookForm(data=data)
     if not form.is_valid():
         raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
+    _require_https(form.cleaned_data["url"])
     hook = Webhook.objects.create(**form.cleaned_data)
-    # the secret never enters the audit trail
     record_event(hook, "notifications.webhook.created", actor=actor, data=_webhook_facts(hook))
     return hook
 
 
-@transaction.atomic
-def set_webhook_active(webhook: Webhook, *, actor, active: bool) -> Webhook:
-    WEBHOOK_POLICY.require(actor, "manage_webhooks")
-    if Webhook.objects.filter(pk=webhook.pk, is_active=not active).update(is_active=active) != 1:
-        raise Conflict(_("The webhook is already in that state."))
-    webhook.refresh_from_db()
-    verb = "activated" if active else "deactivated"
-    record_event(webhook, f"notifications.webhook.{verb}", actor=actor, data=_webhook_facts(webhook))
-    return webhook
+def _require_https(url: str) -> None:
+    """The events carry personal data (an information report's casualties and contacts): never in clear."""
+    if not url.lower().startswith("https://"):
+        raise InvalidInput.field("url", _("Use an HTTPS address: the events carry personal data."))
+
+
+def set_webhook_active(webhook: Webhook, *, actor, active: bool, version) -> Webhook:
+    def facts(step) -> None:
+        step.audit_data.update(_webhook_facts(step.obj))
+
+    action = "activate" if active else "deactivate"
+    return WEBHOOK_FLOW.perform(webhook, action, actor=actor, version=version, prepare=facts)
 
 
 def _webhook_facts(hook: Webhook) -> dict:
-    return {"name": hook.name, "url": hook.url, "events": hook.events, "active": hook.is_active}
+    # the secret never enters the audit trail
+    return {"name": hook.name, "url": hook.url, "events": hook.events}

@@ -92,7 +92,12 @@ def webhook_active(request, pk: int):
     _require_webhook_manager(request.user)
     hook = get_object_or_404(Webhook, pk=pk)
     try:
-        set_webhook_active(hook, actor=request.user, active=request.POST.get("active") == "1")
+        set_webhook_active(
+            hook,
+            actor=request.user,
+            active=request.POST.get("active") == "1",
+            version=request.POST.get("version"),
+        )
     except DomainError as exc:
         return refused_button(request, exc, lambda: _webhook_page(request, WebhookForm()))
     return redirect("notifications:webhooks")

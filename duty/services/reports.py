@@ -31,7 +31,7 @@ from duty.models import InfoReport, ReportDeadline, ReportUpdate
 from duty.services.roles import DISTRICT_DESK, REPORTERS, require
 from notifications import webhooks
 from notifications.recipients import Audience, resolve
-from notifications.services import notify
+from notifications.services import Message, notify, notify_many
 from notifications.sms import send_sms
 from registry.models import Enterprise, Jurisdiction
 
@@ -242,6 +242,36 @@ def refresh_late(report: InfoReport, *, now=None) -> bool:
         InfoReport.objects.filter(pk=report.pk).update(late=late)
         report.late = late
     return late
+
+
+def chase_follow_ups(reports: list[InfoReport], *, desk: list) -> int:
+    """R-ACC-4: reports past their follow-up due time are late, and their reporter and the duty officers
+    are told. One transaction with a fixed number of queries for the batch (`notify_many`). The late flag is
+    only ever set here and every notice carries the due time in its dedup key, so a batch run twice tells
+    nobody twice, and a new due time is told again."""
+    with transaction.atomic():
+        InfoReport.objects.filter(pk__in=[r.pk for r in reports], late=False).update(late=True)
+        return len(notify_many(_follow_up_notices(reports, desk)))
+
+
+def _follow_up_notices(reports: list[InfoReport], desk: list) -> list[Message]:
+    messages = []
+    for report in reports:
+        due = timezone.localtime(report.follow_up_due_at)
+        recipients = {u.pk: u for u in [report.reporter, *desk]}
+        messages += [
+            Message(
+                recipient=user,
+                kind="duty.report.follow_up_overdue",
+                title=_("Information report follow-up overdue: %(title)s") % {"title": report.title},
+                body=_("The next follow-up report was due at %(due)s.") % {"due": f"{due:%m-%d %H:%M}"},
+                url=report.get_absolute_url(),
+                target=report,
+                dedup_key=f"duty:report:{report.pk}:follow_up:{due:%Y%m%d%H%M}",
+            )
+            for user in recipients.values()
+        ]
+    return messages
 
 
 # --- submit -------------------------------------------------------------------------------------------

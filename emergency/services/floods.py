@@ -71,33 +71,44 @@ def register_shelter(*, actor, data) -> Shelter:
     return shelter
 
 
+@transaction.atomic
+def _edit_town_record(obj, form_class, *, actor, version, data, action: str, prepare=None):
+    """An edit of a town register's record on the version the editor read: the town it is in and the town
+    the edit puts it in both lie in the actor's reach. `prepare(cleaned)` applies the record's own rules
+    before the write, in the same transaction, so a lock it takes lasts until the write."""
+    require_role(actor, OFFICIALS)
+    require_reach(actor, "town", town_id=obj.town_id)
+    cleaned = validate(form_class, data, actor=actor)
+    require_reach(actor, "town", town_id=cleaned["town"].pk)
+    if prepare is not None:
+        prepare(cleaned)
+    save_edit(obj, actor=actor, version=version, changes=_blank(cleaned), action=action)
+    return obj
+
+
 def update_point(point: WaterloggingPoint, *, actor, version, data) -> WaterloggingPoint:
     """A new depth, pump or person responsible for a point: written on the version the editor read."""
-    require_role(actor, OFFICIALS)
-    require_reach(actor, "town", town_id=point.town_id)
-    cleaned = validate(PointForm, data, actor=actor)
-    require_reach(actor, "town", town_id=cleaned["town"].pk)
-    cleaned["max_depth_cm"] = cleaned.get("max_depth_cm") or 0
-    with transaction.atomic():
-        save_edit(
-            point,
-            actor=actor,
-            version=version,
-            changes=_blank(cleaned),
-            action="emergency.waterloggingpoint.changed",
-        )
-    return point
+
+    def no_depth_is_zero(cleaned):
+        cleaned["max_depth_cm"] = cleaned.get("max_depth_cm") or 0
+
+    return _edit_town_record(
+        point,
+        PointForm,
+        actor=actor,
+        version=version,
+        data=data,
+        action="emergency.waterloggingpoint.changed",
+        prepare=no_depth_is_zero,
+    )
 
 
 def update_shelter(shelter: Shelter, *, actor, version, data) -> Shelter:
     """A shelter's details on the version the editor read. Its capacity never drops below the persons its
     transfer lists already send there, and a shelter with people assigned stays in its town (the lists
     name shelters of their own town)."""
-    require_role(actor, OFFICIALS)
-    require_reach(actor, "town", town_id=shelter.town_id)
-    cleaned = validate(ShelterForm, data, actor=actor)
-    require_reach(actor, "town", town_id=cleaned["town"].pk)
-    with transaction.atomic():
+
+    def keeps_its_persons(cleaned):
         locked = Shelter.objects.select_for_update().get(pk=shelter.pk)  # entries written meanwhile
         assigned = locked.entries.aggregate(n=Sum("persons"))["n"] or 0
         if assigned and cleaned["town"].pk != locked.town_id:
@@ -107,10 +118,16 @@ def update_shelter(shelter: Shelter, *, actor, version, data) -> Shelter:
                 "capacity",
                 _("%(assigned)s persons are already assigned to this shelter.") % {"assigned": assigned},
             )
-        save_edit(
-            shelter, actor=actor, version=version, changes=_blank(cleaned), action="emergency.shelter.changed"
-        )
-    return shelter
+
+    return _edit_town_record(
+        shelter,
+        ShelterForm,
+        actor=actor,
+        version=version,
+        data=data,
+        action="emergency.shelter.changed",
+        prepare=keeps_its_persons,
+    )
 
 
 def register_transfer(*, actor, data) -> TransferEntry:
@@ -126,20 +143,15 @@ def register_transfer(*, actor, data) -> TransferEntry:
 
 
 def update_transfer(entry: TransferEntry, *, actor, version, data) -> TransferEntry:
-    require_role(actor, OFFICIALS)
-    require_reach(actor, "town", town_id=entry.town_id)
-    cleaned = validate(TransferForm, data, actor=actor)
-    require_reach(actor, "town", town_id=cleaned["town"].pk)
-    with transaction.atomic():
-        _check_capacity(cleaned["shelter"], cleaned["persons"], besides=entry)
-        save_edit(
-            entry,
-            actor=actor,
-            version=version,
-            changes=_blank(cleaned),
-            action="emergency.transferentry.changed",
-        )
-    return entry
+    return _edit_town_record(
+        entry,
+        TransferForm,
+        actor=actor,
+        version=version,
+        data=data,
+        action="emergency.transferentry.changed",
+        prepare=lambda cleaned: _check_capacity(cleaned["shelter"], cleaned["persons"], besides=entry),
+    )
 
 
 def _check_capacity(shelter: Shelter, persons: int, *, besides: TransferEntry | None = None) -> None:

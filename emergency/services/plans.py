@@ -229,12 +229,9 @@ def start_revision(plan: Plan, *, actor, changes: str = "") -> PlanVersion:
     return draft
 
 
-def _evaluate(step) -> None:
-    """R-EMG-3: the evaluation restarts the three-year clock from its own date; a trigger it finds marks
-    the plan for revision. An earlier date than the version's publication or the last evaluation would
-    move the clock backwards, so it is refused."""
-    plan, data = step.obj, step.data
-    evaluated_on = data["evaluated_on"]
+def _check_evaluation_date(plan: Plan, evaluated_on) -> None:
+    """An earlier date than the version's publication or the last evaluation would move the three-year
+    clock backwards; a future one would start it before the evaluation happened."""
     current = plan.current()
     if evaluated_on > timezone.localdate():
         raise InvalidInput.field("evaluated_on", _("An evaluation date cannot be in the future."))
@@ -249,6 +246,16 @@ def _evaluate(step) -> None:
             "evaluated_on",
             _("The evaluation comes after the last one (%(date)s).") % {"date": plan.last_evaluated_on},
         )
+
+
+def _evaluate(step) -> None:
+    """R-EMG-3: the evaluation restarts the three-year clock from its own date; a trigger it finds marks
+    the plan for revision and must say what changed (the trigger alone does not tell what to revise)."""
+    plan, data = step.obj, step.data
+    evaluated_on = data["evaluated_on"]
+    _check_evaluation_date(plan, evaluated_on)
+    if data.get("revision_trigger") and not data.get("revision_reason"):
+        raise InvalidInput.field("revision_reason", _("Say what changed that requires the revision."))
     step.changes["last_evaluated_on"] = evaluated_on
     if data.get("revision_trigger"):
         step.changes.update(

@@ -315,6 +315,34 @@ def test_the_plan_page_records_an_evaluation_and_keeps_a_refused_one(as_user, pl
     )
 
 
+def test_the_plan_page_keeps_a_refused_trigger_and_hides_the_plan_from_another_town(as_user, plan):
+    from django.urls import reverse
+
+    p = plan()
+    url = reverse("emergency:plan_trigger", args=[p.pk])
+    refused = as_user("ent_duruan").post(url, {"version": p.version, "revision_trigger": "risks"})
+    assert refused.status_code == 400
+    form = refused.context["trigger_form"]
+    assert "revision_reason" in form.errors and form["revision_trigger"].value() == "risks"
+    body = {"version": p.version, "revision_trigger": "risks", "revision_reason": "新增生产线"}
+    assert as_user("baisha").post(url, body).status_code == 404
+    fresh = Plan.objects.get(pk=p.pk)
+    assert (fresh.version, fresh.revision_trigger) == (p.version, "")
+
+
+def test_an_evaluation_naming_a_trigger_without_saying_what_changed_is_refused_on_the_page(as_user, plan):
+    from django.urls import reverse
+
+    p = plan()
+    body = {"version": p.version, "evaluated_on": "2026-10-09", "revision_trigger": "command"}
+    refused = as_user("ent_duruan").post(reverse("emergency:plan_evaluate", args=[p.pk]), body)
+    assert refused.status_code == 400
+    form = refused.context["evaluation_form"]
+    assert "revision_reason" in form.errors and form["revision_trigger"].value() == "command"
+    fresh = Plan.objects.get(pk=p.pk)
+    assert (fresh.version, fresh.last_evaluated_on, fresh.revision_trigger) == (p.version, None, "")
+
+
 def test_a_drill_in_the_future_is_refused(api_as, plan):
     p = plan()
     response = api_as("ent_duruan").post(

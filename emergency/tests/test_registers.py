@@ -232,6 +232,21 @@ def test_a_waterlogging_point_is_edited_on_the_version_read(as_user, district, p
     assert as_user("leader").get(url).status_code == 403
 
 
+def test_a_bad_point_edit_is_400_keeps_what_was_typed_and_changes_nothing(as_user, district, point):
+    from emergency.models import WaterloggingPoint
+
+    p = point()
+    url = reverse("emergency:point_edit", args=[p.pk])
+    data = {"town": district["duruan"].pk, "name": p.name, "responsible": "陈工", "version": p.version}
+    refused = as_user("duruan").post(url, {**data, "max_depth_cm": 55, "phone": "12345"})
+    assert refused.status_code == 400
+    form = refused.context["form"]
+    assert "phone" in form.errors and form["max_depth_cm"].value() == "55"
+    assert as_user("baisha").post(url, {**data, "max_depth_cm": 55}).status_code == 404
+    fresh = WaterloggingPoint.objects.get(pk=p.pk)
+    assert (fresh.max_depth_cm, fresh.version) == (40, p.version)
+
+
 def test_a_shelter_keeps_room_for_the_persons_already_assigned(as_user, district, shelter, entry):
     s = shelter(capacity=100)
     entry(persons=30, target=s)
@@ -247,6 +262,8 @@ def test_a_shelter_keeps_room_for_the_persons_already_assigned(as_user, district
     fresh = Shelter.objects.get(pk=s.pk)
     assert (fresh.capacity, fresh.address, fresh.version) == (30, "杜阮中学", s.version + 1)
     assert as_user("baisha").get(url).status_code == 404
+    theirs = as_user("baisha").post(url, {**data, "capacity": 500, "version": fresh.version})
+    assert theirs.status_code == 404 and Shelter.objects.get(pk=s.pk).capacity == 30
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,12 @@ def page_of(request, qs, per_page=50):
     return Paginator(qs, per_page).get_page(request.GET.get("page"))
 
 
+def initial_of(obj, form_class) -> dict:
+    """An edit page's starting values: the record's value of each field of the form, a foreign key by its
+    id (the form's choice field selects by id)."""
+    return {f: getattr(obj, f"{f}_id", None) or getattr(obj, f) for f in form_class.base_fields}
+
+
 def require(request, roles) -> None:
     if not may(request.user, roles):
         raise PermissionDenied

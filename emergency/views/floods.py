@@ -24,7 +24,7 @@ from emergency.models import (
 )
 from emergency.rules import grade_of
 from emergency.services.common import OFFICIALS, WARNING_ROLES, may
-from emergency.views.common import edit_page, form_page, page_of
+from emergency.views.common import edit_page, form_page, initial_of, page_of
 
 
 @login_required
@@ -71,14 +71,9 @@ def shelter_create(request):
     )
 
 
-def _initial(obj, fields) -> dict:
-    return {f: getattr(obj, f"{f}_id", None) or getattr(obj, f) for f in fields}
-
-
 @login_required
 def point_edit(request, pk: int):
     point = get_visible_or_404(WaterloggingPoint.objects.select_related("town"), request.user, pk=pk)
-    fields = ("town", "name", "lat", "lng", "depth_history", "max_depth_cm", "pumps", "barriers")
     return edit_page(
         request,
         point,
@@ -87,7 +82,7 @@ def point_edit(request, pk: int):
         roles=OFFICIALS,
         title=_("Waterlogging point: %(name)s") % {"name": point.name},
         success=lambda p: reverse("emergency:floods"),
-        initial=_initial(point, (*fields, "responsible", "phone")),
+        initial=initial_of(point, PointForm),
     )
 
 
@@ -102,7 +97,7 @@ def shelter_edit(request, pk: int):
         roles=OFFICIALS,
         title=_("Shelter: %(name)s") % {"name": shelter.name},
         success=lambda s: reverse("emergency:floods"),
-        initial=_initial(shelter, ("town", "name", "address", "capacity", "lat", "lng")),
+        initial=initial_of(shelter, ShelterForm),
     )
 
 

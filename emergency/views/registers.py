@@ -15,7 +15,7 @@ from emergency.filters import NormFilter, TransferFilter
 from emergency.forms import NormForm, NormQuantityForm, TransferForm
 from emergency.models import ReserveNorm, Shelter, SupplyItem, TransferEntry
 from emergency.services.common import NORM_SETTERS, OFFICIALS, may
-from emergency.views.common import edit_page, form_page
+from emergency.views.common import edit_page, form_page, initial_of
 
 
 class NormListPage(ListPage):
@@ -98,11 +98,6 @@ def transfer_list(request):
     return TransferListPage(request).response({"shelters": shelters, "can_add": may(user, OFFICIALS)})
 
 
-def _transfer_initial(entry: TransferEntry) -> dict:
-    fields = ("town", "zone", "households", "persons", "shelter", "mover", "phone")
-    return {f: getattr(entry, f"{f}_id", None) or getattr(entry, f) for f in fields}
-
-
 @login_required
 def transfer_create(request):
     return form_page(
@@ -126,5 +121,5 @@ def transfer_edit(request, pk: int):
         roles=OFFICIALS,
         title=_("Transfer list: %(zone)s") % {"zone": entry.zone},
         success=lambda e: reverse("emergency:transfers"),
-        initial=_transfer_initial(entry),
+        initial=initial_of(entry, TransferForm),
     )

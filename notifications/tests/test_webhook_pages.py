@@ -58,17 +58,26 @@ def test_bad_input_is_400_naming_the_field_and_keeps_what_was_typed(as_user, cha
         assert GOOD["name"] in response.content.decode()
 
 
-def test_a_webhook_is_deactivated_and_activated_once(as_user):
+def test_a_webhook_is_deactivated_and_activated_on_the_version_read(as_user):
     hook = Webhook.objects.create(name="旧平台", url="https://old.example.cn/", secret="x" * 20)
     client = as_user("admin")
-    assert client.post(f"/notifications/webhooks/{hook.pk}/active/", {"active": "0"}).status_code == 302
+    url = f"/notifications/webhooks/{hook.pk}/active/"
+    assert 'name="version" value="1"' in client.get("/notifications/webhooks/").content.decode()
+    assert client.post(url, {"active": "0", "version": 1}).status_code == 302
     hook.refresh_from_db()
-    assert hook.is_active is False and not hook.wants("duty.report.submitted")
-    assert client.post(f"/notifications/webhooks/{hook.pk}/active/", {"active": "0"}).status_code == 409
-    assert client.post(f"/notifications/webhooks/{hook.pk}/active/", {"active": "1"}).status_code == 302
-    assert (
-        AuditEvent.objects.filter(target_id=hook.pk, action__startswith="notifications.webhook.").count() == 2
-    )
+    assert (hook.is_active, hook.version) == (False, 2) and not hook.wants("duty.report.submitted")
+    assert client.post(url, {"active": "0", "version": 2}).status_code == 409  # already inactive
+    assert client.post(url, {"active": "1", "version": 1}).status_code == 409  # a stale page
+    assert client.post(url, {"active": "1"}).status_code == 400  # no version read
+    hook.refresh_from_db()
+    assert (hook.is_active, hook.version) == (False, 2)
+    assert client.post(url, {"active": "1", "version": 2}).status_code == 302
+    events = AuditEvent.objects.filter(target_id=hook.pk, action__startswith="notifications.webhook.")
+    assert sorted(events.values_list("action", flat=True)) == [
+        "notifications.webhook.activated",
+        "notifications.webhook.deactivated",
+    ]
+    assert all("secret" not in e.data and hook.secret not in str(e.data) for e in events)
 
 
 @pytest.mark.parametrize("username", ["duty", "leader", "duruan", "ent_duruan", "sysadmin"])
@@ -77,9 +86,11 @@ def test_other_roles_are_refused_and_change_nothing(as_user, username):
     client = as_user(username)
     assert client.get("/notifications/webhooks/").status_code == 403
     assert client.post("/notifications/webhooks/", GOOD).status_code == 403
-    assert client.post(f"/notifications/webhooks/{hook.pk}/active/", {"active": "0"}).status_code == 403
+    refused = client.post(f"/notifications/webhooks/{hook.pk}/active/", {"active": "0", "version": 1})
+    assert refused.status_code == 403
     assert Webhook.objects.count() == 1 and Webhook.objects.get().is_active
 
 
 def test_an_unknown_webhook_is_404_for_the_administrator(as_user):
-    assert as_user("admin").post("/notifications/webhooks/999999/active/", {"active": "0"}).status_code == 404
+    answer = as_user("admin").post("/notifications/webhooks/999999/active/", {"active": "0", "version": 1})
+    assert answer.status_code == 404
