@@ -48,7 +48,14 @@ class CaseForm(forms.Form):
     enterprise = forms.IntegerField(label=gettext_lazy("Party (enterprise id)"))
     sector = forms.CharField(label=gettext_lazy("Sector"), max_length=32)
     origin = forms.ChoiceField(label=gettext_lazy("Source"), choices=CaseOrigin.choices)
-    origin_id = forms.IntegerField(label=gettext_lazy("Source record"), required=False, min_value=1)
+    origin_id = forms.IntegerField(
+        label=gettext_lazy("Source record"),
+        required=False,
+        min_value=1,
+        help_text=gettext_lazy(
+            "The number of the inspection or hazard the case comes from; empty for a public report."
+        ),
+    )
     title = forms.CharField(label=gettext_lazy("Case"), max_length=200)
     facts = forms.CharField(
         label=gettext_lazy("Facts of the violation"), widget=forms.Textarea, max_length=10000
@@ -59,6 +66,37 @@ class CaseForm(forms.Form):
     number = forms.CharField(
         label=gettext_lazy("Document number (paper original)"), max_length=40, required=False
     )
+
+
+def _origin_models() -> dict:
+    """The record each source names. A public report (群众举报) is not a record of Redline: the hazard it led
+    to is filed as the source "hazard"."""
+    from hazards.models import Hazard
+    from inspections.models import Inspection
+
+    return {CaseOrigin.INSPECTION: Inspection, CaseOrigin.HAZARD: Hazard}
+
+
+def _check_origin(*, actor, origin: str, origin_id: int | None, enterprise) -> None:
+    """The source record exists, lies in the filer's scope and concerns the case's party (R-ACCT-5: the
+    filing names the inspection or hazard that found the violation). Optional: a case may come from a paper
+    record that Redline does not hold."""
+    if origin_id is None:
+        return
+    model = _origin_models().get(origin)
+    if model is None:
+        raise InvalidInput.field(
+            "origin_id", _("This source names no record; leave the source record empty.")
+        )
+    source = model.objects.visible_to(actor).filter(pk=origin_id).first()
+    if source is None:
+        # Out of the filer's scope answers exactly like a number that does not exist: no hint that it does.
+        raise InvalidInput.field("origin_id", _("Unknown source record."))
+    source_enterprise = getattr(source, "enterprise_id", None)
+    if source_enterprise is not None and source_enterprise != enterprise.pk:
+        raise InvalidInput.field(
+            "origin_id", _("The source record concerns another enterprise than the party.")
+        )
 
 
 def file_case(*, actor, data) -> EnforcementCase:
@@ -77,6 +115,9 @@ def file_case(*, actor, data) -> EnforcementCase:
             raise InvalidInput.field("enterprise", _("Unknown enterprise."))
         if clean["sector"] not in enterprise.sector_codes():
             raise InvalidInput.field("sector", _("The enterprise is not in this sector."))
+        _check_origin(
+            actor=actor, origin=clean["origin"], origin_id=clean.get("origin_id"), enterprise=enterprise
+        )
         if has_role(actor, Role.DISTRICT_ADMIN) and clean.get("department"):
             department = Department.objects.filter(pk=clean["department"], is_active=True).first()
         else:
