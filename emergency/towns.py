@@ -1,6 +1,10 @@
 """Which towns' preparedness a user follows: the district sees every town, a town officer its own."""
 
+from django.http import Http404
+from django.utils.translation import gettext as _
+
 from core.choices import Role
+from core.params import ID_MAX, BadParameter
 from core.scoping import scope_of
 
 
@@ -14,3 +18,19 @@ def visible_towns(user):
     ):
         return towns  # the bureau's officers follow every town's reserves
     return towns.filter(pk__in=scope.town_ids)
+
+
+def picked_town(user, raw: str | None):
+    """The town chosen with ?town= (None when none is), read once for the page, its map and its report so
+    that they always show the same town. Not an id → 400 (a 404 would hide a typo); a town the user does
+    not follow → 404, as any record out of scope."""
+    value = (raw or "").strip()
+    if not value:
+        return None
+    # Bounded so that a huge number is refused here rather than overflowing the database's integer.
+    if not (value.isdigit() and 0 < int(value) <= ID_MAX):
+        raise BadParameter(_("Choose a town or street from the list."))
+    town = visible_towns(user).filter(pk=int(value)).first()
+    if town is None:
+        raise Http404
+    return town

@@ -5,30 +5,31 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.exports import Column, xlsx_response
+from core.params import BadParameter
 from core.pdf import PdfDocument, pdf_response
 from core.scoping import scope_of
 from emergency import readiness_check, selectors
 from emergency.models import Plan, RescueTeam, Shelter, Warehouse, WaterloggingPoint
-from emergency.towns import visible_towns
+from emergency.towns import picked_town, visible_towns
 from risk.mapdata import base_config
 
 
-def _towns(request):
-    towns = visible_towns(request.user)
-    raw = request.GET.get("town")
-    if raw:
-        try:
-            towns = towns.filter(pk=int(raw))
-        except ValueError:
-            raise Http404
-        if not towns:
-            raise Http404
-    return list(towns)
+def _towns(request) -> tuple[list, bool]:
+    """The towns the page shows, and whether the user picked one with ?town=."""
+    town = picked_town(request.user, request.GET.get("town"))
+    return ([town], True) if town else (list(visible_towns(request.user)), False)
+
+
+def _map_source(towns, *, picked: bool) -> str:
+    # The map is fetched separately: it gets the same pick, or it would show every town's points.
+    url = reverse("emergency:map_data")
+    return f"{url}?town={towns[0].pk}" if picked else url
 
 
 def _bar(title, names, values, colour="#1565c0") -> dict:
@@ -70,8 +71,7 @@ def _plans_behind(user, towns, *, picked: bool, today) -> dict:
 @login_required
 def preparedness(request):
     user = request.user
-    towns = _towns(request)
-    picked = bool(request.GET.get("town"))
+    towns, picked = _towns(request)
     today = timezone.localdate()
     scores = [selectors.readiness(t, today=today) for t in towns]
     short = selectors.shortfalls(towns, today=today, only_short=True)
@@ -124,57 +124,66 @@ def preparedness(request):
             "shelters": Shelter.objects.visible_to(user).filter(town__in=towns).count() if towns else 0,
             "charts": [{"key": k, "element_id": f"chart-{k}", "option": o} for k, o in charts],
             "map_config": {**base_config(), "center": [22.615, 113.070]},
+            "map_source": _map_source(towns, picked=picked),
             "query": request.GET.urlencode(),
         },
     )
 
 
+def _map_rows(qs, kind, label) -> list[dict]:
+    return [
+        {
+            "kind": kind,
+            "name": str(getattr(o, "name", "")),
+            "lat": float(o.lat),
+            "lng": float(o.lng),
+            "label": label(o),
+        }
+        for o in qs.exclude(lat=None).exclude(lng=None)
+    ]
+
+
+def _town_shape(t) -> dict:
+    return {
+        "name": t.display_name,
+        "lat": float(t.lat) if t.lat is not None else None,
+        "lng": float(t.lng) if t.lng is not None else None,
+        "boundary": t.boundary or [],
+    }
+
+
 @login_required
 @require_GET
 def map_data(request):
-    """The map's layers, each scoped: warehouses, teams, waterlogging points, shelters; town shapes."""
+    """The map's layers, each scoped: warehouses, teams, waterlogging points, shelters; town shapes.
+    ?town= narrows every layer and the shapes to the town the page picked, so both count the same rows."""
     from registry.models import Jurisdiction
 
     user = request.user
+    try:
+        town = picked_town(user, request.GET.get("town"))
+    except BadParameter as exc:
+        # The page's script reads JSON, so the message comes back as the API states one.
+        return JsonResponse({"detail": str(exc)}, status=400)
 
-    def rows(qs, kind, label):
-        return [
-            {
-                "kind": kind,
-                "name": str(getattr(o, "name", "")),
-                "lat": float(o.lat),
-                "lng": float(o.lng),
-                "label": label(o),
-            }
-            for o in qs.exclude(lat=None).exclude(lng=None)
-        ]
+    def scoped(model):
+        qs = model.objects.visible_to(user)
+        return qs if town is None else qs.filter(town=town)
 
-    towns = Jurisdiction.objects.towns().filter(is_active=True)
+    towns = [town] if town else Jurisdiction.objects.towns().filter(is_active=True)
     return JsonResponse(
         {
-            "towns": [
-                {
-                    "name": t.display_name,
-                    "lat": float(t.lat) if t.lat is not None else None,
-                    "lng": float(t.lng) if t.lng is not None else None,
-                    "boundary": t.boundary or [],
-                }
-                for t in towns
-            ],
+            "towns": [_town_shape(t) for t in towns],
             "layers": {
-                "warehouses": rows(
-                    Warehouse.objects.visible_to(user), "warehouse", lambda w: w.get_level_display()
-                ),
-                "teams": rows(RescueTeam.objects.visible_to(user), "team", lambda t: t.get_kind_display()),
-                "points": rows(
-                    WaterloggingPoint.objects.visible_to(user),
+                "warehouses": _map_rows(scoped(Warehouse), "warehouse", lambda w: w.get_level_display()),
+                "teams": _map_rows(scoped(RescueTeam), "team", lambda t: t.get_kind_display()),
+                "points": _map_rows(
+                    scoped(WaterloggingPoint),
                     "point",
                     lambda p: _("deepest %(cm)s cm") % {"cm": p.max_depth_cm},
                 ),
-                "shelters": rows(
-                    Shelter.objects.visible_to(user),
-                    "shelter",
-                    lambda s: _("%(n)s persons") % {"n": s.capacity},
+                "shelters": _map_rows(
+                    scoped(Shelter), "shelter", lambda s: _("%(n)s persons") % {"n": s.capacity}
                 ),
             },
         }
@@ -184,7 +193,7 @@ def map_data(request):
 @login_required
 def readiness_report(request, fmt):
     """The pre-season readiness check (by 1 April, R-EMG-7): each town and the district, PDF or .xlsx."""
-    towns = _towns(request)
+    towns = _towns(request)[0]
     if not towns:
         raise Http404
     rows = readiness_check.rows(request.user, towns)
