@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from core.api import ScopedViewSetMixin, display_field
 from core.errors import InvalidInput
-from core.masking import phone_for
+from core.masking import can_see_personal_data, phone_for
 from core.workflow_api import add_workflow_actions, serializer_field
 from duty import selectors, services
 from duty.forms import FollowUpForm, ReportForm, RosterCreateForm, ShiftForm, SwapRequestForm
@@ -428,20 +428,22 @@ class DutyContactSerializer(serializers.ModelSerializer):
 
 
 class ContactViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """The contact directory of officials and units; `?q=` searches name, unit and position. Mobile numbers
-    are masked for roles that need not see them."""
+    """The contact directory of officials and units; `?q=` searches name, unit, position and numbers (mobile
+    numbers only for roles that see them unmasked). Mobile numbers are masked for roles that need not see
+    them."""
 
     scoped_model = Contact
     serializer_class = DutyContactSerializer
 
     def get_queryset(self):
-        from django.db.models import Q
-
-        qs = super().get_queryset()
-        q = self.request.query_params.get("q", "").strip()[:50]
-        if q:
-            qs = qs.filter(Q(name__icontains=q) | Q(unit__icontains=q) | Q(title__icontains=q))
-        return qs
+        return (
+            super()
+            .get_queryset()
+            .search(
+                self.request.query_params.get("q", ""),
+                full_numbers=can_see_personal_data(self.request.user),
+            )
+        )
 
 
 def _body(request) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -398,6 +400,21 @@ class ContactQuerySet(ScopedQuerySet):
         if scope.district or scope.town_ids or scope.sector_codes:
             return None
         return Q(pk__in=[])
+
+    def search(self, query: str, *, full_numbers: bool):
+        """Name, unit, position, or a fragment of a number typed with or without spaces and dashes. Mobile
+        numbers only for readers who see them in full (R-REG-2): for the others a match on the masked
+        digits would reveal them; office lines are not personal and match for everyone."""
+        query = query.strip()[:50]
+        if not query:
+            return self
+        found = Q(name__icontains=query) | Q(unit__icontains=query) | Q(title__icontains=query)
+        digits = re.sub(r"[\s-]", "", query)
+        if digits.isascii() and digits.isdigit():
+            found |= Q(office_phone__icontains=query) | Q(office_phone__icontains=digits)
+            if full_numbers:
+                found |= Q(phone__icontains=digits)
+        return self.filter(found)
 
 
 class Contact(models.Model):

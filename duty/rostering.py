@@ -10,8 +10,10 @@ days) and because a greedy pass can say *why* a month came out uneven:
 2. A seat nobody can take is repaired by moving one earlier shift of a blocked person to someone else who
    fits it, so the blocked person becomes free; what stays empty is a gap the coverage check will list.
 3. Fairness repair: while the most and least loaded people of a role differ by more than one shift, a
-   shift moves from the former to the latter if the rules allow; then weekend/holiday shifts are traded
-   the same way. What still cannot be evened out is explained (leave, pool too small for the rest rule).
+   shift moves from the former to the latter if the rules allow; then weekend/holiday shifts are evened
+   out by exchanging stretches of two people's months.
+4. A month still uneven is made again from seeds derived from the given one, and the most even kept.
+   What still cannot be evened out is explained (leave, pool too small for the rest rule).
 """
 
 from __future__ import annotations
@@ -165,40 +167,50 @@ class _Month:
             for high in reversed(people):
                 if counts[high] - counts[low] <= 1:
                     break
+                if special:
+                    if self._trade(role, high, low):
+                        return True
+                    continue
                 for day in sorted(d for d in self.mine[high] if high in self.seats[(role, d)]):
-                    if special and day not in self.special:
-                        continue
                     if low in self.seats[(role, day)] or day in self.mine[low]:
                         continue
-                    if not special and self.fits(low, day):
+                    if self.fits(low, day):
                         self.unseat(high, role, day)
                         self.seat(low, role, day)
                         return True
-                    if special and self._trade(role, high, low, day):
-                        return True
         return False
 
-    def _trade(self, role, high, low, day) -> bool:
-        """Even out weekend and holiday shifts by exchanging the tails of two people's months: from some
-        day on, `high` takes `low`'s remaining shifts and `low` takes `high`'s. In a tight rotation a
-        single-day exchange almost always breaks the rest rule; a tail exchange keeps each tail's own
-        spacing and only has to check the seam. Accepted when it spreads the special shifts more evenly
-        without spreading the totals beyond one."""
+    def _trade(self, role, high, low) -> bool:
+        """Even out weekend and holiday shifts by exchanging a stretch of two people's months: between two
+        days, `high` takes `low`'s shifts and `low` takes `high`'s. In a tight rotation a single-day
+        exchange almost always breaks the rest rule; a stretch exchange keeps each stretch's own spacing
+        and only has to check its two seams. A stretch running to the month's end (a tail) has one seam;
+        tails alone leave a cluster of holidays early in the month (May Day in the flood season) spread
+        2–4 where 3–4 is possible. Accepted when it spreads the special shifts more evenly without
+        spreading the totals beyond one."""
         people = self.pools.get(role, [])
+        mine_h = self._role_days(high, role)
+        mine_l = self._role_days(low, role)
+        had_h, had_l = set(mine_h), set(mine_l)
+        current = self._spread(role, {}, people)
         best = None
-        for seam in self.days:
-            mine_h = self._role_days(high, role)
-            mine_l = self._role_days(low, role)
-            new_h = [d for d in mine_h if d < seam] + [d for d in mine_l if d >= seam]
-            new_l = [d for d in mine_l if d < seam] + [d for d in mine_h if d >= seam]
-            if not (
-                self._valid(high, role, new_h, set(mine_h)) and self._valid(low, role, new_l, set(mine_l))
-            ):
-                continue
-            score = self._spread(role, {high: new_h, low: new_l}, people)
-            if best is None or score < best[0]:
-                best = (score, new_h, new_l)
-        if best is None or best[0] >= self._spread(role, {}, people):
+        ends = [*self.days[1:], None]  # None: the stretch runs to the month's end
+        for i, first in enumerate(self.days):
+            for last in ends[i:]:
+
+                def inside(d, first=first, last=last):
+                    return first <= d and (last is None or d < last)
+
+                new_h = sorted([d for d in mine_h if not inside(d)] + [d for d in mine_l if inside(d)])
+                new_l = sorted([d for d in mine_l if not inside(d)] + [d for d in mine_h if inside(d)])
+                if new_h == mine_h:
+                    continue
+                score = self._spread(role, {high: new_h, low: new_l}, people)
+                if score >= current or (best is not None and score >= best[0]):
+                    continue
+                if self._valid(high, role, new_h, had_h) and self._valid(low, role, new_l, had_l):
+                    best = (score, new_h, new_l)
+        if best is None:
             return False
         _score, new_h, new_l = best
         for person in (high, low):
@@ -237,6 +249,24 @@ class _Month:
             specials.append(sum(1 for d in days if d in self.special))
         mean = sum(specials) / len(specials)
         return (max(0, max(totals) - min(totals) - 1), sum((x - mean) ** 2 for x in specials))
+
+    def unevenness(self) -> tuple:
+        """Lexicographic, over both roles: empty seats, totals spread beyond one, weekend and holiday shifts
+        spread beyond one, then the squared spread of those shifts (0, 0, 0, … is as fair as it gets)."""
+        empty = sum(
+            max(0, self.need(role, d) - len(self.seats[(role, d)])) for role in self.pools for d in self.days
+        )
+        totals = specials = 0
+        variance = 0.0
+        for role, people in self.pools.items():
+            if not people:
+                continue
+            counts = [self.count(p, role) for p in people]
+            special = [self.count(p, role, special=True) for p in people]
+            totals += max(0, max(counts) - min(counts) - 1)
+            specials += max(0, max(special) - min(special) - 1)
+            variance += self._spread(role, {}, people)[1]
+        return (empty, totals, specials, variance)
 
     # --- explanation -------------------------------------------------------------------------------
 
@@ -286,12 +316,25 @@ class _Month:
         return notes
 
 
+# The greedy order decides which stretch exchanges are open to the repair: a month still uneven after it is
+# made again from other seeds derived from the given one (so it stays reproducible), and the most even kept.
+ATTEMPTS = 8
+
+
 def generate(*, days, pools, busy, holidays, rest_days, names, absent_days, seed=0) -> Plan:
-    month = _Month(days, pools, busy, holidays, rest_days, seed)
-    month.fill()
-    for role in pools:
-        month.balance(role)
-        month.balance(role, special=True)
+    best = None
+    for attempt in range(ATTEMPTS):
+        month = _Month(days, pools, busy, holidays, rest_days, seed if attempt == 0 else f"{seed}:{attempt}")
+        month.fill()
+        for role in pools:
+            month.balance(role)
+            month.balance(role, special=True)
+        score = month.unevenness()
+        if best is None or score < best[0]:
+            best = (score, month)
+        if score[:3] == (0, 0, 0):
+            break
+    month = best[1]
     plan = Plan()
     for (role, day), people in sorted(month.seats.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         plan.shifts.extend((person, role, day) for person in people)

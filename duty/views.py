@@ -20,7 +20,7 @@ from core import calendar
 from core.errors import DomainError
 from core.exports import Column, xlsx_response
 from core.extensions import duty_board_panels
-from core.masking import phone_for
+from core.masking import can_see_personal_data, phone_for
 from core.pdf import PdfDocument, pdf_response
 from core.scoping import get_visible_or_404, scope_of
 from core.views import apply_domain_errors, refused_button
@@ -512,10 +512,8 @@ report_action = transition_page(
 
 @login_required
 def contacts(request):
-    qs = Contact.objects.visible_to(request.user)
     q = request.GET.get("q", "").strip()[:50]
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(unit__icontains=q) | Q(title__icontains=q))
+    qs = Contact.objects.visible_to(request.user).search(q, full_numbers=can_see_personal_data(request.user))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     for c in page:
         c.shown_phone = phone_for(request.user, c.phone)

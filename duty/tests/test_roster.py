@@ -253,3 +253,55 @@ def test_a_town_keeps_only_its_own_room(api_as, persona):
         services.create_roster(
             actor=persona("duruan"), data={"room": duruan_room.pk, "month": roster.month.strftime("%Y-%m")}
         )
+
+
+# --- weekends and public holidays (R-DUTY-2, R-TIME-1) ---------------------------------------------------
+
+SPRING_FESTIVAL = dt.date(2026, 2, 1)  # holidays 15–23 Feb; Saturdays 14 and 28 Feb are make-up working days
+MAY_DAY = dt.date(2026, 5, 1)  # holidays 1–5 May, inside the flood season
+NATIONAL_DAY = dt.date(2026, 10, 1)  # holidays 1–7 Oct, inside the flood season
+
+
+def _rest_days(month):
+    """Weekends and public holidays as the State Council's calendar has them (the `chinesecalendar`
+    package, make-up working days left out), read apart from the generator's own calendar."""
+    import chinese_calendar
+
+    return {day for day in rules.month_days(month) if chinese_calendar.is_holiday(day)}
+
+
+def test_the_spring_festival_is_staffed_with_the_heightened_officer_count(persona, settings):
+    """R-DUTY-2: two officers on public holidays (DUTY_OFFICERS_HEIGHTENED), one on other days outside the
+    flood season, ordinary weekends and make-up working Saturdays included (R-TIME-1); a leader every day."""
+    settings.DUTY_OFFICERS, settings.DUTY_OFFICERS_HEIGHTENED = 1, 2
+    room = DutyRoom.objects.get(town__isnull=True)
+    roster = _generated(room, SPRING_FESTIVAL, persona("admin"), replacing_the_demos=True)
+    per_day = Counter((rules.shift_day(s.start), s.role) for s in roster.shifts.all())
+    festival = {dt.date(2026, 2, day) for day in range(15, 24)}
+    for day in rules.month_days(SPRING_FESTIVAL):
+        assert per_day[(day, ShiftRole.OFFICER)] == (2 if day in festival else 1), day
+        assert per_day[(day, ShiftRole.LEADER)] == 1, day
+    assert sum(n for (_day, role), n in per_day.items() if role == ShiftRole.OFFICER) == 28 + 9
+    assert services.check_coverage(roster)["gaps"] == []
+
+
+@pytest.mark.parametrize("month", [SPRING_FESTIVAL, MAY_DAY, NATIONAL_DAY], ids=lambda m: f"{m:%Y-%m}")
+def test_weekend_and_holiday_shifts_are_spread_within_one_in_every_pool(persona, month):
+    """R-DUTY-2 and the generator's fairness rule: within each role's pool, the weekend and public-holiday
+    shifts of a month differ by at most one between any two people (as the totals do), with no unevenness
+    to explain; May Day's five holidays in the flood season once came out 2–4."""
+    admin = persona("admin")
+    special = _rest_days(month)
+    first_holiday = {SPRING_FESTIVAL: 15, MAY_DAY: 1, NATIONAL_DAY: 1}[month]
+    assert special >= {month.replace(day=first_holiday + n) for n in range(5)}
+    assert month != SPRING_FESTIVAL or not special & {dt.date(2026, 2, 14), dt.date(2026, 2, 28)}
+    for room in DutyRoom.objects.all():
+        roster = _generated(room, month, admin, replacing_the_demos=True)
+        shifts = list(roster.shifts.all())
+        for role, pool in ((ShiftRole.LEADER, room.leaders), (ShiftRole.OFFICER, room.officers)):
+            mine = Counter(
+                s.person_id for s in shifts if s.role == role and rules.shift_day(s.start) in special
+            )
+            loads = [mine.get(pk, 0) for pk in pool.values_list("pk", flat=True)]
+            assert max(loads) - min(loads) <= 1, (room.name, role, loads)
+        assert roster.uneven_note == "", room.name
