@@ -55,6 +55,76 @@ def test_logging_out_with_unsynced_captures_asks_first_and_names_their_number(si
     assert "/accounts/login/" in page.url
 
 
+def _queue_one_answer_offline(page, site) -> None:
+    """On a checklist, without signal: one answer goes to the phone's queue, and the server stays out of
+    reach afterwards so that it stays there."""
+    inspection = _inspection()
+    first_item = inspection.results.order_by("item__number").first().item
+    page.goto(f"{site}/inspections/records/{inspection.pk}/")
+    page.context.set_offline(True)
+    page.locator(f"#item-{first_item.pk}").locator("label[for$='-fail']").click()
+    page.wait_for_function("window.redlineOffline.count().then(n => n === 1)")
+    page.context.route("**/items/**", lambda route: route.abort())
+    page.context.set_offline(False)
+
+
+def _click_log_out(page) -> None:
+    """Through the shell's user menu, as a user does (the phone opens the collapsed navigation first)."""
+    toggle = page.get_by_test_id("nav-toggle")
+    if toggle.is_visible():
+        toggle.click()
+    page.get_by_test_id("user-menu").click()
+    page.get_by_role("button", name="退出登录").click()
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_logging_out_from_a_page_without_the_field_app_still_asks_about_unsynced_captures(
+    site, new_page, viewport
+):
+    page = new_page()
+    _log_in(page, site, "inspector_duruan")
+    _queue_one_answer_offline(page, site)
+
+    page.goto(f"{site}/")  # the home page: no offline queue script of its own
+    assert page.evaluate("typeof window.redlineOutbox") == "undefined"  # loaded only when logging out
+    with page.expect_event("dialog") as asking:
+        _click_log_out(page)
+    dialog = asking.value
+    assert dialog.message == "本机还有 1 项采集未同步，现在退出将删除这些记录。仍要退出吗？"
+    dialog.dismiss()
+    assert page.evaluate("window.redlineOutbox.count()") == 1  # cancelled: the queue is kept
+    assert page.url == f"{site}/"
+    page.reload()
+    expect(page.get_by_test_id("user-menu")).to_be_attached()  # still signed in
+    shot(page, viewport, "logout-kept-home")
+
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    with page.expect_navigation():
+        _click_log_out(page)
+    assert asked == ["本机还有 1 项采集未同步，现在退出将删除这些记录。仍要退出吗？"]
+    page.goto(f"{site}/inspections/tasks/")
+    assert "/accounts/login/" in page.url
+    assert not page.js_errors
+
+
+def test_logging_out_without_indexeddb_just_logs_out(site, new_page):
+    page = new_page()
+    _log_in(page, site, "inspector_duruan")
+    page.add_init_script(
+        "delete window.indexedDB; Object.defineProperty(window, 'indexedDB', {value: undefined})"
+    )
+    page.goto(f"{site}/")
+    assert page.evaluate("window.indexedDB === undefined")
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    with page.expect_navigation():
+        _click_log_out(page)
+    page.goto(f"{site}/inspections/tasks/")
+    assert "/accounts/login/" in page.url and not asked
+    assert not page.js_errors
+
+
 def test_logging_out_with_nothing_queued_asks_nothing(site, new_page):
     page = new_page()
     _log_in(page, site, "inspector_duruan")

@@ -5,11 +5,10 @@
 // registered twice; a conflict (409) or a refusal (400) stays listed for the user, never silently dropped.
 (function () {
   "use strict";
-  if (!window.idb || !window.indexedDB) { return; }
+  var outbox = window.redlineOutbox;  // static/redline/outbox.js: absent without IndexedDB
+  if (!outbox) { return; }
   var box = document.getElementById("offline-queue");
-  var dbPromise = window.idb.openDB("redline-field", 1, {
-    upgrade: function (db) { db.createObjectStore("outbox", { keyPath: "id" }); }
-  });
+  var dbPromise = outbox.db();
   var syncing = null;  // the sync in flight, so a second call waits for it instead of racing it
 
   function newKey() {
@@ -34,11 +33,7 @@
   function put(entry) {
     return dbPromise.then(function (db) { return db.put("outbox", entry); }).then(render);
   }
-  function all() {
-    return dbPromise.then(function (db) { return db.getAll("outbox"); }).then(function (rows) {
-      return rows.sort(function (a, b) { return a.created - b.created; });
-    });
-  }
+  var all = outbox.all;
   function remove(id) { return dbPromise.then(function (db) { return db.delete("outbox", id); }); }
 
   function queue(form, kind, id, submitter) {
@@ -281,16 +276,7 @@
     });
   });
 
-  // Signing out clears what this phone keeps (Clear-Site-Data), the queue included: captures not yet sent
-  // would be lost without a word, so the inspector is asked first, with their number.
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (!box || !form.getAttribute || form.getAttribute("action") !== box.dataset.logoutUrl) { return; }
-    event.preventDefault();
-    all().then(function (rows) {
-      if (!rows.length || window.confirm(text("logoutConfirm", rows.length))) { form.submit(); }
-    }, function () { form.submit(); });
-  }, true);
+  // Logging out with captures not yet sent asks first: the shell does it on every page (redline.js).
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function () {
@@ -309,5 +295,5 @@
   window.addEventListener("offline", render);
   window.setInterval(sync, 20000);
   document.addEventListener("DOMContentLoaded", function () { render().then(sync); });
-  window.redlineOffline = { sync: sync, count: function () { return all().then(function (r) { return r.length; }); } };
+  window.redlineOffline = { sync: sync, count: outbox.count };
 })();
