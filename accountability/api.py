@@ -263,7 +263,23 @@ class CaseViewSet(
             {
                 "person": serializers.CharField(),
                 "asked_on": serializers.DateField(),
-                "content": serializers.CharField(),
+                "content": serializers.CharField(
+                    required=False,
+                    help_text="The questions and answers as free text; optional when `exchanges` is given.",
+                ),
+                "exchanges": serializers.ListField(
+                    child=inline_serializer(
+                        "CaseInquiryExchange",
+                        {
+                            "question": serializers.CharField(max_length=2000),
+                            "answer": serializers.CharField(max_length=10000),
+                        },
+                    ),
+                    required=False,
+                    max_length=200,
+                    help_text="Each question and its answer, in the order asked; printed on the record of "
+                    "inquiry as 问/答 pairs.",
+                ),
                 "attachments": serializers.ListField(child=serializers.IntegerField(), required=False),
             },
         ),

@@ -106,9 +106,27 @@ def case_document_pdf(case, document):
         )
     if document.body:
         pdf.paragraph(document.body)
-    pdf.signatures([str(case.department), _("Party")])
+    inquiry = getattr(document, "inquiry", None) if kind == "inquiry" else None
+    if inquiry is not None:
+        _inquiry_record(pdf, inquiry)
+    else:
+        pdf.signatures([str(case.department), _("Party")])
     pdf.paragraph(timezone.localtime(document.issued_at).strftime("%Y-%m-%d"))
     return pdf_response(pdf.render(), document.number)
+
+
+def _inquiry_record(pdf, inquiry) -> None:
+    """The questions and answers in the order asked, then the signatures of an inquiry record."""
+    pdf.facts([(_("Person questioned"), inquiry.person), (_("Date of inquiry"), inquiry.asked_on)])
+    pdf.heading(_("Questions and answers"))
+    for exchange in inquiry.exchanges:
+        pdf.paragraph(_("Q: %(text)s") % {"text": exchange["question"]})
+        pdf.paragraph(_("A: %(text)s") % {"text": exchange["answer"]})
+    if inquiry.content:
+        pdf.paragraph(inquiry.content)
+    pdf.spacer()
+    pdf.paragraph(_("I have read this record (or it was read to me) and it agrees with what I said."))
+    pdf.signatures([_("Person questioned (signature)"), _("Inquirers"), _("Recorder")])
 
 
 def measure_pdf(measure):

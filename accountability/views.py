@@ -357,7 +357,7 @@ def case_detail(request, pk):
             "case": case,
             "flags": selectors.flag_labels(case),
             "documents": case.documents.all(),
-            "inquiries": case.inquiries.all(),
+            "inquiries": case.inquiries.select_related("document"),
             "buttons": enforcement.CASE_FLOW.buttons(request.user, case),
             "inquiry_form": posted_or_blank(request, "inquiry_form", enforcement.InquiryForm),
         },

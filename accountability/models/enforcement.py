@@ -203,7 +203,17 @@ class InquiryRecord(models.Model):
     case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="inquiries")
     person = models.CharField(_("person questioned"), max_length=100)
     asked_on = models.DateField(_("date"))
-    content = models.TextField(_("questions and answers"))
+    content = models.TextField(_("questions and answers"), blank=True)
+    # Each question and its answer, in the order asked: [{"question": "…", "answer": "…"}].
+    exchanges = models.JSONField(_("questions and answers, one by one"), default=list, blank=True)
+    document = models.OneToOneField(
+        CaseDocument,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inquiry",
+        verbose_name=_("document"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -526,8 +526,45 @@ class InquiryForm(forms.Form):
     person = forms.CharField(label=gettext_lazy("Person questioned"), max_length=100)
     asked_on = forms.DateField(label=gettext_lazy("Date"))
     content = forms.CharField(
-        label=gettext_lazy("Questions and answers"), widget=forms.Textarea, max_length=20000
+        label=gettext_lazy("Questions and answers"), widget=forms.Textarea, max_length=20000, required=False
     )
+
+
+MAX_EXCHANGES = 200
+MAX_QUESTION, MAX_ANSWER = 2000, 10000
+
+
+def clean_exchanges(value) -> tuple[list[dict], list[str]]:
+    """The questions and answers one by one, in the order asked: (cleaned pairs, error messages)."""
+    if value in (None, ""):
+        return [], []
+    if not isinstance(value, list):
+        return [], [_("Give the questions and answers as a list, each item with a question and an answer.")]
+    if len(value) > MAX_EXCHANGES:
+        return [], [_("At most %(count)s questions in one record.") % {"count": MAX_EXCHANGES}]
+    pairs, errors = [], []
+    for number, item in enumerate(value, start=1):
+        question = item.get("question") if isinstance(item, dict) else None
+        answer = item.get("answer") if isinstance(item, dict) else None
+        if (
+            not isinstance(question, str)
+            or not isinstance(answer, str)
+            or not question.strip()
+            or not answer.strip()
+        ):
+            errors.append(
+                _("Question %(number)s: enter both the question and the answer.") % {"number": number}
+            )
+        elif len(question) > MAX_QUESTION or len(answer) > MAX_ANSWER:
+            errors.append(
+                _(
+                    "Question %(number)s: a question has at most %(question)s characters, an answer %(answer)s."
+                )
+                % {"number": number, "question": MAX_QUESTION, "answer": MAX_ANSWER}
+            )
+        else:
+            pairs.append({"question": question.strip(), "answer": answer.strip()})
+    return (pairs if not errors else []), errors
 
 
 def add_inquiry(*, actor, case, data, attachments=()) -> InquiryRecord:
@@ -540,11 +577,19 @@ def add_inquiry(*, actor, case, data, attachments=()) -> InquiryRecord:
         if case.state != CaseState.INVESTIGATING:
             raise Conflict(_("Inquiries are recorded during the investigation."))
         form = InquiryForm(data=data)
-        if not form.is_valid():
-            raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
-        inquiry = InquiryRecord.objects.create(case=case, created_by=actor, **form.cleaned_data)
-        link_attachments(actor=actor, attachments=attachments, owner=inquiry, purpose="evidence")
+        errors = {} if form.is_valid() else {k: list(v) for k, v in form.errors.items()}
+        exchanges, problems = clean_exchanges(data.get("exchanges"))
+        if problems:
+            errors["exchanges"] = problems
+        elif not exchanges and not errors and not form.cleaned_data["content"].strip():
+            errors["content"] = [_("Enter the questions and answers.")]
+        if errors:
+            raise InvalidInput(errors=errors)
         document = issue_document(case, DocumentKind.INQUIRY, actor=actor)
+        inquiry = InquiryRecord.objects.create(
+            case=case, created_by=actor, exchanges=exchanges, document=document, **form.cleaned_data
+        )
+        link_attachments(actor=actor, attachments=attachments, owner=inquiry, purpose="evidence")
         record(
             case,
             "accountability.case.inquiry_added",

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
 from decimal import Decimal
 
 import pytest
 import time_machine
+from django.utils import translation
+from pypdf import PdfReader
 
 from accountability import selectors
 from accountability.choices import CaseState
@@ -141,3 +145,89 @@ def test_a_pdf_for_each_document(filed, as_user):
     response = as_user("yjj").get(f"/accountability/cases/documents/{document.pk}.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert as_user("baisha").get(f"/accountability/cases/documents/{document.pk}.pdf").status_code == 404
+
+
+EXCHANGES = [
+    {"question": "你在本单位担任什么职务？", "answer": "我是车间主任，负责除尘系统的日常管理。"},
+    {"question": "除尘系统的隐患为何逾期未整改？", "answer": "配件没有到货，我们没有采取临时措施。"},
+    {"question": "以上所说是否属实？", "answer": "属实。"},
+]
+
+
+def _pdf_text(response) -> str:
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    return re.sub(r"\s+", "", "".join(page.extract_text() or "" for page in reader.pages))
+
+
+def test_the_inquiry_record_prints_each_question_and_answer_in_order(filed, persona, as_user):
+    yjj = persona("yjj")
+    act(filed, "investigate", yjj, FILED)
+    with time_machine.travel(FILED, tick=False):
+        inquiry = enforcement.add_inquiry(
+            actor=yjj, case=filed, data={"person": "王五", "asked_on": "2026-03-02", "exchanges": EXCHANGES}
+        )
+    assert inquiry.exchanges == EXCHANGES and inquiry.document.kind == "inquiry"
+    client = as_user("yjj")
+    client.cookies["django_language"] = "zh-hans"
+    text = _pdf_text(
+        client.get(
+            f"/accountability/cases/documents/{inquiry.document.pk}.pdf", HTTP_ACCEPT_LANGUAGE="zh-hans"
+        )
+    )
+    lines = [
+        f"{mark}：{pair[key]}" for pair in EXCHANGES for mark, key in (("问", "question"), ("答", "answer"))
+    ]
+    lines += ["被询问人（签名）", "询问人", "记录人"]
+    at = 0
+    for line in lines:  # each after the one before
+        at = text.find(line, at)
+        assert at != -1, f"{line} missing or out of order"
+        at += len(line)
+    assert "王五" in text and inquiry.document.number in text
+    page = client.get(filed.get_absolute_url()).content.decode()
+    assert EXCHANGES[0]["question"] in page and inquiry.document.number in page
+    assert not re.search(r"\bR-[A-Z]{2,6}-\d+\b", text)
+
+
+@pytest.mark.parametrize(
+    "exchanges",
+    [
+        "问：是否属实？答：属实。",
+        [{"question": "是否属实？"}],
+        [{"question": "是否属实？", "answer": "  "}],
+        [["是否属实？", "属实。"]],
+    ],
+)
+def test_an_inquiry_with_malformed_questions_is_refused_and_nothing_is_written(filed, persona, exchanges):
+    yjj = persona("yjj")
+    act(filed, "investigate", yjj, FILED)
+    documents = filed.documents.count()
+    with pytest.raises(InvalidInput) as refused, translation.override("zh-hans"):
+        enforcement.add_inquiry(
+            actor=yjj, case=filed, data={"person": "王五", "asked_on": "2026-03-02", "exchanges": exchanges}
+        )
+    message = str(refused.value.errors["exchanges"][0])
+    assert "问" in message and "Question" not in message
+    assert not filed.inquiries.exists() and filed.documents.count() == documents
+
+
+def test_an_inquiry_needs_its_questions_and_answers_in_some_form(filed, persona):
+    yjj = persona("yjj")
+    act(filed, "investigate", yjj, FILED)
+    with pytest.raises(InvalidInput) as refused:
+        enforcement.add_inquiry(actor=yjj, case=filed, data={"person": "王五", "asked_on": "2026-03-02"})
+    assert set(refused.value.errors) == {"content"}
+    assert not filed.inquiries.exists()
+
+
+def test_the_api_takes_the_questions_and_answers_as_a_list(filed, persona, api_as):
+    act(filed, "investigate", persona("yjj"), FILED)
+    client = api_as("yjj")
+    url = f"/api/v1/enforcement/cases/{filed.pk}/inquiries/"
+    body = {"person": "王五", "asked_on": "2026-03-02", "exchanges": EXCHANGES}
+    refused = client.post(url, {**body, "exchanges": [{"question": "是否属实？"}]}, format="json")
+    assert refused.status_code == 400 and "exchanges" in str(refused.json())
+    created = client.post(url, body, format="json")
+    assert created.status_code == 201
+    assert filed.inquiries.get(pk=created.json()["id"]).exchanges == EXCHANGES
