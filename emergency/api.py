@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -11,7 +13,7 @@ from rest_framework.response import Response
 from core.api import ScopedViewSetMixin, display_field
 from core.masking import phone_for
 from core.scoping import scope_of
-from core.workflow_api import add_workflow_actions, serializer_field
+from core.workflow_api import add_workflow_actions, form_serializer, serializer_field
 from emergency import rules, selectors, services
 from emergency.choices import MemberRole, PlanVersionState
 from emergency.forms import (
@@ -19,6 +21,8 @@ from emergency.forms import (
     DrillRecordForm,
     MovementForm,
     PlanForm,
+    PointForm,
+    ShelterForm,
     TeamMemberCreateForm,
     TeamMemberForm,
     WarehouseForm,
@@ -57,6 +61,16 @@ def _int_param(request, name):
         return int(raw)
     except ValueError:
         raise ValidationError({name: ["Enter a whole number."]})
+
+
+def edit_arguments(obj, form_class, body) -> dict:
+    """A PATCH body as an edit service's `version` and `data`: the form's fields the body leaves out keep the
+    record's values, so the service validates the whole record as the page form sends it."""
+    if not isinstance(body, Mapping):
+        return {"version": None, "data": body}  # the service refuses it as invalid input (400)
+    data = {name: getattr(obj, obj._meta.get_field(name).attname) for name in form_class.base_fields}
+    data.update((key, value) for key, value in body.items() if key in form_class.base_fields)
+    return {"version": body.get("version"), "data": data}
 
 
 # --- Supplies ------------------------------------------------------------------------------------
@@ -608,16 +622,36 @@ class PointSerializer(serializers.ModelSerializer):
             "pumps",
             "barriers",
             "responsible",
+            "phone",
             "version",
         ]
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["phone"] = phone_for(self.context["request"].user, instance.phone)
+        return data
 
-class PointViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+
+class PointViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     scoped_model = WaterloggingPoint
     serializer_class = PointSerializer
 
     def base_queryset(self):
         return WaterloggingPoint.objects.order_by("pk")
+
+    @extend_schema(
+        request=form_serializer("WaterloggingPointUpdate", PointForm, version=True), responses=PointSerializer
+    )
+    def partial_update(self, request, *args, **kwargs):
+        """Change a point on the `version` read (required; a stale one is 409); fields left out keep their
+        values."""
+        point = self.get_object()
+        point = services.update_point(
+            point, actor=request.user, **edit_arguments(point, PointForm, request.data)
+        )
+        return Response(self.get_serializer(point).data)
 
 
 class ShelterSerializer(serializers.ModelSerializer):
@@ -626,12 +660,26 @@ class ShelterSerializer(serializers.ModelSerializer):
         fields = ["id", "town", "name", "address", "capacity", "lat", "lng", "version"]
 
 
-class ShelterViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class ShelterViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     scoped_model = Shelter
     serializer_class = ShelterSerializer
 
     def base_queryset(self):
         return Shelter.objects.order_by("pk")
+
+    @extend_schema(
+        request=form_serializer("ShelterUpdate", ShelterForm, version=True), responses=ShelterSerializer
+    )
+    def partial_update(self, request, *args, **kwargs):
+        """Change a shelter on the `version` read (required; a stale one is 409); fields left out keep their
+        values. Its capacity never drops below the persons assigned to it."""
+        shelter = self.get_object()
+        shelter = services.update_shelter(
+            shelter, actor=request.user, **edit_arguments(shelter, ShelterForm, request.data)
+        )
+        return Response(self.get_serializer(shelter).data)
 
 
 class WarningSerializer(serializers.ModelSerializer):

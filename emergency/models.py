@@ -10,12 +10,14 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.scoping import Scope, ScopedQuerySet, scope_q
+from emergency import rules
 from emergency.choices import (
     ActionState,
     CertificateType,
@@ -38,6 +40,7 @@ from emergency.choices import (
     WarningHazard,
     WarningState,
 )
+from registry.models import Enterprise
 
 
 def _enterprises_of_sectors(path: str):
@@ -308,6 +311,51 @@ class ReserveNorm(models.Model):
 
 
 class PlanQuerySet(ScopedQuerySet):
+    def behind(self, today: dt.date):
+        """Plans with a filing, filing check, evaluation (or a recorded revision trigger) or drill overdue:
+        `selectors.plan_status(...).behind` as one query."""
+        current = PlanVersion.objects.filter(plan=OuterRef("pk")).exclude(state=PlanVersionState.DRAFT)
+        current = current.order_by("-number")
+
+        def of_current(field):
+            return Subquery(current.values(field)[:1])
+
+        high_risk = (
+            Q(type=PlanType.ONSITE)
+            | Q(crowded_place=True)
+            | Q(owner_enterprise__sub_sector__in=rules.HIGH_RISK_SUB_SECTORS)
+            | Exists(
+                Enterprise.sectors.through.objects.filter(
+                    enterprise=OuterRef("owner_enterprise"), sector__code__in=rules.HIGH_RISK_SECTORS
+                )
+            )
+        )
+        drill_every = {
+            6: Q(owner_enterprise__isnull=False) & high_risk,
+            12: Q(owner_enterprise__isnull=False) & ~high_risk,
+            rules.GOVERNMENT_DRILL_MONTHS: Q(owner_enterprise__isnull=True),
+        }
+        drills = Drill.objects.filter(plan=OuterRef("pk")).values("plan").annotate(last=Max("held_on"))
+        qs = self.annotate(
+            _state=of_current("state"),
+            _published_on=of_current("published_on"),
+            _filing_due=of_current("filing_due"),
+            _check_due=of_current("check_due"),
+        ).annotate(
+            _review_since=Coalesce("last_evaluated_on", "_published_on"),
+            _drill_since=Coalesce(Subquery(drills.values("last")[:1]), "_published_on"),
+        )
+        overdue = (
+            Q(_state=PlanVersionState.PUBLISHED, _filing_due__lt=today)
+            | Q(_state=PlanVersionState.FILED, _check_due__lt=today)
+            | Q(_review_since__lte=rules.latest_start_overdue(12 * rules.review_years(), today))
+            | ~Q(revision_trigger="")
+            | ~Q(revision_reason="")
+        )
+        for months, which in drill_every.items():
+            overdue |= which & Q(_drill_since__lte=rules.latest_start_overdue(months, today))
+        return qs.filter(overdue)
+
     def scope_filter(self, scope: Scope):
         def own_department(s: Scope):
             from accounts.models import User

@@ -93,6 +93,20 @@ def next_working_day(day: dt.date) -> dt.date:
     return day
 
 
+def latest_start_overdue(months: int, today: dt.date) -> dt.date:
+    """The latest start of a period of `months` (ending per R-TIME-1 on the next working day) that is
+    overdue on `today`: `next_working_day(add_months(x, months)) < today` exactly when x is on or before it.
+    The due day lies before today when a working day lies between it and today, and add_months never
+    moves a later start to an earlier end, so the calendar is read here and the database compares dates."""
+    last_working = today - dt.timedelta(days=1)
+    while not is_working_day(last_working):
+        last_working -= dt.timedelta(days=1)
+    start = add_months(last_working, -months)
+    while add_months(start + dt.timedelta(days=1), months) <= last_working:  # a month-end clamped earlier
+        start += dt.timedelta(days=1)
+    return start
+
+
 def review_due(since: dt.date) -> dt.date:
     """R-EMG-3: an evaluation every three years (a setting) from publication or the last evaluation."""
     return next_working_day(add_months(since, 12 * review_years()))

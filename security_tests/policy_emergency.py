@@ -17,6 +17,10 @@ DISTRICT = frozenset({"admin"})
 # The demo's rescue teams are the towns' own: the sector officer and the enterprise see none of them.
 TEAM_READERS = BUSINESS - {"yjj", "ent_duruan"}
 TEAM_KEEPERS = KEEPERS - {"yjj", "ent_duruan"}  # district settings (reserve norms)
+# Points and shelters are town registers: the department officer and the enterprise see none of them;
+# the read-only roles see them and may not change them (403).
+TOWN_REGISTER_READERS = BUSINESS - {"yjj", "ent_duruan"}
+TOWN_REGISTER_KEEPERS = OFFICIALS - {"yjj"}
 WARNERS = frozenset({"admin", "duty"})
 TOWN_FOLLOWERS = frozenset({"admin", "leader", "yjj", "duruan", "inspector_duruan", "duty"})
 NOBODY = frozenset()  # transition pages probed with an unknown action: 404 for everyone
@@ -50,7 +54,11 @@ ROWS = {
     "GET /api/v1/rescue-team-members/{id}/": TEAM_READERS,
     "PUT /api/v1/rescue-team-members/{id}/": TEAM_KEEPERS,
     "GET /api/v1/waterlogging-points/": EVERYONE,
+    "GET /api/v1/waterlogging-points/{id}/": TOWN_REGISTER_READERS,
+    "PATCH /api/v1/waterlogging-points/{id}/": TOWN_REGISTER_KEEPERS,
     "GET /api/v1/shelters/": EVERYONE,
+    "GET /api/v1/shelters/{id}/": TOWN_REGISTER_READERS,
+    "PATCH /api/v1/shelters/{id}/": TOWN_REGISTER_KEEPERS,
     "GET /api/v1/warnings/": EVERYONE,
     "POST /api/v1/warnings/": WARNERS,
     "GET /api/v1/response-declarations/": EVERYONE,

@@ -527,3 +527,23 @@ def test_a_revision_names_its_changes_and_waits_for_the_open_draft(persona, plan
     # The open draft is named; what the keeper typed stays in the field.
     assert second.status_code == 409 and p.versions.count() == 2
     assert 'value="通讯录更新"' in second.content.decode() and "2" in second.content.decode()
+
+
+@pytest.mark.parametrize("years_on", [0, 1, 3, 5])
+@pytest.mark.parametrize("username", ["admin", "duruan", "yjj", "ent_duruan"])
+def test_the_plans_behind_counted_in_sql_are_those_the_statuses_find(persona, today, username, years_on):
+    today = rules.add_months(today, 12 * years_on)
+    plans = Plan.objects.visible_to(persona(username))
+    expected = {s.plan.pk for s in selectors.plan_statuses(plans, today=today) if s.behind}
+    assert set(plans.behind(today).values_list("pk", flat=True)) == expected
+    assert plans.behind(today).count() == len(expected)
+
+
+def test_the_latest_overdue_start_matches_the_due_day_of_every_start(db):
+    today = dt.date(2027, 3, 1)  # after a short February, so month ends clamp
+    for months in (6, 12, 24, 36):
+        latest = rules.latest_start_overdue(months, today)
+        for offset in range(-40, 40):
+            start = latest + dt.timedelta(days=offset)
+            overdue = rules.next_working_day(rules.add_months(start, months)) < today
+            assert overdue == (start <= latest), (months, start)

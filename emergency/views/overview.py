@@ -62,7 +62,7 @@ def _plans_behind(user, towns, *, picked: bool, today) -> dict:
         "filings_due": filings[:SHOWN],
         "reviews_behind": reviews[:SHOWN],
         "drills_behind": drills[:SHOWN],
-        "plans_behind_count": sum(1 for s in statuses if s.behind),
+        "plans_behind_count": plans.behind(today).count(),
         "plans_cut": len(filings) > SHOWN or len(reviews) > SHOWN,
         "drills_behind_count": len(drills),
     }
