@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
@@ -12,6 +13,7 @@ from rest_framework.response import Response
 
 from core.api import ScopedViewSetMixin, display_field
 from core.masking import phone_for
+from core.params import ID_MAX
 from core.scoping import scope_of
 from core.workflow_api import add_workflow_actions, form_serializer, serializer_field
 from emergency import rules, selectors, services
@@ -54,13 +56,17 @@ def request_body(form_class, name: str):
 
 
 def _int_param(request, name):
+    """An id filter: a whole number the database's key can hold, else 400 (an overflowing one gave 500)."""
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return None
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
-        raise ValidationError({name: ["Enter a whole number."]})
+        value = 0
+    if not 0 < value <= ID_MAX:
+        raise ValidationError({name: [_("Enter a whole number.")]})
+    return value
 
 
 def edit_arguments(obj, form_class, body) -> dict:
