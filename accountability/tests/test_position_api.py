@@ -93,3 +93,14 @@ def test_the_page_refuses_a_wrong_holder_phone_with_400_and_keeps_what_was_typed
     assert 'value="黄新"' in page and 'value="12345"' in page
     assert "请输入 11 位手机号码" in page  # the registry's phone rule, localized
     assert PositionHolder.objects.filter(position=town_position).count() == before
+
+
+@pytest.mark.parametrize("body", [{"name": [], "start_on": [None]}, {"name": {"a": 1}}, ["x"]])
+def test_a_holder_with_nested_values_is_400_and_changes_nothing(api_as, district, body):
+    """A JSON body with a list or an object where one value belongs gave 500 from the form's date field."""
+    from accountability.models import PositionHolder
+
+    before = PositionHolder.objects.count()
+    response = api_as("admin").post("/api/v1/accountability/positions/1/holders/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert PositionHolder.objects.count() == before
