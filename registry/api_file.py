@@ -7,8 +7,8 @@ and `id` with the row's `version`. Order of checks: 404 (scope), 403 (role), 409
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -70,7 +70,14 @@ class EnterpriseFileRowsView(APIView):
     scoped_model = Enterprise
 
     @extend_schema(
-        request=OpenApiTypes.OBJECT,
+        request=inline_serializer(
+            "EnterpriseFileRowCorrection",
+            {
+                "ledger": serializers.CharField(),
+                "id": serializers.IntegerField(),
+                "version": serializers.IntegerField(),
+            },
+        ),
         responses=OpenApiTypes.OBJECT,
         description="Correct one ledger row: `ledger`, `id`, the row's `version`, and the fields to change.",
     )
@@ -88,7 +95,15 @@ class EnterpriseFileRetirementsView(APIView):
     scoped_model = Enterprise
 
     @extend_schema(
-        request=OpenApiTypes.OBJECT,
+        request=inline_serializer(
+            "EnterpriseFileRowRetirement",
+            {
+                "ledger": serializers.CharField(),
+                "id": serializers.IntegerField(),
+                "version": serializers.IntegerField(),
+                "reason": serializers.CharField(max_length=200),
+            },
+        ),
         responses=OpenApiTypes.OBJECT,
         description="Take one ledger row off the file: `ledger`, `id`, the row's `version` and a `reason`.",
     )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from audit.services import diff, record
 from core.choices import Role
 from core.errors import InvalidInput, NotAllowed
+from core.forms import MAX_ID
 from core.scoping import object_in_scope
 from core.workflow import Transition, Workflow
 from registry.choices import LicenceKind
@@ -191,6 +192,8 @@ def row_of(enterprise: Enterprise, data):
     try:
         pk = int(data.get("id"))
     except (TypeError, ValueError):
+        pk = 0
+    if not 0 < pk <= MAX_ID:  # beyond the database's integer a lookup fails (500), not "no such row"
         raise InvalidInput.field("id", _("Name the row by its id."))
     row = LEDGER_MODELS[ledger].objects.filter(enterprise=enterprise, pk=pk).first()
     if row is None:

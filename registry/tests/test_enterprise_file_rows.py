@@ -305,3 +305,15 @@ def test_only_a_keeper_of_the_file_adds_a_row_whoever_calls_the_service(persona)
         with pytest.raises(NotAllowed):
             add_ledger_row(actor=persona(outsider), enterprise=enterprise, data=data)
     assert not Licence.objects.filter(enterprise=enterprise).exists()
+
+
+@pytest.mark.parametrize("row_id", [-1, 0, 2**70, "x", None])
+def test_a_row_id_no_key_can_hold_is_400_not_500(api_as, persona, row_id):
+    enterprise = persona("ent_duruan").enterprise
+    response = api_as("admin").patch(
+        _url(enterprise, "rows/"),
+        {"ledger": "licence", "id": row_id, "version": 1},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert "id" in response.json()
