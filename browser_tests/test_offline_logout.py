@@ -73,8 +73,12 @@ def _click_log_out(page) -> None:
     toggle = page.get_by_test_id("nav-toggle")
     if toggle.is_visible():
         toggle.click()
+        # The menu slides open; a tap during the slide can land before the user menu is in place.
+        page.locator("#rl-nav.show").wait_for()
     page.get_by_test_id("user-menu").click()
-    page.get_by_role("button", name="退出登录").click()
+    button = page.get_by_role("button", name="退出登录")
+    expect(button).to_be_visible()
+    button.click()
 
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
