@@ -12,6 +12,7 @@ from audit.services import record
 from cockpit.models import ReportTemplate
 from cockpit.policy import REPORT_MANAGERS
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.forms import bind
 
 PLACEHOLDERS = ("{scope}", "{period}")
 
@@ -36,7 +37,7 @@ class TemplateForm(forms.Form):
 def update_report_template(template: ReportTemplate, *, actor, data) -> ReportTemplate:
     if not actor.role_codes & REPORT_MANAGERS:
         raise NotAllowed(_("Your role may not change the report wording."))
-    form = TemplateForm(data=data)
+    form = bind(TemplateForm, data)
     if not form.is_valid():
         raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
     clean = form.cleaned_data

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.config import SettingSpec, SettingType
+from core.errors import InvalidInput
 
 
 class SettingForm(forms.Form):
@@ -36,6 +37,60 @@ class SettingForm(forms.Form):
 MAX_ID = 2**63 - 1
 
 
+def takes_list(field: forms.Field) -> bool:
+    """Fields that read a list: everything else reads one value."""
+    return getattr(field, "takes_list", False) or isinstance(
+        field,
+        forms.MultipleChoiceField | forms.ModelMultipleChoiceField | forms.JSONField | forms.MultiValueField,
+    )
+
+
+def _form_value(field: forms.Field | None, value):
+    """One JSON value as a form post would carry it: Django's fields parse text (a date or number field
+    given a JSON number fails inside its parser), so numbers become their text and the field judges them."""
+    if field is None or takes_list(field):
+        return value
+    if isinstance(value, bool):
+        return value if isinstance(field, forms.BooleanField | forms.NullBooleanField) else str(value)
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
+def bind(form_class, data, **kwargs) -> forms.BaseForm:
+    """The form bound to a request's input, a form post or a JSON body alike. A JSON body that is not an
+    object is refused as invalid input; a list or an object where the form reads one value is that field's
+    error, beside the others' (never handed to a field parser that would fail with a server error)."""
+    if data is not None and not hasattr(data, "items"):
+        raise InvalidInput()
+    form = form_class(data=data if data is not None else {}, **kwargs)
+    if data is None or hasattr(data, "getlist"):
+        return form
+    fields = form.fields
+    nested = {
+        name
+        for name, value in data.items()
+        if isinstance(value, list | dict) and name in fields and not takes_list(fields[name])
+    }
+    form.data = {
+        name: _form_value(fields.get(name), value) for name, value in data.items() if name not in nested
+    }
+    if nested:
+        form.full_clean()
+        for name in sorted(nested):
+            form.errors.pop(name, None)  # "required", for the value set aside
+            form.add_error(name, _("Enter one value, not a list or an object."))
+    return form
+
+
+def clean(form_class, data, **kwargs) -> dict:
+    """The input validated by the form, or InvalidInput carrying the form's errors field by field."""
+    form = bind(form_class, data, **kwargs)
+    if not form.is_valid():
+        raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
+    return form.cleaned_data
+
+
 class IdListWidget(forms.Widget):
     """Reads a list from a JSON body (a list) or a form post (repeated keys)."""
 
@@ -50,6 +105,8 @@ class IdListWidget(forms.Widget):
 
 class IdListField(forms.Field):
     """A list of record ids (e.g. uploaded attachments): an array of integers in the API's schema."""
+
+    takes_list = True
 
     widget = IdListWidget
     default_error_messages = {"invalid": _("Send a list of ids (whole numbers).")}

@@ -42,6 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.forms import bind
 from core.ports import record_event
 from core.scoping import object_in_scope
 
@@ -218,7 +219,7 @@ class Workflow:
         form_class = self[action].form
         if form_class is None:
             return {}
-        form = form_class(data=data if data is not None else {})
+        form = bind(form_class, data)
         if not form.is_valid():
             raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
         return form.cleaned_data

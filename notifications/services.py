@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.choices import Role
 from core.errors import InvalidInput, NotAllowed
+from core.forms import bind
 from core.policy import Policy
 from core.ports import record_event
 from core.workflow import Transition, Workflow
@@ -164,7 +165,7 @@ def register_webhook(*, actor, data) -> Webhook:
     from notifications.forms import WebhookForm
 
     WEBHOOK_POLICY.require(actor, "manage_webhooks")
-    form = WebhookForm(data=data)
+    form = bind(WebhookForm, data)
     if not form.is_valid():
         raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
     _require_https(form.cleaned_data["url"])

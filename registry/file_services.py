@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from audit.services import diff, record
 from core.choices import Role
 from core.errors import InvalidInput, NotAllowed
-from core.forms import MAX_ID
+from core.forms import MAX_ID, bind
 from core.scoping import object_in_scope
 from core.workflow import Transition, Workflow
 from registry.choices import LicenceKind
@@ -59,7 +59,7 @@ def update_file(*, actor, enterprise: Enterprise, data, version, partial: bool =
         unknown = sent - set(FileForm.base_fields)
         if unknown:
             raise InvalidInput(errors={f: [_("This field cannot be changed here.")] for f in sorted(unknown)})
-        form = FileForm(data=data, enterprise=enterprise)
+        form = bind(FileForm, data, enterprise=enterprise)
         if not form.is_valid():
             raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
         fields = [f for f in FileForm.base_fields if f in sent] if partial else list(FileForm.base_fields)

@@ -16,6 +16,7 @@ from accountability.models import ScoreAdjustment, Scorecard, ScoreItem, ScoreLi
 from audit.services import record
 from core.choices import Role
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.forms import bind
 from core.scoping import has_role
 from core.workflow import Transition, Workflow, record_created
 
@@ -154,7 +155,7 @@ def adjust_score(*, actor, line: ScoreLine, data) -> ScoreAdjustment:
     with transaction.atomic():
         if not has_role(actor, Role.DISTRICT_ADMIN):
             raise NotAllowed(_("Your role may not do this here."))
-        form = AdjustForm(data=data)
+        form = bind(AdjustForm, data)
         if not form.is_valid():
             raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
         item = line.items.filter(key=form.cleaned_data["item"]).first()

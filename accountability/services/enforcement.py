@@ -18,6 +18,7 @@ from core.calendar import period_end
 from core.choices import Role
 from core.documents import official_number
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.forms import bind
 from core.scoping import has_role
 from core.workflow import Transition, Workflow, record_created
 
@@ -106,7 +107,7 @@ def file_case(*, actor, data) -> EnforcementCase:
     with transaction.atomic():
         if not has_role(actor, *OFFICERS):
             raise NotAllowed(_("Your role may not do this here."))
-        form = CaseForm(data=data)
+        form = bind(CaseForm, data)
         if not form.is_valid():
             raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
         clean = form.cleaned_data
@@ -576,7 +577,7 @@ def add_inquiry(*, actor, case, data, attachments=()) -> InquiryRecord:
             raise NotAllowed(_("Your role may not do this here."))
         if case.state != CaseState.INVESTIGATING:
             raise Conflict(_("Inquiries are recorded during the investigation."))
-        form = InquiryForm(data=data)
+        form = bind(InquiryForm, data)
         errors = {} if form.is_valid() else {k: list(v) for k, v in form.errors.items()}
         exchanges, problems = clean_exchanges(data.get("exchanges"))
         if problems:
@@ -613,7 +614,7 @@ def save_plan(*, actor, data) -> EnforcementPlan:
     with transaction.atomic():
         if not has_role(actor, Role.DEPARTMENT_OFFICER) or not actor.department_id:
             raise NotAllowed(_("Your role may not do this here."))
-        form = PlanForm(data=data)
+        form = bind(PlanForm, data)
         if not form.is_valid():
             raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
         clean = form.cleaned_data
@@ -657,7 +658,7 @@ def add_plan_entry(*, actor, plan, data) -> PlanEntry:
     with transaction.atomic():
         if not may_plan(actor, plan):
             raise NotAllowed(_("Your role may not do this here."))
-        form = PlanEntryForm(data=data)
+        form = bind(PlanEntryForm, data)
         if not form.is_valid():
             raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
         clean = form.cleaned_data

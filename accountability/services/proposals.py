@@ -24,6 +24,7 @@ from audit.services import record
 from core.choices import Role
 from core.documents import official_number
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.forms import bind
 from core.jobs import job_cursor, save_cursor
 from core.scoping import has_role, object_in_scope
 from core.workflow import Transition, Workflow, record_created
@@ -515,7 +516,7 @@ def add_commitment(*, actor, measure: MeasureRecord, data) -> Commitment:
             raise NotAllowed(_("Your role may not do this here."))
         if measure.state == MeasureState.CLOSED:
             raise Conflict(_("The measure is closed."))
-        form = CommitmentForm(data=data)
+        form = bind(CommitmentForm, data)
         if not form.is_valid():
             raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
         commitment = Commitment.objects.create(record=measure, **form.cleaned_data)
@@ -541,7 +542,7 @@ def complete_commitment(*, actor, commitment: Commitment, data) -> Commitment:
     with transaction.atomic():
         if not has_role(actor, *FOLLOW_UP_ROLES) or not object_in_scope(actor, commitment.record):
             raise NotAllowed(_("Your role may not do this here."))
-        form = CompleteForm(data=data)
+        form = bind(CompleteForm, data)
         if not form.is_valid():
             raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
         if not Commitment.objects.filter(pk=commitment.pk, done_on__isnull=True).update(**form.cleaned_data):

@@ -18,26 +18,13 @@ from accountability.models import (
 from audit.services import record
 from core.choices import Role
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.forms import clean
 from core.scoping import has_role, object_in_scope
 from registry.validators import validate_phone
 
 
 def _valid(form_class, data) -> dict:
-    # A JSON body may carry a list or an object where the form reads one value: Django's date and number
-    # fields then fail with a TypeError (500), so such a value is refused first as invalid input.
-    if not hasattr(data, "items"):
-        raise InvalidInput()
-    nested = [
-        name
-        for name, value in data.items()
-        if name in form_class.base_fields and isinstance(value, list | dict)
-    ]
-    if nested:
-        raise InvalidInput(errors={name: [_("Enter a valid value.")] for name in nested})
-    form = form_class(data=data)
-    if not form.is_valid():
-        raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
-    return form.cleaned_data
+    return clean(form_class, data)
 
 
 def may_keep(user, position: ResponsibilityPosition) -> bool:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from accidents import rules as accident_rules
 from accidents.choices import Level
 from core.errors import InvalidInput
+from core.forms import bind
 from core.workflow import Transition, Workflow, record_created
 from duty import rules, selectors
 from duty.choices import DeadlineStep, ReportKind, ReportState, ShiftRole
@@ -278,7 +279,7 @@ def _follow_up_notices(reports: list[InfoReport], desk: list) -> list[Message]:
 
 
 def _clean_report(actor, data) -> dict:
-    form = ReportForm(data=data)
+    form = bind(ReportForm, data)
     if not form.is_valid():
         raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
     cleaned = dict(form.cleaned_data)

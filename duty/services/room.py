@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.services import record
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.forms import bind
 from core.workflow import Transition, Workflow
 from duty.choices import RosterState, ShiftState
 from duty.forms import EmptyForm, HandoverForm, LogEntryForm
@@ -43,7 +44,7 @@ SHIFT_FLOW = Workflow(
 @transaction.atomic
 def add_log_entry(room: DutyRoom, *, actor, data) -> LogEntry:
     require(actor, DUTY_ROOM)
-    form = LogEntryForm(data=data)
+    form = bind(LogEntryForm, data)
     if not form.is_valid():
         raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
     cleaned = form.cleaned_data
@@ -74,7 +75,7 @@ def write_handover(shift: Shift, *, actor, data) -> Handover:
     shift = Shift.objects.select_for_update().get(pk=shift.pk)
     if shift.state != ShiftState.OPEN:
         raise Conflict(_("This shift is closed."))
-    form = HandoverForm(data=data)
+    form = bind(HandoverForm, data)
     if not form.is_valid():
         raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
     incoming = get_user_model().objects.filter(pk=form.cleaned_data["incoming"], is_active=True).first()

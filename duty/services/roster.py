@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from audit.services import record
 from core import calendar
 from core.errors import Conflict, InvalidInput
+from core.forms import bind
 from core.workflow import Transition, Workflow, record_created
 from duty import rostering, rules
 from duty.choices import RosterState, ShiftRole, SwapState
@@ -150,7 +151,7 @@ def _present(span: rostering.Span, absences) -> list[rostering.Span]:
 @transaction.atomic
 def create_roster(*, actor, data) -> Roster:
     require(actor, ROSTER_KEEPERS)
-    form = RosterCreateForm(data=data)
+    form = bind(RosterCreateForm, data)
     if not form.is_valid():
         raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
     room = DutyRoom.objects.visible_to(actor).filter(pk=form.cleaned_data["room"]).first()
@@ -237,7 +238,7 @@ def add_shift(roster: Roster, *, actor, data) -> Shift:
     roster = Roster.objects.select_for_update().get(pk=roster.pk)
     if roster.state != RosterState.DRAFT:
         raise Conflict(_("A published roster changes only through swaps."))
-    form = ShiftForm(data=data)
+    form = bind(ShiftForm, data)
     if not form.is_valid():
         raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
     cleaned = form.cleaned_data
@@ -317,7 +318,7 @@ def request_swap(shift: Shift, *, actor, data) -> Swap:
         require(actor, frozenset())  # only the person on the shift or a keeper asks
     if shift.roster.state != RosterState.PUBLISHED:
         raise Conflict(_("Swaps are for published rosters; change the draft directly."))
-    form = SwapRequestForm(data=data)
+    form = bind(SwapRequestForm, data)
     if not form.is_valid():
         raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
     counterpart = form.cleaned_data["counterpart"]
@@ -402,7 +403,7 @@ def record_absence(room: DutyRoom, *, actor, data) -> tuple[Unavailability, list
     """Leave entered for a pool member; the coverage of every roster it touches is recomputed and the
     room's keepers are told of the gaps it opens."""
     require(actor, ROSTER_KEEPERS)
-    form = AbsenceForm(data=data)
+    form = bind(AbsenceForm, data)
     if not form.is_valid():
         raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
     cleaned = form.cleaned_data

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from core.choices import Role
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.forms import clean
 from core.scoping import scope_of
 
 # Who keeps preparedness records (read-only roles and the administrators keep none).
@@ -53,34 +54,10 @@ def require_reach(actor, field: str, **where) -> None:
         )
 
 
-def _plain(form_class, data):
-    """A JSON body may nest objects or lists where a form expects a scalar: they become text, which the
-    field then refuses as invalid input (400) instead of failing inside the field's parser."""
-    if data is None or hasattr(data, "getlist"):
-        return data or {}
-    if not isinstance(data, dict):  # a JSON number, string or list where an object belongs
-        raise InvalidInput()
-    from django import forms
-
-    fields = form_class.base_fields
-    return {
-        key: str(value)
-        if isinstance(value, dict | list) and not isinstance(fields.get(key), forms.MultipleChoiceField)
-        else value
-        for key, value in data.items()
-    }
-
-
 def validate(form_class, data, *, actor=None, **kwargs) -> dict:
-    data = _plain(form_class, data)
-    form = (
-        form_class(data=data or {}, actor=actor, **kwargs)
-        if actor is not None
-        else form_class(data=data or {})
-    )
-    if not form.is_valid():
-        raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
-    return form.cleaned_data
+    if actor is not None:
+        kwargs["actor"] = actor
+    return clean(form_class, data, **kwargs)
 
 
 def audit(obj, action: str, *, actor, data: dict | None = None) -> None:

@@ -23,3 +23,10 @@ def test_a_valid_id_filter_still_filters(api_as, district):
     response = api_as("admin").get("/api/v1/rescue-team-members/", {"team": 2**31 - 1})
     assert response.status_code == 200
     assert response.json()["count"] == 0
+
+
+def test_a_drill_body_of_numbers_where_dates_belong_is_400_naming_the_fields(api_as, district):
+    body = {"form": True, "participants": -(2**70), "held_on": -(2**70), "plan": 0, "scenario": -(2**70)}
+    response = api_as("admin").post("/api/v1/drills/", body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400, response.content
+    assert {"form", "participants", "held_on", "plan"} <= set(response.json())
