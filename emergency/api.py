@@ -201,6 +201,7 @@ class MovementSerializer(serializers.ModelSerializer):
             "person",
             "at",
             "accident",
+            "info_report",
             "info_report_ref",
             "expired_confirmed",
             "lines",

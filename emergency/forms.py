@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from attachments.uploads import DocumentsField
+from core.forms import MAX_ID
 from emergency.choices import (
     CertificateType,
     DrillForm,
@@ -41,6 +42,8 @@ class IdChoiceField(forms.ModelChoiceField):
 class IdListField(forms.Field):
     """A list of ids (uploads from `POST /api/v1/attachments/`): a JSON array or comma-separated text."""
 
+    takes_list = True
+
     @staticmethod
     def api_field(**kwargs):
         from rest_framework import serializers
@@ -53,11 +56,14 @@ class IdListField(forms.Field):
             return []
         items = value if isinstance(value, list | tuple) else str(value).replace("，", ",").split(",")
         try:
-            return [int(str(item).strip()) for item in items if str(item).strip()]
+            ids = [int(str(item).strip()) for item in items if str(item).strip()]
         except ValueError:
+            ids = [0]
+        if not all(0 < number <= MAX_ID for number in ids):
             raise forms.ValidationError(
                 _("Enter the ids of uploaded files, separated by commas."), code="invalid"
             )
+        return ids
 
 
 class _Bootstrap:
@@ -110,6 +116,7 @@ class MovementForm(ScopedForm):
         "to_warehouse": "emergency.Warehouse",
         "batch": "emergency.StockBatch",
         "accident": "accidents.Accident",
+        "info_report": "duty.InfoReport",
     }
     kind = forms.ChoiceField(
         label=pgettext_lazy("stock movement", "Kind"),
@@ -125,7 +132,7 @@ class MovementForm(ScopedForm):
     expires_on = forms.DateField(label=_("Expires on"), required=False, widget=_date())
     confirm_expired = forms.BooleanField(label=_("Issue expired stock (confirmed)"), required=False)
     accident = IdChoiceField(label=_("Accident"), queryset=None, required=False)
-    info_report = forms.CharField(label=_("Information report number"), max_length=40, required=False)
+    info_report = IdChoiceField(label=_("Information report"), queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -210,9 +210,18 @@ class Movement(models.Model):
     accident = models.ForeignKey(
         "accidents.Accident", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # The information report's number as typed. The duty module lies below this one in .importlinter, so a
-    # foreign key to duty.InfoReport would be allowed; until one replaces it, the number is not checked.
-    info_report_ref = models.CharField(_("information report"), max_length=40, blank=True)
+    # An issue during an emergency names its event (R-EMG-5): the accident or the duty room's information
+    # report, chosen within the keeper's scope.
+    info_report = models.ForeignKey(
+        "duty.InfoReport",
+        verbose_name=_("information report"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # What earlier versions took as typed text instead of a link; kept as it was entered.
+    info_report_ref = models.CharField(_("information report (as typed)"), max_length=40, blank=True)
     expired_confirmed = models.BooleanField(_("expired stock confirmed"), default=False)
 
     objects = MovementQuerySet.as_manager()

@@ -143,7 +143,7 @@ def record_movement(*, actor, data) -> Movement:
             reason=cleaned["reason"],
             person=actor,
             accident=cleaned.get("accident"),
-            info_report_ref=cleaned.get("info_report") or "",
+            info_report=cleaned.get("info_report"),
             expired_confirmed=bool(cleaned.get("confirm_expired")),
         )
         lines = []

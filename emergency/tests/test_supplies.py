@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from core.errors import Conflict, InvalidInput
 from emergency import selectors, services
@@ -130,13 +132,45 @@ def test_issues_take_the_first_expiring_fresh_batch(persona, warehouse, item, st
     assert (soon.quantity, late.quantity) == (0, 8)
 
 
-def test_an_issue_names_its_event(persona, warehouse, item, stock):
+def _report(persona, district, town):
+    from duty import services as duty
+
+    now = timezone.now()
+    return duty.submit_report(
+        actor=persona("admin"),
+        data={
+            "town": district[town].pk,
+            "title": f"{town} 内涝险情",
+            "event_type": "flood",
+            "occurred_at": now - dt.timedelta(minutes=30),
+            "known_at": now - dt.timedelta(minutes=20),
+            "description": "低洼路段积水，需沙袋。",
+        },
+    )
+
+
+def test_an_issue_names_its_event_by_link_and_the_page_shows_it(persona, district, warehouse, item, stock):
     a, bags = warehouse(), item()
     stock(a, bags, 10)
+    report = _report(persona, district, "duruan")
     movement = services.record_movement(
-        actor=persona("admin"), data=issue_data(a, bags, 1, info_report="XB-2026-0012")
+        actor=persona("duruan"), data=issue_data(a, bags, 1, info_report=report.pk)
     )
-    assert movement.info_report_ref == "XB-2026-0012" and movement.person.username == "admin"
+    assert movement.info_report == report and movement.person.username == "duruan"
+    client = Client()
+    client.force_login(persona("duruan"))
+    page = client.get(reverse("emergency:warehouse_detail", args=[a.pk])).content.decode()
+    assert f'href="{report.get_absolute_url()}"' in page
+
+
+def test_an_issue_cannot_name_a_report_outside_the_keepers_scope(persona, district, warehouse, item, stock):
+    a, bags = warehouse(), item()
+    stock(a, bags, 10)
+    other = _report(persona, district, "baisha")
+    with pytest.raises(InvalidInput) as refused:
+        services.record_movement(actor=persona("duruan"), data=issue_data(a, bags, 1, info_report=other.pk))
+    assert "info_report" in refused.value.errors
+    assert a.batches.get().quantity == 10
 
 
 def test_read_only_roles_move_nothing(persona, warehouse, item, stock):
