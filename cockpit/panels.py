@@ -1,4 +1,5 @@
-"""The cockpit's panels from the modules above the registry: who is on duty now, and the assessment ranking.
+"""The cockpit's panels from the modules above the registry: who is on duty now, the assessment ranking and
+the towns' preparedness readiness.
 
 The cockpit is the top layer, so it reads the duty and accountability modules directly (their selectors,
 which go through the one scoping layer). The ranking is recomputed at most every ten minutes, once for
@@ -14,8 +15,11 @@ from accountability.selectors import default_year, scorecard, visible_unit_ids
 from cockpit.periodic import AreaViewer
 from core.masking import phone_for
 from duty.selectors import board_rooms
+from emergency import selectors as emergency_selectors
+from emergency.towns import visible_towns
 
 RANKING_CACHE_SECONDS = 600
+READY_SCORE = 80  # below it a town's line is marked: a fifth of its reserve, freshness or counting is missing
 
 
 def on_duty_now(user) -> list[dict]:
@@ -62,3 +66,21 @@ def _district_ranking(year: int) -> list[dict]:
     ]
     cache.set(key, rows, RANKING_CACHE_SECONDS)
     return rows
+
+
+def readiness(user) -> list[dict]:
+    """Each town the user follows with its preparedness readiness score (out of 100), weakest first; each
+    line opens the town's preparedness page, where every point of the score is explained. A score is the
+    same whoever reads it, so it is computed once per town for every reader and kept ten minutes."""
+    rows = [dict(_town_readiness(town), name=town.display_name) for town in visible_towns(user)]
+    return sorted(rows, key=lambda row: (row["score"], row["name"]))
+
+
+def _town_readiness(town) -> dict:
+    key = f"cockpit:readiness:{town.pk}:{timezone.localdate().isoformat()}"
+    row = cache.get(key)
+    if row is None:
+        score = float(emergency_selectors.readiness(town).score)
+        row = {"score": score, "url": f"/emergency/?town={town.pk}", "weak": score < READY_SCORE}
+        cache.set(key, row, RANKING_CACHE_SECONDS)
+    return row

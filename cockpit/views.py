@@ -11,7 +11,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from cockpit import figures, selectors
-from cockpit.panels import on_duty_now, ranking
+from cockpit.panels import on_duty_now, ranking, readiness
 from cockpit.policy import may_open_cockpit
 from cockpit.townmap import town_map
 from core.extensions import duty_board_panels
@@ -41,6 +41,7 @@ def cockpit_context(request) -> dict:
         "panels": panels,
         "on_duty": on_duty_now(user),
         "ranking": ranking(user),
+        "readiness": readiness(user),
         "now": timezone.localtime(),
         "refresh_seconds": REFRESH_SECONDS,
     }

@@ -124,3 +124,19 @@ def test_a_town_sees_only_its_own_line_of_the_shared_ranking_with_the_same_rank(
     own = next(r for r in district if r["unit_id"] == persona("duruan").town_id)
     assert town[0] == own  # ranked among all towns, not first of one
     assert ranking(persona("ent_duruan"), limit=100)["rows"] == []
+
+
+def test_the_cockpit_shows_each_towns_readiness_score_and_opens_its_explanation(as_user, district):
+    from emergency.selectors import readiness
+
+    page = as_user("leader").get("/cockpit/")
+    rows = page.context["readiness"]
+    assert len(rows) == len(district)
+    assert [r["score"] for r in rows] == sorted(r["score"] for r in rows)  # weakest first
+    duruan = district["duruan"]
+    line = next(r for r in rows if r["url"] == f"/emergency/?town={duruan.pk}")
+    assert line["score"] == float(readiness(duruan).score)
+    assert 'data-testid="cockpit-readiness"' in page.content.decode()
+    town = as_user("duruan").get("/cockpit/")
+    assert [r["url"] for r in town.context["readiness"]] == [line["url"]]  # a town, its own line only
+    assert as_user("duruan").get(line["url"]).status_code == 200
