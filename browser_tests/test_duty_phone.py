@@ -82,3 +82,38 @@ def test_a_towns_report_reaches_the_duty_board_with_its_clock(site, new_page, vi
     _fits(page, "duty board")
     shot(page, viewport, "duty-board")
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_the_district_prepares_next_months_rosters_for_every_room_from_the_rooms_page(
+    site, new_page, viewport
+):
+    from core import background
+    from core.models import BackgroundJob
+    from duty.tests.conftest import month_ahead
+
+    month = f"{month_ahead(7):%Y-%m}"
+    page = new_page()
+    log_in(page, site, "admin")
+    page.goto(f"{site}/duty/rooms/?month={month}")
+    if viewport == "phone":
+        _fits(page, "rooms")
+    assert _unlabelled(page) == []
+    expect(page.get_by_test_id("room-roster").first).to_contain_text("尚未编排")
+    page.get_by_label("月份", exact=True).fill(month)
+    page.get_by_label("覆盖完整的排班表直接发布").check()
+    shot(page, viewport, "duty-month-form")
+    with page.expect_navigation():
+        page.get_by_role("button", name="编排全部值班室排班").click()
+    expect(page.get_by_test_id("job-progress")).to_be_visible()
+    job = BackgroundJob.objects.get(kind="duty.month", params__month=month)
+    background.run_background_job(job.pk)  # what the job runner does beside the web server
+    expect(page.get_by_test_id("job-progress")).to_have_attribute("data-state", "done", timeout=10_000)
+    with page.expect_navigation():
+        page.get_by_role("link", name="继续").click()
+    expect(page.get_by_test_id("room-roster")).to_have_count(9)
+    for cell in page.get_by_test_id("room-roster").all():
+        expect(cell).to_contain_text("已发布")
+    if viewport == "phone":
+        _fits(page, "rooms after")
+    shot(page, viewport, "duty-month-done")

@@ -11,11 +11,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import ScopedViewSetMixin, display_field
+from core.api_jobs import JobSerializer
 from core.errors import InvalidInput
+from core.exports import job_payload
 from core.masking import can_see_personal_data, phone_for
 from core.workflow_api import add_workflow_actions, serializer_field
 from duty import selectors, services
-from duty.forms import FollowUpForm, ReportForm, RosterCreateForm, ShiftForm, SwapRequestForm
+from duty.forms import FollowUpForm, MonthForm, ReportForm, RosterCreateForm, ShiftForm, SwapRequestForm
 from duty.models import Contact, DutyRoom, InfoReport, ReportDeadline, ReportUpdate, Roster, Shift, Swap
 
 
@@ -152,6 +154,16 @@ class RosterViewSet(
         """Add a shift to a draft roster; a shift that breaks a rest rule is refused (400) naming it."""
         shift = services.add_shift(self.get_object(), actor=request.user, data=_body(request))
         return Response(ShiftSerializer(shift).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=form_serializer("MonthPrepareRequest", MonthForm), responses={202: JobSerializer})
+    @action(detail=False, methods=["post"], url_path="prepare-month")
+    def prepare_month(self, request):
+        """Every room of the caller's: the month's draft made and generated, and published when `publish`
+        is true and its coverage is complete. Answers 202 with the job to follow (`GET /api/v1/jobs/{id}/`);
+        its summary names each room's roster, state, gaps and what kept it a draft."""
+        job = services.prepare_month(actor=request.user, data=_body(request))
+        payload = job_payload(job)
+        return Response(payload, status=status.HTTP_202_ACCEPTED, headers={"Location": payload["url"]})
 
     @extend_schema(responses=CoverageSerializer)
     @action(detail=True, methods=["get"])

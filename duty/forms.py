@@ -50,8 +50,7 @@ def _dt_field(label, required=True):
     return forms.DateTimeField(label=label, required=required, widget=DATETIME)
 
 
-class RosterCreateForm(ApiForm):
-    room = IdField(_("Duty room"))
+class _MonthInput(ApiForm):
     month = forms.CharField(label=_("Month"), max_length=7, help_text=_("YYYY-MM, e.g. 2027-01"))
 
     def clean_month(self):
@@ -60,6 +59,19 @@ class RosterCreateForm(ApiForm):
             return dt.datetime.strptime(raw, "%Y-%m").date()
         except ValueError:
             raise forms.ValidationError(_("Enter a month as YYYY-MM."))
+
+
+class RosterCreateForm(_MonthInput):
+    room = IdField(_("Duty room"))
+    field_order = ["room", "month"]
+
+
+class MonthForm(_MonthInput):
+    """Every room's roster of a month at once: drafts made and generated, published when asked."""
+
+    publish = forms.BooleanField(
+        label=_("Publish each roster whose coverage is complete"), required=False, initial=True
+    )
 
 
 class ShiftForm(ApiForm):

@@ -6,6 +6,7 @@ app_name = "duty"
 urlpatterns = [
     path("", views.board, name="board"),
     path("rooms/", views.room_list, name="rooms"),
+    path("rooms/month/", views.month_prepare, name="month_prepare"),
     path("rooms/<int:pk>/", views.room_detail, name="room"),
     path("rooms/<int:pk>/log/", views.log_add, name="log_add"),
     path("rooms/<int:pk>/absences/", views.absence_add, name="absence_add"),

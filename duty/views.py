@@ -26,11 +26,12 @@ from core.scoping import get_visible_or_404, scope_of
 from core.views import apply_domain_errors, refused_button
 from core.workflow_views import transition_page
 from duty import rules, selectors, services
-from duty.choices import ShiftRole
+from duty.choices import RosterState, ShiftRole
 from duty.forms import (
     AbsenceForm,
     HandoverForm,
     LogEntryForm,
+    MonthForm,
     ReportForm,
     RosterCreateForm,
     SwapRequestForm,
@@ -101,16 +102,58 @@ def _accident_clocks(user, now):
 
 
 @login_required
-def room_list(request):
+def room_list(request, *, month_form=None, status=200):
+    """The rooms, each with its roster of the month shown (?month=YYYY-MM, next month by default), and
+    for the roster keepers the form that prepares that month for every room at once."""
     _require_sees(request.user)
-    rooms = (
+    month_input = bind_month(request.GET.get("month") or _next_month())
+    month = (month_input.cleaned_data if month_input.is_valid() else bind_month(_next_month()).cleaned_data)[
+        "month"
+    ]
+    rooms = list(
         DutyRoom.objects.visible_to(request.user)
         .select_related("town")
         .prefetch_related("leaders", "officers")
     )
+    rosters = {r.room_id: r for r in Roster.objects.filter(room__in=rooms, month=month)}
+    rows = [(room, rosters.get(room.pk), _gaps_of(rosters.get(room.pk))) for room in rooms]
     return render(
-        request, "duty/room_list.html", {"rooms": rooms, "can_keep": has(request.user, ROSTER_KEEPERS)}
+        request,
+        "duty/room_list.html",
+        {
+            "rows": rows,
+            "month": month,
+            "can_keep": has(request.user, ROSTER_KEEPERS),
+            "month_form": month_form or MonthForm(initial={"month": f"{month:%Y-%m}", "publish": True}),
+        },
+        status=status,
     )
+
+
+def bind_month(raw: str) -> MonthForm:
+    form = MonthForm(data={"month": raw})
+    form.is_valid()
+    return form
+
+
+def _gaps_of(roster) -> int | None:
+    """A draft's open gaps (what keeps it from publishing); a published roster has none by construction."""
+    if roster is None or roster.state != RosterState.DRAFT:
+        return None
+    return len(services.check_coverage(roster)["gaps"])
+
+
+@login_required
+@require_POST
+def month_prepare(request):
+    try:
+        job = services.prepare_month(actor=request.user, data=request.POST)
+    except DomainError as exc:
+        form = MonthForm(data=request.POST)
+        form.is_valid()
+        apply_domain_errors(form, exc)
+        return room_list(request, month_form=form, status=exc.status_code)
+    return redirect(job.get_absolute_url())
 
 
 @login_required

@@ -1,5 +1,6 @@
 """Writes of the duty module: one service per state change (role · state · input · write · audit · notify)."""
 
+from duty.services.month import prepare_month
 from duty.services.reports import FLOW as REPORT_FLOW
 from duty.services.reports import SERVICES as REPORT_SERVICES
 from duty.services.reports import submit_report, sync_deadlines
@@ -28,6 +29,7 @@ __all__ = [
     "SWAP_FLOW",
     "accept_swap",
     "add_log_entry",
+    "prepare_month",
     "add_shift",
     "approve_swap",
     "check_coverage",
