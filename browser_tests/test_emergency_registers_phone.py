@@ -95,3 +95,31 @@ def test_a_town_keeps_its_transfer_list_and_team_members_on_a_phone(site, new_pa
     _fits(admin, "norms")
     shot(admin, viewport, "emergency-norms")
     assert not admin.js_errors, admin.js_errors
+
+
+def test_a_town_records_a_joint_drill_of_two_plans_on_a_phone(site, new_page, viewport):
+    from emergency.models import Drill, Plan
+
+    plans = list(Plan.objects.filter(town__name="杜阮镇").order_by("-owner_town", "pk")[:2])
+    assert len(plans) == 2, "the demo gives every town its plan and its enterprises theirs"
+    page = new_page()
+    _log_in(page, site, "duruan")
+    page.goto(f"{site}/emergency/drills/new/")
+    _fits(page, "drill form")
+    page.get_by_label("预案", exact=True).select_option(str(plans[0].pk))
+    page.get_by_label("同时演练的其他预案", exact=True).select_option([str(plans[0].pk), str(plans[1].pk)])
+    page.get_by_label("演练日期", exact=True).fill("2026-11-20")
+    page.get_by_label("演练形式", exact=True).select_option("tabletop")
+    page.get_by_label("演练情景", exact=True).fill("杜阮河水位超警，镇村联合转移群众")
+    page.get_by_role("button", name="保存").click()
+    # The main plan named again among the others: refused on that field, what was typed kept.
+    expect(page.locator("[data-field=other_plans].rl-has-error")).to_be_visible()
+    expect(page.get_by_label("演练情景", exact=True)).to_have_value("杜阮河水位超警，镇村联合转移群众")
+    shot(page, viewport, "emergency-joint-drill-refused")
+    page.get_by_label("同时演练的其他预案", exact=True).select_option([str(plans[1].pk)])
+    _save(page)
+    expect(page.get_by_test_id("other-plans")).to_contain_text(plans[1].title)
+    _fits(page, "drill page")
+    drill = Drill.objects.latest("pk")
+    assert (drill.plan, list(drill.other_plans.all())) == (plans[0], [plans[1]])
+    shot(page, viewport, "emergency-joint-drill")

@@ -438,6 +438,7 @@ class DrillSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "plan",
+            "other_plans",
             "held_on",
             "form",
             "form_display",

@@ -39,6 +39,23 @@ class IdChoiceField(forms.ModelChoiceField):
         return super().to_python(number)
 
 
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several records chosen by id: anything but plausible ids is refused before any query."""
+
+    def clean(self, value):
+        values = value if isinstance(value, list | tuple) else [] if value in self.empty_values else [value]
+        for item in values:
+            try:
+                number = int(str(item))
+            except (TypeError, ValueError):
+                number = 0
+            if not 0 < number <= MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
+        return super().clean(value)
+
+
 class IdListField(forms.Field):
     """A list of ids (uploads from `POST /api/v1/attachments/`): a JSON array or comma-separated text."""
 
@@ -308,12 +325,24 @@ class RevisionTriggerForm(_Bootstrap, forms.Form):
 
 
 class DrillRecordForm(ScopedForm):
-    scoped_fields = {"plan": "emergency.Plan"}
+    scoped_fields = {"plan": "emergency.Plan", "other_plans": "emergency.Plan"}
     plan = IdChoiceField(label=_("Plan"), queryset=None)
+    other_plans = IdMultipleChoiceField(
+        label=_("Other plans exercised"),
+        queryset=None,
+        required=False,
+        help_text=_("A joint drill counts for every plan it exercised."),
+    )
     held_on = forms.DateField(label=_("Held on"), widget=_date())
     form = forms.ChoiceField(label=_("Form"), choices=DrillForm.choices)
     participants = forms.IntegerField(label=_("Participants"), min_value=0, max_value=100000, required=False)
     scenario = forms.CharField(label=_("Scenario"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("plan") is not None and data.get("plan") in (data.get("other_plans") or []):
+            self.add_error("other_plans", _("The drill's main plan is named once, under Plan."))
+        return data
 
 
 class EvaluateForm(_Bootstrap, forms.Form):

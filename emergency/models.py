@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -344,7 +344,6 @@ class PlanQuerySet(ScopedQuerySet):
             12: Q(owner_enterprise__isnull=False) & ~high_risk,
             rules.GOVERNMENT_DRILL_MONTHS: Q(owner_enterprise__isnull=True),
         }
-        drills = Drill.objects.filter(plan=OuterRef("pk")).values("plan").annotate(last=Max("held_on"))
         qs = self.annotate(
             _state=of_current("state"),
             _published_on=of_current("published_on"),
@@ -352,7 +351,7 @@ class PlanQuerySet(ScopedQuerySet):
             _check_due=of_current("check_due"),
         ).annotate(
             _review_since=Coalesce("last_evaluated_on", "_published_on"),
-            _drill_since=Coalesce(Subquery(drills.values("last")[:1]), "_published_on"),
+            _drill_since=Coalesce(last_drill_of(OuterRef("pk")), "_published_on"),
         )
         overdue = (
             Q(_state=PlanVersionState.PUBLISHED, _filing_due__lt=today)
@@ -476,12 +475,26 @@ class PlanVersion(models.Model):
 
 
 class DrillQuerySet(PlanVersionQuerySet):
-    pass
+    def exercising(self, plan):
+        """Drills that exercised the plan: as their main plan or among the others drilled with it (R-EMG-4
+        counts a joint drill for every plan it exercised)."""
+        return self.filter(Q(plan=plan) | Q(other_plans=plan)).distinct()
+
+
+def last_drill_of(plan):
+    """The date of the plan's latest drill, as a subquery (`plan` an OuterRef or a pk)."""
+    return Subquery(
+        Drill.objects.filter(Q(plan=plan) | Q(other_plans=plan)).order_by("-held_on").values("held_on")[:1]
+    )
 
 
 class Drill(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="drills")
-    other_plans = models.ManyToManyField(Plan, blank=True, related_name="+")
+    # A joint drill exercises several plans at once (e.g. a town's flood plan with an enterprise's on-site
+    # plan); each of them counts it for its drill frequency.
+    other_plans = models.ManyToManyField(
+        Plan, verbose_name=_("other plans exercised"), blank=True, related_name="joint_drills"
+    )
     held_on = models.DateField(_("held on"))
     form = models.CharField(_("form"), max_length=12, choices=DrillForm.choices)
     participants = models.PositiveIntegerField(_("participants"), default=0)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,6 +22,7 @@ from emergency.models import (
     Stocktake,
     SupplyItem,
     Warehouse,
+    last_drill_of,
 )
 
 # The readiness score's three parts (points): coverage of the norms, fresh stock, the monthly count.
@@ -250,7 +251,7 @@ def plan_status(plan: Plan, *, today: dt.date | None = None, last_drill=None) ->
     current = plan.current()
     published_on = current.published_on if current else None
     if last_drill is None:
-        last_drill = plan.drills.aggregate(last=Max("held_on"))["last"]
+        last_drill = Drill.objects.exercising(plan).aggregate(last=Max("held_on"))["last"]
     review_since = plan.last_evaluated_on or published_on
     review = rules.review_due(review_since) if review_since else None
     drill_due = rules.drill_due(plan, last_drill, published_on)
@@ -275,7 +276,7 @@ def plan_statuses(plans, *, today: dt.date | None = None) -> list[PlanStatus]:
     plans = list(
         plans.select_related("owner_enterprise", "owner_department", "owner_town", "town")
         .prefetch_related("versions", "owner_enterprise__sectors")
-        .annotate(last_drill=Max("drills__held_on"))
+        .annotate(last_drill=last_drill_of(OuterRef("pk")))
     )
     return [plan_status(p, today=today, last_drill=p.last_drill) for p in plans]
 

@@ -19,8 +19,9 @@ from emergency.services.common import KEEPERS, audit, require_reach, require_rol
 def record_drill(*, actor, data) -> Drill:
     require_role(actor, KEEPERS)
     cleaned = validate(DrillRecordForm, data, actor=actor)
-    plan = cleaned["plan"]
-    require_reach(actor, "plan", town_id=plan.town_id, enterprise=plan.owner_enterprise)
+    plan, others = cleaned["plan"], list(cleaned.get("other_plans") or [])
+    for field, each in [("plan", plan)] + [("other_plans", p) for p in others]:
+        require_reach(actor, field, town_id=each.town_id, enterprise=each.owner_enterprise)
     if cleaned["held_on"] > timezone.localdate():
         raise InvalidInput.field(
             "held_on", _("A drill cannot be recorded before it is held (the date is in the future).")
@@ -33,11 +34,16 @@ def record_drill(*, actor, data) -> Drill:
             participants=cleaned.get("participants") or 0,
             scenario=cleaned.get("scenario") or "",
         )
+        drill.other_plans.set(others)
         record_created(
             drill,
             "emergency.drill",
             actor=actor,
-            data={"plan": plan.pk, "held_on": drill.held_on.isoformat()},
+            data={
+                "plan": plan.pk,
+                "other_plans": [p.pk for p in others],
+                "held_on": drill.held_on.isoformat(),
+            },
         )
     return drill
 

@@ -547,3 +547,44 @@ def test_the_latest_overdue_start_matches_the_due_day_of_every_start(db):
             start = latest + dt.timedelta(days=offset)
             overdue = rules.next_working_day(rules.add_months(start, months)) < today
             assert overdue == (start <= latest), (months, start)
+
+
+def test_a_joint_drill_counts_for_every_plan_it_exercised(api_as, persona, plan):
+    """A joint drill of an enterprise's on-site and special plans: both plans' last drill moves (R-EMG-4),
+    in the plan's answer, the plans list and the one-query `behind` alike."""
+    main, other = plan(type="onsite", published_on=None), plan(type="special", published_on=None)
+    today = D(2026, 12, 1)
+    services.record_drill(
+        actor=persona("ent_duruan"), data={"plan": other.pk, "held_on": D(2025, 6, 1), "form": "tabletop"}
+    )
+    assert Plan.objects.filter(pk=other.pk).behind(today).exists()
+    client = api_as("ent_duruan")
+    body = {"plan": main.pk, "other_plans": [other.pk], "held_on": "2026-11-20", "form": "full_scale"}
+    response = client.post("/api/v1/drills/", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["other_plans"] == [other.pk]
+    for p in (main, other):
+        status = selectors.plan_status(p, today=today)
+        assert (status.last_drill, status.drill_overdue) == (D(2026, 11, 20), False)
+        assert not Plan.objects.filter(pk=p.pk).behind(today).exists()
+    both = Plan.objects.filter(pk__in=[main.pk, other.pk])
+    assert {s.plan.pk: s.last_drill for s in selectors.plan_statuses(both)} == {
+        main.pk: D(2026, 11, 20),
+        other.pk: D(2026, 11, 20),
+    }
+    assert client.get(f"/api/v1/plans/{other.pk}/").json()["last_drill"] == "2026-11-20"
+
+
+def test_a_joint_drill_names_its_main_plan_once_and_only_plans_of_reach(api_as, persona, plan):
+    main = plan(type="onsite")
+    client = api_as("ent_duruan")
+    twice = {"plan": main.pk, "other_plans": [main.pk], "held_on": "2026-11-20", "form": "tabletop"}
+    response = client.post("/api/v1/drills/", twice, format="json")
+    assert response.status_code == 400 and "other_plans" in response.json()
+    town_plan = plan("duruan", type="special")  # the town's own plan: not the enterprise's to record
+    foreign = {"plan": main.pk, "other_plans": [town_plan.pk], "held_on": "2026-11-20", "form": "tabletop"}
+    response = client.post("/api/v1/drills/", foreign, format="json")
+    assert response.status_code == 400 and "other_plans" in response.json()
+    huge = {"plan": main.pk, "other_plans": [2**70], "held_on": "2026-11-20", "form": "tabletop"}
+    assert client.post("/api/v1/drills/", huge, format="json").status_code == 400
+    assert not main.drills.exists()

@@ -205,6 +205,8 @@ def _drill_page(request, drill, form=None, *, status: int = 200):
         "emergency/drill_detail.html",
         {
             "drill": drill,
+            # The joint drill's other plans, those the viewer may see (one may be another unit's).
+            "other_plans": Plan.objects.visible_to(request.user).filter(joint_drills=drill).order_by("title"),
             "buttons": services.DRILL_FLOW.buttons(request.user, drill),
             "actions": actions,
             "form": form or ActionForm(),
