@@ -21,6 +21,9 @@ from __future__ import annotations
 import re
 from http import HTTPStatus
 
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import is_patched_serializer
+
 ERROR = "Error"
 INVALID_INPUT = "InvalidInput"
 ERROR_SCHEMAS = {
@@ -133,3 +136,16 @@ def strip_rule_ids(result, generator, request, public):
         return node
 
     return walk(result)
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's, except that a PATCH body keeps the fields the server requires even in a partial
+    update (a serializer's `required_in_patch`, e.g. the `version` of every conditional write): the
+    generated "Patched" component would otherwise mark every field optional, `version` included."""
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        kept = getattr(serializer, "required_in_patch", ())
+        if kept and is_patched_serializer(serializer, direction):
+            schema["required"] = [name for name in kept if name in schema.get("properties", {})]
+        return schema

@@ -125,6 +125,7 @@ def form_serializer(name: str, form_class, *, version: bool = False) -> type[ser
         attrs: dict = {}
         if version:
             attrs["version"] = serializers.IntegerField(help_text="The version the client read.")
+            attrs["required_in_patch"] = ("version",)  # a PATCH is a conditional write too
         if form_class is not None:
             for field_name, form_field in form_class.base_fields.items():
                 attrs[field_name] = serializer_field(form_field)

@@ -14,7 +14,9 @@ from rest_framework.views import APIView
 
 from core.errors import NotAllowed
 from core.scoping import get_visible_or_404
+from core.workflow_api import form_serializer
 from registry import file, file_services
+from registry.file_forms import FileForm
 from registry.models import Enterprise
 from registry.services import may_keep_file
 
@@ -49,7 +51,7 @@ class EnterpriseFileView(APIView):
         return Response({"id": row.pk, "ledger": data.get("ledger")}, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=OpenApiTypes.OBJECT,
+        request=form_serializer("EnterpriseFileUpdate", FileForm, version=True),
         responses=OpenApiTypes.OBJECT,
         description=(
             "Change the file's own fields: principal_user and safety_manager_user (ids of active accounts "
@@ -66,18 +68,21 @@ class EnterpriseFileView(APIView):
         return Response(file.file_of(enterprise))
 
 
+class FileRowCorrectionSerializer(serializers.Serializer):
+    ledger = serializers.CharField()
+    id = serializers.IntegerField()
+    version = serializers.IntegerField()
+    required_in_patch = ("ledger", "id", "version")
+
+    class Meta:
+        ref_name = "EnterpriseFileRowCorrection"
+
+
 class EnterpriseFileRowsView(APIView):
     scoped_model = Enterprise
 
     @extend_schema(
-        request=inline_serializer(
-            "EnterpriseFileRowCorrection",
-            {
-                "ledger": serializers.CharField(),
-                "id": serializers.IntegerField(),
-                "version": serializers.IntegerField(),
-            },
-        ),
+        request=FileRowCorrectionSerializer,
         responses=OpenApiTypes.OBJECT,
         description="Correct one ledger row: `ledger`, `id`, the row's `version`, and the fields to change.",
     )

@@ -211,6 +211,7 @@ class RiskPointCreateSerializer(PointFieldsSerializer, AssessmentInputSerializer
 
 class PointUpdateSerializer(PointFieldsSerializer):
     version = serializers.IntegerField(min_value=0)
+    required_in_patch = ("version",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -101,3 +101,23 @@ def test_rule_ids_are_taken_out_of_a_description_without_breaking_the_sentence()
     assert without_rule_ids("`level` is computed (R-ACC-1); clocks.") == "`level` is computed; clocks."
     assert without_rule_ids("R-HAZ-10: the enterprise's tables") == "The enterprise's tables"
     assert without_rule_ids("Record a step (R-ACC-8, R-ACC-9): a notice") == "Record a step: a notice"
+
+
+@pytest.mark.parametrize(
+    ("path", "required"),
+    [
+        ("/api/v1/waterlogging-points/{id}/", ["version"]),
+        ("/api/v1/shelters/{id}/", ["version"]),
+        ("/api/v1/risk-points/{id}/", ["version"]),
+        ("/api/v1/enterprises/{id}/file/", ["version"]),
+        ("/api/v1/enterprises/{id}/file/rows/", ["ledger", "id", "version"]),
+    ],
+)
+def test_a_patch_body_keeps_what_the_server_requires_in_a_partial_update(schema_problems, path, required):
+    """A PATCH without its `version` is refused (400): the schema says so instead of marking every field
+    optional, as drf-spectacular's partial component does on its own."""
+    schema, _problems = schema_problems
+    body = schema["paths"][path]["patch"]["requestBody"]["content"]["application/json"]["schema"]
+    component = schema["components"]["schemas"][body["$ref"].rsplit("/", 1)[-1]]
+    assert component["required"] == required
+    assert "required" not in schema["components"]["schemas"]["PatchedAccidentUpdateRequest"]  # truly optional
