@@ -55,16 +55,9 @@ def trend_chart(trend) -> dict:
 
 
 def home_panel(request) -> dict:
-    """The leader's home page: the same figures, in small, and the trend."""
+    """The leader's home page: the cockpit's figures, every one, in small, and the trend."""
     user = request.user
-    wanted = {"hazards_open", "hazards_overdue", "hazards_major_open", "hazards_listed", "accidents_year"}
-    figures_small = [
-        f for f in figures.all_figures(user) if f["code"] in wanted or f["group"] not in _BASE_GROUPS
-    ]
-    return {"figures": figures_small, "trend_chart": trend_chart(selectors.hazard_trend(user))}
-
-
-_BASE_GROUPS = {"hazards", "accidents", "inspections", "risk"}
+    return {"figures": figures.all_figures(user), "trend_chart": trend_chart(selectors.hazard_trend(user))}
 
 
 def _gate(request) -> None:

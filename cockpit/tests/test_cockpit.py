@@ -82,7 +82,9 @@ def test_overdue_by_town_links_each_town_to_its_list(api_as, as_user):
 
 def test_the_leaders_home_page_carries_the_figures_in_small(as_user):
     html = as_user("leader").get("/").content.decode()
-    assert 'data-testid="panel-cockpit"' in html and 'data-code="hazards_overdue"' in html
+    assert 'data-testid="panel-cockpit"' in html
+    for figure in as_user("leader").get("/cockpit/").context["figures"]:
+        assert f'data-code="{figure["code"]}"' in html, figure["code"]
     assert 'data-testid="panel-cockpit"' not in as_user("duruan").get("/").content.decode()
 
 
