@@ -1,10 +1,11 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accidents.choices import CaseOrigin, Level, State
-from accidents.models import Accident, Case, EducationSession
+from accidents.models import Accident, Case, EducationSession, ReportDeadline
 from core.choices import AccidentType
 from registry.models import Jurisdiction, Sector
 
@@ -20,11 +21,23 @@ class AccidentFilter(django_filters.FilterSet):
         label=_("Year"), field_name="occurred_at", lookup_expr="year", min_value=1900, max_value=2200
     )
     enterprise = django_filters.NumberFilter(label=_("Enterprise"), field_name="enterprise_id")
+    # R-ACC-2: the accidents whose report clock runs (a due report not yet made), or has run out.
+    reports = django_filters.ChoiceFilter(
+        label=_("Reports"),
+        choices=[("due", _("A report still due")), ("overdue", _("A report overdue"))],
+        method="by_reports",
+    )
     q = django_filters.CharFilter(label=pgettext_lazy("filter", "Search"), method="search")
 
     class Meta:
         model = Accident
-        fields = ["town", "sector", "accident_type", "level", "state", "year", "enterprise", "q"]
+        fields = ["town", "sector", "accident_type", "level", "state", "year", "enterprise", "reports", "q"]
+
+    def by_reports(self, queryset, name, value):
+        pending = ReportDeadline.objects.filter(accident=OuterRef("pk"), done_at__isnull=True)
+        if value == "overdue":
+            pending = pending.filter(due_at__lt=timezone.now())
+        return queryset.filter(Exists(pending))
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -127,3 +127,27 @@ def test_an_overdue_follow_up_is_reminded_once_per_due_report(record):
         remind_follow_ups()
     assert first >= 1
     assert Notification.objects.filter(kind="accident.follow_up_due", target_id=accident.pk).count() == first
+
+
+def test_the_list_filters_the_accidents_whose_report_is_due_or_overdue(record, api_as):
+    """The cockpit's accident clocks click down to these lists: a report still due, then overdue, then made."""
+    with time_machine.travel(T0 + dt.timedelta(minutes=10), tick=False):
+        accident = record(occurred_at=T0)
+    client = api_as("admin")
+
+    def listed(which) -> bool:
+        ids = [
+            row["id"]
+            for row in client.get("/api/v1/accidents/", {"reports": which, "page_size": 500}).json()[
+                "results"
+            ]
+        ]
+        return accident.pk in ids
+
+    with time_machine.travel(T0 + dt.timedelta(hours=1), tick=False):
+        assert (listed("due"), listed("overdue")) == (True, False)
+    with time_machine.travel(T0 + dt.timedelta(hours=3), tick=False):
+        assert (listed("due"), listed("overdue")) == (True, True)
+        ReportDeadline.objects.filter(accident=accident).update(done_at=timezone.now())
+        assert (listed("due"), listed("overdue")) == (False, False)
+    assert client.get("/api/v1/accidents/", {"reports": "late"}).status_code == 400
