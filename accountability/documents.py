@@ -17,6 +17,18 @@ KINDS = {
 }
 
 
+# The kind's word after the issuing body's abbreviation (蓬住建 + 罚): a department with its own abbreviation
+# numbers its enforcement documents in its own series.
+ENFORCEMENT_WORDS = {
+    "enforcement.filing": "立",
+    "enforcement.inquiry": "询",
+    "enforcement.prior_notice": "告",
+    "enforcement.decision": "罚",
+    "enforcement.delivery": "送",
+    "enforcement.closing": "结",
+}
+
+
 def register_kinds() -> None:
     for kind, prefix in KINDS.items():
         register_document_kind(kind, prefix)

@@ -56,11 +56,12 @@ def format_number(prefix: str, year: int, number: int) -> str:
     return f"{prefix}〔{year}〕{number}号"
 
 
-def official_number(kind: str, *, body: str = "") -> str:
+def official_number(kind: str, *, body: str = "", prefix: str = "") -> str:
     """The next number of a kind in the agency's form, gapless per issuing body, kind and year. The default
-    body keeps the plain `kind` counter, so numbering continues across the change of form."""
+    body keeps the plain `kind` counter, so numbering continues across the change of form. `prefix`: the
+    issuing body's own (a department's abbreviation and the kind's word), which `body` then counts apart."""
     default = _documents_setting()["default_body"]
-    prefix = prefix_for(kind, body=body)
+    prefix = prefix or prefix_for(kind, body=body)
     year, number = next_serial(kind if (body or default) == default else f"{kind}@{body}")
     return format_number(prefix, year, number)
 

@@ -53,6 +53,15 @@ class DepartmentForm(_Styled, forms.Form):
     )
     name = forms.CharField(label=_("Chinese name"), max_length=50)
     name_en = forms.CharField(label=_("English name"), max_length=80, required=False)
+    document_abbreviation = forms.CharField(
+        label=_("Abbreviation in document numbers"),
+        max_length=12,
+        required=False,
+        help_text=_(
+            "The department's own abbreviation at the head of its document numbers, e.g. 蓬住建 for "
+            "蓬住建罚〔2026〕3号. Left blank, its enforcement documents are numbered in the bureau's series."
+        ),
+    )
     phone = forms.CharField(
         label=_("Duty phone"),
         max_length=20,

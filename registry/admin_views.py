@@ -210,6 +210,7 @@ def department_edit(request, pk: int):
         "name": department.name,
         "name_en": department.name_en,
         "phone": department.phone,
+        "document_abbreviation": department.document_abbreviation,
         "sectors": list(department.sectors.all()),
     }
     form = DepartmentForm(request.POST or None, initial=initial, editing=True)

@@ -95,6 +95,9 @@ class Department(LocalizedNameMixin, models.Model):
         Sector, verbose_name=_("supervised sectors"), blank=True, related_name="departments"
     )
     phone = models.CharField(_("duty phone"), max_length=20, blank=True)
+    # 机关代字: the head of the department's document numbers (e.g. 蓬住建 in 蓬住建罚〔2026〕3号); blank, its
+    # enforcement documents are numbered in the bureau's series.
+    document_abbreviation = models.CharField(_("abbreviation in document numbers"), max_length=12, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 

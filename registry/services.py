@@ -558,6 +558,15 @@ def import_town_boundaries(*, actor, raw: bytes | str, source_name: str = "") ->
     return changed
 
 
+def _abbreviation(data: dict, errors: dict) -> str:
+    value = str(data.get("document_abbreviation") or "").strip()
+    if len(value) > 12 or any(c.isspace() or c in "〔〕[]号" for c in value):
+        errors.setdefault("document_abbreviation", []).append(
+            str(_("Up to 12 characters without spaces, brackets or 号, e.g. 蓬住建."))
+        )
+    return value
+
+
 def _clean_department(data: dict, *, instance=None) -> dict:
     errors: dict[str, list[str]] = {}
     cleaned = _clean_names(data, errors)
@@ -580,6 +589,7 @@ def _clean_department(data: dict, *, instance=None) -> dict:
     if error:
         errors.setdefault("phone", []).append(str(error))
     cleaned["phone"] = phone
+    cleaned["document_abbreviation"] = _abbreviation(data, errors)
     sectors = list(data.get("sectors") or [])
     if any(not isinstance(s, Sector) for s in sectors):
         errors.setdefault("sectors", []).append(str(_("Unknown sector.")))
@@ -611,7 +621,7 @@ def update_department(*, actor, department: Department, data: dict, version) -> 
     sectors: list = []
 
     def prepare(step):
-        _refuse_unknown(data, {"name", "name_en", "phone", "sectors"})
+        _refuse_unknown(data, {"name", "name_en", "phone", "document_abbreviation", "sectors"})
         cleaned = _clean_department(data, instance=step.obj)
         sectors.extend(cleaned.pop("sectors"))
         before = {k: getattr(step.obj, k) for k in cleaned}

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accountability.choices import CaseMeasure, CaseOrigin, CaseState, DocumentKind, RemedyOutcome
+from accountability.documents import ENFORCEMENT_WORDS
 from accountability.models import CaseDocument, EnforcementCase, EnforcementPlan, InquiryRecord, PlanEntry
 from accountability.services import penalties
 from audit.services import record
 from core.calendar import period_end
 from core.choices import Role
-from core.documents import official_number
+from core.documents import official_number, prefix_for
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.forms import bind
 from core.scoping import has_role
@@ -30,10 +31,20 @@ def _own_department(user, case) -> bool:
     return has_role(user, Role.DISTRICT_ADMIN) or getattr(user, "department_id", None) == case.department_id
 
 
+def _next_number(case, kind: str) -> str:
+    """In the case's department's own series when it has an abbreviation (its name heads the document),
+    else in the bureau's."""
+    abbreviation = case.department.document_abbreviation
+    prefix = abbreviation + ENFORCEMENT_WORDS[kind] if abbreviation else ""
+    if not prefix or prefix == prefix_for(kind):  # the bureau itself: one series, never two counters
+        return official_number(kind)
+    return official_number(kind, body=f"department:{case.department.code}", prefix=prefix)
+
+
 def issue_document(case, kind: str, *, actor, number: str = "", body: str = "") -> CaseDocument:
     """A step's document: the next official number of its kind, or the number typed for a paper original
     (a number already used answers 409)."""
-    number = (number or "").strip() or official_number(f"enforcement.{kind}")
+    number = (number or "").strip() or _next_number(case, f"enforcement.{kind}")
     if CaseDocument.objects.filter(number=number).exists():
         raise Conflict(_("The document number %(number)s is already used.") % {"number": number})
     try:

@@ -231,3 +231,27 @@ def test_the_api_takes_the_questions_and_answers_as_a_list(filed, persona, api_a
     created = client.post(url, body, format="json")
     assert created.status_code == 201
     assert filed.inquiries.get(pk=created.json()["id"]).exchanges == EXCHANGES
+
+
+def _number_of(persona, enterprise_in) -> str:
+    with time_machine.travel(FILED, tick=False):
+        case = enforcement.file_case(
+            actor=persona("yjj"), data=case_data(enterprise_in("duruan", "industry_trade"))
+        )
+    return case.documents.get().number
+
+
+def test_a_department_with_its_own_abbreviation_numbers_in_its_own_series(district, persona, enterprise_in):
+    from registry.models import Department
+
+    bureau = _number_of(persona, enterprise_in)
+    Department.objects.filter(code="emergency").update(document_abbreviation="蓬测")
+    assert [_number_of(persona, enterprise_in) for _ in range(2)] == [
+        "蓬测立〔2026〕1号",
+        "蓬测立〔2026〕2号",
+    ]
+    # The abbreviation the bureau's series already carries keeps that one series: no number twice.
+    Department.objects.filter(code="emergency").update(document_abbreviation="蓬应急")
+    following = _number_of(persona, enterprise_in)
+    serial = int(re.search(r"〕(\d+)号", bureau).group(1))
+    assert following == f"蓬应急立〔2026〕{serial + 1}号"

@@ -199,6 +199,7 @@ def test_department_created_with_its_sectors(as_user):
     assert response.status_code == 302
     department = Department.objects.get(code="agriculture")
     assert list(department.sectors.values_list("code", flat=True)) == ["gas"]
+    assert department.document_abbreviation == ""
     assert AuditEvent.objects.filter(action="registry.department.created", target_id=department.pk).exists()
 
 
@@ -210,6 +211,8 @@ def test_department_created_with_its_sectors(as_user):
         ({"name": "应急管理局"}, "name"),  # taken
         ({"phone": "12345"}, "phone"),
         ({"sectors": ["no_such_sector"]}, "sectors"),
+        ({"document_abbreviation": "蓬 住建"}, "document_abbreviation"),
+        ({"document_abbreviation": "蓬住建〔"}, "document_abbreviation"),
     ],
 )
 def test_department_errors_are_inline(as_user, overrides, field):
