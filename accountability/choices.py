@@ -135,6 +135,7 @@ class DocumentKind(models.TextChoices):
     FILING = "filing", _("Case filing form")
     INQUIRY = "inquiry", _("Record of inquiry")
     PRIOR_NOTICE = "prior_notice", _("Prior notice of administrative penalty")
+    HEARING_NOTICE = "hearing_notice", _("Hearing notice")
     DECISION = "decision", _("Administrative penalty decision")
     DELIVERY = "delivery", _("Delivery receipt")
     CLOSING = "closing", _("Case closing report")

@@ -77,6 +77,14 @@ def case_document_pdf(case, document):
                 "date": case.hearing_request_due,
             }
         )
+    if kind == "hearing_notice":
+        pdf.paragraph(
+            _(
+                "The party requested a hearing (%(hearing)s). Under %(notice)s it is told the time and place "
+                "of the hearing at least seven days before it is held."
+            )
+            % {"hearing": penalties.CITE["hearing"], "notice": penalties.CITE["hearing_notice"]}
+        )
     if kind == "decision":
         pdf.paragraph(
             _(

@@ -3,6 +3,8 @@ reconsideration or lawsuit → closing; every step leaves a numbered document (R
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -196,6 +198,19 @@ class HearingForm(forms.Form):
     defence = forms.CharField(
         label=gettext_lazy("Statement and defence"), widget=forms.Textarea, required=False
     )
+    hearing_at = forms.DateTimeField(
+        label=gettext_lazy("Hearing held at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=gettext_lazy("With the place, the hearing notice is issued: at least seven days ahead."),
+    )
+    hearing_place = forms.CharField(label=gettext_lazy("Hearing place"), max_length=100, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("hearing_at") and not data.get("hearing_place"):
+            self.add_error("hearing_place", gettext_lazy("Name the place of the hearing."))
+        return data
 
 
 class NumberForm(forms.Form):
@@ -378,9 +393,29 @@ def record_hearing(case, *, actor, version, data=None):
                 _("%(law)s: a hearing is requested within 5 days of the notice (until %(date)s).")
                 % {"law": penalties.CITE["hearing"], "date": step.obj.hearing_request_due},
             )
+        at = step.data.get("hearing_at")
+        if at and timezone.localtime(at).date() < timezone.localdate() + dt.timedelta(
+            days=penalties.HEARING_NOTICE_DAYS
+        ):
+            raise InvalidInput.field(
+                "hearing_at",
+                _("%(law)s: the party is told the time and place at least seven days before the hearing.")
+                % {"law": penalties.CITE["hearing_notice"]},
+            )
         step.changes.update(hearing_requested=True, defence=step.data.get("defence", ""))
 
-    return _perform(case, "hearing", actor=actor, version=version, data=data, prepare=prepare)
+    def after(step):
+        at = step.data.get("hearing_at")
+        if at:  # the hearing notice (听证通知书) names its time and place
+            body = _("The hearing is held at %(at)s, at %(place)s.") % {
+                "at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M"),
+                "place": step.data["hearing_place"],
+            }
+            issue_document(step.obj, DocumentKind.HEARING_NOTICE, actor=step.actor, body=body)
+
+    return CASE_FLOW.perform(
+        case, "hearing", actor=actor, version=version, data=data, prepare=prepare, after=after
+    )
 
 
 def decide_case(case, *, actor, version, data=None):

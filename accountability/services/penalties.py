@@ -45,6 +45,7 @@ ART_102_MAX_FINE = Decimal("50000")  # Work Safety Law art. 102: the unit, a haz
 ART_102_PERSONS_FINE = (Decimal("50000"), Decimal("100000"))  # art. 102: the persons, on a refusal
 SURCHARGE_RATE = Decimal("0.03")  # Administrative Penalty Law art. 72 paragraph 1 item 1: 3 % a day
 HEARING_DAYS = 5  # Administrative Penalty Law art. 64 item 1
+HEARING_NOTICE_DAYS = 7  # art. 64 item 2: the time and place told at least seven days before the hearing
 PAYMENT_DAYS = 15  # Administrative Penalty Law art. 67 paragraph 3
 DECISION_DAYS = 90  # Administrative Penalty Law art. 60 (setting ENFORCEMENT_DECISION_DAYS)
 RECONSIDERATION_DAYS = 60  # Administrative Reconsideration Law (2023) art. 20 paragraph 1
@@ -60,6 +61,7 @@ CITE = {
     "dangerous_operation": f"{CRIMINAL_LAW}第一百三十四条之一",
     "notice": f"{PENALTY_LAW}第四十四条、第四十五条",
     "hearing": f"{PENALTY_LAW}第六十三条、第六十四条第（一）项",
+    "hearing_notice": f"{PENALTY_LAW}第六十四条第（二）项",
     "decision_days": f"{PENALTY_LAW}第六十条",
     "payment": f"{PENALTY_LAW}第六十七条第三款",
     "surcharge": f"{PENALTY_LAW}第七十二条第一款第（一）项、{COMPULSION_LAW}第四十五条第二款",

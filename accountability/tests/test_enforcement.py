@@ -255,3 +255,47 @@ def test_a_department_with_its_own_abbreviation_numbers_in_its_own_series(distri
     following = _number_of(persona, enterprise_in)
     serial = int(re.search(r"〕(\d+)号", bureau).group(1))
     assert following == f"蓬应急立〔2026〕{serial + 1}号"
+
+
+def test_a_hearing_request_with_time_and_place_issues_the_numbered_hearing_notice(filed, persona):
+    """Administrative Penalty Law art. 64 item 2: the time and place are told seven days before; the
+    notice is a numbered document of the case, printed with them."""
+    yjj = persona("yjj")
+    act(filed, "investigate", yjj, FILED)
+    act(filed, "notify", yjj, FILED, measure="fine", fine="30000")
+    too_soon = (FILED + dt.timedelta(days=6)).isoformat()
+    with pytest.raises(InvalidInput) as refused:
+        act(
+            filed,
+            "hearing",
+            yjj,
+            FILED,
+            defence="要求听证",
+            hearing_at=too_soon,
+            hearing_place="区应急管理局三楼",
+        )
+    assert "hearing_at" in refused.value.errors
+    with pytest.raises(InvalidInput) as refused:
+        act(filed, "hearing", yjj, FILED, hearing_at=(FILED + dt.timedelta(days=8)).isoformat())
+    assert "hearing_place" in refused.value.errors
+    filed.refresh_from_db()
+    assert not filed.hearing_requested and not filed.documents.filter(kind="hearing_notice").exists()
+    at = (FILED + dt.timedelta(days=8)).isoformat()
+    act(
+        filed,
+        "hearing",
+        yjj,
+        FILED,
+        defence="要求听证",
+        hearing_at=at,
+        hearing_place="区应急管理局三楼会议室",
+    )
+    notice = filed.documents.get(kind="hearing_notice")
+    assert notice.number.startswith("蓬应急听〔2026〕") and "区应急管理局三楼会议室" in notice.body
+    with translation.override("zh-hans"):
+        from accountability.exports import case_document_pdf
+
+        text = "".join(
+            p.extract_text() for p in PdfReader(io.BytesIO(case_document_pdf(filed, notice).content)).pages
+        )
+    assert "第六十四条第（二）项" in text and "区应急管理局三楼会议室" in text

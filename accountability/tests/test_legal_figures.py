@@ -34,6 +34,7 @@ def test_the_citations():
         "dangerous_operation": "《中华人民共和国刑法》第一百三十四条之一",
         "notice": f"{penalty}第四十四条、第四十五条",
         "hearing": f"{penalty}第六十三条、第六十四条第（一）项",
+        "hearing_notice": f"{penalty}第六十四条第（二）项",
         "decision_days": f"{penalty}第六十条",
         "payment": f"{penalty}第六十七条第三款",
         "surcharge": f"{penalty}第七十二条第一款第（一）项、《中华人民共和国行政强制法》第四十五条第二款",
