@@ -48,3 +48,52 @@ def test_a_department_adds_an_enterprise_to_its_plan(site, new_page, viewport):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.js_errors == []
     shot(page, viewport, "enforcement-plan")
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_a_department_records_a_hearing_request_and_issues_its_notice(site, new_page, viewport):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accountability.services import enforcement
+    from accounts.models import User
+    from registry.models import Enterprise
+
+    yjj = User.objects.get(username="yjj")
+    party = Enterprise.objects.visible_to(yjj).filter(sectors__code="industry_trade").order_by("pk")[0]
+    case = enforcement.file_case(
+        actor=yjj,
+        data={
+            "enterprise": party.pk,
+            "sector": "industry_trade",
+            "origin": "hazard",
+            "title": "未采取措施消除事故隐患",
+            "facts": "经复查，隐患逾期未整改。",
+        },
+    )
+    case = enforcement.investigate_case(case, actor=yjj, version=case.version)
+    case = enforcement.CASE_SERVICES["notify"](
+        case, actor=yjj, version=case.version, data={"measure": "fine", "fine": "30000"}
+    )
+    page = new_page()
+    log_in(page, site, "yjj")
+    page.goto(f"{site}/accountability/cases/{case.pk}/hearing/")
+    soon = timezone.localtime() + dt.timedelta(days=3)
+    page.get_by_label("陈述申辩", exact=True).fill("当事人要求听证")
+    page.get_by_label("听证时间", exact=True).fill(soon.strftime("%Y-%m-%dT10:00"))
+    page.get_by_label("听证地点", exact=True).fill("区应急管理局三楼会议室")
+    page.get_by_role("button", name="记录陈述申辩或听证申请").click()
+    page.wait_for_load_state()
+    # Too soon: refused on the time, what was typed kept.
+    assert "七日前" in page.locator("body").inner_text()
+    assert page.get_by_label("听证地点", exact=True).input_value() == "区应急管理局三楼会议室"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, viewport, "enforcement-hearing-refused")
+    later = timezone.localtime() + dt.timedelta(days=10)
+    page.get_by_label("听证时间", exact=True).fill(later.strftime("%Y-%m-%dT10:00"))
+    page.get_by_role("button", name="记录陈述申辩或听证申请").click()
+    page.wait_for_load_state()
+    assert "听证通知书 蓬应急听〔" in page.locator("body").inner_text()
+    assert page.js_errors == []
+    shot(page, viewport, "enforcement-hearing-notice")

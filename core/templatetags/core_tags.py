@@ -61,11 +61,20 @@ def visible_children(item, user) -> list:
 
 @register.filter
 def widget_with_state(field):
-    """Render a bound field's widget; with Bootstrap's `is-invalid` class when it has errors."""
-    if not field.errors:
-        return field.as_widget()
-    css = field.field.widget.attrs.get("class", "")
-    return field.as_widget(attrs={"class": f"{css} is-invalid".strip()})
+    """Render a bound field's widget with Bootstrap's control style (unless the form gave it a class of its
+    own) and `is-invalid` when it has errors."""
+    css = field.field.widget.attrs.get("class", "") or _control_class(field)
+    if field.errors:
+        css = f"{css} is-invalid"
+    return field.as_widget(attrs={"class": css})
+
+
+def _control_class(field) -> str:
+    return (
+        "form-select"
+        if field.widget_type in ("select", "selectmultiple", "nullbooleanselect")
+        else "form-control"
+    )
 
 
 @register.filter
