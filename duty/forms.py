@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.choices import AccidentType
+from core.forms import DateTimeField
 from duty.choices import EventType, LogKind, ShiftRole
 from registry.validators import validate_phone
 
@@ -47,7 +48,7 @@ def IdField(label, required=True, help_text=""):  # noqa: N802 - reads like a fi
 
 
 def _dt_field(label, required=True):
-    return forms.DateTimeField(label=label, required=required, widget=DATETIME)
+    return DateTimeField(label=label, required=required, widget=DATETIME)
 
 
 class _MonthInput(ApiForm):

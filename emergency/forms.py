@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from attachments.uploads import DocumentsField
-from core.forms import MAX_ID
+from core.forms import MAX_ID, DateTimeField
 from emergency.choices import (
     CertificateType,
     DrillForm,
@@ -465,8 +465,8 @@ class WarningForm(_Bootstrap, forms.Form):
     hazard = forms.ChoiceField(label=pgettext_lazy("weather", "Hazard"), choices=WarningHazard.choices)
     signal = forms.ChoiceField(label=_("Signal"), choices=Signal.choices)
     area = forms.CharField(label=_("Area"), max_length=200)
-    valid_from = forms.DateTimeField(label=_("Valid from"), widget=_datetime())
-    valid_until = forms.DateTimeField(label=_("Valid until"), required=False, widget=_datetime())
+    valid_from = DateTimeField(label=_("Valid from"), widget=_datetime())
+    valid_until = DateTimeField(label=_("Valid until"), required=False, widget=_datetime())
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def clean(self):

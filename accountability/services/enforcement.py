@@ -21,7 +21,7 @@ from core.calendar import period_end
 from core.choices import Role
 from core.documents import official_number, prefix_for
 from core.errors import Conflict, InvalidInput, NotAllowed
-from core.forms import bind
+from core.forms import DateTimeField, bind
 from core.scoping import has_role
 from core.workflow import Transition, Workflow, record_created
 
@@ -198,7 +198,7 @@ class HearingForm(forms.Form):
     defence = forms.CharField(
         label=gettext_lazy("Statement and defence"), widget=forms.Textarea, required=False
     )
-    hearing_at = forms.DateTimeField(
+    hearing_at = DateTimeField(
         label=gettext_lazy("Hearing held at"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),

@@ -8,7 +8,7 @@ import pytest
 from django import forms
 
 from core.errors import InvalidInput
-from core.forms import IdListField, bind, clean
+from core.forms import DateTimeField, IdListField, bind, clean
 
 
 class _Form(forms.Form):
@@ -63,3 +63,25 @@ def test_a_form_post_is_read_as_it_is():
 
     cleaned = clean(_Form, QueryDict("held_on=2026-12-01&tags=x&tags=y"))
     assert cleaned["tags"] == ["x", "y"]
+
+
+class _Moment(forms.Form):
+    at = DateTimeField()
+
+
+@pytest.mark.parametrize("value", ["0957-09-18T11:22:36", "1900-12-31T23:00", "2101-01-01T00:00"])
+def test_a_moment_outside_1901_to_2100_is_refused(value):
+    """Before 1901 Shanghai's offset is local mean time (+08:05:43), which an API answer cannot write."""
+    with pytest.raises(InvalidInput) as refused:
+        clean(_Moment, {"at": value})
+    assert refused.value.errors["at"] == ["请输入 1901 年至 2100 年之间的日期和时间。"]
+
+
+def test_a_moment_inside_the_range_is_kept():
+    assert clean(_Moment, {"at": "2026-12-04T10:00"})["at"].year == 2026
+
+
+def test_a_warning_of_the_tenth_century_is_400_not_an_unreadable_answer(api_as, district):
+    body = {"hazard": "cold", "signal": "red", "area": "全区", "valid_from": "0957-09-18T11:22:36+08:00"}
+    response = api_as("admin").post("/api/v1/warnings/", body, format="json")
+    assert response.status_code == 400 and "valid_from" in response.json()
