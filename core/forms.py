@@ -167,6 +167,38 @@ class IdField(forms.IntegerField):
         super().__init__(*args, **kwargs)
 
 
+class IdChoiceField(forms.ModelChoiceField):
+    """A record chosen by its id: anything but a plausible id is an invalid choice before any query."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            number = int(str(value))
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        if not 0 < number <= MAX_ID:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(number)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several records chosen by id: anything but plausible ids is refused before any query."""
+
+    def clean(self, value):
+        values = value if isinstance(value, list | tuple) else [] if value in self.empty_values else [value]
+        for item in values:
+            try:
+                number = int(str(item))
+            except (TypeError, ValueError):
+                number = 0
+            if not 0 < number <= MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
+        return super().clean(value)
+
+
 class MoneyField(forms.DecimalField):
     """An amount in yuan, rounded to the fen (as the old ledgers did) rather than refused for a third
     decimal; zero or more, below a trillion."""

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from attachments.uploads import DocumentsField
-from core.forms import MAX_ID, DateTimeField
+from core.forms import DateTimeField, IdChoiceField, IdListField, IdMultipleChoiceField
 from emergency.choices import (
     CertificateType,
     DrillForm,
@@ -22,65 +22,6 @@ from emergency.choices import (
     WarningHazard,
 )
 from registry.validators import validate_phone
-
-
-class IdChoiceField(forms.ModelChoiceField):
-    """A record chosen by its id: anything but a plausible id is an invalid choice before any query."""
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        try:
-            number = int(str(value))
-        except (TypeError, ValueError):
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        if not 0 < number < 2**31:
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(number)
-
-
-class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Several records chosen by id: anything but plausible ids is refused before any query."""
-
-    def clean(self, value):
-        values = value if isinstance(value, list | tuple) else [] if value in self.empty_values else [value]
-        for item in values:
-            try:
-                number = int(str(item))
-            except (TypeError, ValueError):
-                number = 0
-            if not 0 < number <= MAX_ID:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
-                )
-        return super().clean(value)
-
-
-class IdListField(forms.Field):
-    """A list of ids (uploads from `POST /api/v1/attachments/`): a JSON array or comma-separated text."""
-
-    takes_list = True
-
-    @staticmethod
-    def api_field(**kwargs):
-        from rest_framework import serializers
-
-        kwargs.pop("allow_null", None)
-        return serializers.ListField(child=serializers.IntegerField(), **kwargs)
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return []
-        items = value if isinstance(value, list | tuple) else str(value).replace("，", ",").split(",")
-        try:
-            ids = [int(str(item).strip()) for item in items if str(item).strip()]
-        except ValueError:
-            ids = [0]
-        if not all(0 < number <= MAX_ID for number in ids):
-            raise forms.ValidationError(
-                _("Enter the ids of uploaded files, separated by commas."), code="invalid"
-            )
-        return ids
 
 
 class _Bootstrap:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Max, OuterRef, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,6 +16,7 @@ from emergency import rules
 from emergency.choices import PlanVersionState, StocktakeState, TeamKind, WarehouseLevel
 from emergency.models import (
     Drill,
+    Movement,
     Plan,
     RescueTeam,
     ReserveNorm,
@@ -334,3 +336,19 @@ def expiring_certificates(teams, *, today: dt.date | None = None) -> dict[int, i
 
 def drills_of(user):
     return Drill.objects.visible_to(user).select_related("plan").order_by("-held_on")
+
+
+def movement_events(user, movements) -> list[tuple[Movement, list[tuple[str, str]]]]:
+    """Each movement with the events it was issued for, as links, only those the viewer may see (the
+    keeper may have linked an accident or report beyond the viewer's scope)."""
+    from accidents.models import Accident
+    from duty.models import InfoReport
+
+    accidents = Accident.objects.visible_to(user).filter(pk__in={m.accident_id for m in movements})
+    reports = InfoReport.objects.visible_to(user).filter(pk__in={m.info_report_id for m in movements})
+    seen = {("accident", a.pk): (str(a), reverse("accidents:detail", args=[a.pk])) for a in accidents}
+    seen |= {("report", r.pk): (str(r), r.get_absolute_url()) for r in reports}
+    return [
+        (m, [seen[k] for k in (("accident", m.accident_id), ("report", m.info_report_id)) if k in seen])
+        for m in movements
+    ]

@@ -173,6 +173,20 @@ def test_an_issue_cannot_name_a_report_outside_the_keepers_scope(persona, distri
     assert a.batches.get().quantity == 10
 
 
+def test_the_event_link_shows_only_to_those_who_may_see_the_event(persona, district, warehouse, item, stock):
+    # The keeper linked a report of their town; a viewer of another town sees the movement, not the report.
+    a, bags = warehouse(), item()
+    stock(a, bags, 10)
+    report = _report(persona, district, "duruan")
+    movement = services.record_movement(
+        actor=persona("duruan"), data=issue_data(a, bags, 1, info_report=report.pk)
+    )
+    [(_m, seen)] = selectors.movement_events(persona("duruan"), [movement])
+    [(_m, hidden)] = selectors.movement_events(persona("baisha"), [movement])
+    assert [url for _label, url in seen] == [report.get_absolute_url()]
+    assert hidden == []
+
+
 def test_read_only_roles_move_nothing(persona, warehouse, item, stock):
     from core.errors import NotAllowed
 

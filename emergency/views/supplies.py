@@ -73,27 +73,11 @@ def warehouse_detail(request, pk):
             "warehouse": warehouse,
             "phone": phone_for(request.user, warehouse.phone, warehouse.enterprise_id),
             "batches": [(b, b.is_expired(today)) for b in batches],
-            "movements": _with_events(request.user, list(movements)),
+            "movements": selectors.movement_events(request.user, list(movements)),
             "stocktakes": warehouse.stocktakes.all()[:12],
             "can_move": may(request.user, KEEPERS),
         },
     )
-
-
-def _with_events(user, movements) -> list[tuple[Movement, list[tuple[str, str]]]]:
-    """Each movement with the events it was issued for, as links, only those the viewer may see (the
-    keeper may have linked an accident or report beyond the viewer's scope)."""
-    from accidents.models import Accident
-    from duty.models import InfoReport
-
-    accidents = Accident.objects.visible_to(user).filter(pk__in={m.accident_id for m in movements})
-    reports = InfoReport.objects.visible_to(user).filter(pk__in={m.info_report_id for m in movements})
-    seen = {("accident", a.pk): (str(a), reverse("accidents:detail", args=[a.pk])) for a in accidents}
-    seen |= {("report", r.pk): (str(r), r.get_absolute_url()) for r in reports}
-    return [
-        (m, [seen[k] for k in (("accident", m.accident_id), ("report", m.info_report_id)) if k in seen])
-        for m in movements
-    ]
 
 
 @login_required
