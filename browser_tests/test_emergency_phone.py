@@ -96,3 +96,26 @@ def test_a_second_revision_is_refused_with_the_typed_changes_kept(site, new_page
     expect(page.get_by_label("修订内容", exact=True)).to_have_value("通讯录更新")
     _fits(page, "refused revision")
     shot(page, viewport, "plan-revision-refused")
+
+
+def test_the_preparedness_map_opens_without_signal_as_last_opened(site, new_page, viewport):
+    """Issue 14: the preparedness page and its map's points, opened once with signal, open again with
+    none (a flood night in a town hall), the layer script stored with the base map."""
+    page = new_page()
+    _log_in(page, site, "duruan")
+    page.goto(f"{site}/emergency/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now through the service worker, which stores the page and the map's points
+    page.wait_for_function("!!navigator.serviceWorker.controller")
+    expect(page.locator(".leaflet-interactive").first).to_be_attached()
+    points = page.locator("path.leaflet-interactive").count()
+
+    page.context.set_offline(True)
+    try:
+        page.reload()
+        expect(page.get_by_role("heading", name="杜阮镇应急准备")).to_be_visible()
+        expect(page.locator(".leaflet-control-layers")).to_contain_text("内涝点")
+        expect(page.locator("path.leaflet-interactive")).to_have_count(points)
+        shot(page, viewport, "emergency-preparedness-offline")
+    finally:
+        page.context.set_offline(False)

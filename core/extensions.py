@@ -8,6 +8,7 @@
 - `assessment_items`: the items of the annual assessment (考核) a module measures from its own records.
 - `cockpit_figures`: the leaders' cockpit figures a module contributes, each linking to its records.
 - `offline_assets`: static files the offline service worker stores at install (the base map).
+- `offline_pages`: pages and their data the service worker serves from its store without signal.
 - `risk_sources`: facts of modules above `risk` that raise risk levels (open major hazards, accidents).
 Each app registers into these in its own `extensions.py` (autodiscovered at start-up).
 """
@@ -141,6 +142,19 @@ class OfflineAsset:
     path: str
 
 
+@dataclass(frozen=True)
+class OfflinePage:
+    """Pages, and the data they fetch, that the service worker keeps for use without signal: fetched from
+    the network first and stored as they are opened, served from the store when there is no network.
+    `pattern`: a regular expression over the path after its leading slash (JavaScript syntax); `data`:
+    it matches what a page fetches (JSON), not pages the browser opens."""
+
+    key: str
+    order: int
+    pattern: str
+    data: bool = False
+
+
 class Registry:
     def __init__(self) -> None:
         self._items: dict[str, Any] = {}
@@ -165,3 +179,4 @@ assessment_items = Registry()
 cockpit_figures = Registry()
 risk_sources = Registry()
 offline_assets = Registry()
+offline_pages = Registry()

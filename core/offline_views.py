@@ -9,7 +9,16 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core.extensions import offline_assets
+from core.extensions import offline_assets, offline_pages
+
+
+def _pattern(*, data: bool) -> str:
+    # The home page is always kept: it is where the field app opens. A data pattern never matches a page
+    # (a fetch answered from the store instead of failing would hide from a page that it is offline).
+    patterns = [page.pattern for page in offline_pages.all() if page.data == data] or ["(?!)"]
+    if not data:
+        patterns.insert(0, "$")
+    return "^/(?:" + "|".join(f"(?:{p})" for p in patterns) + ")"
 
 
 @require_GET
@@ -21,6 +30,8 @@ def service_worker(request):
             "workbox": static("vendor/workbox/workbox-sw.js"),
             "prefix": static("vendor/workbox/"),
             "precache_json": json.dumps([static(asset.path) for asset in offline_assets.all()]),
+            "pages_json": json.dumps(_pattern(data=False)),
+            "data_json": json.dumps(_pattern(data=True)),
         },
         content_type="text/javascript; charset=utf-8",
     )

@@ -12,12 +12,16 @@ from core.extensions import (
     HomePanel,
     Measured,
     NavItem,
+    OfflineAsset,
+    OfflinePage,
     assessment_items,
     cockpit_figures,
     demo_builders,
     duty_board_panels,
     home_panels,
     nav_items,
+    offline_assets,
+    offline_pages,
 )
 from core.scoping import scope_of
 from emergency import tasks  # noqa: F401  (registers the expiry and plans-due jobs)
@@ -208,3 +212,9 @@ def _build(*, rng, stdout=None, small=False, **_options):
 
 
 demo_builders.register(DemoBuilder("emergency", 70, _build))
+
+# The preparedness page and its map (warehouses, teams, points, shelters) as last opened, for a flood
+# night without signal; the map's layer script is stored at install with the shared base map.
+offline_assets.register(OfflineAsset("emergency-layers", 70, "emergency/layers.js"))
+offline_pages.register(OfflinePage("emergency", 30, r"emergency/$"))
+offline_pages.register(OfflinePage("emergency.map", 31, r"emergency/map-data/", data=True))

@@ -7,12 +7,14 @@ from core.extensions import (
     DemoBuilder,
     HomePanel,
     NavItem,
+    OfflinePage,
     RiskSource,
     Section,
     demo_builders,
     enterprise_sections,
     home_panels,
     nav_items,
+    offline_pages,
     risk_sources,
 )
 from core.scoping import scope_of
@@ -94,3 +96,6 @@ def _link_demo_hazards(rng, points_by_enterprise: dict[int, list[int]]) -> set[i
 risk_sources.register(
     RiskSource("hazards", 10, major_hazards_by_point=_major_hazards_by_point, link_demo=_link_demo_hazards)
 )
+
+# The hazard report form opens without signal; what is typed is queued on the device.
+offline_pages.register(OfflinePage("hazards.new", 20, r"hazards/new/$"))

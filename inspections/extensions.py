@@ -6,11 +6,13 @@ from core.extensions import (
     DemoBuilder,
     HomePanel,
     NavItem,
+    OfflinePage,
     Section,
     demo_builders,
     enterprise_sections,
     home_panels,
     nav_items,
+    offline_pages,
 )
 from core.scoping import scope_of
 from inspections import tasks  # noqa: F401  (registers the reminder job)
@@ -93,3 +95,6 @@ def _build(*, rng, stdout=None, small=False, **_options):
 
 
 demo_builders.register(DemoBuilder("inspections", 50, _build))
+
+# The day's tasks and records open without signal (the field app).
+offline_pages.register(OfflinePage("inspections", 10, r"inspections/(tasks|records)/"))

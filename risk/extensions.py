@@ -5,12 +5,14 @@ from core.extensions import (
     HomePanel,
     NavItem,
     OfflineAsset,
+    OfflinePage,
     Section,
     demo_builders,
     enterprise_sections,
     home_panels,
     nav_items,
     offline_assets,
+    offline_pages,
 )
 from core.scoping import scope_of
 from risk import tasks  # noqa: F401 - registers the periodic jobs
@@ -85,3 +87,7 @@ for _order, _path in enumerate(
     )
 ):
     offline_assets.register(OfflineAsset(f"risk-{_path}", 50 + _order, _path))
+
+# The risk map and its points as last opened.
+offline_pages.register(OfflinePage("risk.map", 40, r"risk/map/$"))
+offline_pages.register(OfflinePage("risk.map_data", 41, r"risk/map/data\.json", data=True))

@@ -66,3 +66,17 @@ def test_the_page_passes_its_town_pick_to_the_map(as_user, district):
     assert f'data-source="{reverse("emergency:map_data")}?town={duruan.pk}"' in picked.content.decode()
     whole = as_user("admin").get(reverse("emergency:preparedness"))
     assert whole.context["map_source"] == reverse("emergency:map_data")
+
+
+def test_the_service_worker_keeps_the_preparedness_page_and_its_points_for_use_without_signal(client):
+    import json
+    import re
+
+    worker = client.get("/sw.js").content.decode()
+    assert "emergency/layers.js" in worker
+    pages = re.compile(json.loads(re.search(r"const FIELD_PAGES = new RegExp\((.*)\);", worker)[1]))
+    data = re.compile(json.loads(re.search(r"const FIELD_DATA = new RegExp\((.*)\);", worker)[1]))
+    assert pages.match("/emergency/") and pages.match("/inspections/tasks/3/") and pages.match("/")
+    assert not pages.match("/emergency/warehouses/1/") and not pages.match("/accounts/login/")
+    assert data.match("/emergency/map-data/") and data.match("/risk/map/data.json")
+    assert not data.match("/emergency/") and not data.match("/api/v1/hazards/")

@@ -4,15 +4,21 @@
 importScripts("{{ workbox|escapejs }}");
 workbox.setConfig({ modulePathPrefix: "{{ prefix|escapejs }}", debug: false });
 
-const FIELD_PAGES = /^\/(inspections\/(tasks|records)\/|hazards\/new\/$|$)/;
+// Each module names its pages (core.extensions.offline_pages).
+const FIELD_PAGES = new RegExp({{ pages_json|safe }});
+const FIELD_DATA = new RegExp({{ data_json|safe }});
 const FIELD_CACHE = "redline-field";
 
 workbox.routing.registerRoute(
   ({ url }) => url.origin === self.location.origin && url.pathname.startsWith("/static/"),
   new workbox.strategies.CacheFirst({ cacheName: "redline-static" })
 );
+// Pages and the data they fetch (a map's points) share one store, so that a page opened without signal
+// draws what it drew when it was last opened with signal.
 workbox.routing.registerRoute(
-  ({ request, url }) => request.mode === "navigate" && url.origin === self.location.origin && FIELD_PAGES.test(url.pathname),
+  ({ request, url }) => url.origin === self.location.origin && (
+    request.mode === "navigate" ? FIELD_PAGES.test(url.pathname) : FIELD_DATA.test(url.pathname)
+  ),
   new workbox.strategies.NetworkFirst({ cacheName: FIELD_CACHE, networkTimeoutSeconds: 6 })
 );
 

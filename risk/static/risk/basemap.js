@@ -3,6 +3,11 @@
 // service is configured (MAP_TILE_URL), its tiles are the base map instead. Shared by every Leaflet page.
 (function () {
   "use strict";
+  // A map page opened with signal is kept for use without it (a flood night in a town hall): the service
+  // worker stores the page and its points as they are opened, and this base map at install.
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+  }
   var STYLE = {
     district: { color: "#5d5d5d", weight: 2, dashArray: "6 4", fill: false },
     town: { color: "#9a9a9a", weight: 1, fill: false },
