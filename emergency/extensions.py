@@ -118,21 +118,32 @@ def _reviews_behind(*, kind, unit_id, year, until):
 
 
 def _supply_readiness(*, kind, unit_id, year, until):
+    """A rate: the town's norm lines met (its own reserves together, and each warehouse the district set a
+    norm for), out of all its norm lines; each line met is one record, so the list's count is the value.
+    The readiness score (which also weighs fresh stock and the monthly count) is named beside it."""
     from django.urls import reverse
 
     from emergency import selectors
-    from emergency.models import Warehouse
     from registry.models import Jurisdiction
 
     town = Jurisdiction.objects.get(pk=unit_id)
-    result = selectors.readiness(town, today=until)
-    detail = "; ".join(f"{label} {points}/{most}" for label, points, most, _why in result.lines)
-    return Measured(
-        float(result.score) / 100,
-        Warehouse.objects.filter(town_id=unit_id, level="town"),
-        f"{reverse('emergency:preparedness')}?town={unit_id}",
-        detail,
-    )
+    lines = [row for row in selectors.shortfalls([town], today=until) if row["norm"] > 0]
+    page = f"{reverse('emergency:shortfalls')}?town={unit_id}&all=1"
+    met = [_norm_line(row, page) for row in lines if not row["shortfall"]]
+    score = selectors.readiness(town, today=until).score
+    detail = _("%(met)s of %(all)s reserve norms met; readiness score %(score)s") % {
+        "met": len(met),
+        "all": len(lines),
+        "score": score,
+    }
+    return Measured(len(met), met, page, detail, total=len(lines))
+
+
+def _norm_line(row, page: str) -> dict:
+    item, where = row["item"], row["warehouse"] or row["town"]
+    title = f"{where} · {item.name} {row['quantity']}/{row['norm']} {item.unit}"
+    href = f"/api/v1/supplies/shortfalls/?town={row['town'].pk}"
+    return {"kind": "reserve_norm", "id": item.pk, "title": title, "href": href, "url": page}
 
 
 assessment_items.register(

@@ -105,10 +105,8 @@ def test_assessment_rows_add_up_and_each_records_list_counts_the_value(district,
         for item in row["items"]:
             listed = client.get(item["records"]).json()
             assert listed["count"] == item["records_count"]
-            # API.md: the list's count is the value, rates included (their denominator is `total`); the
-            # emergency module's supply readiness is still a share of 100 points.
-            if item["code"] != "emergency.supply_readiness":
-                assert listed["count"] == item["value"], item["code"]
+            # API.md: the list's count is the value, rates included (their denominator is `total`).
+            assert listed["count"] == item["value"], item["code"]
             if item["code"] == "hazard_on_time_rate":
                 assert item["total"] is not None and item["total"] >= item["value"]
 

@@ -80,11 +80,9 @@ def test_items_points_add_up_to_the_score_and_each_list_has_the_value_as_count(d
     assert on_time == {dt.date(YEAR, 4, 20), dt.date(YEAR, 5, 1)}
     assert line.score == sum(i.points for i in line.items) == Decimal("79.00")
     assert line.rating == "pass" and not line.vetoed
-    # API.md: every item's list has exactly the value as its count, whichever module measures it. The
-    # supply readiness of the emergency module is still a score out of 100 shown as a share, not a count.
+    # API.md: every item's list has exactly the value as its count, whichever module measures it.
     for item in line.items:
-        if item.key != "emergency.supply_readiness":
-            assert item.record_count == item.value, item.key
+        assert item.record_count == item.value, item.key
 
 
 def test_each_duty_gap_is_a_record_of_its_own(dataset, persona):

@@ -137,10 +137,44 @@ def test_the_assessment_items_explain_their_value(district):
     until = dt.date.today()
     for item in items.values():
         measured = item.measure(kind="town", unit_id=district["duruan"].pk, year=until.year, until=until)
+        if isinstance(measured.records, list):
+            assert measured.value == len(measured.records)
         if item.better == "lower":
             assert measured.value == measured.records.count()
         else:
-            assert 0 <= measured.value <= 1
+            assert 0 <= measured.value <= measured.total
+
+
+def test_supply_readiness_counts_the_norms_met_each_a_record(
+    persona, district, warehouse, item, stock, as_user
+):
+    """R-ACCT-6 and API.md "Assessment": the item's value is the town's norm lines met, out of all its
+    lines, and each line met is one record of its list; the list page shows that town's lines."""
+    import datetime as dt
+
+    from core.extensions import assessment_items
+    from emergency import services
+    from emergency.models import Warehouse
+
+    town = district["duruan"]
+    Warehouse.objects.filter(town=town).update(is_active=False)
+    a, bags, jackets = warehouse(), item("FX-001"), item("JS-001")
+    services.set_norm(actor=persona("admin"), data={"town": town.pk, "item": bags.pk, "quantity": 100})
+    services.set_norm(actor=persona("admin"), data={"town": town.pk, "item": jackets.pk, "quantity": 10})
+    stock(a, bags, 100)
+    stock(a, jackets, 4)
+    readiness = {i.key: i for i in assessment_items.all()}["emergency.supply_readiness"]
+    until = dt.date.today()
+    measured = readiness.measure(kind="town", unit_id=town.pk, year=until.year, until=until)
+    titles = [r["title"] for r in measured.records]
+    assert measured.value == len(measured.records) >= 1 and measured.total > measured.value
+    assert any(bags.name in t and "100/100" in t for t in titles)
+    assert not any(jackets.name in t for t in titles)
+    page = as_user("admin").get(measured.url).content.decode()
+    assert jackets.name in page and "4" in page and district["baisha"].name not in page
+    own = f"{reverse('emergency:shortfalls')}?town="
+    assert as_user("baisha").get(f"{own}{town.pk}").status_code == 404  # another town's lines
+    assert as_user("admin").get(f"{own}abc").status_code == 400
 
 
 def test_a_town_picked_by_the_district_shows_that_towns_plans_drills_and_expiry(

@@ -20,7 +20,7 @@ from emergency import selectors, services
 from emergency.forms import MovementForm, WarehouseForm
 from emergency.models import Movement, StockBatch, Stocktake, Warehouse
 from emergency.services.common import KEEPERS, may
-from emergency.towns import visible_towns
+from emergency.towns import picked_town, visible_towns
 from emergency.views.common import form_page, page_of
 
 
@@ -160,10 +160,15 @@ stocktake_transition = transition_page(
 
 @login_required
 def shortfall_list(request):
-    towns = visible_towns(request.user)
+    # ?town= narrows to one town (the assessment's supply item links here with its town).
+    town = picked_town(request.user, request.GET.get("town"))
+    towns = [town] if town else visible_towns(request.user)
     rows = selectors.shortfalls(towns, only_short=request.GET.get("all") != "1")
+    expiring = selectors.expiring(request.user)
+    if town:
+        expiring = expiring.filter(warehouse__town=town)
     return render(
         request,
         "emergency/shortfalls.html",
-        {"rows": rows, "expiring": selectors.expiring(request.user)[:100]},
+        {"rows": rows, "expiring": expiring[:100], "town": town},
     )
