@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import zip_longest
 
 from django import forms
 from django.contrib import messages
@@ -360,6 +361,9 @@ def case_detail(request, pk):
             "inquiries": case.inquiries.select_related("document"),
             "buttons": enforcement.CASE_FLOW.buttons(request.user, case),
             "inquiry_form": posted_or_blank(request, "inquiry_form", enforcement.InquiryForm),
+            # What was typed comes back after a refusal; a new record starts with one blank question.
+            "inquiry_rows": (_inquiry_rows(request.POST) if _refused(request, "inquiry_form") else [])
+            or [("", "")],
         },
     )
 
@@ -377,10 +381,34 @@ def case_inquiry(request, pk):
         request,
         case.get_absolute_url(),
         lambda: enforcement.add_inquiry(
-            actor=request.user, case=case, data=request.POST, attachments=request.POST.getlist("attachments")
+            actor=request.user,
+            case=case,
+            data=_inquiry_data(request.POST),
+            attachments=request.POST.getlist("attachments"),
         ),
         "inquiry_form",
     )
+
+
+def _refused(request, form_key: str) -> bool:
+    """Whether this drawing of the page answers a refused post of that form (core.views.refuse_to_page)."""
+    return getattr(request, "refusal", ("", None))[0] == form_key
+
+
+def _inquiry_rows(post) -> list[tuple[str, str]]:
+    """The page's question and answer boxes in order; a pair left wholly blank is not a question."""
+    questions, answers = post.getlist("question"), post.getlist("answer")
+    rows = zip_longest(questions, answers, fillvalue="")
+    return [(q, a) for q, a in rows if q.strip() or a.strip()]
+
+
+def _inquiry_data(post) -> dict:
+    # The page asks question by question, as the paper record does; the service takes them as `exchanges`.
+    data = {key: post.get(key) for key in ("person", "asked_on", "content")}
+    rows = _inquiry_rows(post)
+    if rows:
+        data["exchanges"] = [{"question": q, "answer": a} for q, a in rows]
+    return data
 
 
 @login_required

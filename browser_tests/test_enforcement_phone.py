@@ -97,3 +97,55 @@ def test_a_department_records_a_hearing_request_and_issues_its_notice(site, new_
     assert "听证通知书 蓬应急听〔" in page.locator("body").inner_text()
     assert page.js_errors == []
     shot(page, viewport, "enforcement-hearing-notice")
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_an_inquiry_is_typed_question_by_question_and_kept_after_a_refusal(site, new_page, viewport):
+    """The record of inquiry as the paper form has it (问/答), one pair at a time; a refusal keeps every
+    pair typed; the record then lists its first question and its numbered document."""
+    from accountability.models import EnforcementCase
+    from accountability.services import enforcement
+    from accounts.models import User
+    from registry.models import Enterprise
+
+    yjj = User.objects.get(username="yjj")
+    party = Enterprise.objects.visible_to(yjj).filter(sectors__code="industry_trade").order_by("pk")[1]
+    case = enforcement.file_case(
+        actor=yjj,
+        data={
+            "enterprise": party.pk,
+            "sector": "industry_trade",
+            "origin": "hazard",
+            "title": "除尘系统隐患逾期未整改",
+            "facts": "经复查，隐患逾期未整改。",
+        },
+    )
+    case = enforcement.investigate_case(case, actor=yjj, version=case.version)
+    page = new_page()
+    log_in(page, site, "yjj")
+    page.goto(f"{site}/accountability/cases/{case.pk}/")
+    form = page.get_by_test_id("inquiry-form")
+    form.get_by_label("被询问人", exact=True).fill("王五")
+    form.get_by_label("日期", exact=True).fill("2026-03-02")
+    form.locator("textarea[name=question]").nth(0).fill("你在本单位担任什么职务？")
+    form.locator("textarea[name=answer]").nth(0).fill("车间主任。")
+    form.get_by_role("button", name="增加一问").click()
+    form.locator("textarea[name=question]").nth(1).fill("隐患为何逾期未整改？")
+    # The second answer is left out: refused, naming the question, every pair kept.
+    form.get_by_role("button", name="添加询问笔录").click()
+    page.wait_for_load_state()
+    form = page.get_by_test_id("inquiry-form")
+    body = form.inner_text()
+    assert "第 2 问：问题和回答都须填写。" in body
+    assert form.locator("textarea[name=question]").nth(1).input_value() == "隐患为何逾期未整改？"
+    assert form.locator("textarea[name=answer]").nth(0).input_value() == "车间主任。"
+    assert form.get_by_label("被询问人", exact=True).input_value() == "王五"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, viewport, "enforcement-inquiry-refused")
+    form.locator("textarea[name=answer]").nth(1).fill("配件没有到货。")
+    form.get_by_role("button", name="添加询问笔录").click()
+    page.wait_for_load_state()
+    inquiry = EnforcementCase.objects.get(pk=case.pk).inquiries.get()
+    assert [e["answer"] for e in inquiry.exchanges] == ["车间主任。", "配件没有到货。"]
+    assert inquiry.document.number in page.locator("body").inner_text()
+    assert page.js_errors == []

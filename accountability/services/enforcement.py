@@ -573,7 +573,11 @@ class InquiryForm(forms.Form):
     person = forms.CharField(label=gettext_lazy("Person questioned"), max_length=100)
     asked_on = forms.DateField(label=gettext_lazy("Date"))
     content = forms.CharField(
-        label=gettext_lazy("Questions and answers"), widget=forms.Textarea, max_length=20000, required=False
+        label=gettext_lazy("The record as one text"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=20000,
+        required=False,
+        help_text=gettext_lazy("Instead of question by question, e.g. a paper record typed in."),
     )
 
 
