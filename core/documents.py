@@ -66,6 +66,18 @@ def official_number(kind: str, *, body: str = "", prefix: str = "") -> str:
     return format_number(prefix, year, number)
 
 
+def department_number(kind: str, *, word: str, abbreviation: str, code: str) -> str:
+    """The next number of a kind in a department's own series: its abbreviation and the kind's word
+    (蓬住建 + 罚 → 蓬住建罚〔2026〕3号), counted apart from the bureau's (R-HAZ-13: an industry department issues
+    in its own name). Empty when the bureau's series numbers it instead: the department has no abbreviation,
+    or its prefix is the bureau's own — one series, never two counters. Plain values, not a department: core
+    knows no other app."""
+    prefix = abbreviation + word if abbreviation else ""
+    if not prefix or prefix == prefix_for(kind):
+        return ""
+    return official_number(kind, body=f"department:{code}", prefix=prefix)
+
+
 def issuing_body_name(body: str = "") -> str:
     """The name printed on the "下达单位（盖章）" line: the issuing body's full name (setting)."""
     setting = _documents_setting()

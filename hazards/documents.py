@@ -12,16 +12,33 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Image, Table
 
-from core.documents import issuing_body_name, official_number
+from core.documents import department_number, issuing_body_name, official_number
 from core.pdf import PdfDocument
 from hazards.choices import EvidencePurpose
 from hazards.models import Hazard
+from registry.models import Department
+
+# The kind's word after the issuing body's abbreviation (蓬应急 + 隐改 in the bureau's default prefixes of
+# REDLINE_DOCUMENTS): a department with its own abbreviation numbers these documents in its own series.
+WORDS = {"hazards.notice": "隐改", "hazards.acceptance": "隐验"}
 
 
-def next_serial(kind: str) -> str:
-    """The next number of a kind in the agency's form (R-HAZ-13), e.g. 蓬应急隐改〔2026〕17号: no gaps, no
-    duplicates; the prefixes are settings (REDLINE_DOCUMENTS)."""
-    return official_number(f"hazards.{kind}")
+def next_serial(kind: str, *, actor) -> tuple[str, Department | None]:
+    """The next number of a kind in the agency's form (R-HAZ-13) and the department that issues it: the
+    acting officer's department in its own series when it has a document abbreviation (蓬住建隐改〔2026〕1号),
+    else the bureau (None) in its series (蓬应急隐改〔2026〕17号). No gaps, no duplicates; the bureau's
+    prefixes are settings (REDLINE_DOCUMENTS)."""
+    kind = f"hazards.{kind}"
+    department = actor.department
+    number = department and department_number(
+        kind, word=WORDS[kind], abbreviation=department.document_abbreviation, code=department.code
+    )
+    return (number, department) if number else (official_number(kind), None)
+
+
+def _issued_by(department: Department | None) -> str:
+    """The name on the "下达单位（盖章）" line: the department that issued the document, else the bureau."""
+    return department.name if department is not None else issuing_body_name()
 
 
 def _date(value) -> str:
@@ -93,7 +110,11 @@ def rectification_notice(hazard: Hazard) -> bytes:
             ]
         )
     doc.signatures(
-        [(_("Issued by (seal)"), issuing_body_name()), _("Inspector"), _("Received by the enterprise")]
+        [
+            (_("Issued by (seal)"), _issued_by(hazard.notice_department)),
+            _("Inspector"),
+            _("Received by the enterprise"),
+        ]
     )
     return doc.render()
 

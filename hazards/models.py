@@ -374,6 +374,24 @@ class Hazard(models.Model):
 
     notice_serial = models.CharField(_("notice number"), max_length=30, blank=True)
     acceptance_serial = models.CharField(_("acceptance record number"), max_length=30, blank=True)
+    # R-HAZ-13: the department that issued each document in its own name and series; null, the bureau. Kept
+    # with the number, so the document names the same body after its officer moves department.
+    notice_department = models.ForeignKey(
+        "registry.Department",
+        verbose_name=_("department issuing the notice"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    acceptance_department = models.ForeignKey(
+        "registry.Department",
+        verbose_name=_("department issuing the acceptance record"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = HazardQuerySet.as_manager()

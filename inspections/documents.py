@@ -9,11 +9,35 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from core.documents import issuing_body_name
+from core.documents import department_number, issuing_body_name, official_number
 from core.pdf import PdfDocument
 from inspections.choices import Result
 from inspections.models import Campaign, Inspection
 from inspections.selectors import Progress
+from registry.models import Department
+
+# The kind's word after the issuing body's abbreviation (蓬应急 + 责改 in the bureau's default prefixes of
+# REDLINE_DOCUMENTS): a department with its own abbreviation numbers these documents in its own series.
+WORDS = {"inspections.record": "检记", "inspections.order": "责改"}
+
+
+def next_serial(kind: str, *, actor) -> tuple[str, Department | None]:
+    """The next number of a kind in the agency's form (R-HAZ-13) and the department that issues it: the
+    inspecting officer's department in its own series when it has a document abbreviation
+    (蓬住建责改〔2026〕1号), else the bureau (None) in its series (蓬应急责改〔2026〕17号). No gaps, no
+    duplicates; the bureau's prefixes are settings (REDLINE_DOCUMENTS)."""
+    kind = f"inspections.{kind}"
+    department = actor.department
+    number = department and department_number(
+        kind, word=WORDS[kind], abbreviation=department.document_abbreviation, code=department.code
+    )
+    return (number, department) if number else (official_number(kind), None)
+
+
+def _issued_by(inspection: Inspection) -> str:
+    """The name on the "下达单位（盖章）" line: the department that issued the documents, else the bureau."""
+    department = inspection.issuing_department
+    return department.name if department is not None else issuing_body_name()
 
 
 def _when(value) -> str:
@@ -106,7 +130,7 @@ def rectification_order_pdf(inspection: Inspection) -> bytes:
         widths=[10 * 2.83, 70 * 2.83, 20 * 2.83, 50 * 2.83, 20 * 2.83],
     )
     doc.signatures(
-        [(_("Issued by (seal)"), issuing_body_name()), _("Inspectors"), _("Received by the enterprise")]
+        [(_("Issued by (seal)"), _issued_by(inspection)), _("Inspectors"), _("Received by the enterprise")]
     )
     return doc.render()
 

@@ -460,6 +460,16 @@ class Inspection(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     record_serial = models.CharField(_("record number"), max_length=30, blank=True)
     order_serial = models.CharField(_("rectification order number"), max_length=30, blank=True)
+    # R-HAZ-13: the department that issued the record and the order in its own name and series; null, the
+    # bureau. Kept with the numbers, so the documents name the same body after the inspector moves department.
+    issuing_department = models.ForeignKey(
+        "registry.Department",
+        verbose_name=_("issuing department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     version = models.PositiveIntegerField(default=1)
 
     objects = InspectionQuerySet.as_manager()

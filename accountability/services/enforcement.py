@@ -19,7 +19,7 @@ from accountability.services import penalties
 from audit.services import record
 from core.calendar import period_end
 from core.choices import Role
-from core.documents import official_number, prefix_for
+from core.documents import department_number, official_number
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.forms import DateTimeField, bind
 from core.scoping import has_role
@@ -36,11 +36,13 @@ def _own_department(user, case) -> bool:
 def _next_number(case, kind: str) -> str:
     """In the case's department's own series when it has an abbreviation (its name heads the document),
     else in the bureau's."""
-    abbreviation = case.department.document_abbreviation
-    prefix = abbreviation + ENFORCEMENT_WORDS[kind] if abbreviation else ""
-    if not prefix or prefix == prefix_for(kind):  # the bureau itself: one series, never two counters
-        return official_number(kind)
-    return official_number(kind, body=f"department:{case.department.code}", prefix=prefix)
+    department = case.department
+    return department_number(
+        kind,
+        word=ENFORCEMENT_WORDS[kind],
+        abbreviation=department.document_abbreviation,
+        code=department.code,
+    ) or official_number(kind)
 
 
 def issue_document(case, kind: str, *, actor, number: str = "", body: str = "") -> CaseDocument:

@@ -259,7 +259,7 @@ def _assign_rules(step: Step) -> None:
         contingency_plan=contingency_plan,
         assigned_at=timezone.now(),
         assigned_by=step.actor,
-        notice_serial=hazard.notice_serial or next_serial("notice"),
+        **_numbered(hazard, "notice", step.actor),
     )
     step.audit_data.update(
         measures=measures,
@@ -269,6 +269,14 @@ def _assign_rules(step: Step) -> None:
         contingency_plan=bool(contingency_plan),
         plan_attachments=[a.pk for a in linked],
     )
+
+
+def _numbered(hazard: Hazard, kind: str, actor) -> dict:
+    """A document's number and issuing department, once: a hazard assigned again keeps its notice's."""
+    if getattr(hazard, f"{kind}_serial"):
+        return {}
+    number, department = next_serial(kind, actor=actor)
+    return {f"{kind}_serial": number, f"{kind}_department": department}
 
 
 def _assigned(step: Step) -> None:
@@ -347,7 +355,7 @@ def _accept_rules(step: Step) -> None:
         accepted_at=timezone.now(),
         accepted_by=step.actor,
         acceptance_note=note,
-        acceptance_serial=hazard.acceptance_serial or next_serial("acceptance"),
+        **_numbered(hazard, "acceptance", step.actor),
     )
     step.audit_data["note"] = note
 

@@ -3,9 +3,12 @@
 import io
 import re
 
+import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
-from hazards.tests.helpers import in_state, rectifying
+from hazards import services
+from hazards.tests.helpers import in_state, rectifying, submitted
 
 
 def text_of(response) -> str:
@@ -85,3 +88,94 @@ def test_lists_and_detail_show_the_hazard_number(as_user, persona):
     assert f'data-testid="hazard-number">隐患编号 {hazard.pk}<' in listing
     detail = client.get(f"/hazards/{hazard.pk}/").content.decode()
     assert f'data-testid="hazard-number">{hazard.pk}<' in detail and hazard.notice_serial in detail
+
+
+# --- R-HAZ-13: an industry department issues in its own name and number series --------------------------
+
+
+@pytest.fixture
+def housing_officer(district):
+    """A 住建局 officer whose department numbers its documents under its own abbreviation, 蓬住建."""
+    from accounts.models import User, UserRole
+    from registry.models import Department
+
+    department = Department.objects.get(code="housing")
+    Department.objects.filter(pk=department.pk).update(document_abbreviation="蓬住建")
+    user = User.objects.create_user(username="zjj", password="x", name="住建局 李科长", department=department)
+    UserRole.objects.create(user=user, role="department_officer")
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def building_site(district):
+    from registry.models import Enterprise
+
+    return Enterprise.objects.filter(sectors__code="construction").order_by("id").first()
+
+
+def _number(serial: str) -> int:
+    return int(re.search(r"〕(\d+)号", serial).group(1))
+
+
+def test_a_housing_officers_notice_is_numbered_and_sealed_by_the_housing_bureau(
+    as_user, persona, housing_officer, building_site
+):
+    year = timezone.localdate().year
+    bureau = rectifying(persona("admin"), building_site, sector="construction").notice_serial
+    own = [
+        rectifying(housing_officer, building_site, sector="construction", title=f"脚手架缺陷{n}")
+        for n in (1, 2)
+    ]
+    assert [h.notice_serial for h in own] == [f"蓬住建隐改〔{year}〕1号", f"蓬住建隐改〔{year}〕2号"]
+    assert {h.notice_department.code for h in own} == {"housing"}
+    # The bureau's series goes on as if the department's numbers did not exist.
+    following = rectifying(persona("admin"), building_site, sector="construction")
+    assert following.notice_serial == f"蓬应急隐改〔{year}〕{_number(bureau) + 1}号"
+    assert following.notice_department is None
+    # The document names the body that issued it, even after its officer moves department.
+    from accounts.models import User
+    from registry.models import Department
+
+    User.objects.filter(pk=housing_officer.pk).update(department=Department.objects.get(code="emergency"))
+    text = text_of(as_user("admin").get(f"/hazards/{own[0].pk}/notice.pdf", HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    assert "下达单位（盖章）：住房和城乡建设局" in text and own[0].notice_serial in text
+    assert "江门市蓬江区应急管理局" not in text
+    page = as_user("admin").get(f"/hazards/{own[0].pk}/").content.decode()
+    assert own[0].notice_serial in page
+
+
+def test_a_housing_officers_acceptance_record_is_numbered_in_the_housing_series(
+    persona, housing_officer, building_site
+):
+    hazard = submitted(persona("admin"), building_site, sector="construction")
+    hazard = services.accept_rectification(actor=housing_officer, hazard=hazard, version=hazard.version)
+    assert hazard.acceptance_serial == f"蓬住建隐验〔{timezone.localdate().year}〕1号"
+    assert hazard.acceptance_department.code == "housing"
+    assert hazard.notice_serial.startswith("蓬应急隐改") and hazard.notice_department is None
+
+
+def test_a_department_without_its_own_abbreviation_issues_in_the_bureaus_series(
+    as_user, persona, housing_officer, building_site
+):
+    from registry.models import Department
+
+    Department.objects.filter(code="housing").update(document_abbreviation="")
+    housing_officer.refresh_from_db()
+    before = rectifying(persona("admin"), building_site, sector="construction").notice_serial
+    hazard = rectifying(housing_officer, building_site, sector="construction")
+    assert hazard.notice_serial == before.replace(f"〕{_number(before)}号", f"〕{_number(before) + 1}号")
+    assert hazard.notice_department is None
+    text = text_of(as_user("admin").get(f"/hazards/{hazard.pk}/notice.pdf", HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    assert "下达单位（盖章）：江门市蓬江区应急管理局" in text
+
+
+def test_the_bureaus_own_abbreviation_keeps_its_one_series(persona, building_site):
+    """The emergency bureau's department with the bureau's abbreviation: one series, never two counters."""
+    from registry.models import Department
+
+    Department.objects.filter(code="emergency").update(document_abbreviation="蓬应急")
+    enterprise = persona("ent_duruan").enterprise
+    before = rectifying(persona("admin"), enterprise).notice_serial
+    hazard = rectifying(persona("yjj"), enterprise)
+    assert _number(hazard.notice_serial) == _number(before) + 1
+    assert hazard.notice_serial.startswith("蓬应急隐改") and hazard.notice_department is None

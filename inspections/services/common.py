@@ -1,9 +1,8 @@
-"""Pieces the inspection services share: who may do what, serial numbers, field errors."""
+"""Pieces the inspection services share: who may do what, field errors."""
 
 from __future__ import annotations
 
 from core.choices import Role
-from core.documents import official_number
 from core.errors import InvalidInput
 from core.policy import Policy
 from core.scoping import scope_of
@@ -48,12 +47,6 @@ def raise_if(errors: dict) -> None:
 
 def add_error(errors: dict, field: str, message) -> None:
     errors.setdefault(field, []).append(message)
-
-
-def next_serial(kind: str, prefix: str = "") -> str:
-    """Numbers in the agency's form (R-HAZ-13), e.g. 蓬应急责改〔2026〕17号, gapless per kind and year; the
-    prefix per issuing body and kind is a setting (REDLINE_DOCUMENTS), `prefix` is no longer used."""
-    return official_number(f"inspections.{kind}")
 
 
 def planner_limits(actor) -> tuple[set[int] | None, set[str] | None]:

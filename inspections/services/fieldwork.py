@@ -18,8 +18,9 @@ from inspections.choices import (
     Outcome,
     Result,
 )
+from inspections.documents import next_serial
 from inspections.models import ChecklistTemplate, Inspection, InspectionTask, ItemResult
-from inspections.services.common import POLICY, add_error, next_serial, raise_if, safe_id
+from inspections.services.common import POLICY, add_error, raise_if, safe_id
 from registry.models import Enterprise
 
 PHOTO_PURPOSE = "inspection"
@@ -418,11 +419,16 @@ def finish_inspection(
             if failed
             else Outcome.COMPLIANT
         )
+        # R-HAZ-13: the inspector's department issues both documents when it numbers in its own series.
+        record_serial, department = next_serial("record", actor=actor)
         step.changes.update(
-            outcome=outcome, finished_at=timezone.now(), record_serial=next_serial("record", "检记")
+            outcome=outcome,
+            finished_at=timezone.now(),
+            record_serial=record_serial,
+            issuing_department=department,
         )
         if outcome == Outcome.PROBLEMS_FOUND:
-            step.changes["order_serial"] = next_serial("order", "责改")
+            step.changes["order_serial"] = next_serial("order", actor=actor)[0]
         step.audit_data.update(outcome=outcome, failed=len(failed))
         to_register.extend([] if not_operating else failed)
 
