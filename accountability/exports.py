@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accountability.services import penalties
+from core.documents import seal_name
 from core.exports import Column, xlsx_response
 from core.pdf import PdfDocument, pdf_response
 
@@ -52,7 +53,9 @@ def scorecard_export(fmt: str, *, year, kind, quarter, lines):
 
 
 def case_document_pdf(case, document):
-    pdf = PdfDocument(str(document.get_kind_display()), serial=document.number, subtitle=str(case.department))
+    pdf = PdfDocument(
+        str(document.get_kind_display()), serial=document.number, subtitle=seal_name(case.department.name)
+    )
     facts = [
         (_("Case"), case.title),
         (_("Party"), case.enterprise.name),
@@ -118,7 +121,7 @@ def case_document_pdf(case, document):
     if inquiry is not None:
         _inquiry_record(pdf, inquiry)
     else:
-        pdf.signatures([str(case.department), _("Party")])
+        pdf.signatures([seal_name(case.department.name), _("Party")])
     pdf.paragraph(timezone.localtime(document.issued_at).strftime("%Y-%m-%d"))
     return pdf_response(pdf.render(), document.number)
 

@@ -85,6 +85,17 @@ def issuing_body_name(body: str = "") -> str:
     return bodies.get(body or setting["default_body"]) or bodies[setting["default_body"]]
 
 
+def seal_name(department_name: str = "") -> str:
+    """The name on a document's seal line: a department's official name (the district's name before the
+    department's short one: 住房和城乡建设局 → 江门市蓬江区住房和城乡建设局), or the bureau's when none issued it."""
+    from django.conf import settings
+
+    if not department_name:
+        return issuing_body_name()
+    district = settings.REDLINE.get("DISTRICT_NAME") or ""
+    return department_name if department_name.startswith(district) else f"{district}{department_name}"
+
+
 def district_name() -> str:
     """The district's own name for footers and headings (setting REDLINE["DISTRICT_NAME"])."""
     from django.conf import settings

@@ -12,7 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Image, Table
 
-from core.documents import department_number, issuing_body_name, official_number
+from core.documents import department_number, official_number, seal_name
 from core.pdf import PdfDocument
 from hazards.choices import EvidencePurpose
 from hazards.models import Hazard
@@ -38,7 +38,7 @@ def next_serial(kind: str, *, actor) -> tuple[str, Department | None]:
 
 def _issued_by(department: Department | None) -> str:
     """The name on the "下达单位（盖章）" line: the department that issued the document, else the bureau."""
-    return department.name if department is not None else issuing_body_name()
+    return seal_name(department.name if department is not None else "")
 
 
 def _date(value) -> str:

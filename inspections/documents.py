@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from core.documents import department_number, issuing_body_name, official_number
+from core.documents import department_number, official_number, seal_name
 from core.pdf import PdfDocument
 from inspections.choices import Result
 from inspections.models import Campaign, Inspection
@@ -37,7 +37,7 @@ def next_serial(kind: str, *, actor) -> tuple[str, Department | None]:
 def _issued_by(inspection: Inspection) -> str:
     """The name on the "下达单位（盖章）" line: the department that issued the documents, else the bureau."""
     department = inspection.issuing_department
-    return department.name if department is not None else issuing_body_name()
+    return seal_name(department.name if department is not None else "")
 
 
 def _when(value) -> str:

@@ -33,3 +33,12 @@ def test_a_department_with_its_own_abbreviation_counts_apart_from_the_bureau():
 @pytest.mark.parametrize("abbreviation", ["", "蓬应急"])
 def test_no_abbreviation_or_the_bureaus_own_leaves_the_number_to_the_bureau(abbreviation):
     assert department_number(KIND, word="隐改", abbreviation=abbreviation, code="emergency") == ""
+
+
+def test_the_seal_line_names_a_department_by_its_official_name(settings):
+    from core.documents import issuing_body_name, seal_name
+
+    settings.REDLINE = {**settings.REDLINE, "DISTRICT_NAME": "江门市蓬江区"}
+    assert seal_name("住房和城乡建设局") == "江门市蓬江区住房和城乡建设局"
+    assert seal_name("江门市蓬江区交通运输局") == "江门市蓬江区交通运输局"  # already in full
+    assert seal_name("") == issuing_body_name()

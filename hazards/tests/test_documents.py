@@ -138,7 +138,7 @@ def test_a_housing_officers_notice_is_numbered_and_sealed_by_the_housing_bureau(
 
     User.objects.filter(pk=housing_officer.pk).update(department=Department.objects.get(code="emergency"))
     text = text_of(as_user("admin").get(f"/hazards/{own[0].pk}/notice.pdf", HTTP_ACCEPT_LANGUAGE="zh-hans"))
-    assert "下达单位（盖章）：住房和城乡建设局" in text and own[0].notice_serial in text
+    assert "下达单位（盖章）：江门市蓬江区住房和城乡建设局" in text and own[0].notice_serial in text
     assert "江门市蓬江区应急管理局" not in text
     page = as_user("admin").get(f"/hazards/{own[0].pk}/").content.decode()
     assert own[0].notice_serial in page

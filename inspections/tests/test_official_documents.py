@@ -116,7 +116,7 @@ def test_a_housing_officers_record_and_order_are_numbered_and_sealed_by_the_hous
     order = _text(
         as_user("admin").get(f"/inspections/records/{own[0].pk}/order.pdf", HTTP_ACCEPT_LANGUAGE="zh-hans")
     )
-    assert "下达单位（盖章）：住房和城乡建设局" in order and own[0].order_serial in order
+    assert "下达单位（盖章）：江门市蓬江区住房和城乡建设局" in order and own[0].order_serial in order
     assert "江门市蓬江区应急管理局" not in order
     record = _text(
         as_user("admin").get(f"/inspections/records/{own[0].pk}/record.pdf", HTTP_ACCEPT_LANGUAGE="zh-hans")
