@@ -17,6 +17,7 @@ from accountability.assessment import record_ref
 from accountability.services import assessment as assessment_services
 from core.api import StandardPagination
 from core.params import BadParameter
+from core.workflow_api import form_serializer
 
 
 def int_param(request, name, low, high, *, required=True):
@@ -220,33 +221,13 @@ class PublishView(APIView):
         return Response({"state": card.state, "version": card.version})
 
 
-class AssessmentAdjustSerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=1900, max_value=9999)
-    kind = serializers.ChoiceField(choices=["town", "department"])
-    unit = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    item = serializers.CharField()
-    delta = serializers.DecimalField(max_digits=7, decimal_places=2)
-    reason = serializers.CharField()
-
-
 class AdjustView(APIView):
     """A reasoned change to a published unit's item (the frozen figures stay as they were)."""
 
     @extend_schema(
-        request=AssessmentAdjustSerializer,
+        request=form_serializer("AssessmentAdjust", assessment_services.AdjustRequestForm),
         responses=inline_serializer("AssessmentAdjusted", {"id": serializers.IntegerField()}),
     )
     def post(self, request):
-        from core.choices import Role
-        from core.errors import NotAllowed
-        from core.scoping import has_role
-
-        body = request.data if hasattr(request.data, "get") else {}
-        if not has_role(request.user, Role.DISTRICT_ADMIN):  # API.md: the role (403) before the input (400)
-            raise NotAllowed(_("Your role may not do this here."))
-        shape = AssessmentAdjustSerializer(data=body)
-        shape.is_valid(raise_exception=True)
-        year, unit = shape.validated_data["year"], shape.validated_data["unit"]
-        line = selectors.score_line_row(request.user, year=year, kind=body.get("kind"), unit_id=unit)
-        adjustment = assessment_services.adjust_score(actor=request.user, line=line, data=body)
+        adjustment = assessment_services.adjust_score(actor=request.user, data=request.data)
         return Response({"id": adjustment.pk})

@@ -300,7 +300,7 @@ def assessment_adjust(request, kind, pk):
     return _done(
         request,
         url,
-        lambda: assessment_services.adjust_score(actor=request.user, line=line, data=request.POST),
+        lambda: assessment_services.adjust_score(actor=request.user, data=request.POST, line=line),
     )
 
 

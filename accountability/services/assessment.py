@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy
 from accountability import assessment
 from accountability.choices import ScorecardState
 from accountability.models import ScoreAdjustment, Scorecard, ScoreItem, ScoreLine, WeightSetting
+from accountability.selectors import score_line_row
 from audit.services import record
 from core.choices import Role
 from core.errors import Conflict, InvalidInput, NotAllowed
-from core.forms import bind
+from core.forms import IdField, bind
 from core.scoping import has_role
 from core.workflow import Transition, Workflow, record_created
 
@@ -150,14 +151,29 @@ class AdjustForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea, max_length=2000)
 
 
-def adjust_score(*, actor, line: ScoreLine, data) -> ScoreAdjustment:
-    """A later change to a frozen score: a reasoned delta on one item, never an edit of the frozen figures."""
+class AdjustRequestForm(AdjustForm):
+    """The API's adjustment names its line: the year, the kind of unit and the unit."""
+
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=1900, max_value=9999)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind of unit"), choices=[(k, k) for k in ("town", "department")]
+    )
+    unit = IdField(label=gettext_lazy("Unit"))
+
+
+def adjust_score(*, actor, data, line: ScoreLine | None = None) -> ScoreAdjustment:
+    """A later change to a frozen score: a reasoned delta on one item, never an edit of the frozen figures.
+    The page names the line by its address; the API names it in the body (`AdjustRequestForm`). The role
+    comes first, before any input is read (API.md: 403 before 400)."""
     with transaction.atomic():
         if not has_role(actor, Role.DISTRICT_ADMIN):
             raise NotAllowed(_("Your role may not do this here."))
-        form = bind(AdjustForm, data)
+        form = bind(AdjustForm if line is not None else AdjustRequestForm, data)
         if not form.is_valid():
             raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
+        if line is None:
+            where = form.cleaned_data
+            line = score_line_row(actor, year=where["year"], kind=where["kind"], unit_id=where["unit"])
         item = line.items.filter(key=form.cleaned_data["item"]).first()
         if item is None:
             raise InvalidInput.field("item", _("Unknown item."))

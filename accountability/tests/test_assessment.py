@@ -169,6 +169,28 @@ def test_publishing_freezes_and_later_changes_are_reasoned_adjustments(dataset, 
     assert [a.reason for a in {i.key: i for i in line.items}["accidents"].adjustments] == ["迟报核实"]
 
 
+def test_the_api_names_the_line_in_the_body_and_checks_the_role_before_the_input(dataset, persona, api_as):
+    town, _enterprise = dataset
+    with time_machine.travel(dt.datetime(YEAR + 1, 1, 10, tzinfo=dt.UTC)):
+        publish_scorecard(actor=persona("admin"), year=YEAR, kind="town", version=1)
+    url = "/api/v1/assessments/adjustments/"
+    body = {
+        "year": YEAR,
+        "kind": "town",
+        "unit": town.pk,
+        "item": "accidents",
+        "delta": "-2",
+        "reason": "迟报核实",
+    }
+    assert api_as("leader").post(url, {"kind": "nonsense"}, format="json").status_code == 403
+    refused = api_as("admin").post(url, {**body, "kind": "county", "year": "abc"}, format="json")
+    assert refused.status_code == 400 and {"kind", "year"} <= set(refused.json()), refused.json()
+    assert api_as("admin").post(url, {**body, "unit": 2**40}, format="json").status_code == 404
+    made = api_as("admin").post(url, body, format="json")
+    assert made.status_code in (200, 201), made.content
+    assert line_of(persona("admin"), town).score == Decimal("77.00")
+
+
 def test_a_town_sees_its_own_score_and_a_department_its_own(dataset, persona):
     town, _enterprise = dataset
     _card, lines = selectors.scorecard(persona("duruan"), year=YEAR, kind="town")
