@@ -1,11 +1,15 @@
-"""Periodic reports that write themselves (定期报表): the district's template and the archive."""
+"""Periodic reports that write themselves (定期报表): the district's template and the archive; the wall
+displays (大屏终端) paired to show a cockpit without a login session."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from cockpit.choices import ReportKind
+from cockpit.choices import ReportKind, WallDisplayState
+from cockpit.policy import DISPLAY_KEEPERS, may_open_cockpit
 from core.scoping import Scope, ScopedQuerySet
 
 DEFAULT_INTRO = (
@@ -84,3 +88,56 @@ class PeriodicReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period_start}–{self.period_end}"
+
+
+class WallDisplayQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """A display belongs to its owner, whose cockpit it shows; the district administrator keeps all.
+        Anyone else's display is 404 (never a hint that it exists)."""
+        if not may_open_cockpit(user) or not user.is_active:
+            return self.none()
+        if user.role_codes & DISPLAY_KEEPERS:
+            return self
+        return self.filter(owner=user)
+
+
+class WallDisplay(models.Model):
+    """A screen (the duty room's wall) paired once through a one-time link; it then shows its owner's
+    cockpit, read only, without a login session, until it is stopped or its owner may no longer open the
+    cockpit. Only SHA-256 digests of the link's code and of the screen's secret are kept."""
+
+    name = models.CharField(_("name"), max_length=60)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("wall display", "owner"),
+        on_delete=models.CASCADE,
+        related_name="wall_displays",
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=WallDisplayState.choices, default=WallDisplayState.PENDING
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    pairing_digest = models.CharField(max_length=64, blank=True, editable=False)  # emptied once used
+    secret_digest = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    paired_at = models.DateTimeField(_("paired at"), null=True, blank=True)
+    last_seen_at = models.DateTimeField(_("last seen at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("stopped by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = WallDisplayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("wall display")
+        verbose_name_plural = _("wall displays")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name

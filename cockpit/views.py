@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -69,7 +70,8 @@ def _gate(request) -> None:
 @require_GET
 def cockpit(request):
     _gate(request)
-    return render(request, "cockpit/cockpit.html", {**cockpit_context(request), "wall": False})
+    context = {**cockpit_context(request), "wall": False, "live_url": reverse("cockpit:live")}
+    return render(request, "cockpit/cockpit.html", context)
 
 
 @login_required
@@ -77,7 +79,8 @@ def cockpit(request):
 def wall(request):
     """The large wall display: 1920×1080, no navigation, refreshes itself without a click."""
     _gate(request)
-    return render(request, "cockpit/wall.html", {**cockpit_context(request), "wall": True})
+    context = {**cockpit_context(request), "wall": True, "live_url": f"{reverse('cockpit:live')}?wall=1"}
+    return render(request, "cockpit/wall.html", context)
 
 
 @login_required
@@ -86,4 +89,7 @@ def live(request):
     """The part of the screen that refreshes (HTMX polling every minute)."""
     _gate(request)
     wall_mode = request.GET.get("wall") == "1"
-    return render(request, "cockpit/_live.html", {**cockpit_context(request), "wall": wall_mode})
+    live_url = reverse("cockpit:live") + ("?wall=1" if wall_mode else "")
+    return render(
+        request, "cockpit/_live.html", {**cockpit_context(request), "wall": wall_mode, "live_url": live_url}
+    )

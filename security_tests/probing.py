@@ -121,6 +121,7 @@ PAGE_MODELS = {
     "duty/shifts/": "duty.Shift",
     "duty/swaps/": "duty.Swap",
     "duty/reports/": "duty.InfoReport",
+    "cockpit/displays/": "cockpit.WallDisplay",
 }
 SCOPED_PAGE_MODELS = set(PAGE_MODELS.values())
 
