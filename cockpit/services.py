@@ -9,20 +9,19 @@ import secrets
 
 from django import forms
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import hash_token
-from audit.services import diff, record
+from audit.services import diff
 from cockpit.forms import WallDisplayForm
 from cockpit.models import ReportTemplate, WallDisplay
 from cockpit.policy import POLICY, REPORT_MANAGERS, may_open_cockpit
 from cockpit.rules import FLOW, PENDING
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.forms import bind
-from core.workflow import record_created
+from core.workflow import edit, record_created
 
 PLACEHOLDERS = ("{scope}", "{period}")
 
@@ -51,22 +50,13 @@ def update_report_template(template: ReportTemplate, *, actor, data) -> ReportTe
     if not form.is_valid():
         raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
     clean = form.cleaned_data
-    changed = ReportTemplate.objects.filter(pk=template.pk, version=clean["version"]).update(
-        intro=clean["intro"], closing=clean["closing"], updated_by=actor, version=F("version") + 1
-    )
-    if changed != 1:
-        raise Conflict()
-    before = {"intro": template.intro, "closing": template.closing}
-    template.refresh_from_db()
-    record(
+    edit(
         template,
         "cockpit.reporttemplate.updated",
         actor=actor,
-        data={
-            "changes": {
-                k: [before[k], getattr(template, k)] for k in before if before[k] != getattr(template, k)
-            }
-        },
+        version=clean["version"],
+        changes={"intro": clean["intro"], "closing": clean["closing"]},
+        also={"updated_by": actor},
     )
     return template
 

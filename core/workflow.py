@@ -273,6 +273,30 @@ class Workflow:
         step.obj.refresh_from_db()
 
 
+def edit(obj, action: str, *, actor, version, changes: dict, also: dict | None = None) -> None:
+    """An edit that is not a state change (a register record's fields, a template's wording): the same
+    conditional `UPDATE … WHERE pk = p AND version = v` as a transition (version missing: 400; stale: 409,
+    and nothing changes), then the audit event `action` with what changed. `also`: fields written but not
+    worth an audit line (who edited last). Role and scope are the caller's, checked before; call inside the
+    caller's transaction."""
+    try:
+        number = int(version)
+    except (TypeError, ValueError):
+        raise InvalidInput.field("version", _("Send the version you read."))
+    before = {k: _plain(getattr(obj, k)) for k in changes}
+    fields = {**changes, **(also or {}), "version": number + 1}
+    if type(obj)._default_manager.filter(pk=obj.pk, version=number).update(**fields) != 1:
+        raise Conflict()
+    obj.refresh_from_db()
+    after = {k: _plain(getattr(obj, k)) for k in changes}
+    diff = {k: [before[k], after[k]] for k in changes if before[k] != after[k]}
+    record_event(obj, action, actor=actor, data={"changes": diff})
+
+
+def _plain(value):
+    return getattr(value, "pk", value)
+
+
 def record_created(obj, name: str, *, actor, data: dict | None = None) -> None:
     """The audit event of a new workflow object (its first state is its model's default)."""
     record_event(obj, f"{name}.created", actor=actor, data=data or {})

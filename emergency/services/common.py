@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import record
 from core.choices import Role
-from core.errors import Conflict, InvalidInput, NotAllowed
+from core.errors import InvalidInput, NotAllowed
 from core.forms import clean
 from core.scoping import scope_of
 
@@ -62,25 +62,3 @@ def validate(form_class, data, *, actor=None, **kwargs) -> dict:
 
 def audit(obj, action: str, *, actor, data: dict | None = None) -> None:
     record(obj, action, actor=actor, data=data or {})
-
-
-def save_edit(obj, *, actor, version, changes: dict, action: str) -> None:
-    """An edit of a register record: a conditional UPDATE on the version the editor read (the loser of a
-    race gets 409 and nothing changes), then the audit record of what changed. Inside the caller's
-    transaction."""
-    try:
-        number = int(version)
-    except (TypeError, ValueError):
-        raise InvalidInput.field("version", _("Send the version you read."))
-    before = {k: _plain_value(getattr(obj, k)) for k in changes}
-    model = type(obj)
-    if model._default_manager.filter(pk=obj.pk, version=number).update(version=number + 1, **changes) != 1:
-        raise Conflict()
-    obj.refresh_from_db()
-    after = {k: _plain_value(getattr(obj, k)) for k in changes}
-    diff = {k: [before[k], after[k]] for k in changes if before[k] != after[k]}
-    audit(obj, action, actor=actor, data={"changes": diff})
-
-
-def _plain_value(value):
-    return getattr(value, "pk", value)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import InvalidInput
-from core.workflow import Transition, Workflow, record_created
+from core.workflow import Transition, Workflow, edit, record_created
 from emergency.choices import ConfirmationState, DeclarationState, WarningState
 from emergency.forms import (
     ConfirmForm,
@@ -36,7 +36,6 @@ from emergency.services.common import (
     WARNING_ROLES,
     require_reach,
     require_role,
-    save_edit,
     validate,
 )
 
@@ -82,7 +81,7 @@ def _edit_town_record(obj, form_class, *, actor, version, data, action: str, pre
     require_reach(actor, "town", town_id=cleaned["town"].pk)
     if prepare is not None:
         prepare(cleaned)
-    save_edit(obj, actor=actor, version=version, changes=_blank(cleaned), action=action)
+    edit(obj, action, actor=actor, version=version, changes=_blank(cleaned))
     return obj
 
 

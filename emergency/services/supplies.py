@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import Conflict, InvalidInput
-from core.workflow import Transition, Workflow, record_created
+from core.workflow import Transition, Workflow, edit, record_created
 from emergency.choices import MovementKind, StocktakeState, WarehouseLevel
 from emergency.forms import MovementForm, NormForm, NormQuantityForm, NoteForm, WarehouseForm
 from emergency.models import (
@@ -35,7 +35,6 @@ from emergency.services.common import (
     audit,
     require_reach,
     require_role,
-    save_edit,
     validate,
 )
 
@@ -324,11 +323,11 @@ def change_norm(norm: ReserveNorm, *, actor, version, data) -> ReserveNorm:
     require_role(actor, NORM_SETTERS)
     quantity = validate(NormQuantityForm, data)["quantity"]
     with transaction.atomic():
-        save_edit(
+        edit(
             norm,
+            "emergency.norm.changed",
             actor=actor,
             version=version,
             changes={"quantity": quantity},
-            action="emergency.norm.changed",
         )
     return norm

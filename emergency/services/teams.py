@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from core.workflow import record_created
+from core.workflow import edit, record_created
 from emergency.forms import TeamForm, TeamMemberCreateForm, TeamMemberForm
 from emergency.models import RescueTeam, TeamMember
-from emergency.services.common import KEEPERS, require_reach, require_role, save_edit, validate
+from emergency.services.common import KEEPERS, require_reach, require_role, validate
 
 
 def register_team(*, actor, data) -> RescueTeam:
@@ -59,11 +59,11 @@ def update_team_member(member: TeamMember, *, actor, version, data) -> TeamMembe
     _require_team(actor, member.team)
     cleaned = validate(TeamMemberForm, data)
     with transaction.atomic():
-        save_edit(
+        edit(
             member,
+            "emergency.teammember.changed",
             actor=actor,
             version=version,
             changes=_member_fields(cleaned),
-            action="emergency.teammember.changed",
         )
     return member
