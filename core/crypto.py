@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import abc
 import base64
-import hashlib
 import hmac
 import os
 from functools import lru_cache
@@ -221,27 +220,43 @@ def mac_chunks(chunks, *, purpose: str, algorithm: str | None = None, key_id: st
     return algorithm, key_id, signer.finalize().hex()
 
 
-def blind_index(value: str, *, purpose: str, algorithm: str | None = None) -> str:
+def blind_index(value: str, *, purpose: str, algorithm: str | None = None, key_id: str | None = None) -> str:
     """A keyed hash of a normalised value: equal inputs give equal digests, nothing else can be learned.
-    HMAC-SHA256, or HMAC-SM3 under the SM suite, both under the legacy root (the index must not change
-    when a new root key becomes current)."""
+    HMAC-SHA256, or HMAC-SM3 under the SM suite, under the keyring's pinned index root (`index`; the
+    legacy root when it names none), so that the index does not change when a new root becomes current.
+    The legacy root keeps its original derivation, so indexes written before the keyring still match."""
     if not value:
         return ""
+    from core import keys
+
     algorithm = algorithm or mac_algorithm()
-    if algorithm == "hmac-sha256":
-        key = _derive(b"redline blind index:" + purpose.encode())
-        return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+    key_id = key_id or keys.keyring().index
+    if key_id == keys.LEGACY:
+        label = b"redline blind index:" if algorithm == "hmac-sha256" else b"redline blind index sm3:"
+        key = _derive(label + purpose.encode())
+    else:
+        key = keys.derive(
+            b"redline blind index:" + purpose.encode(), key_id=key_id, sm=algorithm == "hmac-sm3"
+        )
     from cryptography.hazmat.primitives import hmac as _hmac
 
-    signer = _hmac.HMAC(_derive(b"redline blind index sm3:" + purpose.encode()), hashes.SM3())
+    signer = _hmac.HMAC(key, MAC_ALGORITHMS[algorithm]())
     signer.update(value.encode("utf-8"))
     return signer.finalize().hex()
 
 
 def blind_indexes(value: str, *, purpose: str) -> list[str]:
-    """The digests of a value under every index algorithm: a lookup finds rows written before the suite
-    changed, until `rotate_field_keys` has rewritten them."""
-    return [blind_index(value, purpose=purpose, algorithm=name) for name in MAC_ALGORITHMS]
+    """The digests of a value under every index algorithm and both index roots (the pinned one and the
+    legacy one): a lookup finds rows written before the suite or the index root changed, until
+    `rotate_field_keys` has rewritten them."""
+    from core import keys
+
+    roots = dict.fromkeys([keys.keyring().index, keys.LEGACY])
+    return [
+        blind_index(value, purpose=purpose, algorithm=name, key_id=root)
+        for name in MAC_ALGORITHMS
+        for root in roots
+    ]
 
 
 class EncryptedTextField(models.TextField):

@@ -3,8 +3,8 @@
     root keys (outside the database)                         purpose keys (derived, never stored)
     ─ CRYPTO_KEY_PROVIDER: a KMS-backed provider, or   ──HKDF──▶ field encryption (per root key id)
     ─ CRYPTO_KEYRING_FILE: {"current": id, "keys": {id: b64}}    audit chain MAC (per root key id)
-    ─ "legacy": FIELD_ENCRYPTION_KEY, else SECRET_KEY            evidence MAC (per root key id)
-                                                                 search index (legacy root)
+      (and "index": id, the search index's root)                 evidence MAC (per root key id)
+    ─ "legacy": FIELD_ENCRYPTION_KEY, else SECRET_KEY            search index (the "index" root, else legacy)
 
 Every value, audit event and evidence MAC names the root key id it was made with, so a new current key
 (rotation) leaves older data readable and verifiable while the old root stays in the keyring;
@@ -46,6 +46,9 @@ class Keyring:
     current: str
     keys: dict[str, bytes]
     source: str  # "provider <path>", "file <path>", "FIELD_ENCRYPTION_KEY" or "SECRET_KEY"
+    # The root of the search indexes: pinned, because an index must not change when a new root becomes
+    # current (a lookup would stop finding older rows); the legacy root when the keyring names none.
+    index: str = LEGACY
 
     def root(self, key_id: str) -> bytes:
         try:
@@ -74,10 +77,11 @@ def _legacy_root() -> tuple[bytes, str]:
     return settings.SECRET_KEY.encode(), "SECRET_KEY"
 
 
-def _parse_keyring(data: dict, source: str) -> tuple[str, dict[str, bytes]]:
+def _parse_keyring(data: dict, source: str) -> tuple[str, dict[str, bytes], str]:
     try:
         current = str(data["current"])
         raw = dict(data["keys"])
+        index = str(data.get("index") or LEGACY)
     except (KeyError, TypeError, ValueError) as exc:
         raise ImproperlyConfigured(
             f"{source}: a keyring is {{'current': id, 'keys': {{id: base64}}}}."
@@ -95,7 +99,9 @@ def _parse_keyring(data: dict, source: str) -> tuple[str, dict[str, bytes]]:
         keys[key_id] = key
     if current not in keys:
         raise ImproperlyConfigured(f"{source}: the current key {current!r} is not among its keys.")
-    return current, keys
+    if index != LEGACY and index not in keys:
+        raise ImproperlyConfigured(f"{source}: the index key {index!r} is not among its keys.")
+    return current, keys, index
 
 
 def _fingerprint() -> tuple:
@@ -118,18 +124,18 @@ def _keyring(fingerprint: tuple) -> Keyring:
     if provider_path:
         # A KMS-backed provider: a callable returning {"current": id, "keys": {id: base64}}; the keys are
         # fetched (unwrapped) at start and held in memory only.
-        current, keys = _parse_keyring(import_string(provider_path)(), f"provider {provider_path}")
+        current, keys, index = _parse_keyring(import_string(provider_path)(), f"provider {provider_path}")
         source = f"provider {provider_path}"
     elif file_path:
         try:
             data = json.loads(Path(file_path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise ImproperlyConfigured(f"CRYPTO_KEYRING_FILE {file_path} cannot be read: {exc}") from exc
-        current, keys = _parse_keyring(data, f"file {file_path}")
+        current, keys, index = _parse_keyring(data, f"file {file_path}")
         source = f"file {file_path}"
     else:
         return Keyring(current=LEGACY, keys={LEGACY: legacy}, source=legacy_source)
-    return Keyring(current=current, keys={LEGACY: legacy, **keys}, source=source)
+    return Keyring(current=current, keys={LEGACY: legacy, **keys}, source=source, index=index)
 
 
 def keyring() -> Keyring:
@@ -157,6 +163,21 @@ def new_key_b64() -> str:
     return base64.b64encode(os.urandom(32)).decode("ascii")
 
 
+def index_problem() -> str:
+    """Under the SM suite with a keyring, why the search index is not keyed from it (no "index" root), or
+    "": its HMAC-SM3 key would still come from the legacy root through HKDF-SHA256."""
+    if suite() != "sm" or keyring_problem() or keyring().index != LEGACY:
+        return ""
+    return (
+        f'The keyring names no "index" root: the HMAC-SM3 key of the ID-number search index is derived from '
+        f"{_legacy_name()} with HKDF-SHA256 instead of from a managed SM root key."
+    )
+
+
+def _legacy_name() -> str:
+    return "FIELD_ENCRYPTION_KEY" if getattr(settings, "FIELD_ENCRYPTION_KEY", "") else "SECRET_KEY"
+
+
 def keyring_problem() -> str:
     """Why the configured keys do not fit the suite (the SM suite with only the legacy root), or ""."""
     if (
@@ -165,7 +186,7 @@ def keyring_problem() -> str:
         or getattr(settings, "CRYPTO_KEYRING_FILE", "")
     ):
         return ""
-    source = "FIELD_ENCRYPTION_KEY" if getattr(settings, "FIELD_ENCRYPTION_KEY", "") else "SECRET_KEY"
+    source = _legacy_name()
     return (
         f"CRYPTO_SUITE=sm without CRYPTO_KEYRING_FILE or CRYPTO_KEY_PROVIDER: the SM4 and HMAC-SM3 keys would "
         f"be derived from {source} with HKDF-SHA256 instead of from a managed SM root key."
@@ -185,3 +206,16 @@ def check_sm_keyring(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     if settings.DEBUG:
         return [checks.Warning(problem, hint=hint, id="core.W101")]
     return [checks.Error(problem + " Refused in production (DEBUG=false).", hint=hint, id="core.E101")]
+
+
+@checks.register(checks.Tags.security)
+def check_sm_index_root(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    problem = index_problem()
+    if not problem:
+        return []
+    hint = (
+        'Add a new root key to the keyring and name it: {"current": …, "keys": {…, "<id>": "<base64>"}, '
+        '"index": "<id>"}; then run manage.py rotate_field_keys, which rewrites the index under it (lookups '
+        "find rows under either key meanwhile). Keep that root in the keyring for as long as the index exists."
+    )
+    return [checks.Warning(problem, hint=hint, id="core.W102")]

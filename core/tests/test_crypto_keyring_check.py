@@ -46,11 +46,26 @@ def test_a_keyring_or_the_international_suite_passes(settings, tmp_path):
     settings.CRYPTO_SUITE = "intl"
     assert not _messages()
     keyring = tmp_path / "keyring.json"
-    keyring.write_text(json.dumps({"current": "2026-12", "keys": {"2026-12": new_key_b64()}}))
+    key = new_key_b64()
+    keyring.write_text(json.dumps({"current": "2026-12", "keys": {"2026-12": key}, "index": "2026-12"}))
     settings.CRYPTO_SUITE = "sm"
     settings.CRYPTO_KEYRING_FILE = str(keyring)
     assert not _messages()
     call_command("check")  # no SystemCheckError
+
+
+def test_a_keyring_without_an_index_root_warns_that_the_index_key_comes_from_the_legacy_root(
+    settings, tmp_path
+):
+    settings.DEBUG = False
+    settings.CRYPTO_SUITE = "sm"
+    keyring = tmp_path / "keyring-no-index.json"
+    keyring.write_text(json.dumps({"current": "2026-12", "keys": {"2026-12": new_key_b64()}}))
+    settings.CRYPTO_KEYRING_FILE = str(keyring)
+    messages = _messages()
+    assert set(messages) == {"core.W102"} and messages["core.W102"].level == checks.WARNING
+    assert "HMAC-SM3" in messages["core.W102"].msg and '"index"' in messages["core.W102"].hint
+    call_command("check")  # a warning: existing deployments still start
 
 
 @pytest.mark.django_db

@@ -36,9 +36,9 @@ def _raw(pk) -> str:
         return cursor.fetchone()[0]
 
 
-def _keyring(tmp_path, current, **keys_):
+def _keyring(tmp_path, current, index=None, **keys_):
     path = tmp_path / "keyring.json"
-    path.write_text(json.dumps({"current": current, "keys": keys_}))
+    path.write_text(json.dumps({"current": current, "keys": keys_, **({"index": index} if index else {})}))
     return str(path)
 
 
@@ -93,6 +93,44 @@ def test_rotation_to_a_new_root_key_from_the_keyring_file(persona, settings, tmp
     settings.CRYPTO_KEYRING_FILE = _keyring(tmp_path, "k2", k2=KEY_2)  # k1 retired
     assert User.objects.get(pk=user.pk).id_number == ID_NUMBER
     assert User.objects.with_id_number(ID_NUMBER).get() == user
+
+
+def test_the_id_number_index_moves_to_its_pinned_sm_root_and_stays_through_rotations(
+    persona, settings, tmp_path
+):
+    """The search index's HMAC-SM3 key comes from the keyring's pinned "index" root (HKDF-SM3), not from
+    the legacy root: rows indexed before are still found, `rotate_field_keys` rewrites them, and a new
+    current root leaves the index as it is."""
+    from core import keys
+
+    user = persona("duruan")
+    settings.CRYPTO_SUITE = "sm"
+    settings.CRYPTO_KEYRING_FILE = _keyring(tmp_path, "k1", k1=KEY_1)
+    user.id_number = ID_NUMBER
+    user.save()
+    legacy = User.objects.values_list("id_number_digest", flat=True).get(pk=user.pk)
+    assert legacy == crypto.blind_index(ID_NUMBER, purpose="id_number", key_id=keys.LEGACY)
+    settings.CRYPTO_KEYRING_FILE = _keyring(tmp_path, "k1", index="k1", k1=KEY_1)
+    pinned = crypto.blind_index(ID_NUMBER, purpose="id_number")
+    assert pinned != legacy
+    assert User.objects.with_id_number(ID_NUMBER).get() == user  # found under the legacy index meanwhile
+    call_command("rotate_field_keys", stdout=StringIO())
+    assert User.objects.values_list("id_number_digest", flat=True).get(pk=user.pk) == pinned
+    assert User.objects.with_id_number(ID_NUMBER).get() == user
+    assert "pinned root 'k1' (HKDF-SM3)" in str(_report()["rows"])
+    settings.CRYPTO_KEYRING_FILE = _keyring(tmp_path, "k2", index="k1", k1=KEY_1, k2=KEY_2)
+    call_command("rotate_field_keys", stdout=StringIO())
+    assert User.objects.values_list("id_number_digest", flat=True).get(pk=user.pk) == pinned
+    assert _raw(user.pk).startswith("sm4-gcm:k2$")
+    assert User.objects.with_id_number(ID_NUMBER).get() == user
+
+
+def test_an_index_root_outside_the_keyring_is_refused(settings, tmp_path):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.CRYPTO_KEYRING_FILE = _keyring(tmp_path, "k1", index="k9", k1=KEY_1)
+    with pytest.raises(ImproperlyConfigured, match="index key"):
+        crypto.blind_index(ID_NUMBER, purpose="id_number")
 
 
 def test_a_kms_provider_supplies_the_root_keys(persona, settings):
