@@ -143,3 +143,29 @@ def test_the_enterprise_sees_its_expired_licence_and_adds_a_special_operator(sit
     expect(page.get_by_test_id("ledger-special_operator")).to_contain_text("王强")
     _fits(page, "enterprise file after adding")
     shot(page, viewport, "enterprise-file")
+
+
+def test_the_district_adds_a_new_edition_of_a_criteria_source_on_a_phone(site, new_page, viewport):
+    """R-HAZ-9: a new edition of a criteria document gets its own row before its items are imported; a
+    code with spaces is refused with what was typed kept; the edition then heads the library's list."""
+    page = new_page()
+    log_in(page, site, "admin")
+    page.goto(f"{site}/hazards/criteria/")
+    page.get_by_test_id("add-source").click()
+    page.get_by_label("编码", exact=True).fill("粉尘 2026")
+    page.get_by_label("标题", exact=True).fill("粉尘防爆安全规程")
+    page.get_by_label("标准号或文号", exact=True).fill("GB 15577-2026")
+    page.get_by_label("版本", exact=True).fill("2026")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_load_state()
+    expect(page.locator("[data-field=code].rl-has-error")).to_be_visible()
+    expect(page.get_by_label("标题", exact=True)).to_have_value("粉尘防爆安全规程")
+    assert _unlabelled(page) == []
+    _fits(page, "source edition form")
+    shot(page, viewport, "criteria-source-refused")
+    page.get_by_label("编码", exact=True).fill("gb-dust-2026")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_load_state()
+    expect(page.get_by_test_id("source-table")).to_contain_text("《粉尘防爆安全规程》（GB 15577-2026）")
+    _fits(page, "criteria library")
+    assert page.js_errors == []

@@ -47,6 +47,7 @@ FILTERS = [
     OpenApiParameter("sector", str, description="sector code"),
     OpenApiParameter("q", str, description="words of the text, scope, source or article"),
     OpenApiParameter("active", bool),
+    OpenApiParameter("edition", str, description="the code of a source edition (as `edition` in the rows)"),
 ]
 
 

@@ -50,11 +50,15 @@ def export_columns() -> list[Column]:
 
 def filtered(params) -> object:
     """The library filtered as the API and the page filter it: `sector`, `q` (Chinese text, any field a
-    person reads), `active` (true/false)."""
+    person reads), `active` (true/false), `edition` (a source edition's code)."""
     qs = MajorHazardCriterion.objects.select_related("sector", "source_document")
     sector = (params.get("sector") or "").strip()
     if sector:
         qs = qs.filter(sector_id=sector)
+    # The page's list of editions links each to its items (`source`); the API names it `edition`.
+    edition = (params.get("edition") or params.get("source") or "").strip()
+    if edition:
+        qs = qs.filter(source_document__code=edition)
     q = (params.get("q") or "").strip()
     for word in q.split():
         qs = qs.filter(

@@ -458,6 +458,30 @@ class CriterionForm(forms.Form):
         style(self)
 
 
+class CriterionSourceForm(forms.Form):
+    """One edition of a criteria document (R-HAZ-9): a new edition is a new row beside the old one."""
+
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("Letters, digits and hyphens, e.g. gb-dust-2024; names the edition in the workbook."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    issuer = forms.CharField(label=_("Issued by"), max_length=120, required=False)
+    document_number = forms.CharField(
+        label=pgettext_lazy("criteria source", "Document number"), max_length=80, required=False
+    )
+    edition = forms.CharField(label=_("Edition"), max_length=20, help_text=_("e.g. 2024"))
+    effective_from = forms.DateField(
+        label=_("In force from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    is_current = forms.BooleanField(label=_("Current edition"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
 class CriteriaImportForm(forms.Form):
     file = forms.FileField(label=_("Workbook (.xlsx)"))
 

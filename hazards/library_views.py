@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.choices import Role
@@ -14,8 +17,8 @@ from core.exports import xlsx_response
 from core.scoping import scope_of
 from core.views import apply_domain_errors, page_status
 from hazards import criteria_io, services
-from hazards.forms import CriteriaImportForm, CriterionForm, DeadlinePolicyForm
-from hazards.models import DeadlinePolicy, MajorHazardCriterion
+from hazards.forms import CriteriaImportForm, CriterionForm, CriterionSourceForm, DeadlinePolicyForm
+from hazards.models import CriterionSource, DeadlinePolicy, MajorHazardCriterion
 from registry.models import Sector
 
 
@@ -36,6 +39,7 @@ def criteria(request):
             "sectors": Sector.objects.all(),
             "query": request.GET,
             "policies": DeadlinePolicy.objects.select_related("updated_by"),
+            "sources": CriterionSource.objects.annotate(items=Count("criteria")).order_by("code"),
             "can_edit": Role.DISTRICT_ADMIN in request.user.role_codes,
         },
     )
@@ -74,6 +78,29 @@ def criterion_edit(request, pk: int | None = None):
     return render(
         request, "hazards/settings_form.html", {"form": form, "title": title}, status=page_status(form)
     )
+
+
+@login_required
+def source_edit(request, pk: int | None = None):
+    """R-HAZ-9: a new edition of a criteria document (or a correction of one), before its items are added
+    or imported."""
+    if Role.DISTRICT_ADMIN not in request.user.role_codes:
+        raise PermissionDenied
+    source = get_object_or_404(CriterionSource, pk=pk) if pk else None
+    form = CriterionSourceForm(request.POST or None, initial=model_to_dict(source) if source else None)
+    version = request.POST.get("version") if request.method == "POST" else getattr(source, "version", "")
+    if request.method == "POST":
+        form.is_valid()
+        try:
+            services.save_source(actor=request.user, data=request.POST, source=source, version=version)
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Source edition saved."))
+            return redirect(f"{reverse('hazards:criteria')}#sources-h")
+    title = _("Edit source edition") if source else _("Add a source edition")
+    context = {"form": form, "title": title, "version": version}
+    return render(request, "hazards/settings_form.html", context, status=page_status(form))
 
 
 @login_required

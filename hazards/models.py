@@ -57,6 +57,7 @@ class CriterionSource(models.Model):
     edition = models.CharField(_("edition"), max_length=20)
     effective_from = models.DateField(_("in force from"), null=True, blank=True)
     is_current = models.BooleanField(_("current edition"), default=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("criteria source")

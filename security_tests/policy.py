@@ -230,6 +230,8 @@ POLICY = {
     "hazards:criteria_export": frozenset({"admin"}),
     "hazards:criteria_import": frozenset({"admin"}),
     "hazards:criterion_edit": frozenset({"admin"}),
+    "hazards:source_create": frozenset({"admin"}),
+    "hazards:source_edit": frozenset({"admin"}),
     "hazards:deadline_edit": frozenset({"admin"}),
     "hazards:detail": BUSINESS,
     "hazards:notice_pdf": NOBODY,

@@ -1,6 +1,6 @@
 """Hazard writes: one service per change (see `hazards.rules` for the transition table)."""
 
-from hazards.services.library import save_criterion, set_deadline_policy
+from hazards.services.library import save_criterion, save_source, set_deadline_policy
 from hazards.services.loop import (
     accept_rectification,
     assign_rectification,
@@ -31,6 +31,7 @@ __all__ = [
     "report_hazard",
     "request_extension",
     "save_criterion",
+    "save_source",
     "save_treatment_plan",
     "set_deadline_policy",
     "submit_rectification",

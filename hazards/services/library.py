@@ -9,6 +9,9 @@ from django.utils.translation import gettext as _
 from audit.services import diff, record
 from core.choices import Role
 from core.errors import InvalidInput, NotAllowed
+from core.forms import clean
+from core.workflow import edit, record_created
+from hazards.forms import CriterionSourceForm
 from hazards.models import CriterionSource, DeadlinePolicy, MajorHazardCriterion, local_today
 from hazards.services.common import a_date, raise_if, required_text
 from registry.models import Sector
@@ -123,6 +126,28 @@ def save_criterion(
         data=diff(before, after),
     )
     return criterion
+
+
+@transaction.atomic
+def save_source(*, actor, data, source: CriterionSource | None = None, version=None) -> CriterionSource:
+    """Add an edition of a criteria document, or correct one (on the version the editor read). Its code
+    names it in the library's workbook, so it does not change: a new edition is a new row (R-HAZ-9)."""
+    _district_admin(actor)
+    cleaned = clean(CriterionSourceForm, data)
+    same_code = CriterionSource.objects.filter(code=cleaned["code"])
+    if source is None and same_code.exists():
+        raise InvalidInput.field("code", _("A source edition with this code exists already."))
+    if source is not None and cleaned["code"] != source.code:
+        raise InvalidInput.field(
+            "code", _("The code of an edition does not change; add a new edition instead.")
+        )
+    if source is None:
+        source = CriterionSource.objects.create(**cleaned)
+        record_created(source, "hazards.criterionsource", actor=actor, data={"code": source.code})
+        return source
+    changes = {k: v for k, v in cleaned.items() if k != "code"}
+    edit(source, "hazards.criterionsource.updated", actor=actor, version=version, changes=changes)
+    return source
 
 
 @transaction.atomic

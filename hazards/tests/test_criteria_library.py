@@ -221,3 +221,49 @@ def test_every_verified_item_cites_its_source_document_and_item_number(db):
         if row.source_document.code in {"it_2023", "gas_2023", "road_2023", "inland_ships_2024"}:
             assert row.article.startswith("第") and row.article.endswith("条"), row.item
         assert not row.text.endswith(("；", "。", ";")), row.item
+
+
+def test_administrators_add_a_source_edition_then_its_items_and_correct_it_on_the_version_read(
+    as_user, persona
+):
+    """R-HAZ-9: a new edition of a source is a page of its own, before its items are added or imported;
+    its code names it in the workbook and does not change; a stale correction is refused."""
+    import pytest
+
+    from core.errors import Conflict, InvalidInput, NotAllowed
+    from hazards import services
+
+    admin = as_user("admin")
+    data = {
+        "code": "gb-dust-2026",
+        "title": "粉尘防爆安全规程",
+        "issuer": "国家市场监督管理总局",
+        "document_number": "GB 15577-2026",
+        "edition": "2026",
+        "effective_from": "2026-10-01",
+        "is_current": "on",
+    }
+    refused = admin.post("/hazards/criteria/sources/new/", {**data, "code": "粉尘 2026"})
+    assert refused.status_code == 400 and "粉尘防爆安全规程" in refused.content.decode()
+    assert not CriterionSource.objects.filter(title="粉尘防爆安全规程").exists()
+    assert admin.post("/hazards/criteria/sources/new/", data).status_code == 302
+    source = CriterionSource.objects.get(code="gb-dust-2026")
+    assert source.citation == "《粉尘防爆安全规程》（GB 15577-2026）"
+    assert AuditEvent.objects.filter(action="hazards.criterionsource.created", target_id=source.pk).exists()
+    page = admin.get("/hazards/criteria/").content.decode()
+    assert "gb-dust-2026" in page and "GB 15577-2026" in page
+    assert admin.post("/hazards/criteria/sources/new/", data).status_code == 400  # the code is taken
+
+    with pytest.raises(InvalidInput) as moved:
+        services.save_source(actor=persona("admin"), source=source, version=1, data={**data, "code": "other"})
+    assert "code" in moved.value.errors
+    services.save_source(actor=persona("admin"), source=source, version=1, data={**data, "edition": "2026版"})
+    with pytest.raises(Conflict):
+        services.save_source(actor=persona("admin"), source=source, version=1, data=data)
+    source.refresh_from_db()
+    assert (source.edition, source.version) == ("2026版", 2)
+    with pytest.raises(NotAllowed):
+        services.save_source(actor=persona("duruan"), data={**data, "code": "town-try"})
+    assert as_user("duruan").get("/hazards/criteria/sources/new/").status_code == 403
+    items = as_user("duruan").get("/api/v1/hazard-criteria/?edition=gb-dust-2026").json()
+    assert items["count"] == 0
