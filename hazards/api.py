@@ -26,7 +26,7 @@ from hazards import services
 from hazards.api_list import DeferredRows, HazardPagination, shape_rows
 from hazards.filters import HazardFilter
 from hazards.models import Hazard
-from hazards.rules import CREATE_ROLES, FLOW
+from hazards.rules import FLOW, POLICY
 from hazards.selectors import hazard_stats
 
 
@@ -260,7 +260,7 @@ class HazardViewSet(
 
     @extend_schema(request=HazardCreateSerializer, responses={201: HazardDetailSerializer})
     def create(self, request):
-        if not request.user.role_codes & CREATE_ROLES:  # API.md: the role (403) before the input (400)
+        if not POLICY.can(request.user, "report"):  # API.md: the role (403) before the input (400)
             raise NotAllowed(_("Your role may not register hazards."))
         form = HazardCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)

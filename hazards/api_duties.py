@@ -14,7 +14,7 @@ from core.api import ScopedViewSetMixin
 from core.scoping import get_visible_or_404
 from core.workflow_api import add_workflow_actions
 from hazards.models import Hazard, HazardRecheck, HazardStatement, Resumption
-from hazards.rules import STATEMENT_FLOW
+from hazards.rules import POLICY, STATEMENT_FLOW
 from hazards.services import duties, statements
 from registry.models import Enterprise
 
@@ -52,10 +52,7 @@ class RecheckView(APIView):
     @extend_schema(request=RecheckInput, responses=RecheckSerializer)
     def post(self, request, pk: int):
         hazard = get_visible_or_404(Hazard.objects.all(), request.user, pk=pk)
-        if not request.user.role_codes & duties.GOVERNMENT:
-            from core.errors import NotAllowed
-
-            raise NotAllowed()  # the role (403) before the input (400)
+        POLICY.require(request.user, "recheck")  # the role (403) before the input (400)
         data = RecheckInput(data=request.data)
         data.is_valid(raise_exception=True)
         recheck = duties.recheck_hazard(actor=request.user, hazard=hazard, **data.validated_data)
@@ -123,11 +120,7 @@ class StatementViewSet(
 
     @extend_schema(request=StatementInput, responses={201: StatementSerializer})
     def create(self, request, *args, **kwargs):
-        from core.choices import Role
-        from core.errors import NotAllowed
-
-        if Role.ENTERPRISE_USER not in request.user.role_codes:
-            raise NotAllowed()
+        POLICY.require(request.user, "file_statement")  # the role (403) before the input (400)
         data = StatementInput(data=request.data)
         data.is_valid(raise_exception=True)
         enterprise = get_visible_or_404(
@@ -230,11 +223,7 @@ class ResumptionView(APIView):
     @extend_schema(request=ResumptionInput, responses={201: ResumptionSerializer})
     def post(self, request, pk: int):
         hazard = get_visible_or_404(Hazard.objects.all(), request.user, pk=pk)
-        from core.choices import Role
-        from core.errors import NotAllowed
-
-        if Role.ENTERPRISE_USER not in request.user.role_codes:
-            raise NotAllowed()
+        POLICY.require(request.user, "apply_resumption")  # the role (403) before the input (400)
         data = ResumptionInput(data=request.data)
         data.is_valid(raise_exception=True)
         resumption = duties.apply_resumption(actor=request.user, hazard=hazard, **data.validated_data)
@@ -247,11 +236,9 @@ class ResumptionReviewView(APIView):
     @extend_schema(request=ReviewInput, responses=ResumptionSerializer)
     def post(self, request, pk: int):
         hazard = get_visible_or_404(Hazard.objects.all(), request.user, pk=pk)
-        from core.choices import Role
-        from core.errors import Conflict, NotAllowed
+        from core.errors import Conflict
 
-        if not request.user.role_codes & {Role.DEPARTMENT_OFFICER, Role.DISTRICT_ADMIN}:
-            raise NotAllowed()
+        POLICY.require(request.user, "review_resumption")  # the role (403) before the input (400)
         resumption = hazard.resumptions.filter(reviewed_at__isnull=True).first()
         if resumption is None:
             raise Conflict()

@@ -11,20 +11,18 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from core.choices import Role
 from core.errors import DomainError
 from core.views import apply_domain_errors, page_status
 from hazards.choices import Level, State
 from hazards.duty_forms import RecheckForm, ResumptionApplicationForm, ResumptionReviewForm
 from hazards.models import HazardRecheck, local_today
+from hazards.rules import POLICY
 from hazards.selectors import get_hazard_for_user
 from hazards.services import duties
 
-REVIEWERS = frozenset({Role.DEPARTMENT_OFFICER, Role.DISTRICT_ADMIN})
-
 
 def _government(user) -> bool:
-    return bool(user.role_codes & duties.GOVERNMENT)
+    return POLICY.can(user, "recheck")
 
 
 @login_required
@@ -78,13 +76,12 @@ def _resumption_forms(request, hazard):
     waiting = hazard.resumptions.filter(reviewed_at__isnull=True).first()
     posted = request.POST if request.method == "POST" else None
     may_apply = (
-        Role.ENTERPRISE_USER in user.role_codes
-        and user.enterprise_id == hazard.enterprise_id
+        POLICY.can(user, "apply_resumption", hazard)
         and hazard.level == Level.MAJOR
         and hazard.state == State.SUBMITTED
         and waiting is None
     )
-    may_review = bool(user.role_codes & REVIEWERS) and waiting is not None
+    may_review = POLICY.can(user, "review_resumption", hazard) and waiting is not None
     which = request.POST.get("form") if posted else None
     apply_form = ResumptionApplicationForm(posted if which == "apply" else None) if may_apply else None
     review_form = (

@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.choices import Role
 from core.errors import DomainError
 from core.exports import xlsx_response
 from core.scoping import scope_of
@@ -19,6 +18,7 @@ from core.views import apply_domain_errors, page_status
 from hazards import criteria_io, services
 from hazards.forms import CriteriaImportForm, CriterionForm, CriterionSourceForm, DeadlinePolicyForm
 from hazards.models import CriterionSource, DeadlinePolicy, MajorHazardCriterion
+from hazards.rules import POLICY
 from registry.models import Sector
 
 
@@ -40,14 +40,14 @@ def criteria(request):
             "query": request.GET,
             "policies": DeadlinePolicy.objects.select_related("updated_by"),
             "sources": CriterionSource.objects.annotate(items=Count("criteria")).order_by("code"),
-            "can_edit": Role.DISTRICT_ADMIN in request.user.role_codes,
+            "can_edit": POLICY.can(request.user, "edit_library"),
         },
     )
 
 
 @login_required
 def criterion_edit(request, pk: int | None = None):
-    if Role.DISTRICT_ADMIN not in request.user.role_codes:
+    if not POLICY.can(request.user, "edit_library"):
         raise PermissionDenied
     criterion = get_object_or_404(MajorHazardCriterion, pk=pk) if pk else None
     initial = {}
@@ -84,7 +84,7 @@ def criterion_edit(request, pk: int | None = None):
 def source_edit(request, pk: int | None = None):
     """R-HAZ-9: a new edition of a criteria document (or a correction of one), before its items are added
     or imported."""
-    if Role.DISTRICT_ADMIN not in request.user.role_codes:
+    if not POLICY.can(request.user, "edit_library"):
         raise PermissionDenied
     source = get_object_or_404(CriterionSource, pk=pk) if pk else None
     form = CriterionSourceForm(request.POST or None, initial=model_to_dict(source) if source else None)
@@ -105,7 +105,7 @@ def source_edit(request, pk: int | None = None):
 
 @login_required
 def deadline_edit(request, level: str):
-    if Role.DISTRICT_ADMIN not in request.user.role_codes:
+    if not POLICY.can(request.user, "edit_library"):
         raise PermissionDenied
     policy = get_object_or_404(DeadlinePolicy, level=level)
     form = DeadlinePolicyForm(
@@ -128,7 +128,7 @@ def deadline_edit(request, level: str):
 
 @login_required
 def criteria_export(request):
-    if Role.DISTRICT_ADMIN not in request.user.role_codes:
+    if not POLICY.can(request.user, "edit_library"):
         raise PermissionDenied
     return xlsx_response(
         "major-hazard-criteria",
@@ -141,7 +141,7 @@ def criteria_export(request):
 @login_required
 def criteria_import(request):
     """R-HAZ-9: the district keeps the library current from a workbook; every row is audited."""
-    if Role.DISTRICT_ADMIN not in request.user.role_codes:
+    if not POLICY.can(request.user, "edit_library"):
         raise PermissionDenied
     form = CriteriaImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

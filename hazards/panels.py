@@ -5,7 +5,7 @@ from __future__ import annotations
 from hazards import selectors
 from hazards.home_chart import home_chart
 from hazards.models import Hazard
-from hazards.rules import CREATE_ROLES
+from hazards.rules import POLICY
 
 
 def home_panel(user) -> dict:
@@ -14,7 +14,7 @@ def home_panel(user) -> dict:
         "needing_action": selectors.needing_action(user, limit=6),
         "due_soon": list(selectors.due_soon(user, limit=6)),
         "overdue": list(selectors.overdue(user, limit=6)),
-        "can_report": bool(user.role_codes & CREATE_ROLES),
+        "can_report": POLICY.can(user, "report"),
         "chart": home_chart(user),
     }
 
@@ -25,5 +25,5 @@ def enterprise_section(user, enterprise) -> dict:
         "enterprise": enterprise,
         "counts": selectors.counts_of(qs),
         "hazards": list(qs.for_list().order_by("-reported_at", "-id")[:10]),
-        "can_report": bool(user.role_codes & CREATE_ROLES),
+        "can_report": POLICY.can(user, "report"),
     }

@@ -33,9 +33,8 @@ from hazards.choices import EvidencePurpose, ExtensionState, State
 from hazards.exports import ledger_columns, ledger_rows
 from hazards.filters import HazardFilter, search_hazards
 from hazards.models import Hazard, HazardRecheck
-from hazards.rules import CREATE_ROLES, FLOW, available_actions, may, state_allows
+from hazards.rules import FLOW, POLICY, available_actions, may, state_allows
 from hazards.selectors import get_hazard_for_user
-from hazards.services.duties import GOVERNMENT
 
 
 class HazardListPage(ListPage):
@@ -75,7 +74,7 @@ def hazard_list(request):
     folded = set(HazardFilter.base_filters) - {"q", "state", "enterprise"}
     return HazardListPage(request).response(
         {
-            "can_report": bool(request.user.role_codes & CREATE_ROLES),
+            "can_report": POLICY.can(request.user, "report"),
             # A filter the phone folds away is shown unfolded when it is in use.
             "more_filters": any(request.GET.get(name) for name in folded),
         }
@@ -135,7 +134,7 @@ def _photos_round(request, *, owner=None, purpose: str = "") -> tuple[list[Attac
 @login_required
 @idempotent
 def hazard_create(request):
-    if not request.user.role_codes & CREATE_ROLES:
+    if not POLICY.can(request.user, "report"):
         raise PermissionDenied
     initial = {}
     enterprise = id_param(request, "enterprise")
@@ -217,7 +216,7 @@ def hazard_detail(request, pk: int):
             "can_print_acceptance": hazard.state in (State.ACCEPTED, State.CLOSED),
             # R-HAZ-12: the government's re-check of a sampled self-closed hazard, for those who do it.
             "recheck": HazardRecheck.objects.filter(hazard=hazard).first()
-            if request.user.role_codes & GOVERNMENT
+            if POLICY.can(request.user, "recheck")
             else None,
         },
     )

@@ -14,16 +14,13 @@ from django.utils.translation import gettext as _
 
 from audit.services import record
 from core.calendar import period_end
-from core.choices import Role
-from core.errors import Conflict, InvalidInput, NotAllowed
-from core.scoping import in_scope
+from core.errors import Conflict, InvalidInput
 from hazards.choices import Level, State
 from hazards.models import Hazard, HazardRecheck, Resumption, local_today
-from hazards.rules import closes_inside, may_close
+from hazards.rules import POLICY, closes_inside
 from notifications.recipients import Audience, resolve
 from notifications.services import notify
 
-GOVERNMENT = frozenset({Role.INSPECTOR, Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER, Role.DISTRICT_ADMIN})
 _sampler = random.SystemRandom()
 
 
@@ -59,10 +56,7 @@ def after_close(hazard: Hazard, *, actor) -> HazardRecheck | None:
 @transaction.atomic
 def recheck_hazard(*, actor, hazard: Hazard, opinion: str, passed) -> HazardRecheck:
     """R-HAZ-12: the government's re-check opinion (整改复查意见) on a sampled hazard."""
-    if not actor.role_codes & GOVERNMENT or not in_scope(
-        actor, town_id=hazard.town_id, sector_code=hazard.sector_id, enterprise_id=hazard.enterprise_id
-    ):
-        raise NotAllowed(_("Your role may not re-check this hazard."))
+    POLICY.require(actor, "recheck", _("Your role may not re-check this hazard."), hazard)
     recheck = HazardRecheck.objects.select_for_update().filter(hazard=hazard).first()
     if recheck is None:
         raise Conflict(_("This hazard was not drawn for a re-check."))
@@ -90,8 +84,7 @@ REVIEW_DAYS = 10
 @transaction.atomic
 def apply_resumption(*, actor, hazard: Hazard, stopped_on, application: str) -> Resumption:
     """The unit's written application to resume, once the major hazard's rectification is submitted."""
-    if Role.ENTERPRISE_USER not in actor.role_codes or actor.enterprise_id != hazard.enterprise_id:
-        raise NotAllowed(_("The unit itself applies to resume production."))
+    POLICY.require(actor, "apply_resumption", _("The unit itself applies to resume production."), hazard)
     if hazard.level != Level.MAJOR or hazard.state != State.SUBMITTED:
         raise Conflict(_("A unit applies to resume once the major hazard's rectification is submitted."))
     if hazard.resumptions.filter(reviewed_at__isnull=True).exists():
@@ -130,15 +123,12 @@ def review_resumption(*, actor, resumption: Resumption, decision: str, opinion: 
     from hazards.services.loop import accept_rectification, close_hazard, reject_rectification
 
     hazard = Hazard.objects.get(pk=resumption.hazard_id)
-    acting = actor.role_codes & {Role.DEPARTMENT_OFFICER, Role.DISTRICT_ADMIN}
-    if (
-        not acting
-        or not in_scope(
-            actor, town_id=hazard.town_id, sector_code=hazard.sector_id, enterprise_id=hazard.enterprise_id
-        )
-        or not may_close(actor, hazard, acting)
-    ):
-        raise NotAllowed(_("The supervising department or the district reviews the resumption."))
+    POLICY.require(
+        actor,
+        "review_resumption",
+        _("The supervising department or the district reviews the resumption."),
+        hazard,
+    )
     resumption = Resumption.objects.select_for_update().get(pk=resumption.pk)
     if resumption.reviewed_at is not None:
         raise Conflict(_("This application has already been reviewed."))

@@ -7,19 +7,18 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import diff, record
-from core.choices import Role
-from core.errors import InvalidInput, NotAllowed
+from core.errors import InvalidInput
 from core.forms import clean
 from core.workflow import edit, record_created
 from hazards.forms import CriterionSourceForm
 from hazards.models import CriterionSource, DeadlinePolicy, MajorHazardCriterion, local_today
+from hazards.rules import POLICY
 from hazards.services.common import a_date, raise_if, required_text
 from registry.models import Sector
 
 
 def _district_admin(actor) -> None:
-    if Role.DISTRICT_ADMIN not in actor.role_codes:
-        raise NotAllowed(_("Only district administrators edit these settings."))
+    POLICY.require(actor, "edit_library", _("Only district administrators edit these settings."))
 
 
 CRITERION_FIELDS = (

@@ -22,7 +22,7 @@ from hazards import rollup, search
 from hazards.choices import Category, EvidencePurpose, Level, Source, State
 from hazards.documents import next_serial
 from hazards.models import Hazard, MajorHazardCriterion, local_today
-from hazards.rules import CREATE_ROLES, FLOW
+from hazards.rules import CREATE_ROLES, FLOW, POLICY
 from hazards.services import common
 from hazards.services.common import raise_if, required_text, tell
 from notifications.recipients import Audience
@@ -68,9 +68,8 @@ def report_hazard(
     major-hazard criterion makes the hazard major (R-HAZ-1, R-HAZ-9); a major hazard is reported to the
     supervising department and the district at once (R-HAZ-10).
     """
+    POLICY.require(actor, "report", _("Your role may not register hazards."))
     roles = actor.role_codes & CREATE_ROLES
-    if not roles:
-        raise NotAllowed(_("Your role may not register hazards."))
     errors: dict = {}
     if isinstance(enterprise, int | str):
         enterprise = Enterprise.objects.filter(pk=enterprise).first()
