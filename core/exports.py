@@ -9,6 +9,8 @@ CSV streams to the client row by row.
 Size decides where an export runs, in one place (`deliver_export`): up to EXPORT_DIRECT_ROWS rows it is
 written in the request; beyond, a background job (core.background) writes the same file with the same
 columns from the same page's queryset, and the user downloads it from the job's page.
+A workbook may carry further sheets after the list (`Sheet`: the ledgers of the listed records, from
+`ListPage.export_more_sheets`), written the same way on both paths; a CSV holds the list alone.
 """
 
 from __future__ import annotations
@@ -62,6 +64,15 @@ class Column:
     width: int = 16
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """A further sheet of a workbook, after the list's own: rows streamed like the list's (a lazy iterable)."""
+
+    title: str
+    columns: list[Column]
+    rows: Iterable[Any]
+
+
 def choice_labels(model, field_name: str) -> Callable[[Any], str]:
     """value → label of a field's choices, read once per export in the active language.
 
@@ -100,11 +111,24 @@ def _xml_safe(text: str) -> str:
 
 
 def write_xlsx(
-    path_or_file, columns: list[Column], rows: Iterable[Any], *, sheet_title: str = "Sheet1"
+    path_or_file,
+    columns: list[Column],
+    rows: Iterable[Any],
+    *,
+    sheet_title: str = "Sheet1",
+    more_sheets: Iterable[Sheet] = (),
 ) -> int:
-    """Write rows to an .xlsx; returns the number of data rows."""
+    """Write rows to an .xlsx, then any further sheets; returns the number of data rows of the first."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=sheet_title[:31])
+    count = _write_sheet(wb, sheet_title, columns, rows)
+    for sheet in more_sheets:
+        _write_sheet(wb, sheet.title, sheet.columns, sheet.rows)
+    wb.save(path_or_file)
+    return count
+
+
+def _write_sheet(wb, title: str, columns: list[Column], rows: Iterable[Any]) -> int:
+    ws = wb.create_sheet(title=title[:31])
     for index, column in enumerate(columns):
         ws.column_dimensions[_column_letter(index)].width = column.width
     bold = Font(bold=True)
@@ -124,7 +148,6 @@ def write_xlsx(
         with contextlib.suppress(Exception):  # the original error is what matters
             ws.close()
         raise
-    wb.save(path_or_file)
     return count
 
 
@@ -145,9 +168,16 @@ def _column_letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
-def xlsx_response(filename: str, columns: list[Column], rows: Iterable[Any], *, sheet_title: str = "Sheet1"):
+def xlsx_response(
+    filename: str,
+    columns: list[Column],
+    rows: Iterable[Any],
+    *,
+    sheet_title: str = "Sheet1",
+    more_sheets: Iterable[Sheet] = (),
+):
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    write_xlsx(handle, columns, rows, sheet_title=sheet_title)
+    write_xlsx(handle, columns, rows, sheet_title=sheet_title, more_sheets=more_sheets)
     handle.seek(0)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return FileResponse(
@@ -194,17 +224,19 @@ def deliver_export(
     count: int,
     sheet_title: str = "Sheet1",
     fmt: str = "xlsx",
+    more_sheets: Iterable[Sheet] = (),
 ):
     """The one decision between a direct download and a background job (issue 17).
 
-    `source` names the ListPage class whose `filtered()` and `export_queryset()` rebuild this queryset from
-    the request's query string in the worker, as the owner: the job exports exactly what the list shows.
+    `source` names the ListPage class whose `filtered()`, `export_queryset()` and `export_more_sheets()`
+    rebuild this queryset and its further sheets from the request's query string in the worker, as the owner:
+    the job exports exactly what the list shows.
     """
     if count <= settings.EXPORT_DIRECT_ROWS:
         rows = queryset.iterator(chunk_size=2000)
         if fmt == "csv":
             return csv_response(name, columns, rows)
-        return xlsx_response(name, columns, rows, sheet_title=sheet_title)
+        return xlsx_response(name, columns, rows, sheet_title=sheet_title, more_sheets=more_sheets)
     from core.background import start_job
 
     job = start_job(
@@ -279,7 +311,13 @@ def _export_job(job, progress) -> dict:
             written = write_csv(handle, page.export_columns(), rows)
             filename = f"{job.params['name']}-{stamp}.csv"
         else:
-            written = write_xlsx(handle, page.export_columns(), rows, sheet_title=page.export_sheet_title())
+            written = write_xlsx(
+                handle,
+                page.export_columns(),
+                rows,
+                sheet_title=page.export_sheet_title(),
+                more_sheets=page.export_more_sheets(qs),
+            )
             filename = f"{job.params['name']}-{stamp}.xlsx"
         progress.update(written, phase="saving", force=True)
         progress.save_result(handle, filename)

@@ -160,6 +160,7 @@ class ListPage(abc.ABC):
 
     def deliver(self, qs, *, count: int, columns=None):
         """Direct download up to EXPORT_DIRECT_ROWS rows, a background job beyond (core.exports)."""
+        xlsx = self.request.GET.get("export") != "csv"
         return deliver_export(
             self.request,
             source=f"{type(self).__module__}.{type(self).__qualname__}",
@@ -168,11 +169,17 @@ class ListPage(abc.ABC):
             queryset=qs,
             count=count,
             sheet_title=self.export_sheet_title(),
-            fmt="csv" if self.request.GET.get("export") == "csv" else "xlsx",
+            fmt="xlsx" if xlsx else "csv",
+            more_sheets=self.export_more_sheets(qs) if xlsx else (),
         )
 
     def export_sheet_title(self) -> str:
         return "Sheet1"
+
+    def export_more_sheets(self, qs) -> list:
+        """Further sheets of the workbook (core.exports.Sheet), built from the export's rows `qs`: the job
+        calls this too. Their rows must be lazy: nothing is read unless the workbook is written."""
+        return []
 
     def filtered(self):
         qs = self.queryset()

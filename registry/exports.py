@@ -1,9 +1,10 @@
 from django.utils.translation import gettext as _
 
 from audit.services import record
-from core.exports import Column, deliver_export
+from core.exports import Column, Sheet, deliver_export
 from core.masking import phone_for
-from registry.file import file_columns
+from registry.file_services import LEDGER_MODELS
+from registry.workbook import SHEETS, file_columns, ledger_columns
 
 
 def enterprise_columns(user) -> list[Column]:
@@ -25,6 +26,28 @@ def enterprise_columns(user) -> list[Column]:
     ]
 
 
+def ledger_sheets(user, queryset) -> list[Sheet]:
+    """R-REG-4: one sheet per ledger of the file, with the rows still in the file of the enterprises exported
+    (`queryset`, scoped and filtered: no other enterprise's rows), grouped by enterprise as the 企业 sheet
+    orders them. The rows are read only when the workbook is written."""
+    enterprises = queryset.order_by().values("pk")
+    sheets = []
+    for sheet in SHEETS:
+        rows = (
+            LEDGER_MODELS[sheet.ledger]
+            .objects.filter(enterprise__in=enterprises, is_active=True)
+            .select_related("enterprise")
+            .order_by("enterprise__name", "enterprise_id", "id")
+        )
+        sheets.append(Sheet(sheet.title, ledger_columns(user, sheet), _lazy(rows)))
+    return sheets
+
+
+def _lazy(queryset):
+    # A generator: the query runs when the sheet is written, never for a CSV or a queued job.
+    yield from queryset.iterator(chunk_size=2000)
+
+
 def ordered(queryset):
     return queryset.select_related("town").prefetch_related("sectors").order_by("name", "id")
 
@@ -34,6 +57,7 @@ def export_queryset(user, queryset, *, request):
     one becomes a background job that rebuilds the list page's queryset (core.exports.deliver_export)."""
     qs = ordered(queryset)
     count = qs.count()
+    csv = request.GET.get("export") == "csv"
     record(
         None,
         "registry.enterprise.exported",
@@ -49,5 +73,6 @@ def export_queryset(user, queryset, *, request):
         queryset=qs,
         count=count,
         sheet_title="企业",
-        fmt="csv" if request.GET.get("export") == "csv" else "xlsx",
+        fmt="csv" if csv else "xlsx",
+        more_sheets=() if csv else ledger_sheets(user, qs),
     )

@@ -1,6 +1,6 @@
-"""The enterprise's file (R-REG-4): what it holds besides identity, the items that have expired (flagged on
-the file, counted on home pages, offered as hazards), and the file's columns of the enterprise workbook.
-Its writes are in registry.file_services."""
+"""The enterprise's file (R-REG-4): what it holds besides identity, and the items that have expired (flagged on
+the file, counted on home pages, offered as hazards). Its writes are in registry.file_services, its parts of
+the enterprise workbook in registry.workbook."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry.choices import LicenceKind, StandardisationGrade, WorkFlag
+from registry.choices import LicenceKind, WorkFlag
 from registry.models import Enterprise, Licence, SpecialOperator
 
 LAW = "《中华人民共和国安全生产法》（2021）"
@@ -177,10 +177,15 @@ def _date(errors: dict, field: str, value, *, required: bool) -> dt.date | None:
         if required:
             errors[field] = [_("Enter a date.")]
         return None
+    if isinstance(value, dt.datetime):  # a date cell of a workbook reads back as midnight of its day
+        return value.date()
     if isinstance(value, dt.date):
         return value
+    text = str(value).strip().replace("/", "-")
+    # A date cell read as text carries its midnight ("2027-12-31 00:00:00"): the day is what counts.
+    text = text.removesuffix(" 00:00:00").removesuffix("T00:00:00")
     try:
-        return dt.date.fromisoformat(str(value).strip().replace("/", "-"))
+        return dt.date.fromisoformat(text)
     except ValueError:
         errors[field] = [_("Enter a date as YYYY-MM-DD.")]
         return None
@@ -194,102 +199,3 @@ def _text(errors: dict, data: dict, field: str, limit: int, *, required: bool = 
     elif len(value) > limit:
         errors[field] = [_("At most %(n)d characters.") % {"n": limit}]
     return value
-
-
-# ---------------------------------------------------------------- the workbook's file columns
-FILE_HEADERS: dict[str, tuple[str, ...]] = {
-    "principal_certificate_no": ("主要负责人合格证编号", "principal_certificate_no"),
-    "principal_certificate_expires": ("主要负责人合格证有效期", "principal_certificate_expires"),
-    "safety_manager_certificate_no": ("安全管理人员合格证编号", "safety_manager_certificate_no"),
-    "safety_manager_certificate_expires": ("安全管理人员合格证有效期", "safety_manager_certificate_expires"),
-    "work_flags": ("涉及作业", "work_flags"),
-    "standardisation_grade": ("安全生产标准化等级", "standardisation_grade"),
-    "standardisation_expires": ("标准化有效期", "standardisation_expires"),
-    "insurance_policy_no": ("安责险保单号", "insurance_policy_no"),
-    "insurance_expires": ("安责险有效期", "insurance_expires"),
-    "combined_premises": ("三合一场所", "combined_premises"),
-}
-GRADE_NAMES = {"一级": "1", "二级": "2", "三级": "3", "小微": "small", "小微企业": "small"}
-FLAG_NAMES = {str(label): code for code, label in WorkFlag.choices} | {
-    "有限空间": WorkFlag.CONFINED_SPACE,
-    "粉尘涉爆": WorkFlag.DUST_EXPLOSION,
-    "涉氨制冷": WorkFlag.AMMONIA,
-    "高处作业": WorkFlag.HEIGHTS,
-    "动火作业": WorkFlag.HOT_WORK,
-    "危险化学品": WorkFlag.CHEMICALS,
-}
-
-
-def clean_file_columns(values: dict, err) -> dict:
-    """The file's columns of one workbook row (R-REG-4); `err(field, message)` records a row error."""
-    import re
-
-    data: dict = {}
-    for key in ("principal_certificate_no", "safety_manager_certificate_no", "insurance_policy_no"):
-        if values.get(key):
-            # Refused, never cut: a cut certificate number would be a different certificate.
-            longest = Enterprise._meta.get_field(key).max_length
-            if len(values[key]) > longest:
-                err(key, _("At most %(n)d characters.") % {"n": longest})
-            data[key] = values[key][:longest]
-    for key in (
-        "principal_certificate_expires",
-        "safety_manager_certificate_expires",
-        "standardisation_expires",
-        "insurance_expires",
-    ):
-        if values.get(key):
-            errors: dict = {}
-            day = _date(errors, key, values[key], required=False)
-            if errors:
-                err(key, errors[key][0])
-            data[key] = day
-    if values.get("standardisation_grade"):
-        grade = GRADE_NAMES.get(values["standardisation_grade"], values["standardisation_grade"])
-        if grade not in StandardisationGrade.values:
-            err(
-                "standardisation_grade",
-                _("Unknown standardisation grade: %(v)s") % {"v": values["standardisation_grade"]},
-            )
-        data["standardisation_grade"] = grade
-    if values.get("work_flags"):
-        codes = []
-        for part in filter(None, re.split(r"[、,，;；\s]+", values["work_flags"])):
-            code = FLAG_NAMES.get(part, part)
-            if code not in WorkFlag.values:
-                err("work_flags", _("Unknown work: %(v)s") % {"v": part})
-            else:
-                codes.append(code)
-        data["work_flags"] = sorted(set(codes))
-    if values.get("combined_premises"):
-        data["combined_premises"] = values["combined_premises"].strip().lower() in (
-            "是",
-            "yes",
-            "y",
-            "true",
-            "1",
-        )
-    return data
-
-
-def file_columns() -> list:
-    """Export columns of the file, headed as the import reads them."""
-    from core.exports import Column
-
-    grades = {"1": "一级", "2": "二级", "3": "三级", "small": "小微"}
-    flags = {code: name for name, code in FLAG_NAMES.items() if len(name) <= 4}
-
-    def cell(key):
-        def value(e):
-            v = getattr(e, key)
-            if key == "work_flags":
-                return "、".join(flags.get(c, c) for c in v or [])
-            if key == "standardisation_grade":
-                return grades.get(v, v)
-            if key == "combined_premises":
-                return "是" if v else ""
-            return v
-
-        return value
-
-    return [Column(names[0], cell(key), 16) for key, names in FILE_HEADERS.items()]

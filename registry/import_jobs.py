@@ -20,7 +20,9 @@ from core.background import run_inline, stage_upload, start_job
 from core.errors import Conflict, InvalidInput, TooLarge
 from core.models import BackgroundJob
 from core.tabular import count_cells
-from registry.importer import ImportResult, RowError, check_can_import
+from registry.import_results import ImportResult
+from registry.importer import check_can_import
+from registry.ledger_import import workbook_cells
 
 KIND = "registry.import"
 
@@ -31,14 +33,22 @@ def is_small(upload) -> bool:
     must not hold a worker for the minutes those take (issue 17)."""
     if (upload.size or 0) > settings.IMPORT_DIRECT_BYTES:
         return False
-    return count_cells(upload, stop_after=settings.IMPORT_DIRECT_CELLS) <= settings.IMPORT_DIRECT_CELLS
+    return _few_cells(upload)
+
+
+def _few_cells(upload) -> bool:
+    # The first sheet (or the CSV), then every sheet: a workbook's ledger sheets are imported too (R-REG-4).
+    limit = settings.IMPORT_DIRECT_CELLS
+    return (
+        count_cells(upload, stop_after=limit) <= limit and workbook_cells(upload, stop_after=limit) <= limit
+    )
 
 
 def _staged_is_small(name: str) -> bool:
     if default_storage.size(name) > settings.IMPORT_DIRECT_BYTES:
         return False  # not even opened: a large file may live in object storage
     with default_storage.open(name, "rb") as staged:
-        return count_cells(staged, stop_after=settings.IMPORT_DIRECT_CELLS) <= settings.IMPORT_DIRECT_CELLS
+        return _few_cells(staged)
 
 
 def start_import(*, actor, upload, mode: str = "all_or_nothing", dry_run: bool, inline: bool | None = None):
@@ -107,14 +117,7 @@ def result_of(job) -> ImportResult | None:
     """The import's result as the importer gave it (a finished job's summary), or None."""
     if job.state != BackgroundJob.State.DONE or "created" not in job.summary:
         return None
-    summary = job.summary
-    return ImportResult(
-        created=summary["created"],
-        updated=summary["updated"],
-        errors=[RowError(**e) for e in summary["errors"]],
-        dry_run=summary["dry_run"],
-        rows=summary["rows"],
-    )
+    return ImportResult.from_summary(job.summary)
 
 
 def discard_preview(job) -> None:

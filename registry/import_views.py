@@ -58,11 +58,9 @@ def import_upload(request):
     elif request.method == "POST" and action == "errors":
         result = import_jobs.result_of(preview) if preview else None
         if result is not None:
+            errors = [e.as_dict() for e in result.errors]
             return xlsx_response(
-                "import-errors",
-                importer.error_columns(),
-                [e.as_dict() for e in result.errors],
-                sheet_title="errors",
+                "import-errors", importer.error_columns(errors), errors, sheet_title="errors"
             )
         messages.error(request, _("Upload the file again."))
         status = 409
@@ -103,6 +101,12 @@ def _confirm(request, preview, *, mode):
         _("Imported: %(c)d created, %(u)d updated, %(e)d rows refused.")
         % {"c": result.created, "u": result.updated, "e": len(result.errors)},
     )
+    if result.ledger_rows:
+        messages.success(
+            request,
+            _("The enterprise files: %(c)d ledger rows added, %(u)d corrected.")
+            % {"c": result.ledger_created, "u": result.ledger_updated},
+        )
     import_jobs.discard_staged(job)
     _forget(request)
     return redirect("registry:enterprise_list")
@@ -121,7 +125,14 @@ def _render(request, form, preview, *, status: int = 200):
     return render(
         request,
         "registry/import.html",
-        {"form": form, "result": result, "progress": progress, "has_file": result is not None},
+        {
+            "form": form,
+            "result": result,
+            "result_sheets": result is not None and any(e.sheet for e in result.errors),
+            "progress": progress,
+            "has_file": result is not None,
+            "ledger_sheets": importer.ledger_help(),
+        },
         status=status,
     )
 
@@ -133,4 +144,5 @@ def import_template(request):
         importer.template_columns(),
         importer.template_example_rows(),
         sheet_title="企业导入模板",
+        more_sheets=importer.template_sheets(),
     )

@@ -5,6 +5,8 @@ Two passes, both streaming, over one parse of the file:
    valid rows are spooled to an anonymous temporary file;
 2. apply the spooled rows in one transaction: all-or-nothing by default, or only the valid rows on request.
 Re-importing updates by credit code and never duplicates.
+The enterprises are the first sheet (or the CSV); a workbook's ledger sheets of the enterprise file follow
+(R-REG-4: registry.ledger_import), in the same two passes and the same transaction, after the enterprises.
 
 A file above IMPORT_DIRECT_BYTES, or holding more than IMPORT_DIRECT_CELLS cells (counted before the parse,
 registry.import_jobs.is_small), runs as a background job (`registry.import`, core.background) from the file
@@ -18,7 +20,6 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.files import File
@@ -30,13 +31,23 @@ from django.utils.translation import gettext as _
 from audit.services import record, record_many
 from core.background import background_task
 from core.errors import InvalidInput
-from core.exports import Column
+from core.exports import Column, Sheet
 from core.scoping import scope_of
 from core.tabular import TableRow, read_table
+from registry import ledger_import
 from registry.choices import SECTOR_ALIASES, EnterpriseScale, SubSector
-from registry.file import FILE_HEADERS, clean_file_columns
+from registry.import_results import ImportResult, RowError
 from registry.models import Enterprise, EnterpriseStatusChange, Jurisdiction, Sector
 from registry.validators import credit_check_char, credit_code_error, normalise_credit_code, phone_error
+from registry.workbook import (
+    EXAMPLE_ROWS,
+    FILE_HEADERS,
+    FILE_TEMPLATE_HEADERS,
+    FLAG_HEADERS,
+    KEY_HEADERS,
+    SHEETS,
+    clean_file_columns,
+)
 
 # Canonical field → accepted headers (Chinese first, as the district's spreadsheets have them).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -58,6 +69,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "lat": ("纬度", "lat", "latitude"),
 }
 HEADERS.update(FILE_HEADERS)  # R-REG-4: the enterprise file's columns
+HEADERS.update(FLAG_HEADERS)
 REQUIRED = ("name", "credit_code", "town", "sectors")
 TEMPLATE_HEADERS = [
     "企业名称",
@@ -76,7 +88,7 @@ TEMPLATE_HEADERS = [
     "经营范围",
     "经度",
     "纬度",
-    *(names[0] for names in FILE_HEADERS.values()),
+    *FILE_TEMPLATE_HEADERS,
 ]
 SCALE_NAMES = {"大型": "large", "中型": "medium", "小型": "small", "微型": "micro"}
 SUB_SECTOR_NAMES = {
@@ -92,34 +104,6 @@ SUB_SECTOR_NAMES = {
 SPLIT_RE = re.compile(r"[、,，;；/\s]+")
 BATCH = 1000
 EXAMPLE_CODE = "91440703MA4UL8K21" + credit_check_char("91440703MA4UL8K21")
-
-
-@dataclass
-class RowError:
-    row: int
-    field: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "field": self.field, "message": self.message}
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    dry_run: bool = False
-    rows: int = 0
-
-    def as_dict(self) -> dict:
-        return {
-            "created": self.created,
-            "updated": self.updated,
-            "errors": [e.as_dict() for e in self.errors],
-            "dry_run": self.dry_run,
-            "rows": self.rows,
-        }
 
 
 class Lookups:
@@ -355,55 +339,90 @@ def run_import(
     check_can_import(actor)
     if mode not in ("all_or_nothing", "valid_rows"):
         raise InvalidInput.field("mode", _("Choose all_or_nothing or valid_rows."))
-    with tempfile.TemporaryFile(prefix="redline-import-") as handle:
-        spool = _Spool(handle)
+    with (
+        tempfile.TemporaryFile(prefix="redline-import-") as handle,
+        tempfile.TemporaryFile(prefix="redline-import-") as ledger_handle,
+    ):
         return _import(
             actor,
             uploaded,
             mode=mode,
             dry_run=dry_run,
             source_name=source_name,
-            spool=spool,
+            spool=_Spool(handle),
+            ledger_spool=ledger_import.Spool(ledger_handle),
             progress=progress,
         )
 
 
-def _import(actor, uploaded, *, mode, dry_run, source_name, spool: _Spool, progress=None) -> ImportResult:
+def _import(
+    actor, uploaded, *, mode, dry_run, source_name, spool: _Spool, ledger_spool, progress=None
+) -> ImportResult:
     # Pass 1: parse and validate everything, write nothing to the database.
     result = ImportResult(dry_run=True)
     row_errors: list[RowError] = []
     refused: list[RowError] = []
     lookups = None
+    accepted: set[str] = set()  # the credit codes this file imports: its ledger rows may name them
     for batch, lookups in _validated_batches(uploaded, actor, result, row_errors, progress):
         creates, updates = _classify(batch, lookups, actor, refused)
         result.created += len(creates)
         result.updated += len(updates)
+        accepted.update(data["credit_code"] for _n, data in creates)
+        accepted.update(data["credit_code"] for _n, data, _e in updates)
         if not dry_run:
             spool.add(batch)
-    result.errors = sorted(row_errors + refused, key=lambda e: e.row)
-    if dry_run or (result.errors and mode == "all_or_nothing") or not (result.created or result.updated):
+    ledger_errors: list[RowError] = []
+    titles = ledger_import.check_ledgers(
+        uploaded,
+        actor=actor,
+        accepted=accepted,
+        result=result,
+        errors=ledger_errors,
+        spool=None if dry_run else ledger_spool,
+        progress=progress,
+    )
+    result.errors = _ordered(row_errors + refused, ledger_errors, titles)
+    if dry_run or (result.errors and mode == "all_or_nothing") or not result.writes:
         return result
     # Pass 2: apply the spooled rows in one transaction. The classification is repeated under the
     # transaction: an enterprise registered by someone else since pass 1 becomes an update or a refusal.
-    applied = ImportResult(dry_run=False, rows=result.rows)
+    applied = ImportResult(dry_run=False, rows=result.rows, ledger_rows=result.ledger_rows)
     refused = []
+    ledger_refused: list[RowError] = []
+    checked = result.rows + result.ledger_rows
+
+    def written() -> int:
+        return checked + applied.writes + len(refused) + len(ledger_refused)
+
     # Progress counts on past the rows checked: the rows to write come on top, so it only moves forward.
     if progress is not None:
-        progress.update(result.rows, total=result.rows + result.created + result.updated, phase="writing")
+        progress.update(checked, total=checked + result.writes, phase="writing")
     with transaction.atomic():
-        for batch in spool.replay(lookups):
+        for batch in spool.replay(lookups) if spool.batches else ():
             creates, updates = _classify(batch, lookups, actor, refused)
             _apply_creates(creates, lookups, actor)
             _apply_updates(updates, lookups, actor)
             applied.created += len(creates)
             applied.updated += len(updates)
             if progress is not None:
-                progress.update(result.rows + applied.created + applied.updated + len(refused))
-        applied.errors = sorted(row_errors + refused, key=lambda e: e.row)
-        if refused and mode == "all_or_nothing":
+                progress.update(written())
+        if not (refused and mode == "all_or_nothing"):
+            ledger_import.apply_ledgers(
+                ledger_spool,
+                actor=actor,
+                mode=mode,
+                result=applied,
+                refused=ledger_refused,
+                progress=None if progress is None else lambda: progress.update(written()),
+            )
+        applied.errors = _ordered(row_errors + refused, ledger_errors + ledger_refused, titles)
+        if (refused or ledger_refused) and mode == "all_or_nothing":
             # All or nothing means nothing when a row became invalid between the two passes.
             transaction.set_rollback(True)
-            return ImportResult(dry_run=True, rows=result.rows, errors=applied.errors)
+            return ImportResult(
+                dry_run=True, rows=result.rows, ledger_rows=result.ledger_rows, errors=applied.errors
+            )
         record(
             None,
             "registry.enterprise.imported",
@@ -413,12 +432,22 @@ def _import(actor, uploaded, *, mode, dry_run, source_name, spool: _Spool, progr
             data={
                 "created": applied.created,
                 "updated": applied.updated,
+                "ledger_created": applied.ledger_created,
+                "ledger_updated": applied.ledger_updated,
                 "refused": len(applied.errors),
                 "mode": mode,
                 "file": source_name,
             },
         )
     return applied
+
+
+def _ordered(rows: list[RowError], ledger_rows: list[RowError], titles: list[str]) -> list[RowError]:
+    """The enterprises' sheet's errors by row, then each ledger sheet's, in the workbook's order."""
+    rank = {title: index for index, title in enumerate(titles)}
+    return sorted(rows, key=lambda e: e.row) + sorted(
+        ledger_rows, key=lambda e: (rank.get(e.sheet, 0), e.row)
+    )
 
 
 _PLAIN_FIELDS = (
@@ -551,7 +580,9 @@ def import_job(job, progress) -> dict:
     body = result.as_dict()
     failed = bool(result.errors) and params.get("mode", "all_or_nothing") == "all_or_nothing"
     if failed and not params.get("dry_run"):
-        body.update(created=0, updated=0, dry_run=False)  # nothing was written
+        body.update(
+            created=0, updated=0, ledger_created=0, ledger_updated=0, dry_run=False
+        )  # nothing written
     body["failed"] = failed
     return body
 
@@ -577,8 +608,38 @@ def template_example_rows() -> list[dict]:
     ]
 
 
-def error_columns() -> list[Column]:
+def template_sheets() -> list[Sheet]:
+    """The template's ledger sheets (R-REG-4): each one's headers and an example row of the example
+    enterprise."""
+    sheets = []
+    for sheet in SHEETS:
+        headers = [names[0] for names in (KEY_HEADERS | sheet.headers).values()]
+        example = {"统一社会信用代码": EXAMPLE_CODE, "企业名称": "江门市示例五金制品有限公司"}
+        example.update(EXAMPLE_ROWS[sheet.ledger])
+        columns = [Column(h, lambda row, h=h: row.get(h, ""), width=18) for h in headers]
+        sheets.append(Sheet(sheet.title, columns, [example]))
+    return sheets
+
+
+def ledger_help() -> list[dict]:
+    """The ledger sheets as the import page's help lists them: title, columns, the key a row is matched on."""
     return [
+        {
+            "title": sheet.title,
+            "columns": [names[0] for names in (KEY_HEADERS | sheet.headers).values()],
+            "key": [sheet.header(field) for field in sheet.key],
+        }
+        for sheet in SHEETS
+    ]
+
+
+def error_columns(errors: list[dict]) -> list[Column]:
+    # The sheet is named when a workbook's ledger sheets have errors; an enterprises-only file's stay as they were.
+    sheet = (
+        [Column(_("Sheet"), lambda e: e.get("sheet", ""), 14)] if any(e.get("sheet") for e in errors) else []
+    )
+    return [
+        *sheet,
         Column(_("Row"), lambda e: e["row"], 8),
         Column(_("Column"), lambda e: e["field"], 20),
         Column(_("Reason"), lambda e: e["message"], 60),

@@ -27,6 +27,7 @@ class ImportTemplateView(APIView):
             importer.template_columns(),
             importer.template_example_rows(),
             sheet_title="企业导入模板",
+            more_sheets=importer.template_sheets(),
         )
 
 
@@ -52,17 +53,30 @@ ImportResultSerializer = inline_serializer(
                     "row": serializers.IntegerField(),
                     "field": serializers.CharField(),
                     "message": serializers.CharField(),
+                    "sheet": serializers.CharField(
+                        required=False,
+                        help_text="The ledger sheet of the row; absent for the enterprises' sheet.",
+                    ),
                 },
             )
         ),
         "dry_run": serializers.BooleanField(),
         "rows": serializers.IntegerField(),
+        "ledger_rows": serializers.IntegerField(help_text="Rows of the file's ledger sheets."),
+        "ledger_created": serializers.IntegerField(help_text="Ledger rows added to an enterprise's file."),
+        "ledger_updated": serializers.IntegerField(
+            help_text="Ledger rows corrected in an enterprise's file."
+        ),
     },
 )
 
 
 class ImportView(APIView):
     """Import enterprises (.xlsx or .csv). With errors in all_or_nothing mode nothing is written (400).
+
+    A workbook may carry, after the enterprises' sheet, the enterprise file's ledgers as the export writes
+    them (sheets 重大危险源, 许可证, 特种作业人员, 出租厂房; first columns 统一社会信用代码 and 企业名称): each row is
+    added to, or corrects, the file of the enterprise its credit code names; its errors name the `sheet`.
 
     A file of at most IMPORT_DIRECT_BYTES (256 KiB by default) holding at most IMPORT_DIRECT_CELLS cells
     (20,000 by default, counted before the parse) is imported in the request and answered as above. Any

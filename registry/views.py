@@ -13,7 +13,7 @@ from core.masking import phone_for
 from core.scoping import get_visible_or_404
 from core.views import ListPage, apply_domain_errors, page_status
 from registry import services
-from registry.exports import enterprise_columns, export_queryset, ordered
+from registry.exports import enterprise_columns, export_queryset, ledger_sheets, ordered
 from registry.filters import EnterpriseFilter
 from registry.forms import EnterpriseForm, StatusForm
 from registry.models import Enterprise
@@ -45,6 +45,9 @@ class EnterpriseListPage(ListPage):
 
     def export_sheet_title(self) -> str:
         return "企业"
+
+    def export_more_sheets(self, qs):
+        return ledger_sheets(self.request.user, qs)
 
     def export_response(self, qs):
         # Masked columns and an audit event, as in the API.

@@ -52,13 +52,19 @@ class Command(BaseCommand):
             messages = [str(m) for msgs in exc.errors.values() for m in msgs] or [str(exc.message)]
             raise CommandError("; ".join(messages)) from exc
         for error in result.errors[:SHOWN_ERRORS]:
-            self.stderr.write(f"row {error.row} · {error.field}: {error.message}")
+            sheet = f"{error.sheet} " if error.sheet else ""
+            self.stderr.write(f"{sheet}row {error.row} · {error.field}: {error.message}")
         if len(result.errors) > SHOWN_ERRORS:
             self.stderr.write(f"… and {len(result.errors) - SHOWN_ERRORS} more refused rows")
         summary = (
             f"{result.rows} rows: {result.created} created, {result.updated} updated, "
             f"{len(result.errors)} refused"
         )
+        if result.ledger_rows:  # R-REG-4: the workbook's ledger sheets
+            summary += (
+                f"; {result.ledger_rows} ledger rows: {result.ledger_created} added, "
+                f"{result.ledger_updated} corrected"
+            )
         if result.dry_run and not options["dry_run"]:
             if result.errors and mode == "all_or_nothing":
                 raise CommandError(f"Nothing imported, the file has errors ({summary}); see above.")
