@@ -27,12 +27,12 @@ from accountability.models import (
     Proposal,
     ResponsibilityPosition,
 )
+from accountability.policy import POLICY
 from accountability.services import assessment as assessment_services
 from accountability.services import enforcement, responsibility
 from accountability.services import proposals as proposal_services
-from core.choices import Role
 from core.errors import DomainError, NotAllowed
-from core.scoping import get_visible_or_404, has_role, scope_of
+from core.scoping import get_visible_or_404, scope_of
 from core.views import posted_or_blank, refuse_to_page
 from core.workflow_views import transition_page
 from registry.models import Enterprise
@@ -105,8 +105,8 @@ def measure_detail(request, pk):
             "buttons": proposal_services.MEASURE_FLOW.buttons(request.user, measure),
             "commitments": measure.commitments.all(),
             "commitment_form": posted_or_blank(request, "commitment_form", proposal_services.CommitmentForm),
-            "can_commit": has_role(request.user, Role.DISTRICT_ADMIN),
-            "can_follow": has_role(request.user, *proposal_services.FOLLOW_UP_ROLES),
+            "can_commit": POLICY.can(request.user, "add_commitment"),
+            "can_follow": POLICY.can(request.user, "follow_up"),
         },
     )
 
@@ -203,8 +203,7 @@ def assessment(request):
             "card": card,
             "lines": lines,
             "items": items,
-            "can_publish": has_role(request.user, Role.DISTRICT_ADMIN)
-            and (card is None or card.state == "draft"),
+            "can_publish": POLICY.can(request.user, "assess") and (card is None or card.state == "draft"),
             "quarters": [1, 2, 3, 4],
         },
     )
@@ -226,7 +225,7 @@ def assessment_unit(request, kind, pk):
             "card": card,
             "line": line,
             "rows": [(item, selectors.item_slug(item.key)) for item in line.items],
-            "can_adjust": line.frozen and has_role(request.user, Role.DISTRICT_ADMIN),
+            "can_adjust": line.frozen and POLICY.can(request.user, "assess"),
         },
     )
 
@@ -264,7 +263,7 @@ def assessment_publish(request):
 
 @login_required
 def assessment_weights(request):
-    if not has_role(request.user, Role.DISTRICT_ADMIN):
+    if not POLICY.can(request.user, "assess"):
         raise Http404
     year, kind = _year(request), _kind(request)
     from accountability.assessment import items_for, weights_for
@@ -315,13 +314,13 @@ def case_list(request):
     return render(
         request,
         "accountability/case_list.html",
-        {"page": page, "rows": rows, "can_file": has_role(request.user, *enforcement.OFFICERS)},
+        {"page": page, "rows": rows, "can_file": POLICY.can(request.user, "file_case")},
     )
 
 
 @login_required
 def case_create(request):
-    if not has_role(request.user, *enforcement.OFFICERS):
+    if not POLICY.can(request.user, "file_case"):
         raise Http404
     form, status = enforcement.CaseForm(initial=request.GET.dict()), 200
     if request.method == "POST":
@@ -436,7 +435,7 @@ def case_stats(request):
                 for row in selectors.case_statistics(request.user, year)
             ],
             "plans": plans,
-            "can_plan": has_role(request.user, Role.DEPARTMENT_OFFICER),
+            "can_plan": POLICY.can(request.user, "plan_enforcement", request.user),
             "plan_form": posted_or_blank(request, "plan_form", enforcement.PlanForm, initial={"year": year}),
         },
     )
@@ -513,8 +512,8 @@ def position_list(request):
             "gap_count": len(gaps),
             "year": year,
             "staff_form": posted_or_blank(request, "staff_form", responsibility.StaffForm),
-            "can_record_staff": has_role(request.user, *responsibility.STAFF_ROLES),
-            "can_edit_templates": has_role(request.user, Role.DISTRICT_ADMIN),
+            "can_record_staff": POLICY.can(request.user, "keep_lists"),
+            "can_edit_templates": POLICY.can(request.user, "edit_duty_templates"),
         },
     )
 
@@ -580,7 +579,7 @@ def staff_save(request):
 
 @login_required
 def duty_templates(request):
-    if not has_role(request.user, Role.DISTRICT_ADMIN):
+    if not POLICY.can(request.user, "edit_duty_templates"):
         raise Http404
     form, status = responsibility.TemplateForm(), 200
     if request.method == "POST":

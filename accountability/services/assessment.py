@@ -13,12 +13,12 @@ from django.utils.translation import gettext_lazy
 from accountability import assessment
 from accountability.choices import ScorecardState
 from accountability.models import ScoreAdjustment, Scorecard, ScoreItem, ScoreLine, WeightSetting
+from accountability.policy import POLICY
 from accountability.selectors import score_line_row
 from audit.services import record
 from core.choices import Role
-from core.errors import Conflict, InvalidInput, NotAllowed
+from core.errors import Conflict, InvalidInput
 from core.forms import IdField, bind
-from core.scoping import has_role
 from core.workflow import Transition, Workflow, record_created
 
 KINDS = ("town", "department")
@@ -65,8 +65,7 @@ def scorecard_of(year: int, kind: str, *, actor=None) -> Scorecard:
 def set_weights(*, actor, year, kind, weights) -> dict[str, int]:
     """The district's weights of a year; they must add up to 100 (else 400), and a frozen year keeps its own."""
     with transaction.atomic():
-        if not has_role(actor, Role.DISTRICT_ADMIN):
-            raise NotAllowed(_("Your role may not do this here."))
+        POLICY.require(actor, "assess")
         year, kind = _check_year_kind(year, kind)
         card = scorecard_of(year, kind, actor=actor)
         if card.state != ScorecardState.DRAFT:
@@ -104,8 +103,7 @@ def set_weights(*, actor, year, kind, weights) -> dict[str, int]:
 
 def publish_scorecard(*, actor, year, kind, version):
     """Freeze the year: every unit's items, points and the records behind them are stored as they are now."""
-    if not has_role(actor, Role.DISTRICT_ADMIN):  # API.md: the role (403) before the input (400)
-        raise NotAllowed(_("Your role may not do this here."))
+    POLICY.require(actor, "assess")  # API.md: the role (403) before the input (400)
     year, kind = _check_year_kind(year, kind)
 
     def after(step):
@@ -166,8 +164,7 @@ def adjust_score(*, actor, data, line: ScoreLine | None = None) -> ScoreAdjustme
     The page names the line by its address; the API names it in the body (`AdjustRequestForm`). The role
     comes first, before any input is read (API.md: 403 before 400)."""
     with transaction.atomic():
-        if not has_role(actor, Role.DISTRICT_ADMIN):
-            raise NotAllowed(_("Your role may not do this here."))
+        POLICY.require(actor, "assess")
         form = bind(AdjustForm if line is not None else AdjustRequestForm, data)
         if not form.is_valid():
             raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})

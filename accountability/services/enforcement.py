@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from accountability.choices import CaseMeasure, CaseOrigin, CaseState, DocumentKind, RemedyOutcome
 from accountability.documents import ENFORCEMENT_WORDS
 from accountability.models import CaseDocument, EnforcementCase, EnforcementPlan, InquiryRecord, PlanEntry
+from accountability.policy import OFFICERS, POLICY
 from accountability.services import penalties
 from audit.services import record
 from core.calendar import period_end
@@ -25,7 +26,6 @@ from core.forms import DateTimeField, bind
 from core.scoping import has_role
 from core.workflow import Transition, Workflow, record_created
 
-OFFICERS = {Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER}
 ENFORCEMENT_DAYS_DEFAULT = penalties.DECISION_DAYS
 
 
@@ -120,8 +120,7 @@ def file_case(*, actor, data) -> EnforcementCase:
     from registry.models import Department, Enterprise
 
     with transaction.atomic():
-        if not has_role(actor, *OFFICERS):
-            raise NotAllowed(_("Your role may not do this here."))
+        POLICY.require(actor, "file_case")
         form = bind(CaseForm, data)
         if not form.is_valid():
             raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
@@ -664,8 +663,7 @@ class PlanForm(forms.Form):
 
 def save_plan(*, actor, data) -> EnforcementPlan:
     with transaction.atomic():
-        if not has_role(actor, Role.DEPARTMENT_OFFICER) or not actor.department_id:
-            raise NotAllowed(_("Your role may not do this here."))
+        POLICY.require(actor, "plan_enforcement", obj=actor)
         form = bind(PlanForm, data)
         if not form.is_valid():
             raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})

@@ -20,13 +20,13 @@ from accountability.choices import (
     Trigger,
 )
 from accountability.models import Commitment, MeasureRecord, Proposal
+from accountability.policy import POLICY
 from audit.services import record
 from core.choices import Role
 from core.documents import official_number
-from core.errors import Conflict, InvalidInput, NotAllowed
+from core.errors import Conflict, InvalidInput
 from core.forms import bind
 from core.jobs import job_cursor, save_cursor
-from core.scoping import has_role, object_in_scope
 from core.workflow import Transition, Workflow, record_created
 
 API_PATHS = {"hazard": "/api/v1/hazards/{}/", "accident": "/api/v1/accidents/{}/"}
@@ -512,8 +512,7 @@ class CommitmentForm(forms.Form):
 
 def add_commitment(*, actor, measure: MeasureRecord, data) -> Commitment:
     with transaction.atomic():
-        if not has_role(actor, Role.DISTRICT_ADMIN) or not object_in_scope(actor, measure):
-            raise NotAllowed(_("Your role may not do this here."))
+        POLICY.require(actor, "add_commitment", obj=measure)
         if measure.state == MeasureState.CLOSED:
             raise Conflict(_("The measure is closed."))
         form = bind(CommitmentForm, data)
@@ -534,14 +533,10 @@ class CompleteForm(forms.Form):
     follow_up_note = forms.CharField(label=gettext_lazy("Follow-up"), max_length=300, required=False)
 
 
-FOLLOW_UP_ROLES = {Role.DISTRICT_ADMIN, Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER}
-
-
 def complete_commitment(*, actor, commitment: Commitment, data) -> Commitment:
     """The follow-up of a commitment: done on a date (a conditional update: done once)."""
     with transaction.atomic():
-        if not has_role(actor, *FOLLOW_UP_ROLES) or not object_in_scope(actor, commitment.record):
-            raise NotAllowed(_("Your role may not do this here."))
+        POLICY.require(actor, "follow_up", obj=commitment.record)
         form = bind(CompleteForm, data)
         if not form.is_valid():
             raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})

@@ -15,6 +15,7 @@ from accountability.models import (
     ResponsibilityLetter,
     ResponsibilityPosition,
 )
+from accountability.policy import POLICY
 from audit.services import record
 from core.choices import Role
 from core.errors import Conflict, InvalidInput, NotAllowed
@@ -50,8 +51,7 @@ class TemplateForm(forms.Form):
 def save_duty_template(*, actor, data) -> DutyTemplate:
     """The district edits the duties of a position per kind of unit; new positions copy them."""
     with transaction.atomic():
-        if not has_role(actor, Role.DISTRICT_ADMIN):
-            raise NotAllowed(_("Your role may not do this here."))
+        POLICY.require(actor, "edit_duty_templates")
         clean = _valid(TemplateForm, data)
         template, created = DutyTemplate.objects.update_or_create(
             unit_kind=clean["unit_kind"],
@@ -111,8 +111,7 @@ def _unit(actor, kind: str, unit_id):
 def create_position(*, actor, data) -> ResponsibilityPosition:
     """A position of a unit's responsibility list; its duties default to the district's template."""
     with transaction.atomic():
-        if not has_role(actor, *STAFF_ROLES):  # the roles that keep a list; which unit is checked below
-            raise NotAllowed(_("Your role may not do this here."))
+        POLICY.require(actor, "keep_lists")  # which unit is checked below
         clean = _valid(PositionForm, data)
         position = ResponsibilityPosition(
             unit_kind=clean["unit_kind"],
@@ -209,17 +208,13 @@ class StaffForm(forms.Form):
     certificate_expiry = forms.DateField(label=gettext_lazy("Certificate expiry"), required=False)
 
 
-STAFF_ROLES = {Role.DISTRICT_ADMIN, Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER, Role.ENTERPRISE_USER}
-
-
 def record_staff(*, actor, data) -> EnterpriseStaff:
     """An enterprise's principal, safety manager or safety staff with the certificate (R-REG-4); a new
     principal or safety manager replaces the one in post."""
     from registry.models import Enterprise
 
     with transaction.atomic():
-        if not has_role(actor, *STAFF_ROLES):
-            raise NotAllowed(_("Your role may not do this here."))
+        POLICY.require(actor, "keep_lists")
         clean = _valid(StaffForm, data)
         enterprise = Enterprise.objects.visible_to(actor).filter(pk=clean.pop("enterprise")).first()
         if enterprise is None:
