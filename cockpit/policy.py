@@ -14,8 +14,15 @@ REPORT_MANAGERS = frozenset({Role.DISTRICT_ADMIN})
 DISPLAY_KEEPERS = frozenset({Role.DISTRICT_ADMIN})
 
 # A wall display shows its owner's cockpit: whoever may open the cockpit may pair a screen to show it.
-POLICY = Policy("cockpit", {"create_wall_display": COCKPIT_ROLES})
+POLICY = Policy(
+    "cockpit",
+    {
+        "open_cockpit": COCKPIT_ROLES,
+        "create_wall_display": COCKPIT_ROLES,
+        "edit_report_wording": REPORT_MANAGERS,
+    },
+)
 
 
 def may_open_cockpit(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.role_codes & COCKPIT_ROLES)
+    return POLICY.can(user, "open_cockpit")

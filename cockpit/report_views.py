@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from cockpit.choices import ReportKind
 from cockpit.models import PeriodicReport
 from cockpit.periodic import template_for
-from cockpit.policy import REPORT_MANAGERS, may_open_cockpit
+from cockpit.policy import POLICY, may_open_cockpit
 from cockpit.services import TemplateForm, update_report_template
 from core.archive import document_response
 from core.errors import DomainError
@@ -25,7 +25,7 @@ def report_list(request):
     if not may_open_cockpit(request.user):
         raise PermissionDenied
     reports = PeriodicReport.objects.visible_to(request.user).select_related("town")[:200]
-    can_edit = bool(request.user.role_codes & REPORT_MANAGERS)
+    can_edit = POLICY.can(request.user, "edit_report_wording")
     return render(request, "cockpit/report_list.html", {"reports": reports, "can_edit": can_edit})
 
 
@@ -39,7 +39,7 @@ def report_download(request, pk: int, fmt: str):
 
 @login_required
 def template_edit(request):
-    if not request.user.role_codes & REPORT_MANAGERS:
+    if not POLICY.can(request.user, "edit_report_wording"):
         raise PermissionDenied
     kind = request.GET.get("kind") or request.POST.get("kind") or ReportKind.MONTHLY
     if kind not in ReportKind.values:

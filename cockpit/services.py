@@ -17,9 +17,9 @@ from accounts.models import hash_token
 from audit.services import diff
 from cockpit.forms import WallDisplayForm
 from cockpit.models import ReportTemplate, WallDisplay
-from cockpit.policy import POLICY, REPORT_MANAGERS, may_open_cockpit
+from cockpit.policy import POLICY, may_open_cockpit
 from cockpit.rules import FLOW, PENDING
-from core.errors import Conflict, InvalidInput, NotAllowed
+from core.errors import Conflict, InvalidInput
 from core.forms import bind
 from core.workflow import edit, record_created
 
@@ -44,8 +44,7 @@ class TemplateForm(forms.Form):
 
 @transaction.atomic
 def update_report_template(template: ReportTemplate, *, actor, data) -> ReportTemplate:
-    if not actor.role_codes & REPORT_MANAGERS:
-        raise NotAllowed(_("Your role may not change the report wording."))
+    POLICY.require(actor, "edit_report_wording", _("Your role may not change the report wording."))
     form = bind(TemplateForm, data)
     if not form.is_valid():
         raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
