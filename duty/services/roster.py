@@ -108,8 +108,10 @@ def pool_ids(room: DutyRoom, role: str) -> list[int]:
 
 
 def check_coverage(roster: Roster) -> dict:
-    """The coverage proof of one roster: gaps and double bookings (against every room's shifts)."""
-    first, last = rules.month_bounds(roster.month)
+    """The coverage proof of one roster, on the pattern it was made with: gaps and double bookings (against
+    every room's shifts)."""
+    pattern = roster.pattern
+    first, last = pattern.month_bounds(roster.month)
     own = list(roster.shifts.all())
     people = {s.person_id for s in own}
     others = (
@@ -122,6 +124,7 @@ def check_coverage(roster: Roster) -> dict:
         [part for s in own for part in _present(_span(s), absences)],
         month=roster.month,
         holidays=_holidays(roster.month),
+        pattern=pattern,
         others=[_span(s) for s in others],
     )
 
@@ -160,9 +163,21 @@ def create_roster(*, actor, data) -> Roster:
     month = form.cleaned_data["month"]
     if Roster.objects.filter(room=room, month=month).exists():
         raise Conflict(_("This room already has a roster for that month."))
-    roster = Roster.objects.create(room=room, month=month, created_by=actor)
-    record_created(roster, "duty.roster", actor=actor, data={"room": room.pk, "month": f"{month:%Y-%m}"})
+    pattern = room.shift_pattern
+    roster = Roster.objects.create(
+        room=room, month=month, created_by=actor, shift_start=pattern.start, shift_hours=pattern.hours
+    )
+    record_created(
+        roster,
+        "duty.roster",
+        actor=actor,
+        data={"room": room.pk, "month": f"{month:%Y-%m}", **_pattern_facts(pattern)},
+    )
     return roster
+
+
+def _pattern_facts(pattern: rules.ShiftPattern) -> dict:
+    return {"shift_start": f"{pattern.start:%H:%M}", "shift_hours": pattern.hours}
 
 
 def _version(obj, version):
@@ -173,9 +188,19 @@ def _version(obj, version):
 def generate_roster(roster, *, actor, version=None, data=None, seed=None) -> Roster:
     def prepare(step):
         Roster.objects.select_for_update().filter(pk=roster.pk).first()
+        # A draft generated (again) follows the room's pattern of now: a change of the pattern applies to
+        # the months generated after it (R-DUTY-2); a published month keeps the one it was made with.
+        roster.room = DutyRoom.objects.get(pk=roster.room_id)  # its pattern as it is now
+        pattern = roster.room.shift_pattern
+        roster.shift_start, roster.shift_hours = pattern.start, pattern.hours
         notes = fill_roster(roster, seed=seed)
-        step.changes.update(generated_at=timezone.now(), uneven_note="\n".join(notes))
-        step.audit_data.update(shifts=roster.shifts.count(), uneven=notes)
+        step.changes.update(
+            generated_at=timezone.now(),
+            uneven_note="\n".join(notes),
+            shift_start=pattern.start,
+            shift_hours=pattern.hours,
+        )
+        step.audit_data.update(shifts=roster.shifts.count(), uneven=notes, **_pattern_facts(pattern))
 
     return ROSTER_FLOW.perform(
         roster, "generate", actor=actor, version=_version(roster, version), data=data or {}, prepare=prepare
@@ -183,10 +208,12 @@ def generate_roster(roster, *, actor, version=None, data=None, seed=None) -> Ros
 
 
 def fill_roster(roster: Roster, *, seed=None) -> list[str]:
-    """Replace the draft's shifts with a generated month; answers the notes on what made it uneven."""
+    """Replace the draft's shifts with a month generated on the roster's pattern; answers the notes on what
+    made it uneven."""
     room = roster.room
+    pattern = roster.pattern
     days = rules.month_days(roster.month)
-    first, last = rules.month_bounds(roster.month)
+    first, last = pattern.month_bounds(roster.month)
     pools = {
         ShiftRole.LEADER.value: pool_ids(room, ShiftRole.LEADER),
         ShiftRole.OFFICER.value: pool_ids(room, ShiftRole.OFFICER),
@@ -196,7 +223,9 @@ def fill_roster(roster: Roster, *, seed=None) -> list[str]:
     window = (first - dt.timedelta(days=4), last + dt.timedelta(days=4))
     busy: dict[int, list[rostering.Busy]] = {}
     for s in Shift.objects.filter(person_id__in=everyone, start__lt=window[1], end__gt=window[0]):
-        busy.setdefault(s.person_id, []).append(rostering.Busy(s.start, s.end, True))
+        # the leader rule counts duty days by this roster's pattern, also for another room's shifts
+        leader_day = pattern.shift_day(s.start) if s.role == ShiftRole.LEADER else None
+        busy.setdefault(s.person_id, []).append(rostering.Busy(s.start, s.end, True, leader_day))
     absent_days: dict[int, int] = {}
     for a in Unavailability.objects.filter(person_id__in=everyone, start__lt=last, end__gt=first):
         busy.setdefault(a.person_id, []).append(rostering.Busy(a.start, a.end, False))
@@ -212,19 +241,13 @@ def fill_roster(roster: Roster, *, seed=None) -> list[str]:
         rest_days=calendar.rest_days(days[0], days[-1]),
         names=names,
         absent_days=absent_days,
+        pattern=pattern,
         seed=seed if seed is not None else f"{room.pk}:{roster.month}",
     )
-    length = rules.shift_length()
     Shift.objects.bulk_create(
         [
-            Shift(
-                roster=roster,
-                person_id=person,
-                role=role,
-                start=rules.day_start(day),
-                end=rules.day_start(day) + length,
-            )
-            for person, role, day in plan.shifts
+            Shift(roster=roster, person_id=person, role=role, start=start, end=end)
+            for person, role, start, end in plan.shifts
         ]
     )
     return plan.notes
@@ -245,7 +268,8 @@ def add_shift(roster: Roster, *, actor, data) -> Shift:
     start, end, role = cleaned["start"], cleaned["end"], cleaned["role"]
     if cleaned["person"] not in pool_ids(roster.room, role):
         raise InvalidInput.field("person", _("Choose a person of this room's pool for that role."))
-    first, last = rules.month_bounds(roster.month)
+    pattern = roster.pattern
+    first, last = pattern.month_bounds(roster.month)
     if not (first <= start < last):
         raise InvalidInput.field("start", _("The shift must start within the roster's month."))
     others = Shift.objects.filter(
@@ -253,7 +277,7 @@ def add_shift(roster: Roster, *, actor, data) -> Shift:
         start__lt=end + dt.timedelta(days=4),
         end__gt=start - dt.timedelta(days=4),
     )
-    problem = rostering.rest_problem(start, end, [_span(s) for s in others])
+    problem = rostering.rest_problem(start, end, [_span(s) for s in others], role=role, pattern=pattern)
     if problem:
         raise InvalidInput.field("start", problem)
     shift = Shift.objects.create(roster=roster, person_id=cleaned["person"], role=role, start=start, end=end)
@@ -347,7 +371,9 @@ def _check_rest(shift: Shift, person_id: int) -> None:
         end__gt=shift.start - dt.timedelta(days=4),
     ).exclude(pk=shift.pk)
     spans = [_span(s) for s in others]
-    problem = rostering.rest_problem(shift.start, shift.end, spans)
+    problem = rostering.rest_problem(
+        shift.start, shift.end, spans, role=shift.role, pattern=shift.roster.pattern
+    )
     if problem:
         raise InvalidInput.field("counterpart", problem)
     if rostering.double_bookings([rostering.Span(person_id, shift.role, shift.start, shift.end), *spans]):
