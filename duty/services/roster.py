@@ -15,7 +15,7 @@ from core import calendar
 from core.errors import Conflict, InvalidInput
 from core.forms import bind
 from core.workflow import Transition, Workflow, record_created
-from duty import rostering, rules
+from duty import events, rostering, rules
 from duty.choices import RosterState, ShiftRole, SwapState
 from duty.forms import AbsenceForm, DecisionForm, EmptyForm, RosterCreateForm, ShiftForm, SwapRequestForm
 from duty.models import DutyRoom, Roster, Shift, Swap, Unavailability
@@ -319,6 +319,7 @@ def publish_roster(roster, *, actor, version=None, data=None) -> Roster:
             target=roster,
             dedup_key=f"duty:roster:{roster.pk}:published",
         )
+        events.roster_published(step.obj)
 
     return ROSTER_FLOW.perform(
         roster,
