@@ -37,12 +37,14 @@ from duty.choices import ShiftRole
 @dataclass(frozen=True)
 class Busy:
     """A span a person is not free for a new shift: an absence (no rest needed) or a shift (rest needed).
-    `leader_day`: the duty day of a shift as leader on duty (none on the next or the previous day)."""
+    `leader_day`: the duty day of a shift as leader on duty (none on the next or the previous day);
+    `hours`: the length of its roster's shifts, which sets the rest after it."""
 
     start: dt.datetime
     end: dt.datetime
     is_shift: bool = True
     leader_day: dt.date | None = None
+    hours: int | None = None
 
 
 @dataclass
@@ -53,13 +55,21 @@ class Plan:
     notes: list[str] = field(default_factory=list)
 
 
-def clashes(start: dt.datetime, end: dt.datetime, busy: Busy) -> bool:
-    """Overlap, or too little rest between the two: after each shift the rest its own length earns."""
+def length_of(shift) -> dt.timedelta:
+    """The length that sets the rest after a shift (R-DUTY-2): its roster's shift length, so that a shift
+    added by hand or a month's first shift reaching back into the month before earns what the others do."""
+    return dt.timedelta(hours=shift.hours) if shift.hours else shift.end - shift.start
+
+
+def rest_after(shift) -> dt.timedelta:
+    return rules.rest_after_shift(length_of(shift))
+
+
+def clashes(start: dt.datetime, end: dt.datetime, busy: Busy, rest: dt.timedelta) -> bool:
+    """Overlap, or too little rest between the two: `rest` after the new shift, its own after the other."""
     if not busy.is_shift:
         return start < busy.end and busy.start < end
-    return start < busy.end + rules.rest_after_shift(busy.end - busy.start) and busy.start < end + (
-        rules.rest_after_shift(end - start)
-    )
+    return start < busy.end + rest_after(busy) and busy.start < end + rest
 
 
 def consecutive(a: dt.date, b: dt.date) -> bool:
@@ -67,9 +77,12 @@ def consecutive(a: dt.date, b: dt.date) -> bool:
 
 
 class _Month:
-    def __init__(self, days, pools, busy, holidays, rest_days, seed, pattern: rules.ShiftPattern):
+    def __init__(self, days, pools, busy, holidays, rest_days, seed, pattern: rules.ShiftPattern, start=None):
         self.days = days
         self.pattern = pattern
+        # The month's first shift starts earlier when the month before ended earlier (its pattern started
+        # later in the day): it covers the span between them, and earns the rest of the others.
+        self.start = min(start or pattern.day_start(days[0]), pattern.day_start(days[0]))
         self.per_day = pattern.per_day
         self.slots = range(len(days) * self.per_day)
         self.pools = pools  # role → [person ids]
@@ -86,7 +99,11 @@ class _Month:
 
     def span(self, slot):
         start = self.pattern.shift_start(self.day_of(slot), slot % self.per_day)
-        return start, start + self.pattern.length
+        return (self.start if slot == 0 else start), start + self.pattern.length
+
+    def too_close(self, a, b) -> bool:
+        """Shifts at slots a and b leave too little rest between them (R-DUTY-2)."""
+        return abs(a - b) < self.spacing
 
     def need(self, role, slot):
         return 1 if role == ShiftRole.LEADER else rules.officers_needed(self.day_of(slot), self.holidays)
@@ -94,7 +111,7 @@ class _Month:
     def blocks(self, person, role, slot, other) -> bool:
         """Whether the person's seat at `other` keeps them from `slot`: too close for the rest rule, or, for a
         leader on duty, the day before or after (R-DUTY-2)."""
-        if abs(other - slot) < self.spacing:
+        if self.too_close(other, slot):
             return True
         return (
             role == ShiftRole.LEADER
@@ -106,7 +123,7 @@ class _Month:
         start, end = self.span(slot)
         day = self.day_of(slot)
         for b in self.outside.get(person, ()):
-            if clashes(start, end, b):
+            if clashes(start, end, b, self.pattern.rest):
                 return False
             if role == ShiftRole.LEADER and b.leader_day is not None and consecutive(b.leader_day, day):
                 return False
@@ -265,7 +282,7 @@ class _Month:
         every = sorted(set(slots) | other_role)
         if len(every) != len(slots) + len(other_role):
             return False
-        if any(b - a < self.spacing for a, b in zip(every, every[1:], strict=False)):
+        if any(self.too_close(a, b) for a, b in zip(every, every[1:], strict=False)):
             return False
         if role == ShiftRole.LEADER and any(
             b // self.per_day - a // self.per_day == 1 for a, b in zip(slots, slots[1:], strict=False)
@@ -277,7 +294,7 @@ class _Month:
             start, end = self.span(s)
             day = self.day_of(s)
             for b in self.outside.get(person, ()):
-                if clashes(start, end, b) or (
+                if clashes(start, end, b, self.pattern.rest) or (
                     role == ShiftRole.LEADER and b.leader_day is not None and consecutive(b.leader_day, day)
                 ):
                     return False
@@ -383,12 +400,30 @@ ATTEMPTS = 8
 
 
 def generate(
-    *, days, pools, busy, holidays, rest_days, names, absent_days, pattern: rules.ShiftPattern, seed=0
+    *,
+    days,
+    pools,
+    busy,
+    holidays,
+    rest_days,
+    names,
+    absent_days,
+    pattern: rules.ShiftPattern,
+    start: dt.datetime | None = None,
+    seed=0,
 ) -> Plan:
+    """The month's shifts; `start`: when its duty period begins, if before its pattern's first shift."""
     best = None
     for attempt in range(ATTEMPTS):
         month = _Month(
-            days, pools, busy, holidays, rest_days, seed if attempt == 0 else f"{seed}:{attempt}", pattern
+            days,
+            pools,
+            busy,
+            holidays,
+            rest_days,
+            seed if attempt == 0 else f"{seed}:{attempt}",
+            pattern,
+            start,
         )
         month.fill()
         for role in pools:
@@ -418,6 +453,7 @@ class Span:
     start: dt.datetime
     end: dt.datetime
     shift_id: int | None = None
+    hours: int | None = None  # the length of its roster's shifts (the rest after it), when known
 
 
 def coverage(
@@ -426,15 +462,19 @@ def coverage(
     month: dt.date,
     holidays: set[dt.date],
     pattern: rules.ShiftPattern,
+    start: dt.datetime | None = None,
     others: list[Span] = (),
 ) -> dict:
     """Every minute of the month's duty period (from the first shift of its first day to the first of the
-    next month, as the roster's pattern has them): a leader and the officers the day needs.
+    next month, as the roster's pattern has them; from `start` when the month before ended earlier): a
+    leader and the officers the day needs.
 
     `spans` are the roster's shifts; `others` the same people's shifts in other rosters, which count for
     double bookings only. Answers API.md's `{"gaps": [{"start", "end", "missing"}], "double_bookings":
     [{"person", "start", "end"}]}` (plus `needed` and `present` on each gap for the page)."""
     first, last = pattern.month_bounds(month)
+    first = min(first, start or first)
+    first_day = month.replace(day=1)
     cuts = {first, last}
     for day in rules.month_days(month):
         cuts.update(pattern.shift_starts(day))
@@ -448,7 +488,7 @@ def coverage(
         here = [s for s in spans if s.start <= a and s.end >= b]
         leaders = len({s.person for s in here if s.role == ShiftRole.LEADER})
         officers = len({s.person for s in here if s.role == ShiftRole.OFFICER})
-        needed = rules.officers_needed(pattern.shift_day(a), holidays)
+        needed = rules.officers_needed(max(pattern.shift_day(a), first_day), holidays)
         if leaders < 1:
             raw.append([a, b, ShiftRole.LEADER.value, 1, leaders])
         if officers < needed:
@@ -495,32 +535,40 @@ def double_bookings(spans: list[Span], own: set[int] | None = None) -> list[dict
 
 
 def rest_problem(
-    start: dt.datetime, end: dt.datetime, others: list[Span], *, role: str, pattern: rules.ShiftPattern
+    start: dt.datetime,
+    end: dt.datetime,
+    others: list[Span],
+    *,
+    role: str,
+    pattern: rules.ShiftPattern,
+    longest: dt.timedelta | None = None,
 ) -> str | None:
-    """The rest rule a new shift breaks, named for the user (R-DUTY-2), or None: a shift no longer than the
-    roster's, the rest each shift's length earns before the next one, and a leader on duty never on two
-    consecutive duty days (counted by the roster's pattern).
+    """The rest rule a new shift of a roster on `pattern` breaks, named for the user (R-DUTY-2), or None: a
+    shift no longer than `longest` (the roster's shifts), the rest each shift earns by its roster's shift
+    length before the next one, and a leader on duty never on two consecutive duty days (counted by the
+    roster's pattern).
 
     Overlapping shifts are not refused here: the coverage check lists them as double bookings."""
     if end <= start:
         return _("A shift must end after it starts.")
-    if end - start > pattern.length:
-        return _("A duty shift lasts at most %(hours)d hours.") % {"hours": pattern.hours}
+    if longest is not None and end - start > longest:
+        return _("A duty shift lasts at most %(hours)s hours.") % {"hours": hours_text(longest)}
     day = pattern.shift_day(start)
     for other in others:
         if start < other.end and other.start < end:
             continue
-        earlier = other.end - other.start if other.end <= start else end - start
-        too_close = clashes(start, end, Busy(other.start, other.end))
+        busy = Busy(other.start, other.end, hours=other.hours)
         leader = role == ShiftRole.LEADER and other.role == ShiftRole.LEADER
+        too_close = clashes(start, end, busy, pattern.rest)
         if too_close or (leader and consecutive(pattern.shift_day(other.start), day)):
+            earlier = busy if other.end <= start else Busy(start, end, hours=pattern.hours)
             return _(
                 "Rest rule of the duty roster: at least %(rest)s hours of rest after a %(hours)s-hour "
                 "shift, and no leader on duty on two consecutive days (this person is on duty "
                 "%(start)s – %(end)s)."
             ) % {
-                "rest": hours_text(rules.rest_after_shift(earlier)),
-                "hours": hours_text(earlier),
+                "rest": hours_text(rest_after(earlier)),
+                "hours": hours_text(length_of(earlier)),
                 "start": f"{other.start.astimezone(start.tzinfo):%Y-%m-%d %H:%M}",
                 "end": f"{other.end.astimezone(start.tzinfo):%Y-%m-%d %H:%M}",
             }

@@ -284,7 +284,7 @@ def _calendar_weeks(roster, shifts):
     pattern = roster.pattern
     by_day: dict = {d: {"leaders": [], "officers": []} for d in days}
     for s in shifts:
-        day = pattern.shift_day(s.start)
+        day = max(pattern.shift_day(s.start), days[0])  # a first shift reaching back into the month before
         if day in by_day:
             by_day[day]["leaders" if s.role == ShiftRole.LEADER else "officers"].append(s)
     cells = [None] * days[0].weekday()

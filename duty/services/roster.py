@@ -93,8 +93,10 @@ SWAP_FLOW = Workflow(
 # --- helpers -------------------------------------------------------------------------------------------
 
 
-def _span(shift: Shift) -> rostering.Span:
-    return rostering.Span(shift.person_id, shift.role, shift.start, shift.end, shift.pk)
+def _span(shift: Shift, *, rest: bool = False) -> rostering.Span:
+    """A shift for the checks; with `rest`, the length of its roster's shifts too (read from its roster)."""
+    hours = shift.roster.pattern.hours if rest else None
+    return rostering.Span(shift.person_id, shift.role, shift.start, shift.end, shift.pk, hours)
 
 
 def _holidays(month: dt.date) -> set[dt.date]:
@@ -107,11 +109,23 @@ def pool_ids(room: DutyRoom, role: str) -> list[int]:
     return list(manager.order_by("pk").values_list("pk", flat=True))
 
 
+def duty_period(roster: Roster) -> tuple[dt.datetime, dt.datetime]:
+    """The span a month's roster covers (R-DUTY-1): from its pattern's first shift of the month to the
+    next month's. When the room's month before, made on a pattern starting later in the day, ended earlier,
+    from that end: the span between the two months is this month's to cover, not nobody's."""
+    first, last = roster.pattern.month_bounds(roster.month)
+    previous = (roster.month.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    before = Roster.objects.filter(room_id=roster.room_id, month=previous).select_related("room").first()
+    if before is not None:
+        first = min(first, before.pattern.month_bounds(before.month)[1])
+    return first, last
+
+
 def check_coverage(roster: Roster) -> dict:
     """The coverage proof of one roster, on the pattern it was made with: gaps and double bookings (against
     every room's shifts)."""
     pattern = roster.pattern
-    first, last = pattern.month_bounds(roster.month)
+    first, last = duty_period(roster)
     own = list(roster.shifts.all())
     people = {s.person_id for s in own}
     others = (
@@ -125,6 +139,7 @@ def check_coverage(roster: Roster) -> dict:
         month=roster.month,
         holidays=_holidays(roster.month),
         pattern=pattern,
+        start=first,
         others=[_span(s) for s in others],
     )
 
@@ -190,7 +205,7 @@ def generate_roster(roster, *, actor, version=None, data=None, seed=None) -> Ros
         Roster.objects.select_for_update().filter(pk=roster.pk).first()
         # A draft generated (again) follows the room's pattern of now: a change of the pattern applies to
         # the months generated after it (R-DUTY-2); a published month keeps the one it was made with.
-        roster.room = DutyRoom.objects.get(pk=roster.room_id)  # its pattern as it is now
+        roster.room = DutyRoom.objects.get(pk=roster.room_id)
         pattern = roster.room.shift_pattern
         roster.shift_start, roster.shift_hours = pattern.start, pattern.hours
         notes = fill_roster(roster, seed=seed)
@@ -213,7 +228,7 @@ def fill_roster(roster: Roster, *, seed=None) -> list[str]:
     room = roster.room
     pattern = roster.pattern
     days = rules.month_days(roster.month)
-    first, last = pattern.month_bounds(roster.month)
+    first, last = duty_period(roster)
     pools = {
         ShiftRole.LEADER.value: pool_ids(room, ShiftRole.LEADER),
         ShiftRole.OFFICER.value: pool_ids(room, ShiftRole.OFFICER),
@@ -222,10 +237,12 @@ def fill_roster(roster: Roster, *, seed=None) -> list[str]:
     roster.shifts.all().delete()
     window = (first - dt.timedelta(days=4), last + dt.timedelta(days=4))
     busy: dict[int, list[rostering.Busy]] = {}
-    for s in Shift.objects.filter(person_id__in=everyone, start__lt=window[1], end__gt=window[0]):
+    shifts = Shift.objects.filter(person_id__in=everyone, start__lt=window[1], end__gt=window[0])
+    for s in shifts.select_related("roster__room"):
         # the leader rule counts duty days by this roster's pattern, also for another room's shifts
         leader_day = pattern.shift_day(s.start) if s.role == ShiftRole.LEADER else None
-        busy.setdefault(s.person_id, []).append(rostering.Busy(s.start, s.end, True, leader_day))
+        hours = s.roster.pattern.hours
+        busy.setdefault(s.person_id, []).append(rostering.Busy(s.start, s.end, True, leader_day, hours))
     absent_days: dict[int, int] = {}
     for a in Unavailability.objects.filter(person_id__in=everyone, start__lt=last, end__gt=first):
         busy.setdefault(a.person_id, []).append(rostering.Busy(a.start, a.end, False))
@@ -242,6 +259,7 @@ def fill_roster(roster: Roster, *, seed=None) -> list[str]:
         names=names,
         absent_days=absent_days,
         pattern=pattern,
+        start=first,
         seed=seed if seed is not None else f"{room.pk}:{roster.month}",
     )
     Shift.objects.bulk_create(
@@ -269,15 +287,19 @@ def add_shift(roster: Roster, *, actor, data) -> Shift:
     if cleaned["person"] not in pool_ids(roster.room, role):
         raise InvalidInput.field("person", _("Choose a person of this room's pool for that role."))
     pattern = roster.pattern
-    first, last = pattern.month_bounds(roster.month)
+    first, last = duty_period(roster)
     if not (first <= start < last):
         raise InvalidInput.field("start", _("The shift must start within the roster's month."))
     others = Shift.objects.filter(
         person_id=cleaned["person"],
         start__lt=end + dt.timedelta(days=4),
         end__gt=start - dt.timedelta(days=4),
+    ).select_related("roster__room")
+    # as long as the roster's shifts: the first one longer when it reaches back into the month before
+    longest = pattern.length + (pattern.month_bounds(roster.month)[0] - first)
+    problem = rostering.rest_problem(
+        start, end, [_span(s, rest=True) for s in others], role=role, pattern=pattern, longest=longest
     )
-    problem = rostering.rest_problem(start, end, [_span(s) for s in others], role=role, pattern=pattern)
     if problem:
         raise InvalidInput.field("start", problem)
     shift = Shift.objects.create(roster=roster, person_id=cleaned["person"], role=role, start=start, end=end)
@@ -371,7 +393,7 @@ def _check_rest(shift: Shift, person_id: int) -> None:
         start__lt=shift.end + dt.timedelta(days=4),
         end__gt=shift.start - dt.timedelta(days=4),
     ).exclude(pk=shift.pk)
-    spans = [_span(s) for s in others]
+    spans = [_span(s, rest=True) for s in others.select_related("roster__room")]
     problem = rostering.rest_problem(
         shift.start, shift.end, spans, role=shift.role, pattern=shift.roster.pattern
     )

@@ -16,7 +16,7 @@ from audit.models import AuditEvent
 from core import calendar
 from duty import rules, selectors, services
 from duty.choices import RosterState, ShiftRole
-from duty.models import DutyRoom, Roster
+from duty.models import DutyRoom, Roster, Shift
 from duty.tasks import remind_tomorrow
 from duty.tests.conftest import DISTRICT, demo_roster, month_ahead
 from notifications.models import Notification
@@ -351,3 +351,30 @@ def test_the_schema_documents_the_pattern_typed_and_never_required(api_as):
     assert {"shift_start", "shift_hours", "shift_pattern", "version"} <= set(room["properties"])
     assert room["properties"]["shift_hours"]["type"] == "integer"
     assert "/api/v1/duty/rooms/{id}/pattern/" in schema["paths"]
+
+
+def test_a_later_start_leaves_no_span_between_two_months_to_nobody(persona):
+    """The month before ends at 08:30 on the 1st (the district's pattern); the room then starts at 09:00:
+    the new month's first shifts reach back to 08:30, so somebody is on duty at 08:45, rested."""
+    admin = persona("admin")
+    room = _duruan_room(persona)
+    before, month = month_ahead(3), month_ahead(4)
+    services.publish_roster(_month(room, before, admin), actor=admin)
+    room = _set(room, admin, shift_start="09:00")
+    roster = _month(room, month, admin)
+    assert services.check_coverage(roster) == {"gaps": [], "double_bookings": []}
+    first = roster.shifts.order_by("start").first()
+    assert first.start == _at(month, 8, 30) and first.end == _at(month.replace(day=2), 9)
+    services.publish_roster(roster, actor=admin)
+    on_duty = selectors.on_duty(room, _at(month, 8, 45))
+    assert {s.role for s in on_duty} == {ShiftRole.LEADER, ShiftRole.OFFICER}
+    assert all(s.roster_id == roster.pk for s in on_duty)
+    for shift in roster.shifts.filter(start=first.start):  # rested before it, and 48 hours after it
+        earlier = Shift.objects.filter(person=shift.person, end__lte=shift.start).order_by("-end").first()
+        assert earlier is None or shift.start - earlier.end >= dt.timedelta(hours=48)
+        later = roster.shifts.filter(person=shift.person, start__gt=shift.start).order_by("start").first()
+        assert later is None or later.start - shift.end >= dt.timedelta(hours=48)
+    # without the earlier span the first shift would be a gap: the check names it, not the calendar's day
+    roster.shifts.filter(start=first.start).update(start=_at(month, 9))
+    gaps = services.check_coverage(roster)["gaps"]
+    assert {(g["start"], g["end"]) for g in gaps} == {(_at(month, 8, 30), _at(month, 9))}
