@@ -117,3 +117,53 @@ def test_the_district_prepares_next_months_rosters_for_every_room_from_the_rooms
     if viewport == "phone":
         _fits(page, "rooms after")
     shot(page, viewport, "duty-month-done")
+
+
+def test_a_town_sets_its_rooms_shift_pattern_on_a_phone(site, new_page, viewport):
+    """The town's officer sets the town's room to 12-hour shifts from 08:00 on a 390 × 844 phone: a
+    start typed wrong comes back with its error beside the field and nothing saved; then the room's page
+    shows the pattern in words and its two shifts a day."""
+    from duty.models import DutyRoom
+
+    room = DutyRoom.objects.get(town__users__username="duruan")
+    page = new_page()
+    log_in(page, site, "duruan")
+    page.goto(f"{site}/duty/rooms/{room.pk}/")
+    expect(page.get_by_test_id("room-pattern")).to_contain_text("每日 08:30 起 24 小时一班")
+    expect(page.get_by_test_id("room-pattern")).to_contain_text("全区设置")
+    _fits(page, "room page")
+    with page.expect_navigation():
+        page.get_by_role("link", name="设置值班班制").click()
+    expect(page.get_by_test_id("pattern-note")).to_contain_text("已发布的排班表")
+    _fits(page, "pattern form")
+    assert _unlabelled(page) == []
+    start = page.get_by_label("首班开始时间", exact=True)
+    # A browser without a time picker sends what was typed: the server's rule answers it.
+    start.evaluate("el => { el.type = 'text'; }")
+    start.fill("8点")
+    page.get_by_label("班次时长", exact=True).select_option("12")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存班制").click()
+    error = page.locator('[data-field="shift_start"] [data-testid="field-error"]')
+    expect(error).to_contain_text("HH:MM")
+    expect(page.get_by_label("班次时长", exact=True)).to_have_value("12")  # the rest of the input kept
+    _fits(page, "pattern form with an error")
+    shot(page, viewport, "duty-pattern-error")
+    room.refresh_from_db()
+    assert (room.shift_start, room.shift_hours) == (None, None)
+
+    start = page.get_by_label("首班开始时间", exact=True)
+    start.evaluate("el => { el.type = 'time'; }")
+    start.fill("08:00")
+    shot(page, viewport, "duty-pattern-form")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存班制").click()
+    expect(page.get_by_test_id("room-pattern")).to_contain_text(
+        "每日 08:00 起 12 小时一班（每日 2 班：08:00、20:00）"
+    )
+    expect(page.get_by_test_id("room-pattern")).not_to_contain_text("全区设置")
+    _fits(page, "room page after")
+    shot(page, viewport, "duty-pattern-saved")
+    room.refresh_from_db()
+    assert (room.shift_start.strftime("%H:%M"), room.shift_hours) == ("08:00", 12)
+    assert page.js_errors == []

@@ -31,17 +31,65 @@ def form_serializer(name: str, form_class, extra: dict | None = None):
 # --- rooms ---------------------------------------------------------------------------------------------
 
 
+class ShiftPatternSerializer(serializers.Serializer):
+    """The pattern the room's next generated months follow (R-DUTY-2): its own, or the district setting
+    for each part it leaves empty."""
+
+    start = serializers.CharField(help_text="HH:MM, when the first shift of each duty day starts.")
+    hours = serializers.IntegerField(help_text="The length of a shift in hours (a number that divides 24).")
+    shifts_per_day = serializers.IntegerField()
+    own = serializers.BooleanField(help_text="Whether the room sets a part of it (false: the district's).")
+    description = serializers.CharField()
+
+
 class DutyRoomSerializer(serializers.ModelSerializer):
     leaders = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     officers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     phone = serializers.SerializerMethodField()
+    shift_start = serializers.SerializerMethodField()
+    shift_pattern = serializers.SerializerMethodField()
 
     class Meta:
         model = DutyRoom
-        fields = ["id", "name", "town", "leaders", "officers", "phone"]
+        fields = [
+            "id",
+            "name",
+            "town",
+            "leaders",
+            "officers",
+            "phone",
+            "shift_start",
+            "shift_hours",
+            "shift_pattern",
+            "version",
+        ]
+        read_only_fields = ["shift_hours", "version"]
+        extra_kwargs = {
+            "shift_hours": {"help_text": "The room's own shift length in hours; null: the district setting."},
+            "version": {"help_text": "The version to send with `POST …/pattern/`."},
+        }
 
     def get_phone(self, room) -> str:
         return room.phone  # a duty room's phone is an office line, staffed for the public
+
+    @extend_schema_field(
+        serializers.CharField(
+            allow_null=True, help_text="The room's own shift start (HH:MM); null: the district setting."
+        )
+    )
+    def get_shift_start(self, room):
+        return f"{room.shift_start:%H:%M}" if room.shift_start is not None else None
+
+    @extend_schema_field(ShiftPatternSerializer)
+    def get_shift_pattern(self, room) -> dict:
+        pattern = room.shift_pattern
+        return {
+            "start": f"{pattern.start:%H:%M}",
+            "hours": pattern.hours,
+            "shifts_per_day": pattern.per_day,
+            "own": pattern.own,
+            "description": pattern.describe(),
+        }
 
 
 class RoomViewSet(
@@ -54,6 +102,18 @@ class RoomViewSet(
 
     def base_queryset(self):
         return DutyRoom.objects.prefetch_related("leaders", "officers").order_by("town__code", "id")
+
+
+# `POST /api/v1/duty/rooms/{id}/pattern/` with the `version` read: the room's own shift start ("HH:MM") and
+# length (hours dividing 24), each null or absent for the district setting; months generated afterwards
+# follow it, rosters already made keep theirs.
+add_workflow_actions(
+    RoomViewSet,
+    services.ROOM_FLOW,
+    services={"set_pattern": services.set_room_pattern},
+    response=lambda view, room: DutyRoomSerializer(view.base_queryset().get(pk=room.pk)).data,
+    response_serializer=DutyRoomSerializer,
+)
 
 
 # --- rosters -------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ class DutyConfig(AppConfig):
     verbose_name = _("Duty")
 
     def ready(self):
-        from notifications import webhooks
+        from duty import events
 
-        # the signed webhook of every submitted information report (services.reports._tell_duty_room)
-        webhooks.register_event("duty.report.submitted", _("Information report submitted"))
+        # the signed webhooks of information reports and published rosters, with their payloads' fields
+        events.register()

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from core.choices import AccidentType
 from core.forms import DateTimeField
+from duty import rules
 from duty.choices import EventType, LogKind, ShiftRole
 from registry.validators import validate_phone
 
@@ -73,6 +75,61 @@ class MonthForm(_MonthInput):
     publish = forms.BooleanField(
         label=_("Publish each roster whose coverage is complete"), required=False, initial=True
     )
+
+
+def validate_shift_start(value: str) -> None:
+    if value and not re.fullmatch(SHIFT_START_PATTERN, value):
+        raise forms.ValidationError(
+            _("Enter the time the first shift starts as HH:MM on the 24-hour clock, e.g. 08:30."),
+            code="invalid",
+        )
+
+
+SHIFT_START_PATTERN = r"([01][0-9]|2[0-3]):[0-5][0-9]"
+validate_shift_start.api_pattern = SHIFT_START_PATTERN  # the schema documents the same rule
+
+
+class RoomPatternForm(ApiForm):
+    """A duty room's own shift pattern (R-DUTY-2); each field left empty takes the district setting."""
+
+    shift_start = forms.CharField(
+        label=_("Shift start"),
+        max_length=5,
+        required=False,
+        validators=[validate_shift_start],
+        widget=forms.TextInput(attrs={"type": "time", "placeholder": "08:30"}),
+        help_text=_("HH:MM, when the first shift of each duty day starts; empty: the district setting."),
+    )
+    shift_hours = forms.TypedChoiceField(
+        label=_("Shift length"),
+        choices=[("", _("District setting")), *((h, str(h)) for h in rules.SHIFT_HOURS)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "A shift lasts a number of hours that divides 24 (24, 12, 8, 6, 4, 3, 2 or 1), so that every "
+                "duty day has the same shifts."
+            )
+        },
+        help_text=_("Hours, a number that divides 24 (24, 12, 8 …); empty: the district setting."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The page says what an empty field means here: the district setting of now.
+        district = rules.ShiftPattern.district()
+        self.fields["shift_start"].help_text = _(
+            "HH:MM, when the first shift of each duty day starts; empty: the district setting (%(start)s)."
+        ) % {"start": f"{district.start:%H:%M}"}
+        self.fields["shift_hours"].choices = [
+            ("", _("District setting (%(hours)d hours)") % {"hours": district.hours}),
+            *((h, ngettext("%(n)d hour", "%(n)d hours", h) % {"n": h}) for h in rules.SHIFT_HOURS),
+        ]
+
+    def clean_shift_start(self) -> dt.time | None:
+        raw = self.cleaned_data["shift_start"].strip()
+        return dt.datetime.strptime(raw, "%H:%M").time() if raw else None
 
 
 class ShiftForm(ApiForm):

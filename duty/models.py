@@ -18,11 +18,13 @@ from duty.choices import (
     LogKind,
     ReportKind,
     ReportState,
+    RoomKind,
     RosterState,
     ShiftRole,
     ShiftState,
     SwapState,
 )
+from duty.rules import SHIFT_HOURS, ShiftPattern
 
 USER = settings.AUTH_USER_MODEL
 
@@ -60,6 +62,13 @@ class DutyRoom(models.Model):
     officers = models.ManyToManyField(
         USER, verbose_name=_("duty officers"), related_name="duty_officer_rooms"
     )
+    # R-DUTY-2: the room's own shift pattern; each part left empty is the district setting's. A change
+    # applies to the months generated afterwards: a roster keeps the pattern it was made with.
+    shift_start = models.TimeField(_("shift start"), null=True, blank=True)
+    shift_hours = models.PositiveSmallIntegerField(_("shift length (hours)"), null=True, blank=True)
+    # The workflow's state (ROOM_FLOW): a room's edits keep it; it follows `town` (see the constraint).
+    kind = models.CharField(_("kind"), max_length=10, choices=RoomKind.choices, default=RoomKind.TOWN)
+    version = models.PositiveIntegerField(default=1)
 
     objects = RoomScopedQuerySet.as_manager()
 
@@ -68,14 +77,34 @@ class DutyRoom(models.Model):
         verbose_name_plural = _("duty rooms")
         ordering = ["town__code", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["town"], condition=Q(town__isnull=True), name="one_district_room")
+            models.UniqueConstraint(
+                fields=["town"], condition=Q(town__isnull=True), name="one_district_room"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=RoomKind.DISTRICT, town__isnull=True)
+                | Q(kind=RoomKind.TOWN, town__isnull=False),
+                name="duty_room_kind_follows_town",
+            ),
+            models.CheckConstraint(
+                condition=Q(shift_hours__isnull=True) | Q(shift_hours__in=SHIFT_HOURS),
+                name="duty_room_shift_hours_divide_the_day",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.kind = RoomKind.DISTRICT if self.town_id is None else RoomKind.TOWN
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("duty:room", kwargs={"pk": self.pk})
+
+    @property
+    def shift_pattern(self) -> ShiftPattern:
+        """The pattern the room's next generated months follow (R-DUTY-2)."""
+        return ShiftPattern.of(self.shift_start, self.shift_hours)
 
 
 class Unavailability(models.Model):
@@ -110,6 +139,10 @@ class Roster(models.Model):
     version = models.PositiveIntegerField(default=1)
     generated_at = models.DateTimeField(null=True, blank=True)
     uneven_note = models.TextField(_("why it is uneven"), blank=True)
+    # The room's pattern when the roster was made (or last generated): a later change of the room's pattern
+    # leaves this month's shifts, its coverage and its calendar as they were. Empty: the room's pattern.
+    shift_start = models.TimeField(_("shift start"), null=True, blank=True)
+    shift_hours = models.PositiveSmallIntegerField(_("shift length (hours)"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", null=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -128,6 +161,13 @@ class Roster(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("duty:roster", kwargs={"pk": self.pk})
+
+    @property
+    def pattern(self) -> ShiftPattern:
+        """The pattern this month's shifts, coverage and calendar follow."""
+        if self.shift_start is None or not self.shift_hours:
+            return self.room.shift_pattern
+        return ShiftPattern(self.shift_start, self.shift_hours)
 
 
 class ShiftQuerySet(RoomScopedQuerySet):

@@ -1,17 +1,21 @@
 """Roster generation and the coverage proof (R-DUTY-1, R-DUTY-2), as plain functions over plain data.
 
-Generation is a greedy pass with repair, chosen over a solver because the problem is small and regular
-(one 24-hour slot per day and role, a pool of a handful of people, a rest rule that only looks back three
-days) and because a greedy pass can say *why* a month came out uneven:
+A month is a row of shifts ("slots"): each duty day holds 24 / hours of them, back to back from the room's
+shift start (one a day on the district's 24-hour pattern, two on a 12-hour one). Generation is a greedy pass
+with repair, chosen over a solver because the problem is small and regular (a handful of slots a day per
+role, a pool of a handful of people, a rest rule that only looks back a few slots) and because a greedy pass
+can say *why* a month came out uneven:
 
-1. Day by day, each role's seats go to the eligible people (not absent, rested ≥ 48 h since their last
-   shift in any room, not already seated that day) with the fewest shifts, then the fewest weekend and
-   holiday shifts on such a day, then the longest rest, ties broken by a seeded shuffle (reproducible).
+1. Slot by slot, each role's seats go to the eligible people (not absent, rested since their last shift in
+   any room — 48 h after a 24-hour shift, in proportion after a shorter one — not already seated then, and
+   a leader never on two consecutive duty days) with the fewest shifts, then the fewest weekend and holiday
+   shifts on such a day, then the longest rest, ties broken by a seeded shuffle (reproducible).
 2. A seat nobody can take is repaired by moving one earlier shift of a blocked person to someone else who
    fits it, so the blocked person becomes free; what stays empty is a gap the coverage check will list.
 3. Fairness repair: while the most and least loaded people of a role differ by more than one shift, a
    shift moves from the former to the latter if the rules allow; then weekend/holiday shifts are evened
-   out by exchanging stretches of two people's months.
+   out by exchanging stretches of two people's months. Every shift of a month has the room's length, so
+   counting shifts counts hours.
 4. A month still uneven is made again from seeds derived from the given one, and the most even kept.
    What still cannot be evened out is explained (leave, pool too small for the rest rule).
 """
@@ -19,6 +23,7 @@ days) and because a greedy pass can say *why* a month came out uneven:
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -31,89 +36,136 @@ from duty.choices import ShiftRole
 
 @dataclass(frozen=True)
 class Busy:
-    """A span a person is not free for a new shift: an absence (no rest needed) or a shift (rest needed)."""
+    """A span a person is not free for a new shift: an absence (no rest needed) or a shift (rest needed).
+    `leader_day`: the duty day of a shift as leader on duty (none on the next or the previous day);
+    `hours`: the length of its roster's shifts, which sets the rest after it."""
 
     start: dt.datetime
     end: dt.datetime
     is_shift: bool = True
+    leader_day: dt.date | None = None
+    hours: int | None = None
 
 
 @dataclass
 class Plan:
-    shifts: list[tuple[int, str, dt.date]] = field(default_factory=list)  # (person, role, day)
+    shifts: list[tuple[int, str, dt.datetime, dt.datetime]] = field(
+        default_factory=list
+    )  # person, role, span
     notes: list[str] = field(default_factory=list)
 
 
+def length_of(shift) -> dt.timedelta:
+    """The length that sets the rest after a shift (R-DUTY-2): its roster's shift length, so that a shift
+    added by hand or a month's first shift reaching back into the month before earns what the others do."""
+    return dt.timedelta(hours=shift.hours) if shift.hours else shift.end - shift.start
+
+
+def rest_after(shift) -> dt.timedelta:
+    return rules.rest_after_shift(length_of(shift))
+
+
 def clashes(start: dt.datetime, end: dt.datetime, busy: Busy, rest: dt.timedelta) -> bool:
-    if busy.is_shift:
-        return start < busy.end + rest and busy.start < end + rest
-    return start < busy.end and busy.start < end
+    """Overlap, or too little rest between the two: `rest` after the new shift, its own after the other."""
+    if not busy.is_shift:
+        return start < busy.end and busy.start < end
+    return start < busy.end + rest_after(busy) and busy.start < end + rest
+
+
+def consecutive(a: dt.date, b: dt.date) -> bool:
+    return abs((a - b).days) == 1
 
 
 class _Month:
-    def __init__(self, days, pools, busy, holidays, rest_days, seed):
+    def __init__(self, days, pools, busy, holidays, rest_days, seed, pattern: rules.ShiftPattern, start=None):
         self.days = days
+        self.pattern = pattern
+        # The month's first shift starts earlier when the month before ended earlier (its pattern started
+        # later in the day): it covers the span between them, and earns the rest of the others.
+        self.start = min(start or pattern.day_start(days[0]), pattern.day_start(days[0]))
+        self.per_day = pattern.per_day
+        self.slots = range(len(days) * self.per_day)
         self.pools = pools  # role → [person ids]
         self.outside = busy  # person → [Busy] from absences and shifts outside this roster
         self.holidays = holidays
         self.special = {d for d in days if d in rest_days or d in holidays}
-        self.rest = rules.rest_after_shift()
-        self.length = rules.shift_length()
+        self.spacing = pattern.spacing  # one person's shifts start at least this many slots apart
         self.rng = random.Random(seed)
-        self.seats: dict[tuple[str, dt.date], list[int]] = defaultdict(list)
-        self.mine: dict[int, set[dt.date]] = defaultdict(set)  # person → days seated (any role)
+        self.seats: dict[tuple[str, int], list[int]] = defaultdict(list)
+        self.mine: dict[int, set[int]] = defaultdict(set)  # person → slots seated (any role)
 
-    def span(self, day):
-        start = rules.day_start(day)
-        return start, start + self.length
+    def day_of(self, slot: int) -> dt.date:
+        return self.days[slot // self.per_day]
 
-    def need(self, role, day):
-        return 1 if role == ShiftRole.LEADER else rules.officers_needed(day, self.holidays)
+    def span(self, slot):
+        start = self.pattern.shift_start(self.day_of(slot), slot % self.per_day)
+        return (self.start if slot == 0 else start), start + self.pattern.length
 
-    def fits(self, person, day, *, ignoring: dt.date | None = None) -> bool:
-        start, end = self.span(day)
-        if any(clashes(start, end, b, self.rest) for b in self.outside.get(person, ())):
-            return False
-        gap = (self.rest + self.length).days  # shift starts at least this many days apart
-        return all(abs((other - day).days) >= gap for other in self.mine[person] if other != ignoring)
+    def too_close(self, a, b) -> bool:
+        """Shifts at slots a and b leave too little rest between them (R-DUTY-2)."""
+        return abs(a - b) < self.spacing
 
-    def seat(self, person, role, day):
-        self.seats[(role, day)].append(person)
-        self.mine[person].add(day)
+    def need(self, role, slot):
+        return 1 if role == ShiftRole.LEADER else rules.officers_needed(self.day_of(slot), self.holidays)
 
-    def unseat(self, person, role, day):
-        self.seats[(role, day)].remove(person)
-        self.mine[person].discard(day)
+    def blocks(self, person, role, slot, other) -> bool:
+        """Whether the person's seat at `other` keeps them from `slot`: too close for the rest rule, or, for a
+        leader on duty, the day before or after (R-DUTY-2)."""
+        if self.too_close(other, slot):
+            return True
+        return (
+            role == ShiftRole.LEADER
+            and person in self.seats[(ShiftRole.LEADER, other)]
+            and abs(other // self.per_day - slot // self.per_day) == 1
+        )
+
+    def fits(self, person, role, slot) -> bool:
+        start, end = self.span(slot)
+        day = self.day_of(slot)
+        for b in self.outside.get(person, ()):
+            if clashes(start, end, b, self.pattern.rest):
+                return False
+            if role == ShiftRole.LEADER and b.leader_day is not None and consecutive(b.leader_day, day):
+                return False
+        return not any(self.blocks(person, role, slot, other) for other in self.mine[person])
+
+    def seat(self, person, role, slot):
+        self.seats[(role, slot)].append(person)
+        self.mine[person].add(slot)
+
+    def unseat(self, person, role, slot):
+        self.seats[(role, slot)].remove(person)
+        self.mine[person].discard(slot)
 
     def count(self, person, role, *, special=False):
         return sum(
             1
-            for d in self.mine[person]
-            if person in self.seats[(role, d)] and (not special or d in self.special)
+            for s in self.mine[person]
+            if person in self.seats[(role, s)] and (not special or self.day_of(s) in self.special)
         )
 
     # --- 1 and 2: fill ---------------------------------------------------------------------------
 
     def fill(self):
         order = {role: self.rng.sample(people, len(people)) for role, people in self.pools.items()}
-        for day in self.days:
+        for slot in self.slots:
             for role in (ShiftRole.LEADER, ShiftRole.OFFICER):
                 people = order.get(role, [])
-                while len(self.seats[(role, day)]) < self.need(role, day):
-                    chosen = self.pick(role, day, people) or self.repair(role, day, people)
+                while len(self.seats[(role, slot)]) < self.need(role, slot):
+                    chosen = self.pick(role, slot, people) or self.repair(role, slot, people)
                     if chosen is None:
                         break
-                    self.seat(chosen, role, day)
+                    self.seat(chosen, role, slot)
 
-    def pick(self, role, day, people):
-        seated = self.seats[(role, day)]
-        candidates = [p for p in people if p not in seated and self.fits(p, day)]
+    def pick(self, role, slot, people):
+        seated = self.seats[(role, slot)]
+        candidates = [p for p in people if p not in seated and self.fits(p, role, slot)]
         if not candidates:
             return None
-        special = day in self.special
+        special = self.day_of(slot) in self.special
 
         def key(p):
-            last = max((d for d in self.mine[p] if d < day), default=day - dt.timedelta(days=365))
+            last = max((s for s in self.mine[p] if s < slot), default=-(10**6))
             return (
                 self.count(p, role),
                 self.count(p, role, special=True) if special else 0,
@@ -123,24 +175,24 @@ class _Month:
 
         return min(candidates, key=key)
 
-    def repair(self, role, day, people):
-        """Free someone for `day` by giving one of their earlier shifts to a person who fits it."""
+    def repair(self, role, slot, people):
+        """Free someone for `slot` by giving one of their earlier shifts to a person who fits it."""
         for blocked in people:
-            if blocked in self.seats[(role, day)]:
+            if blocked in self.seats[(role, slot)]:
                 continue
-            near = [d for d in self.mine[blocked] if 0 < (day - d).days < (self.rest + self.length).days]
+            near = [s for s in self.mine[blocked] if s < slot and self.blocks(blocked, role, slot, s)]
             if len(near) != 1 or blocked not in self.seats[(role, near[0])]:
                 continue
             earlier = near[0]
             self.mine[blocked].discard(earlier)
-            if not self.fits(blocked, day):
+            if not self.fits(blocked, role, slot):
                 self.mine[blocked].add(earlier)
                 continue
             for other in people:
                 if (
                     other != blocked
                     and other not in self.seats[(role, earlier)]
-                    and self.fits(other, earlier)
+                    and self.fits(other, role, earlier)
                 ):
                     self.seats[(role, earlier)].remove(blocked)
                     self.seat(other, role, earlier)
@@ -152,7 +204,7 @@ class _Month:
 
     def balance(self, role, *, special=False):
         people = self.pools.get(role, [])
-        for _round in range(len(self.days) * 4):
+        for _round in range(len(self.slots) * 4):
             counts = {p: self.count(p, role, special=special) for p in people}
             if not counts:
                 return
@@ -171,12 +223,12 @@ class _Month:
                     if self._trade(role, high, low):
                         return True
                     continue
-                for day in sorted(d for d in self.mine[high] if high in self.seats[(role, d)]):
-                    if low in self.seats[(role, day)] or day in self.mine[low]:
+                for slot in self._role_slots(high, role):
+                    if low in self.seats[(role, slot)] or slot in self.mine[low]:
                         continue
-                    if self.fits(low, day):
-                        self.unseat(high, role, day)
-                        self.seat(low, role, day)
+                    if self.fits(low, role, slot):
+                        self.unseat(high, role, slot)
+                        self.seat(low, role, slot)
                         return True
         return False
 
@@ -189,20 +241,21 @@ class _Month:
         2–4 where 3–4 is possible. Accepted when it spreads the special shifts more evenly without
         spreading the totals beyond one."""
         people = self.pools.get(role, [])
-        mine_h = self._role_days(high, role)
-        mine_l = self._role_days(low, role)
+        mine_h = self._role_slots(high, role)
+        mine_l = self._role_slots(low, role)
         had_h, had_l = set(mine_h), set(mine_l)
         current = self._spread(role, {}, people)
         best = None
-        ends = [*self.days[1:], None]  # None: the stretch runs to the month's end
-        for i, first in enumerate(self.days):
-            for last in ends[i:]:
+        ends = [*range(1, len(self.days)), None]  # day indices; None: the stretch runs to the month's end
+        for first in range(len(self.days)):
+            for last in ends[first:]:
 
-                def inside(d, first=first, last=last):
-                    return first <= d and (last is None or d < last)
+                def inside(slot, first=first, last=last):
+                    day = slot // self.per_day
+                    return first <= day and (last is None or day < last)
 
-                new_h = sorted([d for d in mine_h if not inside(d)] + [d for d in mine_l if inside(d)])
-                new_l = sorted([d for d in mine_l if not inside(d)] + [d for d in mine_h if inside(d)])
+                new_h = sorted([s for s in mine_h if not inside(s)] + [s for s in mine_l if inside(s)])
+                new_l = sorted([s for s in mine_l if not inside(s)] + [s for s in mine_h if inside(s)])
                 if new_h == mine_h:
                     continue
                 score = self._spread(role, {high: new_h, low: new_l}, people)
@@ -214,39 +267,46 @@ class _Month:
             return False
         _score, new_h, new_l = best
         for person in (high, low):
-            for d in self._role_days(person, role):
-                self.unseat(person, role, d)
-        for person, days in ((high, new_h), (low, new_l)):
-            for d in days:
-                self.seat(person, role, d)
+            for s in self._role_slots(person, role):
+                self.unseat(person, role, s)
+        for person, slots in ((high, new_h), (low, new_l)):
+            for s in slots:
+                self.seat(person, role, s)
         return True
 
-    def _role_days(self, person, role) -> list:
-        return sorted(d for d in self.mine[person] if person in self.seats[(role, d)])
+    def _role_slots(self, person, role) -> list:
+        return sorted(s for s in self.mine[person] if person in self.seats[(role, s)])
 
-    def _valid(self, person, role, days, had) -> bool:
-        other_role = {d for d in self.mine[person] if person not in self.seats[(role, d)]}
-        every = sorted(set(days) | other_role)
-        if len(every) != len(days) + len(other_role):
+    def _valid(self, person, role, slots, had) -> bool:
+        other_role = {s for s in self.mine[person] if person not in self.seats[(role, s)]}
+        every = sorted(set(slots) | other_role)
+        if len(every) != len(slots) + len(other_role):
             return False
-        gap = (self.rest + self.length).days
-        if any((b - a).days < gap for a, b in zip(every, every[1:], strict=False)):
+        if any(self.too_close(a, b) for a, b in zip(every, every[1:], strict=False)):
             return False
-        for d in days:
-            if d in had:
+        if role == ShiftRole.LEADER and any(
+            b // self.per_day - a // self.per_day == 1 for a, b in zip(slots, slots[1:], strict=False)
+        ):
+            return False
+        for s in slots:
+            if s in had:
                 continue
-            start, end = self.span(d)
-            if any(clashes(start, end, b, self.rest) for b in self.outside.get(person, ())):
-                return False
+            start, end = self.span(s)
+            day = self.day_of(s)
+            for b in self.outside.get(person, ()):
+                if clashes(start, end, b, self.pattern.rest) or (
+                    role == ShiftRole.LEADER and b.leader_day is not None and consecutive(b.leader_day, day)
+                ):
+                    return False
         return True
 
     def _spread(self, role, replaced, people):
         """Lexicographic: the totals' range beyond one first, then the squared spread of special shifts."""
         totals, specials = [], []
         for p in people:
-            days = replaced.get(p) if p in replaced else self._role_days(p, role)
-            totals.append(len(days))
-            specials.append(sum(1 for d in days if d in self.special))
+            slots = replaced.get(p) if p in replaced else self._role_slots(p, role)
+            totals.append(len(slots))
+            specials.append(sum(1 for s in slots if self.day_of(s) in self.special))
         mean = sum(specials) / len(specials)
         return (max(0, max(totals) - min(totals) - 1), sum((x - mean) ** 2 for x in specials))
 
@@ -254,7 +314,7 @@ class _Month:
         """Lexicographic, over both roles: empty seats, totals spread beyond one, weekend and holiday shifts
         spread beyond one, then the squared spread of those shifts (0, 0, 0, … is as fair as it gets)."""
         empty = sum(
-            max(0, self.need(role, d) - len(self.seats[(role, d)])) for role in self.pools for d in self.days
+            max(0, self.need(role, s) - len(self.seats[(role, s)])) for role in self.pools for s in self.slots
         )
         totals = specials = 0
         variance = 0.0
@@ -270,6 +330,14 @@ class _Month:
 
     # --- explanation -------------------------------------------------------------------------------
 
+    def most_per_person(self, role) -> int:
+        """The shifts one person can take in the month under the rest rule (and, for a leader on duty, with
+        a day off between two days on duty)."""
+        most = math.ceil(len(self.slots) / self.spacing)
+        if role == ShiftRole.LEADER:
+            most = min(most, math.ceil(len(self.days) / 2) * math.ceil(self.per_day / self.spacing))
+        return most
+
     def explain(self, names, absent_days) -> list[str]:
         notes = []
         for role, people in self.pools.items():
@@ -277,8 +345,8 @@ class _Month:
             if not people:
                 notes.append(_("%(role)s: the pool is empty.") % {"role": label})
                 continue
-            demand = sum(self.need(role, d) for d in self.days)
-            per_person = -(-len(self.days) // (self.rest + self.length).days)
+            demand = sum(self.need(role, s) for s in self.slots)
+            per_person = self.most_per_person(role)
             if demand > per_person * len(people):
                 notes.append(
                     _(
@@ -302,10 +370,15 @@ class _Month:
                 else:
                     notes.append(
                         _(
-                            "%(role)s uneven: the rest rule (48 hours after a 24-hour shift) leaves no "
-                            "way to move a shift to %(who)s."
+                            "%(role)s uneven: the rest rule (%(rest)s hours after a %(hours)d-hour shift) "
+                            "leaves no way to move a shift to %(who)s."
                         )
-                        % {"role": label, "who": "、".join(names[p] for p in fewest)}
+                        % {
+                            "role": label,
+                            "rest": hours_text(self.pattern.rest),
+                            "hours": self.pattern.hours,
+                            "who": "、".join(names[p] for p in fewest),
+                        }
                     )
             specials = {p: self.count(p, role, special=True) for p in people}
             if self.special and max(specials.values()) - min(specials.values()) > 1:
@@ -316,15 +389,42 @@ class _Month:
         return notes
 
 
+def hours_text(span: dt.timedelta) -> str:
+    """A number of hours as people write it: 48, 16, 2.5."""
+    return f"{span.total_seconds() / 3600:g}"
+
+
 # The greedy order decides which stretch exchanges are open to the repair: a month still uneven after it is
 # made again from other seeds derived from the given one (so it stays reproducible), and the most even kept.
 ATTEMPTS = 8
 
 
-def generate(*, days, pools, busy, holidays, rest_days, names, absent_days, seed=0) -> Plan:
+def generate(
+    *,
+    days,
+    pools,
+    busy,
+    holidays,
+    rest_days,
+    names,
+    absent_days,
+    pattern: rules.ShiftPattern,
+    start: dt.datetime | None = None,
+    seed=0,
+) -> Plan:
+    """The month's shifts; `start`: when its duty period begins, if before its pattern's first shift."""
     best = None
     for attempt in range(ATTEMPTS):
-        month = _Month(days, pools, busy, holidays, rest_days, seed if attempt == 0 else f"{seed}:{attempt}")
+        month = _Month(
+            days,
+            pools,
+            busy,
+            holidays,
+            rest_days,
+            seed if attempt == 0 else f"{seed}:{attempt}",
+            pattern,
+            start,
+        )
         month.fill()
         for role in pools:
             month.balance(role)
@@ -336,8 +436,9 @@ def generate(*, days, pools, busy, holidays, rest_days, names, absent_days, seed
             break
     month = best[1]
     plan = Plan()
-    for (role, day), people in sorted(month.seats.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        plan.shifts.extend((person, role, day) for person in people)
+    for (role, slot), people in sorted(month.seats.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        start, end = month.span(slot)
+        plan.shifts.extend((person, role, start, end) for person in people)
     plan.notes = month.explain(names, absent_days)
     return plan
 
@@ -352,18 +453,31 @@ class Span:
     start: dt.datetime
     end: dt.datetime
     shift_id: int | None = None
+    hours: int | None = None  # the length of its roster's shifts (the rest after it), when known
 
 
-def coverage(spans: list[Span], *, month: dt.date, holidays: set[dt.date], others: list[Span] = ()) -> dict:
-    """Every minute of the month's duty period: a leader and the officers the day needs.
+def coverage(
+    spans: list[Span],
+    *,
+    month: dt.date,
+    holidays: set[dt.date],
+    pattern: rules.ShiftPattern,
+    start: dt.datetime | None = None,
+    others: list[Span] = (),
+) -> dict:
+    """Every minute of the month's duty period (from the first shift of its first day to the first of the
+    next month, as the roster's pattern has them; from `start` when the month before ended earlier): a
+    leader and the officers the day needs.
 
     `spans` are the roster's shifts; `others` the same people's shifts in other rosters, which count for
     double bookings only. Answers API.md's `{"gaps": [{"start", "end", "missing"}], "double_bookings":
     [{"person", "start", "end"}]}` (plus `needed` and `present` on each gap for the page)."""
-    first, last = rules.month_bounds(month)
+    first, last = pattern.month_bounds(month)
+    first = min(first, start or first)
+    first_day = month.replace(day=1)
     cuts = {first, last}
     for day in rules.month_days(month):
-        cuts.add(rules.day_start(day))
+        cuts.update(pattern.shift_starts(day))
     for s in spans:
         for moment in (s.start, s.end):
             if first < moment < last:
@@ -374,7 +488,7 @@ def coverage(spans: list[Span], *, month: dt.date, holidays: set[dt.date], other
         here = [s for s in spans if s.start <= a and s.end >= b]
         leaders = len({s.person for s in here if s.role == ShiftRole.LEADER})
         officers = len({s.person for s in here if s.role == ShiftRole.OFFICER})
-        needed = rules.officers_needed(rules.shift_day(a), holidays)
+        needed = rules.officers_needed(max(pattern.shift_day(a), first_day), holidays)
         if leaders < 1:
             raw.append([a, b, ShiftRole.LEADER.value, 1, leaders])
         if officers < needed:
@@ -420,27 +534,41 @@ def double_bookings(spans: list[Span], own: set[int] | None = None) -> list[dict
     return found
 
 
-def rest_problem(start: dt.datetime, end: dt.datetime, others: list[Span]) -> str | None:
-    """The rest rule a new shift breaks, named for the user (R-DUTY-2), or None.
+def rest_problem(
+    start: dt.datetime,
+    end: dt.datetime,
+    others: list[Span],
+    *,
+    role: str,
+    pattern: rules.ShiftPattern,
+    longest: dt.timedelta | None = None,
+) -> str | None:
+    """The rest rule a new shift of a roster on `pattern` breaks, named for the user (R-DUTY-2), or None: a
+    shift no longer than `longest` (the roster's shifts), the rest each shift earns by its roster's shift
+    length before the next one, and a leader on duty never on two consecutive duty days (counted by the
+    roster's pattern).
 
     Overlapping shifts are not refused here: the coverage check lists them as double bookings."""
     if end <= start:
         return _("A shift must end after it starts.")
-    if end - start > rules.shift_length():
-        return _("A duty shift lasts at most %(hours)d hours.") % {
-            "hours": int(rules.shift_length().total_seconds() // 3600)
-        }
-    rest = rules.rest_after_shift()
+    if longest is not None and end - start > longest:
+        return _("A duty shift lasts at most %(hours)s hours.") % {"hours": hours_text(longest)}
+    day = pattern.shift_day(start)
     for other in others:
         if start < other.end and other.start < end:
             continue
-        if start < other.end + rest and other.start < end + rest:
+        busy = Busy(other.start, other.end, hours=other.hours)
+        leader = role == ShiftRole.LEADER and other.role == ShiftRole.LEADER
+        too_close = clashes(start, end, busy, pattern.rest)
+        if too_close or (leader and consecutive(pattern.shift_day(other.start), day)):
+            earlier = busy if other.end <= start else Busy(start, end, hours=pattern.hours)
             return _(
-                "Rest rule of the duty roster: at least %(hours)d hours of rest after a shift, at most one "
-                "24-hour shift in any 72 hours, and no leader on duty on two consecutive days "
-                "(this person is on duty %(start)s – %(end)s)."
+                "Rest rule of the duty roster: at least %(rest)s hours of rest after a %(hours)s-hour "
+                "shift, and no leader on duty on two consecutive days (this person is on duty "
+                "%(start)s – %(end)s)."
             ) % {
-                "hours": int(rest.total_seconds() // 3600),
+                "rest": hours_text(rest_after(earlier)),
+                "hours": hours_text(length_of(earlier)),
                 "start": f"{other.start.astimezone(start.tzinfo):%Y-%m-%d %H:%M}",
                 "end": f"{other.end.astimezone(start.tzinfo):%Y-%m-%d %H:%M}",
             }

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.jobs import periodic_job
-from duty import rules, selectors
+from duty import selectors
 from duty.choices import RosterState
 from duty.models import DutyRoom, InfoReport, ReportDeadline, Shift
 from notifications.recipients import Audience, resolve
@@ -28,16 +28,20 @@ FOLLOW_UP_BATCH = 200  # reports per transaction
 
 @periodic_job("duty.reminders", dt.timedelta(hours=1))
 def remind_tomorrow(*, now=None) -> str:
+    """Everyone on duty on tomorrow's duty day, as each roster's pattern counts it (the shift from 08:30 on
+    the district's pattern, both shifts of a 12-hour room)."""
     now = now or timezone.now()
     tomorrow = timezone.localtime(now).date() + dt.timedelta(days=1)
-    start = rules.day_start(tomorrow)
+    midnight = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time()))
     shifts = Shift.objects.filter(
         roster__state=RosterState.PUBLISHED,
-        start__gte=start - dt.timedelta(hours=12),
-        start__lt=start + dt.timedelta(hours=12),
+        start__gte=midnight,
+        start__lt=midnight + dt.timedelta(days=2),
     ).select_related("person", "roster__room")
     sent = 0
     for shift in shifts:
+        if shift.roster.pattern.shift_day(shift.start) != tomorrow:
+            continue
         sent += len(
             notify(
                 recipients=[shift.person],

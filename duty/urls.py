@@ -10,6 +10,7 @@ urlpatterns = [
     path("rooms/<int:pk>/", views.room_detail, name="room"),
     path("rooms/<int:pk>/log/", views.log_add, name="log_add"),
     path("rooms/<int:pk>/absences/", views.absence_add, name="absence_add"),
+    path("rooms/<int:pk>/pattern/", views.room_pattern, name="room_pattern"),
     path("rosters/new/", views.roster_create, name="roster_create"),
     path("rosters/<int:pk>/", views.roster_detail, name="roster"),
     path("rosters/<int:pk>/roster.<str:fmt>", views.roster_export, name="roster_export"),

@@ -33,6 +33,7 @@ from duty.forms import (
     LogEntryForm,
     MonthForm,
     ReportForm,
+    RoomPatternForm,
     RosterCreateForm,
     SwapRequestForm,
     user_choices,
@@ -178,8 +179,40 @@ def room_detail(request, pk, *, log_form=None, absence_form=None, roster_form=No
         "pool_people": user_choices([p.pk for p in people]),
         "roster_form": roster_form or RosterCreateForm(initial={"room": room.pk, "month": _next_month()}),
         "room_phone": room.phone,
+        "pattern": room.shift_pattern,
+        "can_set_pattern": services.ROOM_FLOW.may(request.user, "set_pattern", room),
     }
     return render(request, "duty/room_detail.html", context, status=status)
+
+
+@login_required
+def room_pattern(request, pk):
+    """The room's own shift pattern (R-DUTY-2), edited on the version the page read; the form starts from
+    what the room sets now."""
+    room = get_visible_or_404(DutyRoom.objects.select_related("town"), request.user, pk=pk)
+    if not services.ROOM_FLOW.may(request.user, "set_pattern", room):
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        form = RoomPatternForm(data=request.POST)
+        try:
+            services.set_room_pattern(
+                room, actor=request.user, version=request.POST.get("version"), data=request.POST
+            )
+        except DomainError as exc:
+            form.is_valid()
+            apply_domain_errors(form, exc)
+            status = exc.status_code
+        else:
+            messages.success(
+                request, _("Shift pattern saved: it applies to the months generated from now on.")
+            )
+            return redirect(room.get_absolute_url())
+    else:
+        start = f"{room.shift_start:%H:%M}" if room.shift_start else ""
+        form = RoomPatternForm(initial={"shift_start": start, "shift_hours": room.shift_hours or ""})
+    context = {"room": room, "form": form, "version": room.version, "pattern": room.shift_pattern}
+    return render(request, "duty/room_pattern.html", context, status=status)
 
 
 def _next_month() -> str:
@@ -243,12 +276,15 @@ def roster_create(request):
 
 
 def _calendar_weeks(roster, shifts):
+    """The month as weeks of duty days, each shift under the duty day its start falls in by the roster's
+    pattern (two or more a day on a shorter shift)."""
     days = rules.month_days(roster.month)
     holidays = calendar.holidays(days[0], days[-1])
     rest = calendar.rest_days(days[0], days[-1])
+    pattern = roster.pattern
     by_day: dict = {d: {"leaders": [], "officers": []} for d in days}
     for s in shifts:
-        day = rules.shift_day(s.start)
+        day = max(pattern.shift_day(s.start), days[0])  # a first shift reaching back into the month before
         if day in by_day:
             by_day[day]["leaders" if s.role == ShiftRole.LEADER else "officers"].append(s)
     cells = [None] * days[0].weekday()
@@ -288,17 +324,21 @@ def roster_detail(request, pk):
     names = {s.person_id: s.person.display_name for s in shifts}
     for row in coverage["double_bookings"]:
         row["name"] = names.get(row["person"], row["person"])
+    # Fairness in shifts and in hours: a generated month's shifts all last the pattern's hours; a shift
+    # added by hand may be shorter.
     counts: dict = {}
     for s in shifts:
         key = (s.person.display_name, s.get_role_display())
-        counts[key] = counts.get(key, 0) + 1
+        number, hours = counts.get(key, (0, 0.0))
+        counts[key] = (number + 1, hours + (s.end - s.start).total_seconds() / 3600)
     context = {
         "roster": roster,
         "weeks": weeks,
         "view": view,
         "week": week,
         "coverage": coverage,
-        "counts": sorted(counts.items()),
+        "counts": [(key, number, f"{hours:g}") for key, (number, hours) in sorted(counts.items())],
+        "pattern": roster.pattern,
         "buttons": services.ROSTER_FLOW.buttons(request.user, roster),
         "swaps": Swap.objects.filter(shift__roster=roster).select_related(
             "shift", "counterpart", "requested_by"
@@ -330,7 +370,8 @@ def roster_export(request, pk, fmt):
     if fmt == "pdf":
         doc = PdfDocument(
             _("Duty roster"),
-            subtitle=f"{roster.room.name} · {roster.month:%Y-%m} · {roster.get_state_display()}",
+            subtitle=f"{roster.room.name} · {roster.month:%Y-%m} · {roster.get_state_display()} · "
+            f"{roster.pattern.describe()}",
         )
         doc.table(header, rows)
         if roster.uneven_note:

@@ -13,7 +13,7 @@ from core.views import apply_domain_errors, page_status, refused_button
 from notifications.forms import WebhookForm
 from notifications.models import Notification, Webhook, WebhookDelivery
 from notifications.services import WEBHOOK_POLICY, mark_read, register_webhook, set_webhook_active
-from notifications.webhooks import event_choices
+from notifications.webhooks import documented_events, event_choices
 
 
 @login_required
@@ -82,7 +82,10 @@ def _webhook_page(request, form):
     labels = dict(event_choices())
     rows = [{"hook": h, "events": [labels.get(e, e) for e in h.events]} for h in hooks]
     return render(
-        request, "notifications/webhooks.html", {"rows": rows, "form": form}, status=page_status(form)
+        request,
+        "notifications/webhooks.html",
+        {"rows": rows, "form": form, "events": documented_events()},
+        status=page_status(form),
     )
 
 

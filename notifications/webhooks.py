@@ -2,6 +2,10 @@
 `notifications.webhooks` job posts them, each body signed with HMAC-SHA256 of the webhook's secret in
 the `X-Redline-Signature: sha256=<hex>` header, retrying failures with exponential backoff
 (1, 2, 4, … minutes, at most `WEBHOOK_MAX_ATTEMPTS` tries). Every attempt is recorded.
+
+The body is `{"event": name, "id": delivery id, "payload": {…}}`. Each app registers the events it emits
+with their payload's fields and what each means (`register_event`); the registration page lists them, so
+the receiving systems read what they get where the district administrator subscribes them.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import hashlib
 import hmac
 import json
 import urllib.request
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -21,17 +26,32 @@ from core.jobs import periodic_job
 
 SIGNATURE_HEADER = "X-Redline-Signature"
 
+
+@dataclass(frozen=True)
+class Event:
+    """An event a webhook may subscribe to: its name, its label, and its payload's fields with what each
+    one means (the fields are exactly the payload's keys)."""
+
+    name: str
+    label: object
+    payload: dict = field(default_factory=dict)
+
+
 # The events a webhook may subscribe to: each app registers the ones it emits (from its AppConfig.ready),
-# so the registration page offers exactly what is sent.
-EVENTS: dict[str, object] = {}
+# so the registration page offers exactly what is sent and documents it.
+EVENTS: dict[str, Event] = {}
 
 
-def register_event(name: str, label) -> None:
-    EVENTS[name] = label
+def register_event(name: str, label, payload: dict | None = None) -> None:
+    EVENTS[name] = Event(name, label, dict(payload or {}))
 
 
 def event_choices() -> list[tuple[str, object]]:
-    return sorted(EVENTS.items())
+    return [(name, event.label) for name, event in sorted(EVENTS.items())]
+
+
+def documented_events() -> list[Event]:
+    return [event for _name, event in sorted(EVENTS.items())]
 
 
 def sign(secret: str, body: bytes) -> str:

@@ -276,6 +276,7 @@ else:
 
 # --- Duty (R-DUTY-2, R-DUTY-3): shift pattern, staffing, report clocks; SMS gateway and webhooks.
 DUTY_SHIFT_START = env_str("DUTY_SHIFT_START", "08:30")
+DUTY_SHIFT_HOURS = env_int("DUTY_SHIFT_HOURS", 24)  # a length that divides 24; a room may keep its own
 DUTY_REST_HOURS = env_int("DUTY_REST_HOURS", 48)
 DUTY_FLOOD_SEASON = env_str("DUTY_FLOOD_SEASON", "04-01/10-15")
 DUTY_OFFICERS = env_int("DUTY_OFFICERS", 1)

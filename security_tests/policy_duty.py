@@ -19,6 +19,7 @@ ROWS = {
     "GET /api/v1/duty/contacts/": EVERYONE,
     "GET /api/v1/duty/rooms/": EVERYONE,
     "GET /api/v1/duty/rooms/{id}/": SEES_ROOMS,
+    "POST /api/v1/duty/rooms/{id}/pattern/": KEEPERS,  # the room's own shift pattern (R-DUTY-2)
     "GET /api/v1/duty/rosters/": EVERYONE,
     "POST /api/v1/duty/rosters/": KEEPERS,
     "POST /api/v1/duty/rosters/prepare-month/": KEEPERS,
@@ -53,6 +54,7 @@ ROWS = {
     "duty:room": SEES_ROOMS,
     "duty:log_add": POST_ONLY,
     "duty:absence_add": POST_ONLY,
+    "duty:room_pattern": KEEPERS,
     "duty:roster_create": POST_ONLY,
     "duty:roster": SEES_ROOMS,
     "duty:roster_export": SEES_ROOMS,

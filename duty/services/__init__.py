@@ -4,7 +4,15 @@ from duty.services.month import prepare_month
 from duty.services.reports import FLOW as REPORT_FLOW
 from duty.services.reports import SERVICES as REPORT_SERVICES
 from duty.services.reports import submit_report, sync_deadlines
-from duty.services.room import SHIFT_FLOW, add_log_entry, close_shift, sign_handover, write_handover
+from duty.services.room import (
+    ROOM_FLOW,
+    SHIFT_FLOW,
+    add_log_entry,
+    close_shift,
+    set_room_pattern,
+    sign_handover,
+    write_handover,
+)
 from duty.services.roster import (
     ROSTER_FLOW,
     SWAP_FLOW,
@@ -24,6 +32,7 @@ from duty.services.roster import (
 __all__ = [
     "REPORT_FLOW",
     "REPORT_SERVICES",
+    "ROOM_FLOW",
     "ROSTER_FLOW",
     "SHIFT_FLOW",
     "SWAP_FLOW",
@@ -41,6 +50,7 @@ __all__ = [
     "record_absence",
     "reject_swap",
     "request_swap",
+    "set_room_pattern",
     "sign_handover",
     "submit_report",
     "sync_deadlines",

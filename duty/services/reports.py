@@ -16,7 +16,7 @@ from accidents.choices import Level
 from core.errors import InvalidInput
 from core.forms import bind
 from core.workflow import Transition, Workflow, record_created
-from duty import rules, selectors
+from duty import events, rules, selectors
 from duty.choices import DeadlineStep, ReportKind, ReportState, ShiftRole
 from duty.forms import (
     AnswerForm,
@@ -30,7 +30,6 @@ from duty.forms import (
 )
 from duty.models import InfoReport, ReportDeadline, ReportUpdate
 from duty.services.roles import DISTRICT_DESK, REPORTERS, require
-from notifications import webhooks
 from notifications.recipients import Audience, resolve
 from notifications.services import Message, notify, notify_many
 from notifications.sms import send_sms
@@ -398,19 +397,7 @@ def _tell_duty_room(report: InfoReport) -> None:
             kind="duty.report.page",
             dedup_key=f"duty:report:{report.pk}:page",
         )
-    webhooks.emit(
-        "duty.report.submitted",
-        {
-            "id": report.pk,
-            "title": report.title,
-            "town": report.town_id,
-            "known_at": report.known_at,
-            "deaths": report.deaths,
-            "missing": report.missing,
-            "urgent": report.urgent,
-        },
-        dedup_key=f"duty:report:{report.pk}:submitted",
-    )
+    events.report_submitted(report)
 
 
 def _unknown(value) -> str:
@@ -463,7 +450,7 @@ def add_follow_up(report, *, actor, version=None, data=None) -> InfoReport:
         data=data,
         prepare=prepare,
         after=after,
-        notify=lambda step: _tell_update(step.obj, "follow_up"),
+        notify=_tell_follow_up,
     )
 
 
@@ -477,8 +464,18 @@ def add_final_report(report, *, actor, version=None, data=None) -> InfoReport:
         data=data,
         prepare=prepare,
         after=after,
-        notify=lambda step: _tell_update(step.obj, "final"),
+        notify=_tell_final,
     )
+
+
+def _tell_follow_up(step) -> None:
+    _tell_update(step.obj, "follow_up")
+    events.report_followed_up(step.obj, changed=list(step.audit_data["changes"]))
+
+
+def _tell_final(step) -> None:
+    _tell_update(step.obj, "final")
+    events.report_closed(step.obj, by="final")
 
 
 def _v(report, version):
@@ -577,6 +574,7 @@ def escalate_report(report, *, actor, version, data=None) -> InfoReport:
             kind="duty.report.escalated",
             dedup_key=f"duty:report:{report.pk}:escalated:{step.obj.version}",
         )
+        events.report_escalated(step.obj, note=step.data.get("note", ""))
 
     return FLOW.perform(
         report, "escalate", actor=actor, version=version, data=data, prepare=prepare, notify=tell
@@ -664,6 +662,7 @@ def close_report(report, *, actor, version, data=None) -> InfoReport:
         version=version,
         data=data,
         prepare=lambda step: step.changes.update(closed_at=timezone.now(), follow_up_due_at=None),
+        notify=lambda step: events.report_closed(step.obj, by="desk"),
     )
 
 

@@ -1,4 +1,5 @@
-"""The duty room: the duty log, the written handover, closing a shift (R-DUTY-1)."""
+"""The duty room: its shift pattern (R-DUTY-2), the duty log, the written handover, closing a shift
+(R-DUTY-1)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,54 @@ from audit.services import record
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.forms import bind
 from core.workflow import Transition, Workflow
-from duty.choices import RosterState, ShiftState
-from duty.forms import EmptyForm, HandoverForm, LogEntryForm
+from duty.choices import RoomKind, RosterState, ShiftState
+from duty.forms import EmptyForm, HandoverForm, LogEntryForm, RoomPatternForm
 from duty.models import DutyRoom, Handover, LogEntry, Shift
-from duty.services.roles import DUTY_ROOM, PEOPLE, require
+from duty.services.roles import DUTY_ROOM, PEOPLE, ROSTER_KEEPERS, require
 from notifications.services import notify
+
+# A room has no state of its own: its edits are transitions that keep its kind (district or town/street),
+# performed on the version the editor read. Its keepers (the district bureau for every room, a town for
+# its own room: scope) set its pattern.
+ROOM_FLOW = Workflow(
+    model=DutyRoom,
+    name="duty.room",
+    state_field="kind",
+    transitions=[
+        Transition(
+            "set_pattern",
+            tuple(RoomKind.values),
+            None,
+            ROSTER_KEEPERS,
+            label=gettext_lazy("Set the shift pattern"),
+            form=RoomPatternForm,
+            verb="pattern_changed",
+            path="pattern",
+            style="secondary",
+        ),
+    ],
+)
+
+
+def set_room_pattern(room: DutyRoom, *, actor, version, data=None) -> DutyRoom:
+    """The room's own shift start and length (R-DUTY-2); an empty field takes the district setting. Rosters
+    already made keep the pattern they were made with: the change applies to months generated after it."""
+
+    def prepare(step):
+        step.changes.update(shift_start=step.data["shift_start"], shift_hours=step.data["shift_hours"])
+        step.audit_data.update(
+            before=_pattern_facts(room.shift_start, room.shift_hours),
+            after=_pattern_facts(step.data["shift_start"], step.data["shift_hours"]),
+        )
+
+    return ROOM_FLOW.perform(
+        room, "set_pattern", actor=actor, version=version, data=data or {}, prepare=prepare
+    )
+
+
+def _pattern_facts(start, hours) -> dict:
+    """What the room itself sets (null: the district setting)."""
+    return {"shift_start": f"{start:%H:%M}" if start is not None else None, "shift_hours": hours}
 
 
 def _on_the_shift_or_room(user, shift) -> bool:

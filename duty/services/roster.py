@@ -15,7 +15,7 @@ from core import calendar
 from core.errors import Conflict, InvalidInput
 from core.forms import bind
 from core.workflow import Transition, Workflow, record_created
-from duty import rostering, rules
+from duty import events, rostering, rules
 from duty.choices import RosterState, ShiftRole, SwapState
 from duty.forms import AbsenceForm, DecisionForm, EmptyForm, RosterCreateForm, ShiftForm, SwapRequestForm
 from duty.models import DutyRoom, Roster, Shift, Swap, Unavailability
@@ -93,8 +93,10 @@ SWAP_FLOW = Workflow(
 # --- helpers -------------------------------------------------------------------------------------------
 
 
-def _span(shift: Shift) -> rostering.Span:
-    return rostering.Span(shift.person_id, shift.role, shift.start, shift.end, shift.pk)
+def _span(shift: Shift, *, rest: bool = False) -> rostering.Span:
+    """A shift for the checks; with `rest`, the length of its roster's shifts too (read from its roster)."""
+    hours = shift.roster.pattern.hours if rest else None
+    return rostering.Span(shift.person_id, shift.role, shift.start, shift.end, shift.pk, hours)
 
 
 def _holidays(month: dt.date) -> set[dt.date]:
@@ -107,9 +109,23 @@ def pool_ids(room: DutyRoom, role: str) -> list[int]:
     return list(manager.order_by("pk").values_list("pk", flat=True))
 
 
+def duty_period(roster: Roster) -> tuple[dt.datetime, dt.datetime]:
+    """The span a month's roster covers (R-DUTY-1): from its pattern's first shift of the month to the
+    next month's. When the room's month before, made on a pattern starting later in the day, ended earlier,
+    from that end: the span between the two months is this month's to cover, not nobody's."""
+    first, last = roster.pattern.month_bounds(roster.month)
+    previous = (roster.month.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    before = Roster.objects.filter(room_id=roster.room_id, month=previous).select_related("room").first()
+    if before is not None:
+        first = min(first, before.pattern.month_bounds(before.month)[1])
+    return first, last
+
+
 def check_coverage(roster: Roster) -> dict:
-    """The coverage proof of one roster: gaps and double bookings (against every room's shifts)."""
-    first, last = rules.month_bounds(roster.month)
+    """The coverage proof of one roster, on the pattern it was made with: gaps and double bookings (against
+    every room's shifts)."""
+    pattern = roster.pattern
+    first, last = duty_period(roster)
     own = list(roster.shifts.all())
     people = {s.person_id for s in own}
     others = (
@@ -122,6 +138,8 @@ def check_coverage(roster: Roster) -> dict:
         [part for s in own for part in _present(_span(s), absences)],
         month=roster.month,
         holidays=_holidays(roster.month),
+        pattern=pattern,
+        start=first,
         others=[_span(s) for s in others],
     )
 
@@ -160,9 +178,21 @@ def create_roster(*, actor, data) -> Roster:
     month = form.cleaned_data["month"]
     if Roster.objects.filter(room=room, month=month).exists():
         raise Conflict(_("This room already has a roster for that month."))
-    roster = Roster.objects.create(room=room, month=month, created_by=actor)
-    record_created(roster, "duty.roster", actor=actor, data={"room": room.pk, "month": f"{month:%Y-%m}"})
+    pattern = room.shift_pattern
+    roster = Roster.objects.create(
+        room=room, month=month, created_by=actor, shift_start=pattern.start, shift_hours=pattern.hours
+    )
+    record_created(
+        roster,
+        "duty.roster",
+        actor=actor,
+        data={"room": room.pk, "month": f"{month:%Y-%m}", **_pattern_facts(pattern)},
+    )
     return roster
+
+
+def _pattern_facts(pattern: rules.ShiftPattern) -> dict:
+    return {"shift_start": f"{pattern.start:%H:%M}", "shift_hours": pattern.hours}
 
 
 def _version(obj, version):
@@ -173,9 +203,19 @@ def _version(obj, version):
 def generate_roster(roster, *, actor, version=None, data=None, seed=None) -> Roster:
     def prepare(step):
         Roster.objects.select_for_update().filter(pk=roster.pk).first()
+        # A draft generated (again) follows the room's pattern of now: a change of the pattern applies to
+        # the months generated after it (R-DUTY-2); a published month keeps the one it was made with.
+        roster.room = DutyRoom.objects.get(pk=roster.room_id)
+        pattern = roster.room.shift_pattern
+        roster.shift_start, roster.shift_hours = pattern.start, pattern.hours
         notes = fill_roster(roster, seed=seed)
-        step.changes.update(generated_at=timezone.now(), uneven_note="\n".join(notes))
-        step.audit_data.update(shifts=roster.shifts.count(), uneven=notes)
+        step.changes.update(
+            generated_at=timezone.now(),
+            uneven_note="\n".join(notes),
+            shift_start=pattern.start,
+            shift_hours=pattern.hours,
+        )
+        step.audit_data.update(shifts=roster.shifts.count(), uneven=notes, **_pattern_facts(pattern))
 
     return ROSTER_FLOW.perform(
         roster, "generate", actor=actor, version=_version(roster, version), data=data or {}, prepare=prepare
@@ -183,10 +223,12 @@ def generate_roster(roster, *, actor, version=None, data=None, seed=None) -> Ros
 
 
 def fill_roster(roster: Roster, *, seed=None) -> list[str]:
-    """Replace the draft's shifts with a generated month; answers the notes on what made it uneven."""
+    """Replace the draft's shifts with a month generated on the roster's pattern; answers the notes on what
+    made it uneven."""
     room = roster.room
+    pattern = roster.pattern
     days = rules.month_days(roster.month)
-    first, last = rules.month_bounds(roster.month)
+    first, last = duty_period(roster)
     pools = {
         ShiftRole.LEADER.value: pool_ids(room, ShiftRole.LEADER),
         ShiftRole.OFFICER.value: pool_ids(room, ShiftRole.OFFICER),
@@ -195,8 +237,12 @@ def fill_roster(roster: Roster, *, seed=None) -> list[str]:
     roster.shifts.all().delete()
     window = (first - dt.timedelta(days=4), last + dt.timedelta(days=4))
     busy: dict[int, list[rostering.Busy]] = {}
-    for s in Shift.objects.filter(person_id__in=everyone, start__lt=window[1], end__gt=window[0]):
-        busy.setdefault(s.person_id, []).append(rostering.Busy(s.start, s.end, True))
+    shifts = Shift.objects.filter(person_id__in=everyone, start__lt=window[1], end__gt=window[0])
+    for s in shifts.select_related("roster__room"):
+        # the leader rule counts duty days by this roster's pattern, also for another room's shifts
+        leader_day = pattern.shift_day(s.start) if s.role == ShiftRole.LEADER else None
+        hours = s.roster.pattern.hours
+        busy.setdefault(s.person_id, []).append(rostering.Busy(s.start, s.end, True, leader_day, hours))
     absent_days: dict[int, int] = {}
     for a in Unavailability.objects.filter(person_id__in=everyone, start__lt=last, end__gt=first):
         busy.setdefault(a.person_id, []).append(rostering.Busy(a.start, a.end, False))
@@ -212,19 +258,14 @@ def fill_roster(roster: Roster, *, seed=None) -> list[str]:
         rest_days=calendar.rest_days(days[0], days[-1]),
         names=names,
         absent_days=absent_days,
+        pattern=pattern,
+        start=first,
         seed=seed if seed is not None else f"{room.pk}:{roster.month}",
     )
-    length = rules.shift_length()
     Shift.objects.bulk_create(
         [
-            Shift(
-                roster=roster,
-                person_id=person,
-                role=role,
-                start=rules.day_start(day),
-                end=rules.day_start(day) + length,
-            )
-            for person, role, day in plan.shifts
+            Shift(roster=roster, person_id=person, role=role, start=start, end=end)
+            for person, role, start, end in plan.shifts
         ]
     )
     return plan.notes
@@ -245,15 +286,20 @@ def add_shift(roster: Roster, *, actor, data) -> Shift:
     start, end, role = cleaned["start"], cleaned["end"], cleaned["role"]
     if cleaned["person"] not in pool_ids(roster.room, role):
         raise InvalidInput.field("person", _("Choose a person of this room's pool for that role."))
-    first, last = rules.month_bounds(roster.month)
+    pattern = roster.pattern
+    first, last = duty_period(roster)
     if not (first <= start < last):
         raise InvalidInput.field("start", _("The shift must start within the roster's month."))
     others = Shift.objects.filter(
         person_id=cleaned["person"],
         start__lt=end + dt.timedelta(days=4),
         end__gt=start - dt.timedelta(days=4),
+    ).select_related("roster__room")
+    # as long as the roster's shifts: the first one longer when it reaches back into the month before
+    longest = pattern.length + (pattern.month_bounds(roster.month)[0] - first)
+    problem = rostering.rest_problem(
+        start, end, [_span(s, rest=True) for s in others], role=role, pattern=pattern, longest=longest
     )
-    problem = rostering.rest_problem(start, end, [_span(s) for s in others])
     if problem:
         raise InvalidInput.field("start", problem)
     shift = Shift.objects.create(roster=roster, person_id=cleaned["person"], role=role, start=start, end=end)
@@ -295,6 +341,7 @@ def publish_roster(roster, *, actor, version=None, data=None) -> Roster:
             target=roster,
             dedup_key=f"duty:roster:{roster.pk}:published",
         )
+        events.roster_published(step.obj)
 
     return ROSTER_FLOW.perform(
         roster,
@@ -346,8 +393,10 @@ def _check_rest(shift: Shift, person_id: int) -> None:
         start__lt=shift.end + dt.timedelta(days=4),
         end__gt=shift.start - dt.timedelta(days=4),
     ).exclude(pk=shift.pk)
-    spans = [_span(s) for s in others]
-    problem = rostering.rest_problem(shift.start, shift.end, spans)
+    spans = [_span(s, rest=True) for s in others.select_related("roster__room")]
+    problem = rostering.rest_problem(
+        shift.start, shift.end, spans, role=shift.role, pattern=shift.roster.pattern
+    )
     if problem:
         raise InvalidInput.field("counterpart", problem)
     if rostering.double_bookings([rostering.Span(person_id, shift.role, shift.start, shift.end), *spans]):

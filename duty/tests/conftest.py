@@ -16,6 +16,9 @@ from django.utils import timezone
 
 from duty import rules
 
+# The district's pattern (24-hour shifts from 08:30): the demo rooms set none of their own.
+DISTRICT = rules.ShiftPattern.district()
+
 
 def month_ahead(months: int) -> dt.date:
     """The first day of the month `months` after the current one (the demo builds none after it)."""

@@ -7,10 +7,11 @@ import datetime as dt
 
 from django.utils import timezone
 
-from duty import rules, selectors, services
+from duty import selectors, services
 from duty.choices import RosterState
 from duty.models import DutyRoom, LogEntry, Roster
 from duty.tasks import alert_uncovered, remind_tomorrow, uncovered
+from duty.tests.conftest import DISTRICT
 from notifications.models import Notification
 
 
@@ -128,7 +129,7 @@ def test_tomorrows_person_is_reminded_once(persona):
     now = timezone.make_aware(dt.datetime(today.year, today.month, 10, 12, 0))
     remind_tomorrow(now=now)
     remind_tomorrow(now=now)
-    starts = rules.day_start(dt.date(today.year, today.month, 11))
+    starts = DISTRICT.day_start(dt.date(today.year, today.month, 11))
     tomorrow = selectors.on_duty(selectors.district_room(), starts + dt.timedelta(minutes=1))
     assert tomorrow
     for shift in tomorrow:

@@ -14,7 +14,7 @@ from core.errors import Conflict, InvalidInput, NotAllowed
 from duty import rules, services
 from duty.choices import RosterState, ShiftRole
 from duty.models import DutyRoom, Roster, Shift, Unavailability
-from duty.tests.conftest import demo_roster, flood_month_ahead, month_ahead
+from duty.tests.conftest import DISTRICT, demo_roster, flood_month_ahead, month_ahead
 
 # October 2026: National Day holidays (two officers) inside the flood season; July: flood season only;
 # February: the Spring Festival holidays outside the flood season. Fixed because the holidays are data
@@ -47,7 +47,7 @@ def test_a_generated_month_for_every_demo_room_is_covered_rested_and_fair(
         coverage = services.check_coverage(roster)
         assert coverage == {"gaps": [], "double_bookings": []}, room.name
         shifts = list(roster.shifts.order_by("start"))
-        per_day = Counter((rules.shift_day(s.start), s.role) for s in shifts)
+        per_day = Counter((DISTRICT.shift_day(s.start), s.role) for s in shifts)
         for day in days:
             assert per_day[(day, ShiftRole.LEADER)] == 1
             assert per_day[(day, ShiftRole.OFFICER)] == rules.officers_needed(day, holidays)
@@ -77,8 +77,8 @@ def test_leave_makes_the_month_uneven_and_says_why(persona):
     room = DutyRoom.objects.get(town__isnull=True)
     person = room.officers.order_by("pk").last()
     month = month_ahead(4)
-    back = rules.day_start(month.replace(day=28))
-    Unavailability.objects.create(room=room, person=person, start=rules.day_start(month), end=back)
+    back = DISTRICT.day_start(month.replace(day=28))
+    Unavailability.objects.create(room=room, person=person, start=DISTRICT.day_start(month), end=back)
     roster = _generated(room, month, admin)
     assert services.check_coverage(roster)["gaps"] == []
     assert not roster.shifts.filter(person=person, start__lt=back).exists()
@@ -154,7 +154,7 @@ def test_a_shift_that_breaks_the_rest_rule_is_400_naming_it(api_as, persona):
     month = month_ahead(4)
     roster = services.create_roster(actor=persona("admin"), data={"room": room.pk, "month": f"{month:%Y-%m}"})
     person = room.officers.order_by("pk").first()
-    start = rules.day_start(month.replace(day=5))
+    start = DISTRICT.day_start(month.replace(day=5))
     body = {
         "start": start.isoformat(),
         "end": (start + dt.timedelta(hours=24)).isoformat(),
@@ -276,7 +276,7 @@ def test_the_spring_festival_is_staffed_with_the_heightened_officer_count(person
     settings.DUTY_OFFICERS, settings.DUTY_OFFICERS_HEIGHTENED = 1, 2
     room = DutyRoom.objects.get(town__isnull=True)
     roster = _generated(room, SPRING_FESTIVAL, persona("admin"), replacing_the_demos=True)
-    per_day = Counter((rules.shift_day(s.start), s.role) for s in roster.shifts.all())
+    per_day = Counter((DISTRICT.shift_day(s.start), s.role) for s in roster.shifts.all())
     festival = {dt.date(2026, 2, day) for day in range(15, 24)}
     for day in rules.month_days(SPRING_FESTIVAL):
         assert per_day[(day, ShiftRole.OFFICER)] == (2 if day in festival else 1), day
@@ -300,7 +300,7 @@ def test_weekend_and_holiday_shifts_are_spread_within_one_in_every_pool(persona,
         shifts = list(roster.shifts.all())
         for role, pool in ((ShiftRole.LEADER, room.leaders), (ShiftRole.OFFICER, room.officers)):
             mine = Counter(
-                s.person_id for s in shifts if s.role == role and rules.shift_day(s.start) in special
+                s.person_id for s in shifts if s.role == role and DISTRICT.shift_day(s.start) in special
             )
             loads = [mine.get(pk, 0) for pk in pool.values_list("pk", flat=True)]
             assert max(loads) - min(loads) <= 1, (room.name, role, loads)

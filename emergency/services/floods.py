@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from core.errors import InvalidInput
 from core.workflow import Transition, Workflow, edit, record_created
+from emergency import events
 from emergency.choices import ConfirmationState, DeclarationState, WarningState
 from emergency.forms import (
     ConfirmForm,
@@ -190,6 +191,7 @@ def issue_warning(*, actor, data) -> WeatherWarning:
             actor=actor,
             data={"hazard": warning.hazard, "signal": warning.signal},
         )
+        events.warning_issued(warning)
     _tell_towns(
         _("%(hazard)s warning: %(signal)s")
         % {"hazard": warning.get_hazard_display(), "signal": warning.get_signal_display()},
@@ -218,7 +220,14 @@ WARNING_FLOW = Workflow(
 
 
 def lift_warning(warning, *, actor, version, data=None):
-    return WARNING_FLOW.perform(warning, "lift", actor=actor, version=version, data=data)
+    return WARNING_FLOW.perform(
+        warning,
+        "lift",
+        actor=actor,
+        version=version,
+        data=data,
+        notify=lambda step: events.warning_lifted(step.obj, note=step.data.get("note", "")),
+    )
 
 
 # --- Declared response levels ----------------------------------------------------------------------
