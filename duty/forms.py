@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from core.choices import AccidentType
-from core.forms import DateTimeField
+from core.forms import DateTimeField, IdField
 from duty import rules
 from duty.choices import EventType, LogKind, ShiftRole
 from registry.validators import validate_phone
@@ -19,41 +19,11 @@ from registry.validators import validate_phone
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class ApiForm(forms.Form):
-    """A form that also takes a JSON body: an object or a list where one value belongs is a field error
-    (400), never a server error."""
-
-    def __init__(self, *args, data=None, **kwargs):
-        self.not_single = []
-        if data is not None and not hasattr(data, "getlist"):
-            kept = {}
-            for key, value in dict(data).items():
-                if isinstance(value, dict | list | tuple):
-                    self.not_single.append(key)
-                else:
-                    kept[key] = value
-            data = kept
-        super().__init__(*args, data=data, **kwargs)
-
-    def clean(self):
-        for key in self.not_single:
-            if key in self.fields:
-                self.add_error(key, _("Enter a single value."))
-        return super().clean()
-
-
-def IdField(label, required=True, help_text=""):  # noqa: N802 - reads like a field class
-    """A record id: bounded so that no database is asked for an integer it cannot hold."""
-    return forms.IntegerField(
-        label=label, min_value=1, max_value=2**31 - 1, required=required, help_text=help_text
-    )
-
-
 def _dt_field(label, required=True):
     return DateTimeField(label=label, required=required, widget=DATETIME)
 
 
-class _MonthInput(ApiForm):
+class _MonthInput(forms.Form):
     month = forms.CharField(label=_("Month"), max_length=7, help_text=_("YYYY-MM, e.g. 2027-01"))
 
     def clean_month(self):
@@ -65,7 +35,7 @@ class _MonthInput(ApiForm):
 
 
 class RosterCreateForm(_MonthInput):
-    room = IdField(_("Duty room"))
+    room = IdField(label=_("Duty room"))
     field_order = ["room", "month"]
 
 
@@ -89,7 +59,7 @@ SHIFT_START_PATTERN = r"([01][0-9]|2[0-3]):[0-5][0-9]"
 validate_shift_start.api_pattern = SHIFT_START_PATTERN  # the schema documents the same rule
 
 
-class RoomPatternForm(ApiForm):
+class RoomPatternForm(forms.Form):
     """A duty room's own shift pattern (R-DUTY-2); each field left empty takes the district setting."""
 
     shift_start = forms.CharField(
@@ -132,28 +102,28 @@ class RoomPatternForm(ApiForm):
         return dt.datetime.strptime(raw, "%H:%M").time() if raw else None
 
 
-class ShiftForm(ApiForm):
+class ShiftForm(forms.Form):
     start = _dt_field(_("Start"))
     end = _dt_field(_("End"))
-    person = IdField(_("Person"))
+    person = IdField(label=_("Person"))
     role = forms.ChoiceField(label=_("Role"), choices=ShiftRole.choices)
 
 
-class EmptyForm(ApiForm):
+class EmptyForm(forms.Form):
     pass
 
 
-class SwapRequestForm(ApiForm):
-    counterpart = IdField(_("Taken over by"))
+class SwapRequestForm(forms.Form):
+    counterpart = IdField(label=_("Taken over by"))
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
 
-class DecisionForm(ApiForm):
+class DecisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
-class AbsenceForm(ApiForm):
-    person = IdField(_("Person"))
+class AbsenceForm(forms.Form):
+    person = IdField(label=_("Person"))
     start = _dt_field(_("From"))
     end = _dt_field(_("Until"))
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
@@ -165,7 +135,7 @@ class AbsenceForm(ApiForm):
         return data
 
 
-class LogEntryForm(ApiForm):
+class LogEntryForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=LogKind.choices)
     at = _dt_field(_("Time"), required=False)
     caller = forms.CharField(label=_("From"), max_length=100, required=False)
@@ -175,8 +145,8 @@ class LogEntryForm(ApiForm):
     )
 
 
-class HandoverForm(ApiForm):
-    incoming = IdField(_("Incoming person"))
+class HandoverForm(forms.Form):
+    incoming = IdField(label=_("Incoming person"))
     open_matters = forms.CharField(
         label=_("Open matters passed on"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
@@ -189,9 +159,9 @@ class CountField(forms.IntegerField):
         super().__init__(label=label, min_value=0, max_value=100000, required=False)
 
 
-class ReportForm(ApiForm):
-    town = IdField(_("Town/street"))
-    enterprise = IdField(_("Enterprise"), required=False)
+class ReportForm(forms.Form):
+    town = IdField(label=_("Town/street"))
+    enterprise = IdField(label=_("Enterprise"), required=False)
     title = forms.CharField(label=_("Title"), max_length=200)
     event_type = forms.ChoiceField(label=_("Event type"), choices=EventType.choices)
     occurred_at = _dt_field(_("Time of the event"))
@@ -220,11 +190,11 @@ class ReportForm(ApiForm):
         ),
         required=False,
     )
-    accident = IdField(_("Accident record"), required=False)
+    accident = IdField(label=_("Accident record"), required=False)
     by_phone = forms.BooleanField(label=_("Taken by phone (the written report follows)"), required=False)
 
 
-class FollowUpForm(ApiForm):
+class FollowUpForm(forms.Form):
     text = forms.CharField(label=_("What is new"), widget=forms.Textarea(attrs={"rows": 4}))
     deaths = CountField(_("Deaths"))
     missing = CountField(_("Missing"))
@@ -237,21 +207,21 @@ class FollowUpForm(ApiForm):
     )
 
 
-class RequestMoreForm(ApiForm):
+class RequestMoreForm(forms.Form):
     request = forms.CharField(
         label=_("What the district needs to know"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class AnswerForm(ApiForm):
+class AnswerForm(forms.Form):
     text = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class LinkAccidentForm(ApiForm):
-    accident = IdField(_("Accident record"), help_text=_("An accident record you can see."))
+class LinkAccidentForm(forms.Form):
+    accident = IdField(label=_("Accident record"), help_text=_("An accident record you can see."))
 
 
-class CreateAccidentForm(ApiForm):
+class CreateAccidentForm(forms.Form):
     sector = forms.CharField(
         label=_("Sector"), max_length=40, help_text=_("The code of a sector (GET /api/v1/sectors/).")
     )

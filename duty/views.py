@@ -21,6 +21,7 @@ from core.errors import DomainError
 from core.exports import Column, xlsx_response
 from core.extensions import duty_board_panels
 from core.masking import can_see_personal_data, phone_for
+from core.params import BadParameter
 from core.pdf import PdfDocument, pdf_response
 from core.scoping import get_visible_or_404, scope_of
 from core.views import apply_domain_errors, refused_button
@@ -108,9 +109,9 @@ def room_list(request, *, month_form=None, status=200):
     for the roster keepers the form that prepares that month for every room at once."""
     _require_sees(request.user)
     month_input = bind_month(request.GET.get("month") or _next_month())
-    month = (month_input.cleaned_data if month_input.is_valid() else bind_month(_next_month()).cleaned_data)[
-        "month"
-    ]
+    if not month_input.is_valid():  # a typed address: said, not silently replaced by another month
+        raise BadParameter(_("Give the month as YYYY-MM, e.g. %(example)s.") % {"example": _next_month()})
+    month = month_input.cleaned_data["month"]
     rooms = list(
         DutyRoom.objects.visible_to(request.user)
         .select_related("town")

@@ -119,3 +119,6 @@ def test_the_rooms_page_offers_the_month_and_shows_each_rooms_roster(as_user, pe
     bad = client.post(reverse("duty:month_prepare"), {"month": "2027-13", "publish": "on"})
     assert bad.status_code == 400 and 'value="2027-13"' in bad.content.decode()  # what was typed stays
     assert 'data-testid="month-prepare"' not in as_user("leader").get(reverse("duty:rooms")).content.decode()
+    # A month typed into the address that is no month is said so, not replaced by next month's rosters.
+    typo = client.get(reverse("duty:rooms"), {"month": "2027-13"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert typo.status_code == 400 and "YYYY-MM" in typo.content.decode()
