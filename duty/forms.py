@@ -218,7 +218,10 @@ class AnswerForm(forms.Form):
 
 
 class LinkAccidentForm(forms.Form):
-    accident = IdField(label=_("Accident record"), help_text=_("An accident record you can see."))
+    accident = IdField(
+        label=_("Accident record"),
+        help_text=_("An accident record you can see, of the report's town or street."),
+    )
 
 
 class CreateAccidentForm(forms.Form):

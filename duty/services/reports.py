@@ -115,7 +115,7 @@ FLOW = Workflow(
             label=gettext_lazy("Link to an accident record"),
             form=LinkAccidentForm,
             style="secondary",
-            rule_fields=("accident",),  # a record that exists and that the desk can see
+            rule_fields=("accident",),  # a record that exists, that the desk can see, of the report's town
         ),
         Transition(
             "create_accident",
@@ -311,15 +311,10 @@ def _clean_report(actor, data) -> dict:
         and actor.town_id != town.pk
     ):
         errors.setdefault("town", []).append(_("Report events of your own town or street."))
-    if cleaned.get("accident"):
-        from accidents.models import Accident
-
-        accident = Accident.objects.visible_to(actor).filter(pk=cleaned["accident"]).first()
-        if accident is None:
-            errors.setdefault("accident", []).append(_("Choose an accident record you can see."))
-        cleaned["accident"] = accident
-    else:
-        cleaned["accident"] = None
+    accident, refusal = _linkable_accident(actor, cleaned.get("accident"), town)
+    if refusal:
+        errors.setdefault("accident", []).append(refusal)
+    cleaned["accident"] = accident
     if cleaned["by_phone"] and not actor.role_codes & DISTRICT_DESK:
         cleaned["by_phone"] = False  # only the duty room takes reports by phone
     if errors:
@@ -581,13 +576,27 @@ def escalate_report(report, *, actor, version, data=None) -> InfoReport:
     )
 
 
-def link_accident(report, *, actor, version, data=None) -> InfoReport:
+def _linkable_accident(actor, accident_id, town):
+    """(accident, refusal): a report names an accident record the desk can see, of the report's own town
+    or street — a report of one town pointing at another town's accident would put the wrong clocks and
+    the wrong leader's page on it."""
+    if not accident_id:
+        return None, ""
     from accidents.models import Accident
 
+    accident = Accident.objects.visible_to(actor).filter(pk=accident_id).first()
+    if accident is None:
+        return None, _("Choose an accident record you can see.")
+    if town is not None and accident.town_id != town.pk:
+        return None, _("Choose an accident of %(town)s, the town or street of this report.") % {"town": town}
+    return accident, ""
+
+
+def link_accident(report, *, actor, version, data=None) -> InfoReport:
     def prepare(step):
-        accident = Accident.objects.visible_to(actor).filter(pk=step.data["accident"]).first()
-        if accident is None:
-            raise InvalidInput.field("accident", _("Choose an accident record you can see."))
+        accident, refusal = _linkable_accident(actor, step.data["accident"], report.town)
+        if refusal:
+            raise InvalidInput.field("accident", refusal)
         step.changes["accident"] = accident
         step.audit_data["accident"] = accident.pk
 

@@ -146,6 +146,17 @@ def test_an_accident_the_desk_cannot_see_is_refused_like_an_unknown_one(api_as, 
     assert not _links(report).exists()
 
 
+def test_an_accident_of_another_town_is_refused_naming_the_reports_town(api_as, report, accident):
+    """R-DUTY-3: a report of Duruan names an accident of Duruan; the desk (which sees every town) may not
+    link Baisha's, which would put the wrong town's clocks and leader on the report."""
+    elsewhere = accident("baisha")
+    response = _link(api_as("duty"), report, elsewhere.pk, report.version)
+    assert response.status_code == 400 and list(response.json()) == ["accident"]
+    assert report.town.name in str(response.json()["accident"])
+    assert InfoReport.objects.get(pk=report.pk).accident_id is None and not _links(report).exists()
+    assert _link(api_as("duty"), report, accident("duruan").pk, report.version).status_code == 200
+
+
 def test_the_report_page_links_an_existing_accident(as_user, report, accident):
     """R-DUTY-3: the page's action runs the same service (a redirect to the report, then the link)."""
     existing = accident(deaths=1)
