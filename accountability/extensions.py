@@ -8,10 +8,12 @@ from accountability.items import ITEMS
 from core.choices import Role
 from core.extensions import (
     DemoBuilder,
+    FactListener,
     HomePanel,
     NavItem,
     assessment_items,
     demo_builders,
+    fact_listeners,
     home_panels,
     nav_items,
 )
@@ -87,3 +89,25 @@ def _build(*, rng, stdout=None, small=False, **_options):
 
 
 demo_builders.register(DemoBuilder("accountability", 80, _build))
+
+
+def _accident_changed(accident_id: int) -> None:
+    """R-ACCT-4: an accident recorded or reported late, or raised to larger, proposes at once; the
+    periodic job (accountability.run_triggers) finds the same facts later and proposes nothing twice."""
+    from django.db import transaction
+
+    from accidents.models import Accident
+    from accountability.services.proposals import check_accident
+
+    accident = (
+        Accident.objects.select_related("town", "enterprise__town", "sector")
+        .prefetch_related("deadlines")
+        .filter(pk=accident_id)
+        .first()
+    )
+    if accident is not None:
+        with transaction.atomic():
+            check_accident(accident)
+
+
+fact_listeners.register(FactListener("accountability.accident_triggers", 10, "accident", _accident_changed))

@@ -16,7 +16,8 @@ Each app registers into these in its own `extensions.py` (autodiscovered at star
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import field, partial
 from typing import Any
 
 
@@ -155,6 +156,18 @@ class OfflinePage:
     data: bool = False
 
 
+@dataclass(frozen=True)
+class FactListener:
+    """Told after the commit that a record's facts changed (`topic`, the record's id): a module above the
+    one that changed them applies its own rules at once (an accident recorded late puts a proposal before
+    the official now, not at the next run of a periodic job, which stays the safety net). `handle(pk)`."""
+
+    key: str
+    order: int
+    topic: str
+    handle: Callable[[int], Any]
+
+
 class Registry:
     def __init__(self) -> None:
         self._items: dict[str, Any] = {}
@@ -180,3 +193,14 @@ cockpit_figures = Registry()
 risk_sources = Registry()
 offline_assets = Registry()
 offline_pages = Registry()
+fact_listeners = Registry()
+
+
+def announce(topic: str, pk: int) -> None:
+    """After the writer's transaction commits, tell the listeners of `topic`. A listener that fails is
+    logged and skipped (`robust`): the writer's change stands, and the listener's periodic job catches up."""
+    from django.db import transaction
+
+    for listener in fact_listeners.all():
+        if listener.topic == topic:
+            transaction.on_commit(partial(listener.handle, pk), robust=True)

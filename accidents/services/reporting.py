@@ -22,6 +22,7 @@ from accidents.services.roles import OFFICIALS, POLICY, can, in_scope, require
 from audit.services import diff, record
 from core.choices import AccidentType
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.extensions import announce
 from core.workflow import Transition, Workflow
 from notifications.recipients import Audience, resolve
 from notifications.services import notify
@@ -280,6 +281,7 @@ def record_accident(*, actor, data: dict) -> Accident:
     unit.save()
     sync_deadlines(accident)
     chain.open_notification_steps(accident)
+    announce("accident", accident.pk)  # its level and whether it was reported late
     record(
         accident,
         "accidents.accident.recorded",
@@ -465,6 +467,7 @@ def _tell_raised_level(step) -> None:
     accident = step.obj
     if LEVEL_RANK[accident.level] <= LEVEL_RANK[step.audit_data["from_level"]]:
         return
+    announce("accident", accident.pk)
     notify(
         recipients=_audiences(accident) + resolve([Audience.LEADERS]),
         kind="accident.level_raised",
@@ -505,6 +508,8 @@ def mark_step_done(
     deadline.save()
     if step == Step.UNIT_TO_DISTRICT:
         sync_deadlines(accident)
+    if late:
+        announce("accident", accident.pk)
     record(accident, "accidents.deadline.done", actor=actor, data={"step": step, "at": at, "late": late})
     return deadline
 
@@ -553,6 +558,7 @@ def flag_late_reports(*, now: dt.datetime | None = None) -> int:
                 target=accident,
                 dedup_key=f"accident:{accident.pk}:late:{deadline.step}",
             )
+            announce("accident", accident.pk)
             flagged += 1
     return flagged
 
