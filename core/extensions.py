@@ -16,8 +16,7 @@ Each app registers into these in its own `extensions.py` (autodiscovered at star
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import field, partial
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -203,4 +202,13 @@ def announce(topic: str, pk: int) -> None:
 
     for listener in fact_listeners.all():
         if listener.topic == topic:
-            transaction.on_commit(partial(listener.handle, pk), robust=True)
+            transaction.on_commit(_told(listener, pk), robust=True)
+
+
+def _told(listener: FactListener, pk: int) -> Callable[[], Any]:
+    # A named function, not functools.partial: Django names a failing on_commit callback by __qualname__.
+    def tell() -> Any:
+        return listener.handle(pk)
+
+    tell.__qualname__ = f"{listener.key}({pk})"
+    return tell
