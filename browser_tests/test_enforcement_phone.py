@@ -50,6 +50,17 @@ def test_a_department_adds_an_enterprise_to_its_plan(site, new_page, viewport):
     shot(page, viewport, "enforcement-plan")
 
 
+def _investigating_case(yjj, nth: int, title: str):
+    """A case the department filed against one of its industry-and-trade enterprises, under investigation."""
+    from accountability.services import enforcement
+    from registry.models import Enterprise
+
+    party = Enterprise.objects.visible_to(yjj).filter(sectors__code="industry_trade").order_by("pk")[nth]
+    data = {"enterprise": party.pk, "sector": "industry_trade", "origin": "hazard", "title": title}
+    case = enforcement.file_case(actor=yjj, data={**data, "facts": "经复查，隐患逾期未整改。"})
+    return enforcement.investigate_case(case, actor=yjj, version=case.version)
+
+
 @pytest.mark.parametrize("viewport", ["phone"], indirect=True)
 def test_a_department_records_a_hearing_request_and_issues_its_notice(site, new_page, viewport):
     import datetime as dt
@@ -58,21 +69,9 @@ def test_a_department_records_a_hearing_request_and_issues_its_notice(site, new_
 
     from accountability.services import enforcement
     from accounts.models import User
-    from registry.models import Enterprise
 
     yjj = User.objects.get(username="yjj")
-    party = Enterprise.objects.visible_to(yjj).filter(sectors__code="industry_trade").order_by("pk")[0]
-    case = enforcement.file_case(
-        actor=yjj,
-        data={
-            "enterprise": party.pk,
-            "sector": "industry_trade",
-            "origin": "hazard",
-            "title": "未采取措施消除事故隐患",
-            "facts": "经复查，隐患逾期未整改。",
-        },
-    )
-    case = enforcement.investigate_case(case, actor=yjj, version=case.version)
+    case = _investigating_case(yjj, 0, "未采取措施消除事故隐患")
     case = enforcement.CASE_SERVICES["notify"](
         case, actor=yjj, version=case.version, data={"measure": "fine", "fine": "30000"}
     )
@@ -104,23 +103,10 @@ def test_an_inquiry_is_typed_question_by_question_and_kept_after_a_refusal(site,
     """The record of inquiry as the paper form has it (问/答), one pair at a time; a refusal keeps every
     pair typed; the record then lists its first question and its numbered document."""
     from accountability.models import EnforcementCase
-    from accountability.services import enforcement
     from accounts.models import User
-    from registry.models import Enterprise
 
     yjj = User.objects.get(username="yjj")
-    party = Enterprise.objects.visible_to(yjj).filter(sectors__code="industry_trade").order_by("pk")[1]
-    case = enforcement.file_case(
-        actor=yjj,
-        data={
-            "enterprise": party.pk,
-            "sector": "industry_trade",
-            "origin": "hazard",
-            "title": "除尘系统隐患逾期未整改",
-            "facts": "经复查，隐患逾期未整改。",
-        },
-    )
-    case = enforcement.investigate_case(case, actor=yjj, version=case.version)
+    case = _investigating_case(yjj, 1, "除尘系统隐患逾期未整改")
     page = new_page()
     log_in(page, site, "yjj")
     page.goto(f"{site}/accountability/cases/{case.pk}/")

@@ -222,29 +222,34 @@ def test_a_dead_trigger_run_resumes_after_its_last_batch(overdue_mix):
     )
 
 
+def _record_late_larger(persona, enterprise):
+    """Three deaths (a larger accident), recorded by the duty room hours after the unit's hour ran out."""
+    from accidents.services import record_accident
+
+    return record_accident(
+        actor=persona("duty"),
+        data={
+            "occurred_at": NOW - dt.timedelta(hours=3),  # the unit's hour passed long ago
+            "town": enterprise.town,
+            "sector": "industry_trade",
+            "enterprise": enterprise,
+            "accident_type": "03",
+            "narrative": "冲床伤人",
+            "deaths": 3,
+            "serious_injuries": 0,
+            "direct_loss": 0,
+        },
+    )
+
+
 def test_an_accident_recorded_late_proposes_at_once_not_at_the_next_run(
     clean, enterprise_in, persona, django_capture_on_commit_callbacks
 ):
     """R-ACCT-4: the service that creates the facts fires the trigger once its write commits; the periodic
     job finds the same facts later and proposes nothing twice."""
-    from accidents.services import record_accident
-
     enterprise = enterprise_in("duruan", "industry_trade")
     with django_capture_on_commit_callbacks(execute=True):
-        accident_ = record_accident(
-            actor=persona("duty"),
-            data={
-                "occurred_at": NOW - dt.timedelta(hours=3),  # the unit's hour passed long ago
-                "town": enterprise.town,
-                "sector": "industry_trade",
-                "enterprise": enterprise,
-                "accident_type": "03",
-                "narrative": "冲床伤人",
-                "deaths": 3,
-                "serious_injuries": 0,
-                "direct_loss": 0,
-            },
-        )
+        accident_ = _record_late_larger(persona, enterprise)
     fired = Proposal.objects.filter(cause=f"accident:{accident_.pk}")
     assert {p.trigger for p in fired} == {Trigger.LATE_ACCIDENT_REPORT, Trigger.LARGER_ACCIDENT}
     before = fired.count()
@@ -256,7 +261,6 @@ def test_a_listener_that_fails_leaves_the_accident_recorded(
     clean, enterprise_in, persona, django_capture_on_commit_callbacks, monkeypatch
 ):
     from accidents.models import Accident
-    from accidents.services import record_accident
     from accountability.services import proposals
 
     def broken(_accident):
@@ -265,19 +269,6 @@ def test_a_listener_that_fails_leaves_the_accident_recorded(
     monkeypatch.setattr(proposals, "check_accident", broken)
     enterprise = enterprise_in("duruan", "industry_trade")
     with django_capture_on_commit_callbacks(execute=True):
-        made = record_accident(
-            actor=persona("duty"),
-            data={
-                "occurred_at": NOW - dt.timedelta(hours=3),
-                "town": enterprise.town,
-                "sector": "industry_trade",
-                "enterprise": enterprise,
-                "accident_type": "03",
-                "narrative": "冲床伤人",
-                "deaths": 3,
-                "serious_injuries": 0,
-                "direct_loss": 0,
-            },
-        )
+        made = _record_late_larger(persona, enterprise)
     assert Accident.objects.filter(pk=made.pk).exists()
     assert not Proposal.objects.filter(cause=f"accident:{made.pk}").exists()  # the job catches up later
