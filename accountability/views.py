@@ -31,6 +31,7 @@ from accountability.policy import POLICY
 from accountability.services import assessment as assessment_services
 from accountability.services import enforcement, responsibility
 from accountability.services import proposals as proposal_services
+from audit.services import timeline
 from core.errors import DomainError, NotAllowed
 from core.scoping import get_visible_or_404, scope_of
 from core.views import posted_or_blank, refuse_to_page
@@ -359,6 +360,7 @@ def case_detail(request, pk):
             "documents": case.documents.all(),
             "inquiries": case.inquiries.select_related("document"),
             "buttons": enforcement.CASE_FLOW.buttons(request.user, case),
+            "events": timeline(case),  # who filed, investigated, notified… in words, as every record shows it
             "inquiry_form": posted_or_blank(request, "inquiry_form", enforcement.InquiryForm),
             # What was typed comes back after a refusal; a new record starts with one blank question.
             "inquiry_rows": (_inquiry_rows(request.POST) if _refused(request, "inquiry_form") else [])

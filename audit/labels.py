@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.scoping import ScopedQuerySet
+from core.workflow import REGISTRY
 
 ACTION_LABELS = {
     "hazards.hazard.reported": _("Hazard registered"),
@@ -79,6 +80,8 @@ ACTION_LABELS = {
     "registry.enterprise.imported": _("Enterprise imported"),
     "registry.enterprise.status_changed": _("Operating status changed"),
     "attachments.attachment.uploaded": _("File uploaded"),
+    "accountability.case.created": _("Case filed"),
+    "accountability.case.inquiry_added": _("Record of inquiry added"),
 }
 # A changed link to a record the viewer may not see (another town's enterprise).
 NOT_SHOWN = _("(outside your scope)")
@@ -96,8 +99,20 @@ VERB_LABELS = {
 
 
 def action_label(action: str) -> str:
-    label = ACTION_LABELS.get(action) or VERB_LABELS.get(action.rsplit(".", 1)[-1])
-    return str(label) if label is not None else str(_("Recorded"))
+    label = (
+        ACTION_LABELS.get(action) or VERB_LABELS.get(action.rsplit(".", 1)[-1]) or _transition_label(action)
+    )
+    return str(label) if label else str(_("Recorded"))
+
+
+def _transition_label(action: str):
+    """The label of the workflow step that wrote the event (an enforcement case's 开始调查取证): the words of
+    the button the user pressed, already in each app's catalogue, for an event with no label of its own."""
+    name, _dot, verb = action.rpartition(".")
+    flow = REGISTRY.get(name)
+    if flow is None:
+        return None
+    return next((t.label for t in flow if t.audit_verb == verb and t.label), None)
 
 
 def actor_label(event) -> str:

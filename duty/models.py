@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import ScopedQuerySet, scope_q
@@ -431,6 +433,19 @@ class ReportUpdate(models.Model):
     @property
     def late(self) -> bool:
         return self.due_at is not None and self.submitted_at > self.due_at
+
+    @property
+    def change_rows(self) -> list[tuple[str, object, object]]:
+        """Each change under the report's own word for the field (重伤人数), not the column name the change is
+        stored under (`serious_injuries`)."""
+        rows = []
+        for name, (before, after) in self.changes.items():
+            try:
+                label = capfirst(InfoReport._meta.get_field(name).verbose_name)
+            except FieldDoesNotExist:
+                label = name
+            rows.append((label, before, after))
+        return rows
 
 
 class ContactQuerySet(ScopedQuerySet):

@@ -400,7 +400,8 @@ class ExtensionDecisionForm(VersionForm):
         label=_("Approved deadline"),
         required=False,
         help_text=_("The requested date unless you set another."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # ISO, the one format a date input reads: the Chinese locale's 2027/01/19 left the field blank.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 

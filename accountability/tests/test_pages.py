@@ -85,3 +85,30 @@ def test_the_responsibility_page_title_is_text_only(as_user):
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
     assert "<" not in title and "Save" not in title and "保存" not in title
     assert html.count('action="/accountability/responsibility/staff/"') <= 1
+
+
+def test_the_case_page_shows_its_history_in_words(district, as_user, persona, enterprise_in):
+    """The case's steps read as the buttons that took them (立案, 开始调查取证) beside the officer's name,
+    never the event code or the login name (issue 20, point 2)."""
+    from accountability.services import enforcement
+
+    yjj = persona("yjj")
+    case = enforcement.file_case(
+        actor=yjj,
+        data={
+            "enterprise": enterprise_in("duruan", "industry_trade").pk,
+            "sector": "industry_trade",
+            "origin": "hazard",
+            "title": "未采取措施消除事故隐患",
+            "facts": "经复查，隐患逾期未整改。",
+        },
+    )
+    enforcement.investigate_case(case, actor=yjj, version=case.version)
+    html = (
+        as_user("yjj")
+        .get(f"/accountability/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+        .content.decode()
+    )
+    timeline = html[html.index('data-testid="timeline"') :]
+    assert "立案" in timeline and "开始调查取证" in timeline and yjj.display_name in timeline
+    assert "accountability.case" not in timeline and "· yjj<" not in timeline

@@ -129,7 +129,7 @@ def test_unknown_numbers_are_reported_as_unknown(api_as, district):
     assert response.json()["deaths"] is None
 
 
-def test_follow_up_shows_what_changed_and_a_closed_report_refuses_more(api_as, district):
+def test_follow_up_shows_what_changed_and_a_closed_report_refuses_more(api_as, as_user, district):
     client = api_as("duruan")
     now = timezone.now()
     created = _post(client, _body(district["duruan"], known_at=now.isoformat(), occurred_at=now.isoformat()))
@@ -141,6 +141,9 @@ def test_follow_up_shows_what_changed_and_a_closed_report_refuses_more(api_as, d
     )
     assert follow.status_code == 200 and follow.json()["kind"] == "follow_up"
     assert follow.json()["updates"][-1]["changes"] == {"serious_injuries": [0, 1]}
+    # The page names the change by the report's word for the field, never the stored column name.
+    page = as_user("duruan").get(f"/duty/reports/{pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "重伤人数: 0 → 1" in page and "serious_injuries" not in page
     final = client.post(f"/api/v1/info-reports/{pk}/final/", {"text": "处置完毕"}, format="json")
     assert final.status_code == 200 and final.json()["state"] == "closed" and final.json()["kind"] == "final"
     again = client.post(f"/api/v1/info-reports/{pk}/follow-ups/", {"text": "补充"}, format="json")

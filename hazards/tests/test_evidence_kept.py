@@ -137,6 +137,8 @@ def test_the_extension_decision_shows_the_request_and_may_grant_another_date(as_
     client = as_user("duruan")
     page = client.get(f"/hazards/{hazard.pk}/decide_extension/").content.decode()
     assert "设备到货延迟" in page and wanted.strftime("%Y-%m-%d") in page
+    # The date field starts at the requested date in the one format a date input reads (not 2027/01/19).
+    assert f'name="deadline" value="{wanted.isoformat()}"' in page
     granted = hazard.deadline + dt.timedelta(days=10)
     response = client.post(
         f"/hazards/{hazard.pk}/decide_extension/",
