@@ -219,6 +219,8 @@ LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
+# Chinese input formats with ISO first (redline/formats/zh_Hans): what date inputs can show.
+FORMAT_MODULE_PATH = ["redline.formats"]
 USE_TZ = True
 
 # --- Static files and uploads.
