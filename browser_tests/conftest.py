@@ -70,6 +70,19 @@ def _one_request_at_a_time_server():
 _OneRequestAtATimeServer = _one_request_at_a_time_server()
 
 
+def between_requests():
+    """Hold the SQLite live server between two requests while the test itself reads the database: both
+    use the one in-memory connection, and a read in the middle of a request's write finds the table locked
+    ("database table is locked"). Elsewhere (PostgreSQL) nothing is held."""
+    from contextlib import nullcontext
+
+    from django.test.testcases import LiveServerThread
+
+    if LiveServerThread.server_class is _OneRequestAtATimeServer:
+        return _OneRequestAtATimeServer._lock
+    return nullcontext()
+
+
 def find_chromium() -> str | None:
     candidates = [os.environ.get("REDLINE_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"]
     for candidate in candidates:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from browser_tests.conftest import shot
+from browser_tests.conftest import between_requests, shot
 from browser_tests.test_field_evidence import _inspection, _log_in
 from browser_tests.test_offline_field import _controlled
 
@@ -26,10 +26,16 @@ def _answer(item, result: str, note: str) -> None:
     item.locator("textarea[name=note]").blur()
 
 
+def _row(inspection, item):
+    from inspections.models import ItemResult
+
+    with between_requests():  # the page may be saving an answer this very moment
+        return ItemResult.objects.get(inspection=inspection, item=item)
+
+
 def test_an_answer_changed_on_the_server_meanwhile_is_shown_as_a_conflict(site, new_page):
     from accounts.models import User
     from inspections import services
-    from inspections.models import ItemResult
 
     inspection = _inspection()
     first, second = [r.item for r in inspection.results.order_by("item__number")[:2]]
@@ -56,7 +62,7 @@ def test_an_answer_changed_on_the_server_meanwhile_is_shown_as_a_conflict(site, 
 
     # Nothing was overwritten; each item shows both answers and the choice.
     for item in (first, second):
-        row = ItemResult.objects.get(inspection=inspection, item=item)
+        row = _row(inspection, item)
         assert (row.result, row.note) == ("fail", "通风设备损坏")
         conflict = page.locator(f"#item-{item.pk}").get_by_test_id("answer-conflict")
         expect(conflict).to_be_visible()
@@ -70,7 +76,7 @@ def test_an_answer_changed_on_the_server_meanwhile_is_shown_as_a_conflict(site, 
     # Keep mine on the first item: saved, now based on the server's answer.
     page.locator(f"#item-{first.pk}").get_by_role("button", name="保留我的").click()
     expect(page.locator(f"#status-{first.pk}")).to_contain_text("已保存")
-    row = ItemResult.objects.get(inspection=inspection, item=first)
+    row = _row(inspection, first)
     assert (row.result, row.note) == ("pass", "现场查看合格")
 
     # Take theirs on the second: the page shows the server's answer, the server keeps it.
@@ -78,13 +84,13 @@ def test_an_answer_changed_on_the_server_meanwhile_is_shown_as_a_conflict(site, 
     expect(page.locator(f"#item-{second.pk} input[value=fail]")).to_be_checked()
     expect(page.locator(f"#item-{second.pk} textarea[name=note]")).to_have_value("通风设备损坏")
     page.wait_for_function("window.redlineOffline.count().then(n => n === 0)")
-    row = ItemResult.objects.get(inspection=inspection, item=second)
+    row = _row(inspection, second)
     assert (row.result, row.note) == ("fail", "通风设备损坏")
 
     # A later answer online is based on what the page now shows: no false conflict.
     _answer(page.locator(f"#item-{second.pk}"), "na", "已停用")
     for _attempt in range(50):  # the autosave of the note follows the click's
-        row = ItemResult.objects.get(inspection=inspection, item=second)
+        row = _row(inspection, second)
         if row.note == "已停用":
             break
         page.wait_for_timeout(200)
