@@ -163,3 +163,17 @@ def pytest_sessionfinish(session, exitstatus):
     existing = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     existing.update(SECURITY_FIGURES)
     path.write_text(json.dumps(existing, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+
+@pytest.fixture
+def housing_officer(district):
+    """A 住建局 officer (an industry department) whose department numbers its documents under its own
+    abbreviation, 蓬住建 (R-HAZ-13: a department issues in its own name and number series)."""
+    from accounts.models import User, UserRole
+    from registry.models import Department
+
+    department = Department.objects.get(code="housing")
+    Department.objects.filter(pk=department.pk).update(document_abbreviation="蓬住建")
+    user = User.objects.create_user(username="zjj", password="x", name="住建局 李科长", department=department)
+    UserRole.objects.create(user=user, role="department_officer")
+    return User.objects.get(pk=user.pk)

@@ -94,19 +94,6 @@ def test_lists_and_detail_show_the_hazard_number(as_user, persona):
 
 
 @pytest.fixture
-def housing_officer(district):
-    """A 住建局 officer whose department numbers its documents under its own abbreviation, 蓬住建."""
-    from accounts.models import User, UserRole
-    from registry.models import Department
-
-    department = Department.objects.get(code="housing")
-    Department.objects.filter(pk=department.pk).update(document_abbreviation="蓬住建")
-    user = User.objects.create_user(username="zjj", password="x", name="住建局 李科长", department=department)
-    UserRole.objects.create(user=user, role="department_officer")
-    return User.objects.get(pk=user.pk)
-
-
-@pytest.fixture
 def building_site(district):
     from registry.models import Enterprise
 

@@ -65,19 +65,6 @@ def test_checklist_pages_show_no_rule_ids(as_user):
 # --- R-HAZ-13: an industry department issues in its own name and number series --------------------------
 
 
-@pytest.fixture
-def housing_officer(district):
-    """A 住建局 officer inspecting in the field; the department numbers under its own abbreviation, 蓬住建."""
-    from accounts.models import User, UserRole
-    from registry.models import Department
-
-    department = Department.objects.get(code="housing")
-    Department.objects.filter(pk=department.pk).update(document_abbreviation="蓬住建")
-    user = User.objects.create_user(username="zjj", password="x", name="住建局 李科长", department=department)
-    UserRole.objects.create(user=user, role="department_officer")
-    return User.objects.get(pk=user.pk)
-
-
 def _finished(actor, enterprise) -> Inspection:
     inspection = services.start_inspection(
         actor=actor, enterprise=enterprise, template=checklist("work_at_heights")

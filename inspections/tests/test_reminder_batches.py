@@ -6,12 +6,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from core.tests.batch_cost import cost_per_batch, queries_of
 from inspections import services
 from inspections.models import InspectionTask
 from inspections.tasks import remind_task_deadlines
 from inspections.tests.helpers import campaign_data
 from notifications.models import Notification
+from notifications.tests.batch_cost import assert_fixed_cost_per_batch
 from registry.models import Enterprise
 
 pytestmark = pytest.mark.django_db
@@ -63,12 +63,6 @@ def test_each_batch_costs_the_same_few_queries_whatever_its_size(persona, distri
     def run(batch_size):
         remind_task_deadlines(now=now, batch_size=batch_size)
 
-    def reset():
-        Notification.objects.all().delete()
-
-    per_batch = cost_per_batch(run, rows, small=50, large=300, reset=reset)
-    assert per_batch <= 8, per_batch
-    reset()
-    assert queries_of(run, 300) <= 8 * -(-rows // 300) + 10  # no query per task or per inspector
+    assert_fixed_cost_per_batch(run, rows)  # no query per task or per inspector
     told = Notification.objects.filter(kind="inspections.task.overdue")
     assert told.values("target_id").distinct().count() == rows
