@@ -40,6 +40,9 @@ def test_the_map_colours_the_towns_on_the_offline_base_map_with_no_tiles(site, n
     page.goto(f"{site}/risk/map/")
     page.wait_for_selector("#risk-map[data-ready='1']")
     page.wait_for_selector(".rl-offline-base")
+    # The map page installs the offline worker, which stores the base map first: let it finish, so that
+    # the town's link below navigates on a settled page.
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     assert page.locator("path.rl-town-area").count() == 8
     coloured = {
         cls.split("rl-town-")[-1].split()[0]
@@ -68,7 +71,7 @@ def test_the_map_colours_the_towns_on_the_offline_base_map_with_no_tiles(site, n
     link.wait_for()
     count = link.inner_text().split()[-1]
     link.click()
-    page.wait_for_url("**/risk/points/?town=*")
+    page.wait_for_url("**/risk/points/?town=*", timeout=30_000)
     assert count in page.get_by_test_id("result-count").inner_text()
     assert page.js_errors == []
 
