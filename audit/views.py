@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.filters import AuditEventFilter
+from audit.labels import action_label
 from audit.models import AuditEvent
 from core.choices import Role
 from core.exports import Column
@@ -45,7 +46,8 @@ class AuditEventListPage(ListPage):
             Column(_("User"), lambda e: e.actor_name, 16),
             Column(_("Roles"), lambda e: ", ".join(e.actor_roles), 20),
             Column(_("Source IP"), lambda e: e.ip, 16),
-            Column(_("Action"), lambda e: e.action, 30),
+            Column(_("Action"), lambda e: action_label(e.action), 24),
+            Column(_("Action code"), lambda e: e.action, 30),
             Column(_("Outcome"), lambda e: e.get_outcome_display(), 10),
             Column(_("Object type"), lambda e: e.target_type, 20),
             Column(_("Object id"), lambda e: e.target_id, 10),

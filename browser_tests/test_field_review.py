@@ -187,9 +187,33 @@ def test_accident_campaign_and_inspection_histories_name_verbs_and_people(site, 
 
     page.goto(f"{site}/inspections/records/{inspection.pk}/")
     _assert_history_in_words(
-        page, verbs=["开始检查", "完成检查"], people={inspector.display_name}, what="inspection"
+        page,
+        verbs=["开始检查", "填写检查项结果", "完成检查"],
+        people={inspector.display_name},
+        what="inspection",
     )
     _fits(page, viewport, "inspection page")
+    assert page.js_errors == []
+
+
+def test_the_audit_log_names_actions_roles_and_records_in_words(site, new_page, viewport):
+    """Defect 2, the audit administrator's log: each row reads 签发接口令牌 / 用户 / 区级管理员, the event's code
+    kept small beneath for the record, never a role's code or a model's label."""
+    from audit.services import record
+
+    record(_user("duruan"), "accounts.token.issued", actor=_user("admin"))
+    page = new_page()
+    log_in(page, site, "auditadmin")
+    page.goto(f"{site}/audit/?action=accounts.token")
+    words = page.get_by_test_id("action-words").all_inner_texts()
+    assert words and all(w == "签发接口令牌" for w in words), words
+    table = page.locator("table.rl-table").inner_text()
+    assert "区级管理员" in table and "用户 #" in table
+    assert "district_admin" not in table and "accounts.user" not in table
+    _fits(page, viewport, "audit log")
+    shot(page, viewport, "field-review-audit-log")
+    page.get_by_role("link", name=re.compile(r"\d{4}-\d{2}-\d{2}")).first.click()
+    expect(page.locator("h1")).to_contain_text("签发接口令牌")
     assert page.js_errors == []
 
 
