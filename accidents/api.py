@@ -115,6 +115,7 @@ class AccidentSerializer(serializers.ModelSerializer):
             "chain_steps",
             "reporting_findings",
             "reported_at",
+            "express_number",
             "closed_at",
             "version",
             "note",
@@ -125,6 +126,7 @@ class AccidentSerializer(serializers.ModelSerializer):
             "level",
             "state",
             "reported_at",
+            "express_number",
             "closed_at",
             "unit_informed_assumed",
         ]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accidents.selectors import clock_rows
+from core.documents import issuing_body_name
 from core.masking import phone_for
 from core.pdf import PdfDocument
 
@@ -17,7 +18,7 @@ def _when(value) -> str:
 
 def express_report_pdf(accident, *, user) -> bytes:
     doc = PdfDocument(
-        _("Accident express report"), serial=f"SG{accident.pk:06d}", subtitle=_("Pengjiang District")
+        _("Accident express report"), serial=accident.express_number, subtitle=issuing_body_name()
     )
     doc.facts(
         [

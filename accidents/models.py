@@ -116,6 +116,9 @@ class Accident(models.Model):
     )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.REPORTED)
     reported_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    # The express report's number in the bureau's series (蓬应急快报〔2026〕3号), given when the accident is
+    # recorded so every print of the report carries the same one.
+    express_number = models.CharField(_("express report number"), max_length=40, blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

@@ -326,8 +326,12 @@ def test_accident_pages_and_express_report_say_accident_level_unit_and_count(sit
     _fits(page, viewport, "accident statistics")
 
     page.goto(f"{site}/accidents/{accident.pk}/")
+    number = accident.express_number
+    assert re.fullmatch(r"蓬应急快报〔\d{4}〕\d+号", number), number
+    expect(page.get_by_test_id("express-number")).to_contain_text(number)
     report = _pdf_text(page, page.locator(f"a[href='/accidents/{accident.pk}/express-report.pdf']"))
     assert "生产安全事故快报" in report
+    assert number in report and BUREAU in report and "SG0" not in report, report
     assert "事故等级" in report and "事故单位" in report, report
     assert "隐患等级" not in report and "装置/单元" not in report, report
     assert page.js_errors == []

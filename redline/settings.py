@@ -452,6 +452,7 @@ REDLINE_DOCUMENTS = {
             "hazards.acceptance": "蓬应急隐验",
             "inspections.order": "蓬应急责改",
             "inspections.record": "蓬应急检记",
+            "accidents.express": "蓬应急快报",
         }
     },
 }

@@ -21,6 +21,7 @@ from accidents.services import chain
 from accidents.services.roles import OFFICIALS, POLICY, can, in_scope, require
 from audit.services import diff, record
 from core.choices import AccidentType
+from core.documents import official_number
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.extensions import announce
 from core.workflow import Transition, Workflow
@@ -45,6 +46,8 @@ EDITABLE_FIELDS = (
     "reporter_phone",
 )
 MAX_LOSS = Decimal("99999999999999")
+# The express report (事故快报) is numbered in the bureau's series (R-HAZ-13), prefix from REDLINE_DOCUMENTS.
+EXPRESS_REPORT = "accidents.express"
 
 
 # ---------------------------------------------------------------- validation
@@ -254,6 +257,7 @@ def record_accident(*, actor, data: dict) -> Accident:
     _check_scope_and_enterprise(actor, accident)
     accident.level = rules.compute_level(**_level_inputs(numbers))
     accident.title = _title(accident)
+    accident.express_number = official_number(EXPRESS_REPORT)
     accident.save()
     LevelChange.objects.create(
         accident=accident,

@@ -69,6 +69,20 @@ def test_the_express_report_pdf_holds_the_chinese_text(as_user, record):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "冲床模具压伤操作工右手" in text
     assert "事故快报" in text
+    assert accident.express_number in text and "江门市蓬江区应急管理局" in text
+
+
+def test_express_reports_are_numbered_in_the_bureaus_series_one_number_per_accident(record, api_as):
+    """R-HAZ-13: 蓬应急快报〔2026〕N号, gapless in the year, given once at recording (every print the same)."""
+    first, second = record(), record()
+    year = timezone.localdate().year
+    numbers = [
+        int(a.express_number.removeprefix(f"蓬应急快报〔{year}〕").removesuffix("号"))
+        for a in (first, second)
+    ]
+    assert numbers[1] == numbers[0] + 1
+    body = api_as("duruan").get(f"/api/v1/accidents/{first.pk}/").json()
+    assert body["express_number"] == first.express_number
 
 
 def _pdf_upload():
