@@ -26,6 +26,10 @@ urlpatterns = [
     path("tasks/<int:pk>/", field.task_detail, name="task_detail"),
     path("tasks/<int:pk>/start/", field.task_start, name="task_start"),
     path("tasks/<int:pk>/reassign/", field.task_reassign, name="task_reassign"),
+    # The inspection of a task addressed by its task: what an inspector answers after starting without signal.
+    path("tasks/<int:pk>/items/<int:item_id>/", field.task_item_save, name="task_item_save"),
+    path("tasks/<int:pk>/items/<int:item_id>/photo/", field.task_item_photo, name="task_item_photo"),
+    path("tasks/<int:pk>/details/", field.task_details_save, name="task_details_save"),
     path("records/", field.inspection_list, name="inspection_list"),
     path("records/new/", field.inspection_new, name="inspection_new"),
     path("records/<int:pk>/", field.inspection_detail, name="inspection_detail"),

@@ -273,6 +273,9 @@ POLICY = {
     "inspections:task_detail": frozenset({"admin", "leader", "yjj", "duruan", "inspector_duruan", "duty"}),
     "inspections:task_start": POST_ONLY,
     "inspections:task_reassign": POST_ONLY,
+    "inspections:task_item_save": POST_ONLY,
+    "inspections:task_item_photo": POST_ONLY,
+    "inspections:task_details_save": POST_ONLY,
     "inspections:inspection_list": EVERYONE,
     "inspections:inspection_new": NOBODY,
     "inspections:inspection_detail": frozenset(

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from audit.services import record
@@ -23,12 +24,20 @@ from inspections.models import ChecklistTemplate, Inspection, InspectionTask, It
 from inspections.services.common import POLICY, add_error, raise_if, safe_id
 from registry.models import Enterprise
 
+OFFLINE_START_WINDOW = dt.timedelta(hours=24)
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
 PHOTO_PURPOSE = "inspection"
 MAX_TEXT = 2000
 
 
 def _current_version(template: ChecklistTemplate) -> ChecklistTemplate:
     return ChecklistTemplate.objects.filter(family=template.family, is_current=True).first() or template
+
+
+def items_to_answer(template: ChecklistTemplate) -> list:
+    """The items an inspection started now would hold (the checklist's current version), in number order."""
+    return list(_current_version(template).items.order_by("number"))
 
 
 def start_inspection(
@@ -38,17 +47,20 @@ def start_inspection(
     enterprise: Enterprise | None = None,
     template: ChecklistTemplate | None = None,
     version=None,
+    started_at=None,
 ) -> Inspection:
     """Open the task's inspection: the draft in progress is resumed, never duplicated. Starting a task is
-    TASK_FLOW's "start" with the task's version (API.md names none: the one the caller read)."""
+    TASK_FLOW's "start" with the task's version (API.md names none: the one the caller read). `started_at`:
+    when the inspector pressed start without signal (the start is sent when the signal returns)."""
     POLICY.require(actor, "inspect", _("Your role may not inspect."))
     if task is None:
         return _start_unplanned(actor, enterprise, template)
     existing = Inspection.objects.filter(task=task).first()
     if existing is not None:
         return existing
+    started_at = _offline_start(started_at)
     try:
-        return _start_task(actor, task, rules.known_version(task, version))
+        return _start_task(actor, task, rules.known_version(task, version), started_at)
     except Conflict:
         # Two inspectors opened the task at once: the loser of the task's conditional UPDATE resumes the
         # winner's draft.
@@ -69,18 +81,40 @@ def _start_unplanned(actor, enterprise: Enterprise | None, template: ChecklistTe
     return _open_draft(actor, None, enterprise, template)
 
 
-def _start_task(actor, task: InspectionTask, version) -> Inspection:
+def _offline_start(value) -> dt.datetime | None:
+    """The moment an inspection was started without signal: within the day's work the phone keeps (24 hours)
+    and not ahead of the server's clock (a phone a few minutes fast is taken as now)."""
+    if value in (None, ""):
+        return None
+    try:
+        moment = value if isinstance(value, dt.datetime) else parse_datetime(str(value))
+    except ValueError:  # well formed but not a date (month 13)
+        moment = None
+    now = timezone.now()
+    if (
+        moment is None
+        or timezone.is_naive(moment)
+        or not (now - OFFLINE_START_WINDOW <= moment <= now + CLOCK_SKEW)
+    ):
+        raise InvalidInput(errors={"started_at": [_("The start time must be within the last 24 hours.")]})
+    return min(moment, now)
+
+
+def _start_task(actor, task: InspectionTask, version, started_at=None) -> Inspection:
     def after(step):
-        step.result = _open_draft(actor, step.obj, step.obj.enterprise, step.obj.template)
+        step.result = _open_draft(actor, step.obj, step.obj.enterprise, step.obj.template, started_at)
         step.audit_data["inspection"] = step.result.pk
 
     return rules.TASK_FLOW.perform(task, "start", actor=actor, version=version, after=after)
 
 
-def _open_draft(actor, task, enterprise: Enterprise, template: ChecklistTemplate) -> Inspection:
+def _open_draft(
+    actor, task, enterprise: Enterprise, template: ChecklistTemplate, started_at=None
+) -> Inspection:
     """The draft with one pending result per item of the checklist's current version."""
     version = _current_version(template)
     inspection = Inspection.objects.create(
+        started_at=started_at or timezone.now(),
         task=task,
         enterprise=enterprise,
         town_id=enterprise.town_id,

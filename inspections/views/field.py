@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -25,7 +27,7 @@ from inspections.documents import inspection_record_pdf, rectification_order_pdf
 from inspections.forms import DetailsForm, TaskAssignForm
 from inspections.models import ChecklistTemplate, Inspection, InspectionTask, ItemResult
 from inspections.services.common import safe_id
-from inspections.services.fieldwork import PHOTO_PURPOSE, AnswerChanged, hazard_prefill
+from inspections.services.fieldwork import PHOTO_PURPOSE, AnswerChanged, hazard_prefill, items_to_answer
 from inspections.views.common import can_inspect, can_plan, error_text, flash_error
 from registry.models import Enterprise
 
@@ -87,8 +89,25 @@ def task_detail(request, pk: int):
             "inspection": inspection,
             "can_inspect": can_inspect(request.user),
             "today": timezone.localdate(),
+            **(_offline_start(task) if inspection is None and can_inspect(request.user) else {}),
         },
     )
+
+
+def _offline_start(task) -> dict:
+    """The checklist of a task not yet started, on its page: started without signal, the inspection is
+    answered here at the task's addresses and sent, start first, when the signal returns."""
+    if task.state != TaskState.OPEN:
+        return {}
+    blank = {"result": "", "note": "", "updated_at": None, "hazard_id": None}
+    return {
+        "offline_rows": [
+            (SimpleNamespace(item=item, item_id=item.pk, **blank), [])
+            for item in items_to_answer(task.template)
+        ],
+        "details_form": DetailsForm(initial={"place": (task.enterprise.address or "")[:200]}),
+        "results_choices": [c for c in Result.choices if c[0] != Result.PENDING],
+    }
 
 
 @login_required
@@ -113,7 +132,9 @@ def task_reassign(request, pk: int):
 def task_start(request, pk: int):
     task = _task(request, pk)
     try:
-        inspection = services.start_inspection(actor=request.user, task=task)
+        inspection = services.start_inspection(
+            actor=request.user, task=task, started_at=request.POST.get("started_at") or None
+        )
     except DomainError as exc:
         return refused_button(request, exc, lambda: task_detail(request, pk))
     return redirect(inspection)
@@ -317,6 +338,34 @@ def details_save(request, pk: int):
     if not request.headers.get("HX-Request"):
         return redirect(inspection)
     return render(request, "inspections/_save_status.html", {"saved_at": timezone.localtime()})
+
+
+def _task_inspection_pk(request, pk: int) -> int:
+    """The inspection its task started (404 before that). The task page answers an inspection started without
+    signal at its task's addresses, which it knows before the server has the inspection."""
+    task = _task(request, pk)
+    inspection_pk = Inspection.objects.filter(task=task).values_list("pk", flat=True).first()
+    if inspection_pk is None:
+        raise Http404
+    return inspection_pk
+
+
+@login_required
+@require_POST
+def task_item_save(request, pk: int, item_id: int):
+    return item_save(request, _task_inspection_pk(request, pk), item_id)
+
+
+@login_required
+@require_POST
+def task_item_photo(request, pk: int, item_id: int):
+    return item_photo(request, _task_inspection_pk(request, pk), item_id)
+
+
+@login_required
+@require_POST
+def task_details_save(request, pk: int):
+    return details_save(request, _task_inspection_pk(request, pk))
 
 
 @login_required

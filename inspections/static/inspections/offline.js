@@ -81,6 +81,8 @@
   function reapply(rows) {
     freshTokens();
     rows.forEach(function (r) {
+      if (r.kind === "start" && r.state === "pending") { showStarted(r.url); }
+      if (r.kind === "details" && r.state === "pending") { refill(r); }
       if (r.kind !== "answer" || (r.state !== "pending" && r.state !== "conflict")) { return; }
       var form = document.querySelector("form[hx-post='" + r.url + "']");
       if (!form) { return; }
@@ -97,6 +99,35 @@
       });
     });
   }
+
+  // The place and people typed without signal, back in their form after a reload.
+  function refill(entry) {
+    var form = document.querySelector("form[hx-post='" + entry.url + "']");
+    if (!form) { return; }
+    entry.fields.forEach(function (f) {
+      var el = form.elements[f[0]];
+      if (el && el.type !== "hidden" && el.type !== "file" && document.activeElement !== el) { el.value = f[1]; }
+    });
+  }
+
+  // An inspection started without signal: the start is queued, and the checklist, already on the task page,
+  // is answered at the task's addresses; the queue sends the start first (oldest first) when the signal
+  // returns, then the answers.
+  function showStarted(url) {
+    var form = document.querySelector("form[data-offline-start][action='" + url + "']");
+    var panel = document.getElementById("offline-start");
+    if (!form || !panel) { return; }
+    form.hidden = true;
+    panel.hidden = false;
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-offline-start]") || navigator.onLine) { return; }
+    event.preventDefault();
+    form.querySelector("input[name=started_at]").value = new Date().toISOString();
+    var url = form.getAttribute("action");
+    queue(form, "start", "start:" + url).then(function () { showStarted(url); });
+  });
 
   // Conflicts (issue 20): each answer carries the server's `updated_at` it was based on (`based_on`). A
   // changed answer comes back 409 with both answers; the inspector keeps theirs or takes the server's.
@@ -224,14 +255,22 @@
     return syncing;
   }
 
-  // Checklist answers and photos (HTMX forms): without signal they go to the queue instead.
+  // Checklist answers, photos and the place and people (HTMX forms): without signal they go to the queue
+  // instead; the newest answer of an item, and the newest details, replace the ones queued before.
+  function captureKind(form) {
+    var url = form.getAttribute("hx-post") || "";
+    if (/\/details\/$/.test(url)) { return "details"; }
+    if (url.indexOf("/items/") < 0) { return ""; }
+    return form.hasAttribute("data-autosave") ? "answer" : "photo";
+  }
   document.addEventListener("htmx:beforeRequest", function (event) {
     if (navigator.onLine) { return; }
     var form = event.target.closest && event.target.closest("form[data-autosave], form[data-photo-form]");
-    if (!form || !form.getAttribute("hx-post") || form.getAttribute("hx-post").indexOf("/items/") < 0) { return; }
+    var kind = form ? captureKind(form) : "";
+    if (!kind) { return; }
     event.preventDefault();
-    var answer = form.hasAttribute("data-autosave");
-    queue(form, answer ? "answer" : "photo", answer ? "answer:" + form.getAttribute("hx-post") : null).then(function () {
+    var answer = kind !== "photo";
+    queue(form, kind, answer ? kind + ":" + form.getAttribute("hx-post") : null).then(function () {
       var status = document.querySelector(form.getAttribute("hx-target"));
       if (status && answer) { status.textContent = text("queued"); }
       if (!answer) {
