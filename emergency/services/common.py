@@ -5,31 +5,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from audit.services import record
-from core.choices import Role
-from core.errors import InvalidInput, NotAllowed
+from core.errors import InvalidInput
 from core.forms import clean
 from core.scoping import scope_of
-
-# Who keeps preparedness records (read-only roles and the administrators keep none).
-KEEPERS = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.TOWN_OFFICER, Role.ENTERPRISE_USER})
-# The bureau: checks filings, sets norms and keeps the district's reserves.
-BUREAU = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER})
-# The duty room enters warnings; the district declares response levels through it.
-WARNING_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.DUTY_OFFICER})
-TOWN_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.TOWN_OFFICER})
-# The governments' own registers (waterlogging points, shelters, transfer lists): not enterprises.
-OFFICIALS = KEEPERS - {Role.ENTERPRISE_USER}
-# Reserve norms are a district setting (R-EMG-5): the district administrator sets them.
-NORM_SETTERS = frozenset({Role.DISTRICT_ADMIN})
-
-
-def require_role(actor, roles) -> None:
-    if not getattr(actor, "is_authenticated", False) or not (actor.role_codes & set(roles)):
-        raise NotAllowed(_("Your role may not do this here."))
-
-
-def may(actor, roles) -> bool:
-    return bool(getattr(actor, "is_authenticated", False) and actor.role_codes & set(roles))
 
 
 def reaches(actor, *, town_id=None, enterprise=None) -> bool:

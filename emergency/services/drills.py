@@ -13,11 +13,12 @@ from core.workflow import Transition, Workflow, record_created
 from emergency.choices import ActionState, DrillState
 from emergency.forms import ActionForm, DrillRecordForm, EvaluateForm, NoteForm
 from emergency.models import Drill, ImprovementAction
-from emergency.services.common import KEEPERS, audit, require_reach, require_role, validate
+from emergency.policy import POLICY
+from emergency.services.common import audit, require_reach, validate
 
 
 def record_drill(*, actor, data) -> Drill:
-    require_role(actor, KEEPERS)
+    POLICY.require(actor, "keep_records")
     cleaned = validate(DrillRecordForm, data, actor=actor)
     plan, others = cleaned["plan"], list(cleaned.get("other_plans") or [])
     for field, each in [("plan", plan)] + [("other_plans", p) for p in others]:
@@ -61,7 +62,7 @@ DRILL_FLOW = Workflow(
             "evaluate",
             (DrillState.HELD,),
             DrillState.EVALUATED,
-            KEEPERS,
+            POLICY.roles("keep_records"),
             label=gettext_lazy("Record the evaluation"),
             form=EvaluateForm,
         ),
@@ -75,7 +76,7 @@ def evaluate_drill(drill, *, actor, version, data=None):
 
 def add_improvement_action(drill: Drill, *, actor, data) -> ImprovementAction:
     """A problem of the evaluation report becomes an action with an owner and a deadline."""
-    require_role(actor, KEEPERS)
+    POLICY.require(actor, "keep_records")
     require_reach(actor, "drill", town_id=drill.plan.town_id, enterprise=drill.plan.owner_enterprise)
     cleaned = validate(ActionForm, data)
     if cleaned["deadline"] < drill.held_on:
@@ -99,7 +100,7 @@ ACTION_FLOW = Workflow(
             "complete",
             (ActionState.OPEN,),
             ActionState.DONE,
-            KEEPERS,
+            POLICY.roles("keep_records"),
             label=gettext_lazy("Mark done"),
             form=NoteForm,
         ),
@@ -107,7 +108,7 @@ ACTION_FLOW = Workflow(
             "verify",
             (ActionState.DONE,),
             ActionState.VERIFIED,
-            KEEPERS,
+            POLICY.roles("keep_records"),
             label=gettext_lazy("Verify"),
             form=NoteForm,
         ),
@@ -115,7 +116,7 @@ ACTION_FLOW = Workflow(
             "reopen",
             (ActionState.DONE,),
             ActionState.OPEN,
-            KEEPERS,
+            POLICY.roles("keep_records"),
             label=gettext_lazy("Reopen"),
             form=NoteForm,
             style="secondary",

@@ -31,14 +31,8 @@ from emergency.models import (
     WaterloggingPoint,
     WeatherWarning,
 )
-from emergency.services.common import (
-    OFFICIALS,
-    TOWN_ROLES,
-    WARNING_ROLES,
-    require_reach,
-    require_role,
-    validate,
-)
+from emergency.policy import POLICY
+from emergency.services.common import require_reach, validate
 
 CHECKLIST = ("duty_staffed", "supplies_ready", "teams_standby", "points_watched", "people_moved")
 
@@ -51,7 +45,7 @@ def _blank(cleaned: dict, nullable=("lat", "lng")) -> dict:
 
 
 def register_point(*, actor, data) -> WaterloggingPoint:
-    require_role(actor, OFFICIALS)
+    POLICY.require(actor, "keep_registers")
     cleaned = validate(PointForm, data, actor=actor)
     require_reach(actor, "town", town_id=cleaned["town"].pk)
     cleaned["max_depth_cm"] = cleaned.get("max_depth_cm") or 0
@@ -62,7 +56,7 @@ def register_point(*, actor, data) -> WaterloggingPoint:
 
 
 def register_shelter(*, actor, data) -> Shelter:
-    require_role(actor, OFFICIALS)
+    POLICY.require(actor, "keep_registers")
     cleaned = validate(ShelterForm, data, actor=actor)
     require_reach(actor, "town", town_id=cleaned["town"].pk)
     with transaction.atomic():
@@ -76,7 +70,7 @@ def _edit_town_record(obj, form_class, *, actor, version, data, action: str, pre
     """An edit of a town register's record on the version the editor read: the town it is in and the town
     the edit puts it in both lie in the actor's reach. `prepare(cleaned)` applies the record's own rules
     before the write, in the same transaction, so a lock it takes lasts until the write."""
-    require_role(actor, OFFICIALS)
+    POLICY.require(actor, "keep_registers")
     require_reach(actor, "town", town_id=obj.town_id)
     cleaned = validate(form_class, data, actor=actor)
     require_reach(actor, "town", town_id=cleaned["town"].pk)
@@ -132,7 +126,7 @@ def update_shelter(shelter: Shelter, *, actor, version, data) -> Shelter:
 
 def register_transfer(*, actor, data) -> TransferEntry:
     """A town's transfer list entry (转移安置, R-EMG-7): the shelter must be of the same town and hold them."""
-    require_role(actor, OFFICIALS)
+    POLICY.require(actor, "keep_registers")
     cleaned = validate(TransferForm, data, actor=actor)
     require_reach(actor, "town", town_id=cleaned["town"].pk)
     with transaction.atomic():
@@ -173,7 +167,7 @@ def _check_capacity(shelter: Shelter, persons: int, *, besides: TransferEntry | 
 
 def issue_warning(*, actor, data) -> WeatherWarning:
     """The duty room enters a warning with its area and validity (the signal must be of the hazard's set)."""
-    require_role(actor, WARNING_ROLES)
+    POLICY.require(actor, "warn")
     cleaned = validate(WarningForm, data)
     with transaction.atomic():
         warning = WeatherWarning.objects.create(
@@ -210,7 +204,7 @@ WARNING_FLOW = Workflow(
             "lift",
             (WarningState.ACTIVE,),
             WarningState.LIFTED,
-            WARNING_ROLES,
+            POLICY.roles("warn"),
             label=gettext_lazy("Lift"),
             form=NoteForm,
             style="secondary",
@@ -237,7 +231,7 @@ def declare_response(*, actor, data) -> Declaration:
     """The district declares a level: every town gets its checklist once (one confirmation row each)."""
     from registry.models import Jurisdiction
 
-    require_role(actor, WARNING_ROLES)
+    POLICY.require(actor, "warn")
     cleaned = validate(DeclarationForm, data)
     with transaction.atomic():
         declaration = Declaration.objects.create(
@@ -269,7 +263,7 @@ DECLARATION_FLOW = Workflow(
             "end",
             (DeclarationState.ACTIVE,),
             DeclarationState.ENDED,
-            WARNING_ROLES,
+            POLICY.roles("warn"),
             label=gettext_lazy("End the response"),
             form=NoteForm,
             style="secondary",
@@ -304,7 +298,7 @@ CONFIRMATION_FLOW = Workflow(
             "confirm",
             (ConfirmationState.PENDING,),
             ConfirmationState.CONFIRMED,
-            TOWN_ROLES,
+            POLICY.roles("confirm_for_town"),
             label=gettext_lazy("Confirm the checklist"),
             form=ConfirmForm,
         ),

@@ -23,7 +23,8 @@ from emergency.forms import (
     RevisionTriggerForm,
 )
 from emergency.models import Plan, PlanVersion
-from emergency.services.common import BUREAU, KEEPERS, require_reach, require_role, validate
+from emergency.policy import POLICY
+from emergency.services.common import require_reach, validate
 
 S = PlanVersionState
 
@@ -77,7 +78,7 @@ def _check_dates(published_on, filed_on=None) -> None:
 
 
 def create_plan(*, actor, data) -> Plan:
-    require_role(actor, KEEPERS)
+    POLICY.require(actor, "keep_records")
     cleaned = validate(PlanForm, data, actor=actor)
     kind, town_id = _owner(cleaned, actor)
     _check_type(kind, cleaned["type"])
@@ -160,13 +161,18 @@ VERSION_FLOW = Workflow(
     page_url_name="emergency:planversion_transition",
     transitions=[
         Transition(
-            "publish", (S.DRAFT,), S.PUBLISHED, KEEPERS, label=gettext_lazy("Publish"), form=PublishForm
+            "publish",
+            (S.DRAFT,),
+            S.PUBLISHED,
+            POLICY.roles("keep_records"),
+            label=gettext_lazy("Publish"),
+            form=PublishForm,
         ),
         Transition(
             "file",
             (S.PUBLISHED,),
             S.FILED,
-            KEEPERS,
+            POLICY.roles("keep_records"),
             label=gettext_lazy("Record the filing"),
             form=FileForm,
             rule_fields=("filed_on",),  # not in the future, not before the version's publication
@@ -175,7 +181,7 @@ VERSION_FLOW = Workflow(
             "check_filing",
             (S.FILED,),
             S.CHECKED,
-            BUREAU,
+            POLICY.roles("bureau"),
             label=gettext_lazy("Check the filing"),
             form=CheckFilingForm,
             rule_fields=("checked_on",),  # not before the filing
@@ -208,7 +214,7 @@ def check_plan_filing(plan_version, *, actor, version, data=None):
 
 def start_revision(plan: Plan, *, actor, changes: str = "") -> PlanVersion:
     """A new draft version (revision after a trigger of R-EMG-3)."""
-    require_role(actor, KEEPERS)
+    POLICY.require(actor, "keep_records")
     require_reach(actor, "plan", town_id=plan.town_id, enterprise=plan.owner_enterprise)
     open_draft = plan.versions.filter(state=PlanVersionState.DRAFT).order_by("-number").first()
     if open_draft is not None:
@@ -289,7 +295,7 @@ PLAN_FLOW = Workflow(
             "evaluate",
             tuple(OwnerKind.values),
             None,
-            KEEPERS,
+            POLICY.roles("keep_records"),
             label=gettext_lazy("Record the evaluation"),
             form=PlanEvaluationForm,
             verb="evaluated",
@@ -300,7 +306,7 @@ PLAN_FLOW = Workflow(
             "record_trigger",
             tuple(OwnerKind.values),
             None,
-            KEEPERS,
+            POLICY.roles("keep_records"),
             label=gettext_lazy("Record a revision trigger"),
             form=RevisionTriggerForm,
             verb="revision_triggered",

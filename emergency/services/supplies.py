@@ -28,15 +28,8 @@ from emergency.models import (
     StocktakeLine,
     Warehouse,
 )
-from emergency.services.common import (
-    BUREAU,
-    KEEPERS,
-    NORM_SETTERS,
-    audit,
-    require_reach,
-    require_role,
-    validate,
-)
+from emergency.policy import POLICY
+from emergency.services.common import audit, require_reach, validate
 
 
 def _today() -> dt.date:
@@ -47,13 +40,13 @@ def _today() -> dt.date:
 
 
 def create_warehouse(*, actor, data) -> Warehouse:
-    require_role(actor, KEEPERS)
+    POLICY.require(actor, "keep_records")
     cleaned = validate(WarehouseForm, data, actor=actor)
     level = cleaned["level"]
     enterprise = cleaned.get("enterprise") if level == WarehouseLevel.ENTERPRISE else None
     town = enterprise.town if enterprise else (cleaned.get("town") if level == WarehouseLevel.TOWN else None)
     if level == WarehouseLevel.DISTRICT:
-        require_role(actor, BUREAU)
+        POLICY.require(actor, "bureau")
     elif enterprise is not None:
         require_reach(actor, "enterprise", enterprise=enterprise)
     else:
@@ -124,7 +117,7 @@ def _decrease(batch: StockBatch, take: int) -> None:
 
 def record_movement(*, actor, data) -> Movement:
     """One movement (in, out, transfer, return) with its reason and person (R-EMG-5)."""
-    require_role(actor, KEEPERS)
+    POLICY.require(actor, "keep_records")
     cleaned = validate(MovementForm, data, actor=actor)
     kind, warehouse, item = cleaned["kind"], cleaned["warehouse"], cleaned["item"]
     quantity, today = cleaned["quantity"], _today()
@@ -200,7 +193,7 @@ def record_movement(*, actor, data) -> Movement:
 
 def start_stocktake(*, actor, warehouse, month: dt.date | None = None) -> Stocktake:
     """Open this month's count of a warehouse: one line per batch with its book quantity."""
-    require_role(actor, KEEPERS)
+    POLICY.require(actor, "keep_records")
     require_reach(actor, "warehouse", town_id=warehouse.town_id, enterprise=warehouse.enterprise)
     month = (month or _today()).replace(day=1)
     with transaction.atomic():
@@ -218,7 +211,7 @@ def start_stocktake(*, actor, warehouse, month: dt.date | None = None) -> Stockt
 
 def record_counts(stocktake: Stocktake, *, actor, counts: dict) -> Stocktake:
     """`counts`: {line id: {"counted": n, "explanation": "…"}}; a difference needs its explanation."""
-    require_role(actor, KEEPERS)
+    POLICY.require(actor, "keep_records")
     if stocktake.state != StocktakeState.DRAFT:
         raise Conflict()
     lines = {line.pk: line for line in stocktake.lines.all()}
@@ -287,7 +280,7 @@ STOCKTAKE_FLOW = Workflow(
             "confirm",
             sources=(StocktakeState.DRAFT,),
             target=StocktakeState.CONFIRMED,
-            roles=KEEPERS,
+            roles=POLICY.roles("keep_records"),
             label=gettext_lazy("Confirm the count"),
             form=NoteForm,
         ),
@@ -306,7 +299,7 @@ def confirm_stocktake(stocktake, *, actor, version, data=None) -> Stocktake:
 
 def set_norm(*, actor, data) -> ReserveNorm:
     """The district sets a town's (or a warehouse's) reserve norm for an item; setting it again replaces it."""
-    require_role(actor, NORM_SETTERS)
+    POLICY.require(actor, "set_norms")
     cleaned = validate(NormForm, data, actor=actor)
     town, warehouse, item = cleaned["town"], cleaned.get("warehouse"), cleaned["item"]
     quantity = cleaned["quantity"]
@@ -320,7 +313,7 @@ def set_norm(*, actor, data) -> ReserveNorm:
 
 def change_norm(norm: ReserveNorm, *, actor, version, data) -> ReserveNorm:
     """A new figure for an existing norm (town, warehouse and item stay)."""
-    require_role(actor, NORM_SETTERS)
+    POLICY.require(actor, "set_norms")
     quantity = validate(NormQuantityForm, data)["quantity"]
     with transaction.atomic():
         edit(

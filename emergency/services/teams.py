@@ -8,11 +8,12 @@ from django.db import transaction
 from core.workflow import edit, record_created
 from emergency.forms import TeamForm, TeamMemberCreateForm, TeamMemberForm
 from emergency.models import RescueTeam, TeamMember
-from emergency.services.common import KEEPERS, require_reach, require_role, validate
+from emergency.policy import POLICY
+from emergency.services.common import require_reach, validate
 
 
 def register_team(*, actor, data) -> RescueTeam:
-    require_role(actor, KEEPERS)
+    POLICY.require(actor, "keep_records")
     cleaned = validate(TeamForm, data, actor=actor)
     enterprise = cleaned.get("enterprise")
     if enterprise is not None:
@@ -34,7 +35,7 @@ def register_team(*, actor, data) -> RescueTeam:
 
 
 def _require_team(actor, team: RescueTeam) -> None:
-    require_role(actor, KEEPERS)
+    POLICY.require(actor, "keep_records")
     require_reach(actor, "team", town_id=team.town_id, enterprise=team.enterprise)
 
 
@@ -43,7 +44,7 @@ def _member_fields(cleaned: dict) -> dict:
 
 
 def add_team_member(*, actor, data) -> TeamMember:
-    require_role(actor, KEEPERS)
+    POLICY.require(actor, "keep_records")
     cleaned = validate(TeamMemberCreateForm, data, actor=actor)
     team = cleaned.pop("team")
     _require_team(actor, team)

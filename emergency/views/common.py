@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.views import apply_domain_errors
-from emergency.services.common import may
+from emergency.policy import POLICY
 
 
 def page_of(request, qs, per_page=50):
@@ -23,14 +23,14 @@ def initial_of(obj, form_class) -> dict:
     return {f: getattr(obj, f"{f}_id", None) or getattr(obj, f) for f in form_class.base_fields}
 
 
-def require(request, roles) -> None:
-    if not may(request.user, roles):
+def require(request, action: str) -> None:
+    if not POLICY.can(request.user, action):
         raise PermissionDenied
 
 
-def form_page(request, *, form_class, service, roles, title, success, initial=None, intro=""):
+def form_page(request, *, form_class, service, action, title, success, initial=None, intro=""):
     """A create page: GET shows the form, POST calls the service; a refused input keeps what was typed."""
-    require(request, roles)
+    require(request, action)
     return _form_round(
         request,
         form_class=form_class,
@@ -41,9 +41,9 @@ def form_page(request, *, form_class, service, roles, title, success, initial=No
     )
 
 
-def edit_page(request, obj, *, form_class, service, roles, title, success, initial):
+def edit_page(request, obj, *, form_class, service, action, title, success, initial):
     """An edit page: the form starts from the record; POST sends the version read (a stale one: 409)."""
-    require(request, roles)
+    require(request, action)
     return _form_round(
         request,
         form_class=form_class,

@@ -22,8 +22,8 @@ from emergency.models import (
     WaterloggingPoint,
     WeatherWarning,
 )
+from emergency.policy import POLICY
 from emergency.rules import grade_of
-from emergency.services.common import OFFICIALS, WARNING_ROLES, may
 from emergency.views.common import edit_page, form_page, initial_of, page_of
 
 
@@ -42,7 +42,7 @@ def flood_registers(request):
             "points": [(p, phone_for(user, p.phone)) for p in points],
             "shelters": shelters,
             "entries": [(e, phone_for(user, e.phone)) for e in entries],
-            "can_add": may(user, OFFICIALS),
+            "can_add": POLICY.can(user, "keep_registers"),
         },
     )
 
@@ -53,7 +53,7 @@ def point_create(request):
         request,
         form_class=PointForm,
         service=services.register_point,
-        roles=OFFICIALS,
+        action="keep_registers",
         title=_("New waterlogging point"),
         success=lambda p: reverse("emergency:floods"),
     )
@@ -65,7 +65,7 @@ def shelter_create(request):
         request,
         form_class=ShelterForm,
         service=services.register_shelter,
-        roles=OFFICIALS,
+        action="keep_registers",
         title=_("New shelter"),
         success=lambda s: reverse("emergency:floods"),
     )
@@ -79,7 +79,7 @@ def point_edit(request, pk: int):
         point,
         form_class=PointForm,
         service=services.update_point,
-        roles=OFFICIALS,
+        action="keep_registers",
         title=_("Waterlogging point: %(name)s") % {"name": point.name},
         success=lambda p: reverse("emergency:floods"),
         initial=initial_of(point, PointForm),
@@ -94,7 +94,7 @@ def shelter_edit(request, pk: int):
         shelter,
         form_class=ShelterForm,
         service=services.update_shelter,
-        roles=OFFICIALS,
+        action="keep_registers",
         title=_("Shelter: %(name)s") % {"name": shelter.name},
         success=lambda s: reverse("emergency:floods"),
         initial=initial_of(shelter, ShelterForm),
@@ -123,7 +123,7 @@ def warning_list(request):
             ],
             "declarations": [(d, services.DECLARATION_FLOW.buttons(user, d)) for d in declarations],
             "mine": [(c, services.CONFIRMATION_FLOW.buttons(user, c)) for c in mine],
-            "can_warn": may(user, WARNING_ROLES),
+            "can_warn": POLICY.can(user, "warn"),
             "active": WarningState.ACTIVE,
         },
     )
@@ -135,7 +135,7 @@ def warning_create(request):
         request,
         form_class=WarningForm,
         service=services.issue_warning,
-        roles=WARNING_ROLES,
+        action="warn",
         title=_("Enter a warning"),
         success=lambda w: reverse("emergency:warnings"),
     )
@@ -147,7 +147,7 @@ def declaration_create(request):
         request,
         form_class=DeclarationForm,
         service=services.declare_response,
-        roles=WARNING_ROLES,
+        action="warn",
         title=_("Declare a response level"),
         success=lambda d: reverse("emergency:warnings"),
     )

@@ -25,7 +25,7 @@ from emergency.forms import (
     RevisionTriggerForm,
 )
 from emergency.models import Drill, ImprovementAction, Plan, PlanVersion
-from emergency.services.common import KEEPERS, may
+from emergency.policy import POLICY
 from emergency.views.common import form_page, page_of
 
 
@@ -39,7 +39,7 @@ def plan_list(request):
         "emergency/plan_list.html",
         {
             "page_obj": page_of(request, statuses),
-            "can_add": may(request.user, KEEPERS),
+            "can_add": POLICY.can(request.user, "keep_records"),
             "behind": request.GET.get("behind") == "1",
         },
     )
@@ -51,7 +51,7 @@ def plan_create(request):
         request,
         form_class=PlanForm,
         service=services.create_plan,
-        roles=KEEPERS,
+        action="keep_records",
         title=_("New emergency plan"),
         success=lambda p: reverse("emergency:plan_detail", args=[p.pk]),
     )
@@ -77,7 +77,7 @@ def plan_detail(request, pk, *, refusal: str = "", status: int = 200):
             "status": selectors.plan_status(plan),
             "versions": versions,
             "drills": plan.drills.all(),
-            "can_write": may(request.user, KEEPERS),
+            "can_write": POLICY.can(request.user, "keep_records"),
             "revision_refusal": refusal,
             "typed_changes": request.POST.get("changes", "") if refusal else "",
             "can_evaluate": services.PLAN_FLOW.may(request.user, "evaluate", plan),
@@ -159,7 +159,7 @@ def drill_list(request):
         "emergency/drill_list.html",
         {
             "page_obj": page,
-            "can_add": may(request.user, KEEPERS),
+            "can_add": POLICY.can(request.user, "keep_records"),
             "compliance": selectors.compliance(request.user),
         },
     )
@@ -171,7 +171,7 @@ def drill_create(request):
         request,
         form_class=DrillRecordForm,
         service=services.record_drill,
-        roles=KEEPERS,
+        action="keep_records",
         title=_("Record a drill"),
         success=lambda d: reverse("emergency:drill_detail", args=[d.pk]),
         initial={"plan": request.GET.get("plan")},
@@ -210,7 +210,7 @@ def _drill_page(request, drill, form=None, *, status: int = 200):
             "buttons": services.DRILL_FLOW.buttons(request.user, drill),
             "actions": actions,
             "form": form or ActionForm(),
-            "can_write": may(request.user, KEEPERS),
+            "can_write": POLICY.can(request.user, "keep_records"),
         },
         status=status,
     )

@@ -14,7 +14,7 @@ from emergency import services
 from emergency.filters import NormFilter, TransferFilter
 from emergency.forms import NormForm, NormQuantityForm, TransferForm
 from emergency.models import ReserveNorm, Shelter, SupplyItem, TransferEntry
-from emergency.services.common import NORM_SETTERS, OFFICIALS, may
+from emergency.policy import POLICY
 from emergency.views.common import edit_page, form_page, initial_of
 
 
@@ -39,7 +39,7 @@ def norm_list(request):
     """The norms the district set, and the SL 298-2004 figures that stand where it set none."""
     defaults = SupplyItem.objects.filter(default_norm__gt=0).order_by("category", "code")
     return NormListPage(request).response(
-        {"defaults": defaults, "can_set": may(request.user, NORM_SETTERS), "active": "norms"}
+        {"defaults": defaults, "can_set": POLICY.can(request.user, "set_norms"), "active": "norms"}
     )
 
 
@@ -49,7 +49,7 @@ def norm_create(request):
         request,
         form_class=NormForm,
         service=services.set_norm,
-        roles=NORM_SETTERS,
+        action="set_norms",
         title=_("Set a reserve norm"),
         success=lambda n: reverse("emergency:norms"),
         initial={"item": request.GET.get("item")} if request.GET.get("item", "").isdigit() else None,
@@ -65,7 +65,7 @@ def norm_edit(request, pk: int):
         norm,
         form_class=NormQuantityForm,
         service=services.change_norm,
-        roles=NORM_SETTERS,
+        action="set_norms",
         title=_("Reserve norm: %(item)s, %(town)s") % {"item": norm.item, "town": norm.town},
         success=lambda n: reverse("emergency:norms"),
         initial={"quantity": norm.quantity},
@@ -95,7 +95,9 @@ def transfer_list(request):
         .annotate(assigned=Sum("entries__persons"))
         .order_by("town__code", "name")
     )
-    return TransferListPage(request).response({"shelters": shelters, "can_add": may(user, OFFICIALS)})
+    return TransferListPage(request).response(
+        {"shelters": shelters, "can_add": POLICY.can(user, "keep_registers")}
+    )
 
 
 @login_required
@@ -104,7 +106,7 @@ def transfer_create(request):
         request,
         form_class=TransferForm,
         service=services.register_transfer,
-        roles=OFFICIALS,
+        action="keep_registers",
         title=_("New transfer list entry"),
         success=lambda e: reverse("emergency:transfers"),
     )
@@ -118,7 +120,7 @@ def transfer_edit(request, pk: int):
         entry,
         form_class=TransferForm,
         service=services.update_transfer,
-        roles=OFFICIALS,
+        action="keep_registers",
         title=_("Transfer list: %(zone)s") % {"zone": entry.zone},
         success=lambda e: reverse("emergency:transfers"),
         initial=initial_of(entry, TransferForm),

@@ -19,7 +19,7 @@ from core.workflow_views import transition_page
 from emergency import selectors, services
 from emergency.forms import MovementForm, WarehouseForm
 from emergency.models import Movement, StockBatch, Stocktake, Warehouse
-from emergency.services.common import KEEPERS, may
+from emergency.policy import POLICY
 from emergency.towns import picked_town, visible_towns
 from emergency.views.common import form_page, page_of
 
@@ -36,7 +36,7 @@ def warehouse_list(request):
     return render(
         request,
         "emergency/warehouse_list.html",
-        {"page_obj": page, "rows": rows, "can_add": may(request.user, KEEPERS)},
+        {"page_obj": page, "rows": rows, "can_add": POLICY.can(request.user, "keep_records")},
     )
 
 
@@ -46,7 +46,7 @@ def warehouse_create(request):
         request,
         form_class=WarehouseForm,
         service=services.create_warehouse,
-        roles=KEEPERS,
+        action="keep_records",
         title=_("New warehouse"),
         success=lambda w: reverse("emergency:warehouse_detail", args=[w.pk]),
     )
@@ -75,7 +75,7 @@ def warehouse_detail(request, pk):
             "batches": [(b, b.is_expired(today)) for b in batches],
             "movements": selectors.movement_events(request.user, list(movements)),
             "stocktakes": warehouse.stocktakes.all()[:12],
-            "can_move": may(request.user, KEEPERS),
+            "can_move": POLICY.can(request.user, "keep_records"),
         },
     )
 
@@ -91,7 +91,7 @@ def movement_create(request):
         request,
         form_class=MovementForm,
         service=services.record_movement,
-        roles=KEEPERS,
+        action="keep_records",
         title=_("Stock movement"),
         success=success,
         initial=initial,

@@ -16,7 +16,7 @@ from emergency import rules, selectors, services
 from emergency.choices import MemberRole
 from emergency.forms import TeamForm, TeamMemberForm
 from emergency.models import RescueTeam, TeamMember
-from emergency.services.common import KEEPERS, may
+from emergency.policy import POLICY
 from emergency.views.common import edit_page, form_page
 
 
@@ -42,7 +42,7 @@ class TeamListPage(ListPage):
 @login_required
 def team_list(request):
     return TeamListPage(request).response(
-        {"can_add": may(request.user, KEEPERS), "today": timezone.localdate()}
+        {"can_add": POLICY.can(request.user, "keep_records"), "today": timezone.localdate()}
     )
 
 
@@ -52,7 +52,7 @@ def team_create(request):
         request,
         form_class=TeamForm,
         service=services.register_team,
-        roles=KEEPERS,
+        action="keep_records",
         title=_("New rescue team"),
         success=lambda t: t.get_absolute_url(),
     )
@@ -87,7 +87,7 @@ def team_detail(request, pk: int):
             "flags": selectors.team_flags([team], today=today)[0][1],
             "people": people,
             "phone": phone_for(user, team.phone, team.enterprise_id),
-            "can_edit": may(user, KEEPERS),
+            "can_edit": POLICY.can(user, "keep_records"),
         },
     )
 
@@ -101,7 +101,7 @@ def member_create(request, pk: int):
         service=lambda *, actor, data: services.add_team_member(
             actor=actor, data={**data.dict(), "team": team.pk}
         ),
-        roles=KEEPERS,
+        action="keep_records",
         title=_("New member of %(team)s") % {"team": team},
         success=lambda m: team.get_absolute_url(),
     )
@@ -118,7 +118,7 @@ def member_edit(request, pk: int):
         member,
         form_class=TeamMemberForm,
         service=services.update_team_member,
-        roles=KEEPERS,
+        action="keep_records",
         title=_("%(name)s, %(team)s") % {"name": member.name, "team": member.team},
         success=lambda m: m.get_absolute_url(),
         initial={f: getattr(member, f) for f in fields},
