@@ -19,6 +19,7 @@ from core.workflow_api import add_workflow_actions, serializer_field
 from duty import selectors, services
 from duty.forms import FollowUpForm, MonthForm, ReportForm, RosterCreateForm, ShiftForm, SwapRequestForm
 from duty.models import Contact, DutyRoom, InfoReport, ReportDeadline, ReportUpdate, Roster, Shift, Swap
+from duty.policy import POLICY
 
 
 def form_serializer(name: str, form_class, extra: dict | None = None):
@@ -272,7 +273,7 @@ class SwapViewSet(
         responses={201: SwapSerializer},
     )
     def create(self, request, *args, **kwargs):
-        services.roles.require(request.user, services.roles.PEOPLE)
+        POLICY.require(request.user, "stand_duty")
         body = _body(request)
         raw = str(body.get("shift", ""))
         shifts = Shift.objects.visible_to(request.user).select_related("roster__room")

@@ -50,7 +50,7 @@ from duty.models import (
     Shift,
     Swap,
 )
-from duty.services.roles import DUTY_ROOM, PEOPLE, REPORTERS, ROSTER_KEEPERS, has
+from duty.policy import POLICY
 
 
 def _sees(user) -> bool:
@@ -87,7 +87,7 @@ def board(request):
             "panels": panels,
             "accident_clocks": accident_clocks,
             "now": now,
-            "can_report": has(request.user, REPORTERS),
+            "can_report": POLICY.can(request.user, "report"),
         },
     )
 
@@ -125,7 +125,7 @@ def room_list(request, *, month_form=None, status=200):
         {
             "rows": rows,
             "month": month,
-            "can_keep": has(request.user, ROSTER_KEEPERS),
+            "can_keep": POLICY.can(request.user, "keep_rosters"),
             "month_form": month_form or MonthForm(initial={"month": f"{month:%Y-%m}", "publish": True}),
         },
         status=status,
@@ -173,8 +173,8 @@ def room_detail(request, pk, *, log_form=None, absence_form=None, roster_form=No
         "on_duty": selectors.on_duty(room),
         "log": room.log.select_related("by")[:30],
         "absences": room.absences.select_related("person").filter(end__gte=timezone.now())[:30],
-        "can_keep": has(request.user, ROSTER_KEEPERS),
-        "can_log": has(request.user, DUTY_ROOM),
+        "can_keep": POLICY.can(request.user, "keep_rosters"),
+        "can_log": POLICY.can(request.user, "work_the_room"),
         "log_form": log_form or LogEntryForm(),
         "absence_form": absence_form or AbsenceForm(),
         "pool_people": user_choices([p.pk for p in people]),
@@ -403,13 +403,13 @@ def shift_detail(request, pk, *, handover_form=None, swap_form=None, status=200)
         "handover": handover,
         "log": shift.log.select_related("by")[:50],
         "buttons": services.SHIFT_FLOW.buttons(request.user, shift),
-        "can_handover": has(request.user, PEOPLE)
-        and (request.user.pk == shift.person_id or has(request.user, DUTY_ROOM)),
+        "can_handover": POLICY.can(request.user, "stand_duty")
+        and (request.user.pk == shift.person_id or POLICY.can(request.user, "work_the_room")),
         "can_sign": handover is not None
         and handover.incoming_id == request.user.pk
         and handover.signed_in_at is None,
         "can_swap": shift.roster.state == "published"
-        and (request.user.pk == shift.person_id or has(request.user, ROSTER_KEEPERS)),
+        and (request.user.pk == shift.person_id or POLICY.can(request.user, "keep_rosters")),
         "handover_form": handover_form or HandoverForm(),
         "swap_form": swap_form or SwapRequestForm(),
         "pool_people": user_choices([p for p in pool if p != shift.person_id]),
@@ -513,7 +513,7 @@ def report_list(request):
         {
             "page": page,
             "late_counts": selectors.late_counts_per_unit(request.user, timezone.localdate().year),
-            "can_report": has(request.user, REPORTERS),
+            "can_report": POLICY.can(request.user, "report"),
             "state": state,
             "q": q,
         },
@@ -522,7 +522,7 @@ def report_list(request):
 
 @login_required
 def report_create(request):
-    if not has(request.user, REPORTERS):
+    if not POLICY.can(request.user, "report"):
         _require_sees(request.user)
         raise PermissionDenied
     initial = {}

@@ -30,13 +30,28 @@ def test_an_anonymous_user_may_nothing():
 
 def test_the_apps_declare_their_policies():
     import accidents.services.roles  # noqa: F401
+    import accountability.policy  # noqa: F401
     import accounts.services  # noqa: F401
     import core.services  # noqa: F401
+    import duty.policy  # noqa: F401
+    import emergency.policy  # noqa: F401
+    import hazards.rules  # noqa: F401
     import inspections.services.common  # noqa: F401
     import registry.services  # noqa: F401
     import risk.services  # noqa: F401
 
-    assert {"accidents", "accounts", "core", "inspections", "registry", "risk"} <= set(POLICIES)
+    assert {
+        "accidents",
+        "accountability",
+        "accounts",
+        "core",
+        "duty",
+        "emergency",
+        "hazards",
+        "inspections",
+        "registry",
+        "risk",
+    } <= set(POLICIES)
     assert POLICIES["core"].roles("change_settings") == {Role.SYSTEM_ADMIN}
 
 

@@ -16,7 +16,7 @@ from core.forms import clean
 from duty.choices import RosterState
 from duty.forms import MonthForm
 from duty.models import DutyRoom, Roster
-from duty.services.roles import ROSTER_KEEPERS, require
+from duty.policy import POLICY
 from duty.services.roster import check_coverage, create_roster, generate_roster, publish_roster
 
 KIND = "duty.month"
@@ -28,7 +28,7 @@ def _title():
 
 def prepare_month(*, actor, data):
     """Queue the month's preparation for every room the actor keeps; answers the job to watch."""
-    require(actor, ROSTER_KEEPERS)
+    POLICY.require(actor, "keep_rosters")
     cleaned = clean(MonthForm, data)
     month = cleaned["month"]
     rooms = DutyRoom.objects.visible_to(actor).count()

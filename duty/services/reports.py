@@ -29,7 +29,7 @@ from duty.forms import (
     RequestMoreForm,
 )
 from duty.models import InfoReport, ReportDeadline, ReportUpdate
-from duty.services.roles import DISTRICT_DESK, REPORTERS, require
+from duty.policy import POLICY
 from notifications.recipients import Audience, resolve
 from notifications.services import Message, notify, notify_many
 from notifications.sms import send_sms
@@ -56,7 +56,7 @@ FLOW = Workflow(
             "acknowledge",
             (ReportState.SUBMITTED,),
             ReportState.ACKNOWLEDGED,
-            DISTRICT_DESK,
+            POLICY.roles("handle_reports"),
             label=gettext_lazy("Acknowledge"),
             form=EmptyForm,
         ),
@@ -64,7 +64,7 @@ FLOW = Workflow(
             "request_more",
             (ReportState.SUBMITTED, ReportState.ACKNOWLEDGED),
             ReportState.MORE_REQUESTED,
-            DISTRICT_DESK,
+            POLICY.roles("handle_reports"),
             label=gettext_lazy("Ask for more"),
             form=RequestMoreForm,
             style="warning",
@@ -73,7 +73,7 @@ FLOW = Workflow(
             "answer",
             (ReportState.MORE_REQUESTED,),
             ReportState.SUBMITTED,
-            REPORTERS,
+            POLICY.roles("report"),
             label=gettext_lazy("Answer the request"),
             form=AnswerForm,
             guard=_reporter_side,
@@ -82,7 +82,7 @@ FLOW = Workflow(
             "follow_up",
             OPEN,
             None,
-            REPORTERS,
+            POLICY.roles("report"),
             label=gettext_lazy("Add a follow-up report"),
             form=FollowUpForm,
             guard=_reporter_side,
@@ -92,7 +92,7 @@ FLOW = Workflow(
             "final",
             OPEN,
             ReportState.CLOSED,
-            REPORTERS,
+            POLICY.roles("report"),
             label=gettext_lazy("Add the final report"),
             form=FollowUpForm,
             guard=_reporter_side,
@@ -102,7 +102,7 @@ FLOW = Workflow(
             "escalate",
             OPEN,
             None,
-            DISTRICT_DESK,
+            POLICY.roles("handle_reports"),
             label=gettext_lazy("Escalate to the leader on duty"),
             form=DecisionForm,
             style="danger",
@@ -111,7 +111,7 @@ FLOW = Workflow(
             "link_accident",
             OPEN,
             None,
-            DISTRICT_DESK,
+            POLICY.roles("handle_reports"),
             label=gettext_lazy("Link to an accident record"),
             form=LinkAccidentForm,
             style="secondary",
@@ -121,7 +121,7 @@ FLOW = Workflow(
             "create_accident",
             OPEN,
             None,
-            DISTRICT_DESK,
+            POLICY.roles("handle_reports"),
             label=gettext_lazy("Create the accident record"),
             form=CreateAccidentForm,
             style="secondary",
@@ -132,7 +132,7 @@ FLOW = Workflow(
             "record_written",
             OPEN,
             None,
-            DISTRICT_DESK,
+            POLICY.roles("handle_reports"),
             label=gettext_lazy("Written report received"),
             form=EmptyForm,
             style="secondary",
@@ -142,7 +142,7 @@ FLOW = Workflow(
             "close",
             (ReportState.SUBMITTED, ReportState.ACKNOWLEDGED),
             ReportState.CLOSED,
-            DISTRICT_DESK,
+            POLICY.roles("handle_reports"),
             label=gettext_lazy("Close"),
             form=DecisionForm,
             style="outline-secondary",
@@ -295,7 +295,11 @@ def _clean_report(actor, data) -> dict:
         errors.setdefault("town", []).append(_("Choose a town or street of the district."))
     cleaned["town"] = town
     enterprise = None
-    if actor.enterprise_id and "enterprise_user" in actor.role_codes and not actor.role_codes & DISTRICT_DESK:
+    if (
+        actor.enterprise_id
+        and "enterprise_user" in actor.role_codes
+        and not POLICY.can(actor, "handle_reports")
+    ):
         enterprise = actor.enterprise  # an enterprise reports for itself only
         if town is not None and enterprise.town_id != town.pk:
             errors.setdefault("town", []).append(_("Your enterprise lies in another town or street."))
@@ -307,7 +311,7 @@ def _clean_report(actor, data) -> dict:
     if (
         town is not None
         and "town_officer" in actor.role_codes
-        and not actor.role_codes & DISTRICT_DESK
+        and not POLICY.can(actor, "handle_reports")
         and actor.town_id != town.pk
     ):
         errors.setdefault("town", []).append(_("Report events of your own town or street."))
@@ -315,7 +319,7 @@ def _clean_report(actor, data) -> dict:
     if refusal:
         errors.setdefault("accident", []).append(refusal)
     cleaned["accident"] = accident
-    if cleaned["by_phone"] and not actor.role_codes & DISTRICT_DESK:
+    if cleaned["by_phone"] and not POLICY.can(actor, "handle_reports"):
         cleaned["by_phone"] = False  # only the duty room takes reports by phone
     if errors:
         raise InvalidInput(errors=errors)
@@ -324,7 +328,7 @@ def _clean_report(actor, data) -> dict:
 
 @transaction.atomic
 def submit_report(*, actor, data) -> InfoReport:
-    require(actor, REPORTERS)
+    POLICY.require(actor, "report")
     cleaned = _clean_report(actor, data)
     now = timezone.now()
     report = InfoReport.objects.create(

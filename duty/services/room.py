@@ -16,7 +16,7 @@ from core.workflow import Transition, Workflow
 from duty.choices import RoomKind, RosterState, ShiftState
 from duty.forms import EmptyForm, HandoverForm, LogEntryForm, RoomPatternForm
 from duty.models import DutyRoom, Handover, LogEntry, Shift
-from duty.services.roles import DUTY_ROOM, PEOPLE, ROSTER_KEEPERS, require
+from duty.policy import POLICY
 from notifications.services import notify
 
 # A room has no state of its own: its edits are transitions that keep its kind (district or town/street),
@@ -31,7 +31,7 @@ ROOM_FLOW = Workflow(
             "set_pattern",
             tuple(RoomKind.values),
             None,
-            ROSTER_KEEPERS,
+            POLICY.roles("keep_rosters"),
             label=gettext_lazy("Set the shift pattern"),
             form=RoomPatternForm,
             verb="pattern_changed",
@@ -64,7 +64,7 @@ def _pattern_facts(start, hours) -> dict:
 
 
 def _on_the_shift_or_room(user, shift) -> bool:
-    return user.pk == shift.person_id or bool(user.role_codes & DUTY_ROOM)
+    return user.pk == shift.person_id or POLICY.can(user, "work_the_room")
 
 
 SHIFT_FLOW = Workflow(
@@ -75,7 +75,7 @@ SHIFT_FLOW = Workflow(
             "close",
             (ShiftState.OPEN,),
             ShiftState.CLOSED,
-            PEOPLE,
+            POLICY.roles("stand_duty"),
             label=gettext_lazy("Close the shift"),
             form=EmptyForm,
             guard=_on_the_shift_or_room,
@@ -87,7 +87,7 @@ SHIFT_FLOW = Workflow(
 
 @transaction.atomic
 def add_log_entry(room: DutyRoom, *, actor, data) -> LogEntry:
-    require(actor, DUTY_ROOM)
+    POLICY.require(actor, "work_the_room")
     form = bind(LogEntryForm, data)
     if not form.is_valid():
         raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
@@ -114,7 +114,7 @@ def add_log_entry(room: DutyRoom, *, actor, data) -> LogEntry:
 @transaction.atomic
 def write_handover(shift: Shift, *, actor, data) -> Handover:
     """The outgoing person writes the handover (open matters) and names the incoming person, who signs."""
-    if not _on_the_shift_or_room(actor, shift) or not actor.role_codes & PEOPLE:
+    if not _on_the_shift_or_room(actor, shift) or not POLICY.can(actor, "stand_duty"):
         raise NotAllowed(_("Your role may not do this."))
     shift = Shift.objects.select_for_update().get(pk=shift.pk)
     if shift.state != ShiftState.OPEN:

@@ -12,14 +12,14 @@ from django.utils.translation import gettext_lazy
 
 from audit.services import record
 from core import calendar
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput, NotAllowed
 from core.forms import bind
 from core.workflow import Transition, Workflow, record_created
 from duty import events, rostering, rules
 from duty.choices import RosterState, ShiftRole, SwapState
 from duty.forms import AbsenceForm, DecisionForm, EmptyForm, RosterCreateForm, ShiftForm, SwapRequestForm
 from duty.models import DutyRoom, Roster, Shift, Swap, Unavailability
-from duty.services.roles import PEOPLE, ROSTER_KEEPERS, require
+from duty.policy import POLICY
 from notifications.services import notify
 
 ROSTER_FLOW = Workflow(
@@ -30,7 +30,7 @@ ROSTER_FLOW = Workflow(
             "generate",
             (RosterState.DRAFT,),
             None,
-            ROSTER_KEEPERS,
+            POLICY.roles("keep_rosters"),
             label=gettext_lazy("Generate from the pool"),
             form=EmptyForm,
             style="secondary",
@@ -40,7 +40,7 @@ ROSTER_FLOW = Workflow(
             "publish",
             (RosterState.DRAFT,),
             RosterState.PUBLISHED,
-            ROSTER_KEEPERS,
+            POLICY.roles("keep_rosters"),
             label=gettext_lazy("Publish"),
             form=EmptyForm,
         ),
@@ -50,7 +50,7 @@ ROSTER_FLOW = Workflow(
 
 
 def _in_keepers_scope(user, swap) -> bool:
-    return bool(user.role_codes & ROSTER_KEEPERS)
+    return POLICY.can(user, "keep_rosters")
 
 
 SWAP_FLOW = Workflow(
@@ -61,7 +61,7 @@ SWAP_FLOW = Workflow(
             "accept",
             (SwapState.REQUESTED,),
             SwapState.ACCEPTED,
-            PEOPLE,
+            POLICY.roles("stand_duty"),
             label=gettext_lazy("Accept the swap"),
             form=DecisionForm,
             guard=lambda user, swap: user.pk == swap.counterpart_id,
@@ -70,7 +70,7 @@ SWAP_FLOW = Workflow(
             "approve",
             (SwapState.ACCEPTED,),
             SwapState.APPROVED,
-            ROSTER_KEEPERS,
+            POLICY.roles("keep_rosters"),
             label=gettext_lazy("Approve the swap"),
             form=DecisionForm,
             guard=_in_keepers_scope,
@@ -79,11 +79,11 @@ SWAP_FLOW = Workflow(
             "reject",
             (SwapState.REQUESTED, SwapState.ACCEPTED),
             SwapState.REJECTED,
-            PEOPLE,
+            POLICY.roles("stand_duty"),
             label=gettext_lazy("Reject"),
             form=DecisionForm,
             style="outline-danger",
-            guard=lambda user, swap: user.pk == swap.counterpart_id or bool(user.role_codes & ROSTER_KEEPERS),
+            guard=lambda user, swap: user.pk == swap.counterpart_id or POLICY.can(user, "keep_rosters"),
         ),
     ],
     page_url_name="duty:swap_action",
@@ -168,7 +168,7 @@ def _present(span: rostering.Span, absences) -> list[rostering.Span]:
 
 @transaction.atomic
 def create_roster(*, actor, data) -> Roster:
-    require(actor, ROSTER_KEEPERS)
+    POLICY.require(actor, "keep_rosters")
     form = bind(RosterCreateForm, data)
     if not form.is_valid():
         raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
@@ -275,7 +275,7 @@ def fill_roster(roster: Roster, *, seed=None) -> list[str]:
 def add_shift(roster: Roster, *, actor, data) -> Shift:
     """API.md: a shift that breaks a rest rule of R-DUTY-2 → 400 naming the rule; an overlap is a double
     booking, listed by the coverage check."""
-    require(actor, ROSTER_KEEPERS)
+    POLICY.require(actor, "keep_rosters")
     roster = Roster.objects.select_for_update().get(pk=roster.pk)
     if roster.state != RosterState.DRAFT:
         raise Conflict(_("A published roster changes only through swaps."))
@@ -360,9 +360,9 @@ def publish_roster(roster, *, actor, version=None, data=None) -> Roster:
 @transaction.atomic
 def request_swap(shift: Shift, *, actor, data) -> Swap:
     """Requested by the person on the shift (or a roster keeper for them), to someone of the same pool."""
-    require(actor, PEOPLE)
-    if actor.pk != shift.person_id and not actor.role_codes & ROSTER_KEEPERS:
-        require(actor, frozenset())  # only the person on the shift or a keeper asks
+    POLICY.require(actor, "stand_duty")
+    if actor.pk != shift.person_id and not POLICY.can(actor, "keep_rosters"):
+        raise NotAllowed(_("Your role may not do this."))  # only the person on the shift or a keeper asks
     if shift.roster.state != RosterState.PUBLISHED:
         raise Conflict(_("Swaps are for published rosters; change the draft directly."))
     form = bind(SwapRequestForm, data)
@@ -451,7 +451,7 @@ def reject_swap(swap, *, actor, version, data=None) -> Swap:
 def record_absence(room: DutyRoom, *, actor, data) -> tuple[Unavailability, list[dict]]:
     """Leave entered for a pool member; the coverage of every roster it touches is recomputed and the
     room's keepers are told of the gaps it opens."""
-    require(actor, ROSTER_KEEPERS)
+    POLICY.require(actor, "keep_rosters")
     form = bind(AbsenceForm, data)
     if not form.is_valid():
         raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})

@@ -1,11 +1,12 @@
-"""Who may do what in the duty module: the one role table."""
+"""Who may do what in the duty module, declared once (core.policy) and read by its pages, its API, its
+services and its workflow tables. Whose shift it is, and which town's room, are the services' checks."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from core.choices import Role
-from core.errors import NotAllowed
+from core.policy import Policy
 
 R = Role
 # A roster is kept by the district bureau for every room and by a town's officers for the town's room.
@@ -24,11 +25,14 @@ PEOPLE = frozenset(
     {R.DISTRICT_ADMIN, R.DISTRICT_LEADER, R.DEPARTMENT_OFFICER, R.TOWN_OFFICER, R.INSPECTOR, R.DUTY_OFFICER}
 )
 
-
-def has(user, roles) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.role_codes & roles)
-
-
-def require(user, roles) -> None:
-    if not has(user, roles):
-        raise NotAllowed(_("Your role may not do this."))
+POLICY = Policy(
+    "duty",
+    {
+        "keep_rosters": ROSTER_KEEPERS,  # rosters, patterns, swaps approved, leave
+        "work_the_room": DUTY_ROOM,  # the board, the log, a handover on another's shift
+        "report": REPORTERS,  # information reports to the district
+        "handle_reports": DISTRICT_DESK,  # acknowledge, ask for more, escalate, close
+        "stand_duty": PEOPLE,  # one's own shifts: handover, swap requests
+    },
+    message=_("Your role may not do this."),
+)
