@@ -152,10 +152,18 @@ class CampaignWriteSerializer(serializers.Serializer):
 
 
 class AssignSerializer(serializers.Serializer):
-    deadline = serializers.DateField()
-    town = serializers.IntegerField(required=False, allow_null=True)
-    department = serializers.IntegerField(required=False, allow_null=True)
-    inspectors = serializers.ListField(child=serializers.IntegerField(), required=False)
+    deadline = serializers.DateField(help_text="Not before today.")
+    town = serializers.IntegerField(
+        required=False, allow_null=True, help_text="A town or street of the district; null: none."
+    )
+    department = serializers.IntegerField(
+        required=False, allow_null=True, help_text="A department of the district; null: none."
+    )
+    inspectors = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Ids of active inspectors who may inspect the campaign's enterprises.",
+    )
     version = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -201,7 +209,10 @@ class CampaignViewSet(
         POLICY.require(request.user, "plan", _("Your role may not change campaigns."))
         data = AssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        n = services.assign_tasks(actor=request.user, campaign=campaign, **data.validated_data)
+        given = {
+            name: value for name, value in data.validated_data.items() if value is not None
+        }  # null: none
+        n = services.assign_tasks(actor=request.user, campaign=campaign, **given)
         return Response({"tasks": n})
 
     @extend_schema(responses=inline_serializer("CampaignProgress", {"total": serializers.DictField()}))
@@ -263,8 +274,13 @@ class TaskSerializer(serializers.ModelSerializer):
 
 
 class TaskAssignSerializer(serializers.Serializer):
-    deadline = serializers.DateField()
-    inspectors = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False)
+    deadline = serializers.DateField(help_text="Not before today.")
+    inspectors = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        allow_empty=False,
+        min_length=1,
+        help_text="Ids of active inspectors who may inspect the task's enterprise.",
+    )
     version = serializers.IntegerField(min_value=0)
 
 

@@ -80,7 +80,14 @@ CAMPAIGN_FLOW = Workflow(
         Transition("close", (CampaignState.ACTIVE,), CampaignState.CLOSED, PLANNERS, verb="closed"),
         Transition("add_targets", (CampaignState.ACTIVE,), None, PLANNERS, verb="targets_added"),
         Transition("remove_target", (CampaignState.ACTIVE,), None, PLANNERS, verb="target_removed"),
-        Transition("assign", (CampaignState.ACTIVE,), None, PLANNERS, verb="tasks_assigned"),
+        Transition(
+            "assign",
+            (CampaignState.ACTIVE,),
+            None,
+            PLANNERS,
+            verb="tasks_assigned",
+            rule_fields=("deadline", "town", "department", "inspectors"),
+        ),
     ],
     state_message=lambda campaign: gettext("The campaign is closed."),
 )
@@ -91,7 +98,14 @@ TASK_FLOW = Workflow(
     model=InspectionTask,
     name="inspections.task",
     transitions=[
-        Transition("reassign", (TaskState.OPEN,), None, PLANNERS, verb="reassigned"),
+        Transition(
+            "reassign",
+            (TaskState.OPEN,),
+            None,
+            PLANNERS,
+            verb="reassigned",
+            rule_fields=("deadline", "inspectors"),
+        ),
         Transition(
             "start",
             (TaskState.OPEN,),

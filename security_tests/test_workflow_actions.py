@@ -22,8 +22,18 @@ from security_tests.test_schemathesis import HOST, raw_schema, wsgi_app
 
 EXAMPLES = int(os.environ.get("REDLINE_FUZZ_EXAMPLES", "2")) * 5
 
-# Action routes written by hand beside the generated ones (a note that leaves the version alone).
-EXTRA = {"POST /api/v1/hazards/{id}/progress-notes/": ("hazards.hazard", "progress")}
+# Action routes written by hand beside the generated ones: each is a declared transition all the same, so its
+# schema must accept what its form accepts.
+EXTRA = {
+    "POST /api/v1/hazards/{id}/progress-notes/": ("hazards.hazard", "progress"),
+    "POST /api/v1/inspections/{id}/results/": ("inspections.inspection", "answer"),
+    "POST /api/v1/inspections/{id}/details/": ("inspections.inspection", "update_details"),
+    "POST /api/v1/inspections/{id}/finish/": ("inspections.inspection", "finish"),
+    "POST /api/v1/inspection-tasks/{id}/assign/": ("inspections.task", "reassign"),
+    "POST /api/v1/campaigns/{id}/assign/": ("inspections.campaign", "assign"),
+    "POST /api/v1/info-reports/{id}/follow-ups/": ("duty.info_report", "follow_up"),
+    "POST /api/v1/info-reports/{id}/final/": ("duty.info_report", "final"),
+}
 
 
 def action_operations() -> list[tuple[str, str, str]]:
