@@ -187,6 +187,7 @@ ACTION_LABELS = {
     "registry.file.rented_out_added": _("Rented-out premises added"),
     "registry.file.special_operator_added": _("Special operator added"),
     "registry.jurisdiction.boundaries_imported": _("Boundaries imported"),
+    "registry.basemap.imported": _("Offline base map imported"),
     "registry.jurisdiction.created": _("Area created"),
     "registry.jurisdiction.updated": _("Area changed"),
     "registry.jurisdiction.deactivated": _("Area deactivated"),

@@ -165,3 +165,50 @@ def test_a_retirement_from_a_stale_page_is_refused_with_the_reason_kept(site, ne
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], width
     shot(page, viewport, "risk-retire-refused")
+
+
+def test_an_imported_base_map_is_drawn_by_the_map_and_kept_for_use_without_signal(
+    site, new_page, viewport, settings, tmp_path
+):
+    """Issue 20, point 9: the district administrator imports the surveying office's base map on the towns
+    admin page; the risk map draws it (not the shipped schematic), and draws it again without signal."""
+    import json
+
+    settings.MAP_TILE_URL = ""
+    river = {
+        "type": "Feature",
+        "properties": {"kind": "river", "name": "天沙河（测绘）"},
+        "geometry": {
+            "type": "LineString",
+            "coordinates": [[113.02, 22.60], [113.06, 22.61], [113.10, 22.63]],
+        },
+    }
+    path = tmp_path / "蓬江区底图.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [river]}, ensure_ascii=False))
+    page = new_page()
+    log_in(page, site, "admin")
+    page.goto(f"{site}/registry/admin/jurisdictions/")
+    page.get_by_test_id("import-base-map").click()
+    page.get_by_label("底图文件（GeoJSON）").set_input_files(str(path))
+    page.get_by_role("button", name="导入").click()
+    page.get_by_test_id("base-map-current").filter(has_text="蓬江区底图.geojson").wait_for()
+    shot(page, viewport, "base-map-import")
+
+    fetched: list[str] = []
+    page.on("response", lambda r: fetched.append(r.url) if "base-map.geojson" in r.url and r.ok else None)
+    page.goto(f"{site}/risk/map/")
+    page.wait_for_selector(".rl-offline-base")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    assert fetched and not [u for u in fetched if "pengjiang-base" in u]
+    assert page.locator(".leaflet-rl-base-pane path").count() == 1  # the imported river alone
+    page.reload()
+    page.wait_for_selector(".rl-offline-base")
+    page.wait_for_function("!!navigator.serviceWorker.controller")
+    page.context.set_offline(True)
+    try:
+        page.reload()
+        page.wait_for_selector(".rl-offline-base")
+        assert page.locator(".leaflet-rl-base-pane path").count() == 1
+    finally:
+        page.context.set_offline(False)
+    assert page.js_errors == []

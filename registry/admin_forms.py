@@ -99,3 +99,17 @@ class BoundaryImportForm(_Styled, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.style()
+
+
+class BaseMapImportForm(_Styled, forms.Form):
+    file = forms.FileField(
+        label=_("Base map file (GeoJSON)"),
+        help_text=_(
+            "A FeatureCollection in WGS 84 of the district's outline, towns, rivers and roads, each feature's "
+            'kind in its properties as "kind": district, town, river, motorway, trunk or primary. A file with '
+            "any error changes nothing."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".geojson,.json,application/geo+json,application/json"}
+        ),
+    )

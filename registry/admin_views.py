@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,10 +16,11 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError
 from core.views import apply_domain_errors, page_status, refused_button
 from registry import services
-from registry.admin_forms import BoundaryImportForm, DepartmentForm, JurisdictionForm
+from registry.admin_forms import BaseMapImportForm, BoundaryImportForm, DepartmentForm, JurisdictionForm
+from registry.basemap import MAX_BYTES as BASE_MAP_BYTES
 from registry.boundaries import MAX_BYTES
 from registry.choices import EnterpriseStatus
-from registry.models import Department, Jurisdiction, Sector
+from registry.models import BaseMap, Department, Jurisdiction, Sector
 
 
 def _require_manager(request) -> None:
@@ -158,6 +160,43 @@ def boundary_import(request):
         {"form": form, "section": "jurisdictions"},
         status=page_status(form),
     )
+
+
+@login_required
+def base_map_import(request):
+    """Upload the district's base map (GeoJSON) that the maps draw without network."""
+    _require_manager(request)
+    form = BaseMapImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                services.import_base_map(
+                    actor=request.user, raw=upload.read(BASE_MAP_BYTES + 1), source_name=upload.name
+                )
+            except DomainError as exc:
+                apply_domain_errors(form, exc)
+            else:
+                messages.success(request, _("The base map was imported; every map draws it from now on."))
+                return redirect("registry:admin_base_map_import")
+        messages.error(request, _("Please correct the errors below."))
+    return render(
+        request,
+        "registry/admin/base_map_import.html",
+        {"form": form, "section": "jurisdictions", "current": BaseMap.current()},
+        status=page_status(form),
+    )
+
+
+@login_required
+def base_map(request):
+    """The imported base map, to every signed-in user (public geography); stored by the service worker."""
+    current = BaseMap.current()
+    if current is None:
+        raise Http404
+    response = FileResponse(current.file.open("rb"), content_type="application/geo+json")
+    response["Cache-Control"] = "private, max-age=86400"  # the URL names the file's hash
+    return response
 
 
 # --- Departments -----------------------------------------------------------------------------------------

@@ -4,11 +4,13 @@ from core.extensions import (
     DemoBuilder,
     HomePanel,
     NavItem,
+    OfflinePage,
     Section,
     demo_builders,
     enterprise_sections,
     home_panels,
     nav_items,
+    offline_pages,
 )
 from core.scoping import scope_of
 
@@ -79,3 +81,6 @@ def _file_section(request, enterprise):
 enterprise_sections.register(
     Section("file", _("Work-safety file"), 5, "registry/panels/file_section.html", _file_section)
 )
+
+# The district's imported base map, kept by the service worker when a map first fetches it.
+offline_pages.register(OfflinePage("registry.base_map", 45, r"registry/base-map\.geojson", data=True))

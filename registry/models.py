@@ -261,3 +261,28 @@ from registry.models_file import (  # noqa: E402, F401  the enterprise file's le
     RentedPremises,
     SpecialOperator,
 )
+
+
+class BaseMap(models.Model):
+    """An imported base map of the district (registry.basemap); the newest is the one the maps draw."""
+
+    file = models.FileField(_("file"), upload_to="basemap/")
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    features = models.PositiveIntegerField(_("features"))
+    source_name = models.CharField(_("file name"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("base map")
+        verbose_name_plural = _("base maps")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source_name or self.sha256[:12]} · {self.uploaded_at:%Y-%m-%d}"
+
+    @classmethod
+    def current(cls):
+        return cls.objects.order_by("-uploaded_at", "-id").first()

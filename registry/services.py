@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -14,9 +15,9 @@ from core.errors import Conflict, InvalidInput, NotAllowed
 from core.policy import Policy
 from core.scoping import scope_of
 from core.workflow import Transition, Workflow
-from registry import boundaries
+from registry import basemap, boundaries
 from registry.choices import TOWN_KINDS, EnterpriseScale, EnterpriseStatus, SubSector
-from registry.models import Department, Enterprise, EnterpriseStatusChange, Jurisdiction, Sector
+from registry.models import BaseMap, Department, Enterprise, EnterpriseStatusChange, Jurisdiction, Sector
 from registry.validators import credit_code_error, normalise_credit_code, phone_error
 
 REGISTRY_EDITORS = {Role.DISTRICT_ADMIN, Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER}
@@ -556,6 +557,24 @@ def import_town_boundaries(*, actor, raw: bytes | str, source_name: str = "") ->
         data={"file": source_name, "towns": sorted(shapes), "changed": [t.code for t in changed]},
     )
     return changed
+
+
+@transaction.atomic
+def import_base_map(*, actor, raw: bytes, source_name: str = "") -> BaseMap:
+    """Keep the district's base map (registry.basemap) for every map page; checked whole first, so a bad file
+    changes nothing. The file is stored under its hash, so a cached copy is never mistaken for another."""
+    _check_configuration_manager(actor)
+    kept, features, sha256 = basemap.parse_base_map(raw)
+    base_map = BaseMap(sha256=sha256, features=features, source_name=source_name[:200], uploaded_by=actor)
+    base_map.file.save(f"{sha256[:16]}.geojson", ContentFile(kept), save=False)
+    base_map.save()
+    record(
+        base_map,
+        "registry.basemap.imported",
+        actor=actor,
+        data={"file": source_name, "features": features, "sha256": sha256},
+    )
+    return base_map
 
 
 def _abbreviation(data: dict, errors: dict) -> str:

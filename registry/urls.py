@@ -15,6 +15,8 @@ urlpatterns = [
     path("enterprises/import/template/", import_views.import_template, name="enterprise_import_template"),
     path("admin/jurisdictions/", admin_views.jurisdiction_list, name="admin_jurisdiction_list"),
     path("admin/jurisdictions/boundaries/", admin_views.boundary_import, name="admin_boundary_import"),
+    path("admin/jurisdictions/base-map/", admin_views.base_map_import, name="admin_base_map_import"),
+    path("base-map.geojson", admin_views.base_map, name="base_map"),
     path("admin/jurisdictions/new/", admin_views.jurisdiction_create, name="admin_jurisdiction_create"),
     path("admin/jurisdictions/<int:pk>/", admin_views.jurisdiction_edit, name="admin_jurisdiction_edit"),
     path(

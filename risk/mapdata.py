@@ -17,6 +17,9 @@ from django.conf import settings
 from django.db.models import Avg, Count
 from django.db.models.functions import Floor
 from django.templatetags.static import static
+from django.urls import reverse
+
+from registry.models import BaseMap
 
 POINT_CAP = 2000
 CELL_CAP = 400
@@ -27,12 +30,18 @@ RANK = {"red": 4, "orange": 3, "yellow": 2, "blue": 1, "": 0}
 
 
 def base_config() -> dict:
-    """The base map of every Leaflet page: the configured tile service, or the district's own outlines,
-    rivers and roads shipped as static data (cached by the service worker, so it works offline)."""
+    """The base map of every Leaflet page: the configured tile service, or the district's own outline,
+    rivers and roads — the imported base map (its URL names its hash) or else the schematic shipped in static
+    — both kept by the service worker, so the map works offline."""
+    if settings.MAP_TILE_URL:
+        base_url = ""
+    else:
+        current = BaseMap.current()
+        base_url = f"{reverse('registry:base_map')}?v={current.sha256[:16]}" if current else static(BASE_MAP)
     return {
         "tileUrl": settings.MAP_TILE_URL,
         "attribution": settings.MAP_TILE_ATTRIBUTION,
-        "baseUrl": "" if settings.MAP_TILE_URL else static(BASE_MAP),
+        "baseUrl": base_url,
     }
 
 

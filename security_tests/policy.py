@@ -202,6 +202,8 @@ POLICY = {
     "registry:admin_jurisdiction_list": frozenset({"admin", "sysadmin"}),
     "registry:admin_jurisdiction_create": frozenset({"admin", "sysadmin"}),
     "registry:admin_boundary_import": frozenset({"admin", "sysadmin"}),
+    "registry:admin_base_map_import": frozenset({"admin", "sysadmin"}),
+    "registry:base_map": NOBODY,  # the demo district has imported none: 404 for everyone (tested on its own)
     "registry:admin_jurisdiction_edit": frozenset({"admin", "sysadmin"}),
     "registry:admin_jurisdiction_set_active": POST_ONLY,
     "registry:admin_department_list": frozenset({"admin", "sysadmin"}),
