@@ -1,9 +1,8 @@
-from pathlib import Path
-
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import DomainError
+from core.management.imports import active_user, existing_file, refused
 from registry import importer
 
 SHOWN_ERRORS = 50
@@ -26,17 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
 
     def handle(self, *args, **options):
-        from django.contrib.auth import get_user_model
-
-        User = get_user_model()  # noqa: N806 (accounts is one layer above)
-
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"No such file: {path}")
-        try:
-            actor = User.objects.get(username=options["actor"], is_active=True)
-        except User.DoesNotExist:
-            raise CommandError(f"No active user {options['actor']!r}.") from None
+        path = existing_file(options["file"])
+        actor = active_user(options["actor"])
         mode = "valid_rows" if options["valid_rows_only"] else "all_or_nothing"
         try:
             with path.open("rb") as handle:
@@ -49,8 +39,7 @@ class Command(BaseCommand):
                     source_name=path.name,
                 )
         except DomainError as exc:
-            messages = [str(m) for msgs in exc.errors.values() for m in msgs] or [str(exc.message)]
-            raise CommandError("; ".join(messages)) from exc
+            raise refused(exc) from exc
         for error in result.errors[:SHOWN_ERRORS]:
             sheet = f"{error.sheet} " if error.sheet else ""
             self.stderr.write(f"{sheet}row {error.row} · {error.field}: {error.message}")
