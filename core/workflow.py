@@ -66,6 +66,8 @@ class Transition:
     # the level's limit or the plan a major hazard needs. Their help text says the rule; the schema test
     # tolerates a rule's 400 on these fields only.
     rule_fields: tuple[str, ...] = ()
+    # False: the action has a form of its own on the page (a shift added to a roster), not a button.
+    button: bool = True
 
     def __post_init__(self):
         object.__setattr__(self, "roles", frozenset(self.roles))
@@ -176,6 +178,7 @@ class Workflow:
                 "url": self.page_url(obj, t.action),
             }
             for t in self.available(user, obj)
+            if t.button
         ]
 
     def page_url(self, obj, action: str) -> str:

@@ -33,6 +33,7 @@ EXTRA = {
     "POST /api/v1/campaigns/{id}/assign/": ("inspections.campaign", "assign"),
     "POST /api/v1/info-reports/{id}/follow-ups/": ("duty.info_report", "follow_up"),
     "POST /api/v1/info-reports/{id}/final/": ("duty.info_report", "final"),
+    "POST /api/v1/duty/rosters/{id}/shifts/": ("duty.roster", "add_shift"),
 }
 
 

@@ -44,8 +44,20 @@ ROSTER_FLOW = Workflow(
             label=gettext_lazy("Publish"),
             form=EmptyForm,
         ),
+        # A draft's shift added by hand (the roster page's own form): the roster's version moves with it.
+        Transition(
+            "add_shift",
+            (RosterState.DRAFT,),
+            None,
+            POLICY.roles("keep_rosters"),
+            form=ShiftForm,
+            verb="shift_added",
+            button=False,
+            rule_fields=("person", "start"),
+        ),
     ],
     page_url_name="duty:roster_action",
+    state_message=lambda roster: _("A published roster changes only through swaps."),
 )
 
 
@@ -272,17 +284,46 @@ def fill_roster(roster: Roster, *, seed=None) -> list[str]:
 
 
 @transaction.atomic
-def add_shift(roster: Roster, *, actor, data) -> Shift:
+def add_shift(roster: Roster, *, actor, data, version=None) -> Shift:
     """API.md: a shift that breaks a rest rule of R-DUTY-2 → 400 naming the rule; an overlap is a double
-    booking, listed by the coverage check."""
-    POLICY.require(actor, "keep_rosters")
-    roster = Roster.objects.select_for_update().get(pk=roster.pk)
-    if roster.state != RosterState.DRAFT:
-        raise Conflict(_("A published roster changes only through swaps."))
-    form = bind(ShiftForm, data)
-    if not form.is_valid():
-        raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
-    cleaned = form.cleaned_data
+    booking, listed by the coverage check. ROSTER_FLOW's "add_shift", under the roster's version (API.md
+    names none: the one the caller is looking at)."""
+
+    def prepare(step):
+        Roster.objects.select_for_update().filter(pk=roster.pk).first()
+        _check_shift(step.obj, step.data)
+
+    def after(step):
+        cleaned = step.data
+        step.result = Shift.objects.create(
+            roster=step.obj,
+            person_id=cleaned["person"],
+            role=cleaned["role"],
+            start=cleaned["start"],
+            end=cleaned["end"],
+        )
+        step.audit_data.update(
+            shift=step.result.pk,
+            person=step.result.person_id,
+            role=cleaned["role"],
+            start=cleaned["start"].isoformat(),
+            end=cleaned["end"].isoformat(),
+        )
+
+    return ROSTER_FLOW.perform(
+        roster,
+        "add_shift",
+        actor=actor,
+        version=_version(roster, version),
+        data=data,
+        prepare=prepare,
+        after=after,
+    )
+
+
+def _check_shift(roster: Roster, cleaned: dict) -> None:
+    """The person is of the room's pool for the role, the shift starts within the month, and it keeps the
+    rest rules against the person's other shifts (of any room)."""
     start, end, role = cleaned["start"], cleaned["end"], cleaned["role"]
     if cleaned["person"] not in pool_ids(roster.room, role):
         raise InvalidInput.field("person", _("Choose a person of this room's pool for that role."))
@@ -302,20 +343,6 @@ def add_shift(roster: Roster, *, actor, data) -> Shift:
     )
     if problem:
         raise InvalidInput.field("start", problem)
-    shift = Shift.objects.create(roster=roster, person_id=cleaned["person"], role=role, start=start, end=end)
-    record(
-        roster,
-        "duty.roster.shift_added",
-        actor=actor,
-        data={
-            "shift": shift.pk,
-            "person": shift.person_id,
-            "role": role,
-            "start": start.isoformat(),
-            "end": end.isoformat(),
-        },
-    )
-    return shift
 
 
 def publish_roster(roster, *, actor, version=None, data=None) -> Roster:
