@@ -80,6 +80,27 @@ SHIFT_FLOW = Workflow(
             form=EmptyForm,
             guard=_on_the_shift_or_room,
         ),
+        # The handover, on the shift page's own forms: written by the outgoing person (or the room), signed
+        # by the incoming one; each moves the shift's version.
+        Transition(
+            "write_handover",
+            (ShiftState.OPEN,),
+            None,
+            POLICY.roles("stand_duty"),
+            form=HandoverForm,
+            guard=_on_the_shift_or_room,
+            verb="handover_written",
+            button=False,
+            rule_fields=("incoming",),
+        ),
+        Transition(
+            "sign_handover",
+            (ShiftState.OPEN,),
+            None,
+            POLICY.roles("stand_duty"),
+            verb="handover_signed",
+            button=False,
+        ),
     ],
     page_url_name="duty:shift_action",
 )
@@ -111,55 +132,78 @@ def add_log_entry(room: DutyRoom, *, actor, data) -> LogEntry:
     return entry
 
 
-@transaction.atomic
-def write_handover(shift: Shift, *, actor, data) -> Handover:
+def write_handover(shift: Shift, *, actor, data, version=None) -> Handover:
     """The outgoing person writes the handover (open matters) and names the incoming person, who signs."""
-    if not _on_the_shift_or_room(actor, shift) or not POLICY.can(actor, "stand_duty"):
-        raise NotAllowed(_("Your role may not do this."))
-    shift = Shift.objects.select_for_update().get(pk=shift.pk)
-    if shift.state != ShiftState.OPEN:
-        raise Conflict(_("This shift is closed."))
-    form = bind(HandoverForm, data)
-    if not form.is_valid():
-        raise InvalidInput(errors={k: list(v) for k, v in form.errors.items()})
-    incoming = get_user_model().objects.filter(pk=form.cleaned_data["incoming"], is_active=True).first()
-    if incoming is None or incoming.pk == shift.person_id:
-        raise InvalidInput.field("incoming", _("Choose the person who takes over."))
-    handover, _created = Handover.objects.update_or_create(
-        shift=shift,
-        defaults={
-            "open_matters": form.cleaned_data["open_matters"],
-            "outgoing": actor,
-            "incoming": incoming,
-            "signed_out_at": timezone.now(),
-            "signed_in_at": None,
-        },
+
+    def prepare(step):
+        incoming = get_user_model().objects.filter(pk=step.data["incoming"], is_active=True).first()
+        if incoming is None or incoming.pk == shift.person_id:
+            raise InvalidInput.field("incoming", _("Choose the person who takes over."))
+        step.audit_data["incoming"] = incoming.pk
+
+    def after(step):
+        step.result, _created = Handover.objects.update_or_create(
+            shift=step.obj,
+            defaults={
+                "open_matters": step.data["open_matters"],
+                "outgoing": actor,
+                "incoming_id": step.audit_data["incoming"],
+                "signed_out_at": timezone.now(),
+                "signed_in_at": None,
+            },
+        )
+
+    def tell(step):
+        handover = step.result
+        notify(
+            recipients=[handover.incoming],
+            kind="duty.handover",
+            title=_("Sign the handover of %(shift)s") % {"shift": step.obj},
+            url=step.obj.get_absolute_url(),
+            target=step.obj,
+            dedup_key=f"duty:handover:{handover.pk}:{handover.signed_out_at:%s}",
+        )
+
+    return SHIFT_FLOW.perform(
+        shift,
+        "write_handover",
+        actor=actor,
+        version=_current(shift, version),
+        data=data,
+        prepare=prepare,
+        after=after,
+        notify=tell,
     )
-    record(shift, "duty.shift.handover_written", actor=actor, data={"incoming": incoming.pk})
-    notify(
-        recipients=[incoming],
-        kind="duty.handover",
-        title=_("Sign the handover of %(shift)s") % {"shift": shift},
-        url=shift.get_absolute_url(),
-        target=shift,
-        dedup_key=f"duty:handover:{handover.pk}:{handover.signed_out_at:%s}",
-    )
-    return handover
 
 
-@transaction.atomic
-def sign_handover(shift: Shift, *, actor) -> Handover:
-    handover = Handover.objects.select_for_update().filter(shift=shift).first()
-    if handover is None:
-        raise Conflict(_("No handover has been written for this shift yet."))
-    if actor.pk != handover.incoming_id:
-        raise NotAllowed(_("Only the incoming person signs the handover."))
-    if handover.signed_in_at is not None:
-        raise Conflict(_("The handover is signed already."))
-    handover.signed_in_at = timezone.now()
-    handover.save(update_fields=["signed_in_at"])
-    record(shift, "duty.shift.handover_signed", actor=actor, data={"handover": handover.pk})
-    return handover
+def sign_handover(shift: Shift, *, actor, version=None) -> Handover:
+    """The incoming person signs the handover written for them (403 for anyone else; 409 before it is
+    written or once it is signed)."""
+
+    def prepare(step):
+        handover = Handover.objects.select_for_update().filter(shift=step.obj).first()
+        if handover is None:
+            raise Conflict(_("No handover has been written for this shift yet."))
+        if actor.pk != handover.incoming_id:
+            raise NotAllowed(_("Only the incoming person signs the handover."))
+        if handover.signed_in_at is not None:
+            raise Conflict(_("The handover is signed already."))
+        step.result = handover
+        step.audit_data["handover"] = handover.pk
+
+    def after(step):
+        step.result.signed_in_at = timezone.now()
+        step.result.save(update_fields=["signed_in_at"])
+
+    return SHIFT_FLOW.perform(
+        shift, "sign_handover", actor=actor, version=_current(shift, version), prepare=prepare, after=after
+    )
+
+
+def _current(shift: Shift, version):
+    """The handover's pages name no version: an absent one means the version the caller is looking at (the
+    conditional write still refuses a concurrent writer)."""
+    return shift.version if version in (None, "") else version
 
 
 def close_shift(shift, *, actor, version, data=None) -> Shift:
