@@ -174,6 +174,13 @@ def test_a_shift_that_breaks_the_rest_rule_is_400_naming_it(api_as, persona):
     assert client.post(f"/api/v1/duty/rosters/{roster.pk}/shifts/", body, format="json").status_code == 201
     assert len(services.check_coverage(roster)["double_bookings"]) == 1
     assert Shift.objects.filter(roster=roster).count() == 2
+    # Each added shift is the roster workflow's add_shift: the roster's version moved, one audit event each,
+    # and the action has the page's own form, not a button.
+    created_version = roster.version
+    roster.refresh_from_db()
+    assert roster.version == created_version + 2
+    assert AuditEvent.objects.filter(action="duty.roster.shift_added", target_id=roster.pk).count() == 2
+    assert "add_shift" not in {b["action"] for b in services.ROSTER_FLOW.buttons(persona("admin"), roster)}
 
 
 def test_a_swap_is_requested_accepted_approved_and_coverage_holds(persona):
