@@ -30,7 +30,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import File
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -146,9 +146,14 @@ class Progress:
         with contextlib.suppress(Exception):  # Redis down: the row (outside transactions) still moves
             cache.set(_cache_key(job.pk), (job.done, job.total, job.phase), 3600)
         if not connection.in_atomic_block:
-            type(job).objects.filter(pk=job.pk, state=job.State.RUNNING).update(
-                done=job.done, total=job.total, phase=job.phase
-            )
+            # SQLite: a connection still reading an export's rows cannot write once another connection has
+            # written since its read began ("database is locked" at once, whatever the busy timeout). The
+            # row then moves at the next write that can; the cache has the progress meanwhile, and the job
+            # goes on instead of failing over a progress figure.
+            with contextlib.suppress(OperationalError):
+                type(job).objects.filter(pk=job.pk, state=job.State.RUNNING).update(
+                    done=job.done, total=job.total, phase=job.phase
+                )
 
     def check_cancelled(self) -> None:
         state = type(self.job).objects.filter(pk=self.job.pk).values_list("state", flat=True).first()

@@ -212,3 +212,34 @@ def test_with_a_broker_the_job_is_sent_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         job = start_export(as_user("admin"))
     assert sent == ([job.pk] if broker else [])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_whose_progress_row_cannot_be_written_still_finishes(monkeypatch):
+    """SQLite refuses a write from a connection still reading the export's rows once another connection
+    has written ("database is locked" at once): the progress row waits, the export does not fail. Outside
+    a test transaction, as a runner works, so the progress row is written at all."""
+    from django.db import OperationalError, connection
+
+    from accounts.models import User
+    from conftest import ensure_district
+
+    ensure_district()
+    refused: list[str] = []
+
+    def locked(execute, sql, params, many, context):
+        if sql.startswith('UPDATE "core_backgroundjob" SET "done"'):
+            refused.append(sql)
+            raise OperationalError("database is locked")
+        return execute(sql, params, many, context)
+
+    monkeypatch.setattr(background, "PROGRESS_EVERY", 1)
+    params = {"source": "registry.views.EnterpriseListPage", "query": {}, "fmt": "csv", "name": "enterprises"}
+    job = background.start_job(actor=User.objects.get(username="admin"), kind="core.export", params=params)
+    with connection.execute_wrapper(locked):
+        background.run_queued()
+    job.refresh_from_db()
+    assert refused, "the progress row was never written"
+    assert (job.state, job.error) == ("done", "")
+    with default_storage.open(job.result_file) as result:
+        assert len(result.read().decode("utf-8-sig").splitlines()) == Enterprise.objects.count() + 1
