@@ -11,8 +11,7 @@ import json
 
 from django.utils.translation import gettext as _
 
-from core.errors import InvalidInput
-from registry.boundaries import load_json
+from registry.boundaries import load_json, refuse
 
 MAX_BYTES = 20 * 1024 * 1024  # a district's simplified roads and rivers are a few MB
 MAX_POSITIONS = 300_000  # every vertex is drawn on every screen of every phone
@@ -20,10 +19,6 @@ KINDS = ("district", "town", "river", "motorway", "trunk", "primary")
 GEOMETRIES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
 # China's extent: a file in another datum's order ([lat, lng]) or projection falls outside it.
 LNG, LAT = (73.0, 136.0), (3.0, 54.0)
-
-
-def _refuse(message, *details) -> InvalidInput:
-    return InvalidInput(message, errors={"file": [str(message), *map(str, details)]})
 
 
 def _positions(coordinates):
@@ -67,7 +62,7 @@ def _feature_problem(number: int, feature) -> tuple[str, int]:
 def parse_base_map(raw: bytes) -> tuple[bytes, int, str]:
     """(the file as kept, the number of features, its SHA-256); InvalidInput naming the first ten problems."""
     if len(raw) > MAX_BYTES:
-        raise _refuse(_("The file is larger than 20 MB; simplify the base map first."))
+        raise refuse(_("The file is larger than 20 MB; simplify the base map first."))
     data = load_json(raw)
     problems, positions = [], 0
     for number, feature in enumerate(data["features"], start=1):
@@ -76,8 +71,8 @@ def parse_base_map(raw: bytes) -> tuple[bytes, int, str]:
         if problem:
             problems.append(problem)
     if problems:
-        raise _refuse(problems[0], *problems[1:10])
+        raise refuse(problems[0], *problems[1:10])
     if positions > MAX_POSITIONS:
-        raise _refuse(_("The base map has more than 300,000 points; simplify it first."))
+        raise refuse(_("The base map has more than 300,000 points; simplify it first."))
     kept = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return kept, len(data["features"]), hashlib.sha256(kept).hexdigest()

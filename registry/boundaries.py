@@ -21,21 +21,22 @@ MAX_BYTES = 5 * 1024 * 1024  # a district's towns, simplified, are far below thi
 MAX_POINTS = 5000  # per town: the map draws every vertex on every screen
 
 
-def _refuse(message) -> InvalidInput:
-    return InvalidInput(message, errors={"file": [str(message)]})
+def refuse(message, *details) -> InvalidInput:
+    """A refused file: the first problem as the message, every problem listed on the file field."""
+    return InvalidInput(message, errors={"file": [str(message), *map(str, details)]})
 
 
 def load_json(raw: bytes | str) -> dict:
     if len(raw) > MAX_BYTES:
-        raise _refuse(_("The file is larger than 5 MB; simplify the boundaries first."))
+        raise refuse(_("The file is larger than 5 MB; simplify the boundaries first."))
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        raise _refuse(_("The file is not valid GeoJSON (JSON could not be read).")) from None
+        raise refuse(_("The file is not valid GeoJSON (JSON could not be read).")) from None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise _refuse(_("The file must be a GeoJSON FeatureCollection."))
+        raise refuse(_("The file must be a GeoJSON FeatureCollection."))
     if not isinstance(data.get("features"), list) or not data["features"]:
-        raise _refuse(_("The file holds no features."))
+        raise refuse(_("The file holds no features."))
     return data
 
 
