@@ -30,6 +30,7 @@ urlpatterns = [
     path("tasks/<int:pk>/items/<int:item_id>/", field.task_item_save, name="task_item_save"),
     path("tasks/<int:pk>/items/<int:item_id>/photo/", field.task_item_photo, name="task_item_photo"),
     path("tasks/<int:pk>/details/", field.task_details_save, name="task_details_save"),
+    path("tasks/<int:pk>/finish/", field.task_finish, name="task_finish"),
     path("records/", field.inspection_list, name="inspection_list"),
     path("records/new/", field.inspection_new, name="inspection_new"),
     path("records/<int:pk>/", field.inspection_detail, name="inspection_detail"),

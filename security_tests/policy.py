@@ -278,6 +278,7 @@ POLICY = {
     "inspections:task_item_save": POST_ONLY,
     "inspections:task_item_photo": POST_ONLY,
     "inspections:task_details_save": POST_ONLY,
+    "inspections:task_finish": NOBODY,
     "inspections:inspection_list": EVERYONE,
     "inspections:inspection_new": NOBODY,
     "inspections:inspection_detail": frozenset(

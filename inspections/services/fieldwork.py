@@ -37,7 +37,7 @@ def _current_version(template: ChecklistTemplate) -> ChecklistTemplate:
 
 def items_to_answer(template: ChecklistTemplate) -> list:
     """The items an inspection started now would hold (the checklist's current version), in number order."""
-    return list(_current_version(template).items.order_by("number"))
+    return list(_current_version(template).items.select_related("criterion").order_by("number"))
 
 
 def start_inspection(
@@ -319,18 +319,24 @@ def key_criterion(item):
     return criterion if criterion.is_active else None
 
 
-def hazard_prefill(result: ItemResult) -> dict:
-    """What a failed item puts into its hazard: category, level, legal basis, the note, the place."""
-    item = result.item
-    title = item.requirement.rstrip("。.")
+def item_prefill(item) -> dict:
+    """What a failed item puts into its hazard before its note and place are known: the finish page, and
+    the field page's finish without signal, offer these for the inspector to confirm."""
     criterion = key_criterion(item)
     return {
-        "title": (_("Not met: %(requirement)s") % {"requirement": title})[:200],
+        "title": (_("Not met: %(requirement)s") % {"requirement": item.requirement.rstrip("。.")})[:200],
         "category": item.category,
         "level": HazardLevel.MAJOR if criterion else HazardLevel.GENERAL,
         "criterion": criterion,
         "legal_basis": item.legal_basis,
-        "description": result.note or item.requirement,
+    }
+
+
+def hazard_prefill(result: ItemResult) -> dict:
+    """What a failed item puts into its hazard: category, level, legal basis, the note, the place."""
+    return {
+        **item_prefill(result.item),
+        "description": result.note or result.item.requirement,
         "location": result.inspection.place,
     }
 
@@ -436,14 +442,23 @@ def confirm_item_hazard(*, actor, result: ItemResult, overrides: dict | None = N
 
 
 def finish_inspection(
-    *, actor, inspection: Inspection, version, not_operating: bool = False, hazards: dict | None = None
+    *,
+    actor,
+    inspection: Inspection,
+    version,
+    not_operating: bool = False,
+    hazards: dict | None = None,
+    seen: dict | None = None,
 ) -> Inspection:
     """Finish: every item answered; each failed item is registered as a hazard (the inspector's
-    confirmed values in `hazards[result_id]`, the item's prefill otherwise); record numbers issued."""
+    confirmed values in `hazards[result_id]`, the item's prefill otherwise); record numbers issued.
+    `seen` ({item_id: result}) is what a finish confirmed without signal was based on: its own queued
+    answers have moved the version since, so the answers themselves must still be the ones confirmed."""
     to_register: list = []  # the failed rows, read in `prepare`, registered as hazards in `after`
 
     def prepare(step):
         results = list(step.obj.results.select_related("item__criterion").order_by("item__number"))
+        _check_seen(results, seen)
         _check_finishable(step.obj, results, not_operating)
         failed = [r for r in results if r.result == Result.FAIL]
         outcome = (
@@ -480,6 +495,21 @@ def finish_inspection(
     return rules.INSPECTION_FLOW.perform(
         inspection, "finish", actor=actor, version=version, prepare=prepare, after=after
     )
+
+
+def _check_seen(results: list, seen: dict | None) -> None:
+    """A finish confirmed without signal stands only on the answers the inspector saw when confirming."""
+    if seen is None:
+        return
+    changed = [r.item.number for r in results if seen.get(r.item_id, Result.PENDING) != r.result]
+    if changed:
+        raise Conflict(
+            _(
+                "The answers on the server differ from the ones confirmed without signal (items "
+                "%(numbers)s): check them and finish again."
+            )
+            % {"numbers": "、".join(map(str, changed))}
+        )
 
 
 def _check_finishable(inspection: Inspection, results: list, not_operating: bool) -> None:

@@ -27,7 +27,13 @@ from inspections.documents import inspection_record_pdf, rectification_order_pdf
 from inspections.forms import DetailsForm, TaskAssignForm
 from inspections.models import ChecklistTemplate, Inspection, InspectionTask, ItemResult
 from inspections.services.common import safe_id
-from inspections.services.fieldwork import PHOTO_PURPOSE, AnswerChanged, hazard_prefill, items_to_answer
+from inspections.services.fieldwork import (
+    PHOTO_PURPOSE,
+    AnswerChanged,
+    hazard_prefill,
+    item_prefill,
+    items_to_answer,
+)
 from inspections.views.common import can_inspect, can_plan, error_text, flash_error
 from registry.models import Enterprise
 
@@ -100,11 +106,11 @@ def _offline_start(task) -> dict:
     if task.state != TaskState.OPEN:
         return {}
     blank = {"result": "", "note": "", "updated_at": None, "hazard_id": None}
+    items = items_to_answer(task.template)
     return {
-        "offline_rows": [
-            (SimpleNamespace(item=item, item_id=item.pk, **blank), [])
-            for item in items_to_answer(task.template)
-        ],
+        "offline_rows": [(SimpleNamespace(item=item, item_id=item.pk, **blank), []) for item in items],
+        "finish_items": [(item, item_prefill(item)) for item in items],
+        **_hazard_choices(),
         "details_form": DetailsForm(initial={"place": (task.enterprise.address or "")[:200]}),
         "results_choices": [c for c in Result.choices if c[0] != Result.PENDING],
     }
@@ -202,7 +208,7 @@ def _inspection(request, pk):
         Inspection.objects.select_related(
             "enterprise", "town", "template", "inspector", "task__campaign"
         ).prefetch_related(
-            Prefetch("results", ItemResult.objects.select_related("item").order_by("item__number"))
+            Prefetch("results", ItemResult.objects.select_related("item__criterion").order_by("item__number"))
         ),
         request.user,
         pk=pk,
@@ -255,6 +261,8 @@ def inspection_detail(request, pk: int):
                 }
             ),
             "results_choices": [c for c in Result.choices if c[0] != Result.PENDING],
+            "finish_items": [(r.item, item_prefill(r.item)) for r in results if writable],
+            **_hazard_choices(),
             "events": timeline(inspection),
         },
     )
@@ -369,6 +377,7 @@ def task_details_save(request, pk: int):
 
 
 @login_required
+@idempotent
 def inspection_finish(request, pk: int):
     """Confirm the hazards prefilled from the failed items, then finish."""
     inspection = _inspection(request, pk)
@@ -377,14 +386,10 @@ def inspection_finish(request, pk: int):
     failed = [r for r in inspection.results.all() if r.result == Result.FAIL]
     status, typed = 200, {}
     if request.method == "POST":
-        typed = {row.pk: _typed_hazard(request.POST, row.pk) for row in failed}
+        typed = {row.pk: _typed_hazard(request.POST, row.item_id) for row in failed}
         try:
             services.finish_inspection(
-                actor=request.user,
-                inspection=inspection,
-                version=request.POST.get("version"),
-                not_operating=request.POST.get("not_operating") == "on",
-                hazards=typed,
+                actor=request.user, inspection=inspection, hazards=typed, **_finish_basis(request, inspection)
             )
         except DomainError as exc:
             flash_error(request, exc)
@@ -395,30 +400,63 @@ def inspection_finish(request, pk: int):
                 request, _("The inspection is finished; %(n)d hazards were registered.") % {"n": len(failed)}
             )
             return redirect(inspection)
-    from inspections.choices import HazardCategory, HazardLevel
-
-    photos = _photos(failed)
-    prefills = [
-        (row, {**hazard_prefill(row), **typed.get(row.pk, {})}, photos.get(row.pk, [])) for row in failed
-    ]
     return render(
         request,
         "inspections/inspection_finish.html",
-        {
-            "inspection": inspection,
-            "prefills": prefills,
-            "pending": [r for r in inspection.results.all() if r.result == Result.PENDING],
-            "categories": HazardCategory.choices,
-            "levels": HazardLevel.choices,
-            "not_operating": request.POST.get("not_operating") == "on",
-        },
+        _finish_context(request, inspection, failed, typed),
         status=status,
     )
 
 
-def _typed_hazard(post, pk: int) -> dict:
-    """The hazard values the inspector confirmed for one failed item, as posted."""
-    return {key: post.get(f"{key}-{pk}", "") for key in ("title", "category", "level", "description")}
+def _finish_basis(request, inspection) -> dict:
+    """What the finish stands on: the version the page was read at, or, for a finish confirmed without
+    signal (its own queued answers have moved the version), the answers the inspector saw (`seen-<item>`)."""
+    seen = {
+        int(name[5:]): value
+        for name, value in request.POST.items()
+        if name.startswith("seen-") and name[5:].isdigit()
+    }
+    version = request.POST.get("version")
+    if version is None and seen:
+        version = inspection.version
+    return {
+        "version": version,
+        "seen": seen or None,
+        "not_operating": request.POST.get("not_operating") == "on",
+    }
+
+
+def _hazard_choices() -> dict:
+    """The choices a failed item's hazard is confirmed with, on the finish page and the field page's
+    finish without signal."""
+    from inspections.choices import HazardCategory, HazardLevel
+
+    return {"categories": HazardCategory.choices, "levels": HazardLevel.choices}
+
+
+def _finish_context(request, inspection, failed: list, typed: dict) -> dict:
+    photos = _photos(failed)
+    return {
+        "inspection": inspection,
+        "prefills": [
+            (row, {**hazard_prefill(row), **typed.get(row.pk, {})}, photos.get(row.pk, [])) for row in failed
+        ],
+        "pending": [r for r in inspection.results.all() if r.result == Result.PENDING],
+        **_hazard_choices(),
+        "not_operating": request.POST.get("not_operating") == "on",
+    }
+
+
+@login_required
+def task_finish(request, pk: int):
+    """The finish of an inspection started without signal, addressed by its task (404 before the start)."""
+    return inspection_finish(request, _task_inspection_pk(request, pk))
+
+
+def _typed_hazard(post, item_id: int) -> dict:
+    """The hazard values the inspector confirmed for one failed item, as posted (named by the item, which
+    the phone knows without signal)."""
+    return {key: post.get(f"{key}-{item_id}", "") for key in ("title", "category", "level", "description")}
 
 
 @login_required

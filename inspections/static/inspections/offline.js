@@ -61,7 +61,7 @@
       problems.forEach(function (r) {
         var li = document.createElement("li");
         li.dataset.testid = "offline-problem";
-        li.textContent = (r.state === "conflict" ? text("conflict") : text("refused") + " " + r.message) + " ";
+        li.textContent = (r.state === "conflict" ? text("conflict") : text("refused")) + " " + (r.message || "") + " ";
         var drop = document.createElement("button");
         drop.type = "button";
         drop.className = "btn btn-link btn-sm p-0 align-baseline";
@@ -83,6 +83,7 @@
     rows.forEach(function (r) {
       if (r.kind === "start" && r.state === "pending") { showStarted(r.url); }
       if (r.kind === "details" && r.state === "pending") { refill(r); }
+      if (r.kind === "finish" && r.state === "pending") { showFinished(r.url); }
       if (r.kind !== "answer" || (r.state !== "pending" && r.state !== "conflict")) { return; }
       var form = document.querySelector("form[hx-post='" + r.url + "']");
       if (!form) { return; }
@@ -127,6 +128,98 @@
     form.querySelector("input[name=started_at]").value = new Date().toISOString();
     var url = form.getAttribute("action");
     queue(form, "start", "start:" + url).then(function () { showStarted(url); });
+  });
+
+  // Finishing without signal (issue 20): 完成检查 opens the finish on this page instead of the server's page.
+  // The failed items' hazards are confirmed here, and the finish is queued with the answers it stands on
+  // (seen-<item>), sent after every other capture. The server refuses it (409) if its answers differ.
+  function finishPanel() { return document.getElementById("offline-finish"); }
+  function finishForm() { var p = finishPanel(); return p && p.querySelector("form[data-offline-finish]"); }
+  function answers() {
+    var out = [];
+    document.querySelectorAll("[data-field-forms] form[data-autosave][hx-post*='/items/']").forEach(function (form) {
+      var match = /\/items\/(\d+)\/$/.exec(form.getAttribute("hx-post"));
+      if (!match) { return; }
+      var chosen = form.querySelector("input[name=result]:checked:not([disabled])") || form.querySelector("input[type=hidden][name=result]") || form.querySelector("input[name=result]:checked");
+      var note = form.querySelector("textarea[name=note]");
+      out.push({ id: match[1], result: chosen ? chosen.value : "pending", note: note ? note.value : "", number: form.closest("[data-item-number]").dataset.itemNumber });
+    });
+    return out;
+  }
+  function openFinish() {
+    var panel = finishPanel();
+    answers().forEach(function (a) {
+      var set = panel.querySelector("[data-finish-item='" + a.id + "']");
+      if (!set) { return; }
+      set.hidden = set.disabled = a.result !== "fail";
+      set.querySelector("textarea").placeholder = a.note;
+    });
+    panel.hidden = false;
+    panel.scrollIntoView();
+  }
+  function finishProblem(form) {
+    var panel = finishPanel();
+    if (form.elements.not_operating.checked) { return ""; }
+    var open = answers().filter(function (a) { return a.result === "pending"; }).map(function (a) { return a.number; });
+    if (open.length) { return panel.dataset.pendingText.replace("{numbers}", open.join("、")); }
+    var place = document.querySelector("[data-field-forms] [name=place]");
+    return place && !place.value.trim() ? panel.dataset.placeText : "";
+  }
+  function showFinished(url, sent) {
+    var form = finishForm(), panel = finishPanel();
+    if (!form || form.getAttribute("action") !== url) { return; }
+    panel.hidden = false;
+    form.hidden = true;
+    panel.querySelector("[data-role=queued]").hidden = false;
+    if (sent) {
+      panel.querySelector("[data-role=queued-text]").textContent = panel.dataset.sentText;
+      panel.querySelector("[data-role=withdraw]").hidden = true;
+    }
+    document.querySelectorAll("[data-field-forms]").forEach(function (el) { el.inert = true; });
+    document.querySelectorAll("[data-finish-link]").forEach(function (el) { el.hidden = true; });
+  }
+  function withdraw() {
+    var form = finishForm(), panel = finishPanel();
+    remove("finish:" + form.getAttribute("action")).then(function () {
+      form.hidden = false;
+      panel.querySelector("[data-role=queued]").hidden = true;
+      document.querySelectorAll("[data-field-forms]").forEach(function (el) { el.inert = false; });
+      document.querySelectorAll("[data-finish-link]").forEach(function (el) { el.hidden = false; });
+      return render();
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest ? event.target : null;
+    if (!target) { return; }
+    if (target.closest("[data-finish-link]") && finishForm()) {
+      event.preventDefault();
+      var href = target.closest("[data-finish-link]").getAttribute("href");
+      // With signal, what is still queued goes first, so the server's finish page shows it.
+      if (navigator.onLine) { sync().then(function () { window.location.assign(href); }); } else { openFinish(); }
+    }
+    if (target.closest("#offline-finish [data-role=close]")) { finishPanel().hidden = true; }
+    if (target.closest("#offline-finish [data-role=withdraw]")) { withdraw(); }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-offline-finish]")) { return; }
+    event.preventDefault();
+    var error = form.querySelector("[data-role=error]");
+    var problem = finishProblem(form);
+    error.textContent = problem;
+    error.hidden = !problem;
+    if (problem) { error.scrollIntoView(); return; }
+    var seen = form.querySelector("[data-role=seen]");
+    seen.innerHTML = "";
+    answers().forEach(function (a) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "seen-" + a.id;
+      input.value = a.result;
+      seen.appendChild(input);
+    });
+    var url = form.getAttribute("action");
+    queue(form, "finish", "finish:" + url).then(function () { showFinished(url); return sync(); });
   });
 
   // Conflicts (issue 20): each answer carries the server's `updated_at` it was based on (`based_on`). A
@@ -228,14 +321,16 @@
           return put(entry);
         });
       }
-      if (response.type === "opaqueredirect" || response.ok) { return remove(entry.id); }
-      if (response.status === 409) { entry.state = "conflict"; return put(entry); }
+      if (response.type === "opaqueredirect" || response.ok) {
+        if (entry.kind === "finish") { showFinished(entry.url, true); }
+        return remove(entry.id);
+      }
       if (response.status >= 400 && response.status < 500) {
         return response.text().then(function (t) {
           var el = document.createElement("div");
           el.innerHTML = t;
           var alert = el.querySelector("[role=alert], .invalid-feedback, [data-testid=field-error]");
-          entry.state = "refused";
+          entry.state = response.status === 409 ? "conflict" : "refused";
           entry.message = alert ? alert.textContent.trim().slice(0, 200) : String(response.status);
           return put(entry);
         });
@@ -248,7 +343,10 @@
     if (syncing) { return syncing; }
     if (!navigator.onLine) { return Promise.resolve(); }
     syncing = all().then(function (rows) {
-      var pending = rows.filter(function (r) { return r.state === "pending"; });
+      // The start before what was captured in it, the finish after everything it stands on.
+      var rank = function (r) { return r.kind === "start" ? 0 : r.kind === "finish" ? 2 : 1; };
+      var pending = rows.filter(function (r) { return r.state === "pending"; })
+        .sort(function (a, b) { return rank(a) - rank(b) || a.created - b.created; });
       return pending.reduce(function (chain, entry) { return chain.then(function () { return send(entry); }); }, Promise.resolve());
     }).catch(function () { /* the connection dropped again: the rest stays queued */ })
       .then(function () { syncing = null; return render(); });
