@@ -132,9 +132,10 @@ def build_accidents(*, rng: random.Random, small: bool = False, stdout=None) -> 
             lead_unit="蓬江区应急管理局",
             team="区应急管理局、区公安分局、杜阮镇",
         )
-        services.update_investigation(
+        inv = services.update_investigation(
             actor=users["admin"],
             investigation=inv,
+            version=inv.version,
             data={
                 "direct_causes": "作业人员未经审批、未检测进入有限空间，吸入硫化氢中毒。",
                 "indirect_causes": "企业未建立有限空间作业审批制度，未开展专项培训，未配备检测和救援器材。",

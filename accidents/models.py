@@ -291,6 +291,8 @@ class Investigation(models.Model):
     indirect_causes = models.TextField(_("indirect causes"), blank=True)
     lessons = models.TextField(_("lessons"), blank=True)
     closed_at = models.DateTimeField(pgettext_lazy("accident", "closed at"), null=True, blank=True)
+    # The team and the causes are edited at the version the investigator read (core.workflow.edit).
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("investigation")

@@ -386,7 +386,7 @@ open_investigation = _action(
 )
 update_investigation = _action(
     lambda request, investigation, data: services.update_investigation(
-        actor=request.user, investigation=investigation, data=data
+        actor=request.user, investigation=investigation, data=data, version=_version(request)
     ),
     gettext_lazy("The investigation was saved."),
     actions=INVESTIGATE,
@@ -396,7 +396,7 @@ update_investigation = _action(
 )
 extend_investigation = _action(
     lambda request, investigation, data: services.extend_investigation(
-        actor=request.user, investigation=investigation, **data
+        actor=request.user, investigation=investigation, version=_version(request), **data
     ),
     gettext_lazy("The investigation deadline was extended."),
     actions=INVESTIGATE,

@@ -276,12 +276,23 @@ class Workflow:
         step.obj.refresh_from_db()
 
 
-def edit(obj, action: str, *, actor, version, changes: dict, also: dict | None = None) -> None:
+def edit(
+    obj,
+    action: str,
+    *,
+    actor,
+    version,
+    changes: dict,
+    also: dict | None = None,
+    audit_on=None,
+    data: dict | None = None,
+) -> None:
     """An edit that is not a state change (a register record's fields, a template's wording): the same
     conditional `UPDATE … WHERE pk = p AND version = v` as a transition (version missing: 400; stale: 409,
     and nothing changes), then the audit event `action` with what changed. `also`: fields written but not
-    worth an audit line (who edited last). Role and scope are the caller's, checked before; call inside the
-    caller's transaction."""
+    worth an audit line (who edited last). `audit_on`: the record whose history the event belongs to when
+    `obj` is a part of it (an accident's investigation); `data`: more for the event than the changes. Role
+    and scope are the caller's, checked before; call inside the caller's transaction."""
     try:
         number = int(version)
     except (TypeError, ValueError):
@@ -293,7 +304,7 @@ def edit(obj, action: str, *, actor, version, changes: dict, also: dict | None =
     obj.refresh_from_db()
     after = {k: _plain(getattr(obj, k)) for k in changes}
     diff = {k: [before[k], after[k]] for k in changes if before[k] != after[k]}
-    record_event(obj, action, actor=actor, data={"changes": diff})
+    record_event(audit_on or obj, action, actor=actor, data={"changes": diff, **(data or {})})
 
 
 def _plain(value):

@@ -18,8 +18,9 @@ from accidents.models import (
 from accidents.services import chain
 from accidents.services.reporting import FLOW
 from accidents.services.roles import require
-from audit.services import diff, record
+from audit.services import record
 from core.errors import Conflict, InvalidInput
+from core.workflow import edit
 from registry.models import Enterprise
 
 # ---------------------------------------------------------------- investigation (R-ACC-5)
@@ -61,32 +62,54 @@ def _open_investigation_of(investigation: Investigation) -> Investigation:
 
 
 @transaction.atomic
-def update_investigation(*, actor, investigation: Investigation, data: dict) -> Investigation:
+def update_investigation(*, actor, investigation: Investigation, data: dict, version) -> Investigation:
+    """The team and the causes as the investigation learns them: an edit of the open investigation at the
+    version the investigator read, recorded in its accident's history."""
     require(actor, "investigate")
     investigation = _open_investigation_of(investigation)
-    before = {k: getattr(investigation, k) for k in INVESTIGATION_TEXT_FIELDS}
-    for key in INVESTIGATION_TEXT_FIELDS:
-        if key in data:
-            setattr(investigation, key, (data.get(key) or "").strip())
-    if not investigation.lead_unit:
+    changes = {
+        key: (data.get(key) or "").strip() if key in data else getattr(investigation, key)
+        for key in INVESTIGATION_TEXT_FIELDS
+    }
+    if not changes["lead_unit"]:
         raise InvalidInput.field("lead_unit", _("Name the unit that leads the investigation."))
-    investigation.lead_unit = investigation.lead_unit[:120]
-    changes = diff(before, {k: getattr(investigation, k) for k in INVESTIGATION_TEXT_FIELDS})
-    if changes:
-        investigation.save()
-        record(
-            investigation.accident, "accidents.investigation.updated", actor=actor, data={"changes": changes}
-        )
+    changes["lead_unit"] = changes["lead_unit"][:120]
+    edit(
+        investigation,
+        "accidents.investigation.updated",
+        actor=actor,
+        version=version,
+        changes=changes,
+        audit_on=investigation.accident,
+    )
     return investigation
 
 
 @transaction.atomic
-def extend_investigation(*, actor, investigation: Investigation, days: int, reason: str) -> Investigation:
+def extend_investigation(
+    *, actor, investigation: Investigation, days: int, reason: str, version
+) -> Investigation:
     """R-ACC-5: one extension of at most 60 days."""
     require(actor, "investigate")
     investigation = _open_investigation_of(investigation)
     if investigation.extended:
         raise Conflict(_("The investigation deadline can be extended only once."))
+    days, reason = _extension(days, reason)
+    edit(
+        investigation,
+        "accidents.investigation.extended",
+        actor=actor,
+        version=version,
+        changes={"deadline": investigation.deadline + dt.timedelta(days=days), "extended": True},
+        also={"extension_reason": reason[:200]},
+        audit_on=investigation.accident,
+        data={"reason": reason},
+    )
+    return investigation
+
+
+def _extension(days, reason) -> tuple[int, str]:
+    """The days (1 to the most R-ACC-5 allows) and the reason of an extension, or every error at once."""
     errors = {}
     try:
         days = int(days)
@@ -99,21 +122,7 @@ def extend_investigation(*, actor, investigation: Investigation, days: int, reas
         errors["reason"] = [_("Give the reason for the extension.")]
     if errors:
         raise InvalidInput(errors=errors)
-    old = investigation.deadline
-    investigation.deadline = old + dt.timedelta(days=days)
-    investigation.extended = True
-    investigation.extension_reason = reason[:200]
-    investigation.save()
-    record(
-        investigation.accident,
-        "accidents.investigation.extended",
-        actor=actor,
-        data={
-            "changes": {"deadline": [old.isoformat(), investigation.deadline.isoformat()]},
-            "reason": reason,
-        },
-    )
-    return investigation
+    return days, reason
 
 
 @transaction.atomic

@@ -101,14 +101,12 @@ def test_an_investigation_closes_only_with_its_report_and_becomes_an_anonymised_
         {"lead_unit": "区应急管理局", "version": accident.version},
     )
     assert opened.status_code == 302
-    admin.post(
-        f"/accidents/{accident.pk}/investigation/",
-        {
-            "lead_unit": "区应急管理局",
-            "direct_causes": "违章操作",
-            "lessons": "落实有限空间作业审批制度",
-        },
-    )
+    typed = {"lead_unit": "区应急管理局", "direct_causes": "违章操作", "lessons": "落实有限空间作业审批制度"}
+    # Without the version read, refused with the typed text kept on the page; then saved with it.
+    unread = admin.post(f"/accidents/{accident.pk}/investigation/", typed)
+    assert unread.status_code == 400 and "落实有限空间作业审批制度" in unread.content.decode()
+    saved = admin.post(f"/accidents/{accident.pk}/investigation/", {**typed, "version": 1})
+    assert saved.status_code == 302
     admin.post(
         f"/accidents/{accident.pk}/investigation/findings/",
         {
@@ -148,16 +146,27 @@ def test_the_investigation_deadline_extends_once_by_at_most_60_days(record, pers
     assert base == timezone.localtime(accident.occurred_at).date() + dt.timedelta(days=60)
     with pytest.raises(InvalidInput):
         services.extend_investigation(
-            actor=persona("admin"), investigation=investigation, days=61, reason="鉴定"
+            actor=persona("admin"), investigation=investigation, days=61, reason="鉴定", version=1
         )
+    # Read before someone else's edit: refused, nothing changes.
+    services.update_investigation(
+        actor=persona("admin"), investigation=investigation, data={"team": "张三"}, version=1
+    )
+    with pytest.raises(Conflict):
+        services.extend_investigation(
+            actor=persona("admin"), investigation=investigation, days=30, reason="技术鉴定", version=1
+        )
+    investigation.refresh_from_db()
+    assert (investigation.deadline, investigation.extended) == (base, False)
     services.extend_investigation(
-        actor=persona("admin"), investigation=investigation, days=30, reason="技术鉴定"
+        actor=persona("admin"), investigation=investigation, days=30, reason="技术鉴定", version=2
     )
     investigation.refresh_from_db()
     assert investigation.deadline == base + dt.timedelta(days=30)
+    assert investigation.extension_reason == "技术鉴定"
     with pytest.raises(Conflict):
         services.extend_investigation(
-            actor=persona("admin"), investigation=investigation, days=10, reason="再延"
+            actor=persona("admin"), investigation=investigation, days=10, reason="再延", version=3
         )
 
 

@@ -85,12 +85,19 @@ def test_the_accident_timeline_names_the_investigations_fields_in_chinese(accide
     investigation = services.open_investigation(
         actor=admin, accident=accident, lead_unit="区应急管理局", version=accident.version
     )
-    services.update_investigation(
+    investigation = services.update_investigation(
         actor=admin,
         investigation=investigation,
         data={"lead_unit": "区事故调查组", "team": "张三、李四", "direct_causes": "冲床光电保护失效"},
+        version=investigation.version,
     )
-    services.extend_investigation(actor=admin, investigation=investigation, days=30, reason="需补充技术鉴定")
+    services.extend_investigation(
+        actor=admin,
+        investigation=investigation,
+        days=30,
+        reason="需补充技术鉴定",
+        version=investigation.version,
+    )
 
     changes = _changes(_timeline(as_user("admin"), accident))
     assert "区应急管理局 → 区事故调查组" in changes
