@@ -22,7 +22,8 @@ import re
 from http import HTTPStatus
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.plumbing import is_patched_serializer
+from drf_spectacular.plumbing import force_instance, is_patched_serializer
+from drf_spectacular.utils import PolymorphicProxySerializer
 
 ERROR = "Error"
 INVALID_INPUT = "InvalidInput"
@@ -141,7 +142,18 @@ def strip_rule_ids(result, generator, request, public):
 class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's, except that a PATCH body keeps the fields the server requires even in a partial
     update (a serializer's `required_in_patch`, e.g. the `version` of every conditional write): the
-    generated "Patched" component would otherwise mark every field optional, `version` included."""
+    generated "Patched" component would otherwise mark every field optional, `version` included. And a body
+    that is one of several shapes (a risk assessment by method) is required when every shape requires
+    something: drf-spectacular cannot tell from the `oneOf` alone."""
+
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        schema, required = super()._get_request_for_media_type(serializer, direction)
+        if isinstance(serializer, PolymorphicProxySerializer) and isinstance(serializer.serializers, dict):
+            required = all(
+                any(field.required for field in force_instance(variant).fields.values())
+                for variant in serializer.serializers.values()
+            )
+        return schema, required
 
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)

@@ -7,16 +7,17 @@ and `id` with the row's `version`. Order of checks: 404 (scope), 403 (role), 409
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import NotAllowed
+from core.parsers import ObjectJSONParser
 from core.scoping import get_visible_or_404
 from core.workflow_api import form_serializer
 from registry import file, file_services
-from registry.file_forms import FileForm
+from registry.file_forms import LEDGER_FORMS, FileForm
 from registry.models import Enterprise
 from registry.services import may_keep_file
 
@@ -34,8 +35,24 @@ def _kept_enterprise(request, pk: int) -> Enterprise:
     return enterprise
 
 
+def _new_row_request() -> PolymorphicProxySerializer:
+    """A new ledger row's body: one shape per ledger (`ledger` the discriminator), typed from the ledger's
+    form, so what the schema promises is what `add_ledger_row` accepts."""
+    variants = {}
+    for ledger, form_class in LEDGER_FORMS.items():
+        title = "".join(part.capitalize() for part in ledger.split("_"))
+        fields = form_serializer(f"EnterpriseFile{title}Fields", form_class)
+        ledger_field = serializers.ChoiceField(choices=[ledger])
+        variants[ledger] = type(f"EnterpriseFile{title}Row", (fields,), {"ledger": ledger_field})
+    return PolymorphicProxySerializer(
+        component_name="EnterpriseFileRow", serializers=variants, resource_type_field_name="ledger"
+    )
+
+
 class EnterpriseFileView(APIView):
     scoped_model = Enterprise  # the id in the path is an enterprise's (scope → 404)
+    # JSON bodies, as every action route: a form encoding has no null for an optional date or account.
+    parser_classes = [ObjectJSONParser]
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
@@ -43,7 +60,15 @@ class EnterpriseFileView(APIView):
         enterprise = get_visible_or_404(queryset, request.user, pk=pk)
         return Response(file.file_of(enterprise))
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=_new_row_request(),
+        responses={
+            201: inline_serializer(
+                "EnterpriseFileRowAdded",
+                {"id": serializers.IntegerField(), "ledger": serializers.CharField()},
+            )
+        },
+    )
     def post(self, request, pk: int):
         enterprise = _kept_enterprise(request, pk)
         data = _body(request)

@@ -9,7 +9,13 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -26,7 +32,7 @@ from risk.choices import ControlLevel, FactorCategory, MeasureKind, Method, Poin
 from risk.filters import RiskPointFilter
 from risk.models import ControlMeasure, RiskAssessment, RiskPoint
 from risk.selectors import colour_stats
-from risk.tables import control_level_is_too_low, plain_number
+from risk.tables import FACTOR_TABLES, control_level_is_too_low, plain_number
 
 WRITER_ROLES = services.RISK_EDITORS | {Role.ENTERPRISE_USER}
 
@@ -224,6 +230,37 @@ class AssessSerializer(AssessmentInputSerializer):
     version = serializers.IntegerField(min_value=0)
 
 
+def _table_value_field(table: list):
+    """A factor as the schema publishes it: a JSON number from its method's table (R-RISK-2, R-RISK-3)."""
+
+    @extend_schema_field({"type": "number", "enum": [plain_number(value) for value, _label in table]})
+    class TableValue(NumberField):
+        pass
+
+    return TableValue()
+
+
+def _by_method(base: type, name: str) -> PolymorphicProxySerializer:
+    """The request of `base` as one body per method (`method` the discriminator), each with its own
+    factors required and limited to their table: what the schema promises is what the service accepts.
+    Only the schema reads these; the view validates with `base`."""
+    variants = {}
+    for key, tables in FACTOR_TABLES.items():
+        method = str(key.value)
+        fields = {
+            "method": serializers.ChoiceField(choices=[method]),
+            **{factor: _table_value_field(table) for factor, table in tables.items()},
+        }
+        variant = type(f"{name}{method.capitalize()}", (base,), fields)
+        for factor in ("l", "e", "c", "s"):
+            if factor not in tables:
+                variant._declared_fields.pop(factor, None)
+        variants[method] = variant
+    return PolymorphicProxySerializer(
+        component_name=name, serializers=variants, resource_type_field_name="method"
+    )
+
+
 class RetireSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=0)
     reason = serializers.CharField(max_length=200)
@@ -275,7 +312,9 @@ class RiskPointViewSet(
         point = get_visible_or_404(self.base_queryset(), self.request.user, pk=point.pk)
         return Response(self.get_serializer(point).data, status=code)
 
-    @extend_schema(request=RiskPointCreateSerializer, responses={201: RiskPointSerializer})
+    @extend_schema(
+        request=_by_method(RiskPointCreateSerializer, "RiskPointCreate"), responses={201: RiskPointSerializer}
+    )
     def create(self, request):
         _check_writer(request.user)
         serializer = RiskPointCreateSerializer(data=request.data, context=self.get_serializer_context())
@@ -300,7 +339,7 @@ class RiskPointViewSet(
         point = services.update_risk_point(actor=request.user, point=point, data=data, version=version)
         return self._point_response(point)
 
-    @extend_schema(request=AssessSerializer, responses=RiskPointSerializer)
+    @extend_schema(request=_by_method(AssessSerializer, "RiskAssess"), responses=RiskPointSerializer)
     @action(detail=True, methods=["post"])
     def assess(self, request, pk=None):
         """Assess or reassess the point; the earlier assessment stays in the history."""

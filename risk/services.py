@@ -99,6 +99,8 @@ FLOW = Workflow(
             _WRITERS,
             guard=lambda user, p: can_manage(user, p.enterprise_id),
             verb="assessed",
+            # R-RISK-7: the next review after today and within the colour's review period.
+            rule_fields=("next_review_on",),
         ),
         Transition(
             "retire",

@@ -8,6 +8,7 @@ the defaults below); each carries the standard it comes from and the date it too
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -264,3 +265,14 @@ def colour_one_higher(colour: str) -> str:
 def highest_colour(colours) -> str:
     present = [c for c in colours if c]
     return str(max(present, key=lambda c: RISK_COLOUR_RANK[c])) if present else ""
+
+
+def schema_enum(table: list) -> list[tuple]:
+    """A value table as the API schema's enum of JSON numbers (settings ENUM_NAME_OVERRIDES names it)."""
+    return [(plain_number(value), plain_number(value)) for value, _label in table]
+
+
+LEC_L_ENUM = functools.partial(schema_enum, LEC_L)
+LEC_E_ENUM = functools.partial(schema_enum, LEC_E)
+LEC_C_ENUM = functools.partial(schema_enum, LEC_C)
+LS_ENUM = functools.partial(schema_enum, LS_L)  # the matrix's L and S share the values 1–5
