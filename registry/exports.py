@@ -49,7 +49,11 @@ def _lazy(queryset):
 
 
 def ordered(queryset):
-    return queryset.select_related("town").prefetch_related("sectors").order_by("name", "id")
+    return (
+        queryset.select_related("town", "principal_user", "safety_manager_user")
+        .prefetch_related("sectors")
+        .order_by("name", "id")
+    )
 
 
 def export_queryset(user, queryset, *, request):

@@ -40,6 +40,7 @@ from registry.import_results import ImportResult, RowError
 from registry.models import Enterprise, EnterpriseStatusChange, Jurisdiction, Sector
 from registry.validators import credit_check_char, credit_code_error, normalise_credit_code, phone_error
 from registry.workbook import (
+    ACCOUNT_HEADERS,
     EXAMPLE_ROWS,
     FILE_HEADERS,
     FILE_TEMPLATE_HEADERS,
@@ -69,6 +70,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "lat": ("纬度", "lat", "latitude"),
 }
 HEADERS.update(FILE_HEADERS)  # R-REG-4: the enterprise file's columns
+HEADERS.update(ACCOUNT_HEADERS)
 HEADERS.update(FLAG_HEADERS)
 REQUIRED = ("name", "credit_code", "town", "sectors")
 TEMPLATE_HEADERS = [
@@ -323,8 +325,46 @@ def _classify(batch, lookups, actor, refused: list[RowError]) -> tuple[list, lis
                 )
             )
         else:
-            updates.append((number, data, enterprise))
+            problem = _resolve_accounts(data, enterprise)
+            if problem:
+                refused.append(RowError(number, *problem))
+            else:
+                updates.append((number, data, enterprise))
+    for number, data in list(creates):
+        if data.get("accounts"):
+            # A new enterprise has no users yet: its accounts are named once they are opened.
+            key = next(iter(data["accounts"]))
+            refused.append(
+                RowError(
+                    number,
+                    ACCOUNT_HEADERS[key][0],
+                    _("A new enterprise has no accounts yet: leave it blank."),
+                )
+            )
+            creates.remove((number, data))
     return creates, updates
+
+
+def _resolve_accounts(data: dict, enterprise) -> tuple[str, str] | None:
+    """The file's accounts named by login, as ids (`principal_user_id`, …): each must be an active account
+    of this enterprise, as on the file's page. (header, message) of the first that is not."""
+    from registry.file_services import enterprise_accounts
+
+    named = data.get("accounts") or {}
+    if not named:
+        return None
+    found = dict(
+        enterprise_accounts(enterprise)
+        .filter(username__in=list(named.values()))
+        .values_list("username", "pk")
+    )
+    for key, login in named.items():
+        if login not in found:
+            return ACCOUNT_HEADERS[key][0], _("%(v)s is not an active account of this enterprise.") % {
+                "v": login
+            }
+        data[f"{key}_id"] = found[login]
+    return None
 
 
 def run_import(
@@ -465,6 +505,7 @@ _PLAIN_FIELDS = (
     "lat",
     "lng",
     *FILE_HEADERS,
+    *(f"{key}_id" for key in ACCOUNT_HEADERS),
 )
 
 

@@ -51,6 +51,12 @@ FILE_HEADERS: dict[str, tuple[str, ...]] = {
     "insurance_expires": ("安责险有效期", "insurance_expires"),
     "combined_premises": ("三合一场所", "combined_premises"),
 }
+# The file's two accounts by their login (the enterprise's own active users, as on the file's page): the
+# principal and the safety manager accept the enterprise's own general hazards and sign its statistics.
+ACCOUNT_HEADERS: dict[str, tuple[str, ...]] = {
+    "principal_user": ("主要负责人账号", "principal_account"),
+    "safety_manager_user": ("安全管理人员账号", "safety_manager_account"),
+}
 # One 是/否 column per cross-industry work flag (campaigns and checklists target them).
 FLAG_COLUMNS = {
     WorkFlag.CONFINED_SPACE: "有限空间作业",
@@ -76,14 +82,14 @@ FLAG_NAMES = {str(label): code for code, label in WorkFlag.choices} | {
 
 def _file_keys_in_order() -> list[str]:
     """The 企业 sheet's file columns in the workbook's order: the flags' columns take the list's place."""
-    keys: list[str] = []
+    keys: list[str] = list(ACCOUNT_HEADERS)
     for key in FILE_HEADERS:
         keys.extend(FLAG_HEADERS if key == "work_flags" else [key])
     return keys
 
 
 FILE_COLUMN_KEYS = _file_keys_in_order()
-FILE_TEMPLATE_HEADERS = [{**FILE_HEADERS, **FLAG_HEADERS}[k][0] for k in FILE_COLUMN_KEYS]
+FILE_TEMPLATE_HEADERS = [{**ACCOUNT_HEADERS, **FILE_HEADERS, **FLAG_HEADERS}[k][0] for k in FILE_COLUMN_KEYS]
 
 
 def clean_file_columns(values: dict, err) -> dict:
@@ -127,6 +133,8 @@ def clean_file_columns(values: dict, err) -> dict:
     flags = _flags(values, err)
     if flags is not None:
         data["work_flags"] = flags
+    # Named by login here; `accounts_of` finds them among the enterprise's users once the row is matched.
+    data["accounts"] = {key: values[key] for key in ACCOUNT_HEADERS if values.get(key)}
     if values.get("combined_premises"):
         combined = yes_no(values["combined_premises"])
         if combined is None:
@@ -177,9 +185,11 @@ def file_columns() -> list[Column]:
             return lambda e: grades.get(e.standardisation_grade, e.standardisation_grade)
         if key == "combined_premises":
             return lambda e: "是" if e.combined_premises else "否"
+        if key in ACCOUNT_HEADERS:
+            return lambda e: getattr(getattr(e, key), "username", "")
         return lambda e: getattr(e, key)
 
-    headers = {**FILE_HEADERS, **FLAG_HEADERS}
+    headers = {**ACCOUNT_HEADERS, **FILE_HEADERS, **FLAG_HEADERS}
     return [Column(headers[key][0], cell(key), 12 if key in FLAG_HEADERS else 16) for key in FILE_COLUMN_KEYS]
 
 
