@@ -25,9 +25,7 @@ def accounts(persona):
 
 
 def _row_of(enterprise, **cells) -> dict:
-    return row(
-        name=enterprise.name, code=enterprise.credit_code, town=enterprise.town.name, **cells
-    )
+    return row(name=enterprise.name, code=enterprise.credit_code, town=enterprise.town.name, **cells)
 
 
 def test_the_export_writes_the_accounts_by_login(as_user, persona):
