@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from accidents import rules
 from accidents.choices import AudienceKind, CaseOrigin
 from accidents.models import Accident, Case, EducationSession
+from accidents.policy import POLICY
 from accidents.search import segment
 from accidents.services import clean_numbers, require
-from accidents.services.roles import POLICY
 from attachments.services import link_attachments, store_attachment
 from audit.services import diff, record
 from core.choices import AccidentType, Role

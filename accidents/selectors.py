@@ -12,8 +12,8 @@ from django.utils import timezone
 from accidents import rules
 from accidents.choices import NOTIFICATION_STEPS, ChainStepKind, Level, ReportKind, State
 from accidents.models import Accident, AccidentReport, Case, ChainStep, EducationSession, ReportDeadline
+from accidents.policy import can
 from accidents.services import chain
-from accidents.services.roles import can
 from core.choices import AccidentType
 from core.scoping import scope_of
 from hazards.models import Hazard

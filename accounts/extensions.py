@@ -22,7 +22,7 @@ def _changes_settings(user) -> bool:
 
 
 def _manages_configuration(user) -> bool:
-    from registry.services import CONFIGURATION_MANAGERS
+    from registry.policy import CONFIGURATION_MANAGERS
 
     return user.has_role(*CONFIGURATION_MANAGERS)
 

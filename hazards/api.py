@@ -26,7 +26,8 @@ from hazards import services
 from hazards.api_list import DeferredRows, HazardPagination, shape_rows
 from hazards.filters import HazardFilter
 from hazards.models import Hazard
-from hazards.rules import FLOW, POLICY
+from hazards.policy import POLICY
+from hazards.rules import FLOW
 from hazards.selectors import hazard_stats
 
 

@@ -14,7 +14,8 @@ from core.api import ScopedViewSetMixin
 from core.scoping import get_visible_or_404
 from core.workflow_api import add_workflow_actions
 from hazards.models import Hazard, HazardRecheck, HazardStatement, Resumption
-from hazards.rules import POLICY, STATEMENT_FLOW
+from hazards.policy import POLICY
+from hazards.rules import STATEMENT_FLOW
 from hazards.services import duties, statements
 from registry.models import Enterprise
 

@@ -16,7 +16,7 @@ from core.views import apply_domain_errors, page_status
 from hazards.choices import Level, State
 from hazards.duty_forms import RecheckForm, ResumptionApplicationForm, ResumptionReviewForm
 from hazards.models import HazardRecheck, local_today
-from hazards.rules import POLICY
+from hazards.policy import POLICY
 from hazards.selectors import get_hazard_for_user
 from hazards.services import duties
 

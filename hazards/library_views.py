@@ -18,7 +18,7 @@ from core.views import apply_domain_errors, page_status
 from hazards import criteria_io, services
 from hazards.forms import CriteriaImportForm, CriterionForm, CriterionSourceForm, DeadlinePolicyForm
 from hazards.models import CriterionSource, DeadlinePolicy, MajorHazardCriterion
-from hazards.rules import POLICY
+from hazards.policy import POLICY
 from registry.models import Sector
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hazards import selectors
 from hazards.home_chart import home_chart
 from hazards.models import Hazard
-from hazards.rules import POLICY
+from hazards.policy import POLICY
 
 
 def home_panel(user) -> dict:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Role
-from core.policy import Policy
 from core.scoping import in_scope
 from core.workflow import Step, Transition, Workflow
 from hazards import forms, rollup
@@ -251,40 +250,6 @@ FLOW = Workflow(
 )
 
 TRANSITIONS: dict[str, Transition] = FLOW.transitions
-
-CREATE_ROLES = frozenset({ENT, INSPECTOR, TOWN, DEPT, ADMIN})
-GOVERNMENT = frozenset({INSPECTOR, TOWN, DEPT, ADMIN})
-
-
-def _hazard_in_scope(user, hazard) -> bool:
-    return in_scope(
-        user, town_id=hazard.town_id, sector_code=hazard.sector_id, enterprise_id=hazard.enterprise_id
-    )
-
-
-def _reviews_resumption(user, hazard) -> bool:
-    # Arts. 18 and 23 of order 16: the authority that closes the major hazard reviews the resumption.
-    return _hazard_in_scope(user, hazard) and may_close(user, hazard, user.role_codes & {DEPT, ADMIN})
-
-
-# The module's actions that are not transitions of a hazard (core.policy), declared once for its pages,
-# its API and its services: registering, the criteria library, and the duties around a hazard (R-HAZ-10…12).
-POLICY = Policy(
-    "hazards",
-    {
-        "report": CREATE_ROLES,
-        "edit_library": {ADMIN},
-        "recheck": GOVERNMENT,
-        "file_statement": {ENT},
-        "apply_resumption": {ENT},
-        "review_resumption": {DEPT, ADMIN},
-    },
-    guards={
-        "recheck": _hazard_in_scope,
-        "apply_resumption": lambda user, hazard: user.enterprise_id == hazard.enterprise_id,
-        "review_resumption": _reviews_resumption,
-    },
-)
 
 
 def may(user, action: str, hazard) -> bool:

@@ -33,7 +33,8 @@ from hazards.choices import EvidencePurpose, ExtensionState, State
 from hazards.exports import ledger_columns, ledger_rows
 from hazards.filters import HazardFilter, search_hazards
 from hazards.models import Hazard, HazardRecheck
-from hazards.rules import FLOW, POLICY, available_actions, may, state_allows
+from hazards.policy import POLICY
+from hazards.rules import FLOW, available_actions, may, state_allows
 from hazards.selectors import get_hazard_for_user
 
 

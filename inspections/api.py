@@ -26,9 +26,10 @@ from inspections.models import (
     InspectionTask,
     ItemResult,
 )
+from inspections.policy import POLICY
 from inspections.rules import DRAW_FLOW
 from inspections.selectors import campaign_progress
-from inspections.services.common import POLICY, safe_id
+from inspections.services.common import safe_id
 from inspections.services.draws import stored_pairs
 from registry.models import Enterprise
 

@@ -17,7 +17,7 @@ from core.workflow import Transition, Workflow
 from inspections.choices import CampaignState, DrawState, InspectionState, TaskState
 from inspections.forms import UndoDrawForm
 from inspections.models import Campaign, Draw, Inspection, InspectionTask
-from inspections.services.common import PLANNERS, POLICY
+from inspections.policy import PLANNERS, POLICY
 
 OFFICIALS = frozenset({Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER, Role.DISTRICT_ADMIN})
 

@@ -21,10 +21,11 @@ from registry.basemap import MAX_BYTES as BASE_MAP_BYTES
 from registry.boundaries import MAX_BYTES
 from registry.choices import EnterpriseStatus
 from registry.models import BaseMap, Department, Jurisdiction, Sector
+from registry.policy import CONFIGURATION_MANAGERS
 
 
 def _require_manager(request) -> None:
-    if not request.user.has_role(*services.CONFIGURATION_MANAGERS):
+    if not request.user.has_role(*CONFIGURATION_MANAGERS):
         raise PermissionDenied
 
 

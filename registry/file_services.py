@@ -27,7 +27,8 @@ from core.workflow import Transition, Workflow
 from registry.choices import LicenceKind
 from registry.file import _date, _text
 from registry.models import Enterprise, Licence, MajorHazardInstallation, RentedPremises, SpecialOperator
-from registry.services import FLOW, REGISTRY_EDITORS, may_keep_file
+from registry.policy import REGISTRY_EDITORS
+from registry.services import FLOW, may_keep_file
 
 # ---------------------------------------------------------------- the file's own fields
 

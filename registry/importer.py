@@ -233,7 +233,7 @@ def _rows(uploaded) -> tuple[dict[str, str], Iterator[TableRow]]:
 
 
 def check_can_import(actor) -> None:
-    from registry.services import POLICY
+    from registry.policy import POLICY
 
     POLICY.require(actor, "import")
 

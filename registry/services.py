@@ -12,15 +12,14 @@ from django.utils.translation import gettext as _
 from audit.services import diff, record
 from core.choices import Role
 from core.errors import Conflict, InvalidInput, NotAllowed
-from core.policy import Policy
 from core.scoping import scope_of
 from core.workflow import Transition, Workflow
 from registry import basemap, boundaries
 from registry.choices import TOWN_KINDS, EnterpriseScale, EnterpriseStatus, SubSector
 from registry.models import BaseMap, Department, Enterprise, EnterpriseStatusChange, Jurisdiction, Sector
+from registry.policy import POLICY, REGISTRY_EDITORS
 from registry.validators import credit_code_error, normalise_credit_code, phone_error
 
-REGISTRY_EDITORS = {Role.DISTRICT_ADMIN, Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER}
 # What an enterprise's own users may keep up to date about themselves.
 SELF_SERVICE_FIELDS = {
     "address",
@@ -318,10 +317,8 @@ def change_enterprise_status(
 
 
 # --- Configuration: the jurisdiction tree and the departments -------------------------------------------
-# Reference data that every scope hangs on. District administrators and system administrators keep it
-# (CODES: system_admin holds "users and configuration"); neither screen touches an enterprise's record.
+# Reference data that every scope hangs on, kept by CONFIGURATION_MANAGERS (registry.policy).
 
-CONFIGURATION_MANAGERS = {Role.DISTRICT_ADMIN, Role.SYSTEM_ADMIN}
 # Statistical division codes (统计用区划代码): 6 digits for a district, 9 for a town or street, 12 for a
 # village or community; each code starts with its parent's.
 JURISDICTION_CODE_LENGTHS = {"district": 6, "town": 9, "street": 9, "village": 12, "community": 12}
@@ -332,13 +329,6 @@ JURISDICTION_PARENT_KINDS = {
     "village": ("town", "street"),
     "community": ("town", "street"),
 }
-
-
-# The module's policy (core/policy.py): who registers and imports enterprises, who keeps the reference data.
-POLICY = Policy(
-    "registry",
-    {"register": REGISTRY_EDITORS, "import": REGISTRY_EDITORS, "configure": CONFIGURATION_MANAGERS},
-)
 
 
 def _check_configuration_manager(actor) -> None:

@@ -17,6 +17,7 @@ from registry.exports import enterprise_columns, export_queryset, ledger_sheets,
 from registry.filters import EnterpriseFilter
 from registry.forms import EnterpriseForm, StatusForm
 from registry.models import Enterprise
+from registry.policy import REGISTRY_EDITORS
 
 
 class EnterpriseListPage(ListPage):
@@ -56,9 +57,7 @@ class EnterpriseListPage(ListPage):
 
 @login_required
 def enterprise_list(request):
-    return EnterpriseListPage(request).response(
-        {"can_create": request.user.has_role(*services.REGISTRY_EDITORS)}
-    )
+    return EnterpriseListPage(request).response({"can_create": request.user.has_role(*REGISTRY_EDITORS)})
 
 
 @login_required
@@ -82,7 +81,7 @@ def enterprise_detail(request, pk: int, *, status_form=None):
             "status_changes": enterprise.status_changes.select_related("changed_by")[:20],
             "sections": sections,
             "events": timeline(enterprise),
-            "can_edit": request.user.has_role(*services.REGISTRY_EDITORS)
+            "can_edit": request.user.has_role(*REGISTRY_EDITORS)
             or (request.user.enterprise_id == enterprise.pk),
             "status_form": status_form or StatusForm(initial={"status": enterprise.status}),
         },

@@ -31,10 +31,11 @@ from risk import services
 from risk.choices import ControlLevel, FactorCategory, MeasureKind, Method, PointKind
 from risk.filters import RiskPointFilter
 from risk.models import ControlMeasure, RiskAssessment, RiskPoint
+from risk.policy import RISK_EDITORS
 from risk.selectors import colour_stats
 from risk.tables import FACTOR_TABLES, control_level_is_too_low, plain_number
 
-WRITER_ROLES = services.RISK_EDITORS | {Role.ENTERPRISE_USER}
+WRITER_ROLES = RISK_EDITORS | {Role.ENTERPRISE_USER}
 
 
 @extend_schema_field(OpenApiTypes.NUMBER)

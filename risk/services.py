@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from audit.services import diff, record
 from core.choices import AccidentType, Role
 from core.errors import Conflict, InvalidInput, NotAllowed
-from core.policy import Policy
 from core.workflow import Transition, Workflow
 from registry.models import Enterprise
 from registry.validators import phone_error
@@ -29,10 +28,9 @@ from risk.dynamic import (
     recent_accident,
 )
 from risk.models import ControlMeasure, RiskAssessment, RiskPoint
+from risk.policy import POLICY, RISK_EDITORS
 from risk.tables import FactorError, assess, grading, parse_factors
 
-# Officials who keep risk registers for the enterprises in their scope; an enterprise keeps its own.
-RISK_EDITORS = frozenset({Role.DISTRICT_ADMIN, Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER})
 POINT_FIELDS = (
     "name",
     "kind",
@@ -50,10 +48,6 @@ POINT_FIELDS = (
 def review_months() -> int:
     """R-RISK-7 (setting): reassessment at least this often."""
     return int(getattr(settings, "RISK_REVIEW_MONTHS", 12))
-
-
-# The module's policy (core/policy.py): an enterprise keeps its own register; officials those in scope.
-POLICY = Policy("risk", {"manage_own": {Role.ENTERPRISE_USER}, "manage": RISK_EDITORS})
 
 
 def can_manage(user, enterprise_id: int) -> bool:

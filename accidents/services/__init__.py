@@ -4,6 +4,7 @@
 investigation up to closure. Cases and warning education live in `accidents.library`.
 """
 
+from accidents.policy import PERMISSIONS, can, in_scope, require
 from accidents.services.investigation import (
     INVESTIGATION_TEXT_FIELDS,
     REPORT_PURPOSE,
@@ -31,7 +32,6 @@ from accidents.services.reporting import (
     update_accident,
     update_level_thresholds,
 )
-from accidents.services.roles import PERMISSIONS, can, in_scope, require
 
 __all__ = [
     "EDITABLE_FIELDS",

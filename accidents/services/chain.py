@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accidents.choices import NOTIFICATION_STEPS, ChainStepKind, Level, ReportingFindingKind, Step
 from accidents.models import Accident, ChainStep, ReportingFinding
-from accidents.services.roles import require
+from accidents.policy import require
 from audit.services import record
 from core.calendar import period_end
 from core.errors import Conflict, InvalidInput

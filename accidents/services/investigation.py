@@ -15,9 +15,9 @@ from accidents.models import (
     Investigation,
     Measure,
 )
+from accidents.policy import require
 from accidents.services import chain
 from accidents.services.reporting import FLOW
-from accidents.services.roles import require
 from audit.services import record
 from core.errors import Conflict, InvalidInput
 from core.workflow import edit

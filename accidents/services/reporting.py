@@ -17,8 +17,8 @@ from accidents.models import (
     LevelChange,
     ReportDeadline,
 )
+from accidents.policy import OFFICIALS, POLICY, can, in_scope, require
 from accidents.services import chain
-from accidents.services.roles import OFFICIALS, POLICY, can, in_scope, require
 from audit.services import diff, record
 from core.choices import AccidentType
 from core.documents import official_number

@@ -14,6 +14,6 @@ def manages_users(user) -> bool:
 
 @register.filter
 def manages_configuration(user) -> bool:
-    from registry.services import CONFIGURATION_MANAGERS
+    from registry.policy import CONFIGURATION_MANAGERS
 
     return user.has_role(*CONFIGURATION_MANAGERS)

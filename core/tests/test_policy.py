@@ -29,16 +29,16 @@ def test_an_anonymous_user_may_nothing():
 
 
 def test_the_apps_declare_their_policies():
-    import accidents.services.roles  # noqa: F401
+    import accidents.policy  # noqa: F401
     import accountability.policy  # noqa: F401
     import accounts.services  # noqa: F401
     import core.services  # noqa: F401
     import duty.policy  # noqa: F401
     import emergency.policy  # noqa: F401
-    import hazards.rules  # noqa: F401
-    import inspections.services.common  # noqa: F401
-    import registry.services  # noqa: F401
-    import risk.services  # noqa: F401
+    import hazards.policy  # noqa: F401
+    import inspections.policy  # noqa: F401
+    import registry.policy  # noqa: F401
+    import risk.policy  # noqa: F401
 
     assert {
         "accidents",

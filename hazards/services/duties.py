@@ -17,7 +17,8 @@ from core.calendar import period_end
 from core.errors import Conflict, InvalidInput
 from hazards.choices import Level, State
 from hazards.models import Hazard, HazardRecheck, Resumption, local_today
-from hazards.rules import POLICY, closes_inside
+from hazards.policy import POLICY
+from hazards.rules import closes_inside
 from notifications.recipients import Audience, resolve
 from notifications.services import notify
 

@@ -12,7 +12,7 @@ from core.forms import clean
 from core.workflow import edit, record_created
 from hazards.forms import CriterionSourceForm
 from hazards.models import CriterionSource, DeadlinePolicy, MajorHazardCriterion, local_today
-from hazards.rules import POLICY
+from hazards.policy import POLICY
 from hazards.services.common import a_date, raise_if, required_text
 from registry.models import Sector
 

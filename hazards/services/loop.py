@@ -22,7 +22,8 @@ from hazards import rollup, search
 from hazards.choices import Category, EvidencePurpose, Level, Source, State
 from hazards.documents import next_serial
 from hazards.models import Hazard, MajorHazardCriterion, local_today
-from hazards.rules import CREATE_ROLES, FLOW, POLICY
+from hazards.policy import CREATE_ROLES, POLICY
+from hazards.rules import FLOW
 from hazards.services import common
 from hazards.services.common import raise_if, required_text, tell
 from notifications.recipients import Audience

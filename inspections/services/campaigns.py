@@ -15,7 +15,8 @@ from core.errors import Conflict, InvalidInput
 from inspections import rules
 from inspections.choices import CampaignKind, TaskState
 from inspections.models import Campaign, CampaignTarget, ChecklistTemplate, InspectionTask
-from inspections.services.common import POLICY, add_error, planner_limits, raise_if, safe_id
+from inspections.policy import POLICY
+from inspections.services.common import add_error, planner_limits, raise_if, safe_id
 from notifications.services import notify
 from registry.models import Department, Enterprise, Jurisdiction, Sector
 

@@ -13,7 +13,8 @@ from core.exports import Column
 from core.tabular import read_table
 from inspections.choices import HazardCategory, HazardLevel
 from inspections.models import ChecklistItem, ChecklistTemplate
-from inspections.services.common import POLICY, add_error, raise_if
+from inspections.policy import POLICY
+from inspections.services.common import add_error, raise_if
 
 HEADER_FIELDS = {
     "name": "模板名称",

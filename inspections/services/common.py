@@ -1,30 +1,10 @@
-"""Pieces the inspection services share: who may do what, field errors."""
+"""Pieces the inspection services share: ids, field errors, the planner's limits."""
 
 from __future__ import annotations
 
 from core.choices import Role
 from core.errors import InvalidInput
-from core.policy import Policy
 from core.scoping import scope_of
-
-# Who plans campaigns, assigns tasks and draws (district, departments in their sectors, towns in their town).
-PLANNERS = frozenset({Role.DISTRICT_ADMIN, Role.DEPARTMENT_OFFICER, Role.TOWN_OFFICER})
-# Who inspects in the field.
-INSPECTORS = frozenset({Role.INSPECTOR, Role.TOWN_OFFICER, Role.DEPARTMENT_OFFICER, Role.DISTRICT_ADMIN})
-# Admins edit checklist templates.
-TEMPLATE_EDITORS = frozenset({Role.DISTRICT_ADMIN})
-
-# The module's policy (core/policy.py): services, pages and the API read these rows.
-POLICY = Policy(
-    "inspections",
-    {
-        "plan": PLANNERS,
-        "inspect": INSPECTORS,
-        "edit_templates": TEMPLATE_EDITORS,
-        "change_draw_settings": frozenset({Role.DISTRICT_ADMIN}),
-    },
-)
-
 
 MAX_ID = 2**63 - 1
 

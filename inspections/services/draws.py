@@ -28,7 +28,8 @@ from inspections.models import (
     InspectionTask,
     PublishedResult,
 )
-from inspections.services.common import POLICY, add_error, raise_if, safe_id
+from inspections.policy import POLICY
+from inspections.services.common import add_error, raise_if, safe_id
 from registry.models import Department, Enterprise, Jurisdiction, Sector
 
 SEED_MAX = 2**62

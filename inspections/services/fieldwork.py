@@ -21,7 +21,8 @@ from inspections.choices import (
 )
 from inspections.documents import next_serial
 from inspections.models import ChecklistTemplate, Inspection, InspectionTask, ItemResult
-from inspections.services.common import POLICY, add_error, raise_if, safe_id
+from inspections.policy import POLICY
+from inspections.services.common import add_error, raise_if, safe_id
 from registry.models import Enterprise
 
 OFFLINE_START_WINDOW = dt.timedelta(hours=24)

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from core.errors import InvalidInput
 from inspections.choices import CampaignKind, HazardCategory
 from inspections.models import ChecklistTemplate
+from inspections.policy import POLICY
 from inspections.services.campaigns import assign_tasks, launch_campaign
 from inspections.services.checklists import create_template
-from inspections.services.common import POLICY, planner_limits
+from inspections.services.common import planner_limits
 from inspections.similarity import SourceCase, bm25_scores, rank_similar, tokens
 from registry.models import Enterprise
 

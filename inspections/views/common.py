@@ -6,7 +6,7 @@ from django.contrib import messages
 
 from core.errors import DomainError
 from core.views import domain_error_text
-from inspections.services.common import INSPECTORS, PLANNERS, TEMPLATE_EDITORS
+from inspections.policy import INSPECTORS, PLANNERS, TEMPLATE_EDITORS
 
 error_text = domain_error_text  # the shared helper, under the name the inspection views use
 

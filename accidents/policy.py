@@ -1,4 +1,5 @@
-"""Who may do what with accidents, cases and sessions: the module's policy (core/policy.py).
+"""Who may do what with accidents, cases and sessions: the module's policy (core/policy.py), read by its pages,
+its API, its services and its workflow tables.
 
 Leaders read only; the administrator roles (system, security, audit) touch no business data.
 """
