@@ -1,11 +1,11 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.choices import RiskColour
 from registry.choices import EnterpriseStatus
 from registry.models import Enterprise, Jurisdiction, Sector
+from registry.selectors import matching
 
 
 class EnterpriseFilter(django_filters.FilterSet):
@@ -22,9 +22,4 @@ class EnterpriseFilter(django_filters.FilterSet):
         fields = ["town", "sector", "status", "risk_level", "q"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value) | Q(credit_code__icontains=value.upper()) | Q(address__icontains=value)
-        )
+        return matching(queryset, value)

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from core.extensions import enterprise_sections
 from core.masking import phone_for
 from core.scoping import get_visible_or_404
 from core.views import ListPage, apply_domain_errors, page_status
-from registry import services
+from registry import selectors, services
 from registry.exports import enterprise_columns, export_queryset, ledger_sheets, ordered
 from registry.filters import EnterpriseFilter
 from registry.forms import EnterpriseForm, StatusForm
@@ -29,14 +28,10 @@ class EnterpriseListPage(ListPage):
     export_name = "enterprises"
 
     def queryset(self):
-        return (
-            Enterprise.objects.visible_to(self.request.user)
-            .select_related("town")
-            .prefetch_related("sectors")
-        )
+        return selectors.enterprises_listed(self.request.user)
 
     def search(self, qs, q):
-        return qs.filter(Q(name__icontains=q) | Q(credit_code__icontains=q.upper()) | Q(address__icontains=q))
+        return selectors.matching(qs, q)
 
     def export_columns(self):
         return enterprise_columns(self.request.user)
