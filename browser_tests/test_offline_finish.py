@@ -1,6 +1,6 @@
-"""Finishing a day's inspection without signal at 390×844 (issue 20): the inspector starts the task in a
-plant room with no signal, answers every item (one fails), types the place, presses 完成检查 and confirms the
-failed item's hazard on the phone. A reload without signal loses nothing; when the signal returns the server
+"""Finishing a day's inspection without signal, at 390×844 and 1366×800 (issue 20): the inspector starts the
+task in a plant room with no signal, answers every item (one fails), types the place, presses 完成检查 and
+confirms the failed item's hazard on the device. A reload without signal loses nothing; when the signal returns the server
 gets the start, the answers and the finish in that order: one finished inspection and one hazard, titled as
 the inspector confirmed it."""
 
@@ -9,17 +9,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from browser_tests.conftest import shot
+from browser_tests.conftest import VIEWPORTS, shot
 from browser_tests.test_field_evidence import _log_in
 from browser_tests.test_field_review import _campaign_task, _user
 from browser_tests.test_offline_field import _controlled
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def viewport() -> str:
-    return "phone"
 
 
 def _answer_every_item(page, items, failed) -> None:
@@ -32,7 +27,7 @@ def _answer_every_item(page, items, failed) -> None:
     page.get_by_label("检查场所", exact=True).blur()
 
 
-def test_an_inspection_finished_without_signal_reaches_the_server_once(site, new_page):
+def test_an_inspection_finished_without_signal_reaches_the_server_once(site, new_page, viewport):
     from hazards.models import Hazard
     from inspections.models import Inspection
 
@@ -76,8 +71,8 @@ def test_an_inspection_finished_without_signal_reaches_the_server_once(site, new
         expect(page.get_by_test_id("finish-queued")).to_be_visible()
         expect(page.locator(f"#item-{failed.pk} input[value=fail]")).to_be_checked()
         width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 390, f"the task page is {width} px wide"
-        shot(page, "phone", "offline-finish")
+        assert width <= VIEWPORTS[viewport]["width"], f"the task page is {width} px wide"
+        shot(page, viewport, "offline-finish")
     finally:
         page.context.set_offline(False)
     page.evaluate("window.redlineOffline.sync()")
