@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_tests.conftest import between_requests, shot
-from browser_tests.test_field_evidence import _inspection, _log_in
-from browser_tests.test_offline_field import _controlled
+from browser_tests.test_field_evidence import _inspection
+from browser_tests.test_offline_field import kept_for_the_day
 
 pytestmark = pytest.mark.browser
 
@@ -40,10 +40,7 @@ def test_an_answer_changed_on_the_server_meanwhile_is_shown_as_a_conflict(site, 
     inspection = _inspection()
     first, second = [r.item for r in inspection.results.order_by("item__number")[:2]]
     page = new_page()
-    _log_in(page, site, "inspector_duruan")
-    page.goto(f"{site}/inspections/records/{inspection.pk}/")
-    _controlled(page)
-    page.goto(f"{site}/inspections/records/{inspection.pk}/")
+    kept_for_the_day(page, site, f"/inspections/records/{inspection.pk}/")
 
     page.context.set_offline(True)
     try:

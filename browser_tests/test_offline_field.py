@@ -26,6 +26,17 @@ def _controlled(page) -> None:
     page.wait_for_function("!!navigator.serviceWorker.controller")
 
 
+def kept_for_the_day(page, site, path: str, username: str = "inspector_duruan") -> None:
+    """Signed in with signal, `path` opened once under the service worker's control and again through it:
+    the page is kept for a day without signal."""
+    from browser_tests.test_field_evidence import _log_in
+
+    _log_in(page, site, username)
+    page.goto(f"{site}{path}")
+    _controlled(page)
+    page.goto(f"{site}{path}")
+
+
 def _queued(page) -> int:
     return page.evaluate("window.redlineOffline.count()")
 

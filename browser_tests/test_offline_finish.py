@@ -10,9 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_tests.conftest import VIEWPORTS, shot
-from browser_tests.test_field_evidence import _log_in
 from browser_tests.test_field_review import _campaign_task, _user
-from browser_tests.test_offline_field import _controlled
+from browser_tests.test_offline_field import kept_for_the_day
 
 pytestmark = pytest.mark.browser
 
@@ -36,10 +35,7 @@ def test_an_inspection_finished_without_signal_reaches_the_server_once(site, new
     items = list(task.template.items.order_by("number"))
     failed = items[0]
     page = new_page()
-    _log_in(page, site, "inspector_duruan")
-    page.goto(f"{site}/inspections/tasks/{task.pk}/")
-    _controlled(page)
-    page.goto(f"{site}/inspections/tasks/{task.pk}/")
+    kept_for_the_day(page, site, f"/inspections/tasks/{task.pk}/")
 
     page.context.set_offline(True)
     try:

@@ -12,9 +12,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from browser_tests.conftest import shot
-from browser_tests.test_field_evidence import _log_in
 from browser_tests.test_field_review import _campaign_task, _user
-from browser_tests.test_offline_field import _controlled
+from browser_tests.test_offline_field import kept_for_the_day
 
 pytestmark = pytest.mark.browser
 
@@ -31,10 +30,7 @@ def test_an_inspection_started_without_signal_reaches_the_server_once_with_its_a
     _campaign, task = _campaign_task(inspector)
     item = task.template.items.order_by("number").first()
     page = new_page()
-    _log_in(page, site, "inspector_duruan")
-    page.goto(f"{site}/inspections/tasks/{task.pk}/")
-    _controlled(page)
-    page.goto(f"{site}/inspections/tasks/{task.pk}/")  # through the service worker: kept for the day
+    kept_for_the_day(page, site, f"/inspections/tasks/{task.pk}/")
 
     page.context.set_offline(True)
     try:
