@@ -85,11 +85,14 @@ def _link_demo_hazards(rng, points_by_enterprise: dict[int, list[int]]) -> set[i
         .order_by("id")
         .values_list("pk", "enterprise_id")
     )
+    by_point: dict[int, list[int]] = {}
     for hazard_id, enterprise_id in candidates:
         if rng.random() < 0.6:
-            point_id = rng.choice(points_by_enterprise[enterprise_id])
-            Hazard.objects.filter(pk=hazard_id).update(risk_point_id=point_id)
+            by_point.setdefault(rng.choice(points_by_enterprise[enterprise_id]), []).append(hazard_id)
             touched.add(enterprise_id)
+    # One UPDATE per point, not per hazard: the benchmark's districts link tens of thousands.
+    for point_id, hazard_ids in by_point.items():
+        Hazard.objects.filter(pk__in=hazard_ids).update(risk_point_id=point_id)
     return touched
 
 
