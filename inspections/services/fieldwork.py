@@ -493,6 +493,8 @@ def finish_inspection(
             task = InspectionTask.objects.get(pk=step.obj.task_id)
             rules.TASK_FLOW.perform(task, "complete", actor=actor, version=task.version)
 
+    if version is None and seen:
+        version = inspection.version  # the answers seen, checked in `prepare`, stand in for the version
     return rules.INSPECTION_FLOW.perform(
         inspection, "finish", actor=actor, version=version, prepare=prepare, after=after
     )

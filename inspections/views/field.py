@@ -389,7 +389,7 @@ def inspection_finish(request, pk: int):
         typed = {row.pk: _typed_hazard(request.POST, row.item_id) for row in failed}
         try:
             services.finish_inspection(
-                actor=request.user, inspection=inspection, hazards=typed, **_finish_basis(request, inspection)
+                actor=request.user, inspection=inspection, hazards=typed, **_finish_basis(request)
             )
         except DomainError as exc:
             flash_error(request, exc)
@@ -408,19 +408,16 @@ def inspection_finish(request, pk: int):
     )
 
 
-def _finish_basis(request, inspection) -> dict:
-    """What the finish stands on: the version the page was read at, or, for a finish confirmed without
-    signal (its own queued answers have moved the version), the answers the inspector saw (`seen-<item>`)."""
+def _finish_basis(request) -> dict:
+    """What the finish stands on, as posted: the version the page was read at, or, for a finish confirmed
+    without signal, the answers the inspector saw (`seen-<item>`; the service checks them)."""
     seen = {
         int(name[5:]): value
         for name, value in request.POST.items()
         if name.startswith("seen-") and name[5:].isdigit()
     }
-    version = request.POST.get("version")
-    if version is None and seen:
-        version = inspection.version
     return {
-        "version": version,
+        "version": request.POST.get("version"),
         "seen": seen or None,
         "not_operating": request.POST.get("not_operating") == "on",
     }
