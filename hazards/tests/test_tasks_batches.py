@@ -99,3 +99,44 @@ def test_a_second_run_sends_nothing_and_a_dead_run_resumes_after_its_last_batch(
     before = Notification.objects.count()
     assert run(batch_size=100)[0] == {}
     assert Notification.objects.count() == before
+
+
+def seed_table(persona, *, rows: int, due: int) -> list[int]:
+    """A hazard table of `rows` of which `due` are rectifying past their deadline and the rest closed, copied
+    from one hazard in the database itself (one INSERT … SELECT over a counted sequence, on both databases)."""
+    model = persona("ent_duruan").enterprise
+    with time_machine.travel(START, tick=False):
+        first = rectifying(persona("duruan"), model, deadline=(START + dt.timedelta(days=10)).date())
+    columns = [f.column for f in Hazard._meta.concrete_fields if f.column not in ("id", "title", "state")]
+    copied = ", ".join(f'h."{c}"' for c in columns)
+    named = ", ".join(f'"{c}"' for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %s) "
+            f"INSERT INTO hazards_hazard (title, state, {named}) "
+            f"SELECT h.title || ' ' || CAST(n.i AS TEXT), "
+            f"CASE WHEN n.i < %s THEN 'rectifying' ELSE 'closed' END, {copied} "
+            "FROM hazards_hazard h CROSS JOIN n WHERE h.id = %s",
+            [rows - 1, due, first.pk],
+        )
+    Notification.objects.all().delete()
+    horizon = OVERDUE_DAY.date() + dt.timedelta(days=tasks.REMINDER_DAYS[0])
+    due_now = Hazard.objects.filter(state__in=["rectifying", "submitted"], deadline__lte=horizon)
+    return list(due_now.order_by("id").values_list("pk", flat=True))
+
+
+@pytest.mark.django_db(transaction=False)
+def test_at_a_hundred_thousand_hazards_the_job_reads_only_the_due_ones_in_bounded_batches(persona):
+    """The job's cost follows the work due, not the table: 100k hazards, 1,500 of them due, in batches of 500
+    cost the same few queries per batch, and no batch reads a hazard that is not due."""
+    ids = seed_table(persona, rows=100_000, due=1_500)
+    assert Hazard.objects.count() >= 100_000
+    assert len(ids) >= 1_500
+    with time_machine.travel(OVERDUE_DAY, tick=False), CaptureQueriesContext(connection) as queries:
+        sent = tasks.escalate_hazards(now=OVERDUE_DAY, batch_size=500)
+    batches = -(-len(ids) // 500)
+    assert sent["overdue-0"] >= 1_500
+    assert set(Notification.objects.values_list("target_id", flat=True)) >= set(ids)
+    hazard_reads = [q for q in queries.captured_queries if 'FROM "hazards_hazard"' in q["sql"]]
+    assert len(hazard_reads) == batches + 1  # one read per batch and the empty read that ends the run
+    assert (len(queries) - 12) / batches <= 8, (len(queries), batches)
