@@ -440,26 +440,35 @@ def run_engine(
             t.size: stack.enter_context(serve(t, secret_key=secret, redis_url=urls[t.size])) for t in targets
         }
         results.extend(http_scenarios(targets, bases, preps, settings, only))
-        if only is not None:
-            return results, datasets
-        for target in targets:
-            results.extend(captured_sql(target, bases[target.size], preps[target.size], settings))
-        big = targets[-1]
-        results.append(balanced(big, secret, urls[big.size], bases[big.size], preps[big.size], settings))
-        for target in targets:
-            results.append(transitions(target, secret, bases[target.size], preps[target.size], settings))
-        for index, target in enumerate(targets):
-            base, prep, url = bases[target.size], preps[target.size], urls[target.size]
-            if index == 0:
-                with job_worker(target, secret_key=secret, redis_url=url):
-                    results.append(http_import(target, secret, base, prep, settings))
-            # A fresh worker: its peak RSS is the export's alone.
-            with job_worker(target, secret_key=secret, redis_url=url) as process:
-                results.append(http_export(target, secret, base, prep, process.pid))
+        if only is None:
+            results.extend(_the_rest_over_http(targets, secret, bases, preps, urls, settings))
     for target in targets:
-        results.append(job_scenarios(target, secret))
-        results.extend(xlsx_scenarios(target, secret, settings))
+        # `--scenarios jobs` measures the periodic jobs alone (they run in a worker process, not over HTTP).
+        if only is None or "jobs" in only:
+            results.append(job_scenarios(target, secret))
+        if only is None:
+            results.extend(xlsx_scenarios(target, secret, settings))
     return results, datasets
+
+
+def _the_rest_over_http(targets, secret, bases, preps, urls, settings) -> list[dict]:
+    """A whole run's captured SQL, balancer, transitions, import and export, on the servers already up."""
+    results = []
+    for target in targets:
+        results.extend(captured_sql(target, bases[target.size], preps[target.size], settings))
+    big = targets[-1]
+    results.append(balanced(big, secret, urls[big.size], bases[big.size], preps[big.size], settings))
+    for target in targets:
+        results.append(transitions(target, secret, bases[target.size], preps[target.size], settings))
+    for index, target in enumerate(targets):
+        base, prep, url = bases[target.size], preps[target.size], urls[target.size]
+        if index == 0:
+            with job_worker(target, secret_key=secret, redis_url=url):
+                results.append(http_import(target, secret, base, prep, settings))
+        # A fresh worker: its peak RSS is the export's alone.
+        with job_worker(target, secret_key=secret, redis_url=url) as process:
+            results.append(http_export(target, secret, base, prep, process.pid))
+    return results
 
 
 def http_import(target: Target, secret: str, base: str, prep: dict, settings: Settings) -> dict:
@@ -535,7 +544,7 @@ def main(argv=None) -> int:
     )
     parser.add_argument(
         "--scenarios",
-        help="measure only these HTTP scenarios (comma-separated names, e.g. cockpit,list_overdue)",
+        help="measure only these scenarios (comma-separated names, e.g. cockpit,list_overdue,jobs)",
     )
     parser.add_argument(
         "--merge",

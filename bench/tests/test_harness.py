@@ -240,3 +240,42 @@ def test_the_workers_peak_memory_is_read_from_proc():
 
     assert jobs_http.peak_rss_mb(os.getpid()) > 10
     assert jobs_http.peak_rss_mb(2**22 + 12345) is None
+
+
+# --- named scenarios -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("only", "jobs", "rest"),
+    [({"cockpit"}, False, False), ({"cockpit", "jobs"}, True, False), (None, True, True)],
+)
+def test_named_scenarios_measure_the_periodic_jobs_only_when_named(monkeypatch, only, jobs, rest):
+    """`--scenarios cockpit,jobs` times the jobs at each size without the hour-long rest of a whole run."""
+    called = []
+    monkeypatch.setattr(run, "build", lambda target, secret: {})
+    monkeypatch.setattr(
+        run,
+        "worker",
+        lambda target, secret, what: {
+            "python": "3",
+            "django": "6",
+            "database": "x",
+            "queries_by_page_size": {},
+        },
+    )
+    monkeypatch.setattr(run, "redis", lambda: _null("redis://"))
+    monkeypatch.setattr(run, "serve", lambda target, **kw: _null("http://x"))
+    monkeypatch.setattr(run, "http_scenarios", lambda *a: called.append("http") or [])
+    monkeypatch.setattr(run, "_the_rest_over_http", lambda *a: called.append("rest") or [])
+    monkeypatch.setattr(run, "job_scenarios", lambda t, s: called.append(f"jobs {t.size}") or {})
+    monkeypatch.setattr(run, "xlsx_scenarios", lambda *a: called.append("xlsx") or [])
+    run.run_engine("sqlite", ["S", "L"], "secret", run.Settings(quick=True), {"databases": []}, only)
+    assert ("jobs S" in called and "jobs L" in called) is jobs
+    assert ("rest" in called and "xlsx" in called) is rest
+    assert "http" in called
+
+
+def _null(value):
+    import contextlib
+
+    return contextlib.nullcontext(value)
