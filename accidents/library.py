@@ -255,10 +255,8 @@ def add_external_case(*, actor, data: dict) -> Case:
 CASE_FLOW = Workflow(
     model=Case,
     name="accidents.case",
-    state_field="origin",
-    transitions=[
-        Transition("update", tuple(CaseOrigin.values), None, POLICY.roles("edit_case"), verb="updated")
-    ],
+    state_field=None,
+    transitions=[Transition("update", (), None, POLICY.roles("edit_case"), verb="updated")],
 )
 LOCAL_CASE_FIELDS = ("title", "causes", "lessons", "tags", "summary")
 

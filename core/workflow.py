@@ -114,7 +114,7 @@ class Workflow:
         model,
         name: str,
         transitions: Iterable[Transition],
-        state_field: str = "state",
+        state_field: str | None = "state",
         version_field: str = "version",
         in_scope: Callable[[Any, Any], bool] = object_in_scope,
         page_url_name: str = "",
@@ -124,6 +124,8 @@ class Workflow:
     ):
         self.model = model
         self.name = name
+        # None: a record with no state of its own (a duty room, a plan, a case), whose edits are transitions
+        # that only check role, scope, guard and version; its transitions declare no sources and no target.
         self.state_field = state_field
         self.version_field = version_field
         self.in_scope = in_scope
@@ -137,6 +139,8 @@ class Workflow:
         for transition in transitions:
             if transition.action in self.transitions:
                 raise ValueError(f"{name}: the action {transition.action!r} is declared twice")
+            if state_field is None and (transition.sources or transition.target is not None):
+                raise ValueError(f"{name}: a workflow without states takes no sources or target")
             self.transitions[transition.action] = transition
         REGISTRY[name] = self
 
@@ -149,10 +153,10 @@ class Workflow:
     # --- who may, and when -------------------------------------------------------------------------
 
     def state_of(self, obj) -> str:
-        return getattr(obj, self.state_field)
+        return "" if self.state_field is None else getattr(obj, self.state_field)
 
     def state_allows(self, action: str, state: str) -> bool:
-        return state in self[action].sources
+        return self.state_field is None or state in self[action].sources
 
     def may(self, user, action: str, obj) -> bool:
         """Role, scope and guard: whether this user may ever do `action` on this object (state aside)."""
@@ -166,7 +170,7 @@ class Workflow:
     def available(self, user, obj) -> list[Transition]:
         """The transitions this user could perform now: the page's buttons."""
         state = self.state_of(obj)
-        return [t for t in self if state in t.sources and self.may(user, t.action, obj)]
+        return [t for t in self if self.state_allows(t.action, state) and self.may(user, t.action, obj)]
 
     def buttons(self, user, obj) -> list[dict]:
         return [
@@ -214,6 +218,8 @@ class Workflow:
         }
 
     def state_label(self, obj) -> str:
+        if self.state_field is None:
+            return ""
         display = getattr(obj, f"get_{self.state_field}_display", None)
         return str(display()) if display else self.state_of(obj)
 
@@ -252,11 +258,12 @@ class Workflow:
             after(step)
         if self.on_moved is not None:
             self.on_moved(step)
+        states = {} if self.state_field is None else {"from_state": step.from_state, "to_state": step.to_state}
         record_event(
             step.obj,
             f"{self.name}.{step.verb or transition.audit_verb}",
             actor=actor,
-            data={"from_state": step.from_state, "to_state": step.to_state, **step.audit_data},
+            data={**states, **step.audit_data},
         )
         if notify is not None:
             notify(step)
@@ -264,13 +271,15 @@ class Workflow:
 
     def write(self, step: Step, version: int) -> None:
         """The conditional UPDATE: of two racing writers exactly one changes the row."""
-        fields = {self.state_field: step.to_state, self.version_field: F(self.version_field) + 1}
+        fields = {self.version_field: F(self.version_field) + 1}
+        where = {self.version_field: version}
+        if self.state_field is not None:
+            fields[self.state_field] = step.to_state
+            where[self.state_field] = step.from_state
         if "updated_at" in {f.name for f in self.model._meta.concrete_fields}:
             fields["updated_at"] = timezone.now()
         fields.update(step.changes)
-        matched = self.model._default_manager.filter(
-            pk=step.obj.pk, **{self.state_field: step.from_state, self.version_field: version}
-        ).update(**fields)
+        matched = self.model._default_manager.filter(pk=step.obj.pk, **where).update(**fields)
         if matched != 1:
             raise Conflict()
         step.obj.refresh_from_db()

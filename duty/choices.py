@@ -5,13 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
-class RoomKind(models.TextChoices):
-    """The district's room (in the Emergency Management Bureau) or a town's/street's (R-DUTY-1)."""
-
-    DISTRICT = "district", _("District duty room")
-    TOWN = "town", _("Town/street duty room")
-
-
 class ShiftRole(models.TextChoices):
     LEADER = "leader", _("Leader on duty")
     OFFICER = "officer", _("Duty officer")

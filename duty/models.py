@@ -20,7 +20,6 @@ from duty.choices import (
     LogKind,
     ReportKind,
     ReportState,
-    RoomKind,
     RosterState,
     ShiftRole,
     ShiftState,
@@ -68,8 +67,6 @@ class DutyRoom(models.Model):
     # applies to the months generated afterwards: a roster keeps the pattern it was made with.
     shift_start = models.TimeField(_("shift start"), null=True, blank=True)
     shift_hours = models.PositiveSmallIntegerField(_("shift length (hours)"), null=True, blank=True)
-    # The workflow's state (ROOM_FLOW): a room's edits keep it; it follows `town` (see the constraint).
-    kind = models.CharField(_("kind"), max_length=10, choices=RoomKind.choices, default=RoomKind.TOWN)
     version = models.PositiveIntegerField(default=1)
 
     objects = RoomScopedQuerySet.as_manager()
@@ -83,11 +80,6 @@ class DutyRoom(models.Model):
                 fields=["town"], condition=Q(town__isnull=True), name="one_district_room"
             ),
             models.CheckConstraint(
-                condition=Q(kind=RoomKind.DISTRICT, town__isnull=True)
-                | Q(kind=RoomKind.TOWN, town__isnull=False),
-                name="duty_room_kind_follows_town",
-            ),
-            models.CheckConstraint(
                 condition=Q(shift_hours__isnull=True) | Q(shift_hours__in=SHIFT_HOURS),
                 name="duty_room_shift_hours_divide_the_day",
             ),
@@ -95,10 +87,6 @@ class DutyRoom(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs):
-        self.kind = RoomKind.DISTRICT if self.town_id is None else RoomKind.TOWN
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("duty:room", kwargs={"pk": self.pk})

@@ -140,3 +140,32 @@ def test_the_transition_page_checks_role_and_guard_before_showing_its_form(flow,
         _transition_get(flow, persona("baisha"), hazard, "start")
     Hazard.objects.filter(pk=hazard.pk).update(state=State.RECTIFYING)
     assert _transition_get(flow, town, hazard, "start").status_code == 409
+
+
+def test_a_record_without_states_is_edited_in_any_state_and_keeps_it(hazard, persona):
+    """`state_field=None`: role, scope and version only; the record's own fields are never read as a state."""
+    with pytest.raises(ValueError):
+        Workflow(
+            model=Hazard, name="test.bad", state_field=None, transitions=[Transition("x", ("a",), None, {})]
+        )
+    stateless = Workflow(
+        model=Hazard,
+        name="test.stateless",
+        state_field=None,
+        transitions=[Transition("remark", (), None, {Role.TOWN_OFFICER}, form=NoteForm)],
+    )
+    try:
+        Hazard.objects.filter(pk=hazard.pk).update(state=State.CLOSED)
+        hazard.refresh_from_db()
+        town = persona("duruan")
+        assert [t.action for t in stateless.available(town, hazard)] == ["remark"]
+        stateless.perform(hazard, "remark", actor=town, version=hazard.version, data={"note": "看过"})
+        hazard.refresh_from_db()
+        assert hazard.state == State.CLOSED and hazard.version == 2
+        event = AuditEvent.objects.filter(action="test.stateless.remark").get()
+        assert "from_state" not in event.data
+        with pytest.raises(Conflict):
+            stateless.perform(hazard, "remark", actor=town, version=1, data={"note": "旧"})
+    finally:
+        REGISTRY.pop("test.stateless", None)
+        REGISTRY.pop("test.bad", None)

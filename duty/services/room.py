@@ -13,23 +13,23 @@ from audit.services import record
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.forms import bind
 from core.workflow import Transition, Workflow
-from duty.choices import RoomKind, RosterState, ShiftState
+from duty.choices import RosterState, ShiftState
 from duty.forms import EmptyForm, HandoverForm, LogEntryForm, RoomPatternForm
 from duty.models import DutyRoom, Handover, LogEntry, Shift
 from duty.policy import POLICY
 from notifications.services import notify
 
-# A room has no state of its own: its edits are transitions that keep its kind (district or town/street),
-# performed on the version the editor read. Its keepers (the district bureau for every room, a town for
+# A room has no state of its own: its edits are transitions without states, performed on the version the
+# editor read. Its keepers (the district bureau for every room, a town for
 # its own room: scope) set its pattern.
 ROOM_FLOW = Workflow(
     model=DutyRoom,
     name="duty.room",
-    state_field="kind",
+    state_field=None,
     transitions=[
         Transition(
             "set_pattern",
-            tuple(RoomKind.values),
+            (),
             None,
             POLICY.roles("keep_rosters"),
             label=gettext_lazy("Set the shift pattern"),

@@ -285,15 +285,15 @@ def _trigger(step) -> None:
 
 
 # A plan has no state of its own (its versions carry publication and filing): its evaluation and its
-# revision triggers are transitions that keep the owner kind, performed with the version the client read.
+# revision triggers are transitions without states, performed with the version the client read.
 PLAN_FLOW = Workflow(
     model=Plan,
     name="emergency.plan",
-    state_field="owner_kind",
+    state_field=None,
     transitions=[
         Transition(
             "evaluate",
-            tuple(OwnerKind.values),
+            (),
             None,
             POLICY.roles("keep_records"),
             label=gettext_lazy("Record the evaluation"),
@@ -304,7 +304,7 @@ PLAN_FLOW = Workflow(
         ),
         Transition(
             "record_trigger",
-            tuple(OwnerKind.values),
+            (),
             None,
             POLICY.roles("keep_records"),
             label=gettext_lazy("Record a revision trigger"),
