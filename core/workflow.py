@@ -258,7 +258,9 @@ class Workflow:
             after(step)
         if self.on_moved is not None:
             self.on_moved(step)
-        states = {} if self.state_field is None else {"from_state": step.from_state, "to_state": step.to_state}
+        states = (
+            {} if self.state_field is None else {"from_state": step.from_state, "to_state": step.to_state}
+        )
         record_event(
             step.obj,
             f"{self.name}.{step.verb or transition.audit_verb}",
