@@ -535,6 +535,20 @@ def read_marker() -> dict | None:
     return json.loads(row[0]) if row else None
 
 
+def build_plan(marker: dict | None, wanted: dict, *, force: bool, has_rows: bool) -> str:
+    """ "reuse" the dataset its marker describes; "afresh" when another is there, or rows without a marker
+    (a build that died part way: never generate a second dataset on top of the first); else "build"."""
+    if not force and marker and all(marker.get(k) == v for k, v in wanted.items()):
+        return "reuse"
+    return "afresh" if (marker or force or has_rows) else "build"
+
+
+def _has_rows() -> bool:
+    from hazards.models import Hazard
+
+    return Hazard.objects.exists()
+
+
 def write_marker(value: dict) -> None:
     from django.db import connection
 
@@ -583,10 +597,11 @@ def build(target: Target, *, seed: int = SEED, force: bool = False) -> dict:
     call_command("migrate", interactive=False, verbosity=0)
     wanted = _marker_wanted(target, seed)
     marker = read_marker()
-    if not force and marker and all(marker.get(k) == v for k, v in wanted.items()):
+    plan = build_plan(marker, wanted, force=force, has_rows=_has_rows())
+    if plan == "reuse":
         compact_counters()  # the job runs every few hours in production; days may have passed since
         return {"reused": True, **marker}
-    if marker or force:
+    if plan == "afresh":
         connection.close()
         drop_database(target)
         ensure_database(target)

@@ -7,6 +7,7 @@ from collections import Counter
 
 from audit.models import AuditChainHead, AuditEvent
 from audit.services import event_digest
+from bench import dataset
 from bench.dataset import EVENTS_PER_HAZARD, credit_code, generate
 from hazards.choices import OPEN_STATES
 from hazards.models import Hazard
@@ -87,3 +88,13 @@ def test_generator_is_reproducible_from_its_seed(district):
         .values_list("title", "state", "level")
     )
     assert rows_a == rows_b
+
+
+def test_a_build_that_died_part_way_is_started_again_from_empty():
+    wanted = {"seed": 7, "size": "L", "hazards": 1_000_000, "generator": 3}
+    assert dataset.build_plan(dict(wanted), wanted, force=False, has_rows=True) == "reuse"
+    assert dataset.build_plan(None, wanted, force=False, has_rows=False) == "build"
+    # Rows and no marker: the earlier build stopped before its marker; generating again would double it.
+    assert dataset.build_plan(None, wanted, force=False, has_rows=True) == "afresh"
+    assert dataset.build_plan({**wanted, "generator": 2}, wanted, force=False, has_rows=True) == "afresh"
+    assert dataset.build_plan(dict(wanted), wanted, force=True, has_rows=True) == "afresh"
