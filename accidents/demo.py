@@ -126,11 +126,10 @@ def build_accidents(*, rng: random.Random, small: bool = False, stdout=None) -> 
         )
         closed.refresh_from_db()
         inv = services.open_investigation(
+            closed,
             actor=users["admin"],
-            accident=closed,
             version=closed.version,
-            lead_unit="蓬江区应急管理局",
-            team="区应急管理局、区公安分局、杜阮镇",
+            data={"lead_unit": "蓬江区应急管理局", "team": "区应急管理局、区公安分局、杜阮镇"},
         )
         inv = services.update_investigation(
             actor=users["admin"],
@@ -162,7 +161,7 @@ def build_accidents(*, rng: random.Random, small: bool = False, stdout=None) -> 
         )
         services.attach_investigation_report(actor=users["admin"], investigation=inv, upload=_report_file())
         closed.refresh_from_db()
-        services.close_accident(actor=users["admin"], accident=closed, version=closed.version)
+        services.close_accident(closed, actor=users["admin"], version=closed.version)
         made.append(closed)
         # 2. Larger, under investigation: a fall at a construction site, raised by a supplementary report.
         huanshi = towns.get("440703002") or baisha
@@ -192,10 +191,10 @@ def build_accidents(*, rng: random.Random, small: bool = False, stdout=None) -> 
         )
         larger.refresh_from_db()
         services.open_investigation(
+            larger,
             actor=users["admin"],
-            accident=larger,
-            lead_unit="江门市应急管理局（指导）、蓬江区人民政府",
             version=larger.version,
+            data={"lead_unit": "江门市应急管理局（指导）、蓬江区人民政府"},
         )
         made.append(larger)
         # 3. General, reported: a road accident in Baisha without an enterprise, escalation due soon.

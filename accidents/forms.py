@@ -215,7 +215,11 @@ class ReportForm(StyledForm):
 
 
 class OpenInvestigationForm(StyledForm):
-    lead_unit = forms.CharField(label=_("Lead unit"), max_length=120)
+    lead_unit = forms.CharField(
+        label=_("Lead unit"),
+        max_length=120,
+        error_messages={"required": _("Name the unit that leads the investigation.")},
+    )
     team = forms.CharField(label=_("Team members"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 

@@ -35,13 +35,15 @@ from accidents.forms import (
 )
 from accidents.models import Accident, Investigation, Measure, ReportDeadline
 from accidents.services import chain
+from accidents.services.reporting import FLOW
 from audit.services import timeline
 from core.errors import DomainError, NotAllowed
 from core.exports import Column
 from core.masking import phone_for
 from core.pdf import pdf_response
 from core.scoping import get_visible_or_404
-from core.views import ListPage, apply_domain_errors, page_status
+from core.views import ListPage, apply_domain_errors, page_status, posted_or_blank
+from core.workflow_views import transition_page
 
 
 def accident_columns(user) -> list[Column]:
@@ -243,10 +245,14 @@ def _detail_context(request, accident, bound: dict | None = None) -> dict:
         "can_mark_escalation": services.can(user, "mark_escalation_step"),
         "can_investigate": can_investigate,
         "step_form": StepForm(),
-        "supplement_form": SupplementForm(initial=accident.numbers),
+        "supplement_form": posted_or_blank(
+            request, "supplement_form", SupplementForm, initial=accident.numbers
+        ),
         "report_form": ReportForm(),
-        "open_form": OpenInvestigationForm(),
-        "close_form": CloseForm(),
+        "open_form": posted_or_blank(request, "open_form", OpenInvestigationForm),
+        "close_form": posted_or_blank(request, "close_form", CloseForm),
+        # A refused transition drawn back here (core.views.refuse_to_page) opens its form's section.
+        "refused_form": getattr(request, "refusal", ("", None))[0],
         "now": now,
         "today": timezone.localdate(now),
     }
@@ -319,14 +325,6 @@ def _action(act, success, *, actions: tuple[str, ...], form_key: str, form, on_i
     return view
 
 
-def _supplement(request, accident, data):
-    numbers = dict(data)
-    note = numbers.pop("note")
-    services.supplement_accident(
-        actor=request.user, accident=accident, numbers=numbers, note=note, version=_version(request)
-    )
-
-
 def _measure_to_hazard(request, accident, data, *, measure_pk: int):
     measure = Measure.objects.filter(pk=measure_pk, investigation__accident=accident).first()
     if measure is None:
@@ -361,28 +359,12 @@ record_reporting_finding = _action(
     form_key="finding_form_reporting",
     form=ReportingFindingForm,
 )
-supplement = _action(
-    _supplement,
-    gettext_lazy("The supplementary report was recorded."),
-    actions=("supplement_accident",),
-    form_key="supplement_form",
-    form=SupplementForm,
-)
 add_report = _action(
     lambda request, accident, data: services.submit_report(actor=request.user, accident=accident, **data),
     gettext_lazy("The report was recorded."),
     actions=("submit_report",),
     form_key="report_form",
     form=ReportForm,
-)
-open_investigation = _action(
-    lambda request, accident, data: services.open_investigation(
-        actor=request.user, accident=accident, version=_version(request), **data
-    ),
-    gettext_lazy("The investigation was opened."),
-    actions=INVESTIGATE,
-    form_key="open_form",
-    form=OpenInvestigationForm,
 )
 update_investigation = _action(
     lambda request, investigation, data: services.update_investigation(
@@ -441,12 +423,21 @@ upload_report = _action(
     form=ReportUploadForm,
     on_investigation=True,
 )
-close = _action(
-    lambda request, accident, data: services.close_accident(
-        actor=request.user, accident=accident, version=_version(request)
-    ),
-    gettext_lazy("The accident was closed and added to the case library."),
-    actions=INVESTIGATE,
-    form_key="close_form",
-    form=CloseForm,
+
+
+# The accident's transitions whose forms live on its page: posted there, refused back there.
+accident_transition = transition_page(
+    FLOW,
+    queryset=lambda: Accident.objects.all(),
+    services={
+        "supplement": services.supplement_from_page,
+        "open_investigation": services.open_investigation,
+        "close": services.close_accident,
+    },
+    inline={"supplement": "supplement_form", "open_investigation": "open_form", "close": "close_form"},
+    success={
+        "supplement": gettext_lazy("The supplementary report was recorded."),
+        "open_investigation": gettext_lazy("The investigation was opened."),
+        "close": gettext_lazy("The accident was closed and added to the case library."),
+    },
 )

@@ -15,13 +15,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.scoping import get_visible_or_404
-from core.views import apply_domain_errors
+from core.views import apply_domain_errors, refuse_to_page
 from core.workflow import Workflow
 
 
@@ -37,10 +37,16 @@ def transition_page(
     template=None,
     page_forms: dict | None = None,
     receive: Callable | None = None,
+    inline: dict[str, str] | None = None,
+    success: dict | None = None,
 ):
     """`page_forms` gives an action a page form of its own (one with a file field, say); `receive(request,
     action, data)` turns what the page posted into the service's input (files stored, their ids added) and
-    may refuse it with a DomainError, shown like the service's."""
+    may refuse it with a DomainError, shown like the service's. `inline` names, per action, the form of the
+    object's own page that posts it (`{"close": "close_form"}`): such an action has no page of its own
+    (POST only), and a refusal draws the object's page again with that form as posted
+    (`core.views.refuse_to_page`; the page reads it with `posted_or_blank`). `success`: the message per
+    action, when "Done: <label>" says too little."""
     by_path = {workflow[a].url_path: a for a in services}
 
     @login_required
@@ -49,23 +55,26 @@ def transition_page(
         if name is None:
             raise Http404
         obj = get_visible_or_404(queryset(), request.user, pk=pk)
+        if name in (inline or {}) and request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         transition = workflow[name]
         form_class = (page_forms or {}).get(name) or transition.form or _Empty
         status = 200
         if request.method == "POST":
             form = form_class(data=request.POST, files=request.FILES)
             try:
-                data = {k: v for k, v in request.POST.lists() if k not in ("version", "csrfmiddlewaretoken")}
-                data = {k: (v if len(v) > 1 else v[0]) for k, v in data.items()}
-                if receive is not None:
-                    data = receive(request, name, data)
-                services[name](obj, actor=request.user, version=request.POST.get("version"), data=data)
+                _perform(request, services[name], obj, receive and (lambda d: receive(request, name, d)))
             except DomainError as exc:
+                if name in (inline or {}):
+                    return refuse_to_page(request, exc, obj.get_absolute_url(), inline[name])
                 form.is_valid()  # bind the field values so they render again
                 apply_domain_errors(form, exc)
                 status = exc.status_code
             else:
-                messages.success(request, _("Done: %(action)s.") % {"action": transition.label or name})
+                done = (success or {}).get(name) or _("Done: %(action)s.") % {
+                    "action": transition.label or name
+                }
+                messages.success(request, str(done))
                 return redirect(obj.get_absolute_url())
         else:
             form, status = _form_for_get(workflow, name, obj, request, form_class)
@@ -73,6 +82,14 @@ def transition_page(
         return render(request, template or "core/workflow/transition.html", context, status=status)
 
     return view
+
+
+def _perform(request, service, obj, receive) -> None:
+    data = {k: v for k, v in request.POST.lists() if k not in ("version", "csrfmiddlewaretoken")}
+    data = {k: (v if len(v) > 1 else v[0]) for k, v in data.items()}
+    if receive is not None:
+        data = receive(data)
+    service(obj, actor=request.user, version=request.POST.get("version"), data=data)
 
 
 def _form_for_get(workflow: Workflow, name: str, obj, request, form_class):

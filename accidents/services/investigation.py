@@ -27,30 +27,26 @@ from registry.models import Enterprise
 INVESTIGATION_TEXT_FIELDS = ("lead_unit", "team", "direct_causes", "indirect_causes", "lessons")
 
 
-def open_investigation(
-    *, actor, accident: Accident, lead_unit: str, team: str = "", version
-) -> Investigation:
-    """R-ACC-5: the investigation team and the report's deadline; the accident moves to investigating."""
-    lead_unit = (lead_unit or "").strip()[:120]
+def open_investigation(accident: Accident, *, actor, version, data) -> Investigation:
+    """R-ACC-5: the investigation team and the report's deadline; the accident moves to investigating.
+    `data`: the lead unit and the team (the transition's form)."""
 
     def prepare(step):
         if Investigation.objects.filter(accident=step.obj).exists():
             raise Conflict(_("This accident is already under investigation or closed."))
-        if not lead_unit:
-            raise InvalidInput.field("lead_unit", _("Name the unit that leads the investigation."))
         deadline = rules.investigation_deadline(step.obj.occurred_at)
-        step.audit_data.update(lead_unit=lead_unit, deadline=deadline)
+        step.audit_data.update(lead_unit=step.data["lead_unit"], deadline=deadline)
 
     def after(step):
         step.result = Investigation.objects.create(
             accident=step.obj,
-            lead_unit=lead_unit,
-            team=(team or "").strip(),
+            lead_unit=step.data["lead_unit"],
+            team=step.data["team"],
             deadline=step.audit_data["deadline"],
         )
 
     return FLOW.perform(
-        accident, "open_investigation", actor=actor, version=version, prepare=prepare, after=after
+        accident, "open_investigation", actor=actor, version=version, data=data, prepare=prepare, after=after
     )
 
 
@@ -255,10 +251,16 @@ def attach_investigation_report(*, actor, investigation: Investigation, upload=N
     return linked
 
 
-def close_accident(*, actor, accident: Accident, version):
+def close_accident(accident: Accident, *, actor, version, data=None):
     """R-ACC-5: closing requires the investigation report; the closed accident becomes a case."""
     return FLOW.perform(
-        accident, "close", actor=actor, version=version, prepare=_ready_to_close, after=_closed
+        accident,
+        "close",
+        actor=actor,
+        version=version,
+        data=data or {},
+        prepare=_ready_to_close,
+        after=_closed,
     )
 
 

@@ -8,9 +8,11 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accidents import rules
 from accidents.choices import LEVEL_RANK, ReportKind, State, Step
+from accidents.forms import CloseForm, OpenInvestigationForm, SupplementForm
 from accidents.models import (
     Accident,
     AccidentReport,
@@ -24,6 +26,7 @@ from core.choices import AccidentType
 from core.documents import official_number
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.extensions import announce
+from core.forms import clean
 from core.workflow import Transition, Workflow
 from notifications.recipients import Audience, resolve
 from notifications.services import notify
@@ -346,9 +349,22 @@ FLOW = Workflow(
             (State.REPORTED,),
             State.INVESTIGATING,
             POLICY.roles("investigate"),
+            label=gettext_lazy("Open the investigation"),
+            form=OpenInvestigationForm,
             verb="investigation_opened",
+            path="investigation/open",
+            button=False,
         ),
-        Transition("close", (State.INVESTIGATING,), State.CLOSED, POLICY.roles("investigate"), verb="closed"),
+        Transition(
+            "close",
+            (State.INVESTIGATING,),
+            State.CLOSED,
+            POLICY.roles("investigate"),
+            label=gettext_lazy("Close the accident"),
+            form=CloseForm,
+            verb="closed",
+            button=False,
+        ),
     ],
     state_message=lambda accident: _("A closed accident can no longer be changed."),
 )
@@ -405,14 +421,33 @@ def supplement_accident(
     *, actor, accident: Accident, numbers: dict, note: str = "", version: int
 ) -> Accident:
     """R-ACC-3: late casualty changes within the window update the numbers and the level, with history."""
-    note = (note or "").strip()[:200]
+    return _supplement_with(accident, actor, version, lambda: (numbers, note))
+
+
+@transaction.atomic
+def supplement_from_page(accident: Accident, *, actor, version, data) -> Accident:
+    """The supplementary report as the accident's page posts it: every number, and what changed. The form
+    is read after role, state and version, as every transition's input is."""
+
+    def read():
+        numbers = clean(SupplementForm, data)
+        return numbers, numbers.pop("note")
+
+    return _supplement_with(accident, actor, version, read)
+
+
+def _supplement_with(accident: Accident, actor, version, read) -> Accident:
+    def prepare(step):
+        numbers, note = read()
+        _supplement(step, numbers, (note or "").strip()[:200])
+
     accident = FLOW.perform(
         accident,
         "supplement",
         actor=actor,
         version=version,
-        prepare=lambda step: _supplement(step, numbers, note),
-        after=lambda step: _supplement_history(step, note),
+        prepare=prepare,
+        after=lambda step: _supplement_history(step, step.audit_data["reason"]),
         notify=_tell_raised_level,
     )
     _refresh_risk(accident.enterprise_id)

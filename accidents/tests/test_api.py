@@ -262,7 +262,7 @@ def test_the_investigation_is_read_through_the_accident_and_its_scope(api_as, re
     url = f"/api/v1/accidents/{accident.pk}/investigation/"
     assert api_as("duruan").get(url).status_code == 404
     investigation = services.open_investigation(
-        actor=persona("admin"), accident=accident, lead_unit="区政府", version=accident.version
+        accident, actor=persona("admin"), version=accident.version, data={"lead_unit": "区政府"}
     )
     services.add_finding(
         actor=persona("admin"),

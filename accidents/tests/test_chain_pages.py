@@ -54,7 +54,7 @@ def test_the_reply_clock_shows_after_the_government_received_the_report(record, 
 
     accident = record()
     services.open_investigation(
-        actor=persona("admin"), accident=accident, lead_unit="区政府", version=accident.version
+        accident, actor=persona("admin"), version=accident.version, data={"lead_unit": "区政府"}
     )
     client = as_user("yjj")
     page = client.get(f"/accidents/{accident.pk}/").content.decode()

@@ -140,7 +140,7 @@ def test_the_investigation_deadline_extends_once_by_at_most_60_days(record, pers
 
     accident = record()
     investigation = services.open_investigation(
-        actor=persona("admin"), accident=accident, lead_unit="区政府", version=accident.version
+        accident, actor=persona("admin"), version=accident.version, data={"lead_unit": "区政府"}
     )
     base = investigation.deadline
     assert base == timezone.localtime(accident.occurred_at).date() + dt.timedelta(days=60)
@@ -175,7 +175,7 @@ def test_a_measure_becomes_a_hazard_in_the_loop(record, persona):
 
     accident = record()
     investigation = services.open_investigation(
-        actor=persona("admin"), accident=accident, lead_unit="区政府", version=accident.version
+        accident, actor=persona("admin"), version=accident.version, data={"lead_unit": "区政府"}
     )
     measure = services.add_measure(
         actor=persona("admin"), investigation=investigation, text="冲床加装光电保护"

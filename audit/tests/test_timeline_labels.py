@@ -83,7 +83,7 @@ def test_the_accident_timeline_names_the_investigations_fields_in_chinese(accide
     admin = persona("admin")
     accident.refresh_from_db()
     investigation = services.open_investigation(
-        actor=admin, accident=accident, lead_unit="区应急管理局", version=accident.version
+        accident, actor=admin, version=accident.version, data={"lead_unit": "区应急管理局"}
     )
     investigation = services.update_investigation(
         actor=admin,
