@@ -54,9 +54,9 @@ def transition_page(
         name = by_path.get(action)
         if name is None:
             raise Http404
-        obj = get_visible_or_404(queryset(), request.user, pk=pk)
         if name in (inline or {}) and request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
+        obj = get_visible_or_404(queryset(), request.user, pk=pk)
         transition = workflow[name]
         form_class = (page_forms or {}).get(name) or transition.form or _Empty
         status = 200

@@ -135,6 +135,31 @@ def test_an_investigation_closes_only_with_its_report_and_becomes_an_anonymised_
     assert "违章操作" in page and 'data-testid="related-hazards"' in page
 
 
+def test_a_refused_transition_comes_back_on_the_accident_page_with_what_was_typed(as_user, record):
+    """The page's transitions (supplement, open, close) are posted to the routes generated from the
+    accident's table; a refusal draws the accident's page again, the form's section open and its input kept."""
+    accident = record()
+    admin = as_user("admin")
+    unnamed = admin.post(
+        f"/accidents/{accident.pk}/investigation/open/",
+        {"lead_unit": "", "team": "区公安分局刑侦大队", "version": accident.version},
+    )
+    page = unnamed.content.decode()
+    assert unnamed.status_code == 400 and "区公安分局刑侦大队" in page
+    assert "请填写调查牵头单位。" in page
+    numbers = {"deaths": 0, "missing": 0, "serious_injuries": 1, "minor_injuries": 0, "direct_loss": "0"}
+    no_note = admin.post(f"/accidents/{accident.pk}/supplement/", {**numbers, "version": accident.version})
+    assert no_note.status_code == 400 and "该字段是必填项。" in no_note.content.decode()
+    stale = admin.post(
+        f"/accidents/{accident.pk}/supplement/",
+        {**numbers, "note": "一人重伤", "version": accident.version + 1},
+    )
+    assert stale.status_code == 409 and "一人重伤" in stale.content.decode()
+    accident.refresh_from_db()
+    assert accident.state == State.REPORTED and accident.serious_injuries == 0 and accident.version == 1
+    assert admin.get(f"/accidents/{accident.pk}/close/").status_code == 405
+
+
 def test_the_investigation_deadline_extends_once_by_at_most_60_days(record, persona):
     from core.errors import Conflict, InvalidInput
 
