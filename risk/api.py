@@ -369,7 +369,10 @@ class RiskPointViewSet(
         _check_fresh(point, request.data, actor=request.user, action="retire")
         serializer = RetireSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.retire_risk_point(actor=request.user, point=point, **serializer.validated_data)
+        valid = serializer.validated_data
+        services.retire_risk_point(
+            point, actor=request.user, version=valid["version"], data={"reason": valid["reason"]}
+        )
         return self._point_response(point)
 
     @extend_schema(responses=RiskAssessmentSerializer(many=True))

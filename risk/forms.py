@@ -116,8 +116,9 @@ class MeasureForm(_Bootstrap, forms.Form):
 
 
 class RetireForm(_Bootstrap, forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=200)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=200, error_messages={"required": _("Give a reason.")}
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.services import diff, record
 from core.choices import AccidentType, Role
@@ -27,6 +28,7 @@ from risk.dynamic import (
     open_major_hazards_by_point,
     recent_accident,
 )
+from risk.forms import RetireForm
 from risk.models import ControlMeasure, RiskAssessment, RiskPoint
 from risk.policy import POLICY, RISK_EDITORS
 from risk.tables import FactorError, assess, grading, parse_factors
@@ -102,7 +104,10 @@ FLOW = Workflow(
             False,
             _WRITERS,
             guard=lambda user, p: can_manage(user, p.enterprise_id),
+            label=gettext_lazy("Retire"),
+            form=RetireForm,
             verb="retired",
+            button=False,
         ),
     ],
     in_scope=lambda user, point: True,  # the guard's `can_manage` is the scope: own enterprise, or visible_to
@@ -355,18 +360,19 @@ def assess_risk_point(
     return FLOW.perform(point, "assess", actor=actor, version=version, prepare=prepare, after=after)
 
 
-def retire_risk_point(*, actor, point: RiskPoint, version: int, reason: str) -> RiskPoint:
-    """A point that no longer exists (equipment removed, process stopped) leaves the register, not the history."""
+def retire_risk_point(point: RiskPoint, *, actor, version, data) -> RiskPoint:
+    """A point that no longer exists (equipment removed, process stopped) leaves the register, not the history.
+    `data`: the reason (the transition's form)."""
 
     def prepare(step):
-        step.audit_data["reason"] = (reason or "").strip()
-        if not step.audit_data["reason"]:
-            raise InvalidInput.field("reason", _("Give a reason."))
+        step.audit_data["reason"] = step.data["reason"]
 
     def after(step):
         refresh_enterprise_risk(enterprise_id=point.enterprise_id)
 
-    return FLOW.perform(point, "retire", actor=actor, version=version, prepare=prepare, after=after)
+    return FLOW.perform(
+        point, "retire", actor=actor, version=version, data=data, prepare=prepare, after=after
+    )
 
 
 def clean_measure_data(data: dict) -> dict:

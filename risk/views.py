@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.choices import RiskColour
@@ -16,7 +17,8 @@ from core.errors import DomainError
 from core.params import id_param
 from core.pdf import pdf_response
 from core.scoping import get_visible_or_404
-from core.views import ListPage, apply_domain_errors, page_status, refused_button
+from core.views import ListPage, apply_domain_errors, page_status, posted_or_blank, refused_button
+from core.workflow_views import transition_page
 from registry.models import Enterprise, Jurisdiction, Sector
 from risk import mapdata, selectors, services
 from risk.board import board_pdf
@@ -169,7 +171,8 @@ def _detail_context(request, point, bound: dict | None = None) -> dict:
         **selectors.point_detail(point),
         "can_manage": point.is_active and services.can_manage(request.user, point.enterprise_id),
         "measure_form": MeasureForm(),
-        "retire_form": RetireForm(initial={"version": point.version}),
+        "retire_form": posted_or_blank(request, "retire_form", RetireForm),
+        "refused_form": getattr(request, "refusal", ("", None))[0],
         "events": timeline(point),
         "responsible_phone": _phone(request.user, point),
         **(bound or {}),
@@ -239,24 +242,14 @@ def _int(value):
         return None
 
 
-@login_required
-@require_POST
-def point_retire(request, pk: int):
-    point = _point_for_user(request, pk)
-    form = RetireForm(request.POST)
-    try:
-        services.retire_risk_point(
-            actor=request.user,
-            point=point,
-            version=_int(request.POST.get("version")),
-            reason=request.POST.get("reason", ""),
-        )
-    except DomainError as exc:
-        form.is_valid()
-        apply_domain_errors(form, exc)
-        return _refused(request, point, "retire_form", form)
-    messages.success(request, _("The risk point was retired from the register."))
-    return redirect("risk:point_detail", pk=point.pk)
+# The point's retirement is the one transition whose form lives on its page: refused back there.
+point_transition = transition_page(
+    services.FLOW,
+    queryset=lambda: RiskPoint.objects.all(),
+    services={"retire": services.retire_risk_point},
+    inline={"retire": "retire_form"},
+    success={"retire": gettext_lazy("The risk point was retired from the register.")},
+)
 
 
 @login_required

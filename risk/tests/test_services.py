@@ -145,12 +145,14 @@ def test_enterprise_level_is_the_highest_colour_and_follows_every_change(fresh, 
     assert (fresh.risk_level, fresh.risk_level_reason) == ("red", "")
     yellow.refresh_from_db()
     services.retire_risk_point(
-        actor=persona("admin"), point=yellow, version=yellow.version, reason="设备已拆除"
+        yellow, actor=persona("admin"), version=yellow.version, data={"reason": "设备已拆除"}
     )
     fresh.refresh_from_db()
     assert fresh.risk_level == "blue"
     blue.refresh_from_db()
-    services.retire_risk_point(actor=persona("admin"), point=blue, version=blue.version, reason="工艺停用")
+    services.retire_risk_point(
+        blue, actor=persona("admin"), version=blue.version, data={"reason": "工艺停用"}
+    )
     fresh.refresh_from_db()
     assert fresh.risk_level == ""
 
