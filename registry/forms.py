@@ -74,7 +74,10 @@ class StatusForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     reason = forms.CharField(
-        label=_("Reason"), max_length=200, widget=forms.TextInput(attrs={"class": "form-control"})
+        label=_("Reason"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+        error_messages={"required": _("Give a reason for the change.")},
     )
 
 

@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.services import diff, record
 from core.choices import Role
@@ -16,6 +17,7 @@ from core.scoping import scope_of
 from core.workflow import Transition, Workflow
 from registry import basemap, boundaries
 from registry.choices import TOWN_KINDS, EnterpriseScale, EnterpriseStatus, SubSector
+from registry.forms import StatusForm
 from registry.models import BaseMap, Department, Enterprise, EnterpriseStatusChange, Jurisdiction, Sector
 from registry.policy import POLICY, REGISTRY_EDITORS
 from registry.validators import credit_code_error, normalise_credit_code, phone_error
@@ -187,7 +189,16 @@ FLOW = Workflow(
             verb="updated",
         ),
         Transition(
-            "change_status", _ALL_STATUSES, None, REGISTRY_EDITORS, guard=_may_edit, verb="status_changed"
+            "change_status",
+            _ALL_STATUSES,
+            None,
+            REGISTRY_EDITORS,
+            guard=_may_edit,
+            label=gettext_lazy("Change the operating status"),
+            form=StatusForm,
+            verb="status_changed",
+            path="status",
+            button=False,
         ),
         # R-REG-4 / R-HAZ-10…12: the file's own fields, among them the accounts of the principal and the
         # safety manager, who accept the enterprise's own general hazards and sign its statistics tables.
@@ -285,34 +296,28 @@ def _clean_update(actor, enterprise: Enterprise, data: dict) -> dict:
     return cleaned
 
 
-def change_enterprise_status(
-    *, actor, enterprise: Enterprise, status: str, reason: str, version: int
-) -> Enterprise:
-    """The operating status moves, with its history row (the reason is the record's evidence)."""
+def change_enterprise_status(enterprise: Enterprise, *, actor, version, data) -> Enterprise:
+    """The operating status moves, with its history row (the reason is the record's evidence). `data`: the
+    status and the reason (the transition's form)."""
 
     def prepare(step):
-        if status not in EnterpriseStatus.values:
-            raise InvalidInput.field("status", _("Unknown operating status."))
-        if not (reason or "").strip():
-            raise InvalidInput.field("reason", _("Give a reason for the change."))
+        status, reason = step.data["status"], step.data["reason"]
         if status == step.from_state:
             raise Conflict(_("The enterprise already has this status."))
         step.changes["status"] = status
-        step.audit_data.update(
-            to_state=status, changes={"status": [step.from_state, status]}, reason=reason.strip()
-        )
+        step.audit_data.update(to_state=status, changes={"status": [step.from_state, status]}, reason=reason)
 
     def after(step):
         EnterpriseStatusChange.objects.create(
             enterprise=enterprise,
             from_status=step.from_state,
-            to_status=status,
-            reason=reason.strip(),
+            to_status=step.data["status"],
+            reason=step.data["reason"],
             changed_by=actor,
         )
 
     return FLOW.perform(
-        enterprise, "change_status", actor=actor, version=version, prepare=prepare, after=after
+        enterprise, "change_status", actor=actor, version=version, data=data, prepare=prepare, after=after
     )
 
 

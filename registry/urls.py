@@ -10,7 +10,12 @@ urlpatterns = [
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
     path("enterprises/<int:pk>/file/", file_views.enterprise_file, name="enterprise_file"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
-    path("enterprises/<int:pk>/status/", views.enterprise_status, name="enterprise_status"),
+    path(
+        "enterprises/<int:pk>/status/",
+        views.enterprise_transition,
+        {"action": "status"},
+        name="enterprise_status",
+    ),
     path("enterprises/import/", import_views.import_upload, name="enterprise_import"),
     path("enterprises/import/template/", import_views.import_template, name="enterprise_import_template"),
     path("admin/jurisdictions/", admin_views.jurisdiction_list, name="admin_jurisdiction_list"),

@@ -3,14 +3,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from audit.services import timeline
 from core.errors import DomainError
 from core.extensions import enterprise_sections
 from core.masking import phone_for
 from core.scoping import get_visible_or_404
-from core.views import ListPage, apply_domain_errors, page_status
+from core.views import ListPage, apply_domain_errors, page_status, posted_or_blank
+from core.workflow_views import transition_page
 from registry import selectors, services
 from registry.exports import enterprise_columns, export_queryset, ledger_sheets, ordered
 from registry.filters import EnterpriseFilter
@@ -56,8 +57,7 @@ def enterprise_list(request):
 
 
 @login_required
-def enterprise_detail(request, pk: int, *, status_form=None):
-    """`status_form`: a refused change of operating status, shown again with its errors and the reason typed."""
+def enterprise_detail(request, pk: int):
     enterprise = get_visible_or_404(
         Enterprise.objects.select_related("town", "village").prefetch_related("sectors"), request.user, pk=pk
     )
@@ -78,9 +78,11 @@ def enterprise_detail(request, pk: int, *, status_form=None):
             "events": timeline(enterprise),
             "can_edit": request.user.has_role(*REGISTRY_EDITORS)
             or (request.user.enterprise_id == enterprise.pk),
-            "status_form": status_form or StatusForm(initial={"status": enterprise.status}),
+            # A refused change of status comes back here with its errors and the reason typed.
+            "status_form": posted_or_blank(
+                request, "status_form", StatusForm, initial={"status": enterprise.status}
+            ),
         },
-        status=page_status(status_form),
     )
 
 
@@ -141,25 +143,14 @@ def _posted_version(request) -> int:
         return -1
 
 
-@login_required
-@require_POST
-def enterprise_status(request, pk: int):
-    enterprise = get_visible_or_404(Enterprise.objects.all(), request.user, pk=pk)
-    form = StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.change_enterprise_status(
-                actor=request.user,
-                enterprise=enterprise,
-                version=_posted_version(request),
-                **form.cleaned_data,
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-    if form.errors:
-        return enterprise_detail(request, pk, status_form=form)
-    messages.success(request, _("The operating status was changed."))
-    return redirect("registry:enterprise_detail", pk=enterprise.pk)
+# The change of operating status: its form lives on the enterprise's page, refused back there.
+enterprise_transition = transition_page(
+    services.FLOW,
+    queryset=lambda: Enterprise.objects.all(),
+    services={"change_status": services.change_enterprise_status},
+    inline={"change_status": "status_form"},
+    success={"change_status": gettext_lazy("The operating status was changed.")},
+)
 
 
 @login_required

@@ -246,11 +246,10 @@ def test_the_enterprise_page_shows_its_timeline_oldest_first(as_user, registered
         version=1,
     )
     services.change_enterprise_status(
+        Enterprise.objects.get(pk=registered.pk),
         actor=persona("duruan"),
-        enterprise=Enterprise.objects.get(pk=registered.pk),
-        status="shutdown",
-        reason="停产检修",
         version=2,
+        data={"status": "shutdown", "reason": "停产检修"},
     )
     response = as_user("inspector_duruan").get(reverse("registry:enterprise_detail", args=[registered.pk]))
     events = list(response.context["events"])

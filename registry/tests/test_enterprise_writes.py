@@ -309,23 +309,43 @@ def test_the_service_refuses_roles_without_write_rights(persona, make_enterprise
     enterprise = make_enterprise("duruan", ["industry_trade"])
     with pytest.raises(NotAllowed):
         services.change_enterprise_status(
+            enterprise,
             actor=persona("inspector_duruan"),
-            enterprise=enterprise,
-            status="closed",
-            reason="检查",
             version=1,
+            data={"status": "closed", "reason": "检查"},
         )
 
 
 def test_status_change_keeps_a_history(persona, make_enterprise):
     enterprise = make_enterprise("duruan", ["industry_trade"])
     services.change_enterprise_status(
-        actor=persona("duruan"), enterprise=enterprise, status="suspended", reason="责令停产整顿", version=1
+        enterprise, actor=persona("duruan"), version=1, data={"status": "suspended", "reason": "责令停产整顿"}
     )
     change = enterprise.status_changes.first()
     assert (change.from_status, change.to_status, change.reason) == ("operating", "suspended", "责令停产整顿")
     assert change.changed_by == persona("duruan")
     with pytest.raises(Conflict):
         services.change_enterprise_status(
-            actor=persona("duruan"), enterprise=enterprise, status="suspended", reason="重复", version=2
+            enterprise, actor=persona("duruan"), version=2, data={"status": "suspended", "reason": "重复"}
         )
+
+
+def test_a_refused_change_of_status_comes_back_on_the_enterprise_page_with_the_reason_kept(
+    as_user, enterprise_in
+):
+    enterprise = enterprise_in("duruan", "industry_trade")
+    client = as_user("duruan")
+    url = f"/registry/enterprises/{enterprise.pk}/status/"
+    history = enterprise.status_changes.count()
+    unreasoned = client.post(url, {"status": "suspended", "reason": "", "version": enterprise.version})
+    assert unreasoned.status_code == 400 and "请填写变更原因。" in unreasoned.content.decode()
+    stale = client.post(
+        url, {"status": "suspended", "reason": "责令停产整顿", "version": enterprise.version + 1}
+    )
+    assert stale.status_code == 409 and 'value="责令停产整顿"' in stale.content.decode()
+    enterprise.refresh_from_db()
+    assert enterprise.status == "operating" and enterprise.status_changes.count() == history
+    assert client.get(url).status_code == 405
+    assert (
+        client.post(url, {"status": "suspended", "reason": "责令停产整顿", "version": 1}).status_code == 302
+    )
