@@ -49,23 +49,37 @@ def stock_rows(user, *, warehouse=None, item=None):
 
 def town_stock(town_id: int, *, today: dt.date) -> dict[int, int]:
     """Usable (unexpired) stock per item in the town's own reserves (town-level warehouses)."""
+    return towns_stock([town_id], today=today).get(town_id, {})
+
+
+def towns_stock(town_ids, *, today: dt.date) -> dict[int, dict[int, int]]:
+    """`town_stock` of several towns in one query: {town: {item: quantity}}."""
     rows = (
         StockBatch.objects.filter(
-            warehouse__town_id=town_id, warehouse__level=WarehouseLevel.TOWN, warehouse__is_active=True
+            warehouse__town_id__in=town_ids, warehouse__level=WarehouseLevel.TOWN, warehouse__is_active=True
         )
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
-        .values("item")
+        .values("warehouse__town_id", "item")
         .annotate(total=Sum("quantity"))
     )
-    return {row["item"]: row["total"] or 0 for row in rows}
+    stock: dict[int, dict[int, int]] = {}
+    for row in rows:
+        stock.setdefault(row["warehouse__town_id"], {})[row["item"]] = row["total"] or 0
+    return stock
 
 
 def town_norms(town_id: int) -> dict[int, int]:
     """The town's norms: the district's own figures, else SL 298-2004 defaults carried by the catalogue."""
-    norms = {item.pk: item.default_norm for item in SupplyItem.objects.filter(default_norm__gt=0)}
-    for norm in ReserveNorm.objects.filter(town_id=town_id, warehouse__isnull=True):
-        norms[norm.item_id] = norm.quantity
-    return {k: v for k, v in norms.items() if v > 0}
+    return towns_norms([town_id])[town_id]
+
+
+def towns_norms(town_ids) -> dict[int, dict[int, int]]:
+    """`town_norms` of several towns in two queries: {town: {item: norm}}."""
+    defaults = {item.pk: item.default_norm for item in SupplyItem.objects.filter(default_norm__gt=0)}
+    norms = {town_id: dict(defaults) for town_id in town_ids}
+    for norm in ReserveNorm.objects.filter(town_id__in=town_ids, warehouse__isnull=True):
+        norms[norm.town_id][norm.item_id] = norm.quantity
+    return {town_id: {k: v for k, v in own.items() if v > 0} for town_id, own in norms.items()}
 
 
 def shortfall(norm: int, quantity: int) -> int:
@@ -74,11 +88,20 @@ def shortfall(norm: int, quantity: int) -> int:
 
 def warehouse_norms(town_id: int) -> list[ReserveNorm]:
     """The norms the district set for single warehouses of the town (active ones), with their warehouse."""
-    return list(
-        ReserveNorm.objects.filter(town_id=town_id, warehouse__isnull=False, warehouse__is_active=True)
+    return towns_warehouse_norms([town_id]).get(town_id, [])
+
+
+def towns_warehouse_norms(town_ids) -> dict[int, list[ReserveNorm]]:
+    """`warehouse_norms` of several towns in one query: {town: [norm, …]}."""
+    norms: dict[int, list[ReserveNorm]] = {}
+    rows = (
+        ReserveNorm.objects.filter(town_id__in=town_ids, warehouse__isnull=False, warehouse__is_active=True)
         .select_related("warehouse")
         .order_by("warehouse__name", "item_id")
     )
+    for norm in rows:
+        norms.setdefault(norm.town_id, []).append(norm)
+    return norms
 
 
 def warehouse_stock(warehouse_ids, *, today: dt.date) -> dict[tuple[int, int], int]:
@@ -106,17 +129,21 @@ def _row(town, item, norm: int, quantity: int, warehouse=None) -> dict:
 
 def shortfalls(towns, *, today: dt.date | None = None, only_short: bool = False) -> list[dict]:
     """One row per town norm (the town's own reserves together) and one per warehouse norm (that warehouse
-    alone): a town can meet its norm in total while a warehouse the district set a norm for is short."""
+    alone): a town can meet its norm in total while a warehouse the district set a norm for is short.
+    Read for all the towns at once: the same few queries for one town or the whole district."""
     today = today or timezone.localdate()
+    towns = list(towns)
+    ids = [town.pk for town in towns]
     items = {item.pk: item for item in SupplyItem.objects.all()}
+    stock, norms = towns_stock(ids, today=today), towns_norms(ids)
+    kept = towns_warehouse_norms(ids)
+    held = warehouse_stock({n.warehouse_id for town_norms in kept.values() for n in town_norms}, today=today)
     rows = []
     for town in towns:
-        stock = town_stock(town.pk, today=today)
-        for item_id, norm in sorted(town_norms(town.pk).items()):
-            rows.append(_row(town, items[item_id], norm, stock.get(item_id, 0)))
-        norms = warehouse_norms(town.pk)
-        held = warehouse_stock({n.warehouse_id for n in norms}, today=today)
-        for n in norms:
+        own = stock.get(town.pk, {})
+        for item_id, norm in sorted(norms[town.pk].items()):
+            rows.append(_row(town, items[item_id], norm, own.get(item_id, 0)))
+        for n in kept.get(town.pk, []):
             quantity = held.get((n.warehouse_id, n.item_id), 0)
             rows.append(_row(town, items[n.item_id], n.quantity, quantity, n.warehouse))
     return [r for r in rows if r["shortfall"]] if only_short else rows

@@ -257,6 +257,21 @@ def test_without_a_district_norm_the_sl298_default_applies(district, item):
     assert "XF-001" not in rows  # fire items carry no default
 
 
+def test_the_whole_district_s_shortfalls_cost_the_same_few_queries_as_one_town(
+    district, django_assert_max_num_queries
+):
+    """The cockpit's shortfall figure reads every town at once (issue 16): six queries whatever the towns."""
+    from registry.models import Jurisdiction
+
+    towns = list(Jurisdiction.objects.towns())
+    with django_assert_max_num_queries(6):
+        one = selectors.shortfalls(towns[:1])
+    with django_assert_max_num_queries(6):
+        every = selectors.shortfalls(towns)
+    assert len(towns) == 8 and len(every) >= len(one) * 8
+    assert [r for r in every if r["town"].pk == towns[0].pk] == one
+
+
 def test_readiness_on_a_fixed_example_is_explained_point_by_point(
     persona, district, warehouse, item, stock, days, today
 ):
