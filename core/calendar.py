@@ -9,15 +9,36 @@ exact moment and need nothing here.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from core.models import CalendarDay
 
 DAY = dt.timedelta(days=1)
 
+# Inside `remembered()`, the whole calendar (a few hundred rows) read once instead of once per period.
+_remembered: ContextVar[dict | None] = ContextVar("calendar_remembered", default=None)
+
+
+@contextmanager
+def remembered():
+    """Count many periods against one reading of the calendar: a list of plans, each with its filing
+    deadline in working days, asks for dozens of periods in one request. Only within the block, so a
+    calendar loaded meanwhile is never missed by a later request."""
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
 
 def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, str]:
-    rows = CalendarDay.objects.filter(date__gte=start, date__lte=end).values_list("date", "kind")
-    return dict(rows)
+    memo = _remembered.get()
+    if memo is None:
+        return dict(CalendarDay.objects.filter(date__gte=start, date__lte=end).values_list("date", "kind"))
+    if "all" not in memo:
+        memo["all"] = dict(CalendarDay.objects.order_by().values_list("date", "kind"))
+    return memo["all"]
 
 
 def _working(day: dt.date, overrides: dict[dt.date, str]) -> bool:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import calendar
 from emergency import rules
 from emergency.choices import PlanVersionState, StocktakeState, TeamKind, WarehouseLevel
 from emergency.models import (
@@ -275,11 +276,14 @@ class PlanStatus:
         return self.filing_overdue or self.check_overdue or self.review_overdue or self.drill_overdue
 
 
-def plan_status(plan: Plan, *, today: dt.date | None = None, last_drill=None) -> PlanStatus:
+_UNREAD = object()  # the plan's last drill not read yet (None: read, and the plan has never been drilled)
+
+
+def plan_status(plan: Plan, *, today: dt.date | None = None, last_drill=_UNREAD) -> PlanStatus:
     today = today or timezone.localdate()
     current = plan.current()
     published_on = current.published_on if current else None
-    if last_drill is None:
+    if last_drill is _UNREAD:
         last_drill = Drill.objects.exercising(plan).aggregate(last=Max("held_on"))["last"]
     review_since = plan.last_evaluated_on or published_on
     review = rules.review_due(review_since) if review_since else None
@@ -307,7 +311,8 @@ def plan_statuses(plans, *, today: dt.date | None = None) -> list[PlanStatus]:
         .prefetch_related("versions", "owner_enterprise__sectors")
         .annotate(last_drill=last_drill_of(OuterRef("pk")))
     )
-    return [plan_status(p, today=today, last_drill=p.last_drill) for p in plans]
+    with calendar.remembered():
+        return [plan_status(p, today=today, last_drill=p.last_drill) for p in plans]
 
 
 def compliance(user, *, today: dt.date | None = None) -> dict:

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from core.calendar import add_working_days, holidays, is_working_day, period_end
+from core.calendar import add_working_days, holidays, is_working_day, period_end, remembered
 from core.models import CalendarDay
 
 D = dt.date
@@ -35,6 +35,18 @@ def test_a_period_ending_on_a_rest_day_ends_on_the_next_working_day():
     assert period_end(D(2026, 9, 26), 5) == D(2026, 10, 8)  # would end Oct 1, a holiday
     assert period_end(D(2026, 11, 23), 5) == D(2026, 11, 30)  # would end on a Saturday
     assert period_end(D(2026, 11, 23), 3) == D(2026, 11, 26)  # a working day stays
+
+
+@pytest.mark.django_db
+def test_many_periods_in_one_block_read_the_calendar_once_and_a_later_change_is_seen(
+    django_assert_num_queries,
+):
+    with remembered(), django_assert_num_queries(1):
+        for day in range(1, 29):
+            add_working_days(D(2026, 9, day), 5)
+        assert add_working_days(D(2026, 9, 30), 1) == D(2026, 10, 8)
+    CalendarDay.objects.create(date=D(2026, 11, 30), kind=CalendarDay.Kind.HOLIDAY, name="区定休息日")
+    assert add_working_days(D(2026, 11, 27), 1) == D(2026, 12, 1)  # outside the block: read afresh
 
 
 @pytest.mark.django_db

@@ -588,3 +588,19 @@ def test_a_joint_drill_names_its_main_plan_once_and_only_plans_of_reach(api_as, 
     huge = {"plan": main.pk, "other_plans": [2**70], "held_on": "2026-11-20", "form": "tabletop"}
     assert client.post("/api/v1/drills/", huge, format="json").status_code == 400
     assert not main.drills.exists()
+
+
+def test_the_statuses_of_a_list_of_plans_cost_the_same_queries_for_three_plans_or_twelve(
+    plan, django_assert_max_num_queries
+):
+    """The home panel's "plans behind" reads every visible plan: no query per plan for its last drill (none
+    yet is an answer, not a reason to ask again) nor for its filing deadline's working days."""
+    mine = [plan().pk for _n in range(3)]
+    with django_assert_max_num_queries(6) as few:
+        statuses = selectors.plan_statuses(Plan.objects.all(), today=D(2026, 4, 7))
+    mine += [plan().pk for _n in range(9)]
+    with django_assert_max_num_queries(len(few)):
+        more = selectors.plan_statuses(Plan.objects.all(), today=D(2026, 4, 7))
+    assert len(more) == len(statuses) + 9
+    new = [s for s in more if s.plan.pk in mine]
+    assert len(new) == 12 and all(s.last_drill is None and s.filing_due == new[0].filing_due for s in new)
