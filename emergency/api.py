@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,6 +12,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from core import calendar
 from core.api import ScopedViewSetMixin, display_field
 from core.masking import phone_for
 from core.params import ID_MAX
@@ -44,6 +46,7 @@ from emergency.models import (
     Warehouse,
     WaterloggingPoint,
     WeatherWarning,
+    last_drill_of,
 )
 from emergency.rules import grade_of
 from emergency.towns import visible_towns
@@ -332,7 +335,9 @@ class PlanSerializer(serializers.ModelSerializer):
     def _status(self, obj):
         cache = self.context.setdefault("_status", {})
         if obj.pk not in cache:
-            cache[obj.pk] = selectors.plan_status(obj, today=timezone.localdate())
+            # A listed plan carries its last drill (the list's annotation); one just written reads it.
+            last = getattr(obj, "last_drill_on", selectors.UNREAD)
+            cache[obj.pk] = selectors.plan_status(obj, today=timezone.localdate(), last_drill=last)
         return cache[obj.pk]
 
     def get_state(self, obj) -> str | None:
@@ -379,6 +384,7 @@ class PlanViewSet(
         return (
             Plan.objects.select_related("owner_enterprise")
             .prefetch_related("versions", "owner_enterprise__sectors")
+            .annotate(last_drill_on=last_drill_of(OuterRef("pk")))
             .order_by("-pk")
         )
 
@@ -397,7 +403,8 @@ class PlanViewSet(
         ]
     )
     def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        with calendar.remembered():  # each row's filing deadline in working days: one reading for the page
+            return super().list(request, *args, **kwargs)
 
     @extend_schema(request=request_body(PlanForm, "PlanCreateRequest"), responses=PlanSerializer)
     def create(self, request, *args, **kwargs):

@@ -276,14 +276,14 @@ class PlanStatus:
         return self.filing_overdue or self.check_overdue or self.review_overdue or self.drill_overdue
 
 
-_UNREAD = object()  # the plan's last drill not read yet (None: read, and the plan has never been drilled)
+UNREAD = object()  # the plan's last drill not read yet (None: read, and the plan has never been drilled)
 
 
-def plan_status(plan: Plan, *, today: dt.date | None = None, last_drill=_UNREAD) -> PlanStatus:
+def plan_status(plan: Plan, *, today: dt.date | None = None, last_drill=UNREAD) -> PlanStatus:
     today = today or timezone.localdate()
     current = plan.current()
     published_on = current.published_on if current else None
-    if last_drill is _UNREAD:
+    if last_drill is UNREAD:
         last_drill = Drill.objects.exercising(plan).aggregate(last=Max("held_on"))["last"]
     review_since = plan.last_evaluated_on or published_on
     review = rules.review_due(review_since) if review_since else None

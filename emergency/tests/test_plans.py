@@ -604,3 +604,16 @@ def test_the_statuses_of_a_list_of_plans_cost_the_same_queries_for_three_plans_o
     assert len(more) == len(statuses) + 9
     new = [s for s in more if s.plan.pk in mine]
     assert len(new) == 12 and all(s.last_drill is None and s.filing_due == new[0].filing_due for s in new)
+
+
+def test_the_plan_list_api_costs_the_same_queries_for_more_plans(plan, api_as, django_assert_max_num_queries):
+    client = api_as("ent_duruan")
+    plan()
+    with django_assert_max_num_queries(40) as few:
+        first = client.get("/api/v1/plans/").json()
+    for _n in range(6):
+        plan()
+    with django_assert_max_num_queries(len(few)):
+        more = client.get("/api/v1/plans/").json()
+    assert more["count"] == first["count"] + 6
+    assert {p["last_drill"] for p in more["results"]} >= {None}
