@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.scoping import scope_of
+from hazards import rollup
 from hazards.choices import OPEN_STATES, State
 from hazards.models import Hazard
 from registry.models import Jurisdiction, Sector
@@ -26,13 +27,17 @@ def home_chart(user) -> dict:
     if scope.district or len(scope.town_ids) > 1:
         title, bars, colour = (
             _("Overdue hazards by town/street"),
-            _overdue_by_town(visible, scope),
+            _overdue_by_town(visible, scope, user),
             BAR["red"],
         )
     elif scope.sector_codes and not scope.town_ids:
-        title, bars, colour = _("Overdue hazards by sector"), _overdue_by_sector(visible, scope), BAR["red"]
+        title, bars, colour = (
+            _("Overdue hazards by sector"),
+            _overdue_by_sector(visible, scope, user),
+            BAR["red"],
+        )
     else:
-        title, bars, colour = _("Open hazards by state"), _open_by_state(visible), BAR["blue"]
+        title, bars, colour = _("Open hazards by state"), _open_by_state(visible, user), BAR["blue"]
     return {"title": title, "bars": bars, "option": _option(bars, colour)}
 
 
@@ -40,8 +45,18 @@ def _list(query: str) -> str:
     return f"{reverse('hazards:list')}?{query}"
 
 
-def _overdue_by_town(visible, scope) -> list[dict]:
-    counts = dict(visible.overdue().values("town_id").annotate(n=Count("id")).values_list("town_id", "n"))
+def _counts(visible, user, field: str, *, overdue: bool) -> dict:
+    """From the counters the list's own totals come from (issue 18: a home page at a million hazards); the
+    rows only for a scope the counters cannot split (enterprises, towns together with sectors)."""
+    counted = rollup.by(user, "sector" if field == "sector_id" else field, overdue=overdue)
+    if counted is not None:
+        return counted
+    rows = visible.overdue() if overdue else visible.filter(state__in=OPEN_STATES)
+    return dict(rows.values(field).annotate(n=Count("id")).values_list(field, "n"))
+
+
+def _overdue_by_town(visible, scope, user) -> list[dict]:
+    counts = _counts(visible, user, "town_id", overdue=True)
     towns = Jurisdiction.objects.towns().filter(is_active=True).order_by("code")
     if not scope.district:
         towns = towns.filter(pk__in=scope.town_ids)
@@ -51,8 +66,8 @@ def _overdue_by_town(visible, scope) -> list[dict]:
     ]
 
 
-def _overdue_by_sector(visible, scope) -> list[dict]:
-    counts = dict(visible.overdue().values("sector_id").annotate(n=Count("id")).values_list("sector_id", "n"))
+def _overdue_by_sector(visible, scope, user) -> list[dict]:
+    counts = _counts(visible, user, "sector_id", overdue=True)
     return [
         {
             "label": s.display_name,
@@ -63,13 +78,8 @@ def _overdue_by_sector(visible, scope) -> list[dict]:
     ]
 
 
-def _open_by_state(visible) -> list[dict]:
-    counts = dict(
-        visible.filter(state__in=OPEN_STATES)
-        .values("state")
-        .annotate(n=Count("id"))
-        .values_list("state", "n")
-    )
+def _open_by_state(visible, user) -> list[dict]:
+    counts = _counts(visible, user, "state", overdue=False)
     return [
         {"label": str(State(s).label), "value": counts.get(s, 0), "url": _list(f"state={s}")}
         for s in OPEN_STATES

@@ -199,6 +199,17 @@ def grouped(user, field: str, *, now=None) -> dict | None:
     return {r[tally_field]: r for r in rows if r["total"] > 0}
 
 
+def by(user, field: str, *, overdue: bool, now=None) -> dict | None:
+    """Hazards per `state`, `town_id` or `sector` (overdue ones, or open ones) from the counters; None when
+    the scope needs the rows. The home page's chart, whose bars link to the lists these numbers count."""
+    qs = _scoped(user)
+    if qs is None:
+        return None
+    qs = qs.filter(overdue_tallies(local_today(now))) if overdue else qs.filter(state__in=OPEN_STATES)
+    rows = qs.order_by().values(field).annotate(total=Sum("n"))
+    return {row[field]: row["total"] for row in rows if row["total"]}
+
+
 def summary(user, *, now=None) -> dict | None:
     """The home page's counts (open, overdue, due within `days`, major open) from the counters."""
     from hazards.selectors import DUE_SOON_DAYS

@@ -50,3 +50,18 @@ def test_a_town_sees_only_its_own_figures(as_user, district):
     assert len(admin) == len(district)
     town = _figures(as_user("duruan").get("/").content.decode())
     assert all("town=" not in url for url, _ in town)
+
+
+@pytest.mark.parametrize("username", ["leader", "yjj", "duruan"])
+def test_the_chart_counts_from_the_counters_not_the_rows(persona, username):
+    """At a million hazards the chart's group-by over the rows was most of an official's home page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hazards.home_chart import home_chart
+
+    user = persona(username)
+    with CaptureQueriesContext(connection) as queries:
+        chart = home_chart(user)
+    assert chart["bars"] and any(bar["value"] for bar in chart["bars"])
+    assert not [q for q in queries.captured_queries if 'FROM "hazards_hazard"' in q["sql"]]
