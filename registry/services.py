@@ -194,7 +194,7 @@ FLOW = Workflow(
             None,
             REGISTRY_EDITORS,
             guard=_may_edit,
-            label=gettext_lazy("Change the operating status"),
+            label=gettext_lazy("Change status"),
             form=StatusForm,
             verb="status_changed",
             path="status",
