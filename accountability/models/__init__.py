@@ -8,7 +8,13 @@ from accountability.models.enforcement import (
     InquiryRecord,
     PlanEntry,
 )
-from accountability.models.proposals import Commitment, ConcealedAccident, MeasureRecord, Proposal
+from accountability.models.proposals import (
+    CitedHazard,
+    Commitment,
+    ConcealedAccident,
+    MeasureRecord,
+    Proposal,
+)
 from accountability.models.responsibility import (
     DutyTemplate,
     EnterpriseStaff,
@@ -19,6 +25,7 @@ from accountability.models.responsibility import (
 
 __all__ = [
     "CaseDocument",
+    "CitedHazard",
     "Commitment",
     "ConcealedAccident",
     "DutyTemplate",

@@ -104,6 +104,23 @@ class Proposal(TargetFields):
         return reverse("accountability:proposal_detail", args=[self.pk])
 
 
+class CitedHazard(models.Model):
+    """A hazard a general-hazards proposal cites, per target (R-ACCT-4: each overdue general hazard counts
+    towards one such proposal per target). The trigger job reads these for the hazards of its batch alone,
+    where reading every earlier proposal's facts grew with the proposals."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="cited_hazards")
+    target_key = models.CharField(_("target"), max_length=40)
+    hazard_id = models.PositiveBigIntegerField(_("hazard"))
+
+    class Meta:
+        verbose_name = _("hazard cited by a proposal")
+        verbose_name_plural = _("hazards cited by proposals")
+        constraints = [
+            models.UniqueConstraint(fields=["target_key", "hazard_id"], name="acct_hazard_cited_once")
+        ]
+
+
 class MeasureRecord(TargetFields):
     """A decided measure as a record: interview minutes, a circular (a numbered document), a referral."""
 

@@ -19,7 +19,7 @@ from accountability.choices import (
     TargetKind,
     Trigger,
 )
-from accountability.models import Commitment, MeasureRecord, Proposal
+from accountability.models import CitedHazard, Commitment, MeasureRecord, Proposal
 from accountability.policy import POLICY
 from audit.services import record
 from core.choices import Role
@@ -203,7 +203,7 @@ class _TriggerRun:
 
     def general(self, hazards: list) -> None:
         pairs = [(key, kind, unit, h) for h in hazards for key, kind, unit in self.targets(h)]
-        cited = self.cited({key for key, _kind, _unit, _h in pairs})
+        cited = self.cited({key for key, _kind, _unit, _h in pairs}, {h.pk for h in hazards})
         for key, kind, unit, hazard in pairs:
             # Each hazard counts towards one such proposal per target: re-runs and later hazards add no twin.
             if hazard.pk not in cited.get(key, set()):
@@ -215,19 +215,31 @@ class _TriggerRun:
             while len(waiting) >= needed:
                 group, waiting[:] = waiting[:needed], waiting[needed:]
                 cause = "hazards:" + ",".join(str(h.pk) for h in group)
-                self.fire(
-                    Trigger.GENERAL_HAZARDS_OVERDUE, kind, unit, cause, [fact("hazard", h) for h in group]
+                facts = [fact("hazard", h) for h in group]
+                proposal = propose(
+                    trigger=Trigger.GENERAL_HAZARDS_OVERDUE,
+                    kind=kind,
+                    cause=cause,
+                    measure=Measure.INTERVIEW,
+                    facts=facts,
+                    reason=self.reason,
+                    **{kind: unit},
                 )
+                if proposal is not None:
+                    self.created += 1
+                    cite = [CitedHazard(proposal=proposal, target_key=key, hazard_id=h.pk) for h in group]
+                    CitedHazard.objects.bulk_create(cite, ignore_conflicts=True)
 
     @staticmethod
-    def cited(keys: set[str]) -> dict[str, set[int]]:
-        """The hazards already cited by a general-hazards proposal of each target (one query)."""
+    def cited(keys: set[str], hazard_ids: set[int]) -> dict[str, set[int]]:
+        """Which of these hazards a general-hazards proposal of each target already cites (one query over
+        the batch's hazards, however many proposals were made before)."""
         cited: dict[str, set[int]] = {}
-        rows = Proposal.objects.filter(
-            trigger=Trigger.GENERAL_HAZARDS_OVERDUE, target_key__in=keys
-        ).values_list("target_key", "facts")
-        for key, facts in rows:
-            cited.setdefault(key, set()).update(f["id"] for f in facts)
+        rows = CitedHazard.objects.filter(target_key__in=keys, hazard_id__in=hazard_ids).values_list(
+            "target_key", "hazard_id"
+        )
+        for key, hazard_id in rows:
+            cited.setdefault(key, set()).add(hazard_id)
         return cited
 
     def fire(self, trigger, kind, unit, cause, facts) -> None:

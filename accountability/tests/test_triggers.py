@@ -272,3 +272,23 @@ def test_a_listener_that_fails_leaves_the_accident_recorded(
         made = _record_late_larger(persona, enterprise)
     assert Accident.objects.filter(pk=made.pk).exists()
     assert not Proposal.objects.filter(cause=f"accident:{made.pk}").exists()  # the job catches up later
+
+
+def test_a_batch_reads_only_its_own_hazards_citations_however_many_proposals_were_made(overdue_mix):
+    """The general-hazards rule asks, per batch, which of the batch's hazards a proposal already cites; it
+    never reads every earlier proposal's facts (at a million hazards that read grew with every proposal)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accountability.models import CitedHazard
+    from accountability.services.proposals import fire_hazard_triggers
+
+    assert fire_hazard_triggers(TODAY) > 0
+    general = [h.pk for h in overdue_mix if h.level != "major"]
+    assert set(CitedHazard.objects.values_list("hazard_id", flat=True)) == set(general)
+    with CaptureQueriesContext(connection) as captured:
+        assert fire_hazard_triggers(TODAY, batch_size=4) == 0
+    reads = [q["sql"] for q in captured.captured_queries if '"accountability_proposal"."facts"' in q["sql"]]
+    assert reads == []
+    cited = [q["sql"] for q in captured.captured_queries if "accountability_citedhazard" in q["sql"]]
+    assert cited and all('"hazard_id" IN' in sql for sql in cited)
