@@ -216,17 +216,8 @@ class _TriggerRun:
                 group, waiting[:] = waiting[:needed], waiting[needed:]
                 cause = "hazards:" + ",".join(str(h.pk) for h in group)
                 facts = [fact("hazard", h) for h in group]
-                proposal = propose(
-                    trigger=Trigger.GENERAL_HAZARDS_OVERDUE,
-                    kind=kind,
-                    cause=cause,
-                    measure=Measure.INTERVIEW,
-                    facts=facts,
-                    reason=self.reason,
-                    **{kind: unit},
-                )
+                proposal = self.fire(Trigger.GENERAL_HAZARDS_OVERDUE, kind, unit, cause, facts)
                 if proposal is not None:
-                    self.created += 1
                     cite = [CitedHazard(proposal=proposal, target_key=key, hazard_id=h.pk) for h in group]
                     CitedHazard.objects.bulk_create(cite, ignore_conflicts=True)
 
@@ -242,15 +233,20 @@ class _TriggerRun:
             cited.setdefault(key, set()).add(hazard_id)
         return cited
 
-    def fire(self, trigger, kind, unit, cause, facts) -> None:
-        self.created += _fire(trigger, kind, unit, cause, facts, self.reason)
+    def fire(self, trigger, kind, unit, cause, facts) -> Proposal | None:
+        proposal = _propose(trigger, kind, unit, cause, facts, self.reason)
+        self.created += proposal is not None
+        return proposal
+
+
+def _propose(trigger, kind, unit, cause, facts, reason, measure=Measure.INTERVIEW) -> Proposal | None:
+    return propose(
+        trigger=trigger, kind=kind, cause=cause, measure=measure, facts=facts, reason=reason, **{kind: unit}
+    )
 
 
 def _fire(trigger, kind, unit, cause, facts, reason, measure=Measure.INTERVIEW) -> int:
-    proposal = propose(
-        trigger=trigger, kind=kind, cause=cause, measure=measure, facts=facts, reason=reason, **{kind: unit}
-    )
-    return int(proposal is not None)
+    return int(_propose(trigger, kind, unit, cause, facts, reason, measure) is not None)
 
 
 def check_accident(accident) -> int:
