@@ -15,6 +15,7 @@ from accidents import library, services
 from accidents.choices import AccountabilityMeasure, Responsibility, Step
 from accidents.models import Accident, Case, ReportDeadline
 from accounts.models import User
+from attachments.services import store_attachment
 from core.pdf import PdfDocument
 from registry.models import Enterprise, Jurisdiction
 
@@ -132,34 +133,45 @@ def build_accidents(*, rng: random.Random, small: bool = False, stdout=None) -> 
             data={"lead_unit": "蓬江区应急管理局", "team": "区应急管理局、区公安分局、杜阮镇"},
         )
         inv = services.update_investigation(
+            inv,
             actor=users["admin"],
-            investigation=inv,
             version=inv.version,
             data={
+                "lead_unit": inv.lead_unit,
+                "team": inv.team,
                 "direct_causes": "作业人员未经审批、未检测进入有限空间，吸入硫化氢中毒。",
                 "indirect_causes": "企业未建立有限空间作业审批制度，未开展专项培训，未配备检测和救援器材。",
                 "lessons": "必须落实有限空间作业审批制度，坚持先通风、再检测、后作业，严禁盲目施救。",
             },
         )
-        services.add_finding(
-            actor=users["admin"],
-            investigation=inv,
-            party="企业主要负责人",
-            position="总经理",
-            responsibility=Responsibility.MAIN,
-            measure=AccountabilityMeasure.PENALTY,
-        )
-        services.add_finding(
-            actor=users["admin"],
-            investigation=inv,
-            party="杜阮镇安监办",
-            responsibility=Responsibility.SUPERVISORY,
-            measure=AccountabilityMeasure.INTERVIEW,
-        )
+        findings = [
+            {
+                "party": "企业主要负责人",
+                "position": "总经理",
+                "responsibility": Responsibility.MAIN,
+                "measure": AccountabilityMeasure.PENALTY,
+            },
+            {
+                "party": "杜阮镇安监办",
+                "responsibility": Responsibility.SUPERVISORY,
+                "measure": AccountabilityMeasure.INTERVIEW,
+            },
+        ]
+        for finding in findings:
+            inv.refresh_from_db()
+            services.add_finding(inv, actor=users["admin"], version=inv.version, data=finding)
+        inv.refresh_from_db()
         services.add_measure(
-            actor=users["admin"], investigation=inv, text="建立有限空间台账并设置警示标识", enterprise=ent
+            inv,
+            actor=users["admin"],
+            version=inv.version,
+            data={"text": "建立有限空间台账并设置警示标识", "enterprise": ent.pk},
         )
-        services.attach_investigation_report(actor=users["admin"], investigation=inv, upload=_report_file())
+        inv.refresh_from_db()
+        report = store_attachment(actor=users["admin"], upload=_report_file())
+        services.attach_investigation_report(
+            inv, actor=users["admin"], version=inv.version, data={"attachments": [report.pk]}
+        )
         closed.refresh_from_db()
         services.close_accident(closed, actor=users["admin"], version=closed.version)
         made.append(closed)

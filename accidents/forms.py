@@ -4,8 +4,9 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accidents.choices import (
     AccountabilityMeasure,
@@ -17,7 +18,9 @@ from accidents.choices import (
     Step,
 )
 from accidents.models import Case
+from accidents.rules import MAX_EXTENSION_DAYS
 from core.choices import AccidentType
+from core.forms import IdListField
 from hazards.choices import Category as HazardCategory
 from hazards.choices import Level as HazardLevel
 from hazards.forms import picker
@@ -237,13 +240,29 @@ class InvestigationForm(OpenInvestigationForm):
     lessons = forms.CharField(label=_("Lessons"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
+_extension_limit = lazy(lambda: gettext("Extend by 1 to %(n)d days.") % {"n": MAX_EXTENSION_DAYS}, str)
+
+
 class ExtensionForm(StyledForm):
-    days = forms.IntegerField(label=_("Extend by (days)"), min_value=1, max_value=60)
-    reason = forms.CharField(label=_("Reason"), max_length=200)
+    """R-ACC-5: once, by at most the days the regulation allows."""
+
+    days = forms.IntegerField(
+        label=_("Extend by (days)"),
+        min_value=1,
+        max_value=MAX_EXTENSION_DAYS,
+        error_messages={key: _extension_limit() for key in ("required", "invalid", "min_value", "max_value")},
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        error_messages={"required": _("Give the reason for the extension.")},
+    )
 
 
 class FindingForm(StyledForm):
-    party = forms.CharField(label=_("Person or unit"), max_length=120)
+    party = forms.CharField(
+        label=_("Person or unit"), max_length=120, error_messages={"required": _("Name the person or unit.")}
+    )
     position = forms.CharField(label=_("Position"), max_length=120, required=False)
     responsibility = forms.ChoiceField(label=_("Responsibility"), choices=Responsibility.choices)
     measure = forms.ChoiceField(label=_("Proposed measure"), choices=AccountabilityMeasure.choices)
@@ -251,14 +270,19 @@ class FindingForm(StyledForm):
 
 
 class MeasureForm(StyledForm):
-    text = forms.CharField(label=_("Measure"), max_length=300)
+    """The measure's input; the page offers the enterprises the user sees, the service checks the one sent."""
+
+    text = forms.CharField(
+        label=_("Measure"), max_length=300, error_messages={"required": _("Describe the measure.")}
+    )
     enterprise = forms.ModelChoiceField(
-        label=_("Enterprise"), queryset=Enterprise.objects.none(), required=False
+        label=_("Enterprise"), queryset=Enterprise.objects.all(), required=False
     )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).order_by("name")
+        if user is not None:
+            self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).order_by("name")
 
 
 class MeasureHazardForm(StyledForm):
@@ -266,8 +290,22 @@ class MeasureHazardForm(StyledForm):
     level = forms.ChoiceField(label=_("Hazard level"), choices=HazardLevel.choices)
 
 
+class MeasureToHazardForm(MeasureHazardForm):
+    """The transition's input: the measure comes from the URL (`measure_pk`), the rest from the page."""
+
+    measure_pk = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
 class ReportUploadForm(StyledForm):
+    """The page's form; the page stores the file and sends its id to the service (AttachReportForm)."""
+
     file = forms.FileField(label=_("Investigation report (PDF or photo)"))
+
+
+class AttachReportForm(StyledForm):
+    attachments = IdListField(
+        label=_("Investigation report (PDF or photo)"), help_text=_("Ids of the uploaded files.")
+    )
 
 
 class CaseForm(StyledForm, forms.Form):

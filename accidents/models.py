@@ -281,6 +281,14 @@ class AccidentReport(models.Model):
         ordering = ["submitted_at", "id"]
 
 
+class InvestigationQuerySet(ScopedQuerySet):
+    """An investigation is seen by those who see its accident."""
+
+    scope_town = "accident__town"
+    scope_sector = "accident__sector"
+    scope_enterprise = "accident__enterprise"
+
+
 class Investigation(models.Model):
     """R-ACC-5: the investigation of one accident."""
 
@@ -295,12 +303,18 @@ class Investigation(models.Model):
     indirect_causes = models.TextField(_("indirect causes"), blank=True)
     lessons = models.TextField(_("lessons"), blank=True)
     closed_at = models.DateTimeField(pgettext_lazy("accident", "closed at"), null=True, blank=True)
-    # The team and the causes are edited at the version the investigator read (core.workflow.edit).
+    # Every change of the investigation (its team and causes, the extension, a finding, a measure, the
+    # report) is written at the version the investigator read (accidents.services.INVESTIGATION_FLOW).
     version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = InvestigationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("investigation")
         verbose_name_plural = _("investigations")
+
+    def get_absolute_url(self) -> str:
+        return reverse("accidents:detail", args=[self.accident_id])
 
 
 class Finding(models.Model):

@@ -33,11 +33,12 @@ from accidents.forms import (
     StepForm,
     SupplementForm,
 )
-from accidents.models import Accident, Investigation, Measure, ReportDeadline
+from accidents.models import Accident, Investigation, ReportDeadline
 from accidents.services import chain
 from accidents.services.reporting import FLOW
+from attachments.uploads import store_uploads
 from audit.services import timeline
-from core.errors import DomainError, NotAllowed
+from core.errors import DomainError, InvalidInput, NotAllowed
 from core.exports import Column
 from core.masking import phone_for
 from core.pdf import pdf_response
@@ -257,20 +258,23 @@ def _detail_context(request, accident, bound: dict | None = None) -> dict:
         "today": timezone.localdate(now),
     }
     if investigation and can_investigate:
-        context.update(
-            {
-                "investigation_form": InvestigationForm(
-                    initial={f: getattr(investigation, f) for f in services.INVESTIGATION_TEXT_FIELDS}
-                ),
-                "extension_form": ExtensionForm(),
-                "finding_form": FindingForm(),
-                "measure_form": MeasureForm(user=user),
-                "hazard_form": MeasureHazardForm(),
-                "upload_form": ReportUploadForm(),
-            }
-        )
+        context.update(_investigation_forms(request, investigation))
     context.update(bound or {})
     return context
+
+
+def _investigation_forms(request, investigation) -> dict:
+    """The investigation's forms: blank, or the refused one as posted (INVESTIGATION_FLOW's actions)."""
+    text = {f: getattr(investigation, f) for f in services.INVESTIGATION_TEXT_FIELDS}
+    return {
+        "investigation_form": posted_or_blank(request, "investigation_form", InvestigationForm, initial=text),
+        "extension_form": posted_or_blank(request, "extension_form", ExtensionForm),
+        "finding_form": posted_or_blank(request, "finding_form", FindingForm),
+        "measure_form": posted_or_blank(request, "measure_form", MeasureForm, user=request.user),
+        "hazard_form": MeasureHazardForm(),
+        "hazard_form_bound": posted_or_blank(request, "hazard_form_bound", MeasureHazardForm),
+        "upload_form": posted_or_blank(request, "upload_form", ReportUploadForm),
+    }
 
 
 @login_required
@@ -302,34 +306,19 @@ def _post_action(request, pk, handler, success: str, *, actions: tuple[str, ...]
     return render(request, "accidents/accident_detail.html", context, status=page_status(bound))
 
 
-def _investigation(accident) -> Investigation:
-    investigation = Investigation.objects.filter(accident=accident).first()
-    if investigation is None:
-        raise Http404
-    return investigation
-
-
-def _action(act, success, *, actions: tuple[str, ...], form_key: str, form, on_investigation: bool = False):
-    """A POST action of the accident page: `act(request, target, cleaned_data, **url_kwargs)` on the
-    accident, or on its investigation when `on_investigation`; refusals as `_post_action` shows them."""
+def _action(act, success, *, actions: tuple[str, ...], form_key: str, form):
+    """A POST action of the accident page: `act(request, accident, cleaned_data)`; refusals as
+    `_post_action` shows them."""
 
     @login_required
     @require_POST
-    def view(request, pk: int, **url_kwargs):
+    def view(request, pk: int):
         def handle(accident, data):
-            target = _investigation(accident) if on_investigation else accident
-            act(request, target, data, **url_kwargs)
+            act(request, accident, data)
 
         return _post_action(request, pk, handle, str(success), actions=actions, form_key=form_key, form=form)
 
     return view
-
-
-def _measure_to_hazard(request, accident, data, *, measure_pk: int):
-    measure = Measure.objects.filter(pk=measure_pk, investigation__accident=accident).first()
-    if measure is None:
-        raise Http404
-    services.measure_to_hazard(actor=request.user, measure=measure, **data)
 
 
 INVESTIGATE = ("investigate",)
@@ -366,65 +355,6 @@ add_report = _action(
     form_key="report_form",
     form=ReportForm,
 )
-update_investigation = _action(
-    lambda request, investigation, data: services.update_investigation(
-        actor=request.user, investigation=investigation, data=data, version=_version(request)
-    ),
-    gettext_lazy("The investigation was saved."),
-    actions=INVESTIGATE,
-    form_key="investigation_form",
-    form=InvestigationForm,
-    on_investigation=True,
-)
-extend_investigation = _action(
-    lambda request, investigation, data: services.extend_investigation(
-        actor=request.user, investigation=investigation, version=_version(request), **data
-    ),
-    gettext_lazy("The investigation deadline was extended."),
-    actions=INVESTIGATE,
-    form_key="extension_form",
-    form=ExtensionForm,
-    on_investigation=True,
-)
-add_finding = _action(
-    lambda request, investigation, data: services.add_finding(
-        actor=request.user, investigation=investigation, **data
-    ),
-    gettext_lazy("The finding was added."),
-    actions=INVESTIGATE,
-    form_key="finding_form",
-    form=FindingForm,
-    on_investigation=True,
-)
-add_measure = _action(
-    lambda request, investigation, data: services.add_measure(
-        actor=request.user, investigation=investigation, **data
-    ),
-    gettext_lazy("The measure was added."),
-    actions=INVESTIGATE,
-    form_key="measure_form",
-    form=lambda request: MeasureForm(request.POST, user=request.user),
-    on_investigation=True,
-)
-measure_hazard = _action(
-    _measure_to_hazard,
-    gettext_lazy("The measure was registered as a hazard."),
-    actions=INVESTIGATE,
-    form_key="hazard_form_bound",  # only the refused measure's form shows it (the template compares pks)
-    form=MeasureHazardForm,
-)
-upload_report = _action(
-    lambda request, investigation, data: services.attach_investigation_report(
-        actor=request.user, investigation=investigation, upload=data["file"]
-    ),
-    gettext_lazy("The investigation report was attached."),
-    actions=INVESTIGATE,
-    form_key="upload_form",
-    form=ReportUploadForm,
-    on_investigation=True,
-)
-
-
 # The accident's transitions whose forms live on its page: posted there, refused back there.
 accident_transition = transition_page(
     FLOW,
@@ -439,5 +369,59 @@ accident_transition = transition_page(
         "supplement": gettext_lazy("The supplementary report was recorded."),
         "open_investigation": gettext_lazy("The investigation was opened."),
         "close": gettext_lazy("The accident was closed and added to the case library."),
+    },
+)
+
+
+def _received_report(request, action: str, data: dict) -> dict:
+    """The report's file is stored (sniffed, digested) and the service links it by id."""
+    if action != "attach_report":
+        return data
+    files = request.FILES.getlist("file")
+    if not files:
+        raise InvalidInput.field("file", _("Choose the investigation report file."))
+    return {**data, "attachments": [a.pk for a in store_uploads(request.user, files, "file")]}
+
+
+def _investigation_of(request, pk: int) -> Investigation:
+    """The investigation of an accident the user sees (else 404). None opened yet: 403 for a role that may
+    never investigate, as for the accident's other actions, else 404."""
+    accident = get_visible_or_404(Accident.objects.all(), request.user, pk=pk)
+    investigation = Investigation.objects.filter(accident=accident).select_related("accident").first()
+    if investigation is None:
+        if not services.can(request.user, "investigate"):
+            raise PermissionDenied
+        raise Http404
+    return investigation
+
+
+# The investigation's changes, posted from the accident's page (reached by the accident's id).
+investigation_transition = transition_page(
+    services.INVESTIGATION_FLOW,
+    get_object=_investigation_of,
+    services={
+        "update": services.update_investigation,
+        "extend": services.extend_investigation,
+        "add_finding": services.add_finding,
+        "add_measure": services.add_measure,
+        "measure_to_hazard": services.measure_to_hazard,
+        "attach_report": services.attach_investigation_report,
+    },
+    inline={
+        "update": "investigation_form",
+        "extend": "extension_form",
+        "add_finding": "finding_form",
+        "add_measure": "measure_form",
+        "measure_to_hazard": "hazard_form_bound",  # only the refused measure's form shows it
+        "attach_report": "upload_form",
+    },
+    receive=_received_report,
+    success={
+        "update": gettext_lazy("The investigation was saved."),
+        "extend": gettext_lazy("The investigation deadline was extended."),
+        "add_finding": gettext_lazy("The finding was added."),
+        "add_measure": gettext_lazy("The measure was added."),
+        "measure_to_hazard": gettext_lazy("The measure was registered as a hazard."),
+        "attach_report": gettext_lazy("The investigation report was attached."),
     },
 )

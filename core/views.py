@@ -106,7 +106,7 @@ def posted_or_blank(request, form_key: str, form_class, **kwargs):
     if exc is None or key != form_key:
         return form_class(**kwargs)
     kwargs.pop("initial", None)
-    form = form_class(data=request.POST, **kwargs)
+    form = form_class(data=request.POST, files=request.FILES, **kwargs)
     form.is_valid()
     apply_domain_errors(form, exc)
     return form

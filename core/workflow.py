@@ -68,6 +68,9 @@ class Transition:
     rule_fields: tuple[str, ...] = ()
     # False: the action has a form of its own on the page (a shift added to a roster), not a button.
     button: bool = True
+    # The audit action in full when the event is named after a part the transition adds, not after the
+    # workflow's record ("accidents.finding.added" on an investigation); `<workflow>.<verb>` when empty.
+    event: str = ""
 
     def __post_init__(self):
         object.__setattr__(self, "roles", frozenset(self.roles))
@@ -121,6 +124,7 @@ class Workflow:
         on_moved: Hook | None = None,
         snapshot: Callable[[Any], Any] | None = None,
         state_message: Callable[[Any], str] | None = None,
+        audit_on: Callable[[Any], Any] | None = None,
     ):
         self.model = model
         self.name = name
@@ -135,6 +139,9 @@ class Workflow:
         # (obj) → the 409's message when the state refuses an action, for models whose state has no labels
         # of its own (an `is_active` flag: "this risk point has been retired").
         self.state_message = state_message
+        # (obj) → the record whose history the events belong to, when the object is a part of it (an
+        # investigation's events are read on its accident's page).
+        self.audit_on = audit_on
         self.transitions: dict[str, Transition] = {}
         for transition in transitions:
             if transition.action in self.transitions:
@@ -149,6 +156,10 @@ class Workflow:
 
     def __iter__(self):
         return iter(self.transitions.values())
+
+    def event_name(self, transition: Transition, verb: str = "") -> str:
+        """The audit action a transition writes (`verb`: one of an action's two outcomes, set in prepare)."""
+        return transition.event or f"{self.name}.{verb or transition.audit_verb}"
 
     # --- who may, and when -------------------------------------------------------------------------
 
@@ -262,8 +273,8 @@ class Workflow:
             {} if self.state_field is None else {"from_state": step.from_state, "to_state": step.to_state}
         )
         record_event(
-            step.obj,
-            f"{self.name}.{step.verb or transition.audit_verb}",
+            step.obj if self.audit_on is None else self.audit_on(step.obj),
+            self.event_name(transition, step.verb),
             actor=actor,
             data={**states, **step.audit_data},
         )

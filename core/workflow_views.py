@@ -32,13 +32,14 @@ class _Empty(forms.Form):
 def transition_page(
     workflow: Workflow,
     *,
-    queryset: Callable[[], object],
+    queryset: Callable[[], object] | None = None,
     services: dict[str, Callable],
     template=None,
     page_forms: dict | None = None,
     receive: Callable | None = None,
     inline: dict[str, str] | None = None,
     success: dict | None = None,
+    get_object: Callable | None = None,
 ):
     """`page_forms` gives an action a page form of its own (one with a file field, say); `receive(request,
     action, data)` turns what the page posted into the service's input (files stored, their ids added) and
@@ -46,24 +47,37 @@ def transition_page(
     object's own page that posts it (`{"close": "close_form"}`): such an action has no page of its own
     (POST only), and a refusal draws the object's page again with that form as posted
     (`core.views.refuse_to_page`; the page reads it with `posted_or_blank`). `success`: the message per
-    action, when "Done: <label>" says too little."""
+    action, when "Done: <label>" says too little. `get_object(request, pk)`: the object when the URL's `pk`
+    is not its own (an accident's investigation is reached by the accident's id), gated as
+    `get_visible_or_404` gates. The URL's other parts join the input under their own
+    names (the measure a measure-to-hazard action names), after what was posted, so a post cannot override
+    them."""
     by_path = {workflow[a].url_path: a for a in services}
 
     @login_required
-    def view(request, pk, action):
+    def view(request, pk, action, **url_kwargs):
         name = by_path.get(action)
         if name is None:
             raise Http404
         if name in (inline or {}) and request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        obj = get_visible_or_404(queryset(), request.user, pk=pk)
         transition = workflow[name]
+        if get_object is not None:
+            obj = get_object(request, pk)
+        else:
+            obj = get_visible_or_404(queryset(), request.user, pk=pk)
         form_class = (page_forms or {}).get(name) or transition.form or _Empty
         status = 200
         if request.method == "POST":
             form = form_class(data=request.POST, files=request.FILES)
             try:
-                _perform(request, services[name], obj, receive and (lambda d: receive(request, name, d)))
+                _perform(
+                    request,
+                    services[name],
+                    obj,
+                    receive and (lambda d: receive(request, name, d)),
+                    url_kwargs,
+                )
             except DomainError as exc:
                 if name in (inline or {}):
                     return refuse_to_page(request, exc, obj.get_absolute_url(), inline[name])
@@ -84,9 +98,9 @@ def transition_page(
     return view
 
 
-def _perform(request, service, obj, receive) -> None:
+def _perform(request, service, obj, receive, url_kwargs: dict) -> None:
     data = {k: v for k, v in request.POST.lists() if k not in ("version", "csrfmiddlewaretoken")}
-    data = {k: (v if len(v) > 1 else v[0]) for k, v in data.items()}
+    data = {k: (v if len(v) > 1 else v[0]) for k, v in data.items()} | url_kwargs
     if receive is not None:
         data = receive(data)
     service(obj, actor=request.user, version=request.POST.get("version"), data=data)

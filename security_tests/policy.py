@@ -43,7 +43,11 @@ POLICY = {
     ),
     "POST /api/v1/accidents/{id}/reports/": frozenset({"admin", "yjj", "duruan", "duty"}),
     "POST /api/v1/attachments/": BUSINESS - {"leader"},  # duty officers attach to accident reports
-    "GET /api/v1/attachments/{id}/": NOBODY,
+    # The matrix data's one linked file is the closed demo accident's investigation report: it is seen by
+    # those who see the accident.
+    "GET /api/v1/attachments/{id}/": frozenset(
+        {"admin", "leader", "yjj", "duruan", "inspector_duruan", "duty"}
+    ),
     "GET /api/v1/audit-events/": frozenset({"auditadmin"}),
     "GET /api/v1/audit-events/{id}/": frozenset({"auditadmin"}),
     "POST /api/v1/auth/token/": EVERYONE,
@@ -218,8 +222,10 @@ POLICY = {
     "notifications:read_all": POST_ONLY,
     "notifications:webhooks": frozenset({"admin"}),  # outgoing webhooks: the district administrator
     "notifications:webhook_active": POST_ONLY,
-    "attachments:download": NOBODY,
-    "attachments:original": NOBODY,  # no attachment in the matrix data: see attachments/tests
+    # The matrix data's one file, the demo accident's investigation report, follows its accident.
+    "attachments:download": frozenset({"admin", "leader", "yjj", "duruan", "inspector_duruan", "duty"}),
+    # Its uploaded bytes: for the enforcement roles among those (attachments.services.may_fetch_original).
+    "attachments:original": frozenset({"admin", "yjj", "duruan", "inspector_duruan"}),
     "hazards:list": EVERYONE,
     "hazards:create": frozenset({"admin", "yjj", "duruan", "inspector_duruan", "ent_duruan"}),
     "hazards:statistics": EVERYONE,

@@ -6,6 +6,7 @@ investigation up to closure. Cases and warning education live in `accidents.libr
 
 from accidents.policy import PERMISSIONS, can, in_scope, require
 from accidents.services.investigation import (
+    INVESTIGATION_FLOW,
     INVESTIGATION_TEXT_FIELDS,
     REPORT_PURPOSE,
     add_finding,
@@ -36,6 +37,7 @@ from accidents.services.reporting import (
 
 __all__ = [
     "EDITABLE_FIELDS",
+    "INVESTIGATION_FLOW",
     "INVESTIGATION_TEXT_FIELDS",
     "NUMBER_FIELDS",
     "PERMISSIONS",

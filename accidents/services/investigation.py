@@ -4,23 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accidents import rules
+from accidents.forms import (
+    AttachReportForm,
+    ExtensionForm,
+    FindingForm,
+    InvestigationForm,
+    MeasureForm,
+    MeasureToHazardForm,
+)
 from accidents.models import (
     Accident,
     Finding,
     Investigation,
     Measure,
 )
-from accidents.policy import require
+from accidents.policy import POLICY
 from accidents.services import chain
 from accidents.services.reporting import FLOW
-from audit.services import record
 from core.errors import Conflict, InvalidInput
-from core.workflow import edit
+from core.workflow import Transition, Workflow
 from registry.models import Enterprise
 
 # ---------------------------------------------------------------- investigation (R-ACC-5)
@@ -50,173 +57,217 @@ def open_investigation(accident: Accident, *, actor, version, data) -> Investiga
     )
 
 
-def _open_investigation_of(investigation: Investigation) -> Investigation:
-    fresh = Investigation.objects.select_for_update().select_related("accident").get(pk=investigation.pk)
-    if fresh.closed_at is not None:
+# Every change of an open investigation (R-ACC-5), at the version the investigator read. Its events are
+# read in the accident's history. The closing of the accident bumps the version too, so an edit racing it
+# is refused rather than landing on a closed investigation.
+INVESTIGATION_FLOW = Workflow(
+    model=Investigation,
+    name="accidents.investigation",
+    state_field=None,
+    audit_on=lambda investigation: investigation.accident,
+    transitions=[
+        Transition(
+            "update",
+            (),
+            None,
+            POLICY.roles("investigate"),
+            form=InvestigationForm,
+            button=False,
+            path="investigation",
+            verb="updated",
+        ),
+        Transition(
+            "extend",
+            (),
+            None,
+            POLICY.roles("investigate"),
+            form=ExtensionForm,
+            button=False,
+            path="investigation/extend",
+            verb="extended",
+        ),
+        Transition(
+            "add_finding",
+            (),
+            None,
+            POLICY.roles("investigate"),
+            form=FindingForm,
+            button=False,
+            path="investigation/findings",
+            event="accidents.finding.added",
+        ),
+        Transition(
+            "add_measure",
+            (),
+            None,
+            POLICY.roles("investigate"),
+            form=MeasureForm,
+            button=False,
+            path="investigation/measures",
+            event="accidents.measure.added",
+        ),
+        Transition(
+            "measure_to_hazard",
+            (),
+            None,
+            POLICY.roles("investigate"),
+            form=MeasureToHazardForm,
+            button=False,
+            path="investigation/measure-hazard",
+            event="accidents.measure.to_hazard",
+        ),
+        Transition(
+            "attach_report",
+            (),
+            None,
+            POLICY.roles("investigate"),
+            form=AttachReportForm,
+            button=False,
+            path="investigation/report",
+            verb="report_attached",
+        ),
+    ],
+)
+
+
+def _still_open(step) -> None:
+    if step.obj.closed_at is not None:
         raise Conflict(_("The investigation is closed."))
-    return fresh
 
 
-@transaction.atomic
-def update_investigation(*, actor, investigation: Investigation, data: dict, version) -> Investigation:
-    """The team and the causes as the investigation learns them: an edit of the open investigation at the
-    version the investigator read, recorded in its accident's history."""
-    require(actor, "investigate")
-    investigation = _open_investigation_of(investigation)
-    changes = {
-        key: (data.get(key) or "").strip() if key in data else getattr(investigation, key)
-        for key in INVESTIGATION_TEXT_FIELDS
-    }
-    if not changes["lead_unit"]:
-        raise InvalidInput.field("lead_unit", _("Name the unit that leads the investigation."))
-    changes["lead_unit"] = changes["lead_unit"][:120]
-    edit(
-        investigation,
-        "accidents.investigation.updated",
-        actor=actor,
-        version=version,
-        changes=changes,
-        audit_on=investigation.accident,
+def update_investigation(investigation: Investigation, *, actor, version, data) -> Investigation:
+    """The team and the causes as the investigation learns them."""
+
+    def prepare(step):
+        _still_open(step)
+        step.changes = {key: step.data[key].strip() for key in INVESTIGATION_TEXT_FIELDS}
+        before = {key: getattr(step.obj, key) for key in INVESTIGATION_TEXT_FIELDS}
+        step.audit_data["changes"] = {
+            key: [before[key], value] for key, value in step.changes.items() if before[key] != value
+        }
+
+    return INVESTIGATION_FLOW.perform(
+        investigation, "update", actor=actor, version=version, data=data, prepare=prepare
     )
-    return investigation
 
 
-@transaction.atomic
-def extend_investigation(
-    *, actor, investigation: Investigation, days: int, reason: str, version
-) -> Investigation:
+def extend_investigation(investigation: Investigation, *, actor, version, data) -> Investigation:
     """R-ACC-5: one extension of at most 60 days."""
-    require(actor, "investigate")
-    investigation = _open_investigation_of(investigation)
-    if investigation.extended:
-        raise Conflict(_("The investigation deadline can be extended only once."))
-    days, reason = _extension(days, reason)
-    edit(
+
+    def prepare(step):
+        _still_open(step)
+        if step.obj.extended:
+            raise Conflict(_("The investigation deadline can be extended only once."))
+        deadline = step.obj.deadline + dt.timedelta(days=step.data["days"])
+        reason = step.data["reason"].strip()
+        step.changes = {"deadline": deadline, "extended": True, "extension_reason": reason}
+        step.audit_data.update(
+            changes={"deadline": [step.obj.deadline, deadline], "extended": [False, True]}, reason=reason
+        )
+
+    return INVESTIGATION_FLOW.perform(
+        investigation, "extend", actor=actor, version=version, data=data, prepare=prepare
+    )
+
+
+def add_finding(investigation: Investigation, *, actor, version, data) -> Finding:
+    """A responsibility finding: who, which responsibility, which measure is proposed."""
+
+    def after(step):
+        fields = {k: step.data[k].strip() for k in ("party", "position", "note")}
+        step.result = Finding.objects.create(
+            investigation=step.obj,
+            responsibility=step.data["responsibility"],
+            measure=step.data["measure"],
+            **fields,
+        )
+        step.audit_data.update(
+            {k: step.data[k] for k in ("responsibility", "measure")}, party=fields["party"]
+        )
+
+    return INVESTIGATION_FLOW.perform(
         investigation,
-        "accidents.investigation.extended",
+        "add_finding",
         actor=actor,
         version=version,
-        changes={"deadline": investigation.deadline + dt.timedelta(days=days), "extended": True},
-        also={"extension_reason": reason[:200]},
-        audit_on=investigation.accident,
-        data={"reason": reason},
+        data=data,
+        prepare=_still_open,
+        after=after,
     )
-    return investigation
 
 
-def _extension(days, reason) -> tuple[int, str]:
-    """The days (1 to the most R-ACC-5 allows) and the reason of an extension, or every error at once."""
-    errors = {}
-    try:
-        days = int(days)
-    except (TypeError, ValueError):
-        days = 0
-    if not 1 <= days <= rules.MAX_EXTENSION_DAYS:
-        errors["days"] = [_("Extend by 1 to %(n)d days.") % {"n": rules.MAX_EXTENSION_DAYS}]
-    reason = (reason or "").strip()
-    if not reason:
-        errors["reason"] = [_("Give the reason for the extension.")]
-    if errors:
-        raise InvalidInput(errors=errors)
-    return days, reason
+def add_measure(investigation: Investigation, *, actor, version, data) -> Measure:
+    """A rectification measure, for an enterprise the investigator sees (or the accident's own)."""
 
+    def prepare(step):
+        _still_open(step)
+        enterprise = step.data.get("enterprise")
+        if (
+            enterprise is not None
+            and not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists()
+        ):
+            raise InvalidInput.field("enterprise", _("Choose an enterprise in your area."))
 
-@transaction.atomic
-def add_finding(
-    *,
-    actor,
-    investigation: Investigation,
-    party: str,
-    responsibility: str,
-    measure: str,
-    position: str = "",
-    note: str = "",
-) -> Finding:
-    from accidents.choices import AccountabilityMeasure, Responsibility
+    def after(step):
+        text = step.data["text"].strip()
+        step.result = Measure.objects.create(
+            investigation=step.obj, text=text, enterprise=step.data.get("enterprise")
+        )
+        step.audit_data["measure"] = text
 
-    require(actor, "investigate")
-    investigation = _open_investigation_of(investigation)
-    errors = {}
-    party = (party or "").strip()
-    if not party:
-        errors["party"] = [_("Name the person or unit.")]
-    if responsibility not in Responsibility.values:
-        errors["responsibility"] = [_("Choose the responsibility.")]
-    if measure not in AccountabilityMeasure.values:
-        errors["measure"] = [_("Choose the proposed measure.")]
-    if errors:
-        raise InvalidInput(errors=errors)
-    finding = Finding.objects.create(
-        investigation=investigation,
-        party=party[:120],
-        position=(position or "").strip()[:120],
-        responsibility=responsibility,
-        measure=measure,
-        note=(note or "").strip()[:300],
+    return INVESTIGATION_FLOW.perform(
+        investigation, "add_measure", actor=actor, version=version, data=data, prepare=prepare, after=after
     )
-    record(
-        investigation.accident,
-        "accidents.finding.added",
+
+
+def measure_to_hazard(investigation: Investigation, *, actor, version, data):
+    """A rectification measure enters the hazard loop (source `accident_followup`); once."""
+
+    def prepare(step):
+        _still_open(step)
+        measure = Measure.objects.filter(pk=step.data["measure_pk"], investigation=step.obj).first()
+        if measure is None:
+            raise InvalidInput.field("measure_pk", _("Choose a measure of this investigation."))
+        if measure.hazard_id:
+            raise Conflict(_("This measure is already in the hazard loop."))
+        if measure.enterprise_id is None and step.obj.accident.enterprise_id is None:
+            raise InvalidInput.field(
+                "enterprise", _("Choose the enterprise that must carry out the measure.")
+            )
+        step.before = measure
+
+    return INVESTIGATION_FLOW.perform(
+        investigation,
+        "measure_to_hazard",
         actor=actor,
-        data={
-            "party": finding.party,
-            "responsibility": responsibility,
-            "measure": measure,
-        },
+        version=version,
+        data=data,
+        prepare=prepare,
+        after=_register_hazard,
     )
-    return finding
 
 
-@transaction.atomic
-def add_measure(*, actor, investigation: Investigation, text: str, enterprise=None) -> Measure:
-    require(actor, "investigate")
-    investigation = _open_investigation_of(investigation)
-    text = (text or "").strip()
-    if not text:
-        raise InvalidInput.field("text", _("Describe the measure."))
-    if enterprise is not None and not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
-        raise InvalidInput.field("enterprise", _("Choose an enterprise in your area."))
-    measure = Measure.objects.create(investigation=investigation, text=text[:300], enterprise=enterprise)
-    record(investigation.accident, "accidents.measure.added", actor=actor, data={"measure": measure.text})
-    return measure
-
-
-@transaction.atomic
-def measure_to_hazard(*, actor, measure: Measure, category: str, level: str = "general"):
-    """A rectification measure enters the hazard loop (source `accident_followup`)."""
+def _register_hazard(step) -> None:
     from hazards.services import report_hazard
 
-    require(actor, "investigate")
-    measure = Measure.objects.select_for_update().select_related("investigation__accident").get(pk=measure.pk)
-    if measure.hazard_id:
-        raise Conflict(_("This measure is already in the hazard loop."))
-    accident = measure.investigation.accident
+    measure, accident = step.before, step.obj.accident
     enterprise = measure.enterprise or accident.enterprise
-    if enterprise is None:
-        raise InvalidInput.field("enterprise", _("Choose the enterprise that must carry out the measure."))
     hazard = report_hazard(
-        actor=actor,
+        actor=step.actor,
         enterprise=enterprise,
         title=measure.text[:120],
-        category=category,
+        category=step.data["category"],
         source="accident_followup",
-        level=level,
+        level=step.data["level"],
         sector=accident.sector,
         description=_("Rectification measure of the investigation of accident “%(title)s”.")
         % {"title": accident.title},
         origin_type="accidents.accident",
         origin_id=accident.pk,
     )
-    measure.hazard_id = hazard.pk
-    measure.enterprise = enterprise
-    measure.save(update_fields=["hazard_id", "enterprise"])
-    record(
-        accident,
-        "accidents.measure.to_hazard",
-        actor=actor,
-        data={"measure": measure.pk, "hazard": hazard.pk},
-    )
-    return hazard
+    Measure.objects.filter(pk=measure.pk).update(hazard_id=hazard.pk, enterprise=enterprise)
+    step.audit_data.update(measure=measure.pk, hazard=hazard.pk)
+    step.result = hazard
 
 
 REPORT_PURPOSE = "investigation_report"
@@ -228,27 +279,26 @@ def report_documents(investigation: Investigation):
     return Attachment.objects.for_owner(investigation, REPORT_PURPOSE)
 
 
-@transaction.atomic
-def attach_investigation_report(*, actor, investigation: Investigation, upload=None, attachments=()) -> list:
-    from attachments.services import link_attachments, store_attachment
+def attach_investigation_report(investigation: Investigation, *, actor, version, data) -> list:
+    """The investigation report's files (uploaded first: `attachments` are their ids)."""
 
-    require(actor, "investigate")
-    investigation = _open_investigation_of(investigation)
-    items = list(attachments)
-    if upload is not None:
-        items.append(store_attachment(actor=actor, upload=upload))
-    if not items:
-        raise InvalidInput.field("file", _("Choose the investigation report file."))
-    linked = link_attachments(actor=actor, attachments=items, owner=investigation, purpose=REPORT_PURPOSE)
-    record(
-        investigation.accident,
-        "accidents.investigation.report_attached",
+    def after(step):
+        from attachments.services import link_attachments
+
+        step.result = link_attachments(
+            actor=actor, attachments=step.data["attachments"], owner=step.obj, purpose=REPORT_PURPOSE
+        )
+        step.audit_data["attachments"] = [a.pk for a in step.result]
+
+    return INVESTIGATION_FLOW.perform(
+        investigation,
+        "attach_report",
         actor=actor,
-        data={
-            "attachments": [a.pk for a in linked],
-        },
+        version=version,
+        data=data,
+        prepare=_still_open,
+        after=after,
     )
-    return linked
 
 
 def close_accident(accident: Accident, *, actor, version, data=None):
@@ -279,9 +329,9 @@ def _ready_to_close(step) -> None:
 def _closed(step) -> None:
     from accidents.library import case_from_accident
 
-    # The investigation's edits check `closed_at` under their row lock: none lands after this.
+    # A new version: an edit of the investigation read before the closing is refused (INVESTIGATION_FLOW).
     Investigation.objects.filter(accident=step.obj, closed_at__isnull=True).update(
-        closed_at=step.obj.closed_at
+        closed_at=step.obj.closed_at, version=F("version") + 1
     )
     chain.open_evaluation_step(step.obj)  # R-ACC-8: the one-year evaluation starts at the closing
     step.result = case_from_accident(actor=step.actor, accident=step.obj)

@@ -265,11 +265,10 @@ def test_the_investigation_is_read_through_the_accident_and_its_scope(api_as, re
         accident, actor=persona("admin"), version=accident.version, data={"lead_unit": "区政府"}
     )
     services.add_finding(
+        investigation,
         actor=persona("admin"),
-        investigation=investigation,
-        party="车间主任",
-        responsibility="direct",
-        measure="penalty",
+        version=investigation.version,
+        data={"party": "车间主任", "responsibility": "direct", "measure": "penalty"},
     )
     data = api_as("duruan").get(url).json()
     assert data["lead_unit"] == "区政府" and data["findings"][0]["measure"] == "penalty"

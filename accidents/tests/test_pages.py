@@ -107,21 +107,21 @@ def test_an_investigation_closes_only_with_its_report_and_becomes_an_anonymised_
     assert unread.status_code == 400 and "落实有限空间作业审批制度" in unread.content.decode()
     saved = admin.post(f"/accidents/{accident.pk}/investigation/", {**typed, "version": 1})
     assert saved.status_code == 302
-    admin.post(
-        f"/accidents/{accident.pk}/investigation/findings/",
-        {
-            "party": "车间主任",
-            "responsibility": "direct",
-            "measure": "penalty",
-        },
-    )
+    finding = {"party": "车间主任", "responsibility": "direct", "measure": "penalty"}
+    # Every change of the investigation is made at the version read: the page's forms all carry it.
+    assert admin.post(f"/accidents/{accident.pk}/investigation/findings/", finding).status_code == 400
+    added = admin.post(f"/accidents/{accident.pk}/investigation/findings/", {**finding, "version": 2})
+    assert added.status_code == 302
     accident.refresh_from_db()
     refused = admin.post(f"/accidents/{accident.pk}/close/", {"version": accident.version})
     assert refused.status_code == 400  # the page again, with the refusal beside the close button
     assert "调查报告" in refused.content.decode() and 'data-testid="form-errors"' in refused.content.decode()
     accident.refresh_from_db()
     assert accident.state == State.INVESTIGATING
-    admin.post(f"/accidents/{accident.pk}/investigation/report/", {"file": _pdf_upload()})
+    attached = admin.post(
+        f"/accidents/{accident.pk}/investigation/report/", {"file": _pdf_upload(), "version": 3}
+    )
+    assert attached.status_code == 302
     assert admin.post(f"/accidents/{accident.pk}/close/").status_code == 400  # no version read: refused
     stale = admin.post(f"/accidents/{accident.pk}/close/", {"version": accident.version - 1})
     assert stale.status_code == 409
@@ -160,6 +160,94 @@ def test_a_refused_transition_comes_back_on_the_accident_page_with_what_was_type
     assert admin.get(f"/accidents/{accident.pk}/close/").status_code == 405
 
 
+def test_the_investigations_changes_come_from_its_table_and_come_back_on_the_page_when_refused(
+    as_user, record, persona
+):
+    """Findings, measures, the report, the causes and the extension are INVESTIGATION_FLOW's transitions:
+    each at the version read, refused on the accident's page with the input kept, audited on the accident."""
+    from audit.models import AuditEvent
+
+    accident = record()
+    investigation = services.open_investigation(
+        accident, actor=persona("admin"), version=accident.version, data={"lead_unit": "区政府"}
+    )
+    admin = as_user("admin")
+    base = f"/accidents/{accident.pk}/investigation"
+    finding = {"party": "", "position": "车间主任", "responsibility": "direct", "measure": "penalty"}
+    unnamed = admin.post(f"{base}/findings/", {**finding, "version": 1})
+    page = unnamed.content.decode()
+    assert unnamed.status_code == 400 and "车间主任" in page and "请填写责任人或单位。" in page
+    assert admin.post(f"{base}/measures/", {"text": "加装光电保护", "version": 1}).status_code == 302
+    # Read before the measure was added: refused, the text kept, nothing added.
+    stale = admin.post(f"{base}/measures/", {"text": "设置警示标识", "version": 1})
+    assert stale.status_code == 409 and "设置警示标识" in stale.content.decode()
+    assert investigation.measures.count() == 1
+    measure = investigation.measures.get()
+    to_hazard = {"category": "object", "level": "general", "version": 2}
+    assert admin.post(f"{base}/measures/{measure.pk}/hazard/", to_hazard).status_code == 302
+    again = admin.post(f"{base}/measures/{measure.pk}/hazard/", {**to_hazard, "version": 3})
+    assert again.status_code == 409  # once in the hazard loop
+    too_long = admin.post(f"{base}/extend/", {"days": 61, "reason": "技术鉴定", "version": 3})
+    assert too_long.status_code == 400 and "延长天数应为1至60天。" in too_long.content.decode()
+    actions = set(AuditEvent.objects.for_object(accident).values_list("action", flat=True))
+    assert {"accidents.measure.added", "accidents.measure.to_hazard"} <= actions
+    investigation.refresh_from_db()
+    assert investigation.version == 3 and not investigation.extended
+
+
+def test_the_investigation_report_is_read_by_those_who_see_the_accident(as_user, record, persona):
+    """It follows its accident's scope: the investigators download it, another town does not see it."""
+    from attachments.models import Attachment
+
+    accident = record()
+    services.open_investigation(
+        accident, actor=persona("admin"), version=accident.version, data={"lead_unit": "区政府"}
+    )
+    accident.refresh_from_db()
+    admin = as_user("admin")
+    posted = admin.post(
+        f"/accidents/{accident.pk}/investigation/report/", {"file": _pdf_upload(), "version": 1}
+    )
+    assert posted.status_code == 302
+    report = Attachment.objects.for_owner(accident.investigation).get()
+    for reader in (admin, as_user("duruan")):
+        download = reader.get(f"/attachments/{report.pk}/")
+        assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+        download.close()
+    assert as_user("baisha").get(f"/attachments/{report.pk}/").status_code == 404
+    no_file = admin.post(f"/accidents/{accident.pk}/investigation/report/", {"version": 2})
+    assert no_file.status_code == 400 and "请选择事故调查报告文件。" in no_file.content.decode()
+
+
+def test_an_edit_read_before_the_closing_is_refused(record, persona):
+    """The closing bumps the investigation's version: nothing lands on a closed investigation."""
+    from core.errors import Conflict
+
+    accident = record()
+    admin = persona("admin")
+    investigation = services.open_investigation(
+        accident, actor=admin, version=accident.version, data={"lead_unit": "区政府"}
+    )
+    investigation = services.update_investigation(
+        investigation, actor=admin, version=1, data={"lead_unit": "区政府", "direct_causes": "违章操作"}
+    )
+    from attachments.services import store_attachment
+
+    report = store_attachment(actor=admin, upload=_pdf_upload())
+    services.attach_investigation_report(
+        investigation, actor=admin, version=2, data={"attachments": [report.pk]}
+    )
+    accident.refresh_from_db()
+    services.close_accident(accident, actor=admin, version=accident.version)
+    with pytest.raises(Conflict):
+        services.add_finding(
+            investigation,
+            actor=admin,
+            version=3,
+            data={"party": "车间主任", "responsibility": "direct", "measure": "penalty"},
+        )
+
+
 def test_the_investigation_deadline_extends_once_by_at_most_60_days(record, persona):
     from core.errors import Conflict, InvalidInput
 
@@ -169,30 +257,29 @@ def test_the_investigation_deadline_extends_once_by_at_most_60_days(record, pers
     )
     base = investigation.deadline
     assert base == timezone.localtime(accident.occurred_at).date() + dt.timedelta(days=60)
-    with pytest.raises(InvalidInput):
-        services.extend_investigation(
-            actor=persona("admin"), investigation=investigation, days=61, reason="鉴定", version=1
+    admin = persona("admin")
+
+    def extend(days, reason, version):
+        return services.extend_investigation(
+            investigation, actor=admin, version=version, data={"days": days, "reason": reason}
         )
+
+    with pytest.raises(InvalidInput):
+        extend(61, "鉴定", 1)
     # Read before someone else's edit: refused, nothing changes.
     services.update_investigation(
-        actor=persona("admin"), investigation=investigation, data={"team": "张三"}, version=1
+        investigation, actor=admin, version=1, data={"lead_unit": investigation.lead_unit, "team": "张三"}
     )
     with pytest.raises(Conflict):
-        services.extend_investigation(
-            actor=persona("admin"), investigation=investigation, days=30, reason="技术鉴定", version=1
-        )
+        extend(30, "技术鉴定", 1)
     investigation.refresh_from_db()
     assert (investigation.deadline, investigation.extended) == (base, False)
-    services.extend_investigation(
-        actor=persona("admin"), investigation=investigation, days=30, reason="技术鉴定", version=2
-    )
+    extend(30, "技术鉴定", 2)
     investigation.refresh_from_db()
     assert investigation.deadline == base + dt.timedelta(days=30)
     assert investigation.extension_reason == "技术鉴定"
     with pytest.raises(Conflict):
-        services.extend_investigation(
-            actor=persona("admin"), investigation=investigation, days=10, reason="再延", version=3
-        )
+        extend(10, "再延", 3)
 
 
 def test_a_measure_becomes_a_hazard_in_the_loop(record, persona):
@@ -203,9 +290,18 @@ def test_a_measure_becomes_a_hazard_in_the_loop(record, persona):
         accident, actor=persona("admin"), version=accident.version, data={"lead_unit": "区政府"}
     )
     measure = services.add_measure(
-        actor=persona("admin"), investigation=investigation, text="冲床加装光电保护"
+        investigation,
+        actor=persona("admin"),
+        version=investigation.version,
+        data={"text": "冲床加装光电保护"},
     )
-    hazard = services.measure_to_hazard(actor=persona("admin"), measure=measure, category="object")
+    investigation.refresh_from_db()
+    hazard = services.measure_to_hazard(
+        investigation,
+        actor=persona("admin"),
+        version=investigation.version,
+        data={"measure_pk": measure.pk, "category": "object", "level": "general"},
+    )
     hazard = Hazard.objects.get(pk=hazard.pk)
     assert hazard.source == "accident_followup" and hazard.enterprise_id == accident.enterprise_id
     measure.refresh_from_db()

@@ -45,7 +45,7 @@ def _written_codes() -> set[str]:
 def _workflow_codes() -> set[str]:
     import redline.urls  # noqa: F401 - every module's flows are declared by the time its pages are routed
 
-    return {f"{name}.{t.audit_verb}" for name, flow in REGISTRY.items() for t in flow}
+    return {flow.event_name(t) for flow in REGISTRY.values() for t in flow}
 
 
 def test_the_scan_finds_the_events_the_code_writes():

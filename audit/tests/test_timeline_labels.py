@@ -86,17 +86,16 @@ def test_the_accident_timeline_names_the_investigations_fields_in_chinese(accide
         accident, actor=admin, version=accident.version, data={"lead_unit": "区应急管理局"}
     )
     investigation = services.update_investigation(
+        investigation,
         actor=admin,
-        investigation=investigation,
-        data={"lead_unit": "区事故调查组", "team": "张三、李四", "direct_causes": "冲床光电保护失效"},
         version=investigation.version,
+        data={"lead_unit": "区事故调查组", "team": "张三、李四", "direct_causes": "冲床光电保护失效"},
     )
     services.extend_investigation(
+        investigation,
         actor=admin,
-        investigation=investigation,
-        days=30,
-        reason="需补充技术鉴定",
         version=investigation.version,
+        data={"days": 30, "reason": "需补充技术鉴定"},
     )
 
     changes = _changes(_timeline(as_user("admin"), accident))
