@@ -22,8 +22,13 @@ urlpatterns = [
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/revise/", views.plan_revise, name="plan_revise"),
-    path("plans/<int:pk>/evaluate/", views.plan_evaluate, name="plan_evaluate"),
-    path("plans/<int:pk>/revision-trigger/", views.plan_trigger, name="plan_trigger"),
+    path("plans/<int:pk>/evaluate/", views.plan_transition, {"action": "evaluate"}, name="plan_evaluate"),
+    path(
+        "plans/<int:pk>/revision-trigger/",
+        views.plan_transition,
+        {"action": "revision-trigger"},
+        name="plan_trigger",
+    ),
     path(
         "plan-versions/<int:pk>/<slug:action>/", views.planversion_transition, name="planversion_transition"
     ),

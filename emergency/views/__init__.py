@@ -21,10 +21,9 @@ from emergency.views.plans import (  # noqa: F401
     drill_transition,
     plan_create,
     plan_detail,
-    plan_evaluate,
     plan_list,
     plan_revise,
-    plan_trigger,
+    plan_transition,
     planversion_transition,
 )
 from emergency.views.registers import (  # noqa: F401

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from attachments.uploads import store_uploads
-from core.errors import DomainError, NotAllowed
+from core.errors import DomainError
 from core.scoping import get_visible_or_404
-from core.views import domain_error_text, posted_or_blank, refuse_to_page, refused_button
+from core.views import domain_error_text, posted_or_blank, refused_button
 from core.workflow_views import transition_page
 from emergency import selectors, services
 from emergency.forms import (
@@ -91,31 +91,15 @@ def plan_detail(request, pk, *, refusal: str = "", status: int = 200):
     )
 
 
-def _plan_action(request, pk, service, form_key: str):
-    """A form of the plan's page: the service with the version the page read; a refusal draws the plan's
-    page again with that form as posted and its errors (400), or the reason on top (409)."""
-    plan = get_visible_or_404(Plan.objects.all(), request.user, pk=pk)
-    data = {k: v for k, v in request.POST.items() if k not in ("version", "csrfmiddlewaretoken")}
-    try:
-        service(plan, actor=request.user, version=request.POST.get("version"), data=data)
-    except NotAllowed:
-        raise PermissionDenied
-    except DomainError as exc:
-        return refuse_to_page(request, exc, plan.get_absolute_url(), form_key)
-    messages.success(request, _("Saved."))
-    return redirect(plan.get_absolute_url())
-
-
-@login_required
-@require_POST
-def plan_evaluate(request, pk):
-    return _plan_action(request, pk, services.record_evaluation, "evaluation_form")
-
-
-@login_required
-@require_POST
-def plan_trigger(request, pk):
-    return _plan_action(request, pk, services.record_revision_trigger, "trigger_form")
+# The plan's evaluation and revision trigger: forms of the plan's own page, posted to routes generated from
+# PLAN_FLOW; a refusal draws the plan's page again with that form as posted.
+plan_transition = transition_page(
+    services.PLAN_FLOW,
+    queryset=lambda: Plan.objects.all(),
+    services={"evaluate": services.record_evaluation, "record_trigger": services.record_revision_trigger},
+    inline={"evaluate": "evaluation_form", "record_trigger": "trigger_form"},
+    success={"evaluate": gettext_lazy("Saved."), "record_trigger": gettext_lazy("Saved.")},
+)
 
 
 @login_required
