@@ -47,7 +47,7 @@ def transition_page(
     object's own page that posts it (`{"close": "close_form"}`): such an action has no page of its own
     (POST only), and a refusal draws the object's page again with that form as posted
     (`core.views.refuse_to_page`; the page reads it with `posted_or_blank`). `success`: the message per
-    action, when "Done: <label>" says too little. `get_object(request, pk)`: the object when the URL's `pk`
+    action, when "Done: <label>" says too little (or a function that says it, `_tell_done`). `get_object(request, pk)`: the object when the URL's `pk`
     is not its own (an accident's investigation is reached by the accident's id), gated as
     `get_visible_or_404` gates. The URL's other parts join the input under their own
     names (the measure a measure-to-hazard action names), after what was posted, so a post cannot override
@@ -71,7 +71,7 @@ def transition_page(
         if request.method == "POST":
             form = form_class(data=request.POST, files=request.FILES)
             try:
-                _perform(
+                result = _perform(
                     request,
                     services[name],
                     obj,
@@ -85,10 +85,7 @@ def transition_page(
                 apply_domain_errors(form, exc)
                 status = exc.status_code
             else:
-                done = (success or {}).get(name) or _("Done: %(action)s.") % {
-                    "action": transition.label or name
-                }
-                messages.success(request, str(done))
+                _tell_done(request, transition, (success or {}).get(name), obj, result)
                 return redirect(obj.get_absolute_url())
         else:
             form, status = _form_for_get(workflow, name, obj, request, form_class)
@@ -98,12 +95,23 @@ def transition_page(
     return view
 
 
-def _perform(request, service, obj, receive, url_kwargs: dict) -> None:
+def _tell_done(request, transition, done, obj, result) -> None:
+    """The success message: the action's own, or a function of the request, the object and what the
+    service returned that says it (a measure added below the level its point requires is a warning)."""
+    if callable(done):
+        done(request, obj, result)
+        return
+    messages.success(
+        request, str(done or _("Done: %(action)s.") % {"action": transition.label or transition.action})
+    )
+
+
+def _perform(request, service, obj, receive, url_kwargs: dict):
     data = {k: v for k, v in request.POST.lists() if k not in ("version", "csrfmiddlewaretoken")}
     data = {k: (v if len(v) > 1 else v[0]) for k, v in data.items()} | url_kwargs
     if receive is not None:
         data = receive(data)
-    service(obj, actor=request.user, version=request.POST.get("version"), data=data)
+    return service(obj, actor=request.user, version=request.POST.get("version"), data=data)
 
 
 def _form_for_get(workflow: Workflow, name: str, obj, request, form_class):

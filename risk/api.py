@@ -26,10 +26,12 @@ from core.choices import AccidentType, Role
 from core.errors import InvalidInput, NotAllowed
 from core.masking import phone_for
 from core.scoping import get_visible_or_404
+from core.workflow_api import form_serializer
 from registry.models import Enterprise
 from risk import services
-from risk.choices import ControlLevel, FactorCategory, MeasureKind, Method, PointKind
+from risk.choices import FactorCategory, Method, PointKind
 from risk.filters import RiskPointFilter
+from risk.forms import MeasureForm
 from risk.models import ControlMeasure, RiskAssessment, RiskPoint
 from risk.policy import RISK_EDITORS
 from risk.selectors import colour_stats
@@ -267,11 +269,15 @@ class RetireSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class MeasureInputSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=MeasureKind.choices)
-    description = serializers.CharField()
-    level = serializers.ChoiceField(choices=ControlLevel.choices)
-    responsible_person = serializers.CharField(max_length=50, required=False, allow_blank=True)
+class MeasureInputSerializer(form_serializer("ControlMeasureFields", MeasureForm)):
+    """The measure's fields, typed from the form the service validates with (risk.services.FLOW)."""
+
+    version = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="The version of the point the client read; a stale one answers 409. When absent, the "
+        "version this request reads is used.",
+    )
 
 
 ASSESSMENT_KEYS = ("method", "l", "e", "c", "s", "next_review_on", "note")
@@ -391,16 +397,16 @@ class RiskPointViewSet(
     @extend_schema(
         methods=["POST"], request=MeasureInputSerializer, responses={201: ControlMeasureSerializer(many=True)}
     )
-    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    # No list filters: the route answers one point's measures (its many-row answer is no filtered list).
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def measures(self, request, pk=None):
         """The point's control measures; POST adds one, with a warning when its level is below the point's (R-RISK-4)."""
         point = self.get_object()
         if request.method == "POST":
             _check_writer(request.user)
-            serializer = MeasureInputSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
+            data = request.data if hasattr(request.data, "get") else {}
             services.add_control_measure(
-                actor=request.user, point=point, data=dict(serializer.validated_data)
+                point, actor=request.user, version=data.get("version", point.version), data=request.data
             )
         rows = ControlMeasure.objects.active().filter(point=point).order_by("kind", "id")
         context = {**self.get_serializer_context(), "colour": point.effective_colour}

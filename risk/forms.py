@@ -104,15 +104,35 @@ class AssessmentForm(_Bootstrap, forms.Form):
         return self.FIELD_OF.get((method, name)) or (name if name in self.fields else None)
 
 
+def _choose(message) -> dict:
+    return {"required": message, "invalid_choice": message}
+
+
 class MeasureForm(_Bootstrap, forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of measure"), choices=MeasureKind.choices)
+    """A control measure of a point (R-RISK-4): the one validation of the page, the API and the service."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind of measure"),
+        choices=MeasureKind.choices,
+        error_messages=_choose(_("Choose the kind of measure.")),
+    )
     description = forms.CharField(label=_("Measure"), widget=forms.Textarea(attrs={"rows": 2}))
-    level = forms.ChoiceField(label=_("Responsible level"), choices=ControlLevel.choices)
+    level = forms.ChoiceField(
+        label=_("Responsible level"),
+        choices=ControlLevel.choices,
+        error_messages=_choose(_("Choose the responsible level.")),
+    )
     responsible_person = forms.CharField(label=_("Person responsible"), max_length=50, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.style()
+
+
+class RemoveMeasureForm(forms.Form):
+    """The measure to take off the point (from the URL on the page; in the body through the API)."""
+
+    measure_pk = forms.IntegerField(min_value=1)
 
 
 class RetireForm(_Bootstrap, forms.Form):

@@ -20,7 +20,7 @@ from core.errors import Conflict, InvalidInput, NotAllowed
 from core.workflow import Transition, Workflow
 from registry.models import Enterprise
 from registry.validators import phone_error
-from risk.choices import ControlLevel, FactorCategory, MeasureKind, Method, PointKind
+from risk.choices import FactorCategory, Method, PointKind
 from risk.dynamic import (
     effective_point_level,
     enterprise_level,
@@ -28,7 +28,7 @@ from risk.dynamic import (
     open_major_hazards_by_point,
     recent_accident,
 )
-from risk.forms import RetireForm
+from risk.forms import MeasureForm, RemoveMeasureForm, RetireForm
 from risk.models import ControlMeasure, RiskAssessment, RiskPoint
 from risk.policy import POLICY, RISK_EDITORS
 from risk.tables import FactorError, assess, grading, parse_factors
@@ -97,6 +97,28 @@ FLOW = Workflow(
             verb="assessed",
             # R-RISK-7: the next review after today and within the colour's review period.
             rule_fields=("next_review_on",),
+        ),
+        Transition(
+            "add_measure",
+            (True,),
+            None,
+            _WRITERS,
+            guard=lambda user, p: can_manage(user, p.enterprise_id),
+            form=MeasureForm,
+            event="risk.controlmeasure.added",
+            path="measures",
+            button=False,
+        ),
+        Transition(
+            "remove_measure",
+            (True,),
+            None,
+            _WRITERS,
+            guard=lambda user, p: can_manage(user, p.enterprise_id),
+            form=RemoveMeasureForm,
+            event="risk.controlmeasure.removed",
+            path="measures/remove",
+            button=False,
         ),
         Transition(
             "retire",
@@ -375,52 +397,38 @@ def retire_risk_point(point: RiskPoint, *, actor, version, data) -> RiskPoint:
     )
 
 
-def clean_measure_data(data: dict) -> dict:
-    errors: dict[str, list[str]] = {}
-    kind = data.get("kind") or ""
-    if kind not in MeasureKind.values:
-        errors["kind"] = [str(_("Choose the kind of measure."))]
-    level = data.get("level") or ""
-    if level not in ControlLevel.values:
-        errors["level"] = [str(_("Choose the responsible level."))]
-    description = (data.get("description") or "").strip()
-    if not description:
-        errors["description"] = [str(_("This field is required."))]
-    person = (data.get("responsible_person") or "").strip()
-    if len(person) > 50:
-        errors["responsible_person"] = [str(_("At most %(n)d characters.") % {"n": 50})]
-    if errors:
-        raise InvalidInput(errors=errors)
-    return {"kind": kind, "level": level, "description": description, "responsible_person": person}
+def add_control_measure(point: RiskPoint, *, actor, version, data) -> ControlMeasure:
+    """A control measure of the point (R-RISK-4); its level may be below what the colour requires, which
+    the point's page and the API flag rather than refuse."""
+
+    def after(step):
+        fields = {k: step.data[k] for k in ("kind", "level", "description", "responsible_person")}
+        created_by = actor if getattr(actor, "is_authenticated", False) else None
+        step.result = ControlMeasure.objects.create(point=step.obj, created_by=created_by, **fields)
+        step.audit_data.update(measure=step.result.pk, **fields)
+
+    return FLOW.perform(point, "add_measure", actor=actor, version=version, data=data, after=after)
 
 
-@transaction.atomic
-def add_control_measure(*, actor, point: RiskPoint, data: dict) -> ControlMeasure:
-    _check_can_manage(actor, point.enterprise_id)
-    if not point.is_active:
-        raise Conflict(_("This risk point has been retired."))
-    cleaned = clean_measure_data(data)
-    measure = ControlMeasure.objects.create(
-        point=point, created_by=actor if getattr(actor, "is_authenticated", False) else None, **cleaned
+def remove_control_measure(point: RiskPoint, *, actor, version, data) -> ControlMeasure:
+    """The measure leaves the point's active list (it stays in the history); once."""
+
+    def prepare(step):
+        measure = ControlMeasure.objects.filter(pk=step.data["measure_pk"], point=step.obj).first()
+        if measure is None:
+            raise InvalidInput.field("measure_pk", _("Choose a measure of this risk point."))
+        if not measure.is_active:
+            raise Conflict(_("This measure was already removed."))
+        step.result = measure
+        step.audit_data.update(measure=measure.pk, description=measure.description)
+
+    def after(step):
+        ControlMeasure.objects.filter(pk=step.result.pk).update(is_active=False)
+        step.result.is_active = False
+
+    return FLOW.perform(
+        point, "remove_measure", actor=actor, version=version, data=data, prepare=prepare, after=after
     )
-    record(point, "risk.controlmeasure.added", actor=actor, data={"measure": measure.pk, **cleaned})
-    return measure
-
-
-@transaction.atomic
-def remove_control_measure(*, actor, measure: ControlMeasure) -> ControlMeasure:
-    _check_can_manage(actor, measure.point.enterprise_id)
-    updated = ControlMeasure.objects.filter(pk=measure.pk, is_active=True).update(is_active=False)
-    if updated != 1:
-        raise Conflict(_("This measure was already removed."))
-    measure.is_active = False
-    record(
-        measure.point,
-        "risk.controlmeasure.removed",
-        actor=actor,
-        data={"measure": measure.pk, "description": measure.description},
-    )
-    return measure
 
 
 @transaction.atomic

@@ -10,14 +10,14 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from core.choices import RiskColour
 from core.errors import DomainError
 from core.params import id_param
 from core.pdf import pdf_response
 from core.scoping import get_visible_or_404
-from core.views import ListPage, apply_domain_errors, page_status, posted_or_blank, refused_button
+from core.views import ListPage, apply_domain_errors, page_status, posted_or_blank
 from core.workflow_views import transition_page
 from registry.models import Enterprise, Jurisdiction, Sector
 from risk import mapdata, selectors, services
@@ -163,27 +163,19 @@ def point_detail(request, pk: int):
     return render(request, "risk/point_detail.html", _detail_context(request, point))
 
 
-def _detail_context(request, point, bound: dict | None = None) -> dict:
-    """The point page's context; `bound` replaces the blank form a refused action posted (input kept)."""
+def _detail_context(request, point) -> dict:
+    """The point page's context; a refused form of the page comes back as posted (`posted_or_blank`)."""
     from audit.services import timeline
 
     return {
         **selectors.point_detail(point),
         "can_manage": point.is_active and services.can_manage(request.user, point.enterprise_id),
-        "measure_form": MeasureForm(),
+        "measure_form": posted_or_blank(request, "measure_form", MeasureForm),
         "retire_form": posted_or_blank(request, "retire_form", RetireForm),
         "refused_form": getattr(request, "refusal", ("", None))[0],
         "events": timeline(point),
         "responsible_phone": _phone(request.user, point),
-        **(bound or {}),
     }
-
-
-def _refused(request, point, form_key: str, form):
-    """The point page again with the refused form as posted and its errors: 400, or 409 for a stale page."""
-    point.refresh_from_db()
-    context = _detail_context(request, point, {form_key: form, "refused_form": form_key})
-    return render(request, "risk/point_detail.html", context, status=page_status(form))
 
 
 def _phone(user, point) -> str:
@@ -242,55 +234,34 @@ def _int(value):
         return None
 
 
-# The point's retirement is the one transition whose form lives on its page: refused back there.
-point_transition = transition_page(
-    services.FLOW,
-    queryset=lambda: RiskPoint.objects.all(),
-    services={"retire": services.retire_risk_point},
-    inline={"retire": "retire_form"},
-    success={"retire": gettext_lazy("The risk point was retired from the register.")},
-)
-
-
-@login_required
-@require_POST
-def measure_add(request, pk: int):
-    point = _point_for_user(request, pk)
-    form = MeasureForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, point, "measure_form", form)
-    try:
-        measure = services.add_control_measure(actor=request.user, point=point, data=form.cleaned_data)
-    except DomainError as exc:
-        apply_domain_errors(form, exc)
-        return _refused(request, point, "measure_form", form)
+def _measure_added(request, point, measure) -> None:
+    """R-RISK-4: a measure below the level the point's colour requires is added, and the user told."""
     from risk.tables import control_level_is_too_low
 
     if control_level_is_too_low(point.effective_colour or point.colour, measure.level):
         messages.warning(
-            request,
-            _("The measure was added, but its level is below what the point's colour requires."),
+            request, _("The measure was added, but its level is below what the point's colour requires.")
         )
     else:
         messages.success(request, _("The measure was added."))
-    return redirect("risk:point_detail", pk=point.pk)
 
 
-@login_required
-@require_POST
-def measure_remove(request, pk: int, measure_pk: int):
-    point = _point_for_user(request, pk)
-    measure = get_visible_or_404(
-        ControlMeasure.objects.filter(point=point).select_related("point"), request.user, pk=measure_pk
-    )
-    try:
-        services.remove_control_measure(actor=request.user, measure=measure)
-    except DomainError as exc:
-        return refused_button(
-            request, exc, lambda: render(request, "risk/point_detail.html", _detail_context(request, point))
-        )
-    messages.success(request, _("The measure was removed."))
-    return redirect("risk:point_detail", pk=point.pk)
+# The point's transitions whose forms live on its page (retirement, control measures): refused back there.
+point_transition = transition_page(
+    services.FLOW,
+    queryset=lambda: RiskPoint.objects.all(),
+    services={
+        "retire": services.retire_risk_point,
+        "add_measure": services.add_control_measure,
+        "remove_measure": services.remove_control_measure,
+    },
+    inline={"retire": "retire_form", "add_measure": "measure_form", "remove_measure": ""},
+    success={
+        "retire": gettext_lazy("The risk point was retired from the register."),
+        "add_measure": _measure_added,
+        "remove_measure": gettext_lazy("The measure was removed."),
+    },
+)
 
 
 @login_required

@@ -35,6 +35,7 @@ EXTRA = {
     "POST /api/v1/info-reports/{id}/final/": ("duty.info_report", "final"),
     "POST /api/v1/duty/rosters/{id}/shifts/": ("duty.roster", "add_shift"),
     "POST /api/v1/risk-points/{id}/assess/": ("risk.riskpoint", "assess"),
+    "POST /api/v1/risk-points/{id}/measures/": ("risk.riskpoint", "add_measure"),
     # A new row of an enterprise file's ledger, on an enterprise whose file the user keeps (201).
     "POST /api/v1/enterprises/{id}/file/": ("registry.enterprise", "update_file"),
 }

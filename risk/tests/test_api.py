@@ -2,7 +2,7 @@
 
 import pytest
 
-from risk.models import RiskAssessment, RiskPoint
+from risk.models import ControlMeasure, RiskAssessment, RiskPoint
 
 URL = "/api/v1/risk-points/"
 
@@ -182,6 +182,22 @@ def test_measures_carry_the_level_warning(api_as, district):
     assert response.status_code == 201
     added = [m for m in response.json() if m["description"] == "佩戴防护手套"][0]
     assert added["level_too_low"] is (point.effective_colour != "blue")
+
+
+def test_a_measure_is_added_at_the_version_read_or_at_the_one_this_request_reads(api_as, district):
+    """The body is the measure form's, typed; `version` is optional, and a stale one changes nothing."""
+    point = _point_in(district["duruan"])
+    point.refresh_from_db()
+    client = api_as("duruan")
+    url = f"{URL}{point.pk}/measures/"
+    body = {"kind": "training", "description": "岗前安全培训", "level": "team"}
+    assert client.post(url, {**body, "version": point.version + 3}, format="json").status_code == 409
+    assert not ControlMeasure.objects.filter(point=point, description="岗前安全培训").exists()
+    assert client.post(url, {**body, "level": "boss"}, format="json").json().keys() == {"level"}
+    assert client.post(url, body, format="json").status_code == 201
+    point.refresh_from_db()
+    assert client.post(url, {**body, "version": point.version}, format="json").status_code == 201
+    assert ControlMeasure.objects.filter(point=point, description="岗前安全培训").count() == 2
 
 
 def test_patch_updates_fields_with_version(api_as, district):

@@ -191,16 +191,12 @@ def test_measures_below_the_required_level_are_flagged(fresh, make_point, person
     from risk.selectors import enterprise_section
 
     point = make_point(fresh, **LEC_ORANGE)
-    services.add_control_measure(
-        actor=persona("admin"),
-        point=point,
-        data={"kind": "engineering", "description": "安装联锁", "level": "workshop"},
-    )
-    services.add_control_measure(
-        actor=persona("admin"),
-        point=point,
-        data={"kind": "management", "description": "部门巡查", "level": "department"},
-    )
+    for data in (
+        {"kind": "engineering", "description": "安装联锁", "level": "workshop"},
+        {"kind": "management", "description": "部门巡查", "level": "department"},
+    ):
+        point.refresh_from_db()
+        services.add_control_measure(point, actor=persona("admin"), version=point.version, data=data)
     section = enterprise_section(persona("admin"), fresh)
     shown = next(p for p in section["points"] if p.pk == point.pk)
     assert shown.has_low_measure
@@ -212,14 +208,30 @@ def test_measures_below_the_required_level_are_flagged(fresh, make_point, person
 
 def test_measure_input_is_validated_and_removal_happens_once(fresh, make_point, persona):
     point = make_point(fresh)
+    admin = persona("admin")
     with pytest.raises(InvalidInput) as info:
-        services.add_control_measure(actor=persona("admin"), point=point, data={"kind": "x", "level": "boss"})
+        services.add_control_measure(
+            point, actor=admin, version=point.version, data={"kind": "x", "level": "boss"}
+        )
     assert set(info.value.errors) == {"kind", "level", "description"}
     measure = services.add_control_measure(
-        actor=persona("admin"),
-        point=point,
+        point,
+        actor=admin,
+        version=point.version,
         data={"kind": "ppe", "description": "佩戴安全帽", "level": "team"},
     )
-    services.remove_control_measure(actor=persona("admin"), measure=measure)
+    point.refresh_from_db()
+    with pytest.raises(Conflict):  # read before the measure was added
+        services.remove_control_measure(
+            point, actor=admin, version=point.version - 1, data={"measure_pk": measure.pk}
+        )
+    services.remove_control_measure(
+        point, actor=admin, version=point.version, data={"measure_pk": measure.pk}
+    )
+    point.refresh_from_db()
     with pytest.raises(Conflict):
-        services.remove_control_measure(actor=persona("admin"), measure=measure)
+        services.remove_control_measure(
+            point, actor=admin, version=point.version, data={"measure_pk": measure.pk}
+        )
+    measure.refresh_from_db()
+    assert not measure.is_active

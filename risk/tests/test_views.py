@@ -125,9 +125,10 @@ def test_an_enterprise_user_builds_its_register_in_the_ui(as_user, persona):
     assert (point.score, point.grade, point.colour) == (270, 2, "orange")
     response = client.post(
         f"/risk/points/{point.pk}/measures/",
-        {"kind": "engineering", "description": "加装光幕", "level": "team"},
+        {"kind": "engineering", "description": "加装光幕", "level": "team", "version": point.version},
     )
     assert response.status_code == 302
+    point.refresh_from_db()
     assert ControlMeasure.objects.filter(point=point, level="team").exists()
     page = client.get(f"/risk/points/{point.pk}/").content.decode()
     assert 'data-testid="level-warning"' in page  # R-RISK-4: team is below orange's department
@@ -237,7 +238,8 @@ def test_a_refused_measure_or_retirement_shows_the_point_again_with_the_input_ke
     client = as_user("duruan")
     measures = ControlMeasure.objects.filter(point=point).count()
     missing = client.post(
-        f"/risk/points/{point.pk}/measures/", {"kind": "engineering", "description": "加装光幕"}
+        f"/risk/points/{point.pk}/measures/",
+        {"kind": "engineering", "description": "加装光幕", "version": point.version},
     )
     assert missing.status_code == 400 and ControlMeasure.objects.filter(point=point).count() == measures
     page = missing.content.decode()
@@ -248,3 +250,26 @@ def test_a_refused_measure_or_retirement_shows_the_point_again_with_the_input_ke
     assert stale.status_code == 409 and 'value="设备已拆除"' in stale.content.decode()
     point.refresh_from_db()
     assert point.is_active
+
+
+def test_a_measure_removed_from_a_stale_page_is_refused_with_the_reason_on_top(as_user, district):
+    """Removal is the point's transition at the version the page read: a stale page is refused (409) and the
+    measure stays; removed once, a second removal is refused as well."""
+    point = _point_in(district["duruan"])
+    client = as_user("duruan")
+    added = client.post(
+        f"/risk/points/{point.pk}/measures/",
+        {"kind": "ppe", "description": "佩戴防护眼镜", "level": "company", "version": point.version},
+    )
+    assert added.status_code == 302
+    measure = ControlMeasure.objects.get(point=point, description="佩戴防护眼镜")
+    remove = f"/risk/points/{point.pk}/measures/{measure.pk}/remove/"
+    stale = client.post(remove, {"version": point.version})
+    assert stale.status_code == 409 and 'role="alert"' in stale.content.decode()
+    measure.refresh_from_db()
+    assert measure.is_active
+    point.refresh_from_db()
+    assert client.post(remove, {"version": point.version}).status_code == 302
+    point.refresh_from_db()
+    assert client.post(remove, {"version": point.version}).status_code == 409
+    assert client.get(remove).status_code == 405
