@@ -95,12 +95,21 @@ def matching_words(words: list[str]) -> Q:
 
 
 def search_q(value: str) -> Q | None:
-    """The condition for the list's `q`, or None when `q` is blank; words AND, or the enterprise's name."""
+    """The condition for the list's `q`, or None when `q` is blank; words AND, or the enterprise's name.
+
+    The two are read as one set of ids, the union of two indexed reads (the words' index; the hazards of
+    the enterprises so named, by their enterprise index). Written as `words OR enterprise IN (…)`, the
+    engine cannot use the words' index under the OR and computes every row's words instead: a count over
+    a million hazards took 7 s that way, 0.7 s this way (PostgreSQL, README "Performance")."""
+    from hazards.models import Hazard
     from registry.models import Enterprise
 
     value = (value or "").strip()
     if not value:
         return None
-    by_name = Q(enterprise__in=Enterprise.objects.filter(name__icontains=value).values("pk"))
+    named = Enterprise.objects.filter(name__icontains=value).values("pk")
+    by_name = Hazard.objects.order_by().filter(enterprise__in=named).values("pk")
     words = query_words(value)
-    return (matching_words(words) | by_name) if words else by_name
+    if not words:
+        return Q(pk__in=by_name)
+    return Q(pk__in=Hazard.objects.order_by().filter(matching_words(words)).values("pk").union(by_name))
