@@ -56,7 +56,7 @@ def registry_summary(user) -> dict:
     per_sector = dict(
         through.objects.filter(enterprise__in=visible.filter(status=EnterpriseStatus.OPERATING))
         .values("sector_id")
-        .annotate(n=Count("enterprise_id", distinct=True))
+        .annotate(n=Count("enterprise_id"))  # a pair is unique in the through table: no DISTINCT to sort
         .values_list("sector_id", "n")
     )
     sectors = [
