@@ -125,12 +125,16 @@ def rebuild() -> int:
 
 
 def _scoped(user):
-    """The tallies the user may see, or None when the scope cannot be said in towns and sectors alone."""
+    """The tallies the user may see, or None when the scope cannot be said in towns and sectors alone.
+
+    A tally row holds hazards of one town and one sector, so a scope of towns or sectors, or of both (a
+    hazard in one of the towns or in one of the sectors, `scope_q`'s union), selects whole rows: the sum
+    is exact. An enterprise's own scope is not a town or a sector."""
     scope = scope_of(user)
     if scope.is_empty:
         return HazardTally.objects.none()
-    if scope.enterprise_ids or (scope.town_ids and scope.sector_codes):
-        return None  # enterprise scope, or a town-or-sector union the tallies cannot split
+    if scope.enterprise_ids:
+        return None
     q = scope_q(scope, town="town_id", sector="sector", enterprise=None)
     qs = HazardTally.objects.all()
     return qs if q is None else qs.filter(q)
