@@ -106,6 +106,9 @@ def test_a_town_and_sectors_user_s_total_comes_from_the_counters_and_equals_a_co
     assert total > 0 or query.startswith("open=true&level=major")  # the demo may have no open major one
     response = api_as(MIXED_SCOPE).get(f"/api/v1/hazards/?{query}")
     assert response.status_code == 200 and response.json()["count"] == total
+    from hazards.selectors import counts, counts_of
+
+    assert counts(user) == counts_of(Hazard.objects.visible_to(user))  # the home panel, from the same rows
 
 
 @pytest.mark.parametrize("username", ["duruan", "admin", "yjj"])
