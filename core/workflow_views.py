@@ -15,6 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -106,7 +107,10 @@ def _tell_done(request, transition, done, obj, result) -> None:
     )
 
 
+@transaction.atomic
 def _perform(request, service, obj, receive, url_kwargs: dict):
+    """What the page posted, received (files stored) and handed to the service in one transaction: a
+    refusal leaves no stored file behind as an upload of the user's."""
     data = {k: v for k, v in request.POST.lists() if k not in ("version", "csrfmiddlewaretoken")}
     data = {k: (v if len(v) > 1 else v[0]) for k, v in data.items()} | url_kwargs
     if receive is not None:

@@ -47,7 +47,7 @@ def _list(query: str) -> str:
 
 def _counts(visible, user, field: str, *, overdue: bool) -> dict:
     """From the counters the list's own totals come from (issue 18: a home page at a million hazards); the
-    rows only for a scope the counters cannot split (enterprises, towns together with sectors)."""
+    rows only for a scope the counters cannot say (an enterprise's own)."""
     counted = rollup.by(user, "sector" if field == "sector_id" else field, overdue=overdue)
     if counted is not None:
         return counted

@@ -217,6 +217,15 @@ def test_the_investigation_report_is_read_by_those_who_see_the_accident(as_user,
     assert as_user("baisha").get(f"/attachments/{report.pk}/").status_code == 404
     no_file = admin.post(f"/accidents/{accident.pk}/investigation/report/", {"version": 2})
     assert no_file.status_code == 400 and "请选择事故调查报告文件。" in no_file.content.decode()
+    stored = Attachment.objects.count()
+    stale = admin.post(
+        f"/accidents/{accident.pk}/investigation/report/", {"file": _pdf_upload(), "version": 1}
+    )
+    assert stale.status_code == 409 and Attachment.objects.count() == stored  # refused: nothing kept
+    leader = as_user("leader").post(
+        f"/accidents/{accident.pk}/investigation/report/", {"file": _pdf_upload(), "version": 2}
+    )
+    assert leader.status_code == 403 and Attachment.objects.count() == stored
 
 
 def test_an_edit_read_before_the_closing_is_refused(record, persona):
